@@ -1,0 +1,161 @@
+//! The format-neutral form of a vector feature: what a GeoJSON feature, a
+//! shapefile record or a CSV row becomes before a layer builder reads the
+//! fields it needs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+
+/// One feature: its position in the file, its attributes and its geometry
+/// in WGS84 lon/lat (already reprojected when the file was in Lambert-93).
+#[derive(Debug, Clone)]
+pub struct RawFeature {
+    pub location: Location,
+    /// Attributes keyed by lower-case name; the value keeps the name as the
+    /// file spells it, for messages.
+    pub props: BTreeMap<String, (String, Value)>,
+    pub geometry: Option<geo::Geometry<f64>>,
+}
+
+/// A whole layer read from one file.
+#[derive(Debug, Clone)]
+pub struct RawLayer {
+    pub path: PathBuf,
+    pub features: Vec<RawFeature>,
+}
+
+impl RawFeature {
+    pub fn new(location: Location) -> Self {
+        RawFeature {
+            location,
+            props: BTreeMap::new(),
+            geometry: None,
+        }
+    }
+
+    pub fn insert(&mut self, name: &str, value: Value) {
+        self.props.insert(name.to_lowercase(), (name.to_string(), value));
+    }
+
+    /// The first attribute present among `aliases` (case-insensitive), with
+    /// the name as spelled in the file. A JSON `null` counts as absent.
+    pub fn get(&self, aliases: &[&str]) -> Option<(&str, &Value)> {
+        aliases.iter().find_map(|a| {
+            self.props
+                .get(&a.to_lowercase())
+                .filter(|(_, v)| !v.is_null())
+                .map(|(n, v)| (n.as_str(), v))
+        })
+    }
+
+    /// A text attribute; numbers are rendered as text (a code stored as a
+    /// number in a .dbf), empty strings count as absent.
+    pub fn text(&self, aliases: &[&str]) -> Option<(&str, String)> {
+        let (name, v) = self.get(aliases)?;
+        let s = match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => i.to_string(),
+                None => n.to_string(),
+            },
+            Value::Bool(b) => b.to_string(),
+            _ => return None,
+        };
+        (!s.is_empty()).then_some((name, s))
+    }
+
+    /// A required text attribute, or an error naming the first alias.
+    pub fn require_text(&self, path: &Path, aliases: &[&str]) -> Result<(&str, String), Error> {
+        self.text(aliases).ok_or_else(|| {
+            Error::field(
+                path,
+                self.location.clone(),
+                aliases[0],
+                format!("missing (looked for {})", aliases.join(", ")),
+            )
+        })
+    }
+
+    /// A number attribute: a JSON number, or text holding a number (a decimal
+    /// comma is accepted). `Ok(None)` when absent, an error when unreadable.
+    pub fn number(&self, path: &Path, aliases: &[&str]) -> Result<Option<(String, f64)>, Error> {
+        let Some((name, v)) = self.get(aliases) else {
+            return Ok(None);
+        };
+        let parsed = match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) if s.trim().is_empty() => return Ok(None),
+            Value::String(s) => parse_number(s),
+            _ => None,
+        };
+        match parsed {
+            Some(x) if x.is_finite() => Ok(Some((name.to_string(), x))),
+            _ => Err(Error::field(
+                path,
+                self.location.clone(),
+                name,
+                format!("expected a finite number, found {}", short(v)),
+            )),
+        }
+    }
+}
+
+/// Parses a number written the French way or the programs' way:
+/// `1234.5`, `1234,5`, `1 234,5` (ordinary or narrow no-break spaces).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let cleaned = if cleaned.contains(',') && !cleaned.contains('.') {
+        cleaned.replace(',', ".")
+    } else {
+        cleaned
+    };
+    let x: f64 = cleaned.parse().ok()?;
+    x.is_finite().then_some(x)
+}
+
+/// A value shown in a message, cut to a readable length.
+pub fn short(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_accept_french_and_program_notation() {
+        assert_eq!(parse_number("1234.5"), Some(1234.5));
+        assert_eq!(parse_number("1234,5"), Some(1234.5));
+        assert_eq!(parse_number("1 234,5"), Some(1234.5));
+        assert_eq!(parse_number("1\u{202f}234"), Some(1234.0));
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number("n/a"), None);
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_and_skips_nulls() {
+        let mut f = RawFeature::new(Location::Line(2));
+        f.insert("INSEE_COM", Value::String("59350".into()));
+        f.insert("nom", Value::Null);
+        f.insert("NOM_M", Value::String("LILLE".into()));
+        assert_eq!(f.text(&["code_insee", "insee_com"]).unwrap(), ("INSEE_COM", "59350".to_string()));
+        assert_eq!(f.text(&["nom", "nom_m"]).unwrap().1, "LILLE");
+    }
+}

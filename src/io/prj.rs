@@ -1,0 +1,1 @@
+//! .prj reader (stub, being written).

@@ -1,0 +1,1 @@
+//! Shapefile reader (stub, being written).

@@ -1,0 +1,320 @@
+//! One type per domain concept.
+//!
+//! Coordinates inside the library are WGS84 longitude/latitude in degrees
+//! ([`LonLat`]; RGF93 and WGS84 agree to well under a metre) for storage and
+//! geodesic distances, and Lambert-93 metres ([`L93`], EPSG:2154) for indexes,
+//! grids and maps. Conversion happens once, at load time or when an index is
+//! built. Distances are [`Meters`] measured on the WGS84 ellipsoid.
+
+use std::fmt;
+
+use geo::MultiPolygon;
+
+/// WGS84 longitude and latitude, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LonLat {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+impl LonLat {
+    pub const fn new(lon: f64, lat: f64) -> Self {
+        LonLat { lon, lat }
+    }
+}
+
+/// Lambert-93 (EPSG:2154) easting and northing, in metres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct L93 {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A length in metres.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Meters(pub f64);
+
+impl Meters {
+    pub fn from_km(km: f64) -> Self {
+        Meters(km * 1000.0)
+    }
+    pub fn km(self) -> f64 {
+        self.0 / 1000.0
+    }
+}
+
+/// An INSEE commune code (*code officiel géographique*): five characters, the
+/// first two the département (`02`, `59`, `2A`…), kept as text so that the
+/// leading zero is never lost.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InseeCode(String);
+
+impl InseeCode {
+    /// Parses a code, accepting a four-digit code that lost its leading zero
+    /// (`2001` → `02001`), as spreadsheets do to département 01–09 codes.
+    /// Returns `None` for anything else that is not five digits (or 2A/2B + 3).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let s = raw.trim();
+        let s = s.strip_suffix(".0").unwrap_or(s);
+        let padded = if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            format!("0{s}")
+        } else {
+            s.to_ascii_uppercase()
+        };
+        let b = padded.as_bytes();
+        let ok = b.len() == 5
+            && (b[..2].iter().all(u8::is_ascii_digit) || &padded[..2] == "2A" || &padded[..2] == "2B")
+            && b[2..].iter().all(u8::is_ascii_digit);
+        ok.then_some(InseeCode(padded))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The département code (`59`, `02`, `2A`).
+    pub fn departement(&self) -> &str {
+        &self.0[..2]
+    }
+}
+
+impl fmt::Display for InseeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The rural-zoning class of a commune: *France Ruralités Revitalisation*
+/// (FRR, FRR+) since July 2024, or former ZRR kept under the transitional measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Classement {
+    NonClassee,
+    ZrrMaintenue,
+    Frr,
+    FrrPlus,
+}
+
+impl Classement {
+    pub const ALL: [Classement; 4] = [
+        Classement::Frr,
+        Classement::FrrPlus,
+        Classement::ZrrMaintenue,
+        Classement::NonClassee,
+    ];
+    /// The value used in `classement_frr_zrr.csv`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Classement::NonClassee => "NON_CLASSEE",
+            Classement::ZrrMaintenue => "ZRR_MAINTENUE",
+            Classement::Frr => "FRR",
+            Classement::FrrPlus => "FRR_PLUS",
+        }
+    }
+    /// The French label printed in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Classement::NonClassee => "non classée",
+            Classement::ZrrMaintenue => "ZRR maintenue",
+            Classement::Frr => "FRR",
+            Classement::FrrPlus => "FRR+",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        let norm: String = raw
+            .trim()
+            .to_ascii_uppercase()
+            .chars()
+            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+            .collect();
+        match norm.as_str() {
+            "NON_CLASSEE" | "NON_CLASSÉE" | "0" | "" => Some(Classement::NonClassee),
+            "ZRR_MAINTENUE" | "ZRR" | "1" => Some(Classement::ZrrMaintenue),
+            "FRR" | "4" => Some(Classement::Frr),
+            "FRR_PLUS" | "FRR+" | "5" => Some(Classement::FrrPlus),
+            _ => None,
+        }
+    }
+    /// FRR or FRR+.
+    pub fn is_frr(self) -> bool {
+        matches!(self, Classement::Frr | Classement::FrrPlus)
+    }
+}
+
+/// The kind of a Mission Locale site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SiteKind {
+    /// *Siège*: the head office.
+    Siege,
+    /// *Antenne*: a permanent branch office.
+    Antenne,
+    /// *Permanence* (or *relais*): a regular drop-in session held in premises of
+    /// a partner (town hall, France services…).
+    Permanence,
+}
+
+impl SiteKind {
+    pub const ALL: [SiteKind; 3] = [SiteKind::Siege, SiteKind::Antenne, SiteKind::Permanence];
+    pub fn code(self) -> &'static str {
+        match self {
+            SiteKind::Siege => "siege",
+            SiteKind::Antenne => "antenne",
+            SiteKind::Permanence => "permanence",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_lowercase().as_str() {
+            "siege" | "siège" | "siege social" | "siège social" | "head office" => Some(SiteKind::Siege),
+            "antenne" => Some(SiteKind::Antenne),
+            "permanence" | "relais" | "lieu de permanence" => Some(SiteKind::Permanence),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a site is a real, published site or a stand-in built by the
+/// documented rule of `geodata/PROVENANCE.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SiteStatus {
+    Reel,
+    Substitut,
+}
+
+impl SiteStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            SiteStatus::Reel => "reel",
+            SiteStatus::Substitut => "substitut",
+        }
+    }
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_lowercase().as_str() {
+            "reel" | "réel" | "real" | "" => Some(SiteStatus::Reel),
+            "substitut" | "stand-in" => Some(SiteStatus::Substitut),
+            _ => None,
+        }
+    }
+}
+
+/// A commune (municipality) with what the analyses need.
+#[derive(Debug, Clone)]
+pub struct Commune {
+    pub code: InseeCode,
+    pub nom: String,
+    /// Département code, e.g. `59`.
+    pub departement: String,
+    /// *Population municipale* (INSEE).
+    pub population: u64,
+    pub epci_siren: Option<String>,
+    pub epci_nom: Option<String>,
+    /// The town-hall point, when known.
+    pub mairie: Option<LonLat>,
+    /// Where distances are measured from: the town hall, or a point inside the
+    /// polygon when the town hall is unknown.
+    pub reference: LonLat,
+    /// Boundary, in WGS84 lon/lat.
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// A *quartier prioritaire de la politique de la ville* (2024 perimeter).
+#[derive(Debug, Clone)]
+pub struct Qpv {
+    pub code: String,
+    pub nom: String,
+    /// INSEE codes of the communes it lies in, as the source lists them.
+    pub communes: Vec<InseeCode>,
+    pub departement: String,
+    /// Boundary, in WGS84 lon/lat.
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// A place where a Mission Locale receives young people.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    /// The Mission Locale that runs it.
+    pub code_ml: String,
+    pub nom: String,
+    pub kind: SiteKind,
+    /// The commune it stands in, as declared by the source (or located).
+    pub commune: Option<InseeCode>,
+    pub position: LonLat,
+    pub status: SiteStatus,
+    pub source: String,
+}
+
+/// A Mission Locale and its coverage zone.
+#[derive(Debug, Clone)]
+pub struct MissionLocale {
+    /// UNML code (INSEE code of the seat commune in most cases).
+    pub code: String,
+    /// Name as printed by AREFIE, or the UNML short name when unknown.
+    pub nom: String,
+}
+
+/// The whole territory, assembled from its layers and checked for consistency.
+///
+/// `communes` is sorted by INSEE code, `sites` by id, `qpv` by code; every
+/// vector index used by the analyses refers to these orders.
+#[derive(Debug, Clone)]
+pub struct Territory {
+    pub communes: Vec<Commune>,
+    /// One per commune, same order.
+    pub classement: Vec<Classement>,
+    /// Index into `missions_locales`, one per commune, same order.
+    pub ml_of_commune: Vec<usize>,
+    /// Young people aged 16–25, one per commune, same order.
+    pub jeunes: Vec<u64>,
+    /// How `jeunes` was obtained.
+    pub jeunes_source: YouthSource,
+    pub qpv: Vec<Qpv>,
+    pub sites: Vec<Site>,
+    /// Sorted by code.
+    pub missions_locales: Vec<MissionLocale>,
+}
+
+/// Where the per-commune young population comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum YouthSource {
+    /// Estimated: the regional total spread over communes in proportion to
+    /// their population (the reports give no per-commune figure).
+    EstimatedFromRegionalTotal { total: u64 },
+    /// Read from a per-commune file given by the user.
+    File(String),
+}
+
+impl Territory {
+    /// Index of a commune by INSEE code (binary search: communes are sorted).
+    pub fn commune_index(&self, code: &InseeCode) -> Option<usize> {
+        self.communes.binary_search_by(|c| c.code.cmp(code)).ok()
+    }
+    /// Index of a Mission Locale by code.
+    pub fn ml_index(&self, code: &str) -> Option<usize> {
+        self.missions_locales
+            .binary_search_by(|m| m.code.as_str().cmp(code))
+            .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insee_code_keeps_and_restores_leading_zero() {
+        assert_eq!(InseeCode::parse("02001").unwrap().as_str(), "02001");
+        assert_eq!(InseeCode::parse("2001").unwrap().as_str(), "02001");
+        assert_eq!(InseeCode::parse(" 59350 ").unwrap().departement(), "59");
+        assert_eq!(InseeCode::parse("2a004").unwrap().as_str(), "2A004");
+        assert!(InseeCode::parse("5935").is_some());
+        assert!(InseeCode::parse("593500").is_none());
+        assert!(InseeCode::parse("59A50").is_none());
+        assert!(InseeCode::parse("").is_none());
+    }
+
+    #[test]
+    fn classement_parses_file_values_and_source_keys() {
+        assert_eq!(Classement::parse("FRR_PLUS"), Some(Classement::FrrPlus));
+        assert_eq!(Classement::parse("frr+"), Some(Classement::FrrPlus));
+        assert_eq!(Classement::parse("ZRR_MAINTENUE"), Some(Classement::ZrrMaintenue));
+        assert_eq!(Classement::parse("5"), Some(Classement::FrrPlus));
+        assert_eq!(Classement::parse("QPV"), None);
+    }
+}
