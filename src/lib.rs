@@ -6,3 +6,4 @@ pub mod model;
 pub mod warnings;
 
 pub use error::{Error, Result};
+pub mod index;

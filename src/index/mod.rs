@@ -1,0 +1,8 @@
+//! R-tree indexes (rstar): sites for nearest and within-radius queries, and
+//! polygons (communes, QPV) for point location.
+
+pub mod polygons;
+pub mod sites;
+
+pub use polygons::PolygonIndex;
+pub use sites::{Nearest, SiteIndex};

@@ -1,0 +1,167 @@
+//! CSV reader for the tables users bring: `,` or `;` or tab separators
+//! (sniffed from the header), an optional UTF-8 byte-order mark, quoted fields
+//! with line breaks, and Windows-1252 files saved by spreadsheets.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+use crate::io::features::{RawFeature, RawLayer};
+use crate::warnings::Warnings;
+
+/// Reads a CSV file into raw features, one per data row, each located by the
+/// line it starts on (the header is line 1). Values are strings.
+pub fn read_csv(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_csv(path, &bytes, warnings)
+}
+
+/// Parses CSV bytes; `path` only names the source in messages.
+pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            warnings.add(path, "not UTF-8: read as Windows-1252 (Latin-1), as spreadsheets save CSV", "whole file");
+            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            s
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Error::file(path, "the file is empty: expected a header line and data rows"));
+    }
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = sniff_delimiter(header_line);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::file(path, format!("unreadable header line: {e}")))?
+        .clone();
+    let mut seen = std::collections::BTreeSet::new();
+    for h in headers.iter() {
+        if h.is_empty() {
+            return Err(Error::record(path, Location::Line(1), "a column has no name in the header line"));
+        }
+        if !seen.insert(h.to_lowercase()) {
+            return Err(Error::record(path, Location::Line(1), format!("column \"{h}\" appears twice in the header line")));
+        }
+    }
+    // The csv crate does not count blank lines in its line numbers, so lines
+    // are counted from byte offsets instead: messages must match an editor.
+    let line_of = LineCounter::new(text.as_bytes());
+    let mut features = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(path, &e, &line_of))?;
+        let line = rec.position().map_or(0, |p| line_of.line(p.byte()));
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        let mut f = RawFeature::new(Location::Line(line));
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            f.insert(h, Value::String(v.to_string()));
+        }
+        features.push(f);
+    }
+    Ok(RawLayer {
+        path: path.to_path_buf(),
+        features,
+    })
+}
+
+/// Maps byte offsets to 1-based line numbers.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    newlines: Vec<u64>,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let newlines = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i as u64)
+            .collect();
+        LineCounter { bytes, newlines }
+    }
+    /// The line of the first non-blank byte at or after `byte` (a record's
+    /// position is where the previous one ended, before any blank lines).
+    fn line(&self, byte: u64) -> u64 {
+        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while b < self.bytes.len() && matches!(self.bytes[b], b'\n' | b'\r') {
+            b += 1;
+        }
+        let byte = b as u64;
+        self.newlines.partition_point(|&nl| nl < byte) as u64 + 1
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) -> Error {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => Error::record(
+            path,
+            Location::Line(pos.as_ref().map_or(0, |p| lines.line(p.byte()))),
+            format!("{len} fields where the header has {expected_len} (a separator inside an unquoted value?)"),
+        ),
+        _ => Error::file(path, format!("unreadable CSV: {e}")),
+    }
+}
+
+/// The most frequent of `;`, `,` and tab in the header line; `,` when none.
+pub fn sniff_delimiter(header: &str) -> u8 {
+    let count = |c: char| header.matches(c).count();
+    let (semi, comma, tab) = (count(';'), count(','), count('\t'));
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &[u8]) -> (Result<RawLayer, Error>, Warnings) {
+        let mut w = Warnings::new();
+        let r = parse_csv(Path::new("t.csv"), s, &mut w);
+        (r, w)
+    }
+
+    #[test]
+    fn semicolon_bom_quoted_newline_and_line_numbers() {
+        let (l, w) = parse("\u{feff}code_insee;nom\n02001;\"Abbé\ncourt\"\n\n59350;Lille\n".as_bytes());
+        let l = l.unwrap();
+        assert!(w.is_empty());
+        assert_eq!(l.features.len(), 2);
+        assert_eq!(l.features[0].text(&["code_insee"]).unwrap().1, "02001");
+        assert_eq!(l.features[0].text(&["nom"]).unwrap().1, "Abbé\ncourt");
+        assert_eq!(l.features[1].location, Location::Line(5));
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_with_a_warning() {
+        let (l, w) = parse(b"code_insee,nom\n02292,\xC9tampes-sur-Marne\n");
+        assert_eq!(l.unwrap().features[0].text(&["nom"]).unwrap().1, "Étampes-sur-Marne");
+        assert_eq!(w.total(), 1);
+    }
+
+    #[test]
+    fn ragged_rows_and_empty_files_are_errors() {
+        let e = parse(b"a,b\n1,2\n3,4,5\n").0.unwrap_err().to_string();
+        assert_eq!(e, "t.csv: line 3: 3 fields where the header has 2 (a separator inside an unquoted value?)");
+        assert!(parse(b"").0.unwrap_err().to_string().contains("empty"));
+        assert!(parse(b"a,a\n1,2\n").0.unwrap_err().to_string().contains("twice"));
+    }
+}

@@ -1,0 +1,216 @@
+//! GeoJSON reader (RFC 7946, WGS84 lon/lat). An old-style `crs` member naming
+//! EPSG:2154 (Lambert-93), as some French portals still write, is honoured by
+//! unprojecting; any other non-WGS84 `crs` is an error.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+use crate::geom::LAMBERT_93;
+use crate::io::features::{RawFeature, RawLayer};
+use crate::model::L93;
+use crate::warnings::Warnings;
+
+/// Which coordinates a file holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Coords {
+    LonLat,
+    Lambert93,
+}
+
+/// Reads a GeoJSON FeatureCollection (or a single Feature) into raw features.
+pub fn read_geojson(path: &Path, _warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_geojson(path, &bytes)
+}
+
+/// Parses GeoJSON bytes; `path` only names the source in messages.
+pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::file(path, "the file is empty: expected a GeoJSON FeatureCollection"));
+    }
+    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::file(
+            path,
+            format!(
+                "not valid JSON at line {} column {}: {e} (truncated or not a GeoJSON file?)",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let coords = crs_of(path, &root)?;
+    let features: Vec<&Value> = match root.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => match root.get("features") {
+            Some(Value::Array(a)) => a.iter().collect(),
+            _ => {
+                return Err(Error::file(
+                    path,
+                    "FeatureCollection without a \"features\" array",
+                ))
+            }
+        },
+        Some("Feature") => vec![&root],
+        Some(other) => {
+            return Err(Error::file(
+                path,
+                format!("expected a GeoJSON FeatureCollection, found a {other}"),
+            ))
+        }
+        None => {
+            return Err(Error::file(
+                path,
+                "expected a GeoJSON FeatureCollection: no \"type\" member",
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(features.len());
+    for (index, fv) in features.into_iter().enumerate() {
+        out.push(read_feature(path, index, fv, coords)?);
+    }
+    Ok(RawLayer {
+        path: path.to_path_buf(),
+        features: out,
+    })
+}
+
+fn crs_of(path: &Path, root: &Value) -> Result<Coords, Error> {
+    let Some(name) = root
+        .get("crs")
+        .and_then(|c| c.get("properties"))
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+    else {
+        return Ok(Coords::LonLat);
+    };
+    let n = name.to_uppercase();
+    if n.contains("CRS84") || n.ends_with(":4326") || n.ends_with("::4326") || n.ends_with(":4171") {
+        Ok(Coords::LonLat)
+    } else if n.ends_with(":2154") || n.ends_with("::2154") {
+        Ok(Coords::Lambert93)
+    } else {
+        Err(Error::file(
+            path,
+            format!(
+                "member \"crs\" names {name}: only WGS84 longitude/latitude (RFC 7946) and \
+                 Lambert-93 (EPSG:2154) are supported; reproject with `ogr2ogr -t_srs EPSG:4326`"
+            ),
+        ))
+    }
+}
+
+fn feature_id(fv: &Value) -> Option<String> {
+    match fv.get("id") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn read_feature(path: &Path, index: usize, fv: &Value, coords: Coords) -> Result<RawFeature, Error> {
+    let location = Location::Feature {
+        index,
+        id: feature_id(fv),
+    };
+    if fv.get("type").and_then(Value::as_str) != Some("Feature") {
+        return Err(Error::record(path, location, "not a GeoJSON Feature (no \"type\": \"Feature\")"));
+    }
+    let mut f = RawFeature::new(location.clone());
+    match fv.get("properties") {
+        Some(Value::Object(props)) => {
+            for (k, v) in props {
+                f.insert(k, v.clone());
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => return Err(Error::record(path, location, "\"properties\" is not an object")),
+    }
+    match fv.get("geometry") {
+        None | Some(Value::Null) => {}
+        Some(g) => {
+            let gj = serde_json::from_value::<geojson::Geometry>(g.clone())
+                .map_err(|e| Error::field(path, location.clone(), "geometry", format!("not a valid GeoJSON geometry: {e}")))?;
+            let mut geom: geo::Geometry<f64> = geo::Geometry::try_from(gj)
+                .map_err(|e| Error::field(path, location.clone(), "geometry", e.to_string()))?;
+            check_coordinates(path, &location, &geom, coords)?;
+            if coords == Coords::Lambert93 {
+                use geo::MapCoordsInPlace;
+                geom.map_coords_in_place(|c| {
+                    let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
+                    geo::Coord { x: ll.lon, y: ll.lat }
+                });
+            }
+            f.geometry = Some(geom);
+        }
+    }
+    Ok(f)
+}
+
+/// Rejects non-finite coordinates, and lon/lat out of range, naming the
+/// likely cause (Lambert-93 metres in a WGS84 file, swapped axes).
+pub(crate) fn check_coordinates(
+    path: &Path,
+    location: &Location,
+    geom: &geo::Geometry<f64>,
+    coords: Coords,
+) -> Result<(), Error> {
+    use geo::CoordsIter;
+    for c in geom.coords_iter() {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err(Error::field(path, location.clone(), "geometry", format!("non-finite coordinate ({}, {})", c.x, c.y)));
+        }
+        if coords == Coords::LonLat && (c.x.abs() > 180.0 || c.y.abs() > 90.0) {
+            let hint = if (0.0..1_300_000.0).contains(&c.x) && (6_000_000.0..7_200_000.0).contains(&c.y) {
+                " (this looks like Lambert-93 metres: GeoJSON must be WGS84 longitude/latitude, or declare \"crs\" EPSG:2154)"
+            } else {
+                ""
+            };
+            return Err(Error::field(
+                path,
+                location.clone(),
+                "geometry",
+                format!("coordinate ({}, {}) is not a longitude/latitude{hint}", c.x, c.y),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<RawLayer, Error> {
+        parse_geojson(Path::new("t.geojson"), s.as_bytes())
+    }
+
+    #[test]
+    fn reads_features_with_properties_and_geometry() {
+        let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code_insee":"02001","population":498},"geometry":{"type":"Point","coordinates":[3.1,49.5]}}]}"#).unwrap();
+        assert_eq!(l.features.len(), 1);
+        assert_eq!(l.features[0].text(&["code_insee"]).unwrap().1, "02001");
+        assert!(matches!(l.features[0].geometry, Some(geo::Geometry::Point(_))));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_feature() {
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[3.1,49.5]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[700000,6600000]}}]}"#).unwrap_err().to_string();
+        assert!(e.starts_with("t.geojson: feature 1: field \"geometry\""), "{e}");
+        assert!(e.contains("Lambert-93"), "{e}");
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Fea"#).unwrap_err().to_string();
+        assert!(e.contains("not valid JSON at line 1"), "{e}");
+        let e = parse("").unwrap_err().to_string();
+        assert!(e.contains("empty"), "{e}");
+        let e = parse(r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err().to_string();
+        assert!(e.contains("found a Point"), "{e}");
+    }
+
+    #[test]
+    fn lambert93_crs_member_is_unprojected() {
+        let l = parse(r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[700000,6600000]}}]}"#).unwrap();
+        let Some(geo::Geometry::Point(p)) = l.features[0].geometry else { panic!() };
+        assert!((p.x() - 3.0).abs() < 1e-9 && (p.y() - 46.5).abs() < 1e-9);
+    }
+}
