@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub enum Location {
     /// A CSV line, counted from 1 with the header as line 1.
     Line(u64),
+    /// A CSV line with the id of the row it holds.
+    LineOf { line: u64, id: String },
     /// A GeoJSON feature, counted from 0 as in the file, with its id when known.
     Feature { index: usize, id: Option<String> },
     /// A shapefile record, counted from 1 as GIS tools show it, with its id when known.
@@ -23,6 +25,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Line(n) => write!(f, "line {n}"),
+            Location::LineOf { line, id } => write!(f, "line {line} ({id})"),
             Location::Feature { index, id: None } => write!(f, "feature {index}"),
             Location::Feature { index, id: Some(id) } => write!(f, "feature {index} ({id})"),
             Location::Record { index, id: None } => write!(f, "record {index}"),

@@ -7,3 +7,6 @@ pub mod warnings;
 
 pub use error::{Error, Result};
 pub mod index;
+pub mod analysis;
+pub mod progress;
+pub mod cli;

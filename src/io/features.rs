@@ -51,6 +51,11 @@ impl RawFeature {
         })
     }
 
+    /// Whether any of `aliases` is a column of this feature, even if empty.
+    pub fn has(&self, aliases: &[&str]) -> bool {
+        aliases.iter().any(|a| self.props.contains_key(&a.to_lowercase()))
+    }
+
     /// A text attribute; numbers are rendered as text (a code stored as a
     /// number in a .dbf), empty strings count as absent.
     pub fn text(&self, aliases: &[&str]) -> Option<(&str, String)> {

@@ -5,5 +5,10 @@
 pub mod csv_in;
 pub mod features;
 pub mod geojson;
+pub mod layers;
 pub mod prj;
+pub mod reference;
 pub mod shp;
+pub mod tables;
+pub mod territory;
+pub mod write;

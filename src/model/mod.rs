@@ -207,10 +207,35 @@ pub struct Commune {
     /// The town-hall point, when known.
     pub mairie: Option<LonLat>,
     /// Where distances are measured from: the town hall, or a point inside the
-    /// polygon when the town hall is unknown.
+    /// polygon when the town hall is unknown or misplaced.
     pub reference: LonLat,
+    /// Which point `reference` is.
+    pub reference_kind: ReferenceKind,
     /// Boundary, in WGS84 lon/lat.
     pub geometry: MultiPolygon<f64>,
+}
+
+/// Which point a commune's distances are measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// The town-hall point.
+    Mairie,
+    /// A point inside the polygon: the source gives no town hall.
+    InteriorNoMairie,
+    /// A point inside the polygon: the source's town hall lies more than
+    /// 1 km outside the commune or is unusable, so it was set aside.
+    InteriorMairieRejected,
+}
+
+impl ReferenceKind {
+    /// The French label written in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferenceKind::Mairie => "mairie",
+            ReferenceKind::InteriorNoMairie => "point intérieur (pas de mairie)",
+            ReferenceKind::InteriorMairieRejected => "point intérieur (mairie hors commune)",
+        }
+    }
 }
 
 /// A *quartier prioritaire de la politique de la ville* (2024 perimeter).

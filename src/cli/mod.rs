@@ -1,0 +1,187 @@
+//! The command line: clap definitions, one file per subcommand. Each command
+//! turns its arguments into a checked plan, loads, computes with
+//! [`crate::analysis`], then writes everything at the end.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::io::territory::{load_territory, DataPaths};
+use crate::io::write::CsvStyle;
+use crate::model::Territory;
+use crate::progress::{Progress, Verbosity};
+use crate::warnings::Warnings;
+
+pub mod check_data;
+pub mod report;
+
+/// Exit status: the run went through.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: an input or output error stopped the run.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit status: `check-data` found a difference with the reports that no
+/// documented reason explains.
+pub const EXIT_UNEXPLAINED: u8 = 3;
+
+const ABOUT: &str = "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France.\n\
+Measures how well the Missions Locales of Hauts-de-France cover their territory.";
+
+const AFTER_HELP: &str = "\
+Examples (run on the embedded data of geodata/):
+  maillage report                       write every result into outputs/
+  maillage check-data                   reconcile the data with the 2024 reports
+  maillage report --sites mes_sites.csv --out resultats/
+
+Exit status: 0 success; 1 an input or output error; 2 bad command-line usage;
+3 check-data found an unexplained difference.";
+
+#[derive(Debug, Parser)]
+#[command(name = "maillage", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline and write every result (the main command).
+    Report(report::ReportArgs),
+    /// Reconcile the loaded data with the figures of the activity reports.
+    CheckData(check_data::CheckDataArgs),
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output folder (created if needed).
+    #[arg(long, global = true, value_name = "DIR", default_value = "outputs")]
+    pub out: PathBuf,
+    /// CSV convention: `francais` (UTF-8 with BOM, `;`, decimal comma) for
+    /// spreadsheets, `rfc4180` (`,`, decimal point) for programs.
+    #[arg(long, global = true, value_enum, default_value_t = CsvArg::Francais)]
+    pub csv: CsvArg,
+    /// No progress and no summary on stderr (errors and warnings still show).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print each step with its duration.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvArg {
+    Francais,
+    Rfc4180,
+}
+
+/// Input layers; each defaults to the embedded copy of `geodata/`.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Input data (default: the embedded geodata/)")]
+pub struct DataArgs {
+    /// Communes: GeoJSON or Shapefile (IGN ADMIN EXPRESS in Lambert-93 works
+    /// as downloaded); fields code_insee/INSEE_COM, nom/NOM, population/POPULATION.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub communes: Option<PathBuf>,
+    /// QPV polygons: GeoJSON or Shapefile with code_qp and nom_qp (or lib_qp).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub qpv: Option<PathBuf>,
+    /// FRR/ZRR classification: CSV code_insee,classement
+    /// (NON_CLASSEE, ZRR_MAINTENUE, FRR, FRR_PLUS).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub classement: Option<PathBuf>,
+    /// Coverage zones of the Missions Locales: CSV code_insee,code_ml,nom_ml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
+    /// Display names of the Missions Locales: CSV code_ml,nom_arefie.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub missions_locales: Option<PathBuf>,
+    /// Sites: CSV (`,` or `;`) site_id,code_ml,nom,type,code_insee,lon,lat,statut,source
+    /// (lon/lat may be left empty when code_insee is given: the town-hall point
+    /// is used), or a GeoJSON/Shapefile of points with the same fields.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// Young people aged 16–25 per commune: CSV code_insee,jeunes. Without it,
+    /// the regional total of the 2024 report is spread by population (an estimate).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub jeunes: Option<PathBuf>,
+}
+
+impl DataArgs {
+    pub fn paths(&self) -> DataPaths {
+        DataPaths {
+            communes: self.communes.clone(),
+            qpv: self.qpv.clone(),
+            classement: self.classement.clone(),
+            zones: self.zones.clone(),
+            missions_locales: self.missions_locales.clone(),
+            sites: self.sites.clone(),
+            jeunes: self.jeunes.clone(),
+        }
+    }
+}
+
+/// What every command needs once the arguments are checked.
+pub struct Context {
+    pub out: PathBuf,
+    pub csv: CsvStyle,
+    pub verbosity: Verbosity,
+    pub progress: Progress,
+    pub warnings: Warnings,
+}
+
+impl Context {
+    fn new(g: &GlobalArgs) -> Self {
+        let verbosity = if g.quiet {
+            Verbosity::Quiet
+        } else if g.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        Context {
+            out: g.out.clone(),
+            csv: match g.csv {
+                CsvArg::Francais => CsvStyle::French,
+                CsvArg::Rfc4180 => CsvStyle::Rfc4180,
+            },
+            verbosity,
+            progress: Progress::new(verbosity),
+            warnings: Warnings::new(),
+        }
+    }
+
+    /// Loads the territory from the data arguments.
+    pub fn load(&mut self, data: &DataArgs) -> anyhow::Result<Territory> {
+        self.progress.step("chargement des données");
+        let t = load_territory(&data.paths(), &mut self.warnings)?;
+        Ok(t)
+    }
+
+    /// Prints the warnings summary (always, even with --quiet: nothing is
+    /// dropped silently) and finishes the progress display.
+    pub fn finish(&mut self) {
+        self.progress.finish();
+        if !self.warnings.is_empty() {
+            eprintln!("avertissements ({}):", self.warnings.total());
+            for l in self.warnings.lines() {
+                eprintln!("  {l}");
+            }
+        }
+    }
+}
+
+/// Runs the parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut ctx = Context::new(&cli.global);
+    let code = match &cli.command {
+        Command::Report(a) => report::run(a, &cli.global.data, &mut ctx),
+        Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
+    };
+    ctx.finish();
+    code.map(ExitCode::from)
+}

@@ -1,0 +1,456 @@
+//! Layer builders: from raw features (whatever the file format) to domain
+//! types. Each knows the field names its layer is found under in the files
+//! users bring (our `geodata/`, IGN ADMIN EXPRESS, ANCT, i-Milo exports), and
+//! reports the first unusable value with its file, feature or line, and field.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::{InteriorPoint, MultiPolygon};
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+use crate::io::features::{short, RawFeature, RawLayer};
+use crate::model::{Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus};
+use crate::warnings::Warnings;
+
+const CODE_INSEE: &[&str] = &["code_insee", "insee_com", "codgeo", "code_commune", "insee", "code"];
+const NOM_COMMUNE: &[&str] = &["nom", "nom_com", "nom_m", "nom_commune", "libelle", "lib_com", "name"];
+const DEPARTEMENT: &[&str] = &["departement", "insee_dep", "dep", "code_dep", "code_departement"];
+const POPULATION: &[&str] = &["population", "population_municipale", "pmun", "pop"];
+
+/// Geographic plausibility window for the region and its neighbours, used to
+/// name the likely mistake when coordinates fall outside it.
+const LON_RANGE: (f64, f64) = (-5.5, 10.0);
+const LAT_RANGE: (f64, f64) = (41.0, 51.5);
+
+fn parse_insee(path: &Path, f: &RawFeature, (field, raw): (&str, String)) -> Result<InseeCode, Error> {
+    InseeCode::parse(&raw).ok_or_else(|| {
+        Error::field(
+            path,
+            f.location.clone(),
+            field,
+            format!("expected a 5-character INSEE code such as 02001 or 59350, found \"{raw}\""),
+        )
+    })
+}
+
+fn located(f: &RawFeature, id: &str) -> Location {
+    match &f.location {
+        Location::Feature { index, .. } => Location::Feature {
+            index: *index,
+            id: Some(id.to_string()),
+        },
+        Location::Record { index, .. } => Location::Record {
+            index: *index,
+            id: Some(id.to_string()),
+        },
+        Location::Line(line) | Location::LineOf { line, .. } => Location::LineOf {
+            line: *line,
+            id: id.to_string(),
+        },
+    }
+}
+
+fn multipolygon(path: &Path, f: &RawFeature, location: &Location) -> Result<MultiPolygon<f64>, Error> {
+    match &f.geometry {
+        Some(geo::Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p.clone()])),
+        Some(geo::Geometry::MultiPolygon(m)) if !m.0.is_empty() => Ok(m.clone()),
+        Some(geo::Geometry::MultiPolygon(_)) => Err(Error::field(path, location.clone(), "geometry", "empty MultiPolygon")),
+        Some(other) => Err(Error::field(
+            path,
+            location.clone(),
+            "geometry",
+            format!("expected a Polygon or MultiPolygon, found a {}", geometry_name(other)),
+        )),
+        None => Err(Error::field(path, location.clone(), "geometry", "missing: expected a Polygon or MultiPolygon")),
+    }
+}
+
+fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::Polygon(_) => "Polygon",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        geo::Geometry::Rect(_) => "Rect",
+        geo::Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+/// Checks that a lon/lat pair is usable and, if not, names the likely cause.
+pub fn check_lonlat(path: &Path, location: &Location, field: &str, p: LonLat) -> Result<LonLat, Error> {
+    let in_window = |p: LonLat| (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat);
+    if in_window(p) {
+        return Ok(p);
+    }
+    let hint = if (0.0..1_300_000.0).contains(&p.lon) && (6_000_000.0..7_200_000.0).contains(&p.lat) {
+        "these look like Lambert-93 metres, expected WGS84 longitude/latitude in degrees".to_string()
+    } else if in_window(LonLat::new(p.lat, p.lon)) {
+        "longitude and latitude look swapped".to_string()
+    } else {
+        format!(
+            "outside France (expected longitude {}…{} and latitude {}…{})",
+            LON_RANGE.0, LON_RANGE.1, LAT_RANGE.0, LAT_RANGE.1
+        )
+    };
+    Err(Error::field(path, location.clone(), field, format!("({}, {}): {hint}", p.lon, p.lat)))
+}
+
+fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Option<LonLat>, Error> {
+    if let Some((name, v)) = f.get(&["mairie", "chef_lieu", "chflieu"]) {
+        let coords = v.as_array().and_then(|a| match a.as_slice() {
+            [x, y] => Some((x.as_f64()?, y.as_f64()?)),
+            _ => None,
+        });
+        return match coords {
+            Some((lon, lat)) => check_lonlat(path, location, name, LonLat::new(lon, lat)).map(Some),
+            None => Err(Error::field(path, location.clone(), name, format!("expected [longitude, latitude] or null, found {}", short(v)))),
+        };
+    }
+    let lon = f.number(path, &["mairie_lon", "lon_mairie"])?;
+    let lat = f.number(path, &["mairie_lat", "lat_mairie"])?;
+    match (lon, lat) {
+        (Some((n, lon)), Some((_, lat))) => check_lonlat(path, location, &n, LonLat::new(lon, lat)).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// How far outside its (simplified) commune polygon a town-hall point may lie
+/// and still be trusted.
+pub const MAIRIE_TOLERANCE_M: f64 = 1_000.0;
+
+/// Whether a point lies inside a polygon or within [`MAIRIE_TOLERANCE_M`]
+/// of it, measured in Lambert-93 metres.
+fn near_polygon(geometry: &MultiPolygon<f64>, p: LonLat) -> bool {
+    use geo::{Distance, Euclidean, Intersects, MapCoords};
+    let pt = geo::Point::new(p.lon, p.lat);
+    if geometry.intersects(&pt) {
+        return true;
+    }
+    let project = |c: geo::Coord<f64>| {
+        let q = crate::geom::LAMBERT_93.project(LonLat::new(c.x, c.y));
+        geo::Coord { x: q.x, y: q.y }
+    };
+    let poly = geometry.map_coords(project);
+    let q = project(pt.0);
+    Euclidean.distance(&geo::Point(q), &poly) <= MAIRIE_TOLERANCE_M
+}
+
+/// Builds communes, sorted by INSEE code. Duplicated codes are an error.
+pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune>, Error> {
+    let path = layer.path.as_path();
+    let mut out: Vec<(Commune, Location)> = Vec::with_capacity(layer.features.len());
+    for f in &layer.features {
+        let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
+        let location = located(f, &format!("INSEE {code}"));
+        let nom = f
+            .text(NOM_COMMUNE)
+            .map(|(_, s)| s)
+            .ok_or_else(|| Error::field(path, location.clone(), "nom", "missing: expected the commune's name"))?;
+        let departement = f
+            .text(DEPARTEMENT)
+            .map_or_else(|| code.departement().to_string(), |(_, s)| s);
+        let population = match f.number(path, POPULATION).map_err(|e| relocate(e, &location))? {
+            Some((name, x)) if x < 0.0 || x.fract() != 0.0 => {
+                return Err(Error::field(path, location, name, format!("expected a whole number of inhabitants ≥ 0, found {x}")))
+            }
+            Some((_, x)) => x as u64,
+            None if f.has(POPULATION) => {
+                // A column exists but this commune has no value (a commune
+                // nouvelle not yet in the census): keep it, say so.
+                warnings.add(path, "population empty: counted as 0 inhabitants", location.to_string());
+                0
+            }
+            None => {
+                return Err(Error::field(path, location, "population", "missing: expected the number of inhabitants (population municipale)"))
+            }
+        };
+        let geometry = multipolygon(path, f, &location)?;
+        let mut rejected = false;
+        let mairie = match mairie_point(path, f, &location) {
+            Ok(Some(p)) if !near_polygon(&geometry, p) => {
+                rejected = true;
+                // Real directories hold a few misplaced town halls (swapped or
+                // repeated coordinates): trust the polygon instead.
+                warnings.add(
+                    path,
+                    "town-hall point more than 1 km outside the commune: ignored, distances measured from a point inside the commune",
+                    format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
+                );
+                None
+            }
+            Ok(m) => m,
+            Err(Error::Field { problem, .. }) if f.get(&["mairie"]).is_some() => {
+                rejected = true;
+                warnings.add(
+                    path,
+                    "unusable town-hall point: ignored, distances measured from a point inside the commune",
+                    format!("{location}: {problem}"),
+                );
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let reference_kind = match (mairie, rejected) {
+            (Some(_), _) => ReferenceKind::Mairie,
+            (None, true) => ReferenceKind::InteriorMairieRejected,
+            (None, false) => ReferenceKind::InteriorNoMairie,
+        };
+        let reference = match mairie {
+            Some(p) => p,
+            None => {
+                if !rejected {
+                    warnings.add(path, "no town-hall point: distances measured from a point inside the commune", location.to_string());
+                }
+                let p = geometry
+                    .interior_point()
+                    .ok_or_else(|| Error::field(path, location.clone(), "geometry", "degenerate polygon: no interior point"))?;
+                LonLat::new(p.x(), p.y())
+            }
+        };
+        out.push((
+            Commune {
+                code,
+                nom,
+                departement,
+                population,
+                epci_siren: f.text(&["epci_siren", "siren_epci", "epci"]).map(|(_, s)| s),
+                epci_nom: f.text(&["epci_nom", "nom_epci", "lib_epci"]).map(|(_, s)| s),
+                mairie,
+                reference,
+                reference_kind,
+                geometry,
+            },
+            location,
+        ));
+    }
+    out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+    for w in out.windows(2) {
+        if w[0].0.code == w[1].0.code {
+            return Err(Error::record(path, w[1].1.clone(), format!("INSEE code {} appears twice (also at {})", w[1].0.code, w[0].1)));
+        }
+    }
+    Ok(out.into_iter().map(|(c, _)| c).collect())
+}
+
+fn relocate(e: Error, location: &Location) -> Error {
+    match e {
+        Error::Field { path, field, problem, .. } => Error::Field {
+            path,
+            location: location.clone(),
+            field,
+            problem,
+        },
+        other => other,
+    }
+}
+
+/// Builds QPV, sorted by code. Duplicated codes are an error.
+pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
+    let path = layer.path.as_path();
+    let mut out: Vec<(Qpv, Location)> = Vec::with_capacity(layer.features.len());
+    for f in &layer.features {
+        let (_, code) = f.require_text(path, &["code_qp", "code_quartier", "cod_qp", "qp"])?;
+        let location = located(f, &code);
+        let nom = f
+            .text(&["nom_qp", "lib_qp", "nom_quartier", "nom"])
+            .map(|(_, s)| s)
+            .ok_or_else(|| Error::field(path, location.clone(), "nom_qp", "missing: expected the QPV's name"))?;
+        let mut communes = Vec::new();
+        if let Some((name, v)) = f.get(&["communes_insee", "insee_com", "communes_insee_list", "code_insee"]) {
+            let raw: Vec<String> = match v {
+                Value::Array(a) => a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect(),
+                Value::String(s) => s.split([',', ';', '|']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+                other => vec![other.to_string()],
+            };
+            for r in raw {
+                communes.push(InseeCode::parse(&r).ok_or_else(|| {
+                    Error::field(path, location.clone(), name, format!("expected INSEE codes, found \"{r}\""))
+                })?);
+            }
+        }
+        let departement = f.text(&["departement", "insee_dep", "dep"]).map_or_else(
+            || {
+                // ANCT codes read QN + 3-digit département + number: QN05909M.
+                code.get(3..5).unwrap_or_default().to_string()
+            },
+            |(_, s)| s,
+        );
+        let geometry = multipolygon(path, f, &location)?;
+        out.push((
+            Qpv {
+                code,
+                nom,
+                communes,
+                departement,
+                geometry,
+            },
+            location,
+        ));
+    }
+    out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+    for w in out.windows(2) {
+        if w[0].0.code == w[1].0.code {
+            return Err(Error::record(path, w[1].1.clone(), format!("QPV code {} appears twice (also at {})", w[1].0.code, w[0].1)));
+        }
+    }
+    Ok(out.into_iter().map(|(q, _)| q).collect())
+}
+
+/// Builds sites, sorted by id. A site with neither coordinates nor a known
+/// commune code is an error; a site whose commune is given without
+/// coordinates takes the commune's town-hall point (`communes` is sorted).
+pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error> {
+    let path = layer.path.as_path();
+    let mut out: Vec<(Site, Location)> = Vec::with_capacity(layer.features.len());
+    for f in &layer.features {
+        let (_, id) = f.require_text(path, &["site_id", "id_site", "identifiant", "id"])?;
+        let location = located(f, &id);
+        let (_, code_ml) = f
+            .require_text(path, &["code_ml", "ml", "code_mission_locale"])
+            .map_err(|e| relocate(e, &location))?;
+        let (tf, traw) = f.require_text(path, &["type", "type_site", "site_kind", "nature"]).map_err(|e| relocate(e, &location))?;
+        let kind = SiteKind::parse(&traw).ok_or_else(|| {
+            Error::field(path, location.clone(), tf, format!("expected siege, antenne or permanence, found \"{traw}\""))
+        })?;
+        let status = match f.text(&["statut", "status"]) {
+            None => SiteStatus::Reel,
+            Some((sf, s)) => SiteStatus::parse(&s).ok_or_else(|| {
+                Error::field(path, location.clone(), sf, format!("expected reel or substitut, found \"{s}\""))
+            })?,
+        };
+        let commune = match f.text(&["code_insee", "insee_com", "codgeo", "commune_insee"]) {
+            Some(pair) => Some(parse_insee(path, f, pair).map_err(|e| relocate(e, &location))?),
+            None => None,
+        };
+        let point = match &f.geometry {
+            Some(geo::Geometry::Point(p)) => Some(check_lonlat(path, &location, "geometry", LonLat::new(p.x(), p.y()))?),
+            Some(other) => {
+                return Err(Error::field(path, location, "geometry", format!("expected a Point, found a {}", geometry_name(other))))
+            }
+            None => {
+                let lon = f.number(path, &["lon", "longitude", "lng", "x"]).map_err(|e| relocate(e, &location))?;
+                let lat = f.number(path, &["lat", "latitude", "y"]).map_err(|e| relocate(e, &location))?;
+                match (lon, lat) {
+                    (Some((n, lon)), Some((_, lat))) => Some(check_lonlat(path, &location, &format!("{n}/lat"), LonLat::new(lon, lat))?),
+                    (Some((n, _)), None) | (None, Some((n, _))) => {
+                        return Err(Error::field(path, location, n, "only one of longitude and latitude is given"))
+                    }
+                    (None, None) => None,
+                }
+            }
+        };
+        let position = match (point, &commune) {
+            (Some(p), _) => p,
+            (None, Some(code)) => match communes.binary_search_by(|c| c.code.cmp(code)) {
+                Ok(i) => communes[i].reference,
+                Err(_) => {
+                    return Err(Error::field(
+                        path,
+                        location,
+                        "code_insee",
+                        format!("no coordinates, and commune {code} is not in the commune layer, so no town-hall point can stand in"),
+                    ))
+                }
+            },
+            (None, None) => {
+                return Err(Error::record(path, location, "no position: give lon and lat, or code_insee to use the town-hall point"))
+            }
+        };
+        out.push((
+            Site {
+                id,
+                code_ml,
+                nom: f.text(&["nom", "nom_site", "name", "libelle"]).map(|(_, s)| s).unwrap_or_default(),
+                kind,
+                commune,
+                position,
+                status,
+                source: f.text(&["source"]).map(|(_, s)| s).unwrap_or_default(),
+            },
+            location,
+        ));
+    }
+    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    for w in out.windows(2) {
+        if w[0].0.id == w[1].0.id {
+            return Err(Error::record(path, w[1].1.clone(), format!("site id \"{}\" appears twice (also at {})", w[1].0.id, w[0].1)));
+        }
+    }
+    Ok(out.into_iter().map(|(s, _)| s).collect())
+}
+
+/// A commune-keyed table (classement, ML zone, young people), with the line
+/// of each entry for messages.
+pub type CodeTable<T> = BTreeMap<InseeCode, (T, Location)>;
+
+/// Reads `code_insee → value` rows, rejecting duplicates; `value` parses one row.
+pub fn code_table<T>(
+    layer: &RawLayer,
+    mut value: impl FnMut(&RawFeature) -> Result<T, Error>,
+) -> Result<CodeTable<T>, Error> {
+    let path = layer.path.as_path();
+    let mut out = BTreeMap::new();
+    for f in &layer.features {
+        let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
+        let v = value(f)?;
+        if let Some((_, prev)) = out.get(&code) {
+            return Err(Error::record(path, f.location.clone(), format!("commune {code} appears twice (also at {prev})")));
+        }
+        out.insert(code, (v, f.location.clone()));
+    }
+    Ok(out)
+}
+
+/// `code_insee,classement` rows.
+pub fn classement(layer: &RawLayer) -> Result<CodeTable<Classement>, Error> {
+    let path = layer.path.clone();
+    code_table(layer, |f| {
+        let (name, raw) = f
+            .get(&["classement", "codefrr", "frr", "zonage"])
+            .map(|(n, v)| (n.to_string(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .ok_or_else(|| Error::field(&path, f.location.clone(), "classement", "missing"))?;
+        Classement::parse(&raw).ok_or_else(|| {
+            Error::field(&path, f.location.clone(), name, format!("expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS, found \"{raw}\""))
+        })
+    })
+}
+
+/// `code_insee,code_ml,nom_ml` rows.
+pub fn zones(layer: &RawLayer) -> Result<CodeTable<(String, String)>, Error> {
+    let path = layer.path.clone();
+    code_table(layer, |f| {
+        let (_, code) = f.require_text(&path, &["code_ml", "code ml", "ml"])?;
+        let nom = f.text(&["nom_ml", "nom officiel ml", "nom_officiel_ml"]).map_or_else(|| code.clone(), |(_, s)| s);
+        Ok((code, nom))
+    })
+}
+
+/// `code_insee,jeunes` rows: young people aged 16–25 per commune.
+pub fn jeunes(layer: &RawLayer) -> Result<CodeTable<u64>, Error> {
+    let path = layer.path.clone();
+    code_table(layer, |f| match f.number(&path, &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"])? {
+        Some((n, x)) if x < 0.0 || x.fract() != 0.0 => {
+            Err(Error::field(&path, f.location.clone(), n, format!("expected a whole number ≥ 0, found {x}")))
+        }
+        Some((_, x)) => Ok(x as u64),
+        None => Err(Error::field(&path, f.location.clone(), "jeunes", "missing: expected the number of young people aged 16–25")),
+    })
+}
+
+/// `code_ml,nom_arefie` (or `nom`) rows: display names of the Missions Locales.
+pub fn ml_names(layer: &RawLayer) -> Result<BTreeMap<String, String>, Error> {
+    let path = layer.path.as_path();
+    let mut out = BTreeMap::new();
+    for f in &layer.features {
+        let (_, code) = f.require_text(path, &["code_ml"])?;
+        if let Some((_, nom)) = f.text(&["nom_arefie", "nom_usuel", "nom", "nom_unml"]) {
+            out.insert(code, nom);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,238 @@
+//! Loads every layer and assembles a checked [`Territory`].
+//!
+//! Each layer comes from the file the user names or, by default, from the
+//! copy of `geodata/` embedded in the binary, so `maillage report` runs from
+//! any directory. Inconsistencies between layers that leave the run
+//! trustworthy are counted as warnings; the others are errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::youth::{apportion, REGIONAL_YOUTH_16_25};
+use crate::error::Error;
+use crate::index::PolygonIndex;
+use crate::io::features::RawLayer;
+use crate::io::{csv_in, geojson, layers, shp};
+use crate::model::{Classement, MissionLocale, Territory, YouthSource};
+use crate::warnings::Warnings;
+
+/// One of the embedded default files.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedded {
+    /// Path shown in messages, relative to the repository.
+    pub name: &'static str,
+    pub bytes: &'static [u8],
+}
+
+/// The embedded copy of `geodata/`.
+pub mod defaults {
+    use super::Embedded;
+    macro_rules! embed {
+        ($id:ident, $file:literal) => {
+            pub const $id: Embedded = Embedded {
+                name: concat!("geodata/", $file),
+                bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/", $file)),
+            };
+        };
+    }
+    embed!(COMMUNES, "communes.geojson");
+    embed!(QPV, "qpv.geojson");
+    embed!(CLASSEMENT, "classement_frr_zrr.csv");
+    embed!(ZONES, "zones_ml.csv");
+    embed!(MISSIONS_LOCALES, "missions_locales.csv");
+    embed!(SITES, "sites.csv");
+    embed!(FRANCE_SERVICES, "france_services.csv");
+    /// Every embedded file, for the manifest and `check-data`.
+    pub const ALL: [Embedded; 7] = [COMMUNES, QPV, CLASSEMENT, ZONES, MISSIONS_LOCALES, SITES, FRANCE_SERVICES];
+}
+
+/// The input files; `None` means the embedded default.
+#[derive(Debug, Clone, Default)]
+pub struct DataPaths {
+    pub communes: Option<PathBuf>,
+    pub qpv: Option<PathBuf>,
+    pub classement: Option<PathBuf>,
+    pub zones: Option<PathBuf>,
+    pub missions_locales: Option<PathBuf>,
+    pub sites: Option<PathBuf>,
+    pub jeunes: Option<PathBuf>,
+}
+
+/// Reads a vector layer or table from a user file, choosing the reader by
+/// extension, or from the embedded default.
+pub fn read_layer(path: Option<&Path>, default: Embedded, warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    match path {
+        Some(p) => read_file(p, warnings),
+        None => {
+            let p = Path::new(default.name);
+            if default.name.ends_with(".csv") {
+                csv_in::parse_csv(p, default.bytes, warnings)
+            } else {
+                geojson::parse_geojson(p, default.bytes)
+            }
+        }
+    }
+}
+
+/// Reads a file by its extension: GeoJSON, Shapefile or CSV.
+pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "geojson" | "json" => geojson::read_geojson(path, warnings),
+        "shp" => shp::read_shapefile(path, warnings),
+        "csv" | "txt" | "tsv" => csv_in::read_csv(path, warnings),
+        _ => Err(Error::file(
+            path,
+            format!("unknown extension \".{ext}\": expected .geojson, .shp or .csv"),
+        )),
+    }
+}
+
+/// Loads and assembles the territory.
+pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Territory, Error> {
+    let communes_layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
+    let communes = layers::communes(&communes_layer, warnings)?;
+    drop(communes_layer);
+    if communes.is_empty() {
+        return Err(Error::file(&layer_path(paths.communes.as_deref(), defaults::COMMUNES), "no commune in the file"));
+    }
+    let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
+
+    // Classement: a commune absent from the file is taken as not classified.
+    let cl_layer = read_layer(paths.classement.as_deref(), defaults::CLASSEMENT, warnings)?;
+    let cl_path = cl_layer.path.clone();
+    let mut cl_table = layers::classement(&cl_layer)?;
+    let classement: Vec<Classement> = codes
+        .iter()
+        .map(|c| match cl_table.remove(c) {
+            Some((v, _)) => v,
+            None => {
+                warnings.add(&cl_path, "commune of the commune layer absent from the classement file: taken as NON_CLASSEE", c.to_string());
+                Classement::NonClassee
+            }
+        })
+        .collect();
+    for (code, (_, loc)) in cl_table {
+        warnings.add(&cl_path, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+    }
+
+    // Coverage zones of the Missions Locales.
+    let z_layer = read_layer(paths.zones.as_deref(), defaults::ZONES, warnings)?;
+    let z_path = z_layer.path.clone();
+    let mut z_table = layers::zones(&z_layer)?;
+    let mut ml_names: BTreeMap<String, String> = BTreeMap::new();
+    for ((code, nom), _) in z_table.values() {
+        ml_names.entry(code.clone()).or_insert_with(|| nom.clone());
+    }
+    const NO_ML: &str = "SANS_ML";
+    let ml_code_of: Vec<String> = codes
+        .iter()
+        .map(|c| match z_table.remove(c) {
+            Some(((code, _), _)) => code,
+            None => {
+                warnings.add(&z_path, "commune absent from the coverage-zone file: counted under SANS_ML", c.to_string());
+                NO_ML.to_string()
+            }
+        })
+        .collect();
+    for (code, (_, loc)) in z_table {
+        warnings.add(&z_path, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+    }
+    if ml_code_of.iter().any(|c| c == NO_ML) {
+        ml_names.insert(NO_ML.to_string(), "(sans Mission Locale)".to_string());
+    }
+    // Display names, when the ML table is there.
+    let ml_layer = read_layer(paths.missions_locales.as_deref(), defaults::MISSIONS_LOCALES, warnings)?;
+    for (code, nom) in layers::ml_names(&ml_layer)? {
+        if let Some(n) = ml_names.get_mut(&code) {
+            *n = nom;
+        }
+    }
+    let missions_locales: Vec<MissionLocale> = ml_names
+        .into_iter()
+        .map(|(code, nom)| MissionLocale { code, nom })
+        .collect();
+    let ml_of_commune: Vec<usize> = ml_code_of
+        .iter()
+        .map(|c| missions_locales.binary_search_by(|m| m.code.as_str().cmp(c)).unwrap_or(0))
+        .collect();
+
+    // Young people.
+    let (jeunes, jeunes_source) = match &paths.jeunes {
+        None => (
+            apportion(&communes.iter().map(|c| c.population).collect::<Vec<_>>(), REGIONAL_YOUTH_16_25),
+            YouthSource::EstimatedFromRegionalTotal { total: REGIONAL_YOUTH_16_25 },
+        ),
+        Some(p) => {
+            let layer = read_file(p, warnings)?;
+            let mut table = layers::jeunes(&layer)?;
+            let v = codes
+                .iter()
+                .map(|c| match table.remove(c) {
+                    Some((n, _)) => n,
+                    None => {
+                        warnings.add(p, "commune absent from the young-people file: counted as 0", c.to_string());
+                        0
+                    }
+                })
+                .collect();
+            for (code, (_, loc)) in table {
+                warnings.add(p, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+            }
+            (v, YouthSource::File(p.display().to_string()))
+        }
+    };
+
+    // QPV.
+    let q_layer = read_layer(paths.qpv.as_deref(), defaults::QPV, warnings)?;
+    let qpv = layers::qpv(&q_layer)?;
+    for q in &qpv {
+        for c in &q.communes {
+            if codes.binary_search(c).is_err() {
+                warnings.add(&q_layer.path, "QPV lists a commune unknown to the commune layer", format!("{} ({c})", q.code));
+            }
+        }
+    }
+
+    // Sites: locate those given without a commune; keep every site (a site
+    // just across the border still serves people), but say what is odd.
+    let s_layer = read_layer(paths.sites.as_deref(), defaults::SITES, warnings)?;
+    let s_path = s_layer.path.clone();
+    let mut sites = layers::sites(&s_layer, &communes)?;
+    let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
+    let pindex = PolygonIndex::new(&geoms);
+    for s in &mut sites {
+        match &s.commune {
+            Some(code) if codes.binary_search(code).is_err() => {
+                warnings.add(&s_path, "site in a commune unknown to the commune layer: kept, not counted in any commune", format!("{} ({code})", s.id));
+            }
+            Some(_) => {}
+            None => match pindex.locate(s.position) {
+                Some(i) => s.commune = Some(codes[i].clone()),
+                None => warnings.add(&s_path, "site outside every commune: kept as a site, not counted in any commune", s.id.clone()),
+            },
+        }
+        if missions_locales.binary_search_by(|m| m.code.as_str().cmp(&s.code_ml)).is_err() {
+            warnings.add(&s_path, "site of a Mission Locale absent from the coverage zones", format!("{} ({})", s.id, s.code_ml));
+        }
+    }
+
+    Ok(Territory {
+        communes,
+        classement,
+        ml_of_commune,
+        jeunes,
+        jeunes_source,
+        qpv,
+        sites,
+        missions_locales,
+    })
+}
+
+fn layer_path(path: Option<&Path>, default: Embedded) -> PathBuf {
+    path.map_or_else(|| PathBuf::from(default.name), Path::to_path_buf)
+}

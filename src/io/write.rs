@@ -1,0 +1,220 @@
+//! Writing tables and files: one place for number formatting and CSV
+//! conventions, and atomic writes (temporary file in the same folder, renamed
+//! when complete), so a failed run never leaves a half-written output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The CSV convention of an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvStyle {
+    /// French spreadsheet convention: UTF-8 with BOM, `;` separator, decimal
+    /// comma, CRLF line ends. Opens as-is in Excel and LibreOffice set to French.
+    #[default]
+    French,
+    /// RFC 4180 for programs: `,` separator, decimal point, CRLF, no BOM.
+    Rfc4180,
+}
+
+/// One value of a table, formatted by [`Table::to_csv`] according to the style.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A number with a fixed number of decimals.
+    Float(f64, usize),
+    Bool(bool),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<u64> for Cell {
+    fn from(n: u64) -> Self {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<usize> for Cell {
+    fn from(n: usize) -> Self {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<bool> for Cell {
+    fn from(b: bool) -> Self {
+        Cell::Bool(b)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// Formats a float with `decimals` decimals in the given style; `-0` prints
+/// as `0` so that signs never depend on rounding paths.
+pub fn format_float(x: f64, decimals: usize, style: CsvStyle) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let mut s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s.remove(0);
+    }
+    match style {
+        CsvStyle::French => s.replace('.', ","),
+        CsvStyle::Rfc4180 => s,
+    }
+}
+
+/// A table with named columns.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Self {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.headers.len(), "row width must match the header");
+        self.rows.push(row);
+    }
+
+    /// The table as CSV bytes.
+    pub fn to_csv(&self, style: CsvStyle) -> Vec<u8> {
+        let (sep, bom) = match style {
+            CsvStyle::French => (b';', true),
+            CsvStyle::Rfc4180 => (b',', false),
+        };
+        let mut out = Vec::new();
+        if bom {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(sep)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        // Writing into a Vec cannot fail, so the results are ignored on purpose.
+        let _ = w.write_record(&self.headers);
+        for row in &self.rows {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Int(n) => n.to_string(),
+                    Cell::Float(x, d) => format_float(*x, *d, style),
+                    Cell::Bool(b) => match (style, b) {
+                        (CsvStyle::French, true) => "oui".into(),
+                        (CsvStyle::French, false) => "non".into(),
+                        (CsvStyle::Rfc4180, b) => b.to_string(),
+                    },
+                    Cell::Empty => String::new(),
+                })
+                .collect();
+            let _ = w.write_record(&fields);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+/// Outputs computed in memory, written together at the end of a run.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Outputs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file, named relative to the output folder.
+    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        self.files.push((name.into(), bytes));
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.files.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Writes every file into `dir` (created if needed), each atomically.
+    /// Returns the paths written, in order.
+    pub fn write_all(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut written = Vec::new();
+        for (name, bytes) in &self.files {
+            let path = dir.join(name);
+            write_atomic(&path, bytes)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder,
+/// renamed into place once complete: readers see the old file or the new one,
+/// never a partial one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".maillage-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_and_rfc4180_conventions() {
+        let mut t = Table::new(&["code_insee", "nom", "distance_km", "site_dans_commune"]);
+        t.push(vec!["02001".into(), "Abbécourt; Aisne".into(), Cell::Float(3.14159, 3), true.into()]);
+        t.push(vec!["59350".into(), "Lille".into(), Cell::Float(-0.0001, 3), Cell::Empty]);
+        let fr = String::from_utf8(t.to_csv(CsvStyle::French)).unwrap();
+        assert_eq!(
+            fr,
+            "\u{feff}code_insee;nom;distance_km;site_dans_commune\r\n02001;\"Abbécourt; Aisne\";3,142;oui\r\n59350;Lille;0,000;\r\n"
+        );
+        let en = String::from_utf8(t.to_csv(CsvStyle::Rfc4180)).unwrap();
+        assert_eq!(
+            en,
+            "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,3.142,true\r\n59350,Lille,0.000,\r\n"
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        write_atomic(&p, b"old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+}

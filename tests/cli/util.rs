@@ -1,0 +1,98 @@
+//! Runs the built `maillage` binary in a fresh temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary working folder that disappears with the test.
+pub struct Dir {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Self {
+        Dir {
+            tmp: tempfile::tempdir().expect("a temporary folder can be created"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Writes a file inside the folder.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("fixture folder");
+        }
+        std::fs::write(&p, contents).expect("fixture written");
+        p
+    }
+
+    /// Runs `maillage ARGS` with this folder as working directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_maillage"));
+        cmd.args(args).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("maillage runs")
+    }
+
+    /// Reads an output file as text.
+    pub fn read(&self, name: &str) -> String {
+        let p = self.path().join(name);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+}
+
+/// Panics with the command's stderr when it did not exit with `code`.
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "exit status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A fixture of the repository.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// Reads an RFC 4180 CSV written by maillage into header-keyed rows.
+pub fn read_csv(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().expect("header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            headers.iter().map(str::to_string).zip(rec.iter().map(str::to_string)).collect()
+        })
+        .collect()
+}
+
+/// Equality with a readable diff of the first differing line.
+#[macro_export]
+macro_rules! eqnice {
+    ($expected:expr, $got:expr) => {{
+        let expected: &str = &$expected;
+        let got: &str = &$got;
+        if expected != got {
+            let line = expected.lines().zip(got.lines()).position(|(a, b)| a != b);
+            panic!(
+                "outputs differ (first differing line: {:?})\n--- expected\n{}\n--- got\n{}",
+                line.map(|l| l + 1),
+                expected.lines().take(20).collect::<Vec<_>>().join("\n"),
+                got.lines().take(20).collect::<Vec<_>>().join("\n")
+            );
+        }
+    }};
+}
