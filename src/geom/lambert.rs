@@ -122,6 +122,18 @@ impl LambertConic {
         }
     }
 
+    /// The apex of the cone in projected coordinates: every parallel is a
+    /// circle around it.
+    pub fn apex(&self) -> L93 {
+        L93 { x: self.xs, y: self.ys }
+    }
+
+    /// The point scale factor at a distance `rho` from the apex.
+    pub fn scale_factor_at_rho(&self, rho: f64) -> f64 {
+        let l = -(rho / self.c).ln() / self.n;
+        self.scale_factor(latitude_from_isometric(l, self.e).to_degrees())
+    }
+
     /// The point scale factor at a latitude (degrees): projected length over
     /// true length on the ellipsoid, the same in every direction (conformal).
     pub fn scale_factor(&self, lat: f64) -> f64 {

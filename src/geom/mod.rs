@@ -2,6 +2,7 @@
 //! (Lambert-93 and the other French zones), geodesic distances on the WGS84
 //! ellipsoid, and small polygon helpers.
 
+pub mod fast;
 pub mod geodesic;
 pub mod lambert;
 

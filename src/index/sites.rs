@@ -1,18 +1,19 @@
 //! Nearest-site and within-radius queries with exact geodesic distances.
 //!
 //! Sites are indexed by their Lambert-93 position. A query walks the R-tree
-//! in order of projected distance and evaluates the geodesic distance
-//! ([`crate::geom::distance`]) of each candidate; it stops once the projected
-//! distance, divided by the largest Lambert-93 scale factor the data can meet,
-//! exceeds the best geodesic distance found. Because the projection is
-//! conformal, the geodesic between two points is never shorter than their
-//! projected distance over that scale factor, so the answer is the exact
-//! geodesic nearest site, not an approximation.
+//! in order of projected distance and evaluates the geodesic distance of each
+//! candidate ([`crate::geom::fast::fast_distance`], within millimetres of
+//! Karney's algorithm at these ranges); it stops once the projected distance,
+//! divided by the largest Lambert-93 scale factor the data can meet, exceeds
+//! the best distance found. Because the projection is conformal, the geodesic
+//! between two points is never shorter than their projected distance over
+//! that scale factor, so no nearer site can be missed.
 
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use crate::geom::{distance, LAMBERT_93};
+use crate::geom::fast::{fast_distance, project, Projected};
+use crate::geom::LAMBERT_93;
 use crate::model::{LonLat, Meters};
 
 type Entry = GeomWithData<[f64; 2], usize>;
@@ -34,7 +35,7 @@ pub struct Nearest {
 
 /// An R-tree over site positions.
 pub struct SiteIndex {
-    positions: Vec<LonLat>,
+    positions: Vec<Projected>,
     tree: RTree<Entry>,
     /// Upper bound of the Lambert-93 scale factor over the indexed area and
     /// any query point accepted (see [`SiteIndex::nearest`]).
@@ -47,13 +48,11 @@ const LAT_BAND: (f64, f64) = (40.0, 53.0);
 
 impl SiteIndex {
     pub fn new(positions: &[LonLat]) -> Self {
-        let entries = positions
+        let projected: Vec<Projected> = positions.iter().map(|p| project(*p)).collect();
+        let entries = projected
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let q = LAMBERT_93.project(*p);
-                GeomWithData::new([q.x, q.y], i)
-            })
+            .map(|(i, q)| GeomWithData::new([q.xy.x, q.xy.y], i))
             .collect();
         // The scale factor of a conic projection varies monotonically away
         // from its minimum between the standard parallels, so the maximum over
@@ -63,7 +62,7 @@ impl SiteIndex {
             .max(LAMBERT_93.scale_factor(LAT_BAND.1))
             * 1.000_001;
         SiteIndex {
-            positions: positions.to_vec(),
+            positions: projected,
             tree: RTree::bulk_load(entries),
             k_max,
         }
@@ -84,17 +83,17 @@ impl SiteIndex {
         if !(LAT_BAND.0..=LAT_BAND.1).contains(&p.lat) {
             return self.nearest_by_scan(p);
         }
-        let q = LAMBERT_93.project(p);
+        let q = project(p);
         let mut best: Option<(f64, usize)> = None;
         let mut found: Vec<(f64, usize)> = Vec::new();
-        for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2([q.x, q.y]) {
+        for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2([q.xy.x, q.xy.y]) {
             let lower_bound = d2.sqrt() / self.k_max;
             if let Some((b, _)) = best {
                 if lower_bound > b + TIE_TOLERANCE.0 {
                     break;
                 }
             }
-            let d = distance(p, self.positions[e.data]).0;
+            let d = fast_distance(&q, &self.positions[e.data]).0;
             found.push((d, e.data));
             if best.is_none_or(|(b, i)| d < b || (d == b && e.data < i)) {
                 best = Some((d, e.data));
@@ -103,14 +102,15 @@ impl SiteIndex {
         best.map(|(b, _)| Self::with_ties(b, found))
     }
 
-    /// The nearest site by scanning every site: the reference the index is
-    /// tested against, and the fallback far from France.
+    /// The nearest site by scanning every site with the same distance: the
+    /// reference the index is tested against, and the fallback far from France.
     pub fn nearest_by_scan(&self, p: LonLat) -> Option<Nearest> {
+        let q = project(p);
         let found: Vec<(f64, usize)> = self
             .positions
             .iter()
             .enumerate()
-            .map(|(i, s)| (distance(p, *s).0, i))
+            .map(|(i, s)| (fast_distance(&q, s).0, i))
             .collect();
         let best = found.iter().map(|(d, _)| *d).fold(None, |acc: Option<f64>, d| {
             Some(acc.map_or(d, |a| a.min(d)))
@@ -141,15 +141,15 @@ impl SiteIndex {
     /// Every site within `radius` (geodesic) of the point, with its distance,
     /// in ascending index order.
     pub fn within(&self, p: LonLat, radius: Meters) -> Vec<(usize, Meters)> {
-        let q = LAMBERT_93.project(p);
-        // Projected distance ≤ geodesic × k_max, so this box holds every site
-        // within the radius.
+        let q = project(p);
+        // Projected distance ≤ geodesic × k_max, so this circle holds every
+        // site within the radius.
         let r_proj = radius.0 * self.k_max;
         let mut v: Vec<(usize, Meters)> = self
             .tree
-            .locate_within_distance([q.x, q.y], r_proj * r_proj)
+            .locate_within_distance([q.xy.x, q.xy.y], r_proj * r_proj)
             .filter_map(|e| {
-                let d = distance(p, self.positions[e.data]);
+                let d = fast_distance(&q, &self.positions[e.data]);
                 (d.0 <= radius.0).then_some((e.data, d))
             })
             .collect();
@@ -161,6 +161,7 @@ impl SiteIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geom::distance;
 
     /// A small deterministic generator (SplitMix64), so the oracle test
     /// needs no extra crate and replays the same points on every machine.
@@ -193,6 +194,20 @@ mod tests {
     }
 
     #[test]
+    fn nearest_distance_is_within_a_metre_of_karney() {
+        let mut rng = SplitMix(SEED ^ 2);
+        let sites: Vec<LonLat> = (0..300).map(|_| rng.point()).collect();
+        let idx = SiteIndex::new(&sites);
+        for _ in 0..500 {
+            let q = rng.point();
+            let n = idx.nearest(q).unwrap();
+            let exact = sites.iter().map(|s| distance(q, *s).0).fold(f64::INFINITY, f64::min);
+            assert!((n.distance.0 - exact).abs() < 0.01, "{} vs {exact}", n.distance.0);
+            assert!((distance(q, sites[n.site]).0 - exact).abs() < 0.01);
+        }
+    }
+
+    #[test]
     fn within_matches_brute_force() {
         let mut rng = SplitMix(SEED ^ 1);
         let sites: Vec<LonLat> = (0..500).map(|_| rng.point()).collect();
@@ -200,10 +215,11 @@ mod tests {
         for _ in 0..200 {
             let q = rng.point();
             let r = Meters(20_000.0 * rng.next_f64());
+            let pq = project(q);
             let brute: Vec<(usize, Meters)> = sites
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (i, distance(q, *s)))
+                .map(|(i, s)| (i, fast_distance(&pq, &project(*s))))
                 .filter(|(_, d)| d.0 <= r.0)
                 .collect();
             assert_eq!(idx.within(q, r), brute);
