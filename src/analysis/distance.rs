@@ -1,9 +1,24 @@
-//! Distance from every commune to its nearest site.
+//! Distance from places (communes, QPV, arbitrary points, grid cells) to
+//! their nearest site, and whether that site belongs to the Mission Locale
+//! that covers the place.
 
+use geo::InteriorPoint;
 use rayon::prelude::*;
 
-use crate::index::{Nearest, SiteIndex};
-use crate::model::{LonLat, Territory};
+use crate::analysis::grid::{cells_in, to_l93, GridCell};
+use crate::index::{Nearest, PolygonIndex, SiteIndex};
+use crate::model::{LonLat, Meters, Territory};
+
+/// Upper bounds of the distance bands, in km: 0–5, 5–10, 10–15, 15–20, 20+.
+pub const BANDS_KM: [f64; 4] = [5.0, 10.0, 15.0, 20.0];
+
+/// French labels of the bands, for column names.
+pub const BAND_LABELS: [&str; 5] = ["0_5", "5_10", "10_15", "15_20", "20_plus"];
+
+/// The band (0–4) a distance falls in; a band includes its upper bound.
+pub fn band(d: Meters) -> usize {
+    BANDS_KM.iter().position(|&b| d.km() <= b).unwrap_or(BANDS_KM.len())
+}
 
 /// The nearest site to each point, in the order of `points`; `None` when there
 /// is no site. Runs in parallel; the result does not depend on the number of
@@ -22,4 +37,100 @@ pub fn sites_per_commune(territory: &Territory) -> Vec<usize> {
         }
     }
     counts
+}
+
+/// Whether the nearest site is run by the Mission Locale covering commune
+/// `commune` (`None` when either is unknown).
+pub fn same_ml(t: &Territory, commune: Option<usize>, nearest: Option<&Nearest>) -> Option<bool> {
+    let ml = &t.missions_locales[t.ml_of_commune[commune?]];
+    Some(t.sites[nearest?.site].code_ml == ml.code)
+}
+
+/// Distance of one QPV.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QpvDistance {
+    /// A point inside the polygon, where the distance is measured from.
+    pub point: LonLat,
+    /// The commune holding that point.
+    pub commune: Option<usize>,
+    pub nearest: Option<Nearest>,
+    /// Share of the QPV's area (sampled on a regular grid) in each band of
+    /// [`BANDS_KM`], summing to 1.
+    pub band_shares: [f64; 5],
+    /// Number of sample points behind `band_shares`.
+    pub samples: usize,
+}
+
+/// Distances of every QPV, in QPV order. The area shares come from the
+/// centres of a `sample_m` grid inside the polygon (the interior point alone
+/// when the QPV is smaller than one cell).
+pub fn qpv_distances(t: &Territory, index: &SiteIndex, communes: &PolygonIndex<'_>, sample_m: f64) -> Vec<QpvDistance> {
+    t.qpv
+        .par_iter()
+        .map(|q| {
+            let point = q
+                .geometry
+                .interior_point()
+                .map_or_else(|| LonLat::new(f64::NAN, f64::NAN), |p| LonLat::new(p.x(), p.y()));
+            let nearest = index.nearest(point);
+            let cells = cells_in(&to_l93(&q.geometry), sample_m);
+            let mut counts = [0usize; 5];
+            if cells.is_empty() {
+                if let Some(n) = &nearest {
+                    counts[band(n.distance)] += 1;
+                }
+            } else {
+                for (ix, iy) in &cells {
+                    let c = crate::model::L93 {
+                        x: (*ix as f64 + 0.5) * sample_m,
+                        y: (*iy as f64 + 0.5) * sample_m,
+                    };
+                    if let Some(n) = index.nearest_l93(c) {
+                        counts[band(n.distance)] += 1;
+                    }
+                }
+            }
+            let samples: usize = counts.iter().sum();
+            let mut band_shares = [0.0; 5];
+            if samples > 0 {
+                for (s, c) in band_shares.iter_mut().zip(counts) {
+                    *s = c as f64 / samples as f64;
+                }
+            }
+            QpvDistance {
+                point,
+                commune: communes.locate(point),
+                nearest,
+                band_shares,
+                samples,
+            }
+        })
+        .collect()
+}
+
+/// Distances of grid cells, in cell order.
+pub fn grid_distances(index: &SiteIndex, cells: &[GridCell]) -> Vec<Option<Nearest>> {
+    cells.par_iter().map(|c| index.nearest_l93(c.centre)).collect()
+}
+
+/// For arbitrary points: the commune each lies in and its nearest site.
+pub fn point_distances(index: &SiteIndex, communes: &PolygonIndex<'_>, points: &[LonLat]) -> Vec<(Option<usize>, Option<Nearest>)> {
+    points
+        .par_iter()
+        .map(|p| (communes.locate(*p), index.nearest(*p)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_include_their_upper_bound() {
+        assert_eq!(band(Meters(0.0)), 0);
+        assert_eq!(band(Meters(5_000.0)), 0);
+        assert_eq!(band(Meters(5_000.1)), 1);
+        assert_eq!(band(Meters(20_000.0)), 3);
+        assert_eq!(band(Meters(25_000.0)), 4);
+    }
 }

@@ -14,6 +14,8 @@ use crate::progress::{Progress, Verbosity};
 use crate::warnings::Warnings;
 
 pub mod check_data;
+pub mod coverage;
+pub mod distance;
 pub mod report;
 
 /// Exit status: the run went through.
@@ -30,6 +32,8 @@ Measures how well the Missions Locales of Hauts-de-France cover their territory.
 const AFTER_HELP: &str = "\
 Examples (run on the embedded data of geodata/):
   maillage report                       write every result into outputs/
+  maillage distance --grid-m 500        distances for communes, QPV and a 500 m grid
+  maillage coverage --radius-km 5,10    population within 5 and 10 km of a site
   maillage check-data                   reconcile the data with the 2024 reports
   maillage report --sites mes_sites.csv --out resultats/
 
@@ -49,6 +53,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the whole pipeline and write every result (the main command).
     Report(report::ReportArgs),
+    /// Nearest site and distance for communes, QPV, a grid and given points.
+    Distance(distance::DistanceArgs),
+    /// Population and young people within given distances of a site.
+    Coverage(coverage::CoverageArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
 }
@@ -162,6 +170,19 @@ impl Context {
         Ok(t)
     }
 
+    /// Writes every output (atomically, each file complete or absent) and
+    /// lists what was written.
+    pub fn write(&mut self, outputs: &crate::io::write::Outputs) -> anyhow::Result<()> {
+        self.progress.step("écriture");
+        let written = outputs.write_all(&self.out)?;
+        self.progress.finish();
+        self.progress.say(&format!("{} fichiers écrits dans {} :", written.len(), self.out.display()));
+        for p in written {
+            self.progress.say(&format!("  {}", p.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string())));
+        }
+        Ok(())
+    }
+
     /// Prints the warnings summary (always, even with --quiet: nothing is
     /// dropped silently) and finishes the progress display.
     pub fn finish(&mut self) {
@@ -180,6 +201,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut ctx = Context::new(&cli.global);
     let code = match &cli.command {
         Command::Report(a) => report::run(a, &cli.global.data, &mut ctx),
+        Command::Distance(a) => distance::run(a, &cli.global.data, &mut ctx),
+        Command::Coverage(a) => coverage::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();

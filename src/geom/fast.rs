@@ -64,7 +64,11 @@ fn inverse_scale(rho: f64) -> f64 {
 
 /// Projects a point for [`fast_distance`].
 pub fn project(p: LonLat) -> Projected {
-    let xy = LAMBERT_93.project(p);
+    from_l93(LAMBERT_93.project(p))
+}
+
+/// Prepares a point already in Lambert-93 for [`fast_distance`].
+pub fn from_l93(xy: L93) -> Projected {
     let apex = TABLE.apex;
     Projected {
         xy,

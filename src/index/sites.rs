@@ -14,7 +14,7 @@ use rstar::RTree;
 
 use crate::geom::fast::{fast_distance, project, Projected};
 use crate::geom::LAMBERT_93;
-use crate::model::{LonLat, Meters};
+use crate::model::{LonLat, Meters, L93};
 
 type Entry = GeomWithData<[f64; 2], usize>;
 
@@ -83,7 +83,16 @@ impl SiteIndex {
         if !(LAT_BAND.0..=LAT_BAND.1).contains(&p.lat) {
             return self.nearest_by_scan(p);
         }
-        let q = project(p);
+        self.nearest_projected(&project(p))
+    }
+
+    /// The nearest site to a point given in Lambert-93 (grid cells), which
+    /// must lie in metropolitan France.
+    pub fn nearest_l93(&self, p: L93) -> Option<Nearest> {
+        self.nearest_projected(&crate::geom::fast::from_l93(p))
+    }
+
+    fn nearest_projected(&self, q: &Projected) -> Option<Nearest> {
         let mut best: Option<(f64, usize)> = None;
         let mut found: Vec<(f64, usize)> = Vec::new();
         for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2([q.xy.x, q.xy.y]) {
@@ -93,7 +102,7 @@ impl SiteIndex {
                     break;
                 }
             }
-            let d = fast_distance(&q, &self.positions[e.data]).0;
+            let d = fast_distance(q, &self.positions[e.data]).0;
             found.push((d, e.data));
             if best.is_none_or(|(b, i)| d < b || (d == b && e.data < i)) {
                 best = Some((d, e.data));

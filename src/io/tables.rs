@@ -1,9 +1,13 @@
 //! The French tables written by the commands: column names and formats in
 //! one place, so every command writes the same columns the same way.
 
+use crate::analysis::coverage::{CoverageCategory, CoverageRow};
+use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
+use crate::analysis::grid::GridCell;
+use crate::analysis::summary::{Scope, SummaryRow};
 use crate::index::Nearest;
 use crate::io::write::{Cell, Table};
-use crate::model::{Territory, YouthSource};
+use crate::model::{LonLat, Territory, YouthSource};
 
 /// Columns of `communes.csv`.
 pub const COMMUNES_COLUMNS: &[&str] = &[
@@ -21,6 +25,7 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
     "ml_site_plus_proche",
     "statut_site_plus_proche",
     "distance_km",
+    "site_meme_ml",
     "sites_ex_aequo",
     "site_dans_commune",
     "nb_sites_commune",
@@ -59,6 +64,7 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
             site.map(|s| s.code_ml.clone()).into(),
             site.map(|s| s.status.code()).into(),
             n.map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            same_ml(t, Some(i), n).into(),
             n.map_or(Cell::Empty, |n| {
                 Cell::Text(n.ties.iter().map(|&j| t.sites[j].id.as_str()).collect::<Vec<_>>().join("|"))
             }),
@@ -66,6 +72,193 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
             site_counts[i].into(),
             c.reference_kind.label().into(),
         ]);
+    }
+    table
+}
+
+/// The three columns naming a perimeter.
+pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
+    match scope {
+        Scope::Region => ["region".into(), "32".into(), "Hauts-de-France".into()],
+        Scope::Departement(d) => ["departement".into(), d.clone().into(), departement_name(d).into()],
+        Scope::Ml(i) => {
+            let m = &t.missions_locales[*i];
+            ["ml".into(), m.code.clone().into(), m.nom.clone().into()]
+        }
+    }
+}
+
+/// The name of a département of the region (its code otherwise).
+pub fn departement_name(code: &str) -> &str {
+    match code {
+        "02" => "Aisne",
+        "59" => "Nord",
+        "60" => "Oise",
+        "62" => "Pas-de-Calais",
+        "80" => "Somme",
+        other => other,
+    }
+}
+
+/// `qpv.csv`: one row per QPV.
+pub fn qpv_table(t: &Territory, qpv: &[QpvDistance], sites_in_qpv: &[usize]) -> Table {
+    let mut headers = vec![
+        "code_qp",
+        "nom_qp",
+        "departement",
+        "code_insee",
+        "code_ml",
+        "lon",
+        "lat",
+        "site_plus_proche",
+        "type_site_plus_proche",
+        "ml_site_plus_proche",
+        "distance_km",
+        "site_meme_ml",
+        "sites_dans_qpv",
+    ];
+    let share_cols: Vec<String> = BAND_LABELS.iter().map(|b| format!("part_surface_{b}_km")).collect();
+    headers.extend(share_cols.iter().map(String::as_str));
+    let mut table = Table::new(&headers);
+    for (j, (q, d)) in t.qpv.iter().zip(qpv).enumerate() {
+        let site = d.nearest.as_ref().map(|n| &t.sites[n.site]);
+        let mut row = vec![
+            q.code.clone().into(),
+            q.nom.clone().into(),
+            q.departement.clone().into(),
+            d.commune.map(|c| t.communes[c].code.to_string()).into(),
+            d.commune.map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone()).into(),
+            Cell::Float(d.point.lon, 6),
+            Cell::Float(d.point.lat, 6),
+            site.map(|s| s.id.clone()).into(),
+            site.map(|s| s.kind.code()).into(),
+            site.map(|s| s.code_ml.clone()).into(),
+            d.nearest.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            same_ml(t, d.commune, d.nearest.as_ref()).into(),
+            sites_in_qpv[j].into(),
+        ];
+        row.extend(d.band_shares.iter().map(|s| Cell::Float(*s, 3)));
+        table.push(row);
+    }
+    table
+}
+
+/// `grille_distance.csv`: one row per grid cell.
+pub fn grid_table(t: &Territory, cells: &[GridCell], nearest: &[Option<Nearest>], size_m: f64) -> Table {
+    let mut table = Table::new(&["x_l93", "y_l93", "taille_m", "code_insee", "site_plus_proche", "distance_km", "site_meme_ml"]);
+    for (c, n) in cells.iter().zip(nearest) {
+        table.push(vec![
+            Cell::Float(c.centre.x, 0),
+            Cell::Float(c.centre.y, 0),
+            Cell::Float(size_m, 0),
+            t.communes[c.commune].code.as_str().into(),
+            n.as_ref().map(|n| t.sites[n.site].id.clone()).into(),
+            n.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            same_ml(t, Some(c.commune), n.as_ref()).into(),
+        ]);
+    }
+    table
+}
+
+/// `points_distance.csv`: one row per input point, in input order.
+pub fn points_table(t: &Territory, ids: &[String], points: &[LonLat], res: &[(Option<usize>, Option<Nearest>)]) -> Table {
+    let mut table = Table::new(&[
+        "id",
+        "lon",
+        "lat",
+        "code_insee",
+        "code_ml",
+        "site_plus_proche",
+        "type_site_plus_proche",
+        "ml_site_plus_proche",
+        "distance_km",
+        "site_meme_ml",
+    ]);
+    for ((id, p), (commune, n)) in ids.iter().zip(points).zip(res) {
+        let site = n.as_ref().map(|n| &t.sites[n.site]);
+        table.push(vec![
+            id.clone().into(),
+            Cell::Float(p.lon, 6),
+            Cell::Float(p.lat, 6),
+            commune.map(|c| t.communes[c].code.to_string()).into(),
+            commune.map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone()).into(),
+            site.map(|s| s.id.clone()).into(),
+            site.map(|s| s.kind.code()).into(),
+            site.map(|s| s.code_ml.clone()).into(),
+            n.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            same_ml(t, *commune, n.as_ref()).into(),
+        ]);
+    }
+    table
+}
+
+/// `distances_synthese.csv`: weighted distance summaries.
+pub fn summary_table(t: &Territory, rows: &[SummaryRow]) -> Table {
+    let mut table = Table::new(&[
+        "type_perimetre",
+        "code_perimetre",
+        "nom_perimetre",
+        "categorie",
+        "ponderation",
+        "lieux",
+        "poids",
+        "distance_moyenne_km",
+        "distance_mediane_km",
+        "distance_p90_km",
+    ]);
+    for r in rows {
+        let mut row: Vec<Cell> = scope_cells(t, &r.scope).into();
+        row.extend([
+            r.category.label().into(),
+            r.weight.label().into(),
+            r.places.into(),
+            Cell::Float(r.summary.weight, 0),
+            Cell::Float(r.summary.mean, 2),
+            Cell::Float(r.summary.median, 2),
+            Cell::Float(r.summary.p90, 2),
+        ]);
+        table.push(row);
+    }
+    table
+}
+
+/// `couverture.csv`: coverage by perimeter, category and radius.
+pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
+    let mut table = Table::new(&[
+        "type_perimetre",
+        "code_perimetre",
+        "nom_perimetre",
+        "categorie",
+        "rayon_km",
+        "lieux",
+        "lieux_couverts",
+        "part_lieux",
+        "population",
+        "population_couverte",
+        "part_population",
+        "jeunes_16_25",
+        "jeunes_16_25_couverts",
+        "part_jeunes",
+    ]);
+    let share = |a: u64, b: u64| if b == 0 { Cell::Empty } else { Cell::Float(a as f64 / b as f64, 4) };
+    for r in rows {
+        let c = r.counts;
+        let mut row: Vec<Cell> = scope_cells(t, &r.scope).into();
+        let qpv = r.category == CoverageCategory::Qpv;
+        row.extend([
+            r.category.label().into(),
+            Cell::Float(r.radius.km(), 1),
+            c.places.into(),
+            c.places_covered.into(),
+            share(c.places_covered, c.places),
+            if qpv { Cell::Empty } else { c.population.into() },
+            if qpv { Cell::Empty } else { c.population_covered.into() },
+            if qpv { Cell::Empty } else { share(c.population_covered, c.population) },
+            if qpv { Cell::Empty } else { c.jeunes.into() },
+            if qpv { Cell::Empty } else { c.jeunes_covered.into() },
+            if qpv { Cell::Empty } else { share(c.jeunes_covered, c.jeunes) },
+        ]);
+        table.push(row);
     }
     table
 }

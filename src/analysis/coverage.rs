@@ -1,0 +1,133 @@
+//! Coverage: the communes, people and young people within given distances
+//! of a site, by region, département and Mission Locale, split by rural
+//! classement and for QPV.
+//!
+//! A commune is covered at radius `R` when a site stands in it (distance
+//! zero) or when its nearest site, measured from its town hall, is within
+//! `R`. A QPV is covered when a site stands inside it or within `R` of its
+//! interior point. Population and young people are counted whole per commune.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::distance::QpvDistance;
+use crate::analysis::summary::Scope;
+use crate::index::Nearest;
+use crate::model::{Classement, Meters, Territory};
+
+/// The part of a perimeter a coverage row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CoverageCategory {
+    Toutes,
+    /// FRR and FRR+.
+    Frr,
+    Zrr,
+    /// The QPV (counted as QPV: no per-QPV population is available).
+    Qpv,
+    /// Communes neither FRR nor ZRR.
+    Autre,
+}
+
+impl CoverageCategory {
+    pub fn label(self) -> &'static str {
+        match self {
+            CoverageCategory::Toutes => "toutes",
+            CoverageCategory::Frr => "FRR",
+            CoverageCategory::Zrr => "ZRR",
+            CoverageCategory::Qpv => "QPV",
+            CoverageCategory::Autre => "autre",
+        }
+    }
+    fn of(c: Classement) -> CoverageCategory {
+        match c {
+            Classement::Frr | Classement::FrrPlus => CoverageCategory::Frr,
+            Classement::ZrrMaintenue => CoverageCategory::Zrr,
+            Classement::NonClassee => CoverageCategory::Autre,
+        }
+    }
+}
+
+/// Counts for one scope, category and radius. For the QPV category,
+/// `places` counts QPV and the population fields stay zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CoverageCounts {
+    pub places: u64,
+    pub places_covered: u64,
+    pub population: u64,
+    pub population_covered: u64,
+    pub jeunes: u64,
+    pub jeunes_covered: u64,
+}
+
+/// One row of the coverage table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageRow {
+    pub scope: Scope,
+    pub category: CoverageCategory,
+    pub radius: Meters,
+    pub counts: CoverageCounts,
+}
+
+/// Whether a place at distance `nearest` with `sites_inside` sites is
+/// covered at `radius`.
+pub fn is_covered(nearest: Option<&Nearest>, sites_inside: usize, radius: Meters) -> bool {
+    sites_inside > 0 || nearest.is_some_and(|n| n.distance.0 <= radius.0)
+}
+
+/// The coverage table, sorted by scope, category and radius. Integer counts
+/// only, so the result is exact and independent of any order.
+///
+/// `nearest[i]` and `sites_in_commune[i]` are for commune `i`; `qpv[j]` and
+/// `sites_in_qpv[j]` for QPV `j`.
+pub fn coverage(
+    t: &Territory,
+    nearest: &[Option<Nearest>],
+    sites_in_commune: &[usize],
+    qpv: &[QpvDistance],
+    sites_in_qpv: &[usize],
+    radii: &[Meters],
+) -> Vec<CoverageRow> {
+    let mut acc: BTreeMap<(Scope, CoverageCategory, usize), CoverageCounts> = BTreeMap::new();
+    for (i, c) in t.communes.iter().enumerate() {
+        let scopes = [Scope::Region, Scope::Departement(c.departement.clone()), Scope::Ml(t.ml_of_commune[i])];
+        for (r, radius) in radii.iter().enumerate() {
+            let covered = is_covered(nearest[i].as_ref(), sites_in_commune[i], *radius);
+            for scope in &scopes {
+                for cat in [CoverageCategory::Toutes, CoverageCategory::of(t.classement[i])] {
+                    let e = acc.entry((scope.clone(), cat, r)).or_default();
+                    e.places += 1;
+                    e.population += c.population;
+                    e.jeunes += t.jeunes[i];
+                    if covered {
+                        e.places_covered += 1;
+                        e.population_covered += c.population;
+                        e.jeunes_covered += t.jeunes[i];
+                    }
+                }
+            }
+        }
+    }
+    for (j, q) in qpv.iter().enumerate() {
+        let mut scopes = vec![Scope::Region, Scope::Departement(t.qpv[j].departement.clone())];
+        if let Some(c) = q.commune {
+            scopes.push(Scope::Ml(t.ml_of_commune[c]));
+        }
+        for (r, radius) in radii.iter().enumerate() {
+            let covered = is_covered(q.nearest.as_ref(), sites_in_qpv[j], *radius);
+            for scope in &scopes {
+                let e = acc.entry((scope.clone(), CoverageCategory::Qpv, r)).or_default();
+                e.places += 1;
+                if covered {
+                    e.places_covered += 1;
+                }
+            }
+        }
+    }
+    acc.into_iter()
+        .map(|((scope, category, r), counts)| CoverageRow {
+            scope,
+            category,
+            radius: radii[r],
+            counts,
+        })
+        .collect()
+}

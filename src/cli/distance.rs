@@ -1,0 +1,114 @@
+//! `maillage distance`: nearest site and distance for communes, QPV, a grid
+//! and arbitrary points, with weighted summaries.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::analysis::basics::Basics;
+use crate::analysis::distance::{grid_distances, point_distances};
+use crate::analysis::grid::commune_grid;
+use crate::analysis::summary::distance_summaries;
+use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::error::Error;
+use crate::index::PolygonIndex;
+use crate::io::csv_in::read_csv;
+use crate::io::layers::check_lonlat;
+use crate::io::tables::{communes_table, grid_table, points_table, qpv_table, summary_table};
+use crate::io::write::Outputs;
+use crate::model::{LonLat, Territory};
+
+const EXAMPLES: &str = "\
+Examples:
+  maillage distance
+  maillage distance --grid-m 500 --out /tmp/distances
+  maillage distance --points adresses_jeunes.csv   (columns id, lon, lat)";
+
+/// Nearest site and geodesic distance for every commune (from its town
+/// hall), QPV (from a point inside, with the share of its area in each
+/// distance band), grid cell and given point; population-weighted summaries.
+/// Writes communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv
+/// and, with --points, points_distance.csv.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct DistanceArgs {
+    /// Side of the Lambert-93 grid cells in metres (cells whose centre lies in
+    /// a commune); 0 writes no grid.
+    #[arg(long, value_name = "M", default_value_t = 200.0)]
+    pub grid_m: f64,
+    /// Points to measure: CSV with columns id, lon, lat (WGS84 degrees), for
+    /// instance the geocoded, anonymised addresses of the young people followed.
+    #[arg(long, value_name = "FILE")]
+    pub points: Option<PathBuf>,
+}
+
+/// Checked options of a distance run.
+pub struct DistancePlan {
+    pub grid_m: Option<f64>,
+    pub points: Option<(Vec<String>, Vec<LonLat>)>,
+}
+
+impl DistanceArgs {
+    /// Checks the options and reads the points file, before any computation.
+    pub fn plan(&self, ctx: &mut Context) -> anyhow::Result<DistancePlan> {
+        let grid_m = match self.grid_m {
+            g if g == 0.0 => None,
+            g if g.is_finite() && g >= 10.0 => Some(g),
+            g => anyhow::bail!("--grid-m {g}: expected 0 (no grid) or a cell size of at least 10 metres"),
+        };
+        let points = match &self.points {
+            None => None,
+            Some(p) => Some(read_points(p, ctx)?),
+        };
+        Ok(DistancePlan { grid_m, points })
+    }
+}
+
+fn read_points(path: &Path, ctx: &mut Context) -> Result<(Vec<String>, Vec<LonLat>), Error> {
+    let layer = read_csv(path, &mut ctx.warnings)?;
+    let mut ids = Vec::with_capacity(layer.features.len());
+    let mut pts = Vec::with_capacity(layer.features.len());
+    for f in &layer.features {
+        let (_, id) = f.require_text(path, &["id", "identifiant"])?;
+        let lon = f.number(path, &["lon", "longitude", "x"])?;
+        let lat = f.number(path, &["lat", "latitude", "y"])?;
+        let (Some((n, lon)), Some((_, lat))) = (lon, lat) else {
+            return Err(Error::record(path, f.location.clone(), "expected columns lon and lat with a value"));
+        };
+        pts.push(check_lonlat(path, &f.location, &n, LonLat::new(lon, lat))?);
+        ids.push(id);
+    }
+    Ok((ids, pts))
+}
+
+/// Computes every distance output into `outputs`.
+pub fn compute(t: &Territory, b: &Basics, plan: &DistancePlan, ctx: &mut Context, outputs: &mut Outputs) {
+    outputs.add("communes.csv", communes_table(t, &b.nearest, &b.sites_in_commune).to_csv(ctx.csv));
+    outputs.add("qpv.csv", qpv_table(t, &b.qpv, &b.sites_in_qpv).to_csv(ctx.csv));
+    let summaries = distance_summaries(t, &b.nearest, &b.qpv);
+    outputs.add("distances_synthese.csv", summary_table(t, &summaries).to_csv(ctx.csv));
+    if let Some(size) = plan.grid_m {
+        ctx.progress.step(&format!("grille de {size} m"));
+        let cells = commune_grid(&t.communes, size);
+        let nearest = grid_distances(&b.index, &cells);
+        outputs.add("grille_distance.csv", grid_table(t, &cells, &nearest, size).to_csv(ctx.csv));
+    }
+    if let Some((ids, pts)) = &plan.points {
+        ctx.progress.step("points");
+        let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+        let pindex = PolygonIndex::new(&geoms);
+        let res = point_distances(&b.index, &pindex, pts);
+        outputs.add("points_distance.csv", points_table(t, ids, pts, &res).to_csv(ctx.csv));
+    }
+}
+
+pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    let plan = args.plan(ctx)?;
+    let t = ctx.load(data)?;
+    ctx.progress.step("distances");
+    let b = Basics::new(&t);
+    let mut outputs = Outputs::new();
+    compute(&t, &b, &plan, ctx, &mut outputs);
+    ctx.write(&outputs)?;
+    Ok(EXIT_OK)
+}
