@@ -30,6 +30,8 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
     "site_dans_commune",
     "nb_sites_commune",
     "point_de_mesure",
+    "lon_mesure",
+    "lat_mesure",
 ];
 
 /// How the young-people column is labelled in tables.
@@ -71,6 +73,8 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
             (site_counts[i] > 0).into(),
             site_counts[i].into(),
             c.reference_kind.label().into(),
+            Cell::Float(c.reference.lon, 6),
+            Cell::Float(c.reference.lat, 6),
         ]);
     }
     table

@@ -5,5 +5,7 @@
 mod util;
 
 mod check_data;
+mod coverage;
+mod distance;
 mod help;
 mod report;
