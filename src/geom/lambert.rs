@@ -175,3 +175,25 @@ mod tests {
         assert!(LAMBERT_93.scale_factor(51.0) > 1.0);
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    /// Points projected by PROJ (EPSG:4326 → EPSG:2154), written by
+    /// scripts/make-shp-fixtures.
+    #[test]
+    fn matches_proj_within_a_millimetre() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference_l93.csv")).unwrap();
+        let mut n = 0;
+        for line in text.lines().skip(1) {
+            let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+            let p = LAMBERT_93.project(LonLat::new(v[0], v[1]));
+            assert!((p.x - v[2]).abs() < 1e-3 && (p.y - v[3]).abs() < 1e-3, "{line}: {p:?}");
+            let back = LAMBERT_93.unproject(L93 { x: v[2], y: v[3] });
+            assert!((back.lon - v[0]).abs() < 1e-8 && (back.lat - v[1]).abs() < 1e-8, "{line}: {back:?}");
+            n += 1;
+        }
+        assert_eq!(n, 40);
+    }
+}
