@@ -18,11 +18,14 @@ fn random_points(n: usize, seed: u64) -> Vec<LonLat> {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     };
-    (0..n).map(|_| LonLat::new(1.38 + 2.8 * next(), 48.84 + 2.2 * next())).collect()
+    (0..n)
+        .map(|_| LonLat::new(1.38 + 2.8 * next(), 48.84 + 2.2 * next()))
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
-    let t = load_territory(&DataPaths::default(), &mut Warnings::new()).expect("embedded data loads");
+    let t =
+        load_territory(&DataPaths::default(), &mut Warnings::new()).expect("embedded data loads");
     let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
     let communes: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
     let index = SiteIndex::new(&sites);
@@ -30,9 +33,15 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("nearest");
     g.sample_size(10);
-    g.bench_function("index_build_962_sites", |b| b.iter(|| SiteIndex::new(&sites)));
-    g.bench_function("communes_3782", |b| b.iter(|| nearest_sites(&index, &communes)));
-    g.bench_function("random_points_100k", |b| b.iter(|| nearest_sites(&index, &points)));
+    g.bench_function("index_build_962_sites", |b| {
+        b.iter(|| SiteIndex::new(&sites))
+    });
+    g.bench_function("communes_3782", |b| {
+        b.iter(|| nearest_sites(&index, &communes))
+    });
+    g.bench_function("random_points_100k", |b| {
+        b.iter(|| nearest_sites(&index, &points))
+    });
     g.finish();
 }
 

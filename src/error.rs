@@ -27,9 +27,15 @@ impl fmt::Display for Location {
             Location::Line(n) => write!(f, "line {n}"),
             Location::LineOf { line, id } => write!(f, "line {line} ({id})"),
             Location::Feature { index, id: None } => write!(f, "feature {index}"),
-            Location::Feature { index, id: Some(id) } => write!(f, "feature {index} ({id})"),
+            Location::Feature {
+                index,
+                id: Some(id),
+            } => write!(f, "feature {index} ({id})"),
             Location::Record { index, id: None } => write!(f, "record {index}"),
-            Location::Record { index, id: Some(id) } => write!(f, "record {index} ({id})"),
+            Location::Record {
+                index,
+                id: Some(id),
+            } => write!(f, "record {index} ({id})"),
         }
     }
 }

@@ -6,7 +6,7 @@ pub mod model;
 pub mod warnings;
 
 pub use error::{Error, Result};
-pub mod index;
 pub mod analysis;
-pub mod progress;
 pub mod cli;
+pub mod index;
+pub mod progress;

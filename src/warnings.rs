@@ -61,7 +61,11 @@ impl Warnings {
         self.entries
             .iter()
             .map(|((file, reason), e)| {
-                let more = if e.count > e.examples.len() { ", …" } else { "" };
+                let more = if e.count > e.examples.len() {
+                    ", …"
+                } else {
+                    ""
+                };
                 format!(
                     "{file}: {} × {reason} (e.g. {}{more})",
                     e.count,
@@ -92,13 +96,20 @@ mod tests {
     fn counts_by_file_and_reason_and_keeps_three_examples() {
         let mut w = Warnings::new();
         for i in 0..5 {
-            w.add(Path::new("sites.csv"), "site outside the region, ignored", format!("line {i}"));
+            w.add(
+                Path::new("sites.csv"),
+                "site outside the region, ignored",
+                format!("line {i}"),
+            );
         }
         w.add(Path::new("sites.csv"), "no coordinates", "line 9");
         assert_eq!(w.total(), 6);
         let lines = w.lines();
         assert_eq!(lines.len(), 2);
-        assert!(lines[1].contains("5 × site outside the region"), "{lines:?}");
+        assert!(
+            lines[1].contains("5 × site outside the region"),
+            "{lines:?}"
+        );
         assert!(lines[1].contains("line 0, line 1, line 2, …"), "{lines:?}");
     }
 }

@@ -66,8 +66,18 @@ pub struct CheckRow {
 /// `None` for an unknown metric name.
 pub fn metric(t: &Territory, name: &str, perimetre: &str) -> Option<f64> {
     let in_dep = |d: &str| perimetre == "region" || d == perimetre;
-    let communes = || t.communes.iter().zip(&t.classement).filter(|(c, _)| in_dep(&c.departement));
-    let sites = |k: Option<SiteKind>| t.sites.iter().filter(|s| k.is_none_or(|k| s.kind == k)).count() as f64;
+    let communes = || {
+        t.communes
+            .iter()
+            .zip(&t.classement)
+            .filter(|(c, _)| in_dep(&c.departement))
+    };
+    let sites = |k: Option<SiteKind>| {
+        t.sites
+            .iter()
+            .filter(|s| k.is_none_or(|k| s.kind == k))
+            .count() as f64
+    };
     Some(match name {
         "communes" => communes().count() as f64,
         "frr" => communes().filter(|(_, cl)| cl.is_frr()).count() as f64,
@@ -75,7 +85,11 @@ pub fn metric(t: &Territory, name: &str, perimetre: &str) -> Option<f64> {
             .filter(|(_, cl)| **cl == crate::model::Classement::ZrrMaintenue)
             .count() as f64,
         "qpv" => t.qpv.iter().filter(|q| in_dep(&q.departement)).count() as f64,
-        "missions_locales" => t.missions_locales.iter().filter(|m| m.code != "SANS_ML").count() as f64,
+        "missions_locales" => t
+            .missions_locales
+            .iter()
+            .filter(|m| m.code != "SANS_ML")
+            .count() as f64,
         "sites" => sites(None),
         "sites_siege" => sites(Some(SiteKind::Siege)),
         "sites_antenne" => sites(Some(SiteKind::Antenne)),
@@ -115,9 +129,15 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
     // the id without its perimeter suffix.
     let mut families: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     for f in figures {
-        if matches!(f.control, Control::SumOfDepartements | Control::WithinDepartements) {
+        if matches!(
+            f.control,
+            Control::SumOfDepartements | Control::WithinDepartements
+        ) {
             if let Some((base, _)) = f.id.rsplit_once('_') {
-                families.entry(base.to_string()).or_default().insert(f.perimetre.clone(), f.valeur);
+                families
+                    .entry(base.to_string())
+                    .or_default()
+                    .insert(f.perimetre.clone(), f.valeur);
             }
         }
     }
@@ -126,29 +146,47 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
         .map(|f| {
             let (data, data_note) = match &f.control {
                 Control::Metric(m) => (metric(t, m, &f.perimetre), format!("données : {m}")),
-                Control::SumOfDepartements | Control::WithinDepartements if f.perimetre == "region" => {
-                    let deps: Vec<f64> = f
-                        .id
-                        .rsplit_once('_')
-                        .and_then(|(b, _)| families.get(b))
-                        .map(|fam| DEPARTEMENTS.iter().filter_map(|d| fam.get(*d).copied()).collect())
-                        .unwrap_or_default();
+                Control::SumOfDepartements | Control::WithinDepartements
+                    if f.perimetre == "region" =>
+                {
+                    let deps: Vec<f64> =
+                        f.id.rsplit_once('_')
+                            .and_then(|(b, _)| families.get(b))
+                            .map(|fam| {
+                                DEPARTEMENTS
+                                    .iter()
+                                    .filter_map(|d| fam.get(*d).copied())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
                     if deps.len() != DEPARTEMENTS.len() {
                         (None, "départements incomplets".to_string())
                     } else if f.control == Control::SumOfDepartements {
-                        (Some(deps.iter().sum()), "somme des départements du rapport".to_string())
+                        (
+                            Some(deps.iter().sum()),
+                            "somme des départements du rapport".to_string(),
+                        )
                     } else {
-                        let (lo, hi) = deps.iter().fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+                        let (lo, hi) = deps
+                            .iter()
+                            .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
                         // The value shown is the nearest end of the range.
-                        (Some(f.valeur.clamp(lo, hi)), format!("départements entre {lo} et {hi}"))
+                        (
+                            Some(f.valeur.clamp(lo, hi)),
+                            format!("départements entre {lo} et {hi}"),
+                        )
                     }
                 }
                 _ => (None, String::new()),
             };
             let verdict = match (&f.control, data) {
                 (Control::Parameter, _) => Verdict::NotChecked("paramètre par défaut des analyses"),
-                (Control::Reference, _) => Verdict::NotChecked("référence : rien dans les données ne permet de la vérifier"),
-                (Control::SumOfDepartements | Control::WithinDepartements, _) if f.perimetre != "region" => {
+                (Control::Reference, _) => Verdict::NotChecked(
+                    "référence : rien dans les données ne permet de la vérifier",
+                ),
+                (Control::SumOfDepartements | Control::WithinDepartements, _)
+                    if f.perimetre != "region" =>
+                {
                     Verdict::NotChecked("vérifié avec la ligne région")
                 }
                 (_, None) => Verdict::Unexplained,

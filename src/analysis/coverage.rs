@@ -88,11 +88,18 @@ pub fn coverage(
 ) -> Vec<CoverageRow> {
     let mut acc: BTreeMap<(Scope, CoverageCategory, usize), CoverageCounts> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
-        let scopes = [Scope::Region, Scope::Departement(c.departement.clone()), Scope::Ml(t.ml_of_commune[i])];
+        let scopes = [
+            Scope::Region,
+            Scope::Departement(c.departement.clone()),
+            Scope::Ml(t.ml_of_commune[i]),
+        ];
         for (r, radius) in radii.iter().enumerate() {
             let covered = is_covered(nearest[i].as_ref(), sites_in_commune[i], *radius);
             for scope in &scopes {
-                for cat in [CoverageCategory::Toutes, CoverageCategory::of(t.classement[i])] {
+                for cat in [
+                    CoverageCategory::Toutes,
+                    CoverageCategory::of(t.classement[i]),
+                ] {
                     let e = acc.entry((scope.clone(), cat, r)).or_default();
                     e.places += 1;
                     e.population += c.population;
@@ -107,14 +114,19 @@ pub fn coverage(
         }
     }
     for (j, q) in qpv.iter().enumerate() {
-        let mut scopes = vec![Scope::Region, Scope::Departement(t.qpv[j].departement.clone())];
+        let mut scopes = vec![
+            Scope::Region,
+            Scope::Departement(t.qpv[j].departement.clone()),
+        ];
         if let Some(c) = q.commune {
             scopes.push(Scope::Ml(t.ml_of_commune[c]));
         }
         for (r, radius) in radii.iter().enumerate() {
             let covered = is_covered(q.nearest.as_ref(), sites_in_qpv[j], *radius);
             for scope in &scopes {
-                let e = acc.entry((scope.clone(), CoverageCategory::Qpv, r)).or_default();
+                let e = acc
+                    .entry((scope.clone(), CoverageCategory::Qpv, r))
+                    .or_default();
                 e.places += 1;
                 if covered {
                     e.places_covered += 1;

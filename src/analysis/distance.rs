@@ -17,7 +17,10 @@ pub const BAND_LABELS: [&str; 5] = ["0_5", "5_10", "10_15", "15_20", "20_plus"];
 
 /// The band (0–4) a distance falls in; a band includes its upper bound.
 pub fn band(d: Meters) -> usize {
-    BANDS_KM.iter().position(|&b| d.km() <= b).unwrap_or(BANDS_KM.len())
+    BANDS_KM
+        .iter()
+        .position(|&b| d.km() <= b)
+        .unwrap_or(BANDS_KM.len())
 }
 
 /// The nearest site to each point, in the order of `points`; `None` when there
@@ -64,14 +67,19 @@ pub struct QpvDistance {
 /// Distances of every QPV, in QPV order. The area shares come from the
 /// centres of a `sample_m` grid inside the polygon (the interior point alone
 /// when the QPV is smaller than one cell).
-pub fn qpv_distances(t: &Territory, index: &SiteIndex, communes: &PolygonIndex<'_>, sample_m: f64) -> Vec<QpvDistance> {
+pub fn qpv_distances(
+    t: &Territory,
+    index: &SiteIndex,
+    communes: &PolygonIndex<'_>,
+    sample_m: f64,
+) -> Vec<QpvDistance> {
     t.qpv
         .par_iter()
         .map(|q| {
-            let point = q
-                .geometry
-                .interior_point()
-                .map_or_else(|| LonLat::new(f64::NAN, f64::NAN), |p| LonLat::new(p.x(), p.y()));
+            let point = q.geometry.interior_point().map_or_else(
+                || LonLat::new(f64::NAN, f64::NAN),
+                |p| LonLat::new(p.x(), p.y()),
+            );
             let nearest = index.nearest(point);
             let cells = cells_in(&to_l93(&q.geometry), sample_m);
             let mut counts = [0usize; 5];
@@ -110,11 +118,18 @@ pub fn qpv_distances(t: &Territory, index: &SiteIndex, communes: &PolygonIndex<'
 
 /// Distances of grid cells, in cell order.
 pub fn grid_distances(index: &SiteIndex, cells: &[GridCell]) -> Vec<Option<Nearest>> {
-    cells.par_iter().map(|c| index.nearest_l93(c.centre)).collect()
+    cells
+        .par_iter()
+        .map(|c| index.nearest_l93(c.centre))
+        .collect()
 }
 
 /// For arbitrary points: the commune each lies in and its nearest site.
-pub fn point_distances(index: &SiteIndex, communes: &PolygonIndex<'_>, points: &[LonLat]) -> Vec<(Option<usize>, Option<Nearest>)> {
+pub fn point_distances(
+    index: &SiteIndex,
+    communes: &PolygonIndex<'_>,
+    points: &[LonLat],
+) -> Vec<(Option<usize>, Option<Nearest>)> {
     points
         .par_iter()
         .map(|p| (communes.locate(*p), index.nearest(*p)))

@@ -35,8 +35,14 @@ pub fn cells_in(poly: &MultiPolygon<f64>, size: f64) -> Vec<(i64, i64)> {
     let Some(r) = poly.bounding_rect() else {
         return Vec::new();
     };
-    let (x0, x1) = ((r.min().x / size).floor() as i64, (r.max().x / size).floor() as i64);
-    let (y0, y1) = ((r.min().y / size).floor() as i64, (r.max().y / size).floor() as i64);
+    let (x0, x1) = (
+        (r.min().x / size).floor() as i64,
+        (r.max().x / size).floor() as i64,
+    );
+    let (y0, y1) = (
+        (r.min().y / size).floor() as i64,
+        (r.max().y / size).floor() as i64,
+    );
     let mut out = Vec::new();
     for iy in y0..=y1 {
         for ix in x0..=x1 {
@@ -57,15 +63,17 @@ pub fn commune_grid(communes: &[Commune], size: f64) -> Vec<GridCell> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, c)| {
-            cells_in(&to_l93(&c.geometry), size).into_iter().map(move |(ix, iy)| GridCell {
-                ix,
-                iy,
-                centre: L93 {
-                    x: (ix as f64 + 0.5) * size,
-                    y: (iy as f64 + 0.5) * size,
-                },
-                commune: i,
-            })
+            cells_in(&to_l93(&c.geometry), size)
+                .into_iter()
+                .map(move |(ix, iy)| GridCell {
+                    ix,
+                    iy,
+                    centre: L93 {
+                        x: (ix as f64 + 0.5) * size,
+                        y: (iy as f64 + 0.5) * size,
+                    },
+                    commune: i,
+                })
         })
         .collect();
     cells.sort_by_key(|c| (c.iy, c.ix, c.commune));
@@ -81,7 +89,9 @@ mod tests {
     #[test]
     fn cells_of_a_square_are_counted_exactly() {
         // A 1 km square from (1000, 2000): 5 × 5 centres of a 200 m grid.
-        let sq = MultiPolygon(vec![polygon![(x: 1000.0, y: 2000.0), (x: 2000.0, y: 2000.0), (x: 2000.0, y: 3000.0), (x: 1000.0, y: 3000.0)]]);
+        let sq = MultiPolygon(vec![
+            polygon![(x: 1000.0, y: 2000.0), (x: 2000.0, y: 2000.0), (x: 2000.0, y: 3000.0), (x: 1000.0, y: 3000.0)],
+        ]);
         let cells = cells_in(&sq, 200.0);
         assert_eq!(cells.len(), 25);
         assert_eq!(cells[0], (5, 10));

@@ -85,28 +85,48 @@ pub struct SummaryRow {
 /// Summarises distances (km) by scope × category × weight. Rows are sorted by
 /// scope, category and weight; rows with no weight are left out.
 /// `nearest[i]` is commune `i`'s nearest site; `qpv[j]` is QPV `j`'s distance.
-pub fn distance_summaries(t: &Territory, nearest: &[Option<Nearest>], qpv: &[QpvDistance]) -> Vec<SummaryRow> {
+pub fn distance_summaries(
+    t: &Territory,
+    nearest: &[Option<Nearest>],
+    qpv: &[QpvDistance],
+) -> Vec<SummaryRow> {
     type Key = (Scope, Category, Weight);
     let mut groups: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
         let Some(n) = &nearest[i] else { continue };
         let d = n.distance.km();
-        let scopes = [Scope::Region, Scope::Departement(c.departement.clone()), Scope::Ml(t.ml_of_commune[i])];
+        let scopes = [
+            Scope::Region,
+            Scope::Departement(c.departement.clone()),
+            Scope::Ml(t.ml_of_commune[i]),
+        ];
         for scope in scopes {
             for cat in [Category::Toutes, Category::of(t.classement[i])] {
-                groups.entry((scope.clone(), cat, Weight::Population)).or_default().push((d, c.population as f64));
-                groups.entry((scope.clone(), cat, Weight::Jeunes)).or_default().push((d, t.jeunes[i] as f64));
+                groups
+                    .entry((scope.clone(), cat, Weight::Population))
+                    .or_default()
+                    .push((d, c.population as f64));
+                groups
+                    .entry((scope.clone(), cat, Weight::Jeunes))
+                    .or_default()
+                    .push((d, t.jeunes[i] as f64));
             }
         }
     }
     for (j, q) in qpv.iter().enumerate() {
         let Some(n) = &q.nearest else { continue };
-        let mut scopes = vec![Scope::Region, Scope::Departement(t.qpv[j].departement.clone())];
+        let mut scopes = vec![
+            Scope::Region,
+            Scope::Departement(t.qpv[j].departement.clone()),
+        ];
         if let Some(c) = q.commune {
             scopes.push(Scope::Ml(t.ml_of_commune[c]));
         }
         for scope in scopes {
-            groups.entry((scope, Category::Qpv, Weight::Qpv)).or_default().push((n.distance.km(), 1.0));
+            groups
+                .entry((scope, Category::Qpv, Weight::Qpv))
+                .or_default()
+                .push((n.distance.km(), 1.0));
         }
     }
     groups

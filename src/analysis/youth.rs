@@ -45,7 +45,10 @@ pub fn apportion(populations: &[u64], total: u64) -> Vec<u64> {
     }
     let given: u64 = shares.iter().sum();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in remainders.iter().take(usize::try_from(total - given).unwrap_or(usize::MAX)) {
+    for &(_, i) in remainders
+        .iter()
+        .take(usize::try_from(total - given).unwrap_or(usize::MAX))
+    {
         shares[i] += 1;
     }
     shares

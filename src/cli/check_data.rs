@@ -49,14 +49,29 @@ pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
     let figures = read_figures(args.reference.as_deref(), &mut ctx.warnings)?;
     let rows = reconcile(&t, &figures);
 
-    let mut table = Table::new(&["id", "indicateur", "perimetre", "valeur_rapport", "valeur_donnees", "obtenue_par", "statut", "source", "ligne"]);
+    let mut table = Table::new(&[
+        "id",
+        "indicateur",
+        "perimetre",
+        "valeur_rapport",
+        "valeur_donnees",
+        "obtenue_par",
+        "statut",
+        "source",
+        "ligne",
+    ]);
     for r in &rows {
         table.push(vec![
             r.figure.id.clone().into(),
             r.figure.indicateur.clone().into(),
             r.figure.perimetre.clone().into(),
-            Cell::Float(r.figure.valeur, if r.figure.valeur.fract() == 0.0 { 0 } else { 1 }),
-            r.data.map_or(Cell::Empty, |d| Cell::Float(d, if d.fract() == 0.0 { 0 } else { 1 })),
+            Cell::Float(
+                r.figure.valeur,
+                if r.figure.valeur.fract() == 0.0 { 0 } else { 1 },
+            ),
+            r.data.map_or(Cell::Empty, |d| {
+                Cell::Float(d, if d.fract() == 0.0 { 0 } else { 1 })
+            }),
             r.data_note.clone().into(),
             verdict_text(&r.verdict).into(),
             r.figure.source.clone().into(),
@@ -71,9 +86,17 @@ pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
     // The verdicts go to stdout: they are this command's result.
     let shown: Vec<&CheckRow> = rows
         .iter()
-        .filter(|r| !matches!(r.verdict, Verdict::NotChecked("vérifié avec la ligne région")))
+        .filter(|r| {
+            !matches!(
+                r.verdict,
+                Verdict::NotChecked("vérifié avec la ligne région")
+            )
+        })
         .collect();
-    println!("{:<38} {:>9} {:>11} {:>11}  statut", "chiffre", "périmètre", "rapport", "données");
+    println!(
+        "{:<38} {:>9} {:>11} {:>11}  statut",
+        "chiffre", "périmètre", "rapport", "données"
+    );
     for r in &shown {
         println!(
             "{:<38} {:>9} {:>11} {:>11}  {}",
@@ -84,9 +107,22 @@ pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
             verdict_text(&r.verdict)
         );
     }
-    let unexplained = rows.iter().filter(|r| r.verdict == Verdict::Unexplained).count();
+    let unexplained = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Unexplained)
+        .count();
     let ok = rows.iter().filter(|r| r.verdict == Verdict::Ok).count();
-    let explained = rows.iter().filter(|r| matches!(r.verdict, Verdict::Explained(_))).count();
-    println!("{ok} ok, {explained} écarts expliqués, {unexplained} écarts non expliqués (détail : {})", ctx.out.join("controle_donnees.csv").display());
-    Ok(if unexplained > 0 { EXIT_UNEXPLAINED } else { EXIT_OK })
+    let explained = rows
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Explained(_)))
+        .count();
+    println!(
+        "{ok} ok, {explained} écarts expliqués, {unexplained} écarts non expliqués (détail : {})",
+        ctx.out.join("controle_donnees.csv").display()
+    );
+    Ok(if unexplained > 0 {
+        EXIT_UNEXPLAINED
+    } else {
+        EXIT_OK
+    })
 }

@@ -55,7 +55,14 @@ pub fn parse_radii(s: &str) -> anyhow::Result<Vec<Meters>> {
 
 /// Adds couverture.csv to `outputs`.
 pub fn compute(t: &Territory, b: &Basics, radii: &[Meters], ctx: &Context, outputs: &mut Outputs) {
-    let rows = coverage(t, &b.nearest, &b.sites_in_commune, &b.qpv, &b.sites_in_qpv, radii);
+    let rows = coverage(
+        t,
+        &b.nearest,
+        &b.sites_in_commune,
+        &b.qpv,
+        &b.sites_in_qpv,
+        radii,
+    );
     outputs.add("couverture.csv", coverage_table(t, &rows).to_csv(ctx.csv));
 }
 
@@ -76,10 +83,19 @@ mod tests {
 
     #[test]
     fn radii_are_checked() {
-        assert_eq!(parse_radii("10, 5,10").unwrap(), vec![Meters(5000.0), Meters(10000.0)]);
-        assert!(parse_radii("0").unwrap_err().to_string().contains("positive"));
+        assert_eq!(
+            parse_radii("10, 5,10").unwrap(),
+            vec![Meters(5000.0), Meters(10000.0)]
+        );
+        assert!(parse_radii("0")
+            .unwrap_err()
+            .to_string()
+            .contains("positive"));
         assert!(parse_radii("-5").is_err());
-        assert!(parse_radii("5;10").unwrap_err().to_string().contains("not a number"));
+        assert!(parse_radii("5;10")
+            .unwrap_err()
+            .to_string()
+            .contains("not a number"));
         assert!(parse_radii("inf").is_err());
     }
 }

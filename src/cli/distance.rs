@@ -52,9 +52,11 @@ impl DistanceArgs {
     /// Checks the options and reads the points file, before any computation.
     pub fn plan(&self, ctx: &mut Context) -> anyhow::Result<DistancePlan> {
         let grid_m = match self.grid_m {
-            g if g == 0.0 => None,
+            0.0 => None,
             g if g.is_finite() && g >= 10.0 => Some(g),
-            g => anyhow::bail!("--grid-m {g}: expected 0 (no grid) or a cell size of at least 10 metres"),
+            g => anyhow::bail!(
+                "--grid-m {g}: expected 0 (no grid) or a cell size of at least 10 metres"
+            ),
         };
         let points = match &self.points {
             None => None,
@@ -73,7 +75,11 @@ fn read_points(path: &Path, ctx: &mut Context) -> Result<(Vec<String>, Vec<LonLa
         let lon = f.number(path, &["lon", "longitude", "x"])?;
         let lat = f.number(path, &["lat", "latitude", "y"])?;
         let (Some((n, lon)), Some((_, lat))) = (lon, lat) else {
-            return Err(Error::record(path, f.location.clone(), "expected columns lon and lat with a value"));
+            return Err(Error::record(
+                path,
+                f.location.clone(),
+                "expected columns lon and lat with a value",
+            ));
         };
         pts.push(check_lonlat(path, &f.location, &n, LonLat::new(lon, lat))?);
         ids.push(id);
@@ -82,23 +88,44 @@ fn read_points(path: &Path, ctx: &mut Context) -> Result<(Vec<String>, Vec<LonLa
 }
 
 /// Computes every distance output into `outputs`.
-pub fn compute(t: &Territory, b: &Basics, plan: &DistancePlan, ctx: &mut Context, outputs: &mut Outputs) {
-    outputs.add("communes.csv", communes_table(t, &b.nearest, &b.sites_in_commune).to_csv(ctx.csv));
-    outputs.add("qpv.csv", qpv_table(t, &b.qpv, &b.sites_in_qpv).to_csv(ctx.csv));
+pub fn compute(
+    t: &Territory,
+    b: &Basics,
+    plan: &DistancePlan,
+    ctx: &mut Context,
+    outputs: &mut Outputs,
+) {
+    outputs.add(
+        "communes.csv",
+        communes_table(t, &b.nearest, &b.sites_in_commune).to_csv(ctx.csv),
+    );
+    outputs.add(
+        "qpv.csv",
+        qpv_table(t, &b.qpv, &b.sites_in_qpv).to_csv(ctx.csv),
+    );
     let summaries = distance_summaries(t, &b.nearest, &b.qpv);
-    outputs.add("distances_synthese.csv", summary_table(t, &summaries).to_csv(ctx.csv));
+    outputs.add(
+        "distances_synthese.csv",
+        summary_table(t, &summaries).to_csv(ctx.csv),
+    );
     if let Some(size) = plan.grid_m {
         ctx.progress.step(&format!("grille de {size} m"));
         let cells = commune_grid(&t.communes, size);
         let nearest = grid_distances(&b.index, &cells);
-        outputs.add("grille_distance.csv", grid_table(t, &cells, &nearest, size).to_csv(ctx.csv));
+        outputs.add(
+            "grille_distance.csv",
+            grid_table(t, &cells, &nearest, size).to_csv(ctx.csv),
+        );
     }
     if let Some((ids, pts)) = &plan.points {
         ctx.progress.step("points");
         let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
         let pindex = PolygonIndex::new(&geoms);
         let res = point_distances(&b.index, &pindex, pts);
-        outputs.add("points_distance.csv", points_table(t, ids, pts, &res).to_csv(ctx.csv));
+        outputs.add(
+            "points_distance.csv",
+            points_table(t, ids, pts, &res).to_csv(ctx.csv),
+        );
     }
 }
 

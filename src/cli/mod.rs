@@ -26,7 +26,8 @@ pub const EXIT_ERROR: u8 = 1;
 /// documented reason explains.
 pub const EXIT_UNEXPLAINED: u8 = 3;
 
-const ABOUT: &str = "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France.\n\
+const ABOUT: &str =
+    "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France.\n\
 Measures how well the Missions Locales of Hauts-de-France cover their territory.";
 
 const AFTER_HELP: &str = "\
@@ -176,9 +177,17 @@ impl Context {
         self.progress.step("écriture");
         let written = outputs.write_all(&self.out)?;
         self.progress.finish();
-        self.progress.say(&format!("{} fichiers écrits dans {} :", written.len(), self.out.display()));
+        self.progress.say(&format!(
+            "{} fichiers écrits dans {} :",
+            written.len(),
+            self.out.display()
+        ));
         for p in written {
-            self.progress.say(&format!("  {}", p.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string())));
+            self.progress.say(&format!(
+                "  {}",
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().to_string())
+            ));
         }
         Ok(())
     }

@@ -113,7 +113,10 @@ mod tests {
             let a = LonLat::new(0.5 + 4.5 * next(), 48.0 + 4.0 * next());
             // Half the pairs short (< 30 km), half long.
             let spread = if i % 2 == 0 { 0.3 } else { 3.0 };
-            let b = LonLat::new(a.lon + spread * (next() - 0.5), a.lat + spread / 1.5 * (next() - 0.5));
+            let b = LonLat::new(
+                a.lon + spread * (next() - 0.5),
+                a.lat + spread / 1.5 * (next() - 0.5),
+            );
             let exact = distance(a, b).0;
             if exact > 300_000.0 {
                 continue;
@@ -124,7 +127,10 @@ mod tests {
                 worst_short = worst_short.max((fast - exact).abs());
             }
         }
-        assert!(worst_short < 0.002, "largest difference below 50 km: {worst_short} m");
+        assert!(
+            worst_short < 0.002,
+            "largest difference below 50 km: {worst_short} m"
+        );
         assert!(worst < 0.05, "largest difference up to 300 km: {worst} m");
     }
 

@@ -35,7 +35,11 @@ mod tests {
     /// implementation), written by scripts/make-shp-fixtures.
     #[test]
     fn geodesic_matches_karney_reference() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference_geodesic.csv")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference_geodesic.csv"
+        ))
+        .unwrap();
         let mut n = 0;
         for line in text.lines().skip(1) {
             let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();

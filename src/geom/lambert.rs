@@ -60,8 +60,8 @@ fn latitude_from_isometric(l: f64, e: f64) -> f64 {
     let mut phi = 2.0 * l.exp().atan() - std::f64::consts::FRAC_PI_2;
     for _ in 0..50 {
         let es = e * phi.sin();
-        let next =
-            2.0 * (((1.0 + es) / (1.0 - es)).powf(e / 2.0) * l.exp()).atan() - std::f64::consts::FRAC_PI_2;
+        let next = 2.0 * (((1.0 + es) / (1.0 - es)).powf(e / 2.0) * l.exp()).atan()
+            - std::f64::consts::FRAC_PI_2;
         let done = (next - phi).abs() < 1e-14;
         phi = next;
         if done {
@@ -75,7 +75,11 @@ impl LambertConic {
     pub fn new(p: LambertParams) -> Self {
         let e2 = GRS80_F * (2.0 - GRS80_F);
         let e = e2.sqrt();
-        let (phi1, phi2, phi0) = (p.lat1.to_radians(), p.lat2.to_radians(), p.lat0.to_radians());
+        let (phi1, phi2, phi0) = (
+            p.lat1.to_radians(),
+            p.lat2.to_radians(),
+            p.lat0.to_radians(),
+        );
         let gn = |phi: f64| GRS80_A / (1.0 - e2 * phi.sin().powi(2)).sqrt();
         let (l1, l2, l0) = (
             isometric_latitude(phi1, e),
@@ -125,7 +129,10 @@ impl LambertConic {
     /// The apex of the cone in projected coordinates: every parallel is a
     /// circle around it.
     pub fn apex(&self) -> L93 {
-        L93 { x: self.xs, y: self.ys }
+        L93 {
+            x: self.xs,
+            y: self.ys,
+        }
     }
 
     /// The point scale factor at a distance `rho` from the apex.
@@ -160,7 +167,10 @@ mod tests {
     fn round_trip_is_exact_to_a_micrometre_over_the_region() {
         for i in 0..=20 {
             for j in 0..=20 {
-                let ll = LonLat::new(1.3 + 3.0 * f64::from(i) / 20.0, 48.8 + 2.4 * f64::from(j) / 20.0);
+                let ll = LonLat::new(
+                    1.3 + 3.0 * f64::from(i) / 20.0,
+                    48.8 + 2.4 * f64::from(j) / 20.0,
+                );
                 let back = LAMBERT_93.unproject(LAMBERT_93.project(ll));
                 assert!((back.lon - ll.lon).abs() < 1e-10 && (back.lat - ll.lat).abs() < 1e-10);
             }
@@ -184,14 +194,24 @@ mod reference_tests {
     /// scripts/make-shp-fixtures.
     #[test]
     fn matches_proj_within_a_millimetre() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference_l93.csv")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference_l93.csv"
+        ))
+        .unwrap();
         let mut n = 0;
         for line in text.lines().skip(1) {
             let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
             let p = LAMBERT_93.project(LonLat::new(v[0], v[1]));
-            assert!((p.x - v[2]).abs() < 1e-3 && (p.y - v[3]).abs() < 1e-3, "{line}: {p:?}");
+            assert!(
+                (p.x - v[2]).abs() < 1e-3 && (p.y - v[3]).abs() < 1e-3,
+                "{line}: {p:?}"
+            );
             let back = LAMBERT_93.unproject(L93 { x: v[2], y: v[3] });
-            assert!((back.lon - v[0]).abs() < 1e-8 && (back.lat - v[1]).abs() < 1e-8, "{line}: {back:?}");
+            assert!(
+                (back.lon - v[0]).abs() < 1e-8 && (back.lat - v[1]).abs() < 1e-8,
+                "{line}: {back:?}"
+            );
             n += 1;
         }
         assert_eq!(n, 40);

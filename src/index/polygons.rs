@@ -62,7 +62,10 @@ impl<'a> PolygonIndex<'a> {
         };
         let mut v: Vec<usize> = self
             .tree
-            .locate_in_envelope_intersecting(AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+            .locate_in_envelope_intersecting(AABB::from_corners(
+                [r.min().x, r.min().y],
+                [r.max().x, r.max().y],
+            ))
             .map(|e| e.data)
             .filter(|&j| j != i)
             .collect();
@@ -77,7 +80,9 @@ mod tests {
     use geo::polygon;
 
     fn square(x0: f64, y0: f64, s: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]])
+        MultiPolygon(vec![
+            polygon![(x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)],
+        ])
     }
 
     #[test]

@@ -95,7 +95,10 @@ impl SiteIndex {
     fn nearest_projected(&self, q: &Projected) -> Option<Nearest> {
         let mut best: Option<(f64, usize)> = None;
         let mut found: Vec<(f64, usize)> = Vec::new();
-        for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2([q.xy.x, q.xy.y]) {
+        for (e, d2) in self
+            .tree
+            .nearest_neighbor_iter_with_distance_2([q.xy.x, q.xy.y])
+        {
             let lower_bound = d2.sqrt() / self.k_max;
             if let Some((b, _)) = best {
                 if lower_bound > b + TIE_TOLERANCE.0 {
@@ -121,9 +124,12 @@ impl SiteIndex {
             .enumerate()
             .map(|(i, s)| (fast_distance(&q, s).0, i))
             .collect();
-        let best = found.iter().map(|(d, _)| *d).fold(None, |acc: Option<f64>, d| {
-            Some(acc.map_or(d, |a| a.min(d)))
-        })?;
+        let best = found
+            .iter()
+            .map(|(d, _)| *d)
+            .fold(None, |acc: Option<f64>, d| {
+                Some(acc.map_or(d, |a| a.min(d)))
+            })?;
         Some(Self::with_ties(best, found))
     }
 
@@ -210,8 +216,15 @@ mod tests {
         for _ in 0..500 {
             let q = rng.point();
             let n = idx.nearest(q).unwrap();
-            let exact = sites.iter().map(|s| distance(q, *s).0).fold(f64::INFINITY, f64::min);
-            assert!((n.distance.0 - exact).abs() < 0.01, "{} vs {exact}", n.distance.0);
+            let exact = sites
+                .iter()
+                .map(|s| distance(q, *s).0)
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                (n.distance.0 - exact).abs() < 0.01,
+                "{} vs {exact}",
+                n.distance.0
+            );
             assert!((distance(q, sites[n.site]).0 - exact).abs() < 0.01);
         }
     }
@@ -239,7 +252,9 @@ mod tests {
     fn ties_are_reported_and_broken_by_index() {
         let p = LonLat::new(3.0, 50.0);
         let sites = vec![LonLat::new(3.1, 50.0), p, LonLat::new(2.0, 50.0), p];
-        let n = SiteIndex::new(&sites).nearest(LonLat::new(3.0, 50.0)).unwrap();
+        let n = SiteIndex::new(&sites)
+            .nearest(LonLat::new(3.0, 50.0))
+            .unwrap();
         assert_eq!(n.site, 1);
         assert_eq!(n.ties, vec![3]);
         assert_eq!(n.distance, Meters(0.0));
@@ -247,7 +262,9 @@ mod tests {
 
     #[test]
     fn empty_and_single_site() {
-        assert!(SiteIndex::new(&[]).nearest(LonLat::new(3.0, 50.0)).is_none());
+        assert!(SiteIndex::new(&[])
+            .nearest(LonLat::new(3.0, 50.0))
+            .is_none());
         let one = SiteIndex::new(&[LonLat::new(2.3, 49.9)]);
         let n = one.nearest(LonLat::new(3.0, 50.6)).unwrap();
         assert_eq!((n.site, n.ties.len()), (0, 0));

@@ -23,13 +23,20 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
-            warnings.add(path, "not UTF-8: read as Windows-1252 (Latin-1), as spreadsheets save CSV", "whole file");
+            warnings.add(
+                path,
+                "not UTF-8: read as Windows-1252 (Latin-1), as spreadsheets save CSV",
+                "whole file",
+            );
             let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             s
         }
     };
     if text.trim().is_empty() {
-        return Err(Error::file(path, "the file is empty: expected a header line and data rows"));
+        return Err(Error::file(
+            path,
+            "the file is empty: expected a header line and data rows",
+        ));
     }
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = sniff_delimiter(header_line);
@@ -45,10 +52,18 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
     let mut seen = std::collections::BTreeSet::new();
     for h in headers.iter() {
         if h.is_empty() {
-            return Err(Error::record(path, Location::Line(1), "a column has no name in the header line"));
+            return Err(Error::record(
+                path,
+                Location::Line(1),
+                "a column has no name in the header line",
+            ));
         }
         if !seen.insert(h.to_lowercase()) {
-            return Err(Error::record(path, Location::Line(1), format!("column \"{h}\" appears twice in the header line")));
+            return Err(Error::record(
+                path,
+                Location::Line(1),
+                format!("column \"{h}\" appears twice in the header line"),
+            ));
         }
     }
     // The csv crate does not count blank lines in its line numbers, so lines
@@ -92,7 +107,9 @@ impl<'a> LineCounter<'a> {
     /// The line of the first non-blank byte at or after `byte` (a record's
     /// position is where the previous one ended, before any blank lines).
     fn line(&self, byte: u64) -> u64 {
-        let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        let mut b = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
         while b < self.bytes.len() && matches!(self.bytes[b], b'\n' | b'\r') {
             b += 1;
         }
@@ -141,7 +158,8 @@ mod tests {
 
     #[test]
     fn semicolon_bom_quoted_newline_and_line_numbers() {
-        let (l, w) = parse("\u{feff}code_insee;nom\n02001;\"Abbé\ncourt\"\n\n59350;Lille\n".as_bytes());
+        let (l, w) =
+            parse("\u{feff}code_insee;nom\n02001;\"Abbé\ncourt\"\n\n59350;Lille\n".as_bytes());
         let l = l.unwrap();
         assert!(w.is_empty());
         assert_eq!(l.features.len(), 2);
@@ -153,7 +171,10 @@ mod tests {
     #[test]
     fn windows_1252_is_decoded_with_a_warning() {
         let (l, w) = parse(b"code_insee,nom\n02292,\xC9tampes-sur-Marne\n");
-        assert_eq!(l.unwrap().features[0].text(&["nom"]).unwrap().1, "Étampes-sur-Marne");
+        assert_eq!(
+            l.unwrap().features[0].text(&["nom"]).unwrap().1,
+            "Étampes-sur-Marne"
+        );
         assert_eq!(w.total(), 1);
     }
 
@@ -162,6 +183,10 @@ mod tests {
         let e = parse(b"a,b\n1,2\n3,4,5\n").0.unwrap_err().to_string();
         assert_eq!(e, "t.csv: line 3: 3 fields where the header has 2 (a separator inside an unquoted value?)");
         assert!(parse(b"").0.unwrap_err().to_string().contains("empty"));
-        assert!(parse(b"a,a\n1,2\n").0.unwrap_err().to_string().contains("twice"));
+        assert!(parse(b"a,a\n1,2\n")
+            .0
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
     }
 }

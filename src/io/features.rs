@@ -37,7 +37,8 @@ impl RawFeature {
     }
 
     pub fn insert(&mut self, name: &str, value: Value) {
-        self.props.insert(name.to_lowercase(), (name.to_string(), value));
+        self.props
+            .insert(name.to_lowercase(), (name.to_string(), value));
     }
 
     /// The first attribute present among `aliases` (case-insensitive), with
@@ -53,7 +54,9 @@ impl RawFeature {
 
     /// Whether any of `aliases` is a column of this feature, even if empty.
     pub fn has(&self, aliases: &[&str]) -> bool {
-        aliases.iter().any(|a| self.props.contains_key(&a.to_lowercase()))
+        aliases
+            .iter()
+            .any(|a| self.props.contains_key(&a.to_lowercase()))
     }
 
     /// A text attribute; numbers are rendered as text (a code stored as a
@@ -160,7 +163,10 @@ mod tests {
         f.insert("INSEE_COM", Value::String("59350".into()));
         f.insert("nom", Value::Null);
         f.insert("NOM_M", Value::String("LILLE".into()));
-        assert_eq!(f.text(&["code_insee", "insee_com"]).unwrap(), ("INSEE_COM", "59350".to_string()));
+        assert_eq!(
+            f.text(&["code_insee", "insee_com"]).unwrap(),
+            ("INSEE_COM", "59350".to_string())
+        );
         assert_eq!(f.text(&["nom", "nom_m"]).unwrap().1, "LILLE");
     }
 }

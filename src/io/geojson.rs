@@ -29,7 +29,10 @@ pub fn read_geojson(path: &Path, _warnings: &mut Warnings) -> Result<RawLayer, E
 pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::file(path, "the file is empty: expected a GeoJSON FeatureCollection"));
+        return Err(Error::file(
+            path,
+            "the file is empty: expected a GeoJSON FeatureCollection",
+        ));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::file(
@@ -86,7 +89,8 @@ fn crs_of(path: &Path, root: &Value) -> Result<Coords, Error> {
         return Ok(Coords::LonLat);
     };
     let n = name.to_uppercase();
-    if n.contains("CRS84") || n.ends_with(":4326") || n.ends_with("::4326") || n.ends_with(":4171") {
+    if n.contains("CRS84") || n.ends_with(":4326") || n.ends_with("::4326") || n.ends_with(":4171")
+    {
         Ok(Coords::LonLat)
     } else if n.ends_with(":2154") || n.ends_with("::2154") {
         Ok(Coords::Lambert93)
@@ -109,13 +113,22 @@ fn feature_id(fv: &Value) -> Option<String> {
     }
 }
 
-fn read_feature(path: &Path, index: usize, fv: &Value, coords: Coords) -> Result<RawFeature, Error> {
+fn read_feature(
+    path: &Path,
+    index: usize,
+    fv: &Value,
+    coords: Coords,
+) -> Result<RawFeature, Error> {
     let location = Location::Feature {
         index,
         id: feature_id(fv),
     };
     if fv.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(Error::record(path, location, "not a GeoJSON Feature (no \"type\": \"Feature\")"));
+        return Err(Error::record(
+            path,
+            location,
+            "not a GeoJSON Feature (no \"type\": \"Feature\")",
+        ));
     }
     let mut f = RawFeature::new(location.clone());
     match fv.get("properties") {
@@ -125,13 +138,25 @@ fn read_feature(path: &Path, index: usize, fv: &Value, coords: Coords) -> Result
             }
         }
         Some(Value::Null) | None => {}
-        Some(_) => return Err(Error::record(path, location, "\"properties\" is not an object")),
+        Some(_) => {
+            return Err(Error::record(
+                path,
+                location,
+                "\"properties\" is not an object",
+            ))
+        }
     }
     match fv.get("geometry") {
         None | Some(Value::Null) => {}
         Some(g) => {
-            let gj = serde_json::from_value::<geojson::Geometry>(g.clone())
-                .map_err(|e| Error::field(path, location.clone(), "geometry", format!("not a valid GeoJSON geometry: {e}")))?;
+            let gj = serde_json::from_value::<geojson::Geometry>(g.clone()).map_err(|e| {
+                Error::field(
+                    path,
+                    location.clone(),
+                    "geometry",
+                    format!("not a valid GeoJSON geometry: {e}"),
+                )
+            })?;
             let mut geom: geo::Geometry<f64> = geo::Geometry::try_from(gj)
                 .map_err(|e| Error::field(path, location.clone(), "geometry", e.to_string()))?;
             check_coordinates(path, &location, &geom, coords)?;
@@ -139,7 +164,10 @@ fn read_feature(path: &Path, index: usize, fv: &Value, coords: Coords) -> Result
                 use geo::MapCoordsInPlace;
                 geom.map_coords_in_place(|c| {
                     let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
-                    geo::Coord { x: ll.lon, y: ll.lat }
+                    geo::Coord {
+                        x: ll.lon,
+                        y: ll.lat,
+                    }
                 });
             }
             f.geometry = Some(geom);
@@ -159,10 +187,17 @@ pub(crate) fn check_coordinates(
     use geo::CoordsIter;
     for c in geom.coords_iter() {
         if !c.x.is_finite() || !c.y.is_finite() {
-            return Err(Error::field(path, location.clone(), "geometry", format!("non-finite coordinate ({}, {})", c.x, c.y)));
+            return Err(Error::field(
+                path,
+                location.clone(),
+                "geometry",
+                format!("non-finite coordinate ({}, {})", c.x, c.y),
+            ));
         }
         if coords == Coords::LonLat && (c.x.abs() > 180.0 || c.y.abs() > 90.0) {
-            let hint = if (0.0..1_300_000.0).contains(&c.x) && (6_000_000.0..7_200_000.0).contains(&c.y) {
+            let hint = if (0.0..1_300_000.0).contains(&c.x)
+                && (6_000_000.0..7_200_000.0).contains(&c.y)
+            {
                 " (this looks like Lambert-93 metres: GeoJSON must be WGS84 longitude/latitude, or declare \"crs\" EPSG:2154)"
             } else {
                 ""
@@ -171,7 +206,10 @@ pub(crate) fn check_coordinates(
                 path,
                 location.clone(),
                 "geometry",
-                format!("coordinate ({}, {}) is not a longitude/latitude{hint}", c.x, c.y),
+                format!(
+                    "coordinate ({}, {}) is not a longitude/latitude{hint}",
+                    c.x, c.y
+                ),
             ));
         }
     }
@@ -191,26 +229,38 @@ mod tests {
         let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code_insee":"02001","population":498},"geometry":{"type":"Point","coordinates":[3.1,49.5]}}]}"#).unwrap();
         assert_eq!(l.features.len(), 1);
         assert_eq!(l.features[0].text(&["code_insee"]).unwrap().1, "02001");
-        assert!(matches!(l.features[0].geometry, Some(geo::Geometry::Point(_))));
+        assert!(matches!(
+            l.features[0].geometry,
+            Some(geo::Geometry::Point(_))
+        ));
     }
 
     #[test]
     fn errors_name_the_file_and_feature() {
         let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[3.1,49.5]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[700000,6600000]}}]}"#).unwrap_err().to_string();
-        assert!(e.starts_with("t.geojson: feature 1: field \"geometry\""), "{e}");
+        assert!(
+            e.starts_with("t.geojson: feature 1: field \"geometry\""),
+            "{e}"
+        );
         assert!(e.contains("Lambert-93"), "{e}");
-        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Fea"#).unwrap_err().to_string();
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Fea"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not valid JSON at line 1"), "{e}");
         let e = parse("").unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
-        let e = parse(r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err().to_string();
+        let e = parse(r#"{"type":"Point","coordinates":[1,2]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("found a Point"), "{e}");
     }
 
     #[test]
     fn lambert93_crs_member_is_unprojected() {
         let l = parse(r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[700000,6600000]}}]}"#).unwrap();
-        let Some(geo::Geometry::Point(p)) = l.features[0].geometry else { panic!() };
+        let Some(geo::Geometry::Point(p)) = l.features[0].geometry else {
+            panic!()
+        };
         assert!((p.x() - 3.0).abs() < 1e-9 && (p.y() - 46.5).abs() < 1e-9);
     }
 }

@@ -11,12 +11,35 @@ use serde_json::Value;
 
 use crate::error::{Error, Location};
 use crate::io::features::{short, RawFeature, RawLayer};
-use crate::model::{Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus};
+use crate::model::{
+    Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus,
+};
 use crate::warnings::Warnings;
 
-const CODE_INSEE: &[&str] = &["code_insee", "insee_com", "codgeo", "code_commune", "insee", "code"];
-const NOM_COMMUNE: &[&str] = &["nom", "nom_com", "nom_m", "nom_commune", "libelle", "lib_com", "name"];
-const DEPARTEMENT: &[&str] = &["departement", "insee_dep", "dep", "code_dep", "code_departement"];
+const CODE_INSEE: &[&str] = &[
+    "code_insee",
+    "insee_com",
+    "codgeo",
+    "code_commune",
+    "insee",
+    "code",
+];
+const NOM_COMMUNE: &[&str] = &[
+    "nom",
+    "nom_com",
+    "nom_m",
+    "nom_commune",
+    "libelle",
+    "lib_com",
+    "name",
+];
+const DEPARTEMENT: &[&str] = &[
+    "departement",
+    "insee_dep",
+    "dep",
+    "code_dep",
+    "code_departement",
+];
 const POPULATION: &[&str] = &["population", "population_municipale", "pmun", "pop"];
 
 /// Geographic plausibility window for the region and its neighbours, used to
@@ -24,7 +47,11 @@ const POPULATION: &[&str] = &["population", "population_municipale", "pmun", "po
 const LON_RANGE: (f64, f64) = (-5.5, 10.0);
 const LAT_RANGE: (f64, f64) = (41.0, 51.5);
 
-fn parse_insee(path: &Path, f: &RawFeature, (field, raw): (&str, String)) -> Result<InseeCode, Error> {
+fn parse_insee(
+    path: &Path,
+    f: &RawFeature,
+    (field, raw): (&str, String),
+) -> Result<InseeCode, Error> {
     InseeCode::parse(&raw).ok_or_else(|| {
         Error::field(
             path,
@@ -52,18 +79,35 @@ fn located(f: &RawFeature, id: &str) -> Location {
     }
 }
 
-fn multipolygon(path: &Path, f: &RawFeature, location: &Location) -> Result<MultiPolygon<f64>, Error> {
+fn multipolygon(
+    path: &Path,
+    f: &RawFeature,
+    location: &Location,
+) -> Result<MultiPolygon<f64>, Error> {
     match &f.geometry {
         Some(geo::Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p.clone()])),
         Some(geo::Geometry::MultiPolygon(m)) if !m.0.is_empty() => Ok(m.clone()),
-        Some(geo::Geometry::MultiPolygon(_)) => Err(Error::field(path, location.clone(), "geometry", "empty MultiPolygon")),
+        Some(geo::Geometry::MultiPolygon(_)) => Err(Error::field(
+            path,
+            location.clone(),
+            "geometry",
+            "empty MultiPolygon",
+        )),
         Some(other) => Err(Error::field(
             path,
             location.clone(),
             "geometry",
-            format!("expected a Polygon or MultiPolygon, found a {}", geometry_name(other)),
+            format!(
+                "expected a Polygon or MultiPolygon, found a {}",
+                geometry_name(other)
+            ),
         )),
-        None => Err(Error::field(path, location.clone(), "geometry", "missing: expected a Polygon or MultiPolygon")),
+        None => Err(Error::field(
+            path,
+            location.clone(),
+            "geometry",
+            "missing: expected a Polygon or MultiPolygon",
+        )),
     }
 }
 
@@ -82,13 +126,22 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 }
 
 /// Checks that a lon/lat pair is usable and, if not, names the likely cause.
-pub fn check_lonlat(path: &Path, location: &Location, field: &str, p: LonLat) -> Result<LonLat, Error> {
-    let in_window = |p: LonLat| (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat);
+pub fn check_lonlat(
+    path: &Path,
+    location: &Location,
+    field: &str,
+    p: LonLat,
+) -> Result<LonLat, Error> {
+    let in_window = |p: LonLat| {
+        (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat)
+    };
     if in_window(p) {
         return Ok(p);
     }
-    let hint = if (0.0..1_300_000.0).contains(&p.lon) && (6_000_000.0..7_200_000.0).contains(&p.lat) {
-        "these look like Lambert-93 metres, expected WGS84 longitude/latitude in degrees".to_string()
+    let hint = if (0.0..1_300_000.0).contains(&p.lon) && (6_000_000.0..7_200_000.0).contains(&p.lat)
+    {
+        "these look like Lambert-93 metres, expected WGS84 longitude/latitude in degrees"
+            .to_string()
     } else if in_window(LonLat::new(p.lat, p.lon)) {
         "longitude and latitude look swapped".to_string()
     } else {
@@ -97,7 +150,12 @@ pub fn check_lonlat(path: &Path, location: &Location, field: &str, p: LonLat) ->
             LON_RANGE.0, LON_RANGE.1, LAT_RANGE.0, LAT_RANGE.1
         )
     };
-    Err(Error::field(path, location.clone(), field, format!("({}, {}): {hint}", p.lon, p.lat)))
+    Err(Error::field(
+        path,
+        location.clone(),
+        field,
+        format!("({}, {}): {hint}", p.lon, p.lat),
+    ))
 }
 
 fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Option<LonLat>, Error> {
@@ -108,13 +166,20 @@ fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Opti
         });
         return match coords {
             Some((lon, lat)) => check_lonlat(path, location, name, LonLat::new(lon, lat)).map(Some),
-            None => Err(Error::field(path, location.clone(), name, format!("expected [longitude, latitude] or null, found {}", short(v)))),
+            None => Err(Error::field(
+                path,
+                location.clone(),
+                name,
+                format!("expected [longitude, latitude] or null, found {}", short(v)),
+            )),
         };
     }
     let lon = f.number(path, &["mairie_lon", "lon_mairie"])?;
     let lat = f.number(path, &["mairie_lat", "lat_mairie"])?;
     match (lon, lat) {
-        (Some((n, lon)), Some((_, lat))) => check_lonlat(path, location, &n, LonLat::new(lon, lat)).map(Some),
+        (Some((n, lon)), Some((_, lat))) => {
+            check_lonlat(path, location, &n, LonLat::new(lon, lat)).map(Some)
+        }
         _ => Ok(None),
     }
 }
@@ -147,26 +212,47 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
     for f in &layer.features {
         let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
         let location = located(f, &format!("INSEE {code}"));
-        let nom = f
-            .text(NOM_COMMUNE)
-            .map(|(_, s)| s)
-            .ok_or_else(|| Error::field(path, location.clone(), "nom", "missing: expected the commune's name"))?;
+        let nom = f.text(NOM_COMMUNE).map(|(_, s)| s).ok_or_else(|| {
+            Error::field(
+                path,
+                location.clone(),
+                "nom",
+                "missing: expected the commune's name",
+            )
+        })?;
         let departement = f
             .text(DEPARTEMENT)
             .map_or_else(|| code.departement().to_string(), |(_, s)| s);
-        let population = match f.number(path, POPULATION).map_err(|e| relocate(e, &location))? {
+        let population = match f
+            .number(path, POPULATION)
+            .map_err(|e| relocate(e, &location))?
+        {
             Some((name, x)) if x < 0.0 || x.fract() != 0.0 => {
-                return Err(Error::field(path, location, name, format!("expected a whole number of inhabitants ≥ 0, found {x}")))
+                return Err(Error::field(
+                    path,
+                    location,
+                    name,
+                    format!("expected a whole number of inhabitants ≥ 0, found {x}"),
+                ))
             }
             Some((_, x)) => x as u64,
             None if f.has(POPULATION) => {
                 // A column exists but this commune has no value (a commune
                 // nouvelle not yet in the census): keep it, say so.
-                warnings.add(path, "population empty: counted as 0 inhabitants", location.to_string());
+                warnings.add(
+                    path,
+                    "population empty: counted as 0 inhabitants",
+                    location.to_string(),
+                );
                 0
             }
             None => {
-                return Err(Error::field(path, location, "population", "missing: expected the number of inhabitants (population municipale)"))
+                return Err(Error::field(
+                    path,
+                    location,
+                    "population",
+                    "missing: expected the number of inhabitants (population municipale)",
+                ))
             }
         };
         let geometry = multipolygon(path, f, &location)?;
@@ -204,11 +290,20 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             Some(p) => p,
             None => {
                 if !rejected {
-                    warnings.add(path, "no town-hall point: distances measured from a point inside the commune", location.to_string());
+                    warnings.add(
+                        path,
+                        "no town-hall point: distances measured from a point inside the commune",
+                        location.to_string(),
+                    );
                 }
-                let p = geometry
-                    .interior_point()
-                    .ok_or_else(|| Error::field(path, location.clone(), "geometry", "degenerate polygon: no interior point"))?;
+                let p = geometry.interior_point().ok_or_else(|| {
+                    Error::field(
+                        path,
+                        location.clone(),
+                        "geometry",
+                        "degenerate polygon: no interior point",
+                    )
+                })?;
                 LonLat::new(p.x(), p.y())
             }
         };
@@ -218,8 +313,12 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                 nom,
                 departement,
                 population,
-                epci_siren: f.text(&["epci_siren", "siren_epci", "epci"]).map(|(_, s)| s),
-                epci_nom: f.text(&["epci_nom", "nom_epci", "lib_epci"]).map(|(_, s)| s),
+                epci_siren: f
+                    .text(&["epci_siren", "siren_epci", "epci"])
+                    .map(|(_, s)| s),
+                epci_nom: f
+                    .text(&["epci_nom", "nom_epci", "lib_epci"])
+                    .map(|(_, s)| s),
                 mairie,
                 reference,
                 reference_kind,
@@ -231,7 +330,14 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
     out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
     for w in out.windows(2) {
         if w[0].0.code == w[1].0.code {
-            return Err(Error::record(path, w[1].1.clone(), format!("INSEE code {} appears twice (also at {})", w[1].0.code, w[0].1)));
+            return Err(Error::record(
+                path,
+                w[1].1.clone(),
+                format!(
+                    "INSEE code {} appears twice (also at {})",
+                    w[1].0.code, w[0].1
+                ),
+            ));
         }
     }
     Ok(out.into_iter().map(|(c, _)| c).collect())
@@ -239,7 +345,12 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
 
 fn relocate(e: Error, location: &Location) -> Error {
     match e {
-        Error::Field { path, field, problem, .. } => Error::Field {
+        Error::Field {
+            path,
+            field,
+            problem,
+            ..
+        } => Error::Field {
             path,
             location: location.clone(),
             field,
@@ -259,17 +370,41 @@ pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
         let nom = f
             .text(&["nom_qp", "lib_qp", "nom_quartier", "nom"])
             .map(|(_, s)| s)
-            .ok_or_else(|| Error::field(path, location.clone(), "nom_qp", "missing: expected the QPV's name"))?;
+            .ok_or_else(|| {
+                Error::field(
+                    path,
+                    location.clone(),
+                    "nom_qp",
+                    "missing: expected the QPV's name",
+                )
+            })?;
         let mut communes = Vec::new();
-        if let Some((name, v)) = f.get(&["communes_insee", "insee_com", "communes_insee_list", "code_insee"]) {
+        if let Some((name, v)) = f.get(&[
+            "communes_insee",
+            "insee_com",
+            "communes_insee_list",
+            "code_insee",
+        ]) {
             let raw: Vec<String> = match v {
-                Value::Array(a) => a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect(),
-                Value::String(s) => s.split([',', ';', '|']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect(),
+                Value::String(s) => s
+                    .split([',', ';', '|'])
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect(),
                 other => vec![other.to_string()],
             };
             for r in raw {
                 communes.push(InseeCode::parse(&r).ok_or_else(|| {
-                    Error::field(path, location.clone(), name, format!("expected INSEE codes, found \"{r}\""))
+                    Error::field(
+                        path,
+                        location.clone(),
+                        name,
+                        format!("expected INSEE codes, found \"{r}\""),
+                    )
                 })?);
             }
         }
@@ -295,7 +430,14 @@ pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
     out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
     for w in out.windows(2) {
         if w[0].0.code == w[1].0.code {
-            return Err(Error::record(path, w[1].1.clone(), format!("QPV code {} appears twice (also at {})", w[1].0.code, w[0].1)));
+            return Err(Error::record(
+                path,
+                w[1].1.clone(),
+                format!(
+                    "QPV code {} appears twice (also at {})",
+                    w[1].0.code, w[0].1
+                ),
+            ));
         }
     }
     Ok(out.into_iter().map(|(q, _)| q).collect())
@@ -313,14 +455,26 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
         let (_, code_ml) = f
             .require_text(path, &["code_ml", "ml", "code_mission_locale"])
             .map_err(|e| relocate(e, &location))?;
-        let (tf, traw) = f.require_text(path, &["type", "type_site", "site_kind", "nature"]).map_err(|e| relocate(e, &location))?;
+        let (tf, traw) = f
+            .require_text(path, &["type", "type_site", "site_kind", "nature"])
+            .map_err(|e| relocate(e, &location))?;
         let kind = SiteKind::parse(&traw).ok_or_else(|| {
-            Error::field(path, location.clone(), tf, format!("expected siege, antenne or permanence, found \"{traw}\""))
+            Error::field(
+                path,
+                location.clone(),
+                tf,
+                format!("expected siege, antenne or permanence, found \"{traw}\""),
+            )
         })?;
         let status = match f.text(&["statut", "status"]) {
             None => SiteStatus::Reel,
             Some((sf, s)) => SiteStatus::parse(&s).ok_or_else(|| {
-                Error::field(path, location.clone(), sf, format!("expected reel or substitut, found \"{s}\""))
+                Error::field(
+                    path,
+                    location.clone(),
+                    sf,
+                    format!("expected reel or substitut, found \"{s}\""),
+                )
             })?,
         };
         let commune = match f.text(&["code_insee", "insee_com", "codgeo", "commune_insee"]) {
@@ -328,17 +482,41 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
             None => None,
         };
         let point = match &f.geometry {
-            Some(geo::Geometry::Point(p)) => Some(check_lonlat(path, &location, "geometry", LonLat::new(p.x(), p.y()))?),
+            Some(geo::Geometry::Point(p)) => Some(check_lonlat(
+                path,
+                &location,
+                "geometry",
+                LonLat::new(p.x(), p.y()),
+            )?),
             Some(other) => {
-                return Err(Error::field(path, location, "geometry", format!("expected a Point, found a {}", geometry_name(other))))
+                return Err(Error::field(
+                    path,
+                    location,
+                    "geometry",
+                    format!("expected a Point, found a {}", geometry_name(other)),
+                ))
             }
             None => {
-                let lon = f.number(path, &["lon", "longitude", "lng", "x"]).map_err(|e| relocate(e, &location))?;
-                let lat = f.number(path, &["lat", "latitude", "y"]).map_err(|e| relocate(e, &location))?;
+                let lon = f
+                    .number(path, &["lon", "longitude", "lng", "x"])
+                    .map_err(|e| relocate(e, &location))?;
+                let lat = f
+                    .number(path, &["lat", "latitude", "y"])
+                    .map_err(|e| relocate(e, &location))?;
                 match (lon, lat) {
-                    (Some((n, lon)), Some((_, lat))) => Some(check_lonlat(path, &location, &format!("{n}/lat"), LonLat::new(lon, lat))?),
+                    (Some((n, lon)), Some((_, lat))) => Some(check_lonlat(
+                        path,
+                        &location,
+                        &format!("{n}/lat"),
+                        LonLat::new(lon, lat),
+                    )?),
                     (Some((n, _)), None) | (None, Some((n, _))) => {
-                        return Err(Error::field(path, location, n, "only one of longitude and latitude is given"))
+                        return Err(Error::field(
+                            path,
+                            location,
+                            n,
+                            "only one of longitude and latitude is given",
+                        ))
                     }
                     (None, None) => None,
                 }
@@ -365,7 +543,10 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
             Site {
                 id,
                 code_ml,
-                nom: f.text(&["nom", "nom_site", "name", "libelle"]).map(|(_, s)| s).unwrap_or_default(),
+                nom: f
+                    .text(&["nom", "nom_site", "name", "libelle"])
+                    .map(|(_, s)| s)
+                    .unwrap_or_default(),
                 kind,
                 commune,
                 position,
@@ -378,7 +559,14 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     for w in out.windows(2) {
         if w[0].0.id == w[1].0.id {
-            return Err(Error::record(path, w[1].1.clone(), format!("site id \"{}\" appears twice (also at {})", w[1].0.id, w[0].1)));
+            return Err(Error::record(
+                path,
+                w[1].1.clone(),
+                format!(
+                    "site id \"{}\" appears twice (also at {})",
+                    w[1].0.id, w[0].1
+                ),
+            ));
         }
     }
     Ok(out.into_iter().map(|(s, _)| s).collect())
@@ -399,7 +587,11 @@ pub fn code_table<T>(
         let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
         let v = value(f)?;
         if let Some((_, prev)) = out.get(&code) {
-            return Err(Error::record(path, f.location.clone(), format!("commune {code} appears twice (also at {prev})")));
+            return Err(Error::record(
+                path,
+                f.location.clone(),
+                format!("commune {code} appears twice (also at {prev})"),
+            ));
         }
         out.insert(code, (v, f.location.clone()));
     }
@@ -412,10 +604,20 @@ pub fn classement(layer: &RawLayer) -> Result<CodeTable<Classement>, Error> {
     code_table(layer, |f| {
         let (name, raw) = f
             .get(&["classement", "codefrr", "frr", "zonage"])
-            .map(|(n, v)| (n.to_string(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
             .ok_or_else(|| Error::field(&path, f.location.clone(), "classement", "missing"))?;
         Classement::parse(&raw).ok_or_else(|| {
-            Error::field(&path, f.location.clone(), name, format!("expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS, found \"{raw}\""))
+            Error::field(
+                &path,
+                f.location.clone(),
+                name,
+                format!("expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS, found \"{raw}\""),
+            )
         })
     })
 }
@@ -425,7 +627,9 @@ pub fn zones(layer: &RawLayer) -> Result<CodeTable<(String, String)>, Error> {
     let path = layer.path.clone();
     code_table(layer, |f| {
         let (_, code) = f.require_text(&path, &["code_ml", "code ml", "ml"])?;
-        let nom = f.text(&["nom_ml", "nom officiel ml", "nom_officiel_ml"]).map_or_else(|| code.clone(), |(_, s)| s);
+        let nom = f
+            .text(&["nom_ml", "nom officiel ml", "nom_officiel_ml"])
+            .map_or_else(|| code.clone(), |(_, s)| s);
         Ok((code, nom))
     })
 }
@@ -433,12 +637,22 @@ pub fn zones(layer: &RawLayer) -> Result<CodeTable<(String, String)>, Error> {
 /// `code_insee,jeunes` rows: young people aged 16–25 per commune.
 pub fn jeunes(layer: &RawLayer) -> Result<CodeTable<u64>, Error> {
     let path = layer.path.clone();
-    code_table(layer, |f| match f.number(&path, &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"])? {
-        Some((n, x)) if x < 0.0 || x.fract() != 0.0 => {
-            Err(Error::field(&path, f.location.clone(), n, format!("expected a whole number ≥ 0, found {x}")))
+    code_table(layer, |f| {
+        match f.number(&path, &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"])? {
+            Some((n, x)) if x < 0.0 || x.fract() != 0.0 => Err(Error::field(
+                &path,
+                f.location.clone(),
+                n,
+                format!("expected a whole number ≥ 0, found {x}"),
+            )),
+            Some((_, x)) => Ok(x as u64),
+            None => Err(Error::field(
+                &path,
+                f.location.clone(),
+                "jeunes",
+                "missing: expected the number of young people aged 16–25",
+            )),
         }
-        Some((_, x)) => Ok(x as u64),
-        None => Err(Error::field(&path, f.location.clone(), "jeunes", "missing: expected the number of young people aged 16–25")),
     })
 }
 

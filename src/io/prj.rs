@@ -63,29 +63,53 @@ pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
         )
     };
     let datum_ok = |u: &str| {
-        ["WGS_1984", "WGS 84", "WGS84", "RGF93", "RGF_1993", "RESEAU_GEODESIQUE_FRANCAIS_1993", "ETRS89", "ETRS_1989", "EUROPEAN_TERRESTRIAL_REFERENCE_SYSTEM_1989", "GRS_1980", "GRS 1980"]
-            .iter()
-            .any(|d| u.contains(d))
+        [
+            "WGS_1984",
+            "WGS 84",
+            "WGS84",
+            "RGF93",
+            "RGF_1993",
+            "RESEAU_GEODESIQUE_FRANCAIS_1993",
+            "ETRS89",
+            "ETRS_1989",
+            "EUROPEAN_TERRESTRIAL_REFERENCE_SYSTEM_1989",
+            "GRS_1980",
+            "GRS 1980",
+        ]
+        .iter()
+        .any(|d| u.contains(d))
     };
     if upper.starts_with("GEOGCS[") || upper.starts_with("GEOGCRS[") {
         if !datum_ok(&upper) {
-            return Err(unsupported(&quoted_after(wkt, "GEOGCS").unwrap_or_else(|| "(unnamed)".into())));
+            return Err(unsupported(
+                &quoted_after(wkt, "GEOGCS").unwrap_or_else(|| "(unnamed)".into()),
+            ));
         }
         return Ok(Crs::Wgs84);
     }
     if upper.starts_with("PROJCS[") || upper.starts_with("PROJCRS[") {
-        let name = quoted_after(wkt, "PROJCS").or_else(|| quoted_after(wkt, "PROJCRS")).unwrap_or_default();
-        let method = quoted_after(wkt, "PROJECTION").or_else(|| quoted_after(wkt, "METHOD")).unwrap_or_default();
-        if !method.contains("LAMBERT_CONFORMAL_CONIC") && !method.contains("LAMBERT CONIC CONFORMAL (2SP)") {
+        let name = quoted_after(wkt, "PROJCS")
+            .or_else(|| quoted_after(wkt, "PROJCRS"))
+            .unwrap_or_default();
+        let method = quoted_after(wkt, "PROJECTION")
+            .or_else(|| quoted_after(wkt, "METHOD"))
+            .unwrap_or_default();
+        if !method.contains("LAMBERT_CONFORMAL_CONIC")
+            && !method.contains("LAMBERT CONIC CONFORMAL (2SP)")
+        {
             return Err(unsupported(&format!("\"{name}\" (projection {method})")));
         }
         if !datum_ok(&upper) || upper.contains("CLARKE") || upper.contains("NTF") {
-            return Err(unsupported(&format!("\"{name}\" (not on RGF93/GRS80: NTF Lambert zones need a datum shift)")));
+            return Err(unsupported(&format!(
+                "\"{name}\" (not on RGF93/GRS80: NTF Lambert zones need a datum shift)"
+            )));
         }
         if let Some(unit) = upper.rfind("UNIT[\"").map(|i| &upper[i + 6..]) {
             let u = unit.split('"').next().unwrap_or("");
             if !(u.starts_with("METER") || u.starts_with("METRE")) {
-                return Err(unsupported(&format!("\"{name}\" in unit {u} (expected metres)")));
+                return Err(unsupported(&format!(
+                    "\"{name}\" in unit {u} (expected metres)"
+                )));
             }
         }
         let get = |names: &[&str]| names.iter().find_map(|n| parameter(wkt, n));
@@ -93,9 +117,18 @@ pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
             get(&["standard_parallel_1", "Latitude of 1st standard parallel"]),
             get(&["standard_parallel_2", "Latitude of 2nd standard parallel"]),
             get(&["latitude_of_origin", "Latitude of false origin"]),
-            get(&["central_meridian", "longitude_of_center", "Longitude of false origin"]),
+            get(&[
+                "central_meridian",
+                "longitude_of_center",
+                "Longitude of false origin",
+            ]),
         ) else {
-            return Err(Error::file(path, format!("\"{name}\": the Lambert parameters (standard parallels, origin) are missing")));
+            return Err(Error::file(
+                path,
+                format!(
+                    "\"{name}\": the Lambert parameters (standard parallels, origin) are missing"
+                ),
+            ));
         };
         let params = LambertParams {
             lat1,
@@ -107,7 +140,10 @@ pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
         };
         return Ok(Crs::Lambert(LambertConic::new(params)));
     }
-    Err(Error::file(path, "not a WKT coordinate system (expected GEOGCS[...] or PROJCS[...])"))
+    Err(Error::file(
+        path,
+        "not a WKT coordinate system (expected GEOGCS[...] or PROJCS[...])",
+    ))
 }
 
 #[cfg(test)]
@@ -121,7 +157,9 @@ mod tests {
 
     #[test]
     fn lambert93_prj_gives_lambert93() {
-        let Crs::Lambert(l) = parse_prj(Path::new("a.prj"), LAMBERT93_ESRI).unwrap() else { panic!() };
+        let Crs::Lambert(l) = parse_prj(Path::new("a.prj"), LAMBERT93_ESRI).unwrap() else {
+            panic!()
+        };
         let p = LonLat::new(2.3, 49.9);
         let (a, b) = (l.project(p), LAMBERT_93.project(p));
         assert!((a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6);
@@ -133,9 +171,15 @@ mod tests {
         assert_eq!(parse_prj(Path::new("a.prj"), wgs).unwrap(), Crs::Wgs84);
         let merc = r#"PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]]],PROJECTION["Mercator_Auxiliary_Sphere"],UNIT["Meter",1.0]]"#;
         let e = parse_prj(Path::new("a.prj"), merc).unwrap_err().to_string();
-        assert!(e.contains("WGS_1984_WEB_MERCATOR_AUXILIARY_SPHERE") && e.contains("ogr2ogr"), "{e}");
+        assert!(
+            e.contains("WGS_1984_WEB_MERCATOR_AUXILIARY_SPHERE") && e.contains("ogr2ogr"),
+            "{e}"
+        );
         let ntf = r#"PROJCS["NTF_Paris_Lambert_II_etendu",GEOGCS["GCS_NTF_Paris",DATUM["D_NTF",SPHEROID["Clarke_1880_IGN",6378249.2,293.4660212936265]]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["Standard_Parallel_1",46.8],PARAMETER["Standard_Parallel_2",46.8],PARAMETER["Latitude_Of_Origin",46.8],PARAMETER["Central_Meridian",0.0],UNIT["Meter",1.0]]"#;
-        assert!(parse_prj(Path::new("a.prj"), ntf).unwrap_err().to_string().contains("datum shift"));
+        assert!(parse_prj(Path::new("a.prj"), ntf)
+            .unwrap_err()
+            .to_string()
+            .contains("datum shift"));
         assert!(parse_prj(Path::new("a.prj"), "hello").is_err());
     }
 }

@@ -12,7 +12,10 @@ use crate::warnings::Warnings;
 /// The embedded copy of `seeds/chiffres_cles.csv`.
 pub const CHIFFRES_CLES: Embedded = Embedded {
     name: "seeds/chiffres_cles.csv",
-    bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/chiffres_cles.csv")),
+    bytes: include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/chiffres_cles.csv"
+    )),
 };
 
 /// Reads the figures from a file, or the embedded copy.
@@ -42,7 +45,12 @@ pub fn read_figures(path: Option<&Path>, warnings: &mut Warnings) -> Result<Vec<
             let expected_data = match text("valeur_donnees_attendue").as_str() {
                 "" => None,
                 s => Some(parse_number(s).ok_or_else(|| {
-                    Error::field(p, f.location.clone(), "valeur_donnees_attendue", format!("expected a number, found \"{s}\""))
+                    Error::field(
+                        p,
+                        f.location.clone(),
+                        "valeur_donnees_attendue",
+                        format!("expected a number, found \"{s}\""),
+                    )
                 })?),
             };
             Ok(Figure {

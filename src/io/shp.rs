@@ -31,7 +31,8 @@ fn encoding_of_cpg(path: &Path, cpg: &str) -> Result<&'static encoding_rs::Encod
     let v = cpg.trim().to_uppercase().replace(' ', "");
     let enc = match v.as_str() {
         "UTF-8" | "UTF8" | "65001" => Some(encoding_rs::UTF_8),
-        "1252" | "CP1252" | "WINDOWS-1252" | "ANSI1252" | "ANSI" | "ISO-8859-1" | "ISO8859-1" | "8859-1" | "88591" | "LATIN1" | "LATIN-1" => {
+        "1252" | "CP1252" | "WINDOWS-1252" | "ANSI1252" | "ANSI" | "ISO-8859-1" | "ISO8859-1"
+        | "8859-1" | "88591" | "LATIN1" | "LATIN-1" => {
             // Windows-1252 is the superset of Latin-1 in every printable
             // character, which is what the WHATWG label maps to as well.
             Some(encoding_rs::WINDOWS_1252)
@@ -39,7 +40,12 @@ fn encoding_of_cpg(path: &Path, cpg: &str) -> Result<&'static encoding_rs::Encod
         "ISO-8859-15" | "8859-15" | "885915" | "LATIN9" => Some(encoding_rs::ISO_8859_15),
         other => encoding_rs::Encoding::for_label(other.as_bytes()),
     };
-    enc.ok_or_else(|| Error::file(path, format!("unknown code page \"{}\" in the .cpg file", cpg.trim())))
+    enc.ok_or_else(|| {
+        Error::file(
+            path,
+            format!("unknown code page \"{}\" in the .cpg file", cpg.trim()),
+        )
+    })
 }
 
 /// One `.dbf` column.
@@ -50,7 +56,11 @@ struct DbfField {
 }
 
 /// Reads every record of a `.dbf` into (name, value) pairs.
-fn read_dbf(path: &Path, enc: TextEncoding, warnings: &mut Warnings) -> Result<Vec<Vec<(String, Value)>>, Error> {
+fn read_dbf(
+    path: &Path,
+    enc: TextEncoding,
+    warnings: &mut Warnings,
+) -> Result<Vec<Vec<(String, Value)>>, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let bad = |what: &str| Error::file(path, format!("not a valid dBASE file: {what}"));
     if bytes.len() < 33 {
@@ -109,23 +119,36 @@ fn read_dbf(path: &Path, enc: TextEncoding, warnings: &mut Warnings) -> Result<V
                     Ok(s) => s.to_string(),
                     Err(_) => {
                         guessed_1252 = true;
-                        encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0.into_owned()
+                        encoding_rs::WINDOWS_1252
+                            .decode_without_bom_handling(raw)
+                            .0
+                            .into_owned()
                     }
                 },
             };
-            let t = text.trim_matches(|c: char| c == ' ' || c == '\0').to_string();
+            let t = text
+                .trim_matches(|c: char| c == ' ' || c == '\0')
+                .to_string();
             let value = match f.kind {
-                b'N' | b'F' | b'O' | b'I' | b'B' if t.is_empty() || t.starts_with('*') => Value::Null,
+                b'N' | b'F' | b'O' | b'I' | b'B' if t.is_empty() || t.starts_with('*') => {
+                    Value::Null
+                }
                 b'N' | b'F' | b'O' => match t.parse::<i64>() {
                     Ok(i) => Value::Number(i.into()),
-                    Err(_) => t.parse::<f64>().ok().and_then(Number::from_f64).map_or(Value::String(t), Value::Number),
+                    Err(_) => t
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(Number::from_f64)
+                        .map_or(Value::String(t), Value::Number),
                 },
                 b'L' => match t.chars().next() {
                     Some('T' | 't' | 'Y' | 'y') => Value::Bool(true),
                     Some('F' | 'f' | 'N' | 'n') => Value::Bool(false),
                     _ => Value::Null,
                 },
-                b'D' if t.len() == 8 => Value::String(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..])),
+                b'D' if t.len() == 8 => {
+                    Value::String(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]))
+                }
                 _ if t.is_empty() => Value::Null,
                 _ => Value::String(t),
             };
@@ -134,7 +157,11 @@ fn read_dbf(path: &Path, enc: TextEncoding, warnings: &mut Warnings) -> Result<V
         records.push(values);
     }
     if guessed_1252 {
-        warnings.add(path, "no .cpg and text not UTF-8: attributes read as Windows-1252 (Latin-1)", "whole file");
+        warnings.add(
+            path,
+            "no .cpg and text not UTF-8: attributes read as Windows-1252 (Latin-1)",
+            "whole file",
+        );
     }
     Ok(records)
 }
@@ -142,24 +169,50 @@ fn read_dbf(path: &Path, enc: TextEncoding, warnings: &mut Warnings) -> Result<V
 /// Reads a shapefile into raw features in WGS84 longitude/latitude.
 pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error> {
     if !path.exists() {
-        return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")));
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
     }
     let dbf = path.with_extension("dbf");
     if !dbf.exists() {
-        return Err(Error::file(path, format!("the attribute file {} is missing (a shapefile is .shp + .shx + .dbf)", dbf.display())));
+        return Err(Error::file(
+            path,
+            format!(
+                "the attribute file {} is missing (a shapefile is .shp + .shx + .dbf)",
+                dbf.display()
+            ),
+        ));
     }
     let enc = match std::fs::read_to_string(path.with_extension("cpg")) {
         Ok(cpg) => TextEncoding::Known(encoding_of_cpg(&path.with_extension("cpg"), &cpg)?),
         Err(_) => TextEncoding::Guess,
     };
     let records = read_dbf(&dbf, enc, warnings)?;
-    let mut reader = ShapeReader::from_path(path).map_err(|e| Error::file(path, format!("unreadable .shp: {e}")))?;
+    let mut reader = ShapeReader::from_path(path)
+        .map_err(|e| Error::file(path, format!("unreadable .shp: {e}")))?;
     let mut shapes = Vec::new();
     for (i, s) in reader.iter_shapes().enumerate() {
-        shapes.push(s.map_err(|e| Error::record(path, Location::Record { index: i + 1, id: None }, format!("unreadable shape: {e}")))?);
+        shapes.push(s.map_err(|e| {
+            Error::record(
+                path,
+                Location::Record {
+                    index: i + 1,
+                    id: None,
+                },
+                format!("unreadable shape: {e}"),
+            )
+        })?);
     }
     if shapes.len() != records.len() {
-        return Err(Error::file(path, format!("{} shapes in the .shp but {} records in the .dbf", shapes.len(), records.len())));
+        return Err(Error::file(
+            path,
+            format!(
+                "{} shapes in the .shp but {} records in the .dbf",
+                shapes.len(),
+                records.len()
+            ),
+        ));
     }
     let prj_path = path.with_extension("prj");
     let crs = match std::fs::read_to_string(&prj_path) {
@@ -168,7 +221,10 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
     };
     let mut features = Vec::with_capacity(shapes.len());
     for (i, (shape, attrs)) in shapes.into_iter().zip(records).enumerate() {
-        let location = Location::Record { index: i + 1, id: None };
+        let location = Location::Record {
+            index: i + 1,
+            id: None,
+        };
         let mut f = RawFeature::new(location.clone());
         for (name, v) in attrs {
             f.insert(&name, v);
@@ -193,10 +249,18 @@ fn infer_crs(path: &Path, shapes: &[Shape], warnings: &mut Warnings) -> Result<C
         }
     }
     if all_lonlat {
-        warnings.add(path, "no .prj: coordinates read as WGS84 longitude/latitude (they lie within ±180°/±90°)", "whole file");
+        warnings.add(
+            path,
+            "no .prj: coordinates read as WGS84 longitude/latitude (they lie within ±180°/±90°)",
+            "whole file",
+        );
         Ok(Crs::Wgs84)
     } else if all_l93 {
-        warnings.add(path, "no .prj: coordinates read as Lambert-93 metres (they lie in its extent)", "whole file");
+        warnings.add(
+            path,
+            "no .prj: coordinates read as Lambert-93 metres (they lie in its extent)",
+            "whole file",
+        );
         Ok(Crs::Lambert(*crate::geom::LAMBERT_93))
     } else {
         Err(Error::file(path, "no .prj file, and the coordinates are neither longitude/latitude nor Lambert-93: add the .prj"))
@@ -208,9 +272,21 @@ fn shape_xy(s: &Shape) -> Vec<(f64, f64)> {
         Shape::Point(p) => vec![(p.x, p.y)],
         Shape::PointM(p) => vec![(p.x, p.y)],
         Shape::PointZ(p) => vec![(p.x, p.y)],
-        Shape::Polygon(p) => p.rings().iter().flat_map(|r| r.points().iter().map(|q| (q.x, q.y))).collect(),
-        Shape::PolygonM(p) => p.rings().iter().flat_map(|r| r.points().iter().map(|q| (q.x, q.y))).collect(),
-        Shape::PolygonZ(p) => p.rings().iter().flat_map(|r| r.points().iter().map(|q| (q.x, q.y))).collect(),
+        Shape::Polygon(p) => p
+            .rings()
+            .iter()
+            .flat_map(|r| r.points().iter().map(|q| (q.x, q.y)))
+            .collect(),
+        Shape::PolygonM(p) => p
+            .rings()
+            .iter()
+            .flat_map(|r| r.points().iter().map(|q| (q.x, q.y)))
+            .collect(),
+        Shape::PolygonZ(p) => p
+            .rings()
+            .iter()
+            .flat_map(|r| r.points().iter().map(|q| (q.x, q.y)))
+            .collect(),
         Shape::Multipoint(m) => m.points().iter().map(|q| (q.x, q.y)).collect(),
         _ => Vec::new(),
     }
@@ -227,10 +303,19 @@ fn shape_name(s: &Shape) -> &'static str {
     }
 }
 
-fn convert(path: &Path, location: &Location, shape: Shape, crs: Crs) -> Result<Option<geo::Geometry<f64>>, Error> {
+fn convert(
+    path: &Path,
+    location: &Location,
+    shape: Shape,
+    crs: Crs,
+) -> Result<Option<geo::Geometry<f64>>, Error> {
     let to_lonlat = |x: f64, y: f64| -> Result<Coord<f64>, Error> {
         if !x.is_finite() || !y.is_finite() {
-            return Err(Error::record(path, location.clone(), format!("non-finite coordinate ({x}, {y})")));
+            return Err(Error::record(
+                path,
+                location.clone(),
+                format!("non-finite coordinate ({x}, {y})"),
+            ));
         }
         Ok(match crs {
             Crs::Wgs84 => Coord { x, y },
@@ -244,7 +329,11 @@ fn convert(path: &Path, location: &Location, shape: Shape, crs: Crs) -> Result<O
         let mut outers: Vec<(LineString<f64>, Vec<LineString<f64>>)> = Vec::new();
         let mut holes: Vec<LineString<f64>> = Vec::new();
         for (outer, pts) in rings {
-            let ls = LineString(pts.into_iter().map(|(x, y)| to_lonlat(x, y)).collect::<Result<Vec<_>, _>>()?);
+            let ls = LineString(
+                pts.into_iter()
+                    .map(|(x, y)| to_lonlat(x, y))
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
             if outer {
                 outers.push((ls, Vec::new()));
             } else {
@@ -255,13 +344,22 @@ fn convert(path: &Path, location: &Location, shape: Shape, crs: Crs) -> Result<O
         // outer ring contains is kept as an outer ring (bad orientation).
         for h in holes {
             let probe = h.0.first().copied().map(Point::from);
-            let owner = probe.and_then(|p| outers.iter().position(|(o, _)| Polygon::new(o.clone(), vec![]).contains(&p)));
+            let owner = probe.and_then(|p| {
+                outers
+                    .iter()
+                    .position(|(o, _)| Polygon::new(o.clone(), vec![]).contains(&p))
+            });
             match owner {
                 Some(i) => outers[i].1.push(h),
                 None => outers.push((h, Vec::new())),
             }
         }
-        Ok(MultiPolygon(outers.into_iter().map(|(o, hs)| Polygon::new(o, hs)).collect()))
+        Ok(MultiPolygon(
+            outers
+                .into_iter()
+                .map(|(o, hs)| Polygon::new(o, hs))
+                .collect(),
+        ))
     };
     macro_rules! polygon {
         ($p:expr) => {
@@ -305,9 +403,18 @@ mod tests {
     fn cpg_values_map_to_encodings() {
         let p = Path::new("a.cpg");
         assert_eq!(encoding_of_cpg(p, "UTF-8\n").unwrap(), encoding_rs::UTF_8);
-        assert_eq!(encoding_of_cpg(p, "1252").unwrap(), encoding_rs::WINDOWS_1252);
-        assert_eq!(encoding_of_cpg(p, "ISO-8859-1").unwrap(), encoding_rs::WINDOWS_1252);
-        assert!(encoding_of_cpg(p, "EBCDIC-42").unwrap_err().to_string().contains("EBCDIC-42"));
+        assert_eq!(
+            encoding_of_cpg(p, "1252").unwrap(),
+            encoding_rs::WINDOWS_1252
+        );
+        assert_eq!(
+            encoding_of_cpg(p, "ISO-8859-1").unwrap(),
+            encoding_rs::WINDOWS_1252
+        );
+        assert!(encoding_of_cpg(p, "EBCDIC-42")
+            .unwrap_err()
+            .to_string()
+            .contains("EBCDIC-42"));
     }
 }
 
@@ -322,7 +429,9 @@ mod fixture_tests {
     use crate::io::geojson::parse_geojson;
 
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shp").join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/shp")
+            .join(name)
     }
 
     /// The source polygons the fixtures were made from, by INSEE code.
@@ -348,13 +457,22 @@ mod fixture_tests {
         for f in &layer.features {
             let code = f.text(&["INSEE_COM"]).unwrap().1;
             let (_, g) = &src[&code];
-            let a: Vec<(f64, f64)> = f.geometry.as_ref().unwrap().coords_iter().map(|c| (c.x, c.y)).collect();
+            let a: Vec<(f64, f64)> = f
+                .geometry
+                .as_ref()
+                .unwrap()
+                .coords_iter()
+                .map(|c| (c.x, c.y))
+                .collect();
             let b: Vec<(f64, f64)> = g.coords_iter().map(|c| (c.x, c.y)).collect();
             assert_eq!(a.len(), b.len(), "{code}: vertex count");
             // Rings may be reversed (shapefiles want outer rings clockwise):
             // match each vertex to its nearest source vertex.
             for p in &a {
-                let d = b.iter().map(|q| (p.0 - q.0).abs().max((p.1 - q.1).abs())).fold(f64::INFINITY, f64::min);
+                let d = b
+                    .iter()
+                    .map(|q| (p.0 - q.0).abs().max((p.1 - q.1).abs()))
+                    .fold(f64::INFINITY, f64::min);
                 worst = worst.max(d);
             }
         }
@@ -372,9 +490,20 @@ mod fixture_tests {
             let code = f.text(&["INSEE_COM"]).unwrap().1;
             assert_eq!(f.text(&["NOM"]).unwrap().1, src[&code].0, "accents intact");
         }
-        let etampes = layer.features.iter().find(|f| f.text(&["INSEE_COM"]).unwrap().1 == "02292").unwrap();
+        let etampes = layer
+            .features
+            .iter()
+            .find(|f| f.text(&["INSEE_COM"]).unwrap().1 == "02292")
+            .unwrap();
         assert_eq!(etampes.text(&["NOM"]).unwrap().1, "Étampes-sur-Marne");
-        assert!(etampes.number(Path::new("x"), &["POPULATION"]).unwrap().unwrap().1 > 1000.0);
+        assert!(
+            etampes
+                .number(Path::new("x"), &["POPULATION"])
+                .unwrap()
+                .unwrap()
+                .1
+                > 1000.0
+        );
         // PROJ wrote the fixture at 1 mm; our inverse projection must land on
         // the source vertices (given at 1e-6°).
         let dev = max_deviation(&layer);
@@ -385,8 +514,15 @@ mod fixture_tests {
     fn latin1_without_cpg_is_decoded_with_a_warning() {
         let mut w = Warnings::new();
         let layer = read_shapefile(&fixture("communes_l93_nocpg.shp"), &mut w).unwrap();
-        let names: Vec<String> = layer.features.iter().map(|f| f.text(&["NOM"]).unwrap().1).collect();
-        assert!(names.contains(&"Étampes-sur-Marne".to_string()), "{names:?}");
+        let names: Vec<String> = layer
+            .features
+            .iter()
+            .map(|f| f.text(&["NOM"]).unwrap().1)
+            .collect();
+        assert!(
+            names.contains(&"Étampes-sur-Marne".to_string()),
+            "{names:?}"
+        );
         assert_eq!(w.count_matching("Windows-1252"), 1);
     }
 
@@ -408,11 +544,18 @@ mod fixture_tests {
     #[test]
     fn unsupported_prj_and_missing_dbf_are_errors() {
         let mut w = Warnings::new();
-        let e = read_shapefile(&fixture("communes_3857.shp"), &mut w).unwrap_err().to_string();
-        assert!(e.contains("communes_3857.prj") && e.contains("MERCATOR"), "{e}");
+        let e = read_shapefile(&fixture("communes_3857.shp"), &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("communes_3857.prj") && e.contains("MERCATOR"),
+            "{e}"
+        );
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(fixture("communes_l93.shp"), dir.path().join("c.shp")).unwrap();
-        let e = read_shapefile(&dir.path().join("c.shp"), &mut w).unwrap_err().to_string();
+        let e = read_shapefile(&dir.path().join("c.shp"), &mut w)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("c.dbf is missing"), "{e}");
     }
 
@@ -421,8 +564,13 @@ mod fixture_tests {
         let mut w = Warnings::new();
         let layer = read_shapefile(&fixture("sites_points.shp"), &mut w).unwrap();
         assert_eq!(layer.features.len(), 3);
-        let Some(geo::Geometry::Point(p)) = layer.features[0].geometry else { panic!() };
+        let Some(geo::Geometry::Point(p)) = layer.features[0].geometry else {
+            panic!()
+        };
         assert!((p.x() - 2.295408).abs() < 1e-7 && (p.y() - 49.893422).abs() < 1e-7);
-        assert_eq!(layer.features[2].text(&["nom"]).unwrap().1, "Permanence Saint-Valery-sur-Somme");
+        assert_eq!(
+            layer.features[2].text(&["nom"]).unwrap().1,
+            "Permanence Saint-Valery-sur-Somme"
+        );
     }
 }

@@ -68,7 +68,13 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
             n.map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
             same_ml(t, Some(i), n).into(),
             n.map_or(Cell::Empty, |n| {
-                Cell::Text(n.ties.iter().map(|&j| t.sites[j].id.as_str()).collect::<Vec<_>>().join("|"))
+                Cell::Text(
+                    n.ties
+                        .iter()
+                        .map(|&j| t.sites[j].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                )
             }),
             (site_counts[i] > 0).into(),
             site_counts[i].into(),
@@ -84,7 +90,11 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
 pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
     match scope {
         Scope::Region => ["region".into(), "32".into(), "Hauts-de-France".into()],
-        Scope::Departement(d) => ["departement".into(), d.clone().into(), departement_name(d).into()],
+        Scope::Departement(d) => [
+            "departement".into(),
+            d.clone().into(),
+            departement_name(d).into(),
+        ],
         Scope::Ml(i) => {
             let m = &t.missions_locales[*i];
             ["ml".into(), m.code.clone().into(), m.nom.clone().into()]
@@ -121,7 +131,10 @@ pub fn qpv_table(t: &Territory, qpv: &[QpvDistance], sites_in_qpv: &[usize]) -> 
         "site_meme_ml",
         "sites_dans_qpv",
     ];
-    let share_cols: Vec<String> = BAND_LABELS.iter().map(|b| format!("part_surface_{b}_km")).collect();
+    let share_cols: Vec<String> = BAND_LABELS
+        .iter()
+        .map(|b| format!("part_surface_{b}_km"))
+        .collect();
     headers.extend(share_cols.iter().map(String::as_str));
     let mut table = Table::new(&headers);
     for (j, (q, d)) in t.qpv.iter().zip(qpv).enumerate() {
@@ -131,13 +144,17 @@ pub fn qpv_table(t: &Territory, qpv: &[QpvDistance], sites_in_qpv: &[usize]) -> 
             q.nom.clone().into(),
             q.departement.clone().into(),
             d.commune.map(|c| t.communes[c].code.to_string()).into(),
-            d.commune.map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone()).into(),
+            d.commune
+                .map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone())
+                .into(),
             Cell::Float(d.point.lon, 6),
             Cell::Float(d.point.lat, 6),
             site.map(|s| s.id.clone()).into(),
             site.map(|s| s.kind.code()).into(),
             site.map(|s| s.code_ml.clone()).into(),
-            d.nearest.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            d.nearest
+                .as_ref()
+                .map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
             same_ml(t, d.commune, d.nearest.as_ref()).into(),
             sites_in_qpv[j].into(),
         ];
@@ -148,8 +165,21 @@ pub fn qpv_table(t: &Territory, qpv: &[QpvDistance], sites_in_qpv: &[usize]) -> 
 }
 
 /// `grille_distance.csv`: one row per grid cell.
-pub fn grid_table(t: &Territory, cells: &[GridCell], nearest: &[Option<Nearest>], size_m: f64) -> Table {
-    let mut table = Table::new(&["x_l93", "y_l93", "taille_m", "code_insee", "site_plus_proche", "distance_km", "site_meme_ml"]);
+pub fn grid_table(
+    t: &Territory,
+    cells: &[GridCell],
+    nearest: &[Option<Nearest>],
+    size_m: f64,
+) -> Table {
+    let mut table = Table::new(&[
+        "x_l93",
+        "y_l93",
+        "taille_m",
+        "code_insee",
+        "site_plus_proche",
+        "distance_km",
+        "site_meme_ml",
+    ]);
     for (c, n) in cells.iter().zip(nearest) {
         table.push(vec![
             Cell::Float(c.centre.x, 0),
@@ -157,7 +187,8 @@ pub fn grid_table(t: &Territory, cells: &[GridCell], nearest: &[Option<Nearest>]
             Cell::Float(size_m, 0),
             t.communes[c.commune].code.as_str().into(),
             n.as_ref().map(|n| t.sites[n.site].id.clone()).into(),
-            n.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            n.as_ref()
+                .map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
             same_ml(t, Some(c.commune), n.as_ref()).into(),
         ]);
     }
@@ -165,7 +196,12 @@ pub fn grid_table(t: &Territory, cells: &[GridCell], nearest: &[Option<Nearest>]
 }
 
 /// `points_distance.csv`: one row per input point, in input order.
-pub fn points_table(t: &Territory, ids: &[String], points: &[LonLat], res: &[(Option<usize>, Option<Nearest>)]) -> Table {
+pub fn points_table(
+    t: &Territory,
+    ids: &[String],
+    points: &[LonLat],
+    res: &[(Option<usize>, Option<Nearest>)],
+) -> Table {
     let mut table = Table::new(&[
         "id",
         "lon",
@@ -185,11 +221,14 @@ pub fn points_table(t: &Territory, ids: &[String], points: &[LonLat], res: &[(Op
             Cell::Float(p.lon, 6),
             Cell::Float(p.lat, 6),
             commune.map(|c| t.communes[c].code.to_string()).into(),
-            commune.map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone()).into(),
+            commune
+                .map(|c| t.missions_locales[t.ml_of_commune[c]].code.clone())
+                .into(),
             site.map(|s| s.id.clone()).into(),
             site.map(|s| s.kind.code()).into(),
             site.map(|s| s.code_ml.clone()).into(),
-            n.as_ref().map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+            n.as_ref()
+                .map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
             same_ml(t, *commune, n.as_ref()).into(),
         ]);
     }
@@ -244,7 +283,13 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
         "jeunes_16_25_couverts",
         "part_jeunes",
     ]);
-    let share = |a: u64, b: u64| if b == 0 { Cell::Empty } else { Cell::Float(a as f64 / b as f64, 4) };
+    let share = |a: u64, b: u64| {
+        if b == 0 {
+            Cell::Empty
+        } else {
+            Cell::Float(a as f64 / b as f64, 4)
+        }
+    };
     for r in rows {
         let c = r.counts;
         let mut row: Vec<Cell> = scope_cells(t, &r.scope).into();
@@ -255,12 +300,32 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
             c.places.into(),
             c.places_covered.into(),
             share(c.places_covered, c.places),
-            if qpv { Cell::Empty } else { c.population.into() },
-            if qpv { Cell::Empty } else { c.population_covered.into() },
-            if qpv { Cell::Empty } else { share(c.population_covered, c.population) },
+            if qpv {
+                Cell::Empty
+            } else {
+                c.population.into()
+            },
+            if qpv {
+                Cell::Empty
+            } else {
+                c.population_covered.into()
+            },
+            if qpv {
+                Cell::Empty
+            } else {
+                share(c.population_covered, c.population)
+            },
             if qpv { Cell::Empty } else { c.jeunes.into() },
-            if qpv { Cell::Empty } else { c.jeunes_covered.into() },
-            if qpv { Cell::Empty } else { share(c.jeunes_covered, c.jeunes) },
+            if qpv {
+                Cell::Empty
+            } else {
+                c.jeunes_covered.into()
+            },
+            if qpv {
+                Cell::Empty
+            } else {
+                share(c.jeunes_covered, c.jeunes)
+            },
         ]);
         table.push(row);
     }

@@ -43,7 +43,15 @@ pub mod defaults {
     embed!(SITES, "sites.csv");
     embed!(FRANCE_SERVICES, "france_services.csv");
     /// Every embedded file, for the manifest and `check-data`.
-    pub const ALL: [Embedded; 7] = [COMMUNES, QPV, CLASSEMENT, ZONES, MISSIONS_LOCALES, SITES, FRANCE_SERVICES];
+    pub const ALL: [Embedded; 7] = [
+        COMMUNES,
+        QPV,
+        CLASSEMENT,
+        ZONES,
+        MISSIONS_LOCALES,
+        SITES,
+        FRANCE_SERVICES,
+    ];
 }
 
 /// The input files; `None` means the embedded default.
@@ -60,7 +68,11 @@ pub struct DataPaths {
 
 /// Reads a vector layer or table from a user file, choosing the reader by
 /// extension, or from the embedded default.
-pub fn read_layer(path: Option<&Path>, default: Embedded, warnings: &mut Warnings) -> Result<RawLayer, Error> {
+pub fn read_layer(
+    path: Option<&Path>,
+    default: Embedded,
+    warnings: &mut Warnings,
+) -> Result<RawLayer, Error> {
     match path {
         Some(p) => read_file(p, warnings),
         None => {
@@ -98,7 +110,10 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let communes = layers::communes(&communes_layer, warnings)?;
     drop(communes_layer);
     if communes.is_empty() {
-        return Err(Error::file(&layer_path(paths.communes.as_deref(), defaults::COMMUNES), "no commune in the file"));
+        return Err(Error::file(
+            &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
+            "no commune in the file",
+        ));
     }
     let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
 
@@ -117,7 +132,11 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         })
         .collect();
     for (code, (_, loc)) in cl_table {
-        warnings.add(&cl_path, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+        warnings.add(
+            &cl_path,
+            "commune unknown to the commune layer: row ignored",
+            format!("{loc} ({code})"),
+        );
     }
 
     // Coverage zones of the Missions Locales.
@@ -134,19 +153,31 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         .map(|c| match z_table.remove(c) {
             Some(((code, _), _)) => code,
             None => {
-                warnings.add(&z_path, "commune absent from the coverage-zone file: counted under SANS_ML", c.to_string());
+                warnings.add(
+                    &z_path,
+                    "commune absent from the coverage-zone file: counted under SANS_ML",
+                    c.to_string(),
+                );
                 NO_ML.to_string()
             }
         })
         .collect();
     for (code, (_, loc)) in z_table {
-        warnings.add(&z_path, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+        warnings.add(
+            &z_path,
+            "commune unknown to the commune layer: row ignored",
+            format!("{loc} ({code})"),
+        );
     }
     if ml_code_of.iter().any(|c| c == NO_ML) {
         ml_names.insert(NO_ML.to_string(), "(sans Mission Locale)".to_string());
     }
     // Display names, when the ML table is there.
-    let ml_layer = read_layer(paths.missions_locales.as_deref(), defaults::MISSIONS_LOCALES, warnings)?;
+    let ml_layer = read_layer(
+        paths.missions_locales.as_deref(),
+        defaults::MISSIONS_LOCALES,
+        warnings,
+    )?;
     for (code, nom) in layers::ml_names(&ml_layer)? {
         if let Some(n) = ml_names.get_mut(&code) {
             *n = nom;
@@ -158,14 +189,23 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         .collect();
     let ml_of_commune: Vec<usize> = ml_code_of
         .iter()
-        .map(|c| missions_locales.binary_search_by(|m| m.code.as_str().cmp(c)).unwrap_or(0))
+        .map(|c| {
+            missions_locales
+                .binary_search_by(|m| m.code.as_str().cmp(c))
+                .unwrap_or(0)
+        })
         .collect();
 
     // Young people.
     let (jeunes, jeunes_source) = match &paths.jeunes {
         None => (
-            apportion(&communes.iter().map(|c| c.population).collect::<Vec<_>>(), REGIONAL_YOUTH_16_25),
-            YouthSource::EstimatedFromRegionalTotal { total: REGIONAL_YOUTH_16_25 },
+            apportion(
+                &communes.iter().map(|c| c.population).collect::<Vec<_>>(),
+                REGIONAL_YOUTH_16_25,
+            ),
+            YouthSource::EstimatedFromRegionalTotal {
+                total: REGIONAL_YOUTH_16_25,
+            },
         ),
         Some(p) => {
             let layer = read_file(p, warnings)?;
@@ -175,13 +215,21 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
                 .map(|c| match table.remove(c) {
                     Some((n, _)) => n,
                     None => {
-                        warnings.add(p, "commune absent from the young-people file: counted as 0", c.to_string());
+                        warnings.add(
+                            p,
+                            "commune absent from the young-people file: counted as 0",
+                            c.to_string(),
+                        );
                         0
                     }
                 })
                 .collect();
             for (code, (_, loc)) in table {
-                warnings.add(p, "commune unknown to the commune layer: row ignored", format!("{loc} ({code})"));
+                warnings.add(
+                    p,
+                    "commune unknown to the commune layer: row ignored",
+                    format!("{loc} ({code})"),
+                );
             }
             (v, YouthSource::File(p.display().to_string()))
         }
@@ -193,7 +241,11 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     for q in &qpv {
         for c in &q.communes {
             if codes.binary_search(c).is_err() {
-                warnings.add(&q_layer.path, "QPV lists a commune unknown to the commune layer", format!("{} ({c})", q.code));
+                warnings.add(
+                    &q_layer.path,
+                    "QPV lists a commune unknown to the commune layer",
+                    format!("{} ({c})", q.code),
+                );
             }
         }
     }
@@ -213,11 +265,22 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             Some(_) => {}
             None => match pindex.locate(s.position) {
                 Some(i) => s.commune = Some(codes[i].clone()),
-                None => warnings.add(&s_path, "site outside every commune: kept as a site, not counted in any commune", s.id.clone()),
+                None => warnings.add(
+                    &s_path,
+                    "site outside every commune: kept as a site, not counted in any commune",
+                    s.id.clone(),
+                ),
             },
         }
-        if missions_locales.binary_search_by(|m| m.code.as_str().cmp(&s.code_ml)).is_err() {
-            warnings.add(&s_path, "site of a Mission Locale absent from the coverage zones", format!("{} ({})", s.id, s.code_ml));
+        if missions_locales
+            .binary_search_by(|m| m.code.as_str().cmp(&s.code_ml))
+            .is_err()
+        {
+            warnings.add(
+                &s_path,
+                "site of a Mission Locale absent from the coverage zones",
+                format!("{} ({})", s.id, s.code_ml),
+            );
         }
     }
 

@@ -92,7 +92,11 @@ impl Table {
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
-        debug_assert_eq!(row.len(), self.headers.len(), "row width must match the header");
+        debug_assert_eq!(
+            row.len(),
+            self.headers.len(),
+            "row width must match the header"
+        );
         self.rows.push(row);
     }
 
@@ -171,7 +175,10 @@ impl Outputs {
 /// renamed into place once complete: readers see the old file or the new one,
 /// never a partial one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -201,8 +208,18 @@ mod tests {
     #[test]
     fn french_and_rfc4180_conventions() {
         let mut t = Table::new(&["code_insee", "nom", "distance_km", "site_dans_commune"]);
-        t.push(vec!["02001".into(), "Abbécourt; Aisne".into(), Cell::Float(3.14159, 3), true.into()]);
-        t.push(vec!["59350".into(), "Lille".into(), Cell::Float(-0.0001, 3), Cell::Empty]);
+        t.push(vec![
+            "02001".into(),
+            "Abbécourt; Aisne".into(),
+            Cell::Float(3.14259, 3),
+            true.into(),
+        ]);
+        t.push(vec![
+            "59350".into(),
+            "Lille".into(),
+            Cell::Float(-0.0001, 3),
+            Cell::Empty,
+        ]);
         let fr = String::from_utf8(t.to_csv(CsvStyle::French)).unwrap();
         assert_eq!(
             fr,

@@ -63,7 +63,9 @@ impl InseeCode {
         };
         let b = padded.as_bytes();
         let ok = b.len() == 5
-            && (b[..2].iter().all(u8::is_ascii_digit) || &padded[..2] == "2A" || &padded[..2] == "2B")
+            && (b[..2].iter().all(u8::is_ascii_digit)
+                || &padded[..2] == "2A"
+                || &padded[..2] == "2B")
             && b[2..].iter().all(u8::is_ascii_digit);
         ok.then_some(InseeCode(padded))
     }
@@ -161,7 +163,9 @@ impl SiteKind {
     }
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim().to_lowercase().as_str() {
-            "siege" | "siège" | "siege social" | "siège social" | "head office" => Some(SiteKind::Siege),
+            "siege" | "siège" | "siege social" | "siège social" | "head office" => {
+                Some(SiteKind::Siege)
+            }
             "antenne" => Some(SiteKind::Antenne),
             "permanence" | "relais" | "lieu de permanence" => Some(SiteKind::Permanence),
             _ => None,
@@ -338,7 +342,10 @@ mod tests {
     fn classement_parses_file_values_and_source_keys() {
         assert_eq!(Classement::parse("FRR_PLUS"), Some(Classement::FrrPlus));
         assert_eq!(Classement::parse("frr+"), Some(Classement::FrrPlus));
-        assert_eq!(Classement::parse("ZRR_MAINTENUE"), Some(Classement::ZrrMaintenue));
+        assert_eq!(
+            Classement::parse("ZRR_MAINTENUE"),
+            Some(Classement::ZrrMaintenue)
+        );
         assert_eq!(Classement::parse("5"), Some(Classement::FrrPlus));
         assert_eq!(Classement::parse("QPV"), None);
     }

@@ -9,19 +9,43 @@ use crate::util::{assert_exit, read_csv, Dir};
 #[test]
 fn coverage_agrees_with_brute_force_on_the_region() {
     let dir = Dir::new();
-    assert_exit(&dir.run(&["report", "--grid-m", "0", "--csv", "rfc4180", "--out", "res", "--quiet", "--radius-km", "3,5,10"]), 0);
+    assert_exit(
+        &dir.run(&[
+            "report",
+            "--grid-m",
+            "0",
+            "--csv",
+            "rfc4180",
+            "--out",
+            "res",
+            "--quiet",
+            "--radius-km",
+            "3,5,10",
+        ]),
+        0,
+    );
     let communes = read_csv(&dir.read("res/communes.csv"));
-    let sites_text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv")).unwrap();
+    let sites_text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv")).unwrap();
     let sites: Vec<(String, f64, f64)> = read_csv(&sites_text)
         .into_iter()
-        .map(|r| (r["code_insee"].clone(), r["lon"].parse().unwrap(), r["lat"].parse().unwrap()))
+        .map(|r| {
+            (
+                r["code_insee"].clone(),
+                r["lon"].parse().unwrap(),
+                r["lat"].parse().unwrap(),
+            )
+        })
         .collect();
     let g = Geodesic::wgs84();
     // Brute force: every commune against every site with Karney's geodesic,
     // from the point the commune is measured from.
     let mut expected: BTreeMap<(String, String, u32), (u64, u64, u64)> = BTreeMap::new();
     for c in &communes {
-        let (lon, lat): (f64, f64) = (c["lon_mesure"].parse().unwrap(), c["lat_mesure"].parse().unwrap());
+        let (lon, lat): (f64, f64) = (
+            c["lon_mesure"].parse().unwrap(),
+            c["lat_mesure"].parse().unwrap(),
+        );
         let inside = sites.iter().any(|(code, _, _)| code == &c["code_insee"]);
         let min = sites
             .iter()
@@ -36,7 +60,11 @@ fn coverage_agrees_with_brute_force_on_the_region() {
         };
         for r in [3u32, 5, 10] {
             let covered = inside || min <= f64::from(r) * 1000.0;
-            for key in [("32".to_string(), "toutes"), ("32".to_string(), cat), (c["departement"].clone(), "toutes")] {
+            for key in [
+                ("32".to_string(), "toutes"),
+                ("32".to_string(), cat),
+                (c["departement"].clone(), "toutes"),
+            ] {
                 let e = expected.entry((key.0, key.1.to_string(), r)).or_default();
                 e.0 += 1;
                 if covered {
@@ -51,11 +79,23 @@ fn coverage_agrees_with_brute_force_on_the_region() {
     for ((scope, cat, r), (n, pop, jeunes)) in &expected {
         let row = rows
             .iter()
-            .find(|x| &x["code_perimetre"] == scope && &x["categorie"] == cat && x["rayon_km"] == format!("{r}.0"))
+            .find(|x| {
+                &x["code_perimetre"] == scope
+                    && &x["categorie"] == cat
+                    && x["rayon_km"] == format!("{r}.0")
+            })
             .unwrap_or_else(|| panic!("no row {scope} {cat} {r}"));
         assert_eq!(row["lieux"], n.to_string(), "{scope} {cat} {r}");
-        assert_eq!(row["population_couverte"], pop.to_string(), "{scope} {cat} {r}");
-        assert_eq!(row["jeunes_16_25_couverts"], jeunes.to_string(), "{scope} {cat} {r}");
+        assert_eq!(
+            row["population_couverte"],
+            pop.to_string(),
+            "{scope} {cat} {r}"
+        );
+        assert_eq!(
+            row["jeunes_16_25_couverts"],
+            jeunes.to_string(),
+            "{scope} {cat} {r}"
+        );
         checked += 1;
     }
     // Region × (toutes, FRR, ZRR, autre) and 5 départements, at 3 radii.
@@ -65,14 +105,29 @@ fn coverage_agrees_with_brute_force_on_the_region() {
 #[test]
 fn coverage_grows_with_the_radius() {
     let dir = Dir::new();
-    assert_exit(&dir.run(&["coverage", "--csv", "rfc4180", "--out", "res", "--radius-km", "1,2,5,10,20"]), 0);
+    assert_exit(
+        &dir.run(&[
+            "coverage",
+            "--csv",
+            "rfc4180",
+            "--out",
+            "res",
+            "--radius-km",
+            "1,2,5,10,20",
+        ]),
+        0,
+    );
     let rows = read_csv(&dir.read("res/couverture.csv"));
     let mut last: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     for r in &rows {
         if r["categorie"] == "QPV" {
             continue;
         }
-        let key = (r["type_perimetre"].clone(), r["code_perimetre"].clone(), r["categorie"].clone());
+        let key = (
+            r["type_perimetre"].clone(),
+            r["code_perimetre"].clone(),
+            r["categorie"].clone(),
+        );
         let v: u64 = r["population_couverte"].parse().unwrap();
         if let Some(prev) = last.insert(key.clone(), v) {
             assert!(v >= prev, "{key:?}: {v} < {prev}");
@@ -85,6 +140,7 @@ fn bad_radius_is_refused_before_any_work() {
     let dir = Dir::new();
     let out = dir.run(&["coverage", "--radius-km", "5,0", "--out", "res"]);
     assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--radius-km: 0 km: a radius must be a positive number"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--radius-km: 0 km: a radius must be a positive number"));
     assert!(!dir.path().join("res").exists());
 }

@@ -9,7 +9,11 @@ use crate::util::{assert_exit, fixture, read_csv, Dir};
 /// Town-hall points of the embedded communes, read independently of the
 /// library (plain JSON), keyed by INSEE code; `None` where there is none.
 fn mairies() -> BTreeMap<String, Option<(f64, f64)>> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/communes.geojson")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/communes.geojson"
+    ))
+    .unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["features"]
         .as_array()
@@ -17,7 +21,9 @@ fn mairies() -> BTreeMap<String, Option<(f64, f64)>> {
         .iter()
         .map(|f| {
             let p = &f["properties"];
-            let m = p["mairie"].as_array().map(|a| (a[0].as_f64().unwrap(), a[1].as_f64().unwrap()));
+            let m = p["mairie"]
+                .as_array()
+                .map(|a| (a[0].as_f64().unwrap(), a[1].as_f64().unwrap()));
             (p["code_insee"].as_str().unwrap().to_string(), m)
         })
         .collect()
@@ -25,10 +31,17 @@ fn mairies() -> BTreeMap<String, Option<(f64, f64)>> {
 
 /// The embedded sites, read with the csv crate: id → (lon, lat).
 fn sites() -> Vec<(String, f64, f64)> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv")).unwrap();
     read_csv(&text)
         .into_iter()
-        .map(|r| (r["site_id"].clone(), r["lon"].parse().unwrap(), r["lat"].parse().unwrap()))
+        .map(|r| {
+            (
+                r["site_id"].clone(),
+                r["lon"].parse().unwrap(),
+                r["lat"].parse().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -50,7 +63,10 @@ fn report_gives_every_commune_its_true_nearest_site() {
         // Communes without a usable town-hall point are measured from an
         // interior point; they are checked by the fixture tests.
         let Some((lon, lat)) = mairies[code].filter(|_| r["point_de_mesure"] == "mairie") else {
-            assert!(r["point_de_mesure"].starts_with("point intérieur"), "{code}");
+            assert!(
+                r["point_de_mesure"].starts_with("point intérieur"),
+                "{code}"
+            );
             continue;
         };
         // Brute force over all 962 sites with Karney's geodesic.
@@ -63,13 +79,21 @@ fn report_gives_every_commune_its_true_nearest_site() {
             .collect();
         // Sites within 1 mm of the minimum are tied; the smallest id wins.
         let min = dists.iter().map(|d| d.0).fold(f64::INFINITY, f64::min);
-        let mut tied: Vec<(f64, &str)> = dists.iter().copied().filter(|(d, _)| *d <= min + 0.001).collect();
+        let mut tied: Vec<(f64, &str)> = dists
+            .iter()
+            .copied()
+            .filter(|(d, _)| *d <= min + 0.001)
+            .collect();
         tied.sort_by(|a, b| a.1.cmp(b.1));
         let best = tied[0];
         let ties: Vec<&str> = tied[1..].iter().map(|(_, id)| *id).collect();
         assert_eq!(r["site_plus_proche"], best.1, "commune {code}");
         let got_km: f64 = r["distance_km"].parse().unwrap();
-        assert!((got_km - best.0 / 1000.0).abs() <= 0.0005 + 1e-9, "commune {code}: {got_km} km vs {} m", best.0);
+        assert!(
+            (got_km - best.0 / 1000.0).abs() <= 0.0005 + 1e-9,
+            "commune {code}: {got_km} km vs {} m",
+            best.0
+        );
         assert_eq!(r["sites_ex_aequo"], ties.join("|"), "commune {code}");
         checked += 1;
     }
@@ -85,10 +109,16 @@ fn french_csv_by_default() {
     let bytes = std::fs::read(dir.path().join("res/communes.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFcode_insee;nom;departement;code_ml;"));
     let text = String::from_utf8(bytes).unwrap();
-    let abbecourt = text.lines().find(|l| l.starts_with("02001;")).expect("02001 keeps its leading zero");
+    let abbecourt = text
+        .lines()
+        .find(|l| l.starts_with("02001;"))
+        .expect("02001 keeps its leading zero");
     let fields: Vec<&str> = abbecourt.split(';').collect();
     assert_eq!(fields[1], "Abbécourt");
-    assert!(fields[13].contains(','), "decimal comma in distance_km: {abbecourt}");
+    assert!(
+        fields[13].contains(','),
+        "decimal comma in distance_km: {abbecourt}"
+    );
 }
 
 #[test]
@@ -117,12 +147,31 @@ fn small_fixture_matches_hand_computed_distances() {
     assert_eq!(rows.len(), expected.len());
     for (r, e) in rows.iter().zip(&expected) {
         assert_eq!(r["code_insee"], e["code_insee"]);
-        assert_eq!(r["site_plus_proche"], e["site_plus_proche"], "{}", e["code_insee"]);
-        let (got, want): (f64, f64) = (r["distance_km"].parse().unwrap(), e["distance_km"].parse().unwrap());
-        assert!((got - want).abs() <= 0.0005, "{}: {got} vs {want}", e["code_insee"]);
-        assert_eq!(r["site_dans_commune"], e["site_dans_commune"], "{}", e["code_insee"]);
+        assert_eq!(
+            r["site_plus_proche"], e["site_plus_proche"],
+            "{}",
+            e["code_insee"]
+        );
+        let (got, want): (f64, f64) = (
+            r["distance_km"].parse().unwrap(),
+            e["distance_km"].parse().unwrap(),
+        );
+        assert!(
+            (got - want).abs() <= 0.0005,
+            "{}: {got} vs {want}",
+            e["code_insee"]
+        );
+        assert_eq!(
+            r["site_dans_commune"], e["site_dans_commune"],
+            "{}",
+            e["code_insee"]
+        );
         assert_eq!(r["classement"], e["classement"]);
-        assert_eq!(r["sites_ex_aequo"], e["sites_ex_aequo"], "{}", e["code_insee"]);
+        assert_eq!(
+            r["sites_ex_aequo"], e["sites_ex_aequo"],
+            "{}",
+            e["code_insee"]
+        );
     }
 }
 
@@ -140,7 +189,10 @@ fn bad_site_type_is_named_and_leaves_no_output() {
         err.contains("sites.csv: line 3 (S2): field \"type\": expected siege, antenne or permanence, found \"bureau\""),
         "{err}"
     );
-    assert!(!dir.path().join("res").exists(), "no output folder on failure");
+    assert!(
+        !dir.path().join("res").exists(),
+        "no output folder on failure"
+    );
 }
 
 #[test]
@@ -148,7 +200,10 @@ fn failed_run_keeps_previous_outputs() {
     let dir = Dir::new();
     assert_exit(&dir.run(&["report", "--out", "res", "--quiet"]), 0);
     let before = dir.read("res/communes.csv");
-    let bad = dir.write("sites.csv", "site_id,code_ml,type,lon,lat\nS1,59350,siege,700000,6600000\n");
+    let bad = dir.write(
+        "sites.csv",
+        "site_id,code_ml,type,lon,lat\nS1,59350,siege,700000,6600000\n",
+    );
     let out = dir.run(&["report", "--out", "res", "--sites", bad.to_str().unwrap()]);
     assert_exit(&out, 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Lambert-93"));
@@ -164,8 +219,20 @@ fn failed_run_keeps_previous_outputs() {
 #[test]
 fn sites_given_by_commune_code_only_take_the_town_hall_point() {
     let dir = Dir::new();
-    let sites = dir.write("sites.csv", "site_id;code_ml;type;code_insee;lon;lat\nS1;80021;siege;80021;;\n");
-    let out = dir.run(&["report", "--sites", sites.to_str().unwrap(), "--out", "res", "--csv", "rfc4180", "--quiet"]);
+    let sites = dir.write(
+        "sites.csv",
+        "site_id;code_ml;type;code_insee;lon;lat\nS1;80021;siege;80021;;\n",
+    );
+    let out = dir.run(&[
+        "report",
+        "--sites",
+        sites.to_str().unwrap(),
+        "--out",
+        "res",
+        "--csv",
+        "rfc4180",
+        "--quiet",
+    ]);
     assert_exit(&out, 0);
     let rows = read_csv(&dir.read("res/communes.csv"));
     let amiens = rows.iter().find(|r| r["code_insee"] == "80021").unwrap();

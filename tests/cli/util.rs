@@ -64,7 +64,9 @@ pub fn assert_exit(out: &Output, code: i32) {
 
 /// A fixture of the repository.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Reads an RFC 4180 CSV written by maillage into header-keyed rows.
@@ -74,7 +76,11 @@ pub fn read_csv(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
     r.records()
         .map(|rec| {
             let rec = rec.expect("record");
-            headers.iter().map(str::to_string).zip(rec.iter().map(str::to_string)).collect()
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(rec.iter().map(str::to_string))
+                .collect()
         })
         .collect()
 }
