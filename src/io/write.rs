@@ -211,7 +211,7 @@ mod tests {
         t.push(vec![
             "02001".into(),
             "Abbécourt; Aisne".into(),
-            Cell::Float(3.14259, 3),
+            Cell::Float(1.23456, 3),
             true.into(),
         ]);
         t.push(vec![
@@ -223,12 +223,12 @@ mod tests {
         let fr = String::from_utf8(t.to_csv(CsvStyle::French)).unwrap();
         assert_eq!(
             fr,
-            "\u{feff}code_insee;nom;distance_km;site_dans_commune\r\n02001;\"Abbécourt; Aisne\";3,142;oui\r\n59350;Lille;0,000;\r\n"
+            "\u{feff}code_insee;nom;distance_km;site_dans_commune\r\n02001;\"Abbécourt; Aisne\";1,235;oui\r\n59350;Lille;0,000;\r\n"
         );
         let en = String::from_utf8(t.to_csv(CsvStyle::Rfc4180)).unwrap();
         assert_eq!(
             en,
-            "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,3.142,true\r\n59350,Lille,0.000,\r\n"
+            "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,1.235,true\r\n59350,Lille,0.000,\r\n"
         );
     }
 
