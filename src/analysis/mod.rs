@@ -1,11 +1,13 @@
 //! Pure computations on a [`crate::model::Territory`]: they take domain types
 //! and return values, never touch files, the terminal or the environment.
 
+pub mod adjacency;
 pub mod basics;
 pub mod check;
 pub mod coverage;
 pub mod distance;
 pub mod grid;
+pub mod hotspots;
 pub mod stats;
 pub mod summary;
 pub mod youth;

@@ -16,6 +16,7 @@ use crate::warnings::Warnings;
 pub mod check_data;
 pub mod coverage;
 pub mod distance;
+pub mod hotspots;
 pub mod report;
 
 /// Exit status: the run went through.
@@ -58,6 +59,8 @@ pub enum Command {
     Distance(distance::DistanceArgs),
     /// Population and young people within given distances of a site.
     Coverage(coverage::CoverageArgs),
+    /// Where young people who cannot leave their commune have no site within reach.
+    Hotspots(hotspots::HotspotsArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
 }
@@ -212,6 +215,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(a, &cli.global.data, &mut ctx),
         Command::Distance(a) => distance::run(a, &cli.global.data, &mut ctx),
         Command::Coverage(a) => coverage::run(a, &cli.global.data, &mut ctx),
+        Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();

@@ -5,7 +5,8 @@ use clap::Args;
 use crate::analysis::basics::Basics;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
-use crate::cli::{coverage, distance, Context, DataArgs, EXIT_OK};
+use crate::cli::hotspots::HotspotsArgs;
+use crate::cli::{coverage, distance, hotspots, Context, DataArgs, EXIT_OK};
 use crate::io::write::Outputs;
 
 const EXAMPLES: &str = "\
@@ -16,7 +17,7 @@ Examples:
 
 /// Runs every analysis with its defaults and writes the results into --out:
 /// communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
-/// couverture.csv.
+/// couverture.csv, hotspots.csv, hotspots.geojson, hotspots_communes.csv.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {
@@ -24,11 +25,14 @@ pub struct ReportArgs {
     pub distance: DistanceArgs,
     #[command(flatten)]
     pub coverage: CoverageArgs,
+    #[command(flatten)]
+    pub hotspots: HotspotsArgs,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let plan = args.distance.plan(ctx)?;
     let radii = args.coverage.radii()?;
+    let hotspot_params = args.hotspots.params()?;
     let t = ctx.load(data)?;
     ctx.progress.step("distances");
     let b = Basics::new(&t);
@@ -36,6 +40,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     distance::compute(&t, &b, &plan, ctx, &mut outputs);
     ctx.progress.step("couverture");
     coverage::compute(&t, &b, &radii, ctx, &mut outputs);
+    hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -57,14 +57,20 @@ impl<'a> PolygonIndex<'a> {
     /// Indexes of polygons whose bounding box intersects the box around
     /// polygon `i` — the candidates for sharing a border with it.
     pub fn bbox_neighbours(&self, i: usize) -> Vec<usize> {
+        self.bbox_neighbours_padded(i, 0.0)
+    }
+
+    /// Like [`PolygonIndex::bbox_neighbours`], with the box grown by `pad`
+    /// (in the polygons' units) on every side.
+    pub fn bbox_neighbours_padded(&self, i: usize, pad: f64) -> Vec<usize> {
         let Some(r) = self.polygons[i].bounding_rect() else {
             return Vec::new();
         };
         let mut v: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(AABB::from_corners(
-                [r.min().x, r.min().y],
-                [r.max().x, r.max().y],
+                [r.min().x - pad, r.min().y - pad],
+                [r.max().x + pad, r.max().y + pad],
             ))
             .map(|e| e.data)
             .filter(|&j| j != i)

@@ -5,6 +5,7 @@
 pub mod csv_in;
 pub mod features;
 pub mod geojson;
+pub mod geojson_out;
 pub mod layers;
 pub mod prj;
 pub mod reference;

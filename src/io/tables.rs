@@ -4,6 +4,7 @@
 use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
+use crate::analysis::hotspots::{Cluster, CommuneEstimate};
 use crate::analysis::summary::{Scope, SummaryRow};
 use crate::index::Nearest;
 use crate::io::write::{Cell, Table};
@@ -328,6 +329,106 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
             },
         ]);
         table.push(row);
+    }
+    table
+}
+
+/// `hotspots_communes.csv`: the non-mobility estimate of every commune.
+pub fn hotspot_communes_table(
+    t: &Territory,
+    est: &[CommuneEstimate],
+    cluster_of: &[Option<usize>],
+) -> Table {
+    let mut table = Table::new(&[
+        "code_insee",
+        "nom",
+        "code_ml",
+        "classement",
+        "jeunes_16_25",
+        "jeunes_non_mobiles",
+        "jeunes_non_mobiles_sans_site",
+        "jeunes_non_mobiles_hors_portee",
+        "commune_point_chaud",
+        "rang_foyer",
+    ]);
+    for (i, c) in t.communes.iter().enumerate() {
+        let e = est[i];
+        table.push(vec![
+            c.code.as_str().into(),
+            c.nom.clone().into(),
+            t.missions_locales[t.ml_of_commune[i]].code.clone().into(),
+            t.classement[i].code().into(),
+            t.jeunes[i].into(),
+            Cell::Float(e.non_mobiles, 1),
+            Cell::Float(e.without_site, 1),
+            Cell::Float(e.out_of_reach, 1),
+            e.hotspot.into(),
+            cluster_of[i].map(|r| r + 1).into(),
+        ]);
+    }
+    table
+}
+
+/// `hotspots.csv`: one row per cluster, ranked.
+pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
+    let mut table = Table::new(&[
+        "rang",
+        "nb_communes",
+        "jeunes_non_mobiles_hors_portee",
+        "jeunes_16_25",
+        "population",
+        "codes_ml",
+        "communes_frr",
+        "communes_frr_plus",
+        "communes_zrr",
+        "communes_autres",
+        "site_plus_proche",
+        "type_site_plus_proche",
+        "distance_site_km",
+        "commune_la_plus_proche_du_site",
+        "codes_insee",
+        "communes",
+    ]);
+    for (r, c) in clusters.iter().enumerate() {
+        let site = c.nearest_site.as_ref().map(|(n, _)| &t.sites[n.site]);
+        table.push(vec![
+            (r + 1).into(),
+            c.communes.len().into(),
+            Cell::Float(c.non_mobiles, 1),
+            c.jeunes.into(),
+            c.population.into(),
+            c.mls
+                .iter()
+                .map(|&m| t.missions_locales[m].code.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+                .into(),
+            c.classement_mix[0].into(),
+            c.classement_mix[1].into(),
+            c.classement_mix[2].into(),
+            c.classement_mix[3].into(),
+            site.map(|s| s.id.clone()).into(),
+            site.map(|s| s.kind.code()).into(),
+            c.nearest_site
+                .as_ref()
+                .map_or(Cell::Empty, |(n, _)| Cell::Float(n.distance.km(), 3)),
+            c.nearest_site
+                .as_ref()
+                .map(|(_, i)| t.communes[*i].code.to_string())
+                .into(),
+            c.communes
+                .iter()
+                .map(|&i| t.communes[i].code.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+                .into(),
+            c.communes
+                .iter()
+                .map(|&i| t.communes[i].nom.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+                .into(),
+        ]);
     }
     table
 }

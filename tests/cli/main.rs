@@ -8,4 +8,5 @@ mod check_data;
 mod coverage;
 mod distance;
 mod help;
+mod hotspots;
 mod report;

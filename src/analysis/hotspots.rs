@@ -1,0 +1,158 @@
+//! Non-mobility hotspots: where young people who cannot leave their commune
+//! have no site within reach.
+//!
+//! The 2024 report says 32 % of the young people followed declare they cannot
+//! travel beyond their own commune. For each commune we estimate the
+//! non-mobile young people as `rate × jeunes` (the rate applied uniformly: no
+//! per-commune figure exists). A commune is a **hotspot** when no site stands
+//! in it and its nearest site is farther than a walking or cycling distance
+//! (3 km by default) from its town hall: its non-mobile young people have no
+//! site they can reach. Adjacent hotspot communes (sharing a border, see
+//! [`crate::analysis::adjacency`]) of the same Mission Locale are joined
+//! into clusters, ranked by the non-mobile young people they hold. Clusters
+//! stop at the borders between Missions Locales: each ML places its own
+//! permanences, and without that limit the rural south of the region forms a
+//! single cluster of some 1,800 communes, which ranks nothing.
+
+use std::collections::BTreeSet;
+
+use crate::analysis::basics::Basics;
+use crate::index::Nearest;
+use crate::model::{Classement, Meters, Territory};
+
+/// The assumptions of a hotspot analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HotspotParams {
+    /// Share of young people who cannot travel beyond their commune.
+    pub non_mobile_rate: f64,
+    /// Distance a non-mobile young person can still walk or cycle to a site.
+    pub reach: Meters,
+}
+
+impl Default for HotspotParams {
+    fn default() -> Self {
+        HotspotParams {
+            non_mobile_rate: 0.32,
+            reach: Meters(3_000.0),
+        }
+    }
+}
+
+/// The estimate for one commune.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CommuneEstimate {
+    /// Young people who cannot leave the commune (`rate × jeunes`).
+    pub non_mobiles: f64,
+    /// Of them, those with no site in their commune.
+    pub without_site: f64,
+    /// Of them, those with no site in their commune nor within reach.
+    pub out_of_reach: f64,
+    pub hotspot: bool,
+}
+
+/// A cluster of adjacent hotspot communes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Member communes, ascending.
+    pub communes: Vec<usize>,
+    /// Non-mobile young people out of reach, summed over members.
+    pub non_mobiles: f64,
+    pub jeunes: u64,
+    pub population: u64,
+    /// Missions Locales covering the members, ascending (one, as clusters
+    /// stay within an ML's territory).
+    pub mls: Vec<usize>,
+    /// Members per classement, in the order of [`Classement::ALL`].
+    pub classement_mix: [usize; 4],
+    /// The existing site nearest to any member, with its distance and the
+    /// member it is measured from.
+    pub nearest_site: Option<(Nearest, usize)>,
+}
+
+/// Per-commune estimates, in commune order.
+pub fn estimates(t: &Territory, b: &Basics, p: &HotspotParams) -> Vec<CommuneEstimate> {
+    (0..t.communes.len())
+        .map(|i| {
+            let non_mobiles = p.non_mobile_rate * t.jeunes[i] as f64;
+            let no_site = b.sites_in_commune[i] == 0;
+            let far = b.nearest[i]
+                .as_ref()
+                .is_none_or(|n| n.distance.0 > p.reach.0);
+            let hotspot = no_site && far;
+            CommuneEstimate {
+                non_mobiles,
+                without_site: if no_site { non_mobiles } else { 0.0 },
+                out_of_reach: if hotspot { non_mobiles } else { 0.0 },
+                hotspot,
+            }
+        })
+        .collect()
+}
+
+/// Joins adjacent hotspot communes into clusters, ranked by non-mobile young
+/// people out of reach (descending), ties by smallest member code.
+/// `adjacency[i]` lists the neighbours of commune `i`.
+pub fn clusters(
+    t: &Territory,
+    b: &Basics,
+    est: &[CommuneEstimate],
+    adjacency: &[Vec<usize>],
+) -> Vec<Cluster> {
+    let n = t.communes.len();
+    let mut seen = vec![false; n];
+    let mut out = Vec::new();
+    for start in 0..n {
+        if seen[start] || !est[start].hotspot {
+            continue;
+        }
+        // Breadth-first walk over hotspot neighbours.
+        let mut members = Vec::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        seen[start] = true;
+        while let Some(i) = queue.pop_front() {
+            members.push(i);
+            for &j in &adjacency[i] {
+                if !seen[j] && est[j].hotspot && t.ml_of_commune[j] == t.ml_of_commune[i] {
+                    seen[j] = true;
+                    queue.push_back(j);
+                }
+            }
+        }
+        members.sort_unstable();
+        // Summed in member order, so the float total is deterministic.
+        let non_mobiles = members.iter().map(|&i| est[i].out_of_reach).sum();
+        let mls: BTreeSet<usize> = members.iter().map(|&i| t.ml_of_commune[i]).collect();
+        let mut classement_mix = [0; 4];
+        for &i in &members {
+            let k = Classement::ALL
+                .iter()
+                .position(|c| *c == t.classement[i])
+                .unwrap_or(0);
+            classement_mix[k] += 1;
+        }
+        let nearest_site = members
+            .iter()
+            .filter_map(|&i| b.nearest[i].clone().map(|nst| (nst, i)))
+            .min_by(|a, b| {
+                a.0.distance
+                    .0
+                    .total_cmp(&b.0.distance.0)
+                    .then(a.0.site.cmp(&b.0.site))
+            });
+        out.push(Cluster {
+            jeunes: members.iter().map(|&i| t.jeunes[i]).sum(),
+            population: members.iter().map(|&i| t.communes[i].population).sum(),
+            communes: members,
+            non_mobiles,
+            mls: mls.into_iter().collect(),
+            classement_mix,
+            nearest_site,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.non_mobiles
+            .total_cmp(&a.non_mobiles)
+            .then(a.communes[0].cmp(&b.communes[0]))
+    });
+    out
+}
