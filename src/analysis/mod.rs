@@ -3,6 +3,7 @@
 
 pub mod adjacency;
 pub mod basics;
+pub mod basins;
 pub mod check;
 pub mod coverage;
 pub mod distance;

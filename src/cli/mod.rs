@@ -13,6 +13,7 @@ use crate::model::Territory;
 use crate::progress::{Progress, Verbosity};
 use crate::warnings::Warnings;
 
+pub mod basins;
 pub mod check_data;
 pub mod coverage;
 pub mod distance;
@@ -36,6 +37,8 @@ Examples (run on the embedded data of geodata/):
   maillage report                       write every result into outputs/
   maillage distance --grid-m 500        distances for communes, QPV and a 500 m grid
   maillage coverage --radius-km 5,10    population within 5 and 10 km of a site
+  maillage hotspots                     non-mobile young people with no site within 3 km
+  maillage basins                       demand for mobility support in 10 proposed basins
   maillage check-data                   reconcile the data with the 2024 reports
   maillage report --sites mes_sites.csv --out resultats/
 
@@ -61,6 +64,8 @@ pub enum Command {
     Coverage(coverage::CoverageArgs),
     /// Where young people who cannot leave their commune have no site within reach.
     Hotspots(hotspots::HotspotsArgs),
+    /// Size the demand for mobility support in each PAMS mobility basin.
+    Basins(basins::BasinsArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
 }
@@ -216,6 +221,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Distance(a) => distance::run(a, &cli.global.data, &mut ctx),
         Command::Coverage(a) => coverage::run(a, &cli.global.data, &mut ctx),
         Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
+        Command::Basins(a) => basins::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();

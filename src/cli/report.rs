@@ -3,10 +3,11 @@
 use clap::Args;
 
 use crate::analysis::basics::Basics;
+use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::{coverage, distance, hotspots, Context, DataArgs, EXIT_OK};
+use crate::cli::{basins, coverage, distance, hotspots, Context, DataArgs, EXIT_OK};
 use crate::io::write::Outputs;
 
 const EXAMPLES: &str = "\
@@ -17,7 +18,8 @@ Examples:
 
 /// Runs every analysis with its defaults and writes the results into --out:
 /// communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
-/// couverture.csv, hotspots.csv, hotspots.geojson, hotspots_communes.csv.
+/// couverture.csv, hotspots.csv, hotspots.geojson, hotspots_communes.csv,
+/// bassins.csv, bassins_communes.csv.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {
@@ -27,6 +29,8 @@ pub struct ReportArgs {
     pub coverage: CoverageArgs,
     #[command(flatten)]
     pub hotspots: HotspotsArgs,
+    #[command(flatten)]
+    pub basins: BasinsArgs,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -41,6 +45,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     ctx.progress.step("couverture");
     coverage::compute(&t, &b, &radii, ctx, &mut outputs);
     hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
+    basins::compute(&t, &b, &args.basins, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -1,6 +1,7 @@
 //! The French tables written by the commands: column names and formats in
 //! one place, so every command writes the same columns the same way.
 
+use crate::analysis::basins::{BasinSize, Basins};
 use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
@@ -428,6 +429,79 @@ pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
                 .collect::<Vec<_>>()
                 .join("|")
                 .into(),
+        ]);
+    }
+    table
+}
+
+/// `bassins.csv`: the size of each mobility basin.
+pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Table {
+    let mut table = Table::new(&[
+        "bassin",
+        "statut",
+        "missions_locales",
+        "nb_communes",
+        "population",
+        "jeunes_16_25",
+        "jeunes_non_mobiles",
+        "jeunes_sans_permis",
+        "jeunes_accompagnes_estimes",
+        "demande_appui_mobilite_estimee",
+        "distance_moyenne_km",
+        "distance_mediane_km",
+        "distance_p90_km",
+        "sieges",
+        "antennes",
+        "permanences",
+        "part_population_frr",
+        "nb_qpv",
+    ]);
+    let statut = if basins.proposed {
+        "proposition (liste PAMS non publique)"
+    } else {
+        "fichier"
+    };
+    for (name, s) in basins.names.iter().zip(sizes) {
+        let d = s.distance;
+        table.push(vec![
+            name.clone().into(),
+            statut.into(),
+            s.mls
+                .iter()
+                .map(|&m| t.missions_locales[m].code.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+                .into(),
+            s.communes.into(),
+            s.population.into(),
+            s.jeunes.into(),
+            Cell::Float(s.non_mobiles, 0),
+            Cell::Float(s.without_licence, 0),
+            Cell::Float(s.followed, 0),
+            Cell::Float(s.demand, 0),
+            d.map_or(Cell::Empty, |d| Cell::Float(d.mean, 2)),
+            d.map_or(Cell::Empty, |d| Cell::Float(d.median, 2)),
+            d.map_or(Cell::Empty, |d| Cell::Float(d.p90, 2)),
+            s.sites[0].into(),
+            s.sites[1].into(),
+            s.sites[2].into(),
+            Cell::Float(s.frr_population_share, 4),
+            s.qpv.into(),
+        ]);
+    }
+    table
+}
+
+/// `bassins_communes.csv`: the basin of every commune (editable, and
+/// accepted back by `--basins`).
+pub fn basin_communes_table(t: &Territory, basins: &Basins) -> Table {
+    let mut table = Table::new(&["code_insee", "nom", "code_ml", "bassin"]);
+    for (i, c) in t.communes.iter().enumerate() {
+        table.push(vec![
+            c.code.as_str().into(),
+            c.nom.clone().into(),
+            t.missions_locales[t.ml_of_commune[i]].code.clone().into(),
+            basins.of_commune[i].map(|k| basins.names[k].clone()).into(),
         ]);
     }
     table

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod basins;
 mod check_data;
 mod coverage;
 mod distance;

@@ -1,0 +1,156 @@
+//! `maillage basins`: sizing the PAMS mobility basins.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::analysis::adjacency::commune_adjacency;
+use crate::analysis::basics::Basics;
+use crate::analysis::basins::{
+    basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
+};
+use crate::analysis::check::Figure;
+use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::error::Error;
+use crate::io::layers::code_table;
+use crate::io::reference::read_figures;
+use crate::io::tables::{basin_communes_table, basins_table};
+use crate::io::territory::read_file;
+use crate::io::write::Outputs;
+use crate::model::Territory;
+use crate::warnings::Warnings;
+
+const EXAMPLES: &str = "\
+Examples:
+  maillage basins                       10 proposed basins from whole ML territories
+  maillage basins --basins bassins.csv  the real basins (columns code_insee, bassin)
+  maillage basins --count 8";
+
+/// Sizes each mobility basin: communes, population, young people, non-mobile
+/// young people, young people without a licence, distances, sites, FRR and
+/// QPV, and the demand for mobility support estimated from the 2024 report's
+/// rates by département. Without --basins, proposes contiguous basins made of
+/// whole ML territories, balanced on young people (a proposal, not the real
+/// PAMS basins, whose list is not public). Writes bassins.csv and
+/// bassins_communes.csv.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct BasinsArgs {
+    /// Basins: CSV with columns code_insee and bassin (its name).
+    #[arg(long, value_name = "FILE")]
+    pub basins: Option<PathBuf>,
+    /// Number of basins to propose when no --basins file is given.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub count: usize,
+}
+
+/// Reads the report's rates from the reference figures.
+pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
+    let value = |id: &str| {
+        figures
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.valeur)
+            .ok_or_else(|| anyhow::anyhow!("reference figure {id} missing from the reference file"))
+    };
+    let mut by_departement = BTreeMap::new();
+    for d in ["02", "59", "60", "62", "80"] {
+        by_departement.insert(
+            d.to_string(),
+            (
+                value(&format!("ic_jeunes_accompagnes_{d}"))?,
+                value(&format!("ic_appui_mobilite_{d}"))? / 100.0,
+            ),
+        );
+    }
+    Ok(DemandRates {
+        non_mobile_rate: value("non_mobiles")? / 100.0,
+        licence_rate: value("permis")? / 100.0,
+        by_departement,
+    })
+}
+
+fn read_basins(path: &Path, t: &Territory, warnings: &mut Warnings) -> Result<Basins, Error> {
+    let layer = read_file(path, warnings)?;
+    let mut table = code_table(&layer, |f| {
+        f.require_text(path, &["bassin", "nom_bassin", "code_bassin"])
+            .map(|(_, s)| s)
+    })?;
+    let mut names: Vec<String> = table.values().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    names.dedup();
+    let of_commune = t
+        .communes
+        .iter()
+        .map(|c| match table.remove(&c.code) {
+            Some((n, _)) => names.binary_search(&n).ok(),
+            None => {
+                warnings.add(
+                    path,
+                    "commune absent from the basin file: in no basin",
+                    c.code.to_string(),
+                );
+                None
+            }
+        })
+        .collect();
+    for (code, (_, loc)) in table {
+        warnings.add(
+            path,
+            "commune unknown to the commune layer: row ignored",
+            format!("{loc} ({code})"),
+        );
+    }
+    Ok(Basins {
+        names,
+        of_commune,
+        proposed: false,
+    })
+}
+
+/// Adds bassins.csv and bassins_communes.csv.
+pub fn compute(
+    t: &Territory,
+    b: &Basics,
+    args: &BasinsArgs,
+    ctx: &mut Context,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    ctx.progress.step("bassins de mobilité");
+    let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
+    let basins = match &args.basins {
+        Some(p) => read_basins(p, t, &mut ctx.warnings)?,
+        None => {
+            let adjacency = commune_adjacency(&t.communes);
+            let ml_adj = ml_adjacency(t, &adjacency);
+            basins_from_ml(t, &propose_basins(t, &ml_adj, args.count))
+        }
+    };
+    let sizes = size_basins(t, b, &basins, &rates);
+    outputs.add(
+        "bassins.csv",
+        basins_table(t, &basins, &sizes).to_csv(ctx.csv),
+    );
+    outputs.add(
+        "bassins_communes.csv",
+        basin_communes_table(t, &basins).to_csv(ctx.csv),
+    );
+    Ok(())
+}
+
+pub fn run(args: &BasinsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    if args.basins.is_none() && !(1..=42).contains(&args.count) {
+        anyhow::bail!(
+            "--count {}: expected between 1 and the number of Missions Locales",
+            args.count
+        );
+    }
+    let t = ctx.load(data)?;
+    ctx.progress.step("distances");
+    let b = Basics::new(&t);
+    let mut outputs = Outputs::new();
+    compute(&t, &b, args, ctx, &mut outputs)?;
+    ctx.write(&outputs)?;
+    Ok(EXIT_OK)
+}
