@@ -1,7 +1,7 @@
 //! `maillage distance`: nearest site and distance for communes, QPV, a grid
 //! and arbitrary points, with weighted summaries.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -10,10 +10,8 @@ use crate::analysis::distance::{grid_distances, point_distances};
 use crate::analysis::grid::commune_grid;
 use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::error::Error;
 use crate::index::PolygonIndex;
-use crate::io::csv_in::read_csv;
-use crate::io::layers::check_lonlat;
+use crate::io::points::read_points;
 use crate::io::tables::{communes_table, grid_table, points_table, qpv_table, summary_table};
 use crate::io::write::Outputs;
 use crate::model::{LonLat, Territory};
@@ -60,31 +58,10 @@ impl DistanceArgs {
         };
         let points = match &self.points {
             None => None,
-            Some(p) => Some(read_points(p, ctx)?),
+            Some(p) => Some(read_points(p, &mut ctx.warnings)?),
         };
         Ok(DistancePlan { grid_m, points })
     }
-}
-
-fn read_points(path: &Path, ctx: &mut Context) -> Result<(Vec<String>, Vec<LonLat>), Error> {
-    let layer = read_csv(path, &mut ctx.warnings)?;
-    let mut ids = Vec::with_capacity(layer.features.len());
-    let mut pts = Vec::with_capacity(layer.features.len());
-    for f in &layer.features {
-        let (_, id) = f.require_text(path, &["id", "identifiant"])?;
-        let lon = f.number(path, &["lon", "longitude", "x"])?;
-        let lat = f.number(path, &["lat", "latitude", "y"])?;
-        let (Some((n, lon)), Some((_, lat))) = (lon, lat) else {
-            return Err(Error::record(
-                path,
-                f.location.clone(),
-                "expected columns lon and lat with a value",
-            ));
-        };
-        pts.push(check_lonlat(path, &f.location, &n, LonLat::new(lon, lat))?);
-        ids.push(id);
-    }
-    Ok((ids, pts))
 }
 
 /// Computes every distance output into `outputs`.

@@ -17,8 +17,13 @@ pub fn read_csv(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error>
     parse_csv(path, &bytes, warnings)
 }
 
-/// Parses CSV bytes; `path` only names the source in messages.
-pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
+/// The text of a CSV file: without its byte-order mark, decoded as UTF-8 or,
+/// failing that, Windows-1252 (with a warning); an empty file is an error.
+pub(crate) fn decode<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    warnings: &mut Warnings,
+) -> Result<std::borrow::Cow<'a, str>, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
@@ -38,6 +43,12 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
             "the file is empty: expected a header line and data rows",
         ));
     }
+    Ok(text)
+}
+
+/// Parses CSV bytes; `path` only names the source in messages.
+pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let text = decode(path, bytes, warnings)?;
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = sniff_delimiter(header_line);
     let mut rdr = csv::ReaderBuilder::new()
@@ -89,13 +100,13 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
 }
 
 /// Maps byte offsets to 1-based line numbers.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     newlines: Vec<u64>,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         let newlines = bytes
             .iter()
             .enumerate()
@@ -106,7 +117,7 @@ impl<'a> LineCounter<'a> {
     }
     /// The line of the first non-blank byte at or after `byte` (a record's
     /// position is where the previous one ended, before any blank lines).
-    fn line(&self, byte: u64) -> u64 {
+    pub(crate) fn line(&self, byte: u64) -> u64 {
         let mut b = usize::try_from(byte)
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());

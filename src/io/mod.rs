@@ -7,6 +7,7 @@ pub mod features;
 pub mod geojson;
 pub mod geojson_out;
 pub mod layers;
+pub mod points;
 pub mod prj;
 pub mod reference;
 pub mod shp;

@@ -1,0 +1,131 @@
+//! Reads point files (`id, lon, lat`), which can hold millions of rows (the
+//! geocoded addresses of the young people followed): a direct CSV pass,
+//! without the general feature machinery, with the same messages.
+
+use std::path::Path;
+
+use crate::error::{Error, Location};
+use crate::io::csv_in::{decode, sniff_delimiter, LineCounter};
+use crate::io::features::parse_number;
+use crate::io::layers::check_lonlat;
+use crate::model::LonLat;
+use crate::warnings::Warnings;
+
+/// Reads `id, lon, lat` rows (column names matched case-insensitively; also
+/// `identifiant`, `longitude`/`x`, `latitude`/`y`). Coordinates are WGS84
+/// degrees, a decimal comma is accepted.
+pub fn read_points(
+    path: &Path,
+    warnings: &mut Warnings,
+) -> Result<(Vec<String>, Vec<LonLat>), Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(path, &bytes, warnings)?;
+    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::file(path, format!("unreadable header line: {e}")))?
+        .clone();
+    let column = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let (Some(ci), Some(cx), Some(cy)) = (
+        column(&["id", "identifiant"]),
+        column(&["lon", "longitude", "x"]),
+        column(&["lat", "latitude", "y"]),
+    ) else {
+        return Err(Error::file(
+            path,
+            "expected columns id, lon and lat in the header line",
+        ));
+    };
+    let names = [
+        headers[ci].to_string(),
+        headers[cx].to_string(),
+        headers[cy].to_string(),
+    ];
+    let lines = LineCounter::new(text.as_bytes());
+    let mut ids = Vec::new();
+    let mut pts = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let more = rdr.read_record(&mut rec).map_err(|e| {
+            let line = e.position().map_or(0, |p| lines.line(p.byte()));
+            Error::record(path, Location::Line(line), format!("unreadable row: {e}"))
+        })?;
+        if !more {
+            break;
+        }
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = || Location::Line(rec.position().map_or(0, |p| lines.line(p.byte())));
+        let id = rec.get(ci).unwrap_or("");
+        if id.is_empty() {
+            return Err(Error::field(path, line(), &names[0], "missing"));
+        }
+        let coord = |c: usize, name: &str| {
+            let raw = rec.get(c).unwrap_or("");
+            parse_number(raw).ok_or_else(|| {
+                Error::field(
+                    path,
+                    line(),
+                    name,
+                    format!("expected a finite number, found \"{raw}\""),
+                )
+            })
+        };
+        let lon = coord(cx, &names[1])?;
+        let lat = coord(cy, &names[2])?;
+        pts.push(check_lonlat(
+            path,
+            &line(),
+            &names[1],
+            LonLat::new(lon, lat),
+        )?);
+        ids.push(id.to_string());
+    }
+    Ok((ids, pts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<(Vec<String>, Vec<LonLat>), Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        std::fs::write(&p, text).unwrap();
+        read_points(&p, &mut Warnings::new()).map_err(|e| {
+            // Messages name the file by its full path; keep the tail.
+            Error::Invalid(e.to_string().replace(&dir.path().display().to_string(), ""))
+        })
+    }
+
+    #[test]
+    fn reads_semicolons_decimal_commas_and_reports_lines() {
+        let (ids, pts) = read("id;lon;lat\nA;2,3;49,9\n\nB;3.0;50.6\n").unwrap();
+        assert_eq!(ids, vec!["A", "B"]);
+        assert_eq!(pts[1], LonLat::new(3.0, 50.6));
+        let e = read("id,lon,lat\nA,2.3,49.9\n\nB,3.0,north\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "/p.csv: line 4: field \"lat\": expected a finite number, found \"north\""
+        );
+        let e = read("id,lon,lat\nA,700000,6600000\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("Lambert-93"), "{e}");
+        assert!(read("name,x\n")
+            .unwrap_err()
+            .to_string()
+            .contains("expected columns id, lon and lat"));
+    }
+}
