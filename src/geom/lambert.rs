@@ -52,8 +52,10 @@ pub static LAMBERT_93: std::sync::LazyLock<LambertConic> =
     std::sync::LazyLock::new(|| LambertConic::new(LAMBERT_93_PARAMS));
 
 fn isometric_latitude(phi: f64, e: f64) -> f64 {
-    let es = e * phi.sin();
-    ((std::f64::consts::FRAC_PI_4 + phi / 2.0).tan() * ((1.0 - es) / (1.0 + es)).powf(e / 2.0)).ln()
+    // ln(tan(π/4 + φ/2) · ((1 − e sinφ)/(1 + e sinφ))^(e/2)) written with
+    // atanh, which is cheaper and as accurate: ln tan(π/4 + φ/2) = atanh(sinφ).
+    let s = phi.sin();
+    s.atanh() - e * (e * s).atanh()
 }
 
 fn latitude_from_isometric(l: f64, e: f64) -> f64 {
@@ -105,10 +107,10 @@ impl LambertConic {
     /// Projects a WGS84/RGF93 point.
     pub fn project(&self, p: LonLat) -> L93 {
         let r = self.c * (-self.n * isometric_latitude(p.lat.to_radians(), self.e)).exp();
-        let gamma = self.n * (p.lon.to_radians() - self.lon0);
+        let (sin_g, cos_g) = (self.n * (p.lon.to_radians() - self.lon0)).sin_cos();
         L93 {
-            x: self.xs + r * gamma.sin(),
-            y: self.ys - r * gamma.cos(),
+            x: self.xs + r * sin_g,
+            y: self.ys - r * cos_g,
         }
     }
 

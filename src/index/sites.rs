@@ -9,6 +9,7 @@
 //! between two points is never shorter than their projected distance over
 //! that scale factor, so no nearer site can be missed.
 
+use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
@@ -40,7 +41,32 @@ pub struct SiteIndex {
     /// Upper bound of the Lambert-93 scale factor over the indexed area and
     /// any query point accepted (see [`SiteIndex::nearest`]).
     k_max: f64,
+    /// Lower bound of the same.
+    k_min: f64,
+    grid: Option<CandidateGrid>,
 }
+
+/// For each cell of a regular Lambert-93 grid around the sites, the sites
+/// that can be the nearest (or tied with it) for some point of the cell.
+/// A query then evaluates those few sites only; points outside the grid go
+/// through the R-tree. Both paths give the same answer.
+struct CandidateGrid {
+    x0: f64,
+    y0: f64,
+    size: f64,
+    nx: usize,
+    ny: usize,
+    /// `starts[c]..starts[c + 1]` indexes `candidates` for cell `c`.
+    starts: Vec<u32>,
+    candidates: Vec<u32>,
+}
+
+/// Side of the candidate grid's cells, in metres.
+const GRID_CELL_M: f64 = 1_000.0;
+/// Margin around the sites' bounding box covered by the grid.
+const GRID_MARGIN_M: f64 = 40_000.0;
+/// Largest number of cells; a wider spread of sites uses larger cells.
+const GRID_MAX_CELLS: f64 = 4_000_000.0;
 
 /// Latitudes where Lambert-93 queries are valid (metropolitan France and
 /// its surroundings); the scale-factor bound is computed over this band.
@@ -61,11 +87,83 @@ impl SiteIndex {
             .scale_factor(LAT_BAND.0)
             .max(LAMBERT_93.scale_factor(LAT_BAND.1))
             * 1.000_001;
-        SiteIndex {
+        // The minimum lies between the standard parallels: sample the band.
+        let k_min = (0..=1300)
+            .map(|i| LAMBERT_93.scale_factor(LAT_BAND.0 + f64::from(i) * 0.01))
+            .fold(f64::INFINITY, f64::min)
+            * 0.999_999;
+        let mut index = SiteIndex {
             positions: projected,
             tree: RTree::bulk_load(entries),
             k_max,
+            k_min,
+            grid: None,
+        };
+        index.grid = index.build_grid();
+        index
+    }
+
+    /// Builds the candidate grid over the sites' bounding box plus a margin.
+    fn build_grid(&self) -> Option<CandidateGrid> {
+        let first = self.positions.first()?;
+        let (mut xmin, mut ymin, mut xmax, mut ymax) =
+            (first.xy.x, first.xy.y, first.xy.x, first.xy.y);
+        for p in &self.positions {
+            xmin = xmin.min(p.xy.x);
+            ymin = ymin.min(p.xy.y);
+            xmax = xmax.max(p.xy.x);
+            ymax = ymax.max(p.xy.y);
         }
+        let (x0, y0) = (xmin - GRID_MARGIN_M, ymin - GRID_MARGIN_M);
+        let (w, h) = (
+            xmax - xmin + 2.0 * GRID_MARGIN_M,
+            ymax - ymin + 2.0 * GRID_MARGIN_M,
+        );
+        let size = GRID_CELL_M.max((w * h / GRID_MAX_CELLS).sqrt());
+        let (nx, ny) = ((w / size).ceil() as usize, (h / size).ceil() as usize);
+        let half_diag = size * std::f64::consts::SQRT_2 / 2.0;
+        let cells: Vec<Vec<u32>> = (0..nx * ny)
+            .into_par_iter()
+            .map(|c| {
+                let (cx, cy) = (
+                    x0 + ((c % nx) as f64 + 0.5) * size,
+                    y0 + ((c / nx) as f64 + 0.5) * size,
+                );
+                let Some(near) = self.tree.nearest_neighbor([cx, cy]) else {
+                    return Vec::new();
+                };
+                let d0 = ((near.geom()[0] - cx).powi(2) + (near.geom()[1] - cy).powi(2)).sqrt();
+                // No point of the cell is farther than this (geodesic) from
+                // the site nearest the centre...
+                let upper = (d0 + half_diag) / self.k_min + TIE_TOLERANCE.0;
+                // ...so any site nearer (or tied) for some point of the cell
+                // lies within this projected distance of the centre.
+                let r = upper * self.k_max + half_diag + 1.0;
+                let mut v: Vec<u32> = self
+                    .tree
+                    .locate_within_distance([cx, cy], r * r)
+                    .map(|e| u32::try_from(e.data).unwrap_or(u32::MAX))
+                    .collect();
+                v.sort_unstable();
+                v
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(cells.len() + 1);
+        let mut candidates = Vec::new();
+        for c in &cells {
+            starts.push(u32::try_from(candidates.len()).ok()?);
+            candidates.extend_from_slice(c);
+        }
+        starts.push(u32::try_from(candidates.len()).ok()?);
+        Some(CandidateGrid {
+            x0,
+            y0,
+            size,
+            nx,
+            ny,
+            starts,
+            candidates,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -93,6 +191,47 @@ impl SiteIndex {
     }
 
     fn nearest_projected(&self, q: &Projected) -> Option<Nearest> {
+        if let Some(g) = &self.grid {
+            let (fx, fy) = ((q.xy.x - g.x0) / g.size, (q.xy.y - g.y0) / g.size);
+            if fx >= 0.0 && fy >= 0.0 && (fx as usize) < g.nx && (fy as usize) < g.ny {
+                let c = fy as usize * g.nx + fx as usize;
+                let cands = &g.candidates[g.starts[c] as usize..g.starts[c + 1] as usize];
+                return self.nearest_among(q, cands);
+            }
+        }
+        self.nearest_by_tree(q)
+    }
+
+    /// The nearest among `cands` (ascending site indexes), with ties.
+    fn nearest_among(&self, q: &Projected, cands: &[u32]) -> Option<Nearest> {
+        // Distances are computed once; most cells hold a handful of sites.
+        let mut small = [0.0f64; 32];
+        let mut large = Vec::new();
+        let dists: &mut [f64] = if cands.len() <= small.len() {
+            &mut small[..cands.len()]
+        } else {
+            large.resize(cands.len(), 0.0);
+            &mut large
+        };
+        let mut best = f64::INFINITY;
+        for (d, &i) in dists.iter_mut().zip(cands) {
+            *d = fast_distance(q, &self.positions[i as usize]).0;
+            best = best.min(*d);
+        }
+        // Ties: every candidate within the tolerance, lowest index first.
+        let mut tied = cands
+            .iter()
+            .zip(dists.iter())
+            .filter(|(_, d)| **d <= best + TIE_TOLERANCE.0);
+        let (&site, &d) = tied.next()?;
+        Some(Nearest {
+            site: site as usize,
+            distance: Meters(d),
+            ties: tied.map(|(&i, _)| i as usize).collect(),
+        })
+    }
+
+    fn nearest_by_tree(&self, q: &Projected) -> Option<Nearest> {
         let mut best: Option<(f64, usize)> = None;
         let mut found: Vec<(f64, usize)> = Vec::new();
         for (e, d2) in self
@@ -226,6 +365,20 @@ mod tests {
                 n.distance.0
             );
             assert!((distance(q, sites[n.site]).0 - exact).abs() < 0.01);
+        }
+    }
+
+    #[test]
+    fn grid_and_tree_paths_agree_including_ties() {
+        let mut rng = SplitMix(SEED ^ 3);
+        let mut sites: Vec<LonLat> = (0..400).map(|_| rng.point()).collect();
+        // Co-located sites, as stand-ins at one town hall make them.
+        sites.extend_from_slice(&sites[..50].to_vec());
+        let idx = SiteIndex::new(&sites);
+        assert!(idx.grid.is_some());
+        for _ in 0..5000 {
+            let q = project(rng.point());
+            assert_eq!(idx.nearest_projected(&q), idx.nearest_by_tree(&q), "{q:?}");
         }
     }
 
