@@ -63,7 +63,7 @@ impl Progress {
         }
         let d = self.step_started.elapsed();
         if self.verbosity == Verbosity::Verbose {
-            let line = format!("{} : {:.2} s", self.current, d.as_secs_f64());
+            let line = format!("{} : {:.3} s", self.current, d.as_secs_f64());
             match &self.bar {
                 Some(b) => b.println(line),
                 None => eprintln!("{line}"),

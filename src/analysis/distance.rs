@@ -124,16 +124,9 @@ pub fn grid_distances(index: &SiteIndex, cells: &[GridCell]) -> Vec<Option<Neare
         .collect()
 }
 
-/// For arbitrary points: the commune each lies in and its nearest site.
-pub fn point_distances(
-    index: &SiteIndex,
-    communes: &PolygonIndex<'_>,
-    points: &[LonLat],
-) -> Vec<(Option<usize>, Option<Nearest>)> {
-    points
-        .par_iter()
-        .map(|p| (communes.locate(*p), index.nearest(*p)))
-        .collect()
+/// The commune each point lies in (the lowest index on a shared border).
+pub fn locate_points(communes: &PolygonIndex<'_>, points: &[LonLat]) -> Vec<Option<usize>> {
+    points.par_iter().map(|p| communes.locate(*p)).collect()
 }
 
 #[cfg(test)]

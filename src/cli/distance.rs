@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::distance::{grid_distances, point_distances};
+use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::commune_grid;
 use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
@@ -95,13 +95,17 @@ pub fn compute(
         );
     }
     if let Some((ids, pts)) = &plan.points {
-        ctx.progress.step("points");
+        // Separate steps, so that --verbose times the nearest-site search
+        // alone (scripts/bench-peers reads it).
+        ctx.progress.step("points : site le plus proche");
+        let nearest = nearest_sites(&b.index, pts);
+        ctx.progress.step("points : commune");
         let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
-        let pindex = PolygonIndex::new(&geoms);
-        let res = point_distances(&b.index, &pindex, pts);
+        let communes = locate_points(&PolygonIndex::new(&geoms), pts);
+        ctx.progress.step("points : table");
         outputs.add(
             "points_distance.csv",
-            points_table(t, ids, pts, &res).to_csv(ctx.csv),
+            points_table(t, ids, pts, &communes, &nearest).to_csv(ctx.csv),
         );
     }
 }

@@ -202,7 +202,8 @@ pub fn points_table(
     t: &Territory,
     ids: &[String],
     points: &[LonLat],
-    res: &[(Option<usize>, Option<Nearest>)],
+    communes: &[Option<usize>],
+    nearest: &[Option<Nearest>],
 ) -> Table {
     let mut table = Table::new(&[
         "id",
@@ -216,7 +217,7 @@ pub fn points_table(
         "distance_km",
         "site_meme_ml",
     ]);
-    for ((id, p), (commune, n)) in ids.iter().zip(points).zip(res) {
+    for (((id, p), commune), n) in ids.iter().zip(points).zip(communes).zip(nearest) {
         let site = n.as_ref().map(|n| &t.sites[n.site]);
         table.push(vec![
             id.clone().into(),
