@@ -18,6 +18,8 @@ pub struct Basics {
     pub qpv: Vec<QpvDistance>,
     /// Sites standing inside each QPV.
     pub sites_in_qpv: Vec<usize>,
+    /// Commune adjacency, computed on first use (hotspots and basins share it).
+    adjacency: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Basics {
@@ -44,6 +46,13 @@ impl Basics {
             sites_in_commune,
             qpv,
             sites_in_qpv,
+            adjacency: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Which communes share a border (see [`crate::analysis::adjacency`]).
+    pub fn adjacency(&self, t: &Territory) -> &[Vec<usize>] {
+        self.adjacency
+            .get_or_init(|| crate::analysis::adjacency::commune_adjacency(&t.communes))
     }
 }

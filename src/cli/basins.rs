@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::analysis::adjacency::commune_adjacency;
 use crate::analysis::basics::Basics;
 use crate::analysis::basins::{
     basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
@@ -122,8 +121,7 @@ pub fn compute(
     let basins = match &args.basins {
         Some(p) => read_basins(p, t, &mut ctx.warnings)?,
         None => {
-            let adjacency = commune_adjacency(&t.communes);
-            let ml_adj = ml_adjacency(t, &adjacency);
+            let ml_adj = ml_adjacency(t, b.adjacency(t));
             basins_from_ml(t, &propose_basins(t, &ml_adj, args.count))
         }
     };

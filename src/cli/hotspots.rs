@@ -3,7 +3,6 @@
 use clap::Args;
 use serde_json::Value;
 
-use crate::analysis::adjacency::commune_adjacency;
 use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
 use crate::cli::{Context, DataArgs, EXIT_OK};
@@ -66,10 +65,10 @@ pub fn compute(
     outputs: &mut Outputs,
 ) {
     ctx.progress.step("communes voisines");
-    let adjacency = commune_adjacency(&t.communes);
+    let adjacency = b.adjacency(t);
     ctx.progress.step("points chauds de non-mobilité");
     let est = estimates(t, b, p);
-    let found = clusters(t, b, &est, &adjacency);
+    let found = clusters(t, b, &est, adjacency);
     let mut cluster_of = vec![None; t.communes.len()];
     for (r, c) in found.iter().enumerate() {
         for &i in &c.communes {
