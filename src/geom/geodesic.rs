@@ -51,7 +51,7 @@ mod tests {
             )
             .0;
             // The fast distance is within 2 mm below 50 km and a few
-            // centimetres at 330 km, the longest pair here.
+            // centimetres at 250 km, the longest pair here.
             let tol = if v[4] < 50_000.0 { 0.002 } else { 0.1 };
             assert!((fast - v[4]).abs() < tol, "{line}: fast {fast}");
             n += 1;

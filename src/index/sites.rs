@@ -373,7 +373,7 @@ mod tests {
         let mut rng = SplitMix(SEED ^ 3);
         let mut sites: Vec<LonLat> = (0..400).map(|_| rng.point()).collect();
         // Co-located sites, as stand-ins at one town hall make them.
-        sites.extend_from_slice(&sites[..50].to_vec());
+        sites.extend_from_within(..50);
         let idx = SiteIndex::new(&sites);
         assert!(idx.grid.is_some());
         for _ in 0..5000 {

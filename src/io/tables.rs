@@ -285,6 +285,7 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
         "jeunes_16_25",
         "jeunes_16_25_couverts",
         "part_jeunes",
+        "jeunes_16_25_source",
     ]);
     let share = |a: u64, b: u64| {
         if b == 0 {
@@ -329,6 +330,7 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
             } else {
                 share(c.jeunes_covered, c.jeunes)
             },
+            youth_label(t).into(),
         ]);
         table.push(row);
     }
@@ -352,6 +354,7 @@ pub fn hotspot_communes_table(
         "jeunes_non_mobiles_hors_portee",
         "commune_point_chaud",
         "rang_foyer",
+        "jeunes_16_25_source",
     ]);
     for (i, c) in t.communes.iter().enumerate() {
         let e = est[i];
@@ -366,6 +369,7 @@ pub fn hotspot_communes_table(
             Cell::Float(e.out_of_reach, 1),
             e.hotspot.into(),
             cluster_of[i].map(|r| r + 1).into(),
+            youth_label(t).into(),
         ]);
     }
     table
@@ -390,6 +394,7 @@ pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
         "commune_la_plus_proche_du_site",
         "codes_insee",
         "communes",
+        "jeunes_16_25_source",
     ]);
     for (r, c) in clusters.iter().enumerate() {
         let site = c.nearest_site.as_ref().map(|(n, _)| &t.sites[n.site]);
@@ -430,6 +435,7 @@ pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
                 .collect::<Vec<_>>()
                 .join("|")
                 .into(),
+            youth_label(t).into(),
         ]);
     }
     table
@@ -456,6 +462,7 @@ pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Tabl
         "permanences",
         "part_population_frr",
         "nb_qpv",
+        "jeunes_16_25_source",
     ]);
     let statut = if basins.proposed {
         "proposition (liste PAMS non publique)"
@@ -488,6 +495,7 @@ pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Tabl
             s.sites[2].into(),
             Cell::Float(s.frr_population_share, 4),
             s.qpv.into(),
+            youth_label(t).into(),
         ]);
     }
     table
