@@ -10,14 +10,8 @@ use maillage::warnings::Warnings;
 
 /// Seeded points over the region's bounding box (SplitMix64).
 fn random_points(n: usize, seed: u64) -> Vec<LonLat> {
-    let mut s = seed;
-    let mut next = move || {
-        s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = maillage::seeded::SplitMix64(seed);
+    let mut next = move || rng.next_f64();
     (0..n)
         .map(|_| LonLat::new(1.38 + 2.8 * next(), 48.84 + 2.2 * next()))
         .collect()

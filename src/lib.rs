@@ -1,12 +1,53 @@
-//! maillage: how well the Missions Locales cover their territory.
+//! # maillage
+//!
+//! How well the Missions Locales of Hauts-de-France cover their territory.
+//!
+//! **Pipeline.** [`io::territory::load_territory`] reads the layers (communes,
+//! QPV, FRR/ZRR classement, ML coverage zones, sites; GeoJSON, Shapefile or
+//! CSV, or the embedded `geodata/`) into a checked [`model::Territory`];
+//! [`index`] builds R-trees over the sites and the polygons;
+//! [`analysis`] computes, with parallel passes whose results do not depend on
+//! the number of threads, distances, coverage, non-mobility hotspots and
+//! mobility-basin sizing; [`io`] writes French tables and GeoJSON atomically;
+//! [`cli`] joins them into the `maillage` commands.
+//!
+//! **Glossary** (French term → type):
+//! - *commune* → [`model::Commune`], *code INSEE* → [`model::InseeCode`]
+//! - *Mission Locale* (ML) → [`model::MissionLocale`]
+//! - *site d'accueil*: *siège*, *antenne*, *permanence* → [`model::Site`],
+//!   [`model::SiteKind`]; *substitut* (stand-in) → [`model::SiteStatus`]
+//! - *QPV* (quartier prioritaire de la politique de la ville) → [`model::Qpv`]
+//! - *FRR* / *FRR+* / *ZRR maintenue* → [`model::Classement`]
+//! - *jeunes 16–25 ans* → `Territory::jeunes` ([`analysis::youth`])
+//! - *bassin de mobilité* (PAMS) → [`analysis::basins::Basins`]
+//! - *point chaud de non-mobilité* → [`analysis::hotspots::Cluster`]
+//! - distances → [`model::Meters`]; coordinates → [`model::LonLat`] (WGS84)
+//!   and [`model::L93`] (Lambert-93, EPSG:2154)
+//!
+//! **Modules.**
+//! - [`model`]: one type per domain concept.
+//! - [`geom`]: Lambert conic projection, geodesic distances (Karney, and a
+//!   fast Lambert-93 form within millimetres of it).
+//! - [`index`]: R-trees: nearest site with ties, point in polygon.
+//! - [`analysis`]: pure computations (distance, coverage, hotspots, basins,
+//!   statistics, reconciliation with the reports).
+//! - [`io`]: readers (GeoJSON, Shapefile + .prj, CSV), layer builders,
+//!   French tables, atomic writers.
+//! - [`cli`]: clap definitions, one file per command.
+//! - [`error`], [`warnings`]: fatal errors that name file, place and field;
+//!   non-fatal problems counted by reason.
+//! - [`progress`]: progress on a terminal, silent when piped.
+//! - [`seeded`]: the seeded generator of tests and benchmarks.
+
+pub mod analysis;
+pub mod cli;
 pub mod error;
 pub mod geom;
+pub mod index;
 pub mod io;
 pub mod model;
+pub mod progress;
+pub mod seeded;
 pub mod warnings;
 
 pub use error::{Error, Result};
-pub mod analysis;
-pub mod cli;
-pub mod index;
-pub mod progress;

@@ -100,14 +100,8 @@ mod tests {
     #[test]
     fn matches_karney_within_millimetres_at_short_range() {
         // Seeded SplitMix64 points over and around the region.
-        let mut s: u64 = 0x6d61_696c_6c61_6765;
-        let mut next = move || {
-            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = s;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::seeded::SplitMix64(0x6d61_696c_6c61_6765);
+        let mut next = move || rng.next_f64();
         let (mut worst, mut worst_short): (f64, f64) = (0.0, 0.0);
         for i in 0..20_000 {
             let a = LonLat::new(0.5 + 4.5 * next(), 48.0 + 4.0 * next());

@@ -327,20 +327,7 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             location,
         ));
     }
-    out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
-    for w in out.windows(2) {
-        if w[0].0.code == w[1].0.code {
-            return Err(Error::record(
-                path,
-                w[1].1.clone(),
-                format!(
-                    "INSEE code {} appears twice (also at {})",
-                    w[1].0.code, w[0].1
-                ),
-            ));
-        }
-    }
-    Ok(out.into_iter().map(|(c, _)| c).collect())
+    sorted_unique(path, out, |c| c.code.to_string(), "INSEE code")
 }
 
 fn relocate(e: Error, location: &Location) -> Error {
@@ -427,20 +414,7 @@ pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
             location,
         ));
     }
-    out.sort_by(|a, b| a.0.code.cmp(&b.0.code));
-    for w in out.windows(2) {
-        if w[0].0.code == w[1].0.code {
-            return Err(Error::record(
-                path,
-                w[1].1.clone(),
-                format!(
-                    "QPV code {} appears twice (also at {})",
-                    w[1].0.code, w[0].1
-                ),
-            ));
-        }
-    }
-    Ok(out.into_iter().map(|(q, _)| q).collect())
+    sorted_unique(path, out, |q| q.code.clone(), "QPV code")
 }
 
 /// Builds sites, sorted by id. A site with neither coordinates nor a known
@@ -556,20 +530,29 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
             location,
         ));
     }
-    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    for w in out.windows(2) {
-        if w[0].0.id == w[1].0.id {
+    sorted_unique(path, out, |s| s.id.clone(), "site id")
+}
+
+/// Sorts records by `key` and rejects a key that appears twice, naming both
+/// places; `what` names the key in the message ("INSEE code").
+fn sorted_unique<T>(
+    path: &Path,
+    mut items: Vec<(T, Location)>,
+    key: impl Fn(&T) -> String,
+    what: &str,
+) -> Result<Vec<T>, Error> {
+    items.sort_by_cached_key(|(t, _)| key(t));
+    for w in items.windows(2) {
+        let k = key(&w[1].0);
+        if key(&w[0].0) == k {
             return Err(Error::record(
                 path,
                 w[1].1.clone(),
-                format!(
-                    "site id \"{}\" appears twice (also at {})",
-                    w[1].0.id, w[0].1
-                ),
+                format!("{what} {k} appears twice (also at {})", w[0].1),
             ));
         }
     }
-    Ok(out.into_iter().map(|(s, _)| s).collect())
+    Ok(items.into_iter().map(|(t, _)| t).collect())
 }
 
 /// A commune-keyed table (classement, ML zone, young people), with the line
