@@ -299,7 +299,7 @@ pub fn place(
         .collect();
     // Local candidate numbering 0..cand.len().
     let positions: Vec<LonLat> = cand.iter().map(|&j| candidates[j].position).collect();
-    let index = SiteIndex::new(&positions);
+    let index = SiteIndex::tree_only(&positions);
     let mut inside: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (l, &j) in cand.iter().enumerate() {
         if let Some(i) = candidates[j].commune {
@@ -421,7 +421,7 @@ pub fn place(
         .collect();
     // The situation after: existing sites plus the chosen ones.
     let chosen_pos: Vec<LonLat> = solution.chosen.iter().map(|&l| positions[l]).collect();
-    let chosen_index = SiteIndex::new(&chosen_pos);
+    let chosen_index = SiteIndex::tree_only(&chosen_pos);
     let mut after = before.clone();
     for &i in &demand {
         let mut d = chosen_index
