@@ -134,12 +134,14 @@ def access_part():
     if not m:
         sys.exit("maillage did not report its accessibility step:\n" + p.stderr)
     m_step = float(m.group(1))
-    # round_trip: read each float exactly as written, not pandas' faster
-    # approximate parser.
-    costs = pd.read_csv(os.path.join(out, "couts_acces.csv"), dtype={"code_insee": str, "site_id": str},
-                        float_precision="round_trip")
-    mine = pd.read_csv(os.path.join(out, "scores_acces.csv"), dtype={"code_insee": str},
-                       float_precision="round_trip").set_index("code_insee")
+    # Floats are read as text and parsed by Python, which gives back exactly
+    # the f64 maillage wrote (pandas' fast parser may be off by an ulp).
+    costs = pd.read_csv(os.path.join(out, "couts_acces.csv"), dtype=str)
+    costs["distance_m"] = costs.distance_m.map(float)
+    mine = pd.read_csv(os.path.join(out, "scores_acces.csv"), dtype=str).set_index("code_insee")
+    mine["jeunes_16_25"] = mine.jeunes_16_25.map(int)
+    for col in ["acces_2sfca", "acces_e2sfca", "acces_apl"]:
+        mine[col] = mine[col].map(float)
     demand = mine[["jeunes_16_25"]].reset_index()
     sites = pd.read_csv(os.path.join(ROOT, "geodata", "sites.csv"), dtype={"site_id": str})
     supply = pd.DataFrame({"site_id": sites.site_id, "offre": sites["type"].map(SITE_WEIGHTS)})
