@@ -156,7 +156,7 @@ fn access_columns_hand_out_the_supply_of_every_site() {
                 "{col}: {text}"
             );
             let a: f64 = text.parse().unwrap();
-            assert!(a >= 0.0 && a < 100.0, "{} {col} = {a}", r["code_insee"]);
+            assert!((0.0..100.0).contains(&a), "{} {col} = {a}", r["code_insee"]);
             handed += a * r["jeunes_16_25"].parse::<f64>().unwrap() / 10_000.0;
         }
         // Every site has young people within its catchment here, so the
