@@ -22,7 +22,9 @@ the classic 2SFCA (`two_stage_fca`, max_cost = catchment) and the enhanced
 2SFCA with maillage's default bands and with the APL bands
 (`enhanced_two_stage_fca` with `weights.step_fn`, which includes each upper
 bound as maillage does). Communes `access` leaves out (no site within reach)
-score 0 in maillage: they are compared as 0. Prints the largest absolute
+score 0 in maillage: they are compared as 0. A site with no young people in
+its catchment would differ (maillage gives it no ratio, access divides by
+zero); there is none on the embedded data. Prints the largest absolute
 difference per score, on the per-10,000 scale, against the 1e-9 target.
 """
 import argparse

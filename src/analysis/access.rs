@@ -7,7 +7,8 @@
 //! is the young people aged 16–25 of each commune (`Territory::jeunes`),
 //! placed at the commune's reference point (its town hall, see
 //! [`crate::model::Commune::reference`]). **Costs** are geodesic distances
-//! from that point to each site, kept only up to the largest catchment
+//! from that point to each site ([`SiteIndex::within`], within millimetres
+//! of Karney's algorithm), kept only up to the largest catchment
 //! ([`CostTable`]). A site standing in the commune (by the commune it
 //! declares, as [`crate::analysis::coverage`] counts it) is at distance
 //! zero, whatever the distance from the town hall.
