@@ -1,5 +1,7 @@
 """The peer benchmark behind scripts/bench-peers (run that, not this).
 
+Two parts, both by default; `--only nearest` or `--only access` runs one.
+
 Nearest site, maillage against geopandas `sjoin_nearest` (EPSG:2154), on
 (1) the communes' measuring points and (2) seeded random points in the
 region: both tools get the same points and the same 962 sites, in the same
@@ -9,6 +11,21 @@ from `--verbose` (projection to Lambert-93 included); geopandas' time is
 compared point by point: maillage ranks sites by geodesic distance,
 geopandas by Lambert-93 planar distance, so they may differ where two sites
 are almost equally far; such cases are counted apart, with their distances.
+
+Accessibility: maillage writes the cost table its scores used
+(`couts_acces.csv`: commune, site, geodesic distance in metres with every
+digit) and its scores with every digit (`scores_acces.csv`, per 10,000 young
+people). PySAL `access` gets that same table, the same demand (young people
+per commune) and a supply built here from the sites file's `type` column and
+the documented weights (siege 1, antenne 0.5, permanence 0.2), and computes
+the classic 2SFCA (`two_stage_fca`, max_cost = catchment) and the enhanced
+2SFCA with maillage's default bands and with the APL bands
+(`enhanced_two_stage_fca` with `weights.step_fn`, which includes each upper
+bound as maillage does). Communes `access` leaves out (no site within reach)
+score 0 in maillage: they are compared as 0. A site with no young people in
+its catchment would differ (maillage gives it no ratio, access divides by
+zero); there is none on the embedded data. Prints the largest absolute
+difference per score, on the per-10,000 scale, against the 1e-9 target.
 """
 import argparse
 import csv
@@ -26,6 +43,14 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 WORK = os.path.join(ROOT, "target", "bench")
 BIN = os.path.join(ROOT, "target", "release", "maillage")
 SEED = 20261122
+
+# The accessibility parameters, passed to maillage explicitly and used for
+# access: maillage's documented defaults (bands in metres, weights as given).
+ACCESS_KM = 10.0
+E2SFCA_BANDS = [(5_000.0, 1.0), (10_000.0, 0.68), (15_000.0, 0.22)]
+APL_BANDS = [(10_000.0, 1.0), (15_000.0, 2 / 3), (20_000.0, 1 / 3)]
+SITE_WEIGHTS = {"siege": 1.0, "antenne": 0.5, "permanence": 0.2}
+TARGET = 1e-9
 
 
 def run_maillage(points_csv, out):
@@ -87,11 +112,86 @@ def compare(name, points, sites):
     return agree, len(differ)
 
 
+def bands_arg(bands):
+    """maillage's KM:WEIGHT syntax; the weights 2/3 and 1/3 as fractions, so
+    that both sides hold the same float."""
+    def w(x):
+        return {2 / 3: "2/3", 1 / 3: "1/3"}.get(x, repr(x))
+    return ",".join(f"{b / 1000:g}:{w(x)}" for b, x in bands)
+
+
+def access_part():
+    import access
+    from access import weights
+
+    out = os.path.join(WORK, "access")
+    t0 = time.perf_counter()
+    p = subprocess.run([BIN, "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", out, "--verbose",
+                        "--write-access-costs", "--access-km", f"{ACCESS_KM:g}",
+                        "--access-bands-km", bands_arg(E2SFCA_BANDS), "--apl-bands-km", bands_arg(APL_BANDS),
+                        "--site-weights", ",".join(f"{k}={v:g}" for k, v in SITE_WEIGHTS.items())],
+                       capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    m = re.search(r"accessibilité : ([0-9.]+) s", p.stderr)
+    if not m:
+        sys.exit("maillage did not report its accessibility step:\n" + p.stderr)
+    m_step = float(m.group(1))
+    # Floats are read as text and parsed by Python, which gives back exactly
+    # the f64 maillage wrote (pandas' fast parser may be off by an ulp).
+    costs = pd.read_csv(os.path.join(out, "couts_acces.csv"), dtype=str)
+    costs["distance_m"] = costs.distance_m.map(float)
+    mine = pd.read_csv(os.path.join(out, "scores_acces.csv"), dtype=str).set_index("code_insee")
+    mine["jeunes_16_25"] = mine.jeunes_16_25.map(int)
+    for col in ["acces_2sfca", "acces_e2sfca", "acces_apl"]:
+        mine[col] = mine[col].map(float)
+    demand = mine[["jeunes_16_25"]].reset_index()
+    sites = pd.read_csv(os.path.join(ROOT, "geodata", "sites.csv"), dtype={"site_id": str})
+    supply = pd.DataFrame({"site_id": sites.site_id, "offre": sites["type"].map(SITE_WEIGHTS)})
+    if supply.offre.isna().any():
+        sys.exit("sites.csv: unexpected site types " + str(sorted(set(sites["type"]) - set(SITE_WEIGHTS))))
+
+    t1 = time.perf_counter()
+    acc = access.Access(demand_df=demand, demand_index="code_insee", demand_value="jeunes_16_25",
+                        supply_df=supply, supply_index="site_id", supply_value="offre",
+                        cost_df=costs, cost_origin="code_insee", cost_dest="site_id", cost_name="distance_m")
+    acc.two_stage_fca(name="2sfca", max_cost=ACCESS_KM * 1000)
+    acc.enhanced_two_stage_fca(name="e2sfca", max_cost=E2SFCA_BANDS[-1][0], weight_fn=weights.step_fn(dict(E2SFCA_BANDS)))
+    acc.enhanced_two_stage_fca(name="apl", max_cost=APL_BANDS[-1][0], weight_fn=weights.step_fn(dict(APL_BANDS)))
+    a_time = time.perf_counter() - t1
+    theirs = acc.access_df
+
+    print(f"\n== accessibility: {len(mine):,} communes, {len(supply)} sites, {len(costs):,} commune-site pairs"
+          f" (PySAL access {getattr(access, '__version__', '?')})")
+    print(f"maillage, accessibility step (cost table + 3 scores, {os.cpu_count()} threads): {m_step:8.3f} s"
+          f"   (whole process {wall:.2f} s)")
+    print(f"access, 2SFCA + E2SFCA + APL on maillage's cost table (1 thread):    {a_time:8.3f} s")
+    ok = True
+    for col in ["2sfca", "e2sfca", "apl"]:
+        t = theirs[f"{col}_offre"].reindex(mine.index)
+        left_out = int(t.isna().sum())
+        t = t.fillna(0.0) * 10_000
+        diff = (mine[f"acces_{col}"] - t).abs()
+        worst = diff.idxmax()
+        rel = (diff / t.where(t > 0)).max()
+        passed = diff.max() <= TARGET
+        ok &= passed
+        print(f"acces_{col:7s} largest |maillage - access| = {diff.max():.3e} per 10,000 young people"
+              f" (commune {worst}; largest relative {rel:.1e}; {left_out} communes with no site in reach)"
+              f"  {'PASS' if passed else 'FAIL'} (target {TARGET:g})")
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--only", choices=["nearest", "access"], help="run one part only")
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
+    ok = True
+    if a.only != "nearest":
+        ok = access_part()
+    if a.only == "access":
+        sys.exit(0 if ok else 1)
     sites = pd.read_csv(os.path.join(ROOT, "geodata", "sites.csv"), dtype={"site_id": str, "code_insee": str, "code_ml": str})
     # (1) The communes' measuring points, as maillage's report gives them.
     subprocess.run([BIN, "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", os.path.join(WORK, "report"), "--quiet"],
@@ -106,6 +206,8 @@ def main():
                         "lon": [round(1.38 + 2.8 * rng.random(), 6) for _ in range(n)],
                         "lat": [round(48.84 + 2.2 * rng.random(), 6) for _ in range(n)]})
     compare(f"points_{n}", rnd, sites)
+    if not ok:
+        sys.exit("accessibility scores differ from access beyond the target")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! Pure computations on a [`crate::model::Territory`]: they take domain types
 //! and return values, never touch files, the terminal or the environment.
 
+pub mod access;
 pub mod adjacency;
 pub mod basics;
 pub mod basins;

@@ -20,11 +20,12 @@ Examples:
   maillage report --sites geodata/sites.csv --grid-m 500 --quiet";
 
 /// Runs every analysis with its defaults and writes the results into --out:
-/// communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
-/// couverture.csv, hotspots.csv, hotspots.geojson, hotspots_communes.csv,
-/// bassins.csv, bassins_communes.csv, and a placement proposal (k new
-/// permanences among the town halls, maximal covering): placement.csv,
-/// placement_bilan.csv, placement_synthese.csv.
+/// communes.csv (with the accessibility scores), qpv.csv,
+/// grille_distance.csv, distances_synthese.csv, couverture.csv, hotspots.csv,
+/// hotspots.geojson, hotspots_communes.csv, bassins.csv, bassins_communes.csv,
+/// a placement proposal (k new permanences among the town halls, maximal
+/// covering): placement.csv, placement_bilan.csv, placement_synthese.csv,
+/// and with --write-access-costs couts_acces.csv and scores_acces.csv.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {

@@ -1,6 +1,7 @@
 //! The French tables written by the commands: column names and formats in
 //! one place, so every command writes the same columns the same way.
 
+use crate::analysis::access::{AccessScores, PER_YOUNG_PEOPLE};
 use crate::analysis::basins::{BasinSize, Basins};
 use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
@@ -36,7 +37,14 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
     "point_de_mesure",
     "lon_mesure",
     "lat_mesure",
+    "acces_2sfca",
+    "acces_e2sfca",
+    "acces_apl",
 ];
+
+/// Decimals of the accessibility columns of `communes.csv` (sites per
+/// 10,000 young people: around 3.7 on average).
+pub const ACCESS_DECIMALS: usize = 3;
 
 /// How the young-people column is labelled in tables.
 pub fn youth_label(t: &Territory) -> &'static str {
@@ -46,9 +54,15 @@ pub fn youth_label(t: &Territory) -> &'static str {
     }
 }
 
-/// One row per commune, in INSEE order: where it stands, who covers it, and
-/// its nearest site. `nearest[i]` and `site_counts[i]` are for commune `i`.
-pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &[usize]) -> Table {
+/// One row per commune, in INSEE order: where it stands, who covers it, its
+/// nearest site and its accessibility scores (per 10,000 young people).
+/// `nearest[i]` and `site_counts[i]` are for commune `i`.
+pub fn communes_table(
+    t: &Territory,
+    nearest: &[Option<Nearest>],
+    site_counts: &[usize],
+    access: &AccessScores,
+) -> Table {
     let mut table = Table::new(COMMUNES_COLUMNS);
     let youth = youth_label(t);
     for (i, c) in t.communes.iter().enumerate() {
@@ -85,6 +99,47 @@ pub fn communes_table(t: &Territory, nearest: &[Option<Nearest>], site_counts: &
             c.reference_kind.label().into(),
             Cell::Float(c.reference.lon, 6),
             Cell::Float(c.reference.lat, 6),
+            Cell::Float(access.two_step.score[i] * PER_YOUNG_PEOPLE, ACCESS_DECIMALS),
+            Cell::Float(access.enhanced.score[i] * PER_YOUNG_PEOPLE, ACCESS_DECIMALS),
+            Cell::Float(access.apl.score[i] * PER_YOUNG_PEOPLE, ACCESS_DECIMALS),
+        ]);
+    }
+    table
+}
+
+/// `couts_acces.csv`: the cost table the accessibility scores used, one row
+/// per (commune, site) pair within reach, in INSEE then site order; the
+/// distance in metres with every digit (a site standing in the commune is
+/// at 0).
+pub fn access_costs_table(t: &Territory, access: &AccessScores) -> Table {
+    let mut table = Table::new(&["code_insee", "site_id", "distance_m"]);
+    for p in &access.costs.pairs {
+        table.push(vec![
+            t.communes[p.commune].code.as_str().into(),
+            t.sites[p.site].id.clone().into(),
+            Cell::Exact(p.distance.0),
+        ]);
+    }
+    table
+}
+
+/// `scores_acces.csv`: the three scores of every commune per 10,000 young
+/// people with every digit, for programs that compare them exactly.
+pub fn access_scores_table(t: &Territory, access: &AccessScores) -> Table {
+    let mut table = Table::new(&[
+        "code_insee",
+        "jeunes_16_25",
+        "acces_2sfca",
+        "acces_e2sfca",
+        "acces_apl",
+    ]);
+    for (i, c) in t.communes.iter().enumerate() {
+        table.push(vec![
+            c.code.as_str().into(),
+            t.jeunes[i].into(),
+            Cell::Exact(access.two_step.score[i] * PER_YOUNG_PEOPLE),
+            Cell::Exact(access.enhanced.score[i] * PER_YOUNG_PEOPLE),
+            Cell::Exact(access.apl.score[i] * PER_YOUNG_PEOPLE),
         ]);
     }
     table

@@ -25,6 +25,9 @@ pub enum Cell {
     Int(i64),
     /// A number with a fixed number of decimals.
     Float(f64, usize),
+    /// A number with every digit needed to read back the same `f64` (the
+    /// shortest such text), for outputs that programs compare exactly.
+    Exact(f64),
     Bool(bool),
     Empty,
 }
@@ -70,6 +73,24 @@ pub fn format_float(x: f64, decimals: usize, style: CsvStyle) -> String {
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
         s.remove(0);
     }
+    match style {
+        CsvStyle::French => s.replace('.', ","),
+        CsvStyle::Rfc4180 => s,
+    }
+}
+
+/// Formats a float with the fewest digits that read back as the same `f64`
+/// (never in exponent notation), in the given style; empty when not finite.
+pub fn format_exact(x: f64, style: CsvStyle) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    // `-0` prints as `0`, as in `format_float`.
+    let s = if x == 0.0 {
+        "0".to_string()
+    } else {
+        x.to_string()
+    };
     match style {
         CsvStyle::French => s.replace('.', ","),
         CsvStyle::Rfc4180 => s,
@@ -123,6 +144,7 @@ impl Table {
                     Cell::Text(s) => s.clone(),
                     Cell::Int(n) => n.to_string(),
                     Cell::Float(x, d) => format_float(*x, *d, style),
+                    Cell::Exact(x) => format_exact(*x, style),
                     Cell::Bool(b) => match (style, b) {
                         (CsvStyle::French, true) => "oui".into(),
                         (CsvStyle::French, false) => "non".into(),
@@ -230,6 +252,25 @@ mod tests {
             en,
             "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,1.235,true\r\n59350,Lille,0.000,\r\n"
         );
+    }
+
+    #[test]
+    fn exact_floats_read_back_bit_for_bit() {
+        for x in [
+            0.1 + 0.2,
+            1.0 / 3.0,
+            12_345.678_901_234_5,
+            1e-7,
+            2.5e9,
+            -0.0,
+        ] {
+            let s = format_exact(x, CsvStyle::Rfc4180);
+            assert!(!s.contains('e'), "{s}");
+            let back: f64 = s.parse().unwrap();
+            assert_eq!(back.to_bits(), (x + 0.0).to_bits(), "{x} -> {s}");
+        }
+        assert_eq!(format_exact(0.5, CsvStyle::French), "0,5");
+        assert_eq!(format_exact(f64::NAN, CsvStyle::French), "");
     }
 
     #[test]

@@ -1,4 +1,9 @@
-//! `maillage distance`: QPV, grid, points, summaries; determinism.
+//! `maillage distance`: QPV, grid, points, summaries, accessibility scores;
+//! determinism.
+
+use std::collections::BTreeMap;
+
+use geographiclib_rs::{Geodesic, InverseGeodesic};
 
 use crate::util::{assert_exit, read_csv, Dir};
 
@@ -60,14 +65,30 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
     let dir = Dir::new();
     assert_exit(
         &dir.run_env(
-            &["report", "--grid-m", "1000", "--out", "one", "--quiet"],
+            &[
+                "report",
+                "--grid-m",
+                "1000",
+                "--write-access-costs",
+                "--out",
+                "one",
+                "--quiet",
+            ],
             &[("RAYON_NUM_THREADS", "1")],
         ),
         0,
     );
     assert_exit(
         &dir.run_env(
-            &["report", "--grid-m", "1000", "--out", "four", "--quiet"],
+            &[
+                "report",
+                "--grid-m",
+                "1000",
+                "--write-access-costs",
+                "--out",
+                "four",
+                "--quiet",
+            ],
             &[("RAYON_NUM_THREADS", "4")],
         ),
         0,
@@ -78,9 +99,249 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
         .collect();
     names.sort();
     assert!(names.len() >= 5, "{names:?}");
+    assert!(names.iter().any(|n| n == "couts_acces.csv"), "{names:?}");
     for n in names {
         let a = std::fs::read(dir.path().join("one").join(&n)).unwrap();
         let b = std::fs::read(dir.path().join("four").join(&n)).unwrap();
         assert!(a == b, "{n} differs between 1 and 4 threads");
+    }
+}
+
+/// The embedded sites, read with the csv crate: id → (type, code_insee).
+fn site_kinds() -> BTreeMap<String, (String, String)> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv")).unwrap();
+    read_csv(&text)
+        .into_iter()
+        .map(|r| {
+            (
+                r["site_id"].clone(),
+                (r["type"].clone(), r["code_insee"].clone()),
+            )
+        })
+        .collect()
+}
+
+/// The documented default supply of a kind of site.
+fn default_supply(kind: &str) -> f64 {
+    match kind {
+        "siege" => 1.0,
+        "antenne" => 0.5,
+        "permanence" => 0.2,
+        other => panic!("unexpected site type {other}"),
+    }
+}
+
+#[test]
+fn access_columns_hand_out_the_supply_of_every_site() {
+    let dir = Dir::new();
+    let out = dir.run(&[
+        "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", "res", "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let rows = read_csv(&dir.read("res/communes.csv"));
+    assert_eq!(rows.len(), 3782);
+    // The supply the region offers, from the sites file: 42 head offices,
+    // 184 antennes and 736 permanences give 42 + 92 + 147.2 = 281.2.
+    let sites = site_kinds();
+    let offered: f64 = sites.values().map(|(k, _)| default_supply(k)).sum();
+    assert!((offered - 281.2).abs() < 1e-9, "{offered}");
+    for col in ["acces_2sfca", "acces_e2sfca", "acces_apl"] {
+        let mut handed = 0.0;
+        for r in &rows {
+            let text = &r[col];
+            assert_eq!(
+                text.split('.').nth(1).map(str::len),
+                Some(3),
+                "{col}: {text}"
+            );
+            let a: f64 = text.parse().unwrap();
+            assert!((0.0..100.0).contains(&a), "{} {col} = {a}", r["code_insee"]);
+            handed += a * r["jeunes_16_25"].parse::<f64>().unwrap() / 10_000.0;
+        }
+        // Every site has young people within its catchment here, so the
+        // scores weighted by young people add up to the whole supply (up to
+        // the rounding of each score to 0.0005 per 10,000).
+        assert!(
+            (handed - offered).abs() < 768_524.0 * 0.0005 / 10_000.0 + 1e-6,
+            "{col}: {handed} vs {offered}"
+        );
+    }
+    // The 2SFCA is positive exactly where a site stands within 10 km.
+    let mut zeros = 0;
+    for r in &rows {
+        let d: f64 = r["distance_km"].parse().unwrap();
+        if (d - 10.0).abs() < 0.001 {
+            continue;
+        }
+        let a: f64 = r["acces_2sfca"].parse().unwrap();
+        let reach = d <= 10.0 || r["site_dans_commune"] == "true";
+        assert_eq!(a > 0.0, reach, "{} at {d} km: {a}", r["code_insee"]);
+        zeros += usize::from(!reach);
+    }
+    assert!(zeros > 0, "some communes have no site within 10 km");
+    let lille = rows.iter().find(|r| r["code_insee"] == "59350").unwrap();
+    assert!(lille["acces_apl"].parse::<f64>().unwrap() > 0.0);
+}
+
+/// Recomputes a floating-catchment score from the written cost table:
+/// `bands` are (upper bound in m, weight), bounds included.
+fn recompute(
+    costs: &[(String, String, f64)],
+    supply: &BTreeMap<String, f64>,
+    demand: &BTreeMap<String, f64>,
+    bands: &[(f64, f64)],
+) -> BTreeMap<String, f64> {
+    let w = |d: f64| bands.iter().find(|(b, _)| d <= *b).map_or(0.0, |(_, w)| *w);
+    let mut site_demand: BTreeMap<&str, f64> = BTreeMap::new();
+    for (c, s, d) in costs {
+        *site_demand.entry(s).or_default() += demand[c] * w(*d);
+    }
+    let mut score: BTreeMap<String, f64> = demand.keys().map(|c| (c.clone(), 0.0)).collect();
+    for (c, s, d) in costs {
+        let total = site_demand[s.as_str()];
+        if total > 0.0 && w(*d) > 0.0 {
+            *score.get_mut(c).unwrap() += supply[s] / total * w(*d) * 10_000.0;
+        }
+    }
+    score
+}
+
+#[test]
+fn access_scores_follow_from_the_written_cost_table() {
+    let dir = Dir::new();
+    let out = dir.run(&[
+        "distance",
+        "--grid-m",
+        "0",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+        "--quiet",
+        "--write-access-costs",
+        "--access-km",
+        "8",
+        "--site-weights",
+        "permanence=1/3",
+    ]);
+    assert_exit(&out, 0);
+    let sites = site_kinds();
+    let communes = read_csv(&dir.read("res/communes.csv"));
+    let measure: BTreeMap<String, (f64, f64)> = communes
+        .iter()
+        .map(|r| {
+            (
+                r["code_insee"].clone(),
+                (
+                    r["lon_mesure"].parse().unwrap(),
+                    r["lat_mesure"].parse().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    let costs: Vec<(String, String, f64)> = read_csv(&dir.read("res/couts_acces.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["code_insee"].clone(),
+                r["site_id"].clone(),
+                r["distance_m"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert!(costs.len() > 100_000, "{} pairs", costs.len());
+    // Each pair: a site standing in the commune at 0, any other at its
+    // geodesic distance (Karney), within the 20 km of the APL bands.
+    let g = Geodesic::wgs84();
+    let site_pos: BTreeMap<String, (f64, f64)> = read_csv(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv"))
+            .unwrap(),
+    )
+    .into_iter()
+    .map(|r| {
+        (
+            r["site_id"].clone(),
+            (r["lon"].parse().unwrap(), r["lat"].parse().unwrap()),
+        )
+    })
+    .collect();
+    for (k, (c, s, d)) in costs.iter().enumerate() {
+        if sites[s].1 == *c {
+            assert_eq!(*d, 0.0, "{c} {s}");
+            continue;
+        }
+        assert!(*d > 0.0 && *d <= 20_000.0, "{c} {s} {d}");
+        if k % 50 == 0 {
+            let ((lon, lat), (slon, slat)) = (measure[c], site_pos[s]);
+            let exact: f64 = g.inverse(lat, lon, slat, slon);
+            // lon/lat_mesure are written to 6 decimals (≤ 0.08 m off).
+            assert!((d - exact).abs() < 0.2, "{c} {s}: {d} vs {exact}");
+        }
+    }
+    let scores = read_csv(&dir.read("res/scores_acces.csv"));
+    let demand: BTreeMap<String, f64> = scores
+        .iter()
+        .map(|r| (r["code_insee"].clone(), r["jeunes_16_25"].parse().unwrap()))
+        .collect();
+    let supply: BTreeMap<String, f64> = sites
+        .iter()
+        .map(|(id, (k, _))| {
+            let w = if k == "permanence" {
+                1.0 / 3.0
+            } else {
+                default_supply(k)
+            };
+            (id.clone(), w)
+        })
+        .collect();
+    for (col, bands) in [
+        ("acces_2sfca", vec![(8_000.0, 1.0)]),
+        (
+            "acces_e2sfca",
+            vec![(5_000.0, 1.0), (10_000.0, 0.68), (15_000.0, 0.22)],
+        ),
+        (
+            "acces_apl",
+            vec![
+                (10_000.0, 1.0),
+                (15_000.0, 2.0 / 3.0),
+                (20_000.0, 1.0 / 3.0),
+            ],
+        ),
+    ] {
+        let want = recompute(&costs, &supply, &demand, &bands);
+        for r in &scores {
+            let got: f64 = r[col].parse().unwrap();
+            let w = want[&r["code_insee"]];
+            assert!(
+                (got - w).abs() < 1e-9,
+                "{} {col}: {got} vs {w}",
+                r["code_insee"]
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_access_options_are_usage_errors_naming_the_option() {
+    let dir = Dir::new();
+    for (args, needle) in [
+        (["--access-km", "0"], "positive distance in km"),
+        (["--access-bands-km", "10:1,5:0.5"], "bounds must increase"),
+        (["--apl-bands-km", "10:2"], "at most 1"),
+        (["--apl-bands-km", "10-1"], "KM:WEIGHT"),
+        (["--site-weights", "bureau=1"], "not a kind of site"),
+    ] {
+        let mut all = vec!["distance", "--out", "res"];
+        all.extend(args);
+        let out = dir.run(&all);
+        assert_exit(&out, 2);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(args[0]) && err.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert!(!dir.path().join("res").exists());
     }
 }
