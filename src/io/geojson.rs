@@ -149,6 +149,7 @@ fn read_feature(
     match fv.get("geometry") {
         None | Some(Value::Null) => {}
         Some(g) => {
+            check_positions(g).map_err(|e| Error::field(path, location.clone(), "geometry", e))?;
             let gj = serde_json::from_value::<geojson::Geometry>(g.clone()).map_err(|e| {
                 Error::field(
                     path,
@@ -174,6 +175,44 @@ fn read_feature(
         }
     }
     Ok(f)
+}
+
+/// Checks that every position of a geometry has at least two numbers: the
+/// `geojson` crate accepts shorter ones and then fails on them (found by
+/// fuzzing), so they are refused here with a message.
+fn check_positions(g: &Value) -> Result<(), String> {
+    let depth = match g.get("type").and_then(Value::as_str) {
+        Some("Point") => 0,
+        Some("MultiPoint" | "LineString") => 1,
+        Some("MultiLineString" | "Polygon") => 2,
+        Some("MultiPolygon") => 3,
+        Some("GeometryCollection") => {
+            if let Some(Value::Array(gs)) = g.get("geometries") {
+                for member in gs {
+                    check_positions(member)?;
+                }
+            }
+            return Ok(());
+        }
+        // Unknown types and missing members: the geometry parser says so.
+        _ => return Ok(()),
+    };
+    fn walk(v: &Value, depth: usize) -> Result<(), String> {
+        let Value::Array(items) = v else {
+            return Ok(());
+        };
+        if depth == 0 {
+            if items.len() < 2 {
+                return Err(format!(
+                    "position {v} has {} number(s): expected at least longitude and latitude",
+                    items.len()
+                ));
+            }
+            return Ok(());
+        }
+        items.iter().try_for_each(|i| walk(i, depth - 1))
+    }
+    g.get("coordinates").map_or(Ok(()), |c| walk(c, depth))
 }
 
 /// Rejects non-finite coordinates, and lon/lat out of range, naming the
@@ -233,6 +272,26 @@ mod tests {
             l.features[0].geometry,
             Some(geo::Geometry::Point(_))
         ));
+    }
+
+    #[test]
+    fn short_positions_are_refused_not_a_panic() {
+        for geom in [
+            r#"{"type":"Point","coordinates":[2.3]}"#,
+            r#"{"type":"LineString","coordinates":[[2.3,49.0],[]]}"#,
+            r#"{"type":"Polygon","coordinates":[[[2.3,49.0],[2.4],[2.3,49.1],[2.3,49.0]]]}"#,
+            r#"{"type":"MultiPolygon","coordinates":[[[[]]]]}"#,
+            r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[]}]}"#,
+        ] {
+            let text = format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{geom}}}]}}"#
+            );
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(
+                e.contains("feature 0") && e.contains("expected at least longitude and latitude"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

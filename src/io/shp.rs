@@ -644,7 +644,11 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
 /// Every shape of the `.shp`, through the `.shx` index when there is one.
 fn read_shapes(path: &Path, shp_file: File) -> Result<Vec<Shape>, Error> {
     let unreadable = |e: shapefile::Error| Error::file(path, format!("not a readable .shp: {e}"));
-    let source = BufReader::new(shp_file);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut BufReader::new(shp_file), &mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    check_record_sizes(path, &bytes)?;
+    let source = std::io::Cursor::new(bytes);
     let mut reader = match sibling(path, "shx") {
         Some(shx) => {
             let index = File::open(&shx).map_err(|e| Error::io(&shx, e))?;
@@ -659,6 +663,87 @@ fn read_shapes(path: &Path, shp_file: File) -> Result<Vec<Shape>, Error> {
         })?);
     }
     Ok(shapes)
+}
+
+/// Checks that each record of a `.shp` holds the points it declares, before
+/// the `shapefile` crate reads it: that crate sizes its buffers from the
+/// declared counts, so a corrupt count would make it reserve gigabytes
+/// (found by fuzzing). Layout: ESRI Shapefile Technical Description, 1998.
+fn check_record_sizes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let be = |at: usize| -> Option<i64> {
+        Some(i64::from(i32::from_be_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    let le = |at: usize| -> Option<i64> {
+        Some(i64::from(i32::from_le_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    let mut at = 100;
+    let mut i = 0;
+    while at + 8 <= bytes.len() {
+        let loc = record_location(i);
+        let content = be(at + 4).unwrap_or(0) * 2;
+        let start = at + 8;
+        if content < 4 || start as i64 + content > bytes.len() as i64 {
+            return Err(Error::record(
+                path,
+                loc,
+                format!(
+                    "record declares {content} bytes but the file has {} left: truncated or corrupt .shp",
+                    bytes.len().saturating_sub(start)
+                ),
+            ));
+        }
+        let shape_type = le(start).unwrap_or(0);
+        // Multi-point shapes: type, box, [parts count,] points count, the
+        // parts, then 16 bytes of x and y per point (Z and M variants add
+        // more after them, which the crate reads within the record).
+        let (has_parts, per_point) = match shape_type {
+            3 | 5 | 13 | 15 | 23 | 25 | 31 => (true, 16),
+            8 | 18 | 28 => (false, 16),
+            _ => (false, 0),
+        };
+        if per_point > 0 {
+            let (parts, points) = if has_parts {
+                (le(start + 36).unwrap_or(-1), le(start + 40).unwrap_or(-1))
+            } else {
+                (0, le(start + 36).unwrap_or(-1))
+            };
+            let fixed = if has_parts { 44 } else { 40 };
+            let needed = fixed + 4 * parts + per_point * points;
+            if parts < 0 || points < 0 || needed > content {
+                return Err(Error::record(
+                    path,
+                    loc,
+                    format!(
+                        "record declares {parts} parts and {points} points, more than its {content} bytes can hold: corrupt .shp"
+                    ),
+                ));
+            }
+            // Part starts index the points: ascending, within the count
+            // (the crate sizes rings from their differences).
+            let mut previous = 0;
+            for k in 0..parts {
+                let first = le(start + 44 + 4 * k as usize).unwrap_or(-1);
+                if first < previous || first >= points.max(1) || (k == 0 && first != 0) {
+                    return Err(Error::record(
+                        path,
+                        loc,
+                        format!(
+                            "part {} starts at point {first}, not within 0..{points} after the previous part: corrupt .shp",
+                            k + 1
+                        ),
+                    ));
+                }
+                previous = first;
+            }
+        }
+        at = usize::try_from(start as i64 + content).unwrap_or(usize::MAX);
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Without a `.prj`, decides from the coordinates' range.
@@ -986,6 +1071,52 @@ mod fixture_tests {
 
     use super::*;
     use crate::io::geojson::parse_geojson;
+
+    #[test]
+    fn corrupt_part_index_found_by_fuzzing_is_an_error() {
+        // A fuzzed copy of a fixture: record 6 declares its first ring at
+        // point -1593835520, which made the shapefile crate try to reserve
+        // 25 GB.
+        let p =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/bad_part_index.shp");
+        let e = read_shapefile(&p, &mut Warnings::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("bad_part_index.shp: record 6: part 1 starts at point -1593835520"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn record_sizes_are_checked_against_the_file() {
+        // Header (100 bytes) + one polygon record claiming 1,000,000 points
+        // in 48 bytes of content.
+        let mut b = vec![0u8; 100];
+        b.extend_from_slice(&1i32.to_be_bytes());
+        b.extend_from_slice(&24i32.to_be_bytes()); // 48 bytes
+        b.extend_from_slice(&5i32.to_le_bytes());
+        b.extend_from_slice(&[0u8; 32]);
+        b.extend_from_slice(&1i32.to_le_bytes());
+        b.extend_from_slice(&1_000_000i32.to_le_bytes());
+        b.extend_from_slice(&0i32.to_le_bytes());
+        let e = check_record_sizes(Path::new("x.shp"), &b)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("record 1") && e.contains("1000000 points"),
+            "{e}"
+        );
+        // A record running past the end of the file.
+        let mut t = vec![0u8; 100];
+        t.extend_from_slice(&1i32.to_be_bytes());
+        t.extend_from_slice(&500i32.to_be_bytes());
+        t.extend_from_slice(&5i32.to_le_bytes());
+        let e = check_record_sizes(Path::new("x.shp"), &t)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("truncated or corrupt"), "{e}");
+    }
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
