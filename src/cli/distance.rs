@@ -10,6 +10,7 @@ use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::commune_grid;
 use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::io::points::read_points;
 use crate::io::tables::{communes_table, grid_table, points_table, qpv_table, summary_table};
@@ -58,7 +59,13 @@ impl DistanceArgs {
         };
         let points = match &self.points {
             None => None,
-            Some(p) => Some(read_points(p, &mut ctx.warnings)?),
+            Some(p) => {
+                let points = read_points(p, &mut ctx.warnings)?;
+                if points.0.is_empty() {
+                    return Err(Error::file(p, "no point: the file has a header but no row").into());
+                }
+                Some(points)
+            }
         };
         Ok(DistancePlan { grid_m, points })
     }
