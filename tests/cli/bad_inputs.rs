@@ -982,3 +982,35 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
         .collect();
     assert!(names.is_empty(), "{names:?}");
 }
+
+#[test]
+fn a_prj_nested_deep_enough_to_overflow_the_stack_is_an_error() {
+    // 100,000 levels (written here rather than kept as a 200 kB fixture):
+    // the reader used to recurse into each and abort with a stack overflow.
+    let dir = Dir::new();
+    for ext in ["shp", "shx", "dbf", "cpg"] {
+        std::fs::copy(
+            fixture(&format!("shp/communes_wgs84.{ext}")),
+            dir.path().join(format!("deep.{ext}")),
+        )
+        .unwrap();
+    }
+    dir.write("deep.prj", "A[".repeat(100_000) + &"]".repeat(100_000));
+    let out = dir.run(&[
+        "distance",
+        "--grid-m",
+        "0",
+        "--communes",
+        "deep.shp",
+        "--out",
+        "res",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("deep.prj: not a WKT coordinate system")
+            && stderr.contains("brackets nested more than 64 deep"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("res").exists());
+}
