@@ -42,6 +42,22 @@ const DEPARTEMENT: &[&str] = &[
 ];
 const POPULATION: &[&str] = &["population", "population_municipale", "pmun", "pop"];
 
+const JEUNES: &[&str] = &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"];
+
+/// A number as the file writes it (a float prints 2^64 - 1 as
+/// 18446744073709552000), `x` when the field is not text.
+fn raw_number(f: &RawFeature, aliases: &[&str], x: f64) -> String {
+    match f.get(aliases) {
+        Some((_, Value::String(s))) => s.trim().to_string(),
+        Some((_, Value::Number(n))) => n.to_string(),
+        _ => x.to_string(),
+    }
+}
+
+/// The most inhabitants (or young people) a commune may have: ten million,
+/// five times Paris. It keeps every sum of the analyses far from overflow.
+pub const MAX_PEOPLE: f64 = 10_000_000.0;
+
 /// Geographic plausibility window for the region and its neighbours, used to
 /// name the likely mistake when coordinates fall outside it.
 const LON_RANGE: (f64, f64) = (-5.5, 10.0);
@@ -351,12 +367,15 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             .number(path, POPULATION)
             .map_err(|e| relocate(e, &location))?
         {
-            Some((name, x)) if x < 0.0 || x.fract() != 0.0 => {
+            Some((name, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => {
                 return Err(Error::field(
                     path,
                     location,
                     name,
-                    format!("expected a whole number of inhabitants ≥ 0, found {x}"),
+                    format!(
+                        "expected a whole number of inhabitants from 0 to {MAX_PEOPLE}, found {}",
+                        raw_number(f, POPULATION, x)
+                    ),
                 ))
             }
             Some((_, x)) => x as u64,
@@ -752,21 +771,18 @@ pub fn zones(layer: &RawLayer) -> Result<CodeTable<(String, String)>, Error> {
 /// `code_insee,jeunes` rows: young people aged 16–25 per commune.
 pub fn jeunes(layer: &RawLayer) -> Result<CodeTable<u64>, Error> {
     let path = layer.path.clone();
-    code_table(layer, |f| {
-        match f.number(&path, &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"])? {
-            Some((n, x)) if x < 0.0 || x.fract() != 0.0 => Err(Error::field(
-                &path,
-                f.location.clone(),
-                n,
-                format!("expected a whole number ≥ 0, found {x}"),
-            )),
-            Some((_, x)) => Ok(x as u64),
-            None => Err(f.missing(
-                &path,
-                &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"],
-                "the number of young people aged 16–25",
-            )),
-        }
+    code_table(layer, |f| match f.number(&path, JEUNES)? {
+        Some((n, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => Err(Error::field(
+            &path,
+            f.location.clone(),
+            n,
+            format!(
+                "expected a whole number from 0 to {MAX_PEOPLE}, found {}",
+                raw_number(f, JEUNES, x)
+            ),
+        )),
+        Some((_, x)) => Ok(x as u64),
+        None => Err(f.missing(&path, JEUNES, "the number of young people aged 16–25")),
     })
 }
 
