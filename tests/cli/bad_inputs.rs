@@ -143,7 +143,16 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_negative_population.geojson")],
         expect: Error(&[
-            "bad/communes_negative_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a whole number of inhabitants ≥ 0, found -92",
+            "bad/communes_negative_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a whole number of inhabitants from 0 to 10000000, found -92",
+        ]),
+    },
+    Case {
+        name: "population of 2^64 - 1 (a no-data sentinel)",
+        args: REPORT,
+        base: Mini,
+        data: &[("--communes", "bad/communes_huge_population.geojson")],
+        expect: Error(&[
+            "bad/communes_huge_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a whole number of inhabitants from 0 to 10000000, found 18446744073709551615",
         ]),
     },
     Case {
@@ -628,7 +637,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--jeunes", "bad/jeunes_negative.csv")],
         expect: Error(&[
-            "bad/jeunes_negative.csv: line 3: field \"jeunes\": expected a whole number ≥ 0, found -20",
+            "bad/jeunes_negative.csv: line 3: field \"jeunes\": expected a whole number from 0 to 10000000, found -20",
         ]),
     },
     Case {
@@ -637,7 +646,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--jeunes", "bad/jeunes_fraction.csv")],
         expect: Error(&[
-            "bad/jeunes_fraction.csv: line 4: field \"jeunes\": expected a whole number ≥ 0, found 812.5",
+            "bad/jeunes_fraction.csv: line 4: field \"jeunes\": expected a whole number from 0 to 10000000, found 812,5",
         ]),
     },
     Case {
@@ -712,6 +721,15 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[],
         expect: Error(&["--placement-radius-km -1: expected a positive distance in km"]),
+    },
+    Case {
+        name: "grid too fine for the region",
+        args: &["distance", "--grid-m", "10"],
+        base: Embedded,
+        data: &[],
+        expect: Error(&[
+            "--grid-m 10: about 320 million cells over the communes' 31973 km², more than the 10 million a run computes; choose --grid-m 57 or more",
+        ]),
     },
     Case {
         name: "reach of zero",
