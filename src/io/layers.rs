@@ -142,7 +142,7 @@ fn multipolygon_of(
     }
 }
 
-/// What [`check_polygons`] warns about.
+/// The warning given for a polygon ring that crosses itself.
 pub const RING_CROSSES_ITSELF: &str = "polygon ring crosses itself (invalid polygon): kept as is, \
      points near the crossing may be placed in the wrong polygon; repair it (e.g. \
      `ogr2ogr -makevalid`)";
