@@ -43,7 +43,7 @@ pub struct PlaceArgs {
     #[arg(long, value_name = "KM", default_value_t = 10.0)]
     pub radius_km: f64,
     /// Where new sites may open: `mairies` (every town hall), `france-services`
-    /// (the 205 France services of the region) or a CSV file id,lon,lat[,nom].
+    /// (the 205 France services of the region) or a CSV file id,lon,lat (and optionally nom).
     #[arg(
         long,
         value_name = "mairies|france-services|FILE",
