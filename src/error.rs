@@ -44,11 +44,12 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be opened, read or written: check the path and permissions.
-    #[error("{}: {source}", path.display())]
+    /// The cause is part of the message and not the error's `source`, so
+    /// that the printed chain says it once.
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// One field of one record is missing or has a value that cannot be used:
     /// the message says what was expected.
@@ -79,7 +80,7 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         }
     }
     pub fn file(path: &Path, problem: impl Into<String>) -> Self {

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(communes) = layers::communes(&layer, &mut w) {
             let _ = layers::sites(&layer, &communes);
         }
-        let _ = layers::qpv(&layer);
+        let _ = layers::qpv(&layer, &mut w);
     }
 });

@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(communes) = layers::communes(&layer, &mut w) {
             let _ = layers::sites(&layer, &communes);
         }
-        let _ = layers::qpv(&layer);
+        let _ = layers::qpv(&layer, &mut w);
     }
 });

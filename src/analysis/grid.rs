@@ -55,6 +55,16 @@ pub fn cells_in(poly: &MultiPolygon<f64>, size: f64) -> Vec<(i64, i64)> {
     out
 }
 
+/// The communes' total area in square metres (Lambert-93): about the
+/// number of grid cells times the square of their side.
+pub fn communes_area_m2(communes: &[Commune]) -> f64 {
+    use geo::Area;
+    communes
+        .par_iter()
+        .map(|c| to_l93(&c.geometry).unsigned_area())
+        .sum()
+}
+
 /// The cells of `size` metres whose centre lies in a commune, sorted by row
 /// then column. Parallel over communes; the result does not depend on the
 /// number of threads.

@@ -8,9 +8,10 @@ use clap::Args;
 use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights};
 use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
-use crate::analysis::grid::commune_grid;
+use crate::analysis::grid::{commune_grid, communes_area_m2};
 use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::io::points::read_points;
 use crate::io::tables::{
@@ -190,7 +191,13 @@ impl DistanceArgs {
         };
         let points = match &self.points {
             None => None,
-            Some(p) => Some(read_points(p, &mut ctx.warnings)?),
+            Some(p) => {
+                let points = read_points(p, &mut ctx.warnings)?;
+                if points.0.is_empty() {
+                    return Err(Error::file(p, "no point: the file has a header but no row").into());
+                }
+                Some(points)
+            }
         };
         Ok(DistancePlan {
             grid_m,
@@ -203,6 +210,32 @@ impl DistanceArgs {
             },
             write_access_costs: self.write_access_costs,
         })
+    }
+}
+
+/// The most grid cells a run computes (the default 200 m grid of the region
+/// has about 800,000; each cell costs some 200 bytes until written).
+pub const MAX_GRID_CELLS: f64 = 10_000_000.0;
+
+impl DistancePlan {
+    /// Refuses a grid too fine for the territory's area before any work.
+    pub fn check_grid(&self, t: &Territory) -> anyhow::Result<()> {
+        let Some(size) = self.grid_m else {
+            return Ok(());
+        };
+        let area = communes_area_m2(&t.communes);
+        let cells = area / (size * size);
+        if cells > MAX_GRID_CELLS {
+            anyhow::bail!(
+                "--grid-m {size}: about {:.0} million cells over the communes' {:.0} km², more \
+                 than the {:.0} million a run computes; choose --grid-m {:.0} or more",
+                cells / 1e6,
+                area / 1e6,
+                MAX_GRID_CELLS / 1e6,
+                (area / MAX_GRID_CELLS).sqrt().ceil()
+            );
+        }
+        Ok(())
     }
 }
 
@@ -268,6 +301,7 @@ pub fn compute(
 pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let plan = args.plan(ctx)?;
     let t = ctx.load(data)?;
+    plan.check_grid(&t)?;
     ctx.progress.step("distances");
     let b = Basics::new(&t);
     let mut outputs = Outputs::new();

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use crate::analysis::basics::Basics;
 use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
-    Objective, Placement, PlacementParams,
+    Objective, Placement, PlacementError, PlacementParams,
 };
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::{Error, Location};
@@ -295,7 +295,16 @@ pub fn run(args: &PlaceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     let b = Basics::new(&t);
     ctx.progress.step("placement");
     let mut outputs = Outputs::new();
-    let p = compute(&t, &b, &candidates, &params, ctx, &mut outputs)?;
+    let p = compute(&t, &b, &candidates, &params, ctx, &mut outputs).map_err(|e| {
+        match e.downcast_ref::<PlacementError>() {
+            // Name the options the user can change.
+            Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(
+                "--k {} with --candidates {}",
+                args.k, args.candidates
+            )),
+            _ => e,
+        }
+    })?;
     ctx.progress.say(&describe(&p));
     ctx.write(&outputs)?;
     Ok(EXIT_OK)

@@ -69,6 +69,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         (args.placement.placement_radius_km, "--placement-radius-km"),
     )?;
     let t = ctx.load(data)?;
+    plan.check_grid(&t)?;
     ctx.progress.step("distances");
     let b = Basics::new(&t);
     let mut outputs = Outputs::new();

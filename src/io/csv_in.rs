@@ -127,19 +127,38 @@ impl<'a> LineCounter<'a> {
         let byte = b as u64;
         self.newlines.partition_point(|&nl| nl < byte) as u64 + 1
     }
+
+    /// Whether the record starting at `byte` opens a quote it never closes:
+    /// an odd number of `"` from there to the end of the file.
+    pub(crate) fn unclosed_quote_from(&self, byte: u64) -> bool {
+        let b = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        self.bytes[b..].iter().filter(|&&c| c == b'"').count() % 2 == 1
+    }
 }
 
-fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) -> Error {
+pub(crate) fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) -> Error {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             pos,
             expected_len,
             len,
-        } => Error::record(
-            path,
-            Location::Line(pos.as_ref().map_or(0, |p| lines.line(p.byte()))),
-            format!("{len} fields where the header has {expected_len} (a separator inside an unquoted value?)"),
-        ),
+        } => {
+            let start = pos.as_ref().map_or(0, |p| p.byte());
+            let hint = if lines.unclosed_quote_from(start) {
+                "a quote (\") opened and never closed?"
+            } else if len > expected_len {
+                "a separator inside an unquoted value?"
+            } else {
+                "a value missing, or a line cut in two?"
+            };
+            Error::record(
+                path,
+                Location::Line(lines.line(start)),
+                format!("{len} fields where the header has {expected_len} ({hint})"),
+            )
+        }
         _ => Error::file(path, format!("unreadable CSV: {e}")),
     }
 }
@@ -193,6 +212,19 @@ mod tests {
     fn ragged_rows_and_empty_files_are_errors() {
         let e = parse(b"a,b\n1,2\n3,4,5\n").0.unwrap_err().to_string();
         assert_eq!(e, "t.csv: line 3: 3 fields where the header has 2 (a separator inside an unquoted value?)");
+        let e = parse(b"a,b,c\n1,2,3\n4,\"5,6\n7,8,9\n")
+            .0
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.csv: line 3: 2 fields where the header has 3 (a quote (\") opened and never closed?)"
+        );
+        let e = parse(b"a,b,c\n1,2\n").0.unwrap_err().to_string();
+        assert!(
+            e.contains("line 2: 2 fields") && e.contains("value missing"),
+            "{e}"
+        );
         assert!(parse(b"").0.unwrap_err().to_string().contains("empty"));
         assert!(parse(b"a,a\n1,2\n")
             .0

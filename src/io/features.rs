@@ -75,16 +75,32 @@ impl RawFeature {
         (!s.is_empty()).then_some((name, s))
     }
 
-    /// A required text attribute, or an error naming the first alias.
+    /// A required text attribute, or an error naming the first alias and,
+    /// when no column has any of the names, the columns there are.
     pub fn require_text(&self, path: &Path, aliases: &[&str]) -> Result<(&str, String), Error> {
-        self.text(aliases).ok_or_else(|| {
-            Error::field(
-                path,
-                self.location.clone(),
-                aliases[0],
-                format!("missing (looked for {})", aliases.join(", ")),
+        self.text(aliases)
+            .ok_or_else(|| self.missing(path, aliases, "a value"))
+    }
+
+    /// The error for a required attribute that is empty or absent; `what`
+    /// says what was expected ("a value", "the number of inhabitants").
+    pub fn missing(&self, path: &Path, aliases: &[&str], what: &str) -> Error {
+        let field = aliases.first().copied().unwrap_or("?");
+        let problem = if self.has(aliases) {
+            format!("empty: expected {what}")
+        } else {
+            let found: Vec<&str> = self.props.values().map(|(n, _)| n.as_str()).collect();
+            format!(
+                "absent: expected {what} in a column or property named {}; found {}",
+                aliases.join(" or "),
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                }
             )
-        })
+        };
+        Error::field(path, self.location.clone(), field, problem)
     }
 
     /// A number attribute: a JSON number, or text holding a number (a decimal

@@ -42,6 +42,22 @@ const DEPARTEMENT: &[&str] = &[
 ];
 const POPULATION: &[&str] = &["population", "population_municipale", "pmun", "pop"];
 
+const JEUNES: &[&str] = &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"];
+
+/// A number as the file writes it (a float prints 2^64 - 1 as
+/// 18446744073709552000), `x` when the field is not text.
+fn raw_number(f: &RawFeature, aliases: &[&str], x: f64) -> String {
+    match f.get(aliases) {
+        Some((_, Value::String(s))) => s.trim().to_string(),
+        Some((_, Value::Number(n))) => n.to_string(),
+        _ => x.to_string(),
+    }
+}
+
+/// The most inhabitants (or young people) a commune may have: ten million,
+/// five times Paris. It keeps every sum of the analyses far from overflow.
+pub const MAX_PEOPLE: f64 = 10_000_000.0;
+
 /// Geographic plausibility window for the region and its neighbours, used to
 /// name the likely mistake when coordinates fall outside it.
 const LON_RANGE: (f64, f64) = (-5.5, 10.0);
@@ -79,7 +95,22 @@ fn located(f: &RawFeature, id: &str) -> Location {
     }
 }
 
+/// The feature's polygons, checked: every outer ring must enclose an area
+/// and every vertex lie in or near France (swapped axes are named); a ring
+/// that crosses itself is kept, with a warning, since point location near
+/// the crossing is then ambiguous.
 fn multipolygon(
+    path: &Path,
+    f: &RawFeature,
+    location: &Location,
+    warnings: &mut Warnings,
+) -> Result<MultiPolygon<f64>, Error> {
+    let m = multipolygon_of(path, f, location)?;
+    check_polygons(path, location, &m, warnings)?;
+    Ok(m)
+}
+
+fn multipolygon_of(
     path: &Path,
     f: &RawFeature,
     location: &Location,
@@ -111,6 +142,113 @@ fn multipolygon(
     }
 }
 
+/// The warning given for a polygon ring that crosses itself.
+pub const RING_CROSSES_ITSELF: &str = "polygon ring crosses itself (invalid polygon): kept as is, \
+     points near the crossing may be placed in the wrong polygon; repair it (e.g. \
+     `ogr2ogr -makevalid`)";
+
+fn check_polygons(
+    path: &Path,
+    location: &Location,
+    m: &MultiPolygon<f64>,
+    warnings: &mut Warnings,
+) -> Result<(), Error> {
+    use geo::CoordsIter;
+    let field_error = |problem: String| Error::field(path, location.clone(), "geometry", problem);
+    for c in m.coords_iter() {
+        let p = LonLat::new(c.x, c.y);
+        if !in_window(p) {
+            return check_lonlat(path, location, "geometry", p).map(|_| ());
+        }
+    }
+    for (k, p) in m.0.iter().enumerate() {
+        let which = if m.0.len() > 1 {
+            format!("polygon {k}: ")
+        } else {
+            String::new()
+        };
+        let mut distinct = p.exterior().0.clone();
+        distinct.dedup();
+        // Twice the ring's area (shoelace); exactly 0 when its points are aligned.
+        let area2: f64 = p.exterior().lines().map(|l| l.determinant()).sum();
+        if distinct.len() < 4 || area2 == 0.0 {
+            return Err(field_error(format!(
+                "{which}outer ring with {} distinct points and no area: expected a closed \
+                 ring of at least 3 points enclosing the commune or quarter",
+                distinct.len().saturating_sub(1)
+            )));
+        }
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            if let Some(at) = ring_crossing(ring) {
+                warnings.add(
+                    path,
+                    RING_CROSSES_ITSELF,
+                    format!("{location} near ({:.6}, {:.6})", at.x, at.y),
+                );
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A point where two non-adjacent edges of a closed ring meet, if any (an
+/// edge folding back onto the previous one counts too). Edges are paired
+/// through an R-tree of their bounding boxes, so the cost stays near
+/// n log n for the detailed outlines of IGN files.
+fn ring_crossing(ring: &geo::LineString<f64>) -> Option<geo::Coord<f64>> {
+    use geo::line_intersection::{line_intersection, LineIntersection};
+    use rstar::primitives::{GeomWithData, Rectangle};
+    use rstar::{RTree, AABB};
+    let mut pts = ring.0.clone();
+    pts.dedup();
+    if pts.len() < 4 {
+        return None;
+    }
+    let edges: Vec<geo::Line<f64>> = pts.windows(2).map(|w| geo::Line::new(w[0], w[1])).collect();
+    let n = edges.len();
+    let bbox = |e: &geo::Line<f64>| {
+        (
+            [e.start.x.min(e.end.x), e.start.y.min(e.end.y)],
+            [e.start.x.max(e.end.x), e.start.y.max(e.end.y)],
+        )
+    };
+    let tree = RTree::bulk_load(
+        edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let (lo, hi) = bbox(e);
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect(),
+    );
+    for (i, e) in edges.iter().enumerate() {
+        let (lo, hi) = bbox(e);
+        for other in tree.locate_in_envelope_intersecting(AABB::from_corners(lo, hi)) {
+            let j = other.data;
+            if j <= i {
+                continue;
+            }
+            let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+            match line_intersection(*e, edges[j]) {
+                None => {}
+                // Consecutive edges share their common vertex.
+                Some(LineIntersection::SinglePoint { .. }) if adjacent => {}
+                Some(LineIntersection::Collinear { intersection })
+                    if adjacent && intersection.start == intersection.end => {}
+                Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                    return Some(intersection)
+                }
+                Some(LineIntersection::Collinear { intersection }) => {
+                    return Some(intersection.start)
+                }
+            }
+        }
+    }
+    None
+}
+
 fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     match g {
         geo::Geometry::Point(_) => "Point",
@@ -125,6 +263,11 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
+/// Whether a point lies in the plausibility window around France.
+fn in_window(p: LonLat) -> bool {
+    (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat)
+}
+
 /// Checks that a lon/lat pair is usable and, if not, names the likely cause.
 pub fn check_lonlat(
     path: &Path,
@@ -132,9 +275,6 @@ pub fn check_lonlat(
     field: &str,
     p: LonLat,
 ) -> Result<LonLat, Error> {
-    let in_window = |p: LonLat| {
-        (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat)
-    };
     if in_window(p) {
         return Ok(p);
     }
@@ -227,12 +367,15 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             .number(path, POPULATION)
             .map_err(|e| relocate(e, &location))?
         {
-            Some((name, x)) if x < 0.0 || x.fract() != 0.0 => {
+            Some((name, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => {
                 return Err(Error::field(
                     path,
                     location,
                     name,
-                    format!("expected a whole number of inhabitants ≥ 0, found {x}"),
+                    format!(
+                        "expected a whole number of inhabitants from 0 to {MAX_PEOPLE}, found {}",
+                        raw_number(f, POPULATION, x)
+                    ),
                 ))
             }
             Some((_, x)) => x as u64,
@@ -247,15 +390,17 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                 0
             }
             None => {
-                return Err(Error::field(
-                    path,
-                    location,
-                    "population",
-                    "missing: expected the number of inhabitants (population municipale)",
+                return Err(relocate(
+                    f.missing(
+                        path,
+                        POPULATION,
+                        "the number of inhabitants (population municipale)",
+                    ),
+                    &location,
                 ))
             }
         };
-        let geometry = multipolygon(path, f, &location)?;
+        let geometry = multipolygon(path, f, &location, warnings)?;
         let mut rejected = false;
         let mairie = match mairie_point(path, f, &location) {
             Ok(Some(p)) if !near_polygon(&geometry, p) => {
@@ -348,7 +493,7 @@ fn relocate(e: Error, location: &Location) -> Error {
 }
 
 /// Builds QPV, sorted by code. Duplicated codes are an error.
-pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
+pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error> {
     let path = layer.path.as_path();
     let mut out: Vec<(Qpv, Location)> = Vec::with_capacity(layer.features.len());
     for f in &layer.features {
@@ -402,7 +547,7 @@ pub fn qpv(layer: &RawLayer) -> Result<Vec<Qpv>, Error> {
             },
             |(_, s)| s,
         );
-        let geometry = multipolygon(path, f, &location)?;
+        let geometry = multipolygon(path, f, &location, warnings)?;
         out.push((
             Qpv {
                 code,
@@ -593,7 +738,13 @@ pub fn classement(layer: &RawLayer) -> Result<CodeTable<Classement>, Error> {
                     v.as_str().map_or_else(|| v.to_string(), str::to_string),
                 )
             })
-            .ok_or_else(|| Error::field(&path, f.location.clone(), "classement", "missing"))?;
+            .ok_or_else(|| {
+                f.missing(
+                    &path,
+                    &["classement", "codefrr", "frr", "zonage"],
+                    "NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS",
+                )
+            })?;
         Classement::parse(&raw).ok_or_else(|| {
             Error::field(
                 &path,
@@ -620,34 +771,71 @@ pub fn zones(layer: &RawLayer) -> Result<CodeTable<(String, String)>, Error> {
 /// `code_insee,jeunes` rows: young people aged 16–25 per commune.
 pub fn jeunes(layer: &RawLayer) -> Result<CodeTable<u64>, Error> {
     let path = layer.path.clone();
-    code_table(layer, |f| {
-        match f.number(&path, &["jeunes", "jeunes_16_25", "pop_16_25", "nb_jeunes"])? {
-            Some((n, x)) if x < 0.0 || x.fract() != 0.0 => Err(Error::field(
-                &path,
-                f.location.clone(),
-                n,
-                format!("expected a whole number ≥ 0, found {x}"),
-            )),
-            Some((_, x)) => Ok(x as u64),
-            None => Err(Error::field(
-                &path,
-                f.location.clone(),
-                "jeunes",
-                "missing: expected the number of young people aged 16–25",
-            )),
-        }
+    code_table(layer, |f| match f.number(&path, JEUNES)? {
+        Some((n, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => Err(Error::field(
+            &path,
+            f.location.clone(),
+            n,
+            format!(
+                "expected a whole number from 0 to {MAX_PEOPLE}, found {}",
+                raw_number(f, JEUNES, x)
+            ),
+        )),
+        Some((_, x)) => Ok(x as u64),
+        None => Err(f.missing(&path, JEUNES, "the number of young people aged 16–25")),
     })
 }
 
-/// `code_ml,nom_arefie` (or `nom`) rows: display names of the Missions Locales.
-pub fn ml_names(layer: &RawLayer) -> Result<BTreeMap<String, String>, Error> {
+/// `code_ml,nom_arefie` (or `nom`) rows: every Mission Locale of the file,
+/// with its display name when the row has one.
+pub fn ml_names(layer: &RawLayer) -> Result<BTreeMap<String, Option<String>>, Error> {
     let path = layer.path.as_path();
     let mut out = BTreeMap::new();
     for f in &layer.features {
         let (_, code) = f.require_text(path, &["code_ml"])?;
-        if let Some((_, nom)) = f.text(&["nom_arefie", "nom_usuel", "nom", "nom_unml"]) {
-            out.insert(code, nom);
-        }
+        let nom = f
+            .text(&["nom_arefie", "nom_usuel", "nom", "nom_unml"])
+            .map(|(_, s)| s);
+        out.insert(code, nom);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Coord, LineString};
+
+    fn ring(points: &[(f64, f64)]) -> LineString<f64> {
+        LineString(points.iter().map(|&(x, y)| Coord { x, y }).collect())
+    }
+
+    #[test]
+    fn ring_crossings_are_found_and_shared_vertices_are_not() {
+        let square = ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]);
+        assert_eq!(ring_crossing(&square), None);
+        // Repeated vertices and a straight run through a vertex are fine.
+        let repeated = ring(&[
+            (0.0, 0.0),
+            (0.5, 0.0),
+            (0.5, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]);
+        assert_eq!(ring_crossing(&repeated), None);
+        let bowtie = ring(&[(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]);
+        assert_eq!(ring_crossing(&bowtie), Some(Coord { x: 0.5, y: 0.5 }));
+        // An edge folding back over the previous one (a spike).
+        let spike = ring(&[
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+            (0.0, 0.0),
+        ]);
+        assert!(ring_crossing(&spike).is_some());
+    }
 }

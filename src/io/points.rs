@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Location};
-use crate::io::csv_in::{decode, sniff_delimiter, LineCounter};
+use crate::io::csv_in::{csv_error, decode, sniff_delimiter, LineCounter};
 use crate::io::features::parse_number;
 use crate::io::layers::check_lonlat;
 use crate::model::LonLat;
@@ -78,10 +78,9 @@ pub fn parse_points(
     let mut pts = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
-        let more = rdr.read_record(&mut rec).map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line(p.byte()));
-            Error::record(path, Location::Line(line), format!("unreadable row: {e}"))
-        })?;
+        let more = rdr
+            .read_record(&mut rec)
+            .map_err(|e| csv_error(path, &e, &lines))?;
         if !more {
             break;
         }

@@ -136,7 +136,13 @@ impl Node {
 struct Parser<'a> {
     text: &'a [u8],
     pos: usize,
+    /// How many brackets are open, bounded by [`MAX_DEPTH`] so that no file
+    /// can exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest nesting accepted; real coordinate systems nest 5 to 8 levels.
+const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn skip_space(&mut self) {
@@ -184,6 +190,11 @@ impl Parser<'_> {
                 let word = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
                 match self.peek() {
                     Some(b'[' | b'(') => {
+                        if self.depth == MAX_DEPTH {
+                            return self
+                                .fail(&format!("brackets nested more than {MAX_DEPTH} deep"));
+                        }
+                        self.depth += 1;
                         self.pos += 1;
                         let mut args = Vec::new();
                         if !matches!(self.peek(), Some(b']' | b')')) {
@@ -197,6 +208,7 @@ impl Parser<'_> {
                             }
                         }
                         self.pos += 1;
+                        self.depth -= 1;
                         Ok(Wkt::Node(Node {
                             key: word.to_ascii_uppercase(),
                             args,
@@ -238,6 +250,7 @@ fn parse_wkt(text: &str) -> Result<Node, String> {
     let mut p = Parser {
         text: text.trim_start_matches('\u{feff}').as_bytes(),
         pos: 0,
+        depth: 0,
     };
     let root = match p.value()? {
         Wkt::Node(n) => n,
@@ -652,6 +665,13 @@ mod tests {
         assert!(msg("hello").contains("not a WKT coordinate system"));
         assert!(msg(&l93[..100]).contains("not a WKT coordinate system"));
         assert!(msg("  \n").contains("empty"));
+        // Nesting deep enough to exhaust the stack is refused, not followed.
+        let deep = format!("{}{}", "A[".repeat(200_000), "]".repeat(200_000));
+        assert!(
+            msg(&deep).contains("nested more than 64 deep"),
+            "{}",
+            msg(&deep)
+        );
     }
 
     #[test]

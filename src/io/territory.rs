@@ -115,6 +115,18 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             "no commune in the file",
         ));
     }
+    if communes.iter().all(|c| c.population == 0) {
+        // Every share of the population (and the estimate of young people)
+        // would be 0/0: nothing computed from it could be trusted.
+        return Err(Error::file(
+            &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
+            format!(
+                "field \"population\": the {} communes add up to 0 inhabitants: expected the \
+                 population municipale of each commune",
+                communes.len()
+            ),
+        ));
+    }
     let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
 
     // Classement: a commune absent from the file is taken as not classified.
@@ -178,9 +190,21 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         defaults::MISSIONS_LOCALES,
         warnings,
     )?;
-    for (code, nom) in layers::ml_names(&ml_layer)? {
-        if let Some(n) = ml_names.get_mut(&code) {
-            *n = nom;
+    let ml_table = layers::ml_names(&ml_layer)?;
+    for (code, n) in &mut ml_names {
+        match ml_table.get(code) {
+            Some(Some(nom)) => *n = nom.clone(),
+            Some(None) => {}
+            None if code == NO_ML => {}
+            None => warnings.add(
+                &z_path,
+                format!(
+                    "Mission Locale absent from the Missions Locales file {}: named as in the \
+                     coverage-zone file",
+                    ml_layer.path.display()
+                ),
+                format!("{code} ({n})"),
+            ),
         }
     }
     let missions_locales: Vec<MissionLocale> = ml_names
@@ -192,7 +216,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         .map(|c| {
             missions_locales
                 .binary_search_by(|m| m.code.as_str().cmp(c))
-                .unwrap_or(0)
+                .expect("every code of ml_code_of was put in ml_names, hence in missions_locales")
         })
         .collect();
 
@@ -237,7 +261,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
 
     // QPV.
     let q_layer = read_layer(paths.qpv.as_deref(), defaults::QPV, warnings)?;
-    let qpv = layers::qpv(&q_layer)?;
+    let qpv = layers::qpv(&q_layer, warnings)?;
     for q in &qpv {
         for c in &q.communes {
             if codes.binary_search(c).is_err() {
@@ -255,6 +279,13 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let s_layer = read_layer(paths.sites.as_deref(), defaults::SITES, warnings)?;
     let s_path = s_layer.path.clone();
     let mut sites = layers::sites(&s_layer, &communes)?;
+    if sites.is_empty() {
+        return Err(Error::file(
+            &s_path,
+            "no site in the file: expected one row (or feature) per site, with site_id, \
+             code_ml, type and lon/lat or code_insee",
+        ));
+    }
     let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
     let pindex = PolygonIndex::new(&geoms);
     for s in &mut sites {

@@ -179,14 +179,34 @@ impl Outputs {
         self.files.iter().map(|(n, _)| n.as_str()).collect()
     }
 
-    /// Writes every file into `dir` (created if needed), each atomically.
-    /// Returns the paths written, in order.
+    /// Writes every file into `dir` (created if needed). Each is first
+    /// written whole to a temporary file beside its target; only when all of
+    /// them are ready are they renamed into place. A failure while writing
+    /// (disk full, a folder in the way) thus leaves the previous outputs as
+    /// they were and no temporary file behind. Returns the paths written, in
+    /// order.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::file(
+                dir,
+                "is a file, not a folder: --out must name a folder (created if needed)",
+            ));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut written = Vec::new();
+        let mut staged = Vec::with_capacity(self.files.len());
         for (name, bytes) in &self.files {
             let path = dir.join(name);
-            write_atomic(&path, bytes)?;
+            if path.is_dir() {
+                return Err(Error::file(
+                    &path,
+                    "is a folder: an output file cannot replace it (remove it or choose another --out)",
+                ));
+            }
+            staged.push((stage(&path, bytes)?, path));
+        }
+        let mut written = Vec::with_capacity(staged.len());
+        for (tmp, path) in staged {
+            tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
             written.push(path);
         }
         Ok(written)
@@ -197,6 +217,15 @@ impl Outputs {
 /// renamed into place once complete: readers see the old file or the new one,
 /// never a partial one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    stage(path, bytes)?
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// `bytes` written and synced to a temporary file in the folder of `path`
+/// (created if needed), to be renamed to `path`; dropped, it is removed.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -219,8 +248,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(|e| Error::io(path, e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    Ok(tmp)
 }
 
 #[cfg(test)]
@@ -271,6 +299,30 @@ mod tests {
         }
         assert_eq!(format_exact(0.5, CsvStyle::French), "0,5");
         assert_eq!(format_exact(f64::NAN, CsvStyle::French), "");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_previous_outputs_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = Outputs::new();
+        first.add("a.csv", b"old a".to_vec());
+        first.add("b.csv", b"old b".to_vec());
+        first.write_all(dir.path()).unwrap();
+        // A folder where the second output goes: the run fails after the
+        // first file was staged, and nothing is replaced.
+        std::fs::remove_file(dir.path().join("b.csv")).unwrap();
+        std::fs::create_dir(dir.path().join("b.csv")).unwrap();
+        let mut second = Outputs::new();
+        second.add("a.csv", b"new a".to_vec());
+        second.add("b.csv", b"new b".to_vec());
+        let e = second.write_all(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("b.csv: is a folder"), "{e}");
+        assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"old a");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 
     #[test]

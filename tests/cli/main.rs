@@ -4,6 +4,7 @@
 
 mod util;
 
+mod bad_inputs;
 mod basins;
 mod check_data;
 mod coverage;
