@@ -63,9 +63,9 @@ impl InseeCode {
         };
         let b = padded.as_bytes();
         let ok = b.len() == 5
-            && (b[..2].iter().all(u8::is_ascii_digit)
-                || &padded[..2] == "2A"
-                || &padded[..2] == "2B")
+            // Bytes, not `&str` slices: a multi-byte character at index 2
+            // would not be a char boundary (found by fuzzing).
+            && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B")
             && b[2..].iter().all(u8::is_ascii_digit);
         ok.then_some(InseeCode(padded))
     }
@@ -336,6 +336,9 @@ mod tests {
         assert!(InseeCode::parse("593500").is_none());
         assert!(InseeCode::parse("59A50").is_none());
         assert!(InseeCode::parse("").is_none());
+        // Five bytes, a two-byte character across index 2: refused, no panic.
+        assert!(InseeCode::parse("l\u{b4}7z").is_none());
+        assert!(InseeCode::parse("2\u{e9}01").is_none());
     }
 
     #[test]
