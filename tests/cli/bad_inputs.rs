@@ -259,7 +259,7 @@ const CASES: &[Case] = &[
         args: DIST,
         base: Embedded,
         data: &[("--communes", "bad/shp_truncated.shp")],
-        expect: Error(&["bad/shp_truncated.shp: record 4: unreadable shape"]),
+        expect: Error(&["bad/shp_truncated.shp: record 4: record declares 896 bytes but the file has 420 left: truncated"]),
     },
     Case {
         name: "truncated .dbf",
