@@ -7,8 +7,8 @@
 //! CSV, or the embedded `geodata/`) into a checked [`model::Territory`];
 //! [`index`] builds R-trees over the sites and the polygons;
 //! [`analysis`] computes, with parallel passes whose results do not depend on
-//! the number of threads, distances, coverage, non-mobility hotspots and
-//! mobility-basin sizing; [`io`] writes French tables and GeoJSON atomically;
+//! the number of threads, distances, coverage, non-mobility hotspots,
+//! mobility-basin sizing and the placement of new sites; [`io`] writes French tables and GeoJSON atomically;
 //! [`cli`] joins them into the `maillage` commands.
 //!
 //! **Glossary** (French term → type):
@@ -21,6 +21,7 @@
 //! - *jeunes 16–25 ans* → `Territory::jeunes` ([`analysis::youth`])
 //! - *bassin de mobilité* (PAMS) → [`analysis::basins::Basins`]
 //! - *point chaud de non-mobilité* → [`analysis::hotspots::Cluster`]
+//! - *nouvelle permanence* (placement) → [`analysis::placement::Placement`]
 //! - distances → [`model::Meters`]; coordinates → [`model::LonLat`] (WGS84)
 //!   and [`model::L93`] (Lambert-93, EPSG:2154)
 //!
@@ -30,7 +31,7 @@
 //!   fast Lambert-93 form within millimetres of it).
 //! - [`index`]: R-trees: nearest site with ties, point in polygon.
 //! - [`analysis`]: pure computations (distance, coverage, hotspots, basins,
-//!   statistics, reconciliation with the reports).
+//!   placement of new sites, statistics, reconciliation with the reports).
 //! - [`io`]: readers (GeoJSON, Shapefile + .prj, CSV), layer builders,
 //!   French tables, atomic writers.
 //! - [`cli`]: clap definitions, one file per command.

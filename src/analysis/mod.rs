@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod distance;
 pub mod grid;
 pub mod hotspots;
+pub mod placement;
 pub mod stats;
 pub mod summary;
 pub mod youth;

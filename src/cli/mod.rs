@@ -18,6 +18,7 @@ pub mod check_data;
 pub mod coverage;
 pub mod distance;
 pub mod hotspots;
+pub mod place;
 pub mod report;
 
 /// Exit status: the run went through.
@@ -39,6 +40,7 @@ Examples (run on the embedded data of geodata/):
   maillage coverage --radius-km 5,10    population within 5 and 10 km of a site
   maillage hotspots                     non-mobile young people with no site within 3 km
   maillage basins                       demand for mobility support in 10 proposed basins
+  maillage place --k 5                  where 5 new permanences would reach the most young people
   maillage check-data                   reconcile the data with the 2024 reports
   maillage report --sites mes_sites.csv --out resultats/
 
@@ -66,6 +68,8 @@ pub enum Command {
     Hotspots(hotspots::HotspotsArgs),
     /// Size the demand for mobility support in each PAMS mobility basin.
     Basins(basins::BasinsArgs),
+    /// Where k new permanences would reach the most young people far from a site.
+    Place(place::PlaceArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
 }
@@ -222,6 +226,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Coverage(a) => coverage::run(a, &cli.global.data, &mut ctx),
         Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
         Command::Basins(a) => basins::run(a, &cli.global.data, &mut ctx),
+        Command::Place(a) => place::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();

@@ -3,12 +3,15 @@
 use clap::Args;
 
 use crate::analysis::basics::Basics;
+use crate::analysis::placement::{Model, Objective, PlacementParams};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::{basins, coverage, distance, hotspots, Context, DataArgs, EXIT_OK};
+use crate::cli::place::{check_common, load_candidates, CandidateSource};
+use crate::cli::{basins, coverage, distance, hotspots, place, Context, DataArgs, EXIT_OK};
 use crate::io::write::Outputs;
+use crate::model::Meters;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,7 +22,9 @@ Examples:
 /// Runs every analysis with its defaults and writes the results into --out:
 /// communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
 /// couverture.csv, hotspots.csv, hotspots.geojson, hotspots_communes.csv,
-/// bassins.csv, bassins_communes.csv.
+/// bassins.csv, bassins_communes.csv, and a placement proposal (k new
+/// permanences among the town halls, maximal covering): placement.csv,
+/// placement_bilan.csv, placement_synthese.csv.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {
@@ -31,12 +36,37 @@ pub struct ReportArgs {
     pub hotspots: HotspotsArgs,
     #[command(flatten)]
     pub basins: BasinsArgs,
+    #[command(flatten)]
+    pub placement: ReportPlacementArgs,
+}
+
+/// The placement proposal of the report (`maillage place` has every option).
+#[derive(Debug, Args, Clone)]
+pub struct ReportPlacementArgs {
+    /// Number of new permanences the proposal places.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub placement_k: usize,
+    /// Radius of the proposal, in km: at 10 km the stand-in network already
+    /// reaches all but a few hundred young people, so the report looks at 5.
+    #[arg(long, value_name = "KM", default_value_t = 5.0)]
+    pub placement_radius_km: f64,
+    /// Candidates of the proposal: mairies, france-services or a CSV file.
+    #[arg(
+        long,
+        value_name = "mairies|france-services|FILE",
+        default_value = "mairies"
+    )]
+    pub placement_candidates: String,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let plan = args.distance.plan(ctx)?;
     let radii = args.coverage.radii()?;
     let hotspot_params = args.hotspots.params()?;
+    check_common(
+        (args.placement.placement_k, "--placement-k"),
+        (args.placement.placement_radius_km, "--placement-radius-km"),
+    )?;
     let t = ctx.load(data)?;
     ctx.progress.step("distances");
     let b = Basics::new(&t);
@@ -46,6 +76,39 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     coverage::compute(&t, &b, &radii, ctx, &mut outputs);
     hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
     basins::compute(&t, &b, &args.basins, ctx, &mut outputs)?;
+    ctx.progress.step("placement");
+    let candidates = load_candidates(
+        &t,
+        &CandidateSource::parse(&args.placement.placement_candidates),
+        ctx,
+    )?;
+    // A small territory may have fewer candidates than the default k: the
+    // proposal then uses them all rather than failing the whole report.
+    let k = args.placement.placement_k.min(candidates.len());
+    if k < args.placement.placement_k {
+        ctx.warnings.add(
+            std::path::Path::new("--placement-k"),
+            "fewer candidates than new sites asked: the proposal places one per candidate",
+            format!(
+                "{} asked, {} candidates",
+                args.placement.placement_k,
+                candidates.len()
+            ),
+        );
+    }
+    if k == 0 {
+        anyhow::bail!("--placement-candidates: no candidate to place a new site at");
+    }
+    let params = PlacementParams {
+        model: Model::Mclp,
+        objective: Objective::Jeunes,
+        k,
+        radius: Meters::from_km(args.placement.placement_radius_km),
+        ml: None,
+        exact_nodes: None,
+    };
+    let p = place::compute(&t, &b, &candidates, &params, ctx, &mut outputs)?;
+    ctx.progress.say(&place::describe(&p));
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -73,7 +73,17 @@ const GRID_MAX_CELLS: f64 = 4_000_000.0;
 const LAT_BAND: (f64, f64) = (40.0, 53.0);
 
 impl SiteIndex {
+    /// An index for many queries: the R-tree and the candidate grid.
     pub fn new(positions: &[LonLat]) -> Self {
+        let mut index = Self::tree_only(positions);
+        index.grid = index.build_grid();
+        index
+    }
+
+    /// An index for a few thousand queries, where building the candidate
+    /// grid (some 100,000 cells over the region) would cost more than it
+    /// saves: the R-tree alone, same answers.
+    pub fn tree_only(positions: &[LonLat]) -> Self {
         let projected: Vec<Projected> = positions.iter().map(|p| project(*p)).collect();
         let entries = projected
             .iter()
@@ -92,15 +102,13 @@ impl SiteIndex {
             .map(|i| LAMBERT_93.scale_factor(LAT_BAND.0 + f64::from(i) * 0.01))
             .fold(f64::INFINITY, f64::min)
             * 0.999_999;
-        let mut index = SiteIndex {
+        SiteIndex {
             positions: projected,
             tree: RTree::bulk_load(entries),
             k_max,
             k_min,
             grid: None,
-        };
-        index.grid = index.build_grid();
-        index
+        }
     }
 
     /// Builds the candidate grid over the sites' bounding box plus a margin.
@@ -374,6 +382,24 @@ mod tests {
         for _ in 0..5000 {
             let q = project(rng.point());
             assert_eq!(idx.nearest_projected(&q), idx.nearest_by_tree(&q), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn tree_only_index_gives_the_same_answers() {
+        let mut rng = SplitMix(crate::seeded::SplitMix64(SEED ^ 5));
+        let mut sites: Vec<LonLat> = (0..300).map(|_| rng.point()).collect();
+        sites.extend_from_within(..20);
+        let full = SiteIndex::new(&sites);
+        let tree = SiteIndex::tree_only(&sites);
+        assert!(tree.grid.is_none());
+        for _ in 0..2000 {
+            let q = rng.point();
+            assert_eq!(full.nearest(q), tree.nearest(q), "{q:?}");
+            assert_eq!(
+                full.within(q, Meters(8_000.0)),
+                tree.within(q, Meters(8_000.0))
+            );
         }
     }
 

@@ -12,14 +12,35 @@ use crate::model::LonLat;
 use crate::warnings::Warnings;
 
 /// Reads `id, lon, lat` rows (column names matched case-insensitively; also
-/// `identifiant`, `longitude`/`x`, `latitude`/`y`). Coordinates are WGS84
-/// degrees, a decimal comma is accepted.
+/// `identifiant`/`id_fs`, `longitude`/`x`, `latitude`/`y`). Coordinates are
+/// WGS84 degrees, a decimal comma is accepted.
 pub fn read_points(
     path: &Path,
     warnings: &mut Warnings,
 ) -> Result<(Vec<String>, Vec<LonLat>), Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = decode(path, &bytes, warnings)?;
+    let p = parse_points(path, &bytes, warnings)?;
+    Ok((p.ids, p.points))
+}
+
+/// Points read from a file, with their optional names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedPoints {
+    pub ids: Vec<String>,
+    /// From a `nom`, `name` or `lib_fs` column; empty when there is none.
+    pub names: Vec<String>,
+    /// The line each point was read from.
+    pub lines: Vec<u64>,
+    pub points: Vec<LonLat>,
+}
+
+/// Parses point rows from `bytes`; `path` names the file in messages.
+pub fn parse_points(
+    path: &Path,
+    bytes: &[u8],
+    warnings: &mut Warnings,
+) -> Result<NamedPoints, Error> {
+    let text = decode(path, bytes, warnings)?;
     let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -35,7 +56,7 @@ pub fn read_points(
             .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
     };
     let (Some(ci), Some(cx), Some(cy)) = (
-        column(&["id", "identifiant"]),
+        column(&["id", "identifiant", "id_fs"]),
         column(&["lon", "longitude", "x"]),
         column(&["lat", "latitude", "y"]),
     ) else {
@@ -44,6 +65,7 @@ pub fn read_points(
             "expected columns id, lon and lat in the header line",
         ));
     };
+    let cn = column(&["nom", "name", "lib_fs", "libelle"]);
     let names = [
         headers[ci].to_string(),
         headers[cx].to_string(),
@@ -51,6 +73,8 @@ pub fn read_points(
     ];
     let lines = LineCounter::new(text.as_bytes());
     let mut ids = Vec::new();
+    let mut labels = Vec::new();
+    let mut at = Vec::new();
     let mut pts = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
@@ -89,8 +113,15 @@ pub fn read_points(
             LonLat::new(lon, lat),
         )?);
         ids.push(id.to_string());
+        labels.push(cn.and_then(|c| rec.get(c)).unwrap_or("").to_string());
+        at.push(rec.position().map_or(0, |p| lines.line(p.byte())));
     }
-    Ok((ids, pts))
+    Ok(NamedPoints {
+        ids,
+        names: labels,
+        lines: at,
+        points: pts,
+    })
 }
 
 #[cfg(test)]

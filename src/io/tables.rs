@@ -6,6 +6,8 @@ use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
+use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
+use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Scope, SummaryRow};
 use crate::index::Nearest;
 use crate::io::write::{Cell, Table};
@@ -512,6 +514,244 @@ pub fn basin_communes_table(t: &Territory, basins: &Basins) -> Table {
             t.missions_locales[t.ml_of_commune[i]].code.clone().into(),
             basins.of_commune[i].map(|k| basins.names[k].clone()).into(),
         ]);
+    }
+    table
+}
+
+/// `placement.csv`: the proposed new sites, best first.
+pub fn placement_table(t: &Territory, candidates: &[Candidate], p: &Placement) -> Table {
+    let mut table = Table::new(&[
+        "rang",
+        "candidat",
+        "nom",
+        "code_insee",
+        "commune",
+        "code_ml",
+        "nom_ml",
+        "lon",
+        "lat",
+        "gain",
+        "cumul",
+        "communes_nouvellement_couvertes",
+        "jeunes_nouvellement_couverts",
+        "population_nouvellement_couverte",
+        "jeunes_16_25_source",
+    ]);
+    let decimals = whole_decimals(p);
+    for (r, placed) in p.placed.iter().enumerate() {
+        let c = &candidates[placed.candidate];
+        let commune = c.commune.map(|i| &t.communes[i]);
+        let ml = c.commune.map(|i| &t.missions_locales[t.ml_of_commune[i]]);
+        table.push(vec![
+            (r + 1).into(),
+            c.id.clone().into(),
+            c.nom.clone().into(),
+            commune.map(|c| c.code.as_str()).into(),
+            commune.map(|c| c.nom.clone()).into(),
+            ml.map(|m| m.code.clone()).into(),
+            ml.map(|m| m.nom.clone()).into(),
+            Cell::Float(c.position.lon, 6),
+            Cell::Float(c.position.lat, 6),
+            Cell::Float(placed.gain, decimals),
+            Cell::Float(placed.cumulative, decimals),
+            placed.communes_covered.into(),
+            placed.jeunes_covered.into(),
+            placed.population_covered.into(),
+            youth_label(t).into(),
+        ]);
+    }
+    table
+}
+
+/// `placement_bilan.csv`: the parameters, the objective before and after,
+/// the bound and the optimality gap, one `indicateur;valeur` row each.
+pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
+    let mut table = Table::new(&["indicateur", "valeur", "unite"]);
+    let mut row = |k: &str, v: Cell, u: &str| table.push(vec![k.into(), v, u.into()]);
+    let unit = match (p.params.model, p.params.objective) {
+        (Model::Mclp, Objective::Jeunes) => "jeunes",
+        (Model::Mclp, Objective::NonMobiles { .. }) => "jeunes non mobiles",
+        (Model::Mclp, Objective::Population) => "habitants",
+        (Model::PMedian, Objective::Jeunes) => "jeunes × km",
+        (Model::PMedian, Objective::NonMobiles { .. }) => "jeunes non mobiles × km",
+        (Model::PMedian, Objective::Population) => "habitants × km",
+    };
+    let dec = whole_decimals(p);
+    row("modele", p.params.model.code().into(), "");
+    row("objectif", p.params.objective.code().into(), "");
+    if let Objective::NonMobiles { rate } = p.params.objective {
+        row("taux_non_mobiles", Cell::Float(rate, 4), "");
+    }
+    row("k", p.params.k.into(), "sites");
+    row("k_places", p.placed.len().into(), "sites");
+    row("rayon_km", Cell::Float(p.params.radius.km(), 3), "km");
+    row(
+        "perimetre",
+        p.params
+            .ml
+            .map_or_else(
+                || "Hauts-de-France".to_string(),
+                |m| {
+                    format!(
+                        "{} {}",
+                        t.missions_locales[m].code, t.missions_locales[m].nom
+                    )
+                },
+            )
+            .into(),
+        "",
+    );
+    row("communes", p.demand.len().into(), "communes");
+    row("candidats", p.candidates_in_scope.into(), "candidats");
+    row("candidats_utiles", p.candidates_useful.into(), "candidats");
+    let demand_total: f64 = p
+        .demand
+        .iter()
+        .map(|&i| p.params.objective.weight(t, i))
+        .sum();
+    row(
+        "demande_totale",
+        Cell::Float(demand_total, dec.min(1)),
+        unit_total(p),
+    );
+    match p.params.model {
+        Model::Mclp => {
+            row("couvert_avant", Cell::Float(p.objective_before, dec), unit);
+            row("gain", Cell::Float(p.solution.value, dec), unit);
+            row("couvert_apres", Cell::Float(p.objective_after, dec), unit);
+            row(
+                "borne_couvert_apres",
+                Cell::Float(p.objective_bound, dec),
+                unit,
+            );
+        }
+        Model::PMedian => {
+            row("cout_avant", Cell::Float(p.objective_before, 1), unit);
+            row("gain", Cell::Float(p.solution.value, 1), unit);
+            row("cout_apres", Cell::Float(p.objective_after, 1), unit);
+            row("borne_cout_apres", Cell::Float(p.objective_bound, 1), unit);
+            if demand_total > 0.0 {
+                row(
+                    "distance_moyenne_avant_km",
+                    Cell::Float(p.objective_before / demand_total, 3),
+                    "km",
+                );
+                row(
+                    "distance_moyenne_apres_km",
+                    Cell::Float(p.objective_after / demand_total, 3),
+                    "km",
+                );
+            }
+        }
+    }
+    row("ecart_pct", Cell::Float(100.0 * p.gap(), 3), "%");
+    let (method, proven) = match p.method {
+        Method::Heuristic => (
+            "glouton + échanges (substitution de sommets) + borne lagrangienne",
+            p.solution.gap() == 0.0,
+        ),
+        Method::Exact { proven, nodes: 0 } => (
+            "glouton + échanges + borne lagrangienne, puis relaxation linéaire (microlp)",
+            proven,
+        ),
+        Method::Exact { proven, .. } => (
+            "glouton + échanges, puis séparation et évaluation MILP (microlp)",
+            proven,
+        ),
+    };
+    row("methode", method.into(), "");
+    row(
+        "optimalite",
+        if proven || p.solution.gap() == 0.0 {
+            "prouvée"
+        } else {
+            "non prouvée : l'optimum est entre la valeur et la borne"
+        }
+        .into(),
+        "",
+    );
+    row("iterations_borne", p.solution.iterations.into(), "");
+    row("echanges", p.solution.swaps.into(), "");
+    if let Method::Exact { nodes, .. } = p.method {
+        row(
+            "noeuds_milp",
+            Cell::Int(i64::try_from(nodes).unwrap_or(i64::MAX)),
+            "",
+        );
+    }
+    row("jeunes_16_25_source", youth_label(t).into(), "");
+    table
+}
+
+/// Covered young people and inhabitants are whole numbers; weighted
+/// distances and non-mobile estimates are not.
+fn whole_decimals(p: &Placement) -> usize {
+    let whole = p.params.model == Model::Mclp
+        && !matches!(p.params.objective, Objective::NonMobiles { .. });
+    if whole {
+        0
+    } else {
+        1
+    }
+}
+
+fn unit_total(p: &Placement) -> &'static str {
+    match p.params.objective {
+        Objective::Jeunes => "jeunes",
+        Objective::NonMobiles { .. } => "jeunes non mobiles",
+        Objective::Population => "habitants",
+    }
+}
+
+/// `placement_synthese.csv`: before and after, by region, département and
+/// Mission Locale: young people and population within the radius, and the
+/// distance to the nearest site weighted by young people and by population.
+pub fn placement_scopes_table(t: &Territory, rows: &[ScopeSummary]) -> Table {
+    let mut table = Table::new(&[
+        "perimetre",
+        "code",
+        "nom",
+        "nb_communes",
+        "population",
+        "jeunes_16_25",
+        "jeunes_couverts_avant",
+        "jeunes_couverts_apres",
+        "population_couverte_avant",
+        "population_couverte_apres",
+        "distance_moyenne_jeunes_avant_km",
+        "distance_moyenne_jeunes_apres_km",
+        "distance_p90_jeunes_avant_km",
+        "distance_p90_jeunes_apres_km",
+        "distance_moyenne_population_avant_km",
+        "distance_moyenne_population_apres_km",
+        "distance_p90_population_avant_km",
+        "distance_p90_population_apres_km",
+        "jeunes_16_25_source",
+    ]);
+    let f = |s: Option<WeightedSummary>, q: fn(&WeightedSummary) -> f64| {
+        s.map_or(Cell::Empty, |s| Cell::Float(q(&s), 3))
+    };
+    for r in rows {
+        let mut cells: Vec<Cell> = scope_cells(t, &r.scope).into();
+        cells.extend([
+            r.communes.into(),
+            r.population.into(),
+            r.jeunes.into(),
+            r.jeunes_covered[0].into(),
+            r.jeunes_covered[1].into(),
+            r.population_covered[0].into(),
+            r.population_covered[1].into(),
+            f(r.distance_jeunes[0], |s| s.mean),
+            f(r.distance_jeunes[1], |s| s.mean),
+            f(r.distance_jeunes[0], |s| s.p90),
+            f(r.distance_jeunes[1], |s| s.p90),
+            f(r.distance_population[0], |s| s.mean),
+            f(r.distance_population[1], |s| s.mean),
+            f(r.distance_population[0], |s| s.p90),
+            f(r.distance_population[1], |s| s.p90),
+            youth_label(t).into(),
+        ]);
+        table.push(cells);
     }
     table
 }

@@ -10,4 +10,5 @@ mod coverage;
 mod distance;
 mod help;
 mod hotspots;
+mod place;
 mod report;
