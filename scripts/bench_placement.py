@@ -18,6 +18,14 @@ in-polygon rule (those pairs get cost 0). spopt's `MCLP.from_cost_matrix`
 then gets p_facilities = 962 + K, the sites as predefined facilities, and
 the young people as weights.
 
+maillage reads "a site in the commune" otherwise: an existing site counts in
+the commune sites.csv names, a town-hall candidate in its own commune. The
+two readings differ only where a town-hall point lies outside its commune's
+polygon (maillage keeps such points up to 1 km out), so only at small radii
+(on the embedded data, under 2.63 km); there the MCLP is solved a second time
+under maillage's reading, and maillage's bound and proofs are checked on that
+one.
+
 Then it runs `maillage place` with the same K and R, reads its objective,
 bound, stated gap and step time, re-evaluates maillage's chosen candidates on
 the matrix built here, and prints the comparison, the time ratios and
@@ -123,15 +131,17 @@ def solve_spopt(cost, weights, radius_m, n_sites, k, threads):
     return objective, status, chosen, t1 - t0, t2 - t1
 
 
-def run_maillage(bin_path, k, radius_km, out):
+def run_maillage(bin_path, k, radius_km, out, extra=()):
     t0 = time.perf_counter()
     p = subprocess.run([bin_path, "place", "--k", str(k), "--radius-km", f"{radius_km:g}", "--candidates", "mairies",
-                        "--objective", "jeunes", "--csv", "rfc4180", "--out", out, "--verbose"],
+                        "--objective", "jeunes", "--csv", "rfc4180", "--out", out, "--verbose", *extra],
                        capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.exit(f"maillage place failed ({p.returncode}):\n{p.stderr}")
-    m = re.search(r"\bplacement : ([0-9.]+) s", p.stderr)
+    # The step's time is the line "placement : 0.012 s" (another line starts
+    # with "placement : 5 sites, ...").
+    m = re.search(r"^placement : ([0-9.]+) s$", p.stderr, re.MULTILINE)
     if not m:
         sys.exit("maillage did not report its placement step:\n" + p.stderr)
     with open(os.path.join(out, "placement_bilan.csv"), newline="", encoding="utf-8-sig") as f:
@@ -170,31 +180,62 @@ def explain_before(com, sites, dist, inside, radius_m, mine_before):
     return diff, lines
 
 
-def compare(k, radius_km, com, sites, cost, dist, inside, t_dist, t_join, a):
+def declared_rule_matrix(com, sites, dist):
+    """The cost matrix under maillage's reading of "a site in the commune":
+    an existing site counts in the commune its `code_insee` names in
+    sites.csv, a town-hall candidate in its own commune, wherever the point
+    falls. It differs from the polygon rule where a town-hall point lies
+    outside its own commune's polygon (maillage keeps such points up to 1 km
+    out)."""
+    cost = dist.copy()
+    row = {c: i for i, c in enumerate(com.code_insee)}
+    for s, code in enumerate(sites.code_insee):
+        if code in row:
+            cost[row[code], s] = 0.0
+    n_sites = len(sites)
+    cost[np.arange(len(com)), n_sites + np.arange(len(com))] = 0.0
+    return cost
+
+
+def covered(cov, w, cols, n_sites):
+    """Young people covered by the sites and the candidates in `cols`."""
+    c = cov[:, :n_sites].any(axis=1)
+    if len(cols):
+        c = c | cov[:, cols].any(axis=1)
+    return int(w[c].sum())
+
+
+def compare(k, radius_km, com, sites, cost, cost_declared, dist, inside, t_dist, t_join, a):
     radius_m = radius_km * 1000.0
     n_sites, n_com = len(sites), len(com)
     w = com["jeunes_16_25"].to_numpy(int)
     cov = cost <= radius_m
+    cov_decl = cost_declared <= radius_m
+    rules_differ = cov != cov_decl
     before = cov[:, :n_sites].any(axis=1)
     demand, covered_before = int(w.sum()), int(w[before].sum())
     sp_obj, sp_status, sp_chosen, t_model, t_cbc = solve_spopt(cost, w, radius_m, n_sites, k, a.cbc_threads)
+    if rules_differ.any():
+        # Solve again under maillage's rule, so that its bound and its
+        # proofs are checked on the problem it solves.
+        sp_decl, st_decl, _, _, _ = solve_spopt(cost_declared, w, radius_m, n_sites, k, a.cbc_threads)
+    else:
+        sp_decl, st_decl = sp_obj, sp_status
     out = os.path.join(WORK, f"maillage_k{k}_r{radius_km:g}")
     m_step, m_wall, bilan, place = run_maillage(a.bin, k, radius_km, out)
     m_obj = int(float(bilan["couvert_apres"]))
     m_bound = float(bilan["borne_couvert_apres"])
     m_gap = float(bilan["ecart_pct"])
-    # maillage's choice, evaluated on the matrix built here.
+    m_proven = bilan.get("optimalite", "").startswith("prouv")
+    # The same with --exact (branch and bound), for information.
+    x_step, _, x_bilan, _ = run_maillage(a.bin, k, radius_km, out + "_exact", ["--exact"])
+    x_obj = int(float(x_bilan["couvert_apres"]))
+    x_proven = x_bilan.get("optimalite", "").startswith("prouv")
+    # maillage's choice, evaluated on the matrices built here.
     col = {c: n_sites + i for i, c in enumerate(com.code_insee)}
     m_cols = [col[c] for c in place.code_insee]
-    after_mine = before | cov[:, m_cols].any(axis=1) if m_cols else before
-    m_eval = int(w[after_mine].sum())
-    # Marginal gains of maillage's candidates in its order, recomputed.
-    cur, gains = before.copy(), []
-    for j in m_cols:
-        g = int(w[cov[:, j] & ~cur].sum())
-        cur |= cov[:, j]
-        gains.append(g)
-    sp_cols = [n_sites + j for j in sp_chosen]
+    m_eval = covered(cov, w, m_cols, n_sites)
+    m_eval_decl = covered(cov_decl, w, m_cols, n_sites)
     near_cand = int((np.abs(dist[:, n_sites:] - radius_m) <= NEAR_TIE_M).sum())
     near_site = int((np.abs(dist[:, :n_sites] - radius_m) <= NEAR_TIE_M).sum())
     near_1m = int((np.abs(dist - radius_m) <= 1.0).sum())
@@ -203,19 +244,36 @@ def compare(k, radius_km, com, sites, cost, dist, inside, t_dist, t_join, a):
     print(f"demand, young people 16-25:    maillage {int(float(bilan['demande_totale'])):>9,}   recomputed {demand:>9,}")
     print(f"covered by the {n_sites} sites:     maillage {int(float(bilan['couvert_avant'])):>9,}   recomputed {covered_before:>9,}")
     print(f"spopt MCLP optimum (CBC, {sp_status}):      {sp_obj:>9,}  ({pct(sp_obj, demand):.3f} % of the demand)")
-    print(f"maillage covered after:                  {m_obj:>9,}  (stated gap {m_gap:.4f} %, bound {m_bound:,.1f})")
+    print(f"maillage covered after:                  {m_obj:>9,}  (stated gap {m_gap:.4f} %, bound {m_bound:,.1f}; "
+          f"optimality: {bilan.get('optimalite', '?')})")
+    print(f"maillage --exact covered after:          {x_obj:>9,}  (optimality: {x_bilan.get('optimalite', '?')}, "
+          f"step {x_step:.3f} s)")
     print(f"maillage's {len(m_cols)} candidates on this side's matrix: {m_eval:>9,}")
     rel = pct(sp_obj - m_obj, sp_obj)
     print(f"relative difference (spopt - maillage) / spopt: {rel:+.4f} %")
-    bound_ok = m_bound + 1e-6 >= sp_obj
+    if rules_differ.any():
+        i_diff = np.flatnonzero(rules_differ.any(axis=1))
+        print(f"!! at this radius the polygon rule and maillage's rule (a site counts in the commune sites.csv names, "
+              f"a town hall in its own commune) differ on {int(rules_differ.sum())} commune-facility pair(s), "
+              f"communes {', '.join(com.code_insee[i] for i in i_diff[:12])}{' ...' if len(i_diff) > 12 else ''}")
+        print(f"   spopt under maillage's rule (CBC, {st_decl}): {sp_decl:,}; "
+              f"maillage's candidates under that rule: {m_eval_decl:,}")
+    # The bound and the proofs are checked on the problem maillage solves.
+    ref = sp_decl
+    bound_ok = m_bound + 1e-6 >= ref
     if bound_ok:
-        print(f"maillage's bound >= spopt's optimum: yes ({m_bound:,.1f} >= {sp_obj:,})")
+        print(f"maillage's bound >= spopt's optimum (same rule): yes ({m_bound:,.1f} >= {ref:,})")
     else:
-        print(f"*** BUG: maillage's bound {m_bound:,.1f} is BELOW spopt's optimum {sp_obj:,}: "
+        print(f"*** BUG: maillage's bound {m_bound:,.1f} is BELOW spopt's optimum {ref:,} under the same rule: "
               "it is not an upper bound ***")
-    if m_obj > sp_obj:
-        print(f"*** maillage claims more than spopt's optimum ({m_obj:,} > {sp_obj:,}): "
-              "the two coverage rules differ (see below) ***")
+    proven_wrong = False
+    for label, obj, proven in [("maillage", m_obj, m_proven), ("maillage --exact", x_obj, x_proven)]:
+        if proven and obj != ref:
+            proven_wrong = True
+            print(f"*** BUG: {label} says its optimum is proven, but finds {obj:,} where spopt's optimum "
+                  f"under the same rule is {ref:,} ***")
+    if m_obj > ref:
+        print(f"*** maillage claims more than spopt's optimum under the same rule ({m_obj:,} > {ref:,}) ***")
     print(f"chosen: spopt {', '.join(sorted(com.code_insee[j] for j in sp_chosen))}")
     print(f"        maillage {', '.join(sorted(place.code_insee))}")
     print(f"pairs within {100 * NEAR_TIE_M:g} cm of R: {near_cand:,} commune-candidate, {near_site:,} commune-site "
@@ -223,7 +281,7 @@ def compare(k, radius_km, com, sites, cost, dist, inside, t_dist, t_join, a):
     cpu = os.cpu_count()
     print(f"times: distances (pyproj, {n_com * cost.shape[1]:,} pairs) {t_dist:.2f} s, in-polygon sjoin {t_join:.2f} s, "
           f"spopt model {t_model:.2f} s, CBC solve ({a.cbc_threads} thread{'s' if a.cbc_threads > 1 else ''}) {t_cbc:.2f} s")
-    print(f"       maillage placement step {m_step:.3f} s ({cpu} threads), whole `maillage place` process {m_wall:.2f} s")
+    print(f"       maillage placement step {m_step:.3f} s ({cpu} cores), whole `maillage place` process {m_wall:.2f} s")
     if m_step > 0:
         r_solve = (t_model + t_cbc) / m_step
         print(f"ratio spopt (model + CBC) / maillage step:   {r_solve:8.1f}x")
@@ -244,10 +302,10 @@ def compare(k, radius_km, com, sites, cost, dist, inside, t_dist, t_join, a):
     ok_cbc = m_step > 0 and t_cbc / m_step >= TARGET_SPEEDUP
     print(f"  the same against CBC alone (not the target, for information): {'PASS' if ok_cbc else 'FAIL'}")
 
-    # Diagnosis: where do the two coverage rules differ?
+    # Diagnosis: where do the two sides count coverage differently?
     issues = []
     if int(float(bilan["couvert_avant"])) != covered_before:
-        issues.append("covered_before")
+        issues.append("covered before")
     if m_eval != m_obj:
         issues.append("maillage's choice")
     if issues:
@@ -256,20 +314,29 @@ def compare(k, radius_km, com, sites, cost, dist, inside, t_dist, t_join, a):
         print(f"  communes covered by the sites for one side only (maillage's report vs this matrix): {len(diff)}")
         for ln in lines[:40]:
             print(ln)
-        for r, (j, g) in enumerate(zip(m_cols, gains)):
+        for i in diff:
+            for s in inside[1][(inside[0] == i) & (inside[1] < n_sites)]:
+                if sites.code_insee[s] != com.code_insee[i]:
+                    print(f"    site {sites.site_id[s]} ({sites.nom[s]}) stands in the polygon of {com.code_insee[i]} "
+                          f"but sites.csv puts it in {sites.code_insee[s]}")
+        if m_eval_decl == m_obj and m_eval != m_obj:
+            print(f"  maillage's choice is worth {m_eval_decl:,} under maillage's rule, as it says: "
+                  "the difference is the rule, not the count")
+        cur = cov[:, :n_sites].any(axis=1)
+        for r, j in enumerate(m_cols):
+            g = int(w[cov[:, j] & ~cur].sum())
+            cur |= cov[:, j]
             g_m = int(float(place.gain.iloc[r]))
             if g != g_m:
                 print(f"  rank {r + 1}, {place.candidat.iloc[r]}: maillage gain {g_m:,}, recomputed {g:,}")
-                near = np.flatnonzero(np.abs(dist[:, j] - radius_m) <= 1.0)
-                for i in near:
+                for i in np.flatnonzero(np.abs(dist[:, j] - radius_m) <= 1.0):
                     print(f"    near R: {com.code_insee[i]} at {dist[i, j]:.4f} m, {w[i]} young people")
-                pol = inside[0][inside[1] == j]
-                for i in pol:
+                for i in inside[0][inside[1] == j]:
                     if dist[i, j] > radius_m:
                         print(f"    in-polygon only: the candidate lies in {com.code_insee[i]} "
                               f"({dist[i, j]:.1f} m from its measuring point), {w[i]} young people")
-    return dict(k=k, r=radius_km, spopt=sp_obj, maillage=m_obj, rel=rel, gap=m_gap, bound_ok=bound_ok,
-                ok_gap=ok_gap, ok_speed=ok_speed, ok_cbc=ok_cbc)
+    return dict(k=k, r=radius_km, spopt=sp_obj, spopt_decl=sp_decl, maillage=m_obj, exact=x_obj, rel=rel, gap=m_gap,
+                bound_ok=bound_ok and not proven_wrong, ok_gap=ok_gap, ok_speed=ok_speed, ok_cbc=ok_cbc)
 
 
 def parse_config(s):
@@ -295,11 +362,13 @@ def main(argv=None):
     print(f"coverage matrix: {len(com):,} communes x ({len(sites)} sites + {len(com):,} candidates); "
           f"{n_inside:,} facility-in-commune pairs (sjoin within), "
           f"{boundary_points(sites, com, poly)} facility on a commune boundary")
-    results = [compare(k, r, com, sites, cost, dist, inside, t_dist, t_join, a) for k, r in configs]
+    cost_declared = declared_rule_matrix(com, sites, dist)
+    results = [compare(k, r, com, sites, cost, cost_declared, dist, inside, t_dist, t_join, a) for k, r in configs]
     print("\n== placement summary")
     for x in results:
-        print(f"K = {x['k']}, R = {x['r']:g} km: spopt {x['spopt']:,}, maillage {x['maillage']:,} ({x['rel']:+.4f} %), "
-              f"gap {x['gap']:.4f} %, bound {'ok' if x['bound_ok'] else 'BELOW THE OPTIMUM'}; "
+        same = "" if x["spopt_decl"] == x["spopt"] else f" ({x['spopt_decl']:,} under maillage's rule)"
+        print(f"K = {x['k']}, R = {x['r']:g} km: spopt {x['spopt']:,}{same}, maillage {x['maillage']:,} ({x['rel']:+.4f} %), "
+              f"gap {x['gap']:.4f} %, --exact {x['exact']:,}, bound and proofs {'ok' if x['bound_ok'] else 'WRONG'}; "
               f"within {TARGET_GAP_PCT} %: {'PASS' if x['ok_gap'] else 'FAIL'}, "
               f">= {TARGET_SPEEDUP:g}x: {'PASS' if x['ok_speed'] else 'FAIL'} "
               f"(against CBC alone: {'PASS' if x['ok_cbc'] else 'FAIL'})")
