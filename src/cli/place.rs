@@ -252,7 +252,7 @@ pub fn describe(p: &Placement) -> String {
     let proof = match p.method {
         Method::Exact { proven: true, .. } => "optimum prouvé".to_string(),
         _ if p.solution.gap() == 0.0 => "optimum prouvé".to_string(),
-        _ => format!("écart à l'optimum ≤ {gap:.2} %"),
+        _ => format!("écart à l'optimum ≤ {gap:.3} %, non prouvé"),
     };
     match p.params.model {
         Model::Mclp => format!(

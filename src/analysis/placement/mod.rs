@@ -250,6 +250,9 @@ impl Solution {
     }
 }
 
+/// Branch-and-bound nodes the covering model may use without `--exact`.
+pub const DEFAULT_MCLP_NODES: u64 = 2_000;
+
 /// Distance assumed when no site exists at all (p-median's fallback cost).
 const NO_SITE_M: f64 = 1_000_000.0;
 
@@ -359,10 +362,12 @@ pub fn place(
         }
     };
     let integral = params.model == Model::Mclp && params.objective.integral();
-    // Covering problems: a short Lagrangian phase, then the LP relaxation
-    // (the MILP's root node), which is fast on them and usually integral,
-    // so it proves the optimum. p-median: the Lagrangian bound alone, its LP
-    // being much larger; `exact_nodes` asks for branch and bound on either.
+    // Covering problems: a short Lagrangian phase, then the MILP solver from
+    // the heuristic's answer with a bounded number of branch-and-bound nodes
+    // (deterministic, unlike a time limit): their LP relaxation is tight, so
+    // this usually proves the optimum in milliseconds (K = 25 at 5 km on the
+    // region: 0.05 s). p-median: the Lagrangian bound alone, its LP being
+    // much larger; `exact_nodes` sets the budget on either.
     let opts = SolveOptions {
         integral,
         max_iterations: if params.model == Model::Mclp {
@@ -376,7 +381,7 @@ pub fn place(
     let mut method = Method::Heuristic;
     let nodes = match (params.exact_nodes, params.model) {
         (Some(n), _) => Some(n),
-        (None, Model::Mclp) => Some(0),
+        (None, Model::Mclp) => Some(DEFAULT_MCLP_NODES),
         (None, Model::PMedian) => None,
     };
     if let Some(nodes) = nodes {
