@@ -20,6 +20,7 @@ pub mod distance;
 pub mod hotspots;
 pub mod place;
 pub mod report;
+pub mod scenario;
 
 /// Exit status: the run went through.
 pub const EXIT_OK: u8 = 0;
@@ -41,6 +42,7 @@ Examples (run on the embedded data of geodata/):
   maillage hotspots                     non-mobile young people with no site within 3 km
   maillage basins                       demand for mobility support in 10 proposed basins
   maillage place --k 5                  where 5 new permanences would reach the most young people
+  maillage scenario --remove 02168-S00  what closing a site changes
   maillage check-data                   reconcile the data with the 2024 reports
   maillage report --sites mes_sites.csv --out resultats/
 
@@ -70,6 +72,8 @@ pub enum Command {
     Basins(basins::BasinsArgs),
     /// Where k new permanences would reach the most young people far from a site.
     Place(place::PlaceArgs),
+    /// Compare coverage and distances before and after opening, closing or moving sites.
+    Scenario(scenario::ScenarioArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
 }
@@ -227,6 +231,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
         Command::Basins(a) => basins::run(a, &cli.global.data, &mut ctx),
         Command::Place(a) => place::run(a, &cli.global.data, &mut ctx),
+        Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();

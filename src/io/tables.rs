@@ -8,8 +8,9 @@ use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
+use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
-use crate::analysis::summary::{Scope, SummaryRow};
+use crate::analysis::summary::{Category, Scope, SummaryRow, Weight};
 use crate::index::Nearest;
 use crate::io::write::{Cell, Table};
 use crate::model::{LonLat, Territory, YouthSource};
@@ -807,6 +808,121 @@ pub fn placement_scopes_table(t: &Territory, rows: &[ScopeSummary]) -> Table {
             youth_label(t).into(),
         ]);
         table.push(cells);
+    }
+    table
+}
+
+/// `scenario_indicateurs.csv`: per perimeter, young people and population
+/// within each radius, and the mean and 90th percentile of the distance
+/// (weighted by young people and by population), before and after.
+pub fn scenario_indicators_table(
+    t: &Territory,
+    coverage: [&[CoverageRow]; 2],
+    summaries: [&[SummaryRow]; 2],
+) -> Table {
+    use std::collections::BTreeMap;
+    let mut rows: BTreeMap<(Scope, usize, String), [Option<f64>; 2]> = BTreeMap::new();
+    for (k, cov) in coverage.iter().enumerate() {
+        for r in cov
+            .iter()
+            .filter(|r| r.category == CoverageCategory::Toutes)
+        {
+            let km = r.radius.km();
+            for (n, (name, v)) in [
+                (
+                    format!("jeunes_a_moins_de_{km}_km"),
+                    r.counts.jeunes_covered,
+                ),
+                (
+                    format!("population_a_moins_de_{km}_km"),
+                    r.counts.population_covered,
+                ),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let order = 2 * (r.radius.0 as usize) + n;
+                rows.entry((r.scope.clone(), order, name)).or_default()[k] = Some(v as f64);
+            }
+        }
+    }
+    for (k, sum) in summaries.iter().enumerate() {
+        for r in sum.iter().filter(|r| r.category == Category::Toutes) {
+            let w = match r.weight {
+                Weight::Jeunes => "jeunes",
+                Weight::Population => "population",
+                Weight::Qpv => continue,
+            };
+            for (n, (stat, v)) in [("moyenne", r.summary.mean), ("p90", r.summary.p90)]
+                .into_iter()
+                .enumerate()
+            {
+                let order = usize::MAX / 2 + 2 * usize::from(w == "population") + n;
+                rows.entry((r.scope.clone(), order, format!("distance_{stat}_{w}_km")))
+                    .or_default()[k] = Some(v);
+            }
+        }
+    }
+    let mut table = Table::new(&[
+        "perimetre",
+        "code",
+        "nom",
+        "indicateur",
+        "avant",
+        "apres",
+        "ecart",
+    ]);
+    for ((scope, _, name), [a, b]) in rows {
+        let dec = if name.starts_with("distance") { 3 } else { 0 };
+        let cell = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Float(x, dec));
+        let mut cells: Vec<Cell> = scope_cells(t, &scope).into();
+        cells.extend([
+            name.into(),
+            cell(a),
+            cell(b),
+            cell(a.zip(b).map(|(a, b)| b - a)),
+        ]);
+        table.push(cells);
+    }
+    table
+}
+
+/// `scenario_communes.csv`: the communes whose nearest site changes.
+pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
+    let mut table = Table::new(&[
+        "code_insee",
+        "nom",
+        "code_ml",
+        "site_avant",
+        "distance_avant_km",
+        "site_apres",
+        "distance_apres_km",
+        "ecart_km",
+        "jeunes_16_25",
+        "jeunes_16_25_source",
+    ]);
+    for c in changes {
+        let commune = &t.communes[c.commune];
+        let km = |x: &Option<(String, f64)>| {
+            x.as_ref()
+                .map_or(Cell::Empty, |x| Cell::Float(x.1 / 1000.0, 3))
+        };
+        table.push(vec![
+            commune.code.as_str().into(),
+            commune.nom.clone().into(),
+            t.missions_locales[t.ml_of_commune[c.commune]]
+                .code
+                .clone()
+                .into(),
+            c.before.as_ref().map(|x| x.0.clone()).into(),
+            km(&c.before),
+            c.after.as_ref().map(|x| x.0.clone()).into(),
+            km(&c.after),
+            c.delta()
+                .map_or(Cell::Empty, |d| Cell::Float(d / 1000.0, 3)),
+            t.jeunes[c.commune].into(),
+            youth_label(t).into(),
+        ]);
     }
     table
 }

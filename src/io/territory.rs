@@ -286,34 +286,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
              code_ml, type and lon/lat or code_insee",
         ));
     }
-    let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
-    let pindex = PolygonIndex::new(&geoms);
-    for s in &mut sites {
-        match &s.commune {
-            Some(code) if codes.binary_search(code).is_err() => {
-                warnings.add(&s_path, "site in a commune unknown to the commune layer: kept, not counted in any commune", format!("{} ({code})", s.id));
-            }
-            Some(_) => {}
-            None => match pindex.locate(s.position) {
-                Some(i) => s.commune = Some(codes[i].clone()),
-                None => warnings.add(
-                    &s_path,
-                    "site outside every commune: kept as a site, not counted in any commune",
-                    s.id.clone(),
-                ),
-            },
-        }
-        if missions_locales
-            .binary_search_by(|m| m.code.as_str().cmp(&s.code_ml))
-            .is_err()
-        {
-            warnings.add(
-                &s_path,
-                "site of a Mission Locale absent from the coverage zones",
-                format!("{} ({})", s.id, s.code_ml),
-            );
-        }
-    }
+    place_sites(&s_path, &mut sites, &communes, &missions_locales, warnings);
 
     Ok(Territory {
         communes,
@@ -325,6 +298,63 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         sites,
         missions_locales,
     })
+}
+
+/// Locates the sites given without a commune and warns about sites in no
+/// known commune or of an unknown Mission Locale (every site is kept: one
+/// just across the border still serves people).
+pub fn place_sites(
+    s_path: &Path,
+    sites: &mut [crate::model::Site],
+    communes: &[crate::model::Commune],
+    missions_locales: &[MissionLocale],
+    warnings: &mut Warnings,
+) {
+    let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
+    let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
+    let pindex = PolygonIndex::new(&geoms);
+    for s in sites.iter_mut() {
+        match &s.commune {
+            Some(code) if codes.binary_search(code).is_err() => {
+                warnings.add(s_path, "site in a commune unknown to the commune layer: kept, not counted in any commune", format!("{} ({code})", s.id));
+            }
+            Some(_) => {}
+            None => match pindex.locate(s.position) {
+                Some(i) => s.commune = Some(codes[i].clone()),
+                None => warnings.add(
+                    s_path,
+                    "site outside every commune: kept as a site, not counted in any commune",
+                    s.id.clone(),
+                ),
+            },
+        }
+        if missions_locales
+            .binary_search_by(|m| m.code.as_str().cmp(&s.code_ml))
+            .is_err()
+        {
+            warnings.add(
+                s_path,
+                "site of a Mission Locale absent from the coverage zones",
+                format!("{} ({})", s.id, s.code_ml),
+            );
+        }
+    }
+}
+
+/// Reads a sites file (same formats as `--sites`) for a territory already
+/// loaded, e.g. the sites a scenario adds.
+pub fn read_sites(
+    path: &Path,
+    t: &Territory,
+    warnings: &mut Warnings,
+) -> Result<Vec<crate::model::Site>, Error> {
+    let layer = read_file(path, warnings)?;
+    let mut sites = layers::sites(&layer, &t.communes)?;
+    if sites.is_empty() {
+        return Err(Error::file(path, "no site in the file"));
+    }
+    place_sites(path, &mut sites, &t.communes, &t.missions_locales, warnings);
+    Ok(sites)
 }
 
 fn layer_path(path: Option<&Path>, default: Embedded) -> PathBuf {

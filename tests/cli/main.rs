@@ -13,3 +13,4 @@ mod help;
 mod hotspots;
 mod place;
 mod report;
+mod scenario;

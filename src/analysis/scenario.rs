@@ -1,0 +1,101 @@
+//! What-if scenarios: open, close or move sites and compare coverage and
+//! distances before and after. Moving a site is removing its id and adding
+//! it back at its new position.
+
+use crate::analysis::basics::Basics;
+use crate::index::Nearest;
+use crate::model::{Site, Territory};
+
+/// Why a scenario cannot be applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("--remove: no site has the id {}", .0.join(", "))]
+    UnknownIds(Vec<String>),
+    #[error("site id \"{0}\" is added twice, or added while an existing site keeps it (remove it too to move it)")]
+    DuplicateId(String),
+    #[error("nothing to compare: give --add FILE and/or --remove IDS")]
+    Empty,
+}
+
+/// The territory after the change: the sites of `t` minus `remove`, plus
+/// `add`, sorted by id like every territory.
+pub fn apply(t: &Territory, add: &[Site], remove: &[String]) -> Result<Territory, ScenarioError> {
+    if add.is_empty() && remove.is_empty() {
+        return Err(ScenarioError::Empty);
+    }
+    let unknown: Vec<String> = remove
+        .iter()
+        .filter(|id| t.sites.binary_search_by(|s| s.id.as_str().cmp(id)).is_err())
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ScenarioError::UnknownIds(unknown));
+    }
+    let mut after = t.clone();
+    after.sites.retain(|s| !remove.contains(&s.id));
+    after.sites.extend(add.iter().cloned());
+    after.sites.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(w) = after.sites.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(ScenarioError::DuplicateId(w[0].id.clone()));
+    }
+    Ok(after)
+}
+
+/// A commune whose nearest site or distance changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub commune: usize,
+    /// Site id and distance (m) before and after; a site standing in the
+    /// commune counts as distance zero.
+    pub before: Option<(String, f64)>,
+    pub after: Option<(String, f64)>,
+}
+
+impl Change {
+    /// After minus before, in metres (None when either side has no site).
+    pub fn delta(&self) -> Option<f64> {
+        Some(self.after.as_ref()?.1 - self.before.as_ref()?.1)
+    }
+}
+
+fn effective(t: &Territory, b: &Basics, i: usize) -> Option<(String, f64)> {
+    let n: &Nearest = b.nearest[i].as_ref()?;
+    let d = if b.sites_in_commune[i] > 0 {
+        0.0
+    } else {
+        n.distance.0
+    };
+    Some((t.sites[n.site].id.clone(), d))
+}
+
+/// The communes whose nearest site (by id) or distance changes by more than
+/// a millimetre, the largest change first (then INSEE order).
+pub fn changes(
+    before_t: &Territory,
+    before: &Basics,
+    after_t: &Territory,
+    after: &Basics,
+) -> Vec<Change> {
+    let mut v: Vec<Change> = (0..before_t.communes.len())
+        .filter_map(|i| {
+            let b = effective(before_t, before, i);
+            let a = effective(after_t, after, i);
+            let same = match (&b, &a) {
+                (Some(x), Some(y)) => x.0 == y.0 && (x.1 - y.1).abs() <= 1e-3,
+                (None, None) => true,
+                _ => false,
+            };
+            (!same).then_some(Change {
+                commune: i,
+                before: b,
+                after: a,
+            })
+        })
+        .collect();
+    v.sort_by(|x, y| {
+        let dx = x.delta().map_or(f64::INFINITY, f64::abs);
+        let dy = y.delta().map_or(f64::INFINITY, f64::abs);
+        dy.total_cmp(&dx).then(x.commune.cmp(&y.commune))
+    });
+    v
+}

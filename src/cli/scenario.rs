@@ -1,0 +1,106 @@
+//! `maillage scenario`: what opening, closing or moving sites changes.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::analysis::basics::Basics;
+use crate::analysis::coverage::coverage;
+use crate::analysis::scenario::{apply, changes};
+use crate::analysis::summary::distance_summaries;
+use crate::cli::coverage::parse_radii;
+use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::io::tables::{scenario_communes_table, scenario_indicators_table};
+use crate::io::territory::read_sites;
+use crate::io::write::Outputs;
+
+const EXAMPLES: &str = "\
+Examples:
+  maillage scenario --remove 02168-S00
+  maillage scenario --add nouveaux_sites.csv
+  maillage scenario --add deplace.csv --remove 80620-S00      (move a site: remove it, add it back elsewhere)";
+
+/// Compares coverage and distances before and after a change of sites, by
+/// région, département and Mission Locale, and lists the communes whose
+/// nearest site changes. Writes scenario_indicateurs.csv and
+/// scenario_communes.csv.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct ScenarioArgs {
+    /// Sites to open: a file in the format of --sites
+    /// (site_id,code_ml,nom,type,code_insee,lon,lat,statut,source).
+    #[arg(long, value_name = "FILE")]
+    pub add: Option<PathBuf>,
+    /// Ids of the sites to close, separated by commas.
+    #[arg(long, value_name = "ID,ID,…")]
+    pub remove: Option<String>,
+    /// Radii in km of the coverage indicators.
+    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20")]
+    pub radius_km: String,
+}
+
+pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    let radii = parse_radii(&args.radius_km)?;
+    let remove: Vec<String> = args
+        .remove
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let t = ctx.load(data)?;
+    let add = match &args.add {
+        Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
+        None => Vec::new(),
+    };
+    let after = apply(&t, &add, &remove)?;
+    ctx.progress.step("scénario");
+    let b0 = Basics::new(&t);
+    let b1 = Basics::new(&after);
+    let cov = |t, b: &Basics| {
+        coverage(
+            t,
+            &b.nearest,
+            &b.sites_in_commune,
+            &b.qpv,
+            &b.sites_in_qpv,
+            &radii,
+        )
+    };
+    let (c0, c1) = (cov(&t, &b0), cov(&after, &b1));
+    let (s0, s1) = (
+        distance_summaries(&t, &b0.nearest, &b0.qpv),
+        distance_summaries(&after, &b1.nearest, &b1.qpv),
+    );
+    let changed = changes(&t, &b0, &after, &b1);
+    let mut outputs = Outputs::new();
+    outputs.add(
+        "scenario_indicateurs.csv",
+        scenario_indicators_table(&t, [&c0, &c1], [&s0, &s1]).to_csv(ctx.csv),
+    );
+    outputs.add(
+        "scenario_communes.csv",
+        scenario_communes_table(&t, &changed).to_csv(ctx.csv),
+    );
+    let region_jeunes = |rows: &[crate::analysis::coverage::CoverageRow]| {
+        rows.iter()
+            .find(|r| {
+                r.scope == crate::analysis::summary::Scope::Region
+                    && r.category == crate::analysis::coverage::CoverageCategory::Toutes
+                    && r.radius == radii[(radii.len() - 1) / 2]
+            })
+            .map_or(0, |r| r.counts.jeunes_covered)
+    };
+    let (j0, j1) = (region_jeunes(&c0), region_jeunes(&c1));
+    ctx.progress.say(&format!(
+        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} km : {j0} → {j1} ({:+}) ; {} communes changent de site le plus proche",
+        add.len(),
+        remove.len(),
+        radii[(radii.len() - 1) / 2].km(),
+        j1 as i64 - j0 as i64,
+        changed.len()
+    ));
+    ctx.write(&outputs)?;
+    Ok(EXIT_OK)
+}
