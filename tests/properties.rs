@@ -17,7 +17,7 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 
 use maillage::analysis::basics::Basics;
-use maillage::analysis::coverage::{coverage, CoverageRow};
+use maillage::analysis::coverage::CoverageRow;
 use maillage::geom::fast::{fast_distance, project};
 use maillage::index::{Nearest, SiteIndex};
 use maillage::model::{
@@ -213,14 +213,7 @@ fn add_site(t: &mut Territory, p: LonLat) {
 
 fn coverage_rows(t: &Territory, radii: &[Meters]) -> (Basics, Vec<CoverageRow>) {
     let b = Basics::new(t);
-    let rows = coverage(
-        t,
-        &b.nearest,
-        &b.sites_in_commune,
-        &b.qpv,
-        &b.sites_in_qpv,
-        radii,
-    );
+    let rows = b.coverage(t, radii);
     (b, rows)
 }
 

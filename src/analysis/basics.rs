@@ -50,6 +50,22 @@ impl Basics {
         }
     }
 
+    /// The coverage table at `radii` (see [`crate::analysis::coverage`]).
+    pub fn coverage(
+        &self,
+        t: &Territory,
+        radii: &[crate::model::Meters],
+    ) -> Vec<crate::analysis::coverage::CoverageRow> {
+        crate::analysis::coverage::coverage(
+            t,
+            &self.nearest,
+            &self.sites_in_commune,
+            &self.qpv,
+            &self.sites_in_qpv,
+            radii,
+        )
+    }
+
     /// Which communes share a border (see [`crate::analysis::adjacency`]).
     pub fn adjacency(&self, t: &Territory) -> &[Vec<usize>] {
         self.adjacency

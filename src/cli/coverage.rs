@@ -4,7 +4,6 @@
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::coverage::coverage;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::io::tables::coverage_table;
 use crate::io::write::Outputs;
@@ -55,14 +54,7 @@ pub fn parse_radii(s: &str) -> anyhow::Result<Vec<Meters>> {
 
 /// Adds couverture.csv to `outputs`.
 pub fn compute(t: &Territory, b: &Basics, radii: &[Meters], ctx: &Context, outputs: &mut Outputs) {
-    let rows = coverage(
-        t,
-        &b.nearest,
-        &b.sites_in_commune,
-        &b.qpv,
-        &b.sites_in_qpv,
-        radii,
-    );
+    let rows = b.coverage(t, radii);
     outputs.add("couverture.csv", coverage_table(t, &rows).to_csv(ctx.csv));
 }
 

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::coverage::coverage;
 use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
 use crate::cli::coverage::parse_radii;
@@ -58,17 +57,7 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     ctx.progress.step("scénario");
     let b0 = Basics::new(&t);
     let b1 = Basics::new(&after);
-    let cov = |t, b: &Basics| {
-        coverage(
-            t,
-            &b.nearest,
-            &b.sites_in_commune,
-            &b.qpv,
-            &b.sites_in_qpv,
-            &radii,
-        )
-    };
-    let (c0, c1) = (cov(&t, &b0), cov(&after, &b1));
+    let (c0, c1) = (b0.coverage(&t, &radii), b1.coverage(&after, &radii));
     let (s0, s1) = (
         distance_summaries(&t, &b0.nearest, &b0.qpv),
         distance_summaries(&after, &b1.nearest, &b1.qpv),
