@@ -1,7 +1,7 @@
 //! `maillage place`: where k new permanences would reach the most young
 //! people far from any site today.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
@@ -11,7 +11,7 @@ use crate::analysis::placement::{
     Objective, Placement, PlacementError, PlacementParams,
 };
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::error::{Error, Location};
+use crate::error::Error;
 use crate::io::points::parse_points;
 use crate::io::tables::{placement_scopes_table, placement_summary_table, placement_table};
 use crate::io::territory::defaults;
@@ -187,7 +187,6 @@ pub fn load_candidates(
         ),
     };
     let pts = parse_points(&path, &bytes, &mut ctx.warnings)?;
-    check_unique(&path, &pts.ids, &pts.lines)?;
     if pts.ids.is_empty() {
         return Err(Error::file(&path, "no candidate: the file has a header but no row").into());
     }
@@ -202,22 +201,6 @@ pub fn load_candidates(
         );
     }
     Ok(c)
-}
-
-/// Every candidate id must be unique.
-fn check_unique(path: &Path, ids: &[String], lines: &[u64]) -> Result<(), Error> {
-    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for (id, &line) in ids.iter().zip(lines) {
-        if let Some(first) = seen.insert(id.as_str(), line) {
-            return Err(Error::field(
-                path,
-                Location::Line(line),
-                "id",
-                format!("\"{id}\" already appears on line {first}: candidate ids must be unique"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Runs a placement and adds its three tables to `outputs`.

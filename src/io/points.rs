@@ -115,6 +115,20 @@ pub fn parse_points(
         labels.push(cn.and_then(|c| rec.get(c)).unwrap_or("").to_string());
         at.push(rec.position().map_or(0, |p| lines.line(p.byte())));
     }
+    // Ids name the output rows: two points with one id could not be told
+    // apart.
+    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for (id, &line) in ids.iter().zip(&at) {
+        if let Some(first) = seen.insert(id.as_str(), line) {
+            return Err(Error::field(
+                path,
+                Location::Line(line),
+                &names[0],
+                format!("\"{id}\" already appears on line {first}: ids must be unique"),
+            ));
+        }
+    }
+    drop(seen);
     Ok(NamedPoints {
         ids,
         names: labels,
@@ -153,6 +167,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2") && e.contains("Lambert-93"), "{e}");
+        let e = read("id,lon,lat\nA,2.3,49.9\nB,2.4,49.9\nA,2.5,49.9\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "/p.csv: line 4: field \"id\": \"A\" already appears on line 2: ids must be unique"
+        );
         assert!(read("name,x\n")
             .unwrap_err()
             .to_string()

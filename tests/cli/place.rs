@@ -389,7 +389,7 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
     );
     check(
         &["place", "--candidates", "double.csv", "--k", "1"],
-        "double.csv: line 4: field \"id\": \"A\" already appears on line 2",
+        "double.csv: line 4: field \"id\": \"A\" already appears on line 2: ids must be unique",
         1,
     );
     dir.write("sans.csv", "code,x\n1,2\n");
