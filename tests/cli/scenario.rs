@@ -32,8 +32,8 @@ fn closing_a_head_office_moves_its_communes_to_farther_sites() {
         );
     }
     // The same communes as the distance table's: nearest site 02168-S00,
-    // and no other site standing in them (Étampes-sur-Marne holds the
-    // head office's point, the town hall of Château-Thierry on the border).
+    // and no other site standing in them (the head office's address is in
+    // Étampes-sur-Marne, 02292, which loses its only site).
     assert_exit(
         &dir.run(&[
             "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", "d", "--quiet",
