@@ -111,6 +111,10 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     };
     let p = place::compute(&t, &b, &candidates, &params, ctx, &mut outputs)?;
     ctx.progress.say(&place::describe(&p));
+    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
+    ctx.progress.step("couches cartographiques");
+    crate::io::export::add_layers(&t, &mut outputs)?;
+    crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }
