@@ -43,9 +43,9 @@ const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 /// hall), QPV (from a point inside, with the share of its area in each
 /// distance band), grid cell and given point; population-weighted summaries;
 /// accessibility scores per commune (2SFCA, enhanced 2SFCA, APL bands).
-/// Writes communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
-/// with --points points_distance.csv, and with --write-access-costs
-/// couts_acces.csv and scores_acces.csv.
+/// Writes communes.csv, qpv.csv, grille_distance.csv and .tif (GeoTIFF),
+/// distances_synthese.csv, with --points points_distance.csv, and with
+/// --write-access-costs couts_acces.csv and scores_acces.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct DistanceArgs {
