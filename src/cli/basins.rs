@@ -126,13 +126,11 @@ pub fn compute(
         }
     };
     let sizes = size_basins(t, b, &basins, &rates);
-    outputs.add(
-        "bassins.csv",
-        basins_table(t, &basins, &sizes).to_csv(ctx.csv),
-    );
-    outputs.add(
+    outputs.add_table("bassins.csv", basins_table(t, &basins, &sizes), ctx.csv);
+    outputs.add_table(
         "bassins_communes.csv",
-        basin_communes_table(t, &basins).to_csv(ctx.csv),
+        basin_communes_table(t, &basins),
+        ctx.csv,
     );
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::PolygonIndex;
+use crate::io::geotiff::{geotiff, grid_raster};
 use crate::io::points::read_points;
 use crate::io::tables::{
     access_costs_table, access_scores_table, communes_table, grid_table, points_table, qpv_table,
@@ -42,9 +43,9 @@ const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 /// hall), QPV (from a point inside, with the share of its area in each
 /// distance band), grid cell and given point; population-weighted summaries;
 /// accessibility scores per commune (2SFCA, enhanced 2SFCA, APL bands).
-/// Writes communes.csv, qpv.csv, grille_distance.csv, distances_synthese.csv,
-/// with --points points_distance.csv, and with --write-access-costs
-/// couts_acces.csv and scores_acces.csv.
+/// Writes communes.csv, qpv.csv, grille_distance.csv and .tif (GeoTIFF),
+/// distances_synthese.csv, with --points points_distance.csv, and with
+/// --write-access-costs couts_acces.csv and scores_acces.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct DistanceArgs {
@@ -249,9 +250,10 @@ pub fn compute(
 ) {
     ctx.progress.step("accessibilité");
     let access = access_scores(t, &b.index, &plan.access);
-    outputs.add(
+    outputs.add_table(
         "communes.csv",
-        communes_table(t, &b.nearest, &b.sites_in_commune, &access).to_csv(ctx.csv),
+        communes_table(t, &b.nearest, &b.sites_in_commune, &access),
+        ctx.csv,
     );
     if plan.write_access_costs {
         outputs.add(
@@ -264,10 +266,7 @@ pub fn compute(
         );
     }
     ctx.progress.step("tables des distances");
-    outputs.add(
-        "qpv.csv",
-        qpv_table(t, &b.qpv, &b.sites_in_qpv).to_csv(ctx.csv),
-    );
+    outputs.add_table("qpv.csv", qpv_table(t, &b.qpv, &b.sites_in_qpv), ctx.csv);
     let summaries = distance_summaries(t, &b.nearest, &b.qpv);
     outputs.add(
         "distances_synthese.csv",
@@ -280,6 +279,10 @@ pub fn compute(
         outputs.add(
             "grille_distance.csv",
             grid_table(t, &cells, &nearest, size).to_csv(ctx.csv),
+        );
+        outputs.add(
+            "grille_distance.tif",
+            geotiff(&grid_raster(&cells, &nearest, size)),
         );
     }
     if let Some((ids, pts)) = &plan.points {

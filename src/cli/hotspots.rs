@@ -75,13 +75,11 @@ pub fn compute(
             cluster_of[i] = Some(r);
         }
     }
-    outputs.add(
-        "hotspots.csv",
-        hotspot_clusters_table(t, &found).to_csv(ctx.csv),
-    );
-    outputs.add(
+    outputs.add_table("hotspots.csv", hotspot_clusters_table(t, &found), ctx.csv);
+    outputs.add_table(
         "hotspots_communes.csv",
-        hotspot_communes_table(t, &est, &cluster_of).to_csv(ctx.csv),
+        hotspot_communes_table(t, &est, &cluster_of),
+        ctx.csv,
     );
     let features: Vec<OutFeature> = found
         .iter()

@@ -18,6 +18,7 @@ pub mod check_data;
 pub mod coverage;
 pub mod distance;
 pub mod hotspots;
+pub mod manifest;
 pub mod place;
 pub mod report;
 pub mod scenario;

@@ -213,10 +213,7 @@ pub fn compute(
     outputs: &mut Outputs,
 ) -> anyhow::Result<Placement> {
     let p = place(t, b, candidates, params)?;
-    outputs.add(
-        "placement.csv",
-        placement_table(t, candidates, &p).to_csv(ctx.csv),
-    );
+    outputs.add_table("placement.csv", placement_table(t, candidates, &p), ctx.csv);
     outputs.add(
         "placement_bilan.csv",
         placement_summary_table(t, &p).to_csv(ctx.csv),

@@ -26,6 +26,9 @@ Examples:
 /// a placement proposal (k new permanences among the town halls, maximal
 /// covering): placement.csv, placement_bilan.csv, placement_synthese.csv,
 /// and with --write-access-costs couts_acces.csv and scores_acces.csv.
+/// Then the map layers: maillage.gpkg (GeoPackage, Lambert-93), one GeoJSON
+/// per layer, grille_distance.tif (GeoTIFF); and manifest.json (inputs and
+/// outputs with their sha256, parameters, timings).
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {
@@ -111,6 +114,10 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     };
     let p = place::compute(&t, &b, &candidates, &params, ctx, &mut outputs)?;
     ctx.progress.say(&place::describe(&p));
+    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
+    ctx.progress.step("couches cartographiques");
+    crate::io::export::add_layers(&t, &mut outputs)?;
+    crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

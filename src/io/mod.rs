@@ -3,10 +3,14 @@
 //! field; writers put tables and layers on disk atomically.
 
 pub mod csv_in;
+pub mod export;
 pub mod features;
 pub mod geojson;
 pub mod geojson_out;
+pub mod geotiff;
+pub mod gpkg;
 pub mod layers;
+pub mod manifest;
 pub mod points;
 pub mod prj;
 pub mod reference;

@@ -163,6 +163,9 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: Vec<(String, Vec<u8>)>,
+    /// Tables added with [`Outputs::add_table`], kept for the layers built
+    /// from them (the GeoPackage and GeoJSON of [`crate::io::export`]).
+    tables: Vec<(String, Table)>,
 }
 
 impl Outputs {
@@ -173,6 +176,24 @@ impl Outputs {
     /// Adds a file, named relative to the output folder.
     pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
         self.files.push((name.into(), bytes));
+    }
+
+    /// Adds a table as CSV in `style`, and keeps the table itself so that
+    /// later outputs (map layers) can be built from the same cells.
+    pub fn add_table(&mut self, name: impl Into<String>, table: Table, style: CsvStyle) {
+        let name = name.into();
+        self.add(name.clone(), table.to_csv(style));
+        self.tables.push((name, table));
+    }
+
+    /// A table added with [`Outputs::add_table`], by file name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    /// Every file added so far, in order: name and bytes.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))
     }
 
     pub fn names(&self) -> Vec<&str> {

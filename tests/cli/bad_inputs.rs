@@ -882,7 +882,15 @@ fn check(case: &Case) -> Result<(), String> {
                     want.keys()
                 ));
             }
-            for (name, bytes) in &got {
+            // The manifest names the input files and their sha256, which
+            // differ; the sites layer shows the names, and a two-line name is
+            // not the clean file's.
+            let differs_by_design = |n: &str| {
+                n == "manifest.json"
+                    || (case.name == "quoted value with a line break"
+                        && (n == "maillage.gpkg" || n == "sites.geojson"))
+            };
+            for (name, bytes) in got.iter().filter(|(n, _)| !differs_by_design(n)) {
                 if want[name] != *bytes {
                     return fail(format!("{name} differs from the clean run's"));
                 }
@@ -966,7 +974,7 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
         String::from_utf8_lossy(&ok.stderr)
     );
     let before = outputs(&dir.path().join("res"));
-    assert_eq!(before.len(), 12, "{:?}", before.keys());
+    assert_eq!(before.len(), 19, "{:?}", before.keys());
     // An input error: nothing is written.
     let bad = run(
         &dir,

@@ -100,7 +100,9 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
     names.sort();
     assert!(names.len() >= 5, "{names:?}");
     assert!(names.iter().any(|n| n == "couts_acces.csv"), "{names:?}");
-    for n in names {
+    // The manifest records --out and the timings, which differ here; the
+    // rest of it is compared in layers::every_output_is_the_same_with_1_or_4_threads.
+    for n in names.into_iter().filter(|n| n != "manifest.json") {
         let a = std::fs::read(dir.path().join("one").join(&n)).unwrap();
         let b = std::fs::read(dir.path().join("four").join(&n)).unwrap();
         assert!(a == b, "{n} differs between 1 and 4 threads");

@@ -11,6 +11,7 @@ mod coverage;
 mod distance;
 mod help;
 mod hotspots;
+mod layers;
 mod place;
 mod report;
 mod scenario;

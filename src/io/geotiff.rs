@@ -1,0 +1,299 @@
+//! GeoTIFF writer for the distance grid: one band of 32-bit floats in
+//! Lambert-93 (EPSG:2154), written by hand (the format is small and fixed:
+//! a little-endian TIFF 6.0 header, one image file directory, uncompressed
+//! strips) so the bytes depend only on the grid.
+//!
+//! Georeferencing follows GeoTIFF 1.1 (OGC 19-008r4): `ModelPixelScaleTag`
+//! and `ModelTiepointTag` place the top-left corner of the top-left pixel,
+//! `GeoKeyDirectoryTag` says projected (`GTModelTypeGeoKey` = 1), pixel is
+//! area (`GTRasterTypeGeoKey` = 1) and `ProjectedCSTypeGeoKey` = 2154, and
+//! GDAL's `GDAL_NODATA` tag names the value of the cells outside every commune.
+
+use crate::analysis::grid::GridCell;
+use crate::index::Nearest;
+
+/// The value of cells with no distance (outside every commune, or no site).
+pub const NODATA: f32 = -9999.0;
+
+/// A north-up raster of 32-bit floats in Lambert-93.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raster {
+    pub width: u32,
+    pub height: u32,
+    /// Lambert-93 coordinates of the top-left (north-west) corner of the
+    /// top-left pixel, in metres.
+    pub west: f64,
+    pub north: f64,
+    /// Side of a pixel in metres.
+    pub pixel: f64,
+    /// Row-major values, the first row being the northernmost.
+    pub values: Vec<f32>,
+    pub nodata: f32,
+}
+
+impl Raster {
+    /// The value at a Lambert-93 point, if it falls in the raster.
+    pub fn at(&self, x: f64, y: f64) -> Option<f32> {
+        let col = ((x - self.west) / self.pixel).floor();
+        let row = ((self.north - y) / self.pixel).floor();
+        if col < 0.0 || row < 0.0 || col >= f64::from(self.width) || row >= f64::from(self.height) {
+            return None;
+        }
+        Some(self.values[row as usize * self.width as usize + col as usize])
+    }
+}
+
+/// The grid's distances in km as a raster whose pixels are exactly the
+/// grid's cells: cell `(ix, iy)` covers `[ix·size, (ix+1)·size] ×
+/// [iy·size, (iy+1)·size]`. Cells outside every commune hold [`NODATA`].
+pub fn grid_raster(cells: &[GridCell], nearest: &[Option<Nearest>], size: f64) -> Raster {
+    let (mut x0, mut x1, mut y0, mut y1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+    for c in cells {
+        x0 = x0.min(c.ix);
+        x1 = x1.max(c.ix);
+        y0 = y0.min(c.iy);
+        y1 = y1.max(c.iy);
+    }
+    if cells.is_empty() {
+        (x0, x1, y0, y1) = (0, 0, 0, 0);
+    }
+    let width = (x1 - x0 + 1) as usize;
+    let height = (y1 - y0 + 1) as usize;
+    let mut values = vec![NODATA; width * height];
+    for (c, n) in cells.iter().zip(nearest) {
+        if let Some(n) = n {
+            let row = (y1 - c.iy) as usize;
+            let col = (c.ix - x0) as usize;
+            values[row * width + col] = n.distance.km() as f32;
+        }
+    }
+    Raster {
+        width: u32::try_from(width).unwrap_or(u32::MAX),
+        height: u32::try_from(height).unwrap_or(u32::MAX),
+        west: x0 as f64 * size,
+        north: (y1 + 1) as f64 * size,
+        pixel: size,
+        values,
+        nodata: NODATA,
+    }
+}
+
+// TIFF field types.
+const ASCII: u16 = 2;
+const SHORT: u16 = 3;
+const LONG: u16 = 4;
+const DOUBLE: u16 = 12;
+
+/// One IFD entry: tag, type, count and the value's bytes (little-endian).
+struct Entry {
+    tag: u16,
+    ty: u16,
+    count: u32,
+    bytes: Vec<u8>,
+}
+
+fn shorts(tag: u16, v: &[u16]) -> Entry {
+    Entry {
+        tag,
+        ty: SHORT,
+        count: v.len() as u32,
+        bytes: v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+    }
+}
+fn longs(tag: u16, v: &[u32]) -> Entry {
+    Entry {
+        tag,
+        ty: LONG,
+        count: v.len() as u32,
+        bytes: v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+    }
+}
+fn doubles(tag: u16, v: &[f64]) -> Entry {
+    Entry {
+        tag,
+        ty: DOUBLE,
+        count: v.len() as u32,
+        bytes: v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+    }
+}
+fn ascii(tag: u16, s: &str) -> Entry {
+    let mut bytes = s.as_bytes().to_vec();
+    bytes.push(0);
+    Entry {
+        tag,
+        ty: ASCII,
+        count: bytes.len() as u32,
+        bytes,
+    }
+}
+
+/// Rows per strip: strips of about 64 KiB.
+fn rows_per_strip(width: u32) -> u32 {
+    (65_536 / (width.max(1) * 4)).max(1)
+}
+
+/// The raster as a GeoTIFF file in EPSG:2154.
+pub fn geotiff(r: &Raster) -> Vec<u8> {
+    let rps = rows_per_strip(r.width);
+    let strips = r.height.div_ceil(rps).max(1);
+    let row_bytes = r.width as usize * 4;
+    let strip_len = |s: u32| -> u32 {
+        let rows = rps.min(r.height - s * rps);
+        rows * row_bytes as u32
+    };
+    let nodata = if r.nodata.fract() == 0.0 {
+        format!("{}", r.nodata as i64)
+    } else {
+        format!("{}", r.nodata)
+    };
+    // Offsets of the strips are known once the header, IFD and the values
+    // stored outside it are laid out: build the entries with placeholder
+    // offsets first, then fill them in.
+    let geokeys: [u16; 16] = [
+        1, 1, 0, 3, // version 1.1.0, 3 keys
+        1024, 0, 1, 1, // GTModelTypeGeoKey = ModelTypeProjected
+        1025, 0, 1, 1, // GTRasterTypeGeoKey = RasterPixelIsArea
+        3072, 0, 1, 2154, // ProjectedCSTypeGeoKey = EPSG:2154
+    ];
+    let mut entries = vec![
+        longs(256, &[r.width]),
+        longs(257, &[r.height]),
+        shorts(258, &[32]),
+        shorts(259, &[1]),
+        shorts(262, &[1]),
+        longs(273, &vec![0; strips as usize]),
+        shorts(277, &[1]),
+        longs(278, &[rps]),
+        longs(279, &(0..strips).map(strip_len).collect::<Vec<_>>()),
+        shorts(284, &[1]),
+        shorts(339, &[3]),
+        doubles(33550, &[r.pixel, r.pixel, 0.0]),
+        doubles(33922, &[0.0, 0.0, 0.0, r.west, r.north, 0.0]),
+        shorts(34735, &geokeys),
+        ascii(42113, &nodata),
+    ];
+    let ifd_len = 2 + 12 * entries.len() + 4;
+    let ifd_at = 8usize;
+    // Values longer than 4 bytes follow the IFD, each on an 8-byte boundary.
+    let mut extra_at = Vec::with_capacity(entries.len());
+    let mut pos = ifd_at + ifd_len;
+    for e in &entries {
+        if e.bytes.len() > 4 {
+            pos = pos.next_multiple_of(8);
+            extra_at.push(Some(pos));
+            pos += e.bytes.len();
+        } else {
+            extra_at.push(None);
+        }
+    }
+    let data_at = pos.next_multiple_of(8);
+    let offsets: Vec<u32> = (0..strips)
+        .map(|s| (data_at + s as usize * rps as usize * row_bytes) as u32)
+        .collect();
+    entries[5] = longs(273, &offsets);
+
+    let mut out = Vec::with_capacity(data_at + r.values.len() * 4);
+    out.extend_from_slice(b"II");
+    out.extend_from_slice(&42u16.to_le_bytes());
+    out.extend_from_slice(&(ifd_at as u32).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (e, at) in entries.iter().zip(&extra_at) {
+        out.extend_from_slice(&e.tag.to_le_bytes());
+        out.extend_from_slice(&e.ty.to_le_bytes());
+        out.extend_from_slice(&e.count.to_le_bytes());
+        match at {
+            Some(p) => out.extend_from_slice(&(*p as u32).to_le_bytes()),
+            None => {
+                let mut v = e.bytes.clone();
+                v.resize(4, 0);
+                out.extend_from_slice(&v);
+            }
+        }
+    }
+    out.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    for (e, at) in entries.iter().zip(&extra_at) {
+        if let Some(p) = at {
+            out.resize(*p, 0);
+            out.extend_from_slice(&e.bytes);
+        }
+    }
+    out.resize(data_at, 0);
+    for v in &r.values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{Meters, L93};
+
+    fn cell(ix: i64, iy: i64) -> GridCell {
+        GridCell {
+            ix,
+            iy,
+            centre: L93 {
+                x: (ix as f64 + 0.5) * 200.0,
+                y: (iy as f64 + 0.5) * 200.0,
+            },
+            commune: 0,
+        }
+    }
+
+    fn near(m: f64) -> Option<Nearest> {
+        Some(Nearest {
+            site: 0,
+            distance: Meters(m),
+            ties: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn pixels_are_the_grid_cells() {
+        let cells = [cell(3000, 34000), cell(3002, 34000), cell(3001, 34001)];
+        let r = grid_raster(&cells, &[near(1500.0), near(2500.0), None], 200.0);
+        assert_eq!((r.width, r.height), (3, 2));
+        assert_eq!((r.west, r.north), (600_000.0, 6_800_400.0));
+        // Bottom row is iy = 34000; top row iy = 34001.
+        assert_eq!(r.values, [NODATA, NODATA, NODATA, 1.5, NODATA, 2.5]);
+        for c in &cells[..2] {
+            assert!(r.at(c.centre.x, c.centre.y).unwrap() > 0.0);
+        }
+        assert_eq!(r.at(599_999.0, 6_800_000.0), None);
+    }
+
+    #[test]
+    fn the_tiff_reads_back() {
+        use tiff::decoder::{Decoder, DecodingResult};
+        use tiff::tags::Tag;
+        let cells: Vec<GridCell> = (0..40)
+            .flat_map(|iy| (0..30).map(move |ix| cell(3000 + ix, 34000 + iy)))
+            .filter(|c| (c.ix + c.iy) % 7 != 0)
+            .collect();
+        let nearest: Vec<_> = cells
+            .iter()
+            .map(|c| near((c.ix * 10 + c.iy) as f64))
+            .collect();
+        let r = grid_raster(&cells, &nearest, 200.0);
+        let bytes = geotiff(&r);
+        let mut d = Decoder::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(d.dimensions().unwrap(), (30, 40));
+        let scale = d.get_tag_f64_vec(Tag::ModelPixelScaleTag).unwrap();
+        assert_eq!(scale, [200.0, 200.0, 0.0]);
+        let tie = d.get_tag_f64_vec(Tag::ModelTiepointTag).unwrap();
+        assert_eq!(tie, [0.0, 0.0, 0.0, 600_000.0, 6_808_000.0, 0.0]);
+        let keys = d.get_tag_u16_vec(Tag::GeoKeyDirectoryTag).unwrap();
+        assert_eq!(&keys[12..16], &[3072, 0, 1, 2154]);
+        assert_eq!(d.get_tag_ascii_string(Tag::GdalNodata).unwrap(), "-9999");
+        let DecodingResult::F32(v) = d.read_image().unwrap() else {
+            panic!("not f32")
+        };
+        assert_eq!(v, r.values);
+        for (c, n) in cells.iter().zip(&nearest) {
+            let km = n.as_ref().unwrap().distance.km() as f32;
+            assert_eq!(r.at(c.centre.x, c.centre.y), Some(km));
+        }
+    }
+}
