@@ -40,6 +40,7 @@
 //! - [`cli`]: clap definitions, one file per command.
 //! - [`error`], [`warnings`]: fatal errors that name file, place and field;
 //!   non-fatal problems counted by reason.
+//! - [`render`]: the maps (plotters, PNG and SVG, Lambert-93).
 //! - [`progress`]: progress on a terminal, silent when piped.
 //! - [`seeded`]: the seeded generator of tests and benchmarks.
 
@@ -51,6 +52,7 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod progress;
+pub mod render;
 pub mod seeded;
 pub mod warnings;
 

@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod distance;
 pub mod hotspots;
 pub mod manifest;
+pub mod map;
 pub mod place;
 pub mod report;
 pub mod scenario;
@@ -73,6 +74,8 @@ pub enum Command {
     Basins(basins::BasinsArgs),
     /// Where k new permanences would reach the most young people far from a site.
     Place(place::PlaceArgs),
+    /// Draw the maps (PNG, SVG) for the region or one Mission Locale.
+    Map(map::MapArgs),
     /// Compare coverage and distances before and after opening, closing or moving sites.
     Scenario(scenario::ScenarioArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
@@ -232,6 +235,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
         Command::Basins(a) => basins::run(a, &cli.global.data, &mut ctx),
         Command::Place(a) => place::run(a, &cli.global.data, &mut ctx),
+        Command::Map(a) => map::run(a, &cli.global.data, &mut ctx),
         Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
     };

@@ -8,10 +8,13 @@ use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
+use crate::cli::map::sources_line;
 use crate::cli::place::{check_common, load_candidates, CandidateSource};
 use crate::cli::{basins, coverage, distance, hotspots, place, Context, DataArgs, EXIT_OK};
+use crate::io::maps::{add_maps, map_data};
 use crate::io::write::Outputs;
-use crate::model::Meters;
+use crate::model::{Meters, Territory};
+use crate::render::{Format, MapKind, Scope};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -81,22 +84,50 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     coverage::compute(&t, &b, &radii, ctx, &mut outputs);
     hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
     basins::compute(&t, &b, &args.basins, ctx, &mut outputs)?;
-    ctx.progress.step("placement");
-    let candidates = load_candidates(
+    proposal(&t, &b, &args.placement, ctx, &mut outputs)?;
+    ctx.progress.step("cartes");
+    let maps = map_data(
         &t,
-        &CandidateSource::parse(&args.placement.placement_candidates),
-        ctx,
+        &outputs,
+        Meters::from_km(args.placement.placement_radius_km),
+        sources_line(data),
     )?;
+    add_maps(
+        &maps,
+        &MapKind::ALL,
+        Scope::Region,
+        &[Format::Png, Format::Svg],
+        &mut outputs,
+    )?;
+    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
+    ctx.progress.step("couches cartographiques");
+    crate::io::export::add_layers(&t, &mut outputs)?;
+    crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
+    ctx.write(&outputs)?;
+    Ok(EXIT_OK)
+}
+
+/// The report's placement proposal (k new permanences, maximal covering,
+/// jeunes) into `outputs`.
+pub fn proposal(
+    t: &Territory,
+    b: &Basics,
+    args: &ReportPlacementArgs,
+    ctx: &mut Context,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    ctx.progress.step("placement");
+    let candidates = load_candidates(t, &CandidateSource::parse(&args.placement_candidates), ctx)?;
     // A small territory may have fewer candidates than the default k: the
     // proposal then uses them all rather than failing the whole report.
-    let k = args.placement.placement_k.min(candidates.len());
-    if k < args.placement.placement_k {
+    let k = args.placement_k.min(candidates.len());
+    if k < args.placement_k {
         ctx.warnings.add(
             std::path::Path::new("--placement-k"),
             "fewer candidates than new sites asked: the proposal places one per candidate",
             format!(
                 "{} asked, {} candidates",
-                args.placement.placement_k,
+                args.placement_k,
                 candidates.len()
             ),
         );
@@ -108,16 +139,11 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         model: Model::Mclp,
         objective: Objective::Jeunes,
         k,
-        radius: Meters::from_km(args.placement.placement_radius_km),
+        radius: Meters::from_km(args.placement_radius_km),
         ml: None,
         exact_nodes: None,
     };
-    let p = place::compute(&t, &b, &candidates, &params, ctx, &mut outputs)?;
+    let p = place::compute(t, b, &candidates, &params, ctx, outputs)?;
     ctx.progress.say(&place::describe(&p));
-    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
-    ctx.progress.step("couches cartographiques");
-    crate::io::export::add_layers(&t, &mut outputs)?;
-    crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
-    ctx.write(&outputs)?;
-    Ok(EXIT_OK)
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod geotiff;
 pub mod gpkg;
 pub mod layers;
 pub mod manifest;
+pub mod maps;
 pub mod points;
 pub mod prj;
 pub mod reference;

@@ -12,6 +12,7 @@ mod distance;
 mod help;
 mod hotspots;
 mod layers;
+mod maps;
 mod place;
 mod report;
 mod scenario;

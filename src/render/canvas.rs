@@ -1,0 +1,503 @@
+//! Drawing primitives over a plotters backend: a frame that maps Lambert-93
+//! metres to pixels, and shapes, text, legend entries and a scale bar in
+//! *logical* pixels (multiplied by the supersampling factor on the way to the
+//! backend).
+
+use std::sync::Once;
+
+use geo::{LineString, MultiPolygon, Rect};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, RGBAColor};
+
+use crate::error::Error;
+
+/// The bundled fonts (DejaVu Sans, see `assets/fonts/LICENSE-DejaVu.txt`).
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+/// Registered under the generic name, so that SVG viewers without DejaVu
+/// fall back to their own sans-serif font.
+pub const FAMILY: &str = "sans-serif";
+
+/// Registers the bundled fonts with plotters (once per process).
+pub fn register_fonts() -> Result<(), Error> {
+    static ONCE: Once = Once::new();
+    let mut result = Ok(());
+    ONCE.call_once(|| {
+        let r = plotters::style::register_font(FAMILY, FontStyle::Normal, REGULAR)
+            .and_then(|()| plotters::style::register_font(FAMILY, FontStyle::Bold, BOLD));
+        if r.is_err() {
+            result = Err(Error::Invalid(
+                "maps: the bundled font cannot be read".into(),
+            ));
+        }
+    });
+    result
+}
+
+/// An RGB colour from `0xRRGGBB`.
+pub const fn rgb(hex: u32) -> RGBColor {
+    RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
+}
+
+/// A colour with opacity.
+pub fn rgba(hex: u32, alpha: f64) -> RGBAColor {
+    rgb(hex).mix(alpha)
+}
+
+/// Maps Lambert-93 metres to logical pixels inside the map area.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Lambert-93 of the map area's left edge and top edge.
+    x0: f64,
+    y1: f64,
+    /// Metres per logical pixel.
+    pub m_per_px: f64,
+    /// The map area in logical pixels: left, top, width, height.
+    pub area: (f64, f64, f64, f64),
+}
+
+impl Frame {
+    /// The frame that fits `bbox` (with a margin) in `area`, centred, one
+    /// scale for both axes.
+    pub fn fit(bbox: Rect<f64>, area: (f64, f64, f64, f64), margin: f64) -> Frame {
+        let (w, h) = (bbox.width().max(1.0), bbox.height().max(1.0));
+        let m_per_px = (w / area.2).max(h / area.3) * (1.0 + 2.0 * margin);
+        let c = bbox.center();
+        Frame {
+            x0: c.x - area.2 / 2.0 * m_per_px,
+            y1: c.y + area.3 / 2.0 * m_per_px,
+            m_per_px,
+            area,
+        }
+    }
+    /// Logical pixel of a Lambert-93 point.
+    pub fn px(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.area.0 + (x - self.x0) / self.m_per_px,
+            self.area.1 + (self.y1 - y) / self.m_per_px,
+        )
+    }
+    /// The Lambert-93 rectangle the map area shows.
+    pub fn window(&self) -> Rect<f64> {
+        Rect::new(
+            (self.x0, self.y1 - self.area.3 * self.m_per_px),
+            (self.x0 + self.area.2 * self.m_per_px, self.y1),
+        )
+    }
+}
+
+/// Where a text is anchored.
+#[derive(Debug, Clone, Copy)]
+pub enum Anchor {
+    TopLeft,
+    Center,
+}
+
+/// Draws on a backend in logical pixels.
+pub struct Painter<'a, DB: DrawingBackend> {
+    root: &'a DrawingArea<DB, Shift>,
+    /// Device pixels per logical pixel.
+    k: f64,
+}
+
+fn err<E: std::fmt::Display>(e: E) -> Error {
+    Error::Invalid(format!("maps: drawing failed: {e}"))
+}
+
+impl<'a, DB: DrawingBackend> Painter<'a, DB> {
+    pub fn new(root: &'a DrawingArea<DB, Shift>, k: f64) -> Self {
+        Painter { root, k }
+    }
+
+    fn d(&self, p: (f64, f64)) -> (i32, i32) {
+        ((p.0 * self.k).round() as i32, (p.1 * self.k).round() as i32)
+    }
+
+    fn w(&self, width: f64) -> u32 {
+        (width * self.k).round().max(1.0) as u32
+    }
+
+    pub fn fill_background(&self, color: RGBColor) -> Result<(), Error> {
+        self.root.fill(&color).map_err(err)
+    }
+
+    /// Device pixels of a ring, consecutive duplicates removed; `None` when
+    /// fewer than 3 distinct pixels are left.
+    fn ring_px(&self, frame: &Frame, ring: &LineString<f64>) -> Option<Vec<(i32, i32)>> {
+        let mut pts: Vec<(i32, i32)> = Vec::with_capacity(ring.0.len());
+        for c in &ring.0 {
+            let p = self.d(frame.px(c.x, c.y));
+            if pts.last() != Some(&p) {
+                pts.push(p);
+            }
+        }
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        (pts.len() >= 3).then_some(pts)
+    }
+
+    /// Fills the exterior rings of `mp` (holes are left to whatever is drawn
+    /// after: the maps fill larger polygons first).
+    pub fn fill(
+        &self,
+        frame: &Frame,
+        mp: &MultiPolygon<f64>,
+        color: impl Color,
+    ) -> Result<(), Error> {
+        let style = color.filled();
+        for p in &mp.0 {
+            if let Some(pts) = self.ring_px(frame, p.exterior()) {
+                self.root.draw(&Polygon::new(pts, style)).map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Strokes every ring of `mp`.
+    pub fn outline(
+        &self,
+        frame: &Frame,
+        mp: &MultiPolygon<f64>,
+        color: impl Color,
+        width: f64,
+    ) -> Result<(), Error> {
+        let style = color.stroke_width(self.w(width));
+        for p in &mp.0 {
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                if let Some(mut pts) = self.ring_px(frame, ring) {
+                    pts.push(pts[0]);
+                    self.root.draw(&PathElement::new(pts, style)).map_err(err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rect(
+        &self,
+        (x, y, w, h): (f64, f64, f64, f64),
+        fill: Option<RGBAColor>,
+        stroke: Option<(RGBColor, f64)>,
+    ) -> Result<(), Error> {
+        let (a, b) = (self.d((x, y)), self.d((x + w, y + h)));
+        if let Some(c) = fill {
+            self.root
+                .draw(&Rectangle::new([a, b], c.filled()))
+                .map_err(err)?;
+        }
+        if let Some((c, width)) = stroke {
+            self.root
+                .draw(&Rectangle::new([a, b], c.stroke_width(self.w(width))))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    pub fn line(&self, pts: &[(f64, f64)], color: impl Color, width: f64) -> Result<(), Error> {
+        let pts: Vec<_> = pts.iter().map(|&p| self.d(p)).collect();
+        self.root
+            .draw(&PathElement::new(pts, color.stroke_width(self.w(width))))
+            .map_err(err)
+    }
+
+    pub fn polygon(&self, pts: &[(f64, f64)], color: impl Color) -> Result<(), Error> {
+        let pts: Vec<_> = pts.iter().map(|&p| self.d(p)).collect();
+        self.root
+            .draw(&Polygon::new(pts, color.filled()))
+            .map_err(err)
+    }
+
+    /// A disc of radius `r` logical pixels, with an optional outline.
+    pub fn disc(
+        &self,
+        c: (f64, f64),
+        r: f64,
+        fill: Option<RGBAColor>,
+        stroke: Option<(RGBColor, f64)>,
+    ) -> Result<(), Error> {
+        let (cx, r_dev) = (self.d(c), (r * self.k).round().max(1.0) as i32);
+        if let Some(f) = fill {
+            self.root
+                .draw(&Circle::new(cx, r_dev, f.filled()))
+                .map_err(err)?;
+        }
+        if let Some((s, width)) = stroke {
+            self.root
+                .draw(&Circle::new(cx, r_dev, s.stroke_width(self.w(width))))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// A marker of a site: square, disc or triangle of half-size `r`.
+    pub fn marker(
+        &self,
+        shape: Marker,
+        c: (f64, f64),
+        r: f64,
+        fill: RGBColor,
+    ) -> Result<(), Error> {
+        // A white edge separates large markers; small ones would be all edge.
+        let edge = (r >= 3.5).then_some((rgb(0xffffff), (r / 4.0).min(1.5)));
+        match shape {
+            Marker::Disc => self.disc(c, r, Some(fill.into()), edge),
+            Marker::Square => self.rect(
+                (c.0 - r, c.1 - r, 2.0 * r, 2.0 * r),
+                Some(fill.into()),
+                edge,
+            ),
+            Marker::Star => {
+                let pts: Vec<(f64, f64)> = (0..10)
+                    .map(|i| {
+                        let a = std::f64::consts::PI * (i as f64 / 5.0 - 0.5);
+                        let rr = if i % 2 == 0 { r * 1.3 } else { r * 0.55 };
+                        (c.0 + rr * a.cos(), c.1 + rr * a.sin())
+                    })
+                    .collect();
+                self.polygon(&pts, fill)?;
+                let mut closed = pts.clone();
+                closed.push(pts[0]);
+                self.line(&closed, rgb(0xffffff), 1.0)
+            }
+        }
+    }
+
+    /// Width and height of a text, in logical pixels.
+    pub fn text_size(&self, s: &str, size: f64, bold: bool) -> (f64, f64) {
+        let style = self.style(size, bold, rgb(0));
+        self.root
+            .estimate_text_size(s, &style)
+            .map_or((s.chars().count() as f64 * size * 0.55, size), |(w, h)| {
+                (w as f64 / self.k, h as f64 / self.k)
+            })
+    }
+
+    fn style(&self, size: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
+        // `FontDesc::style` keeps the regular face's data: the style must be
+        // given when the font is made.
+        let style = if bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        (FAMILY, size * self.k, style).into_font().color(&color)
+    }
+
+    pub fn text(
+        &self,
+        s: &str,
+        at: (f64, f64),
+        size: f64,
+        bold: bool,
+        color: RGBColor,
+        anchor: Anchor,
+    ) -> Result<(), Error> {
+        let pos = match anchor {
+            Anchor::TopLeft => Pos::new(HPos::Left, VPos::Top),
+            Anchor::Center => Pos::new(HPos::Center, VPos::Center),
+        };
+        let style = self.style(size, bold, color).pos(pos);
+        self.root
+            .draw(&Text::new(s.to_string(), self.d(at), style))
+            .map_err(err)
+    }
+
+    /// A text with a white halo, readable over any fill.
+    pub fn label(&self, s: &str, at: (f64, f64), size: f64, color: RGBColor) -> Result<(), Error> {
+        let h = (size / 9.0).max(1.0);
+        for (dx, dy) in [
+            (-h, 0.0),
+            (h, 0.0),
+            (0.0, -h),
+            (0.0, h),
+            (-h, -h),
+            (h, h),
+            (-h, h),
+            (h, -h),
+        ] {
+            self.text(
+                s,
+                (at.0 + dx, at.1 + dy),
+                size,
+                true,
+                rgb(0xffffff),
+                Anchor::Center,
+            )?;
+        }
+        self.text(s, at, size, true, color, Anchor::Center)
+    }
+
+    /// Lines of text that wrap at `max_width` logical pixels; returns the
+    /// height used.
+    pub fn paragraph(
+        &self,
+        s: &str,
+        at: (f64, f64),
+        size: f64,
+        color: RGBColor,
+        max_width: f64,
+    ) -> Result<f64, Error> {
+        let mut y = at.1;
+        let mut line = String::new();
+        for word in s.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if !line.is_empty() && self.text_size(&candidate, size, false).0 > max_width {
+                self.text(&line, (at.0, y), size, false, color, Anchor::TopLeft)?;
+                y += size * 1.35;
+                line = word.to_string();
+            } else {
+                line = candidate;
+            }
+        }
+        if !line.is_empty() {
+            self.text(&line, (at.0, y), size, false, color, Anchor::TopLeft)?;
+            y += size * 1.35;
+        }
+        Ok(y - at.1)
+    }
+
+    /// A scale bar of a round length at `at` (bottom left), about `target`
+    /// logical pixels long.
+    pub fn scale_bar(&self, frame: &Frame, at: (f64, f64), target: f64) -> Result<(), Error> {
+        let want_km = target * frame.m_per_px / 1000.0;
+        let km = [1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0]
+            .into_iter()
+            .rev()
+            .find(|&k| k <= want_km)
+            .unwrap_or(1.0);
+        let len = km * 1000.0 / frame.m_per_px;
+        let (x, y) = at;
+        let h = 7.0;
+        self.rect(
+            (x - 8.0, y - 36.0, len + 50.0, 44.0),
+            Some(rgba(0xffffff, 0.8)),
+            None,
+        )?;
+        for i in 0..4 {
+            let part = len / 4.0;
+            let fill = if i % 2 == 0 {
+                rgb(0x222222)
+            } else {
+                rgb(0xffffff)
+            };
+            self.rect(
+                (x + part * i as f64, y - h, part, h),
+                Some(fill.into()),
+                Some((rgb(0x222222), 1.0)),
+            )?;
+        }
+        for (frac, label) in [
+            (0.0, "0".to_string()),
+            (0.5, fmt_km(km / 2.0)),
+            (1.0, format!("{} km", fmt_km(km))),
+        ] {
+            self.text(
+                &label,
+                (x + len * frac, y - h - 12.0),
+                12.0,
+                false,
+                rgb(0x222222),
+                Anchor::Center,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A north arrow whose tip is at `at`.
+    pub fn north_arrow(&self, at: (f64, f64)) -> Result<(), Error> {
+        let (x, y) = at;
+        self.polygon(&[(x, y), (x + 9.0, y + 26.0), (x, y + 20.0)], rgb(0x222222))?;
+        self.polygon(&[(x, y), (x - 9.0, y + 26.0), (x, y + 20.0)], rgb(0x999999))?;
+        self.text(
+            "N",
+            (x, y + 38.0),
+            14.0,
+            true,
+            rgb(0x222222),
+            Anchor::Center,
+        )
+    }
+}
+
+fn fmt_km(km: f64) -> String {
+    if km.fract() == 0.0 {
+        format!("{km:.0}")
+    } else {
+        format!("{km:.1}").replace('.', ",")
+    }
+}
+
+/// Site marker shapes.
+#[derive(Debug, Clone, Copy)]
+pub enum Marker {
+    Square,
+    Disc,
+    Star,
+}
+
+/// Averages `k`×`k` blocks of an RGB buffer of `w`×`h` device pixels.
+pub fn downsample(buf: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {
+    let (ow, oh) = (w / k, h / k);
+    let mut out = vec![0u8; ow * oh * 3];
+    let n = (k * k) as u32;
+    for oy in 0..oh {
+        for ox in 0..ow {
+            for ch in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..k {
+                    let row = (oy * k + dy) * w;
+                    for dx in 0..k {
+                        sum += u32::from(buf[(row + ox * k + dx) * 3 + ch]);
+                    }
+                }
+                out[(oy * ow + ox) * 3 + ch] = ((sum + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// Encodes an RGB buffer as PNG.
+pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::High);
+        let mut writer = enc.write_header().map_err(err)?;
+        writer.write_image_data(rgb).map_err(err)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_keeps_one_scale_and_centres() {
+        let f = Frame::fit(
+            Rect::new((0.0, 0.0), (1000.0, 500.0)),
+            (10.0, 20.0, 100.0, 100.0),
+            0.0,
+        );
+        assert_eq!(f.m_per_px, 10.0);
+        assert_eq!(f.px(0.0, 250.0), (10.0, 70.0));
+        assert_eq!(f.px(1000.0, 500.0), (110.0, 45.0));
+    }
+
+    #[test]
+    fn downsample_averages_blocks() {
+        // 2×2 device pixels → 1: black, white, white, white.
+        let buf = [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255];
+        assert_eq!(downsample(&buf, 2, 2, 2), vec![191, 191, 191]);
+    }
+}

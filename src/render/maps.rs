@@ -1,0 +1,904 @@
+//! The five maps: layout, colours, legends.
+
+use std::collections::BTreeMap;
+
+use geo::{Area as _, BoundingRect, Coord, InteriorPoint, MapCoords, MultiPolygon, Rect, Simplify};
+use plotters::prelude::*;
+use plotters::style::RGBAColor;
+use rayon::prelude::*;
+
+use super::canvas::{
+    downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
+};
+use super::{Format, MapData, MapKind, Scope};
+use crate::error::Error;
+use crate::geom::LAMBERT_93;
+use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
+
+/// Canvas size in logical pixels.
+const WIDTH: f64 = 1760.0;
+const HEIGHT: f64 = 1400.0;
+/// The map area: left, top, width, height.
+const MAP_AREA: (f64, f64, f64, f64) = (24.0, 96.0, 1060.0, 1230.0);
+/// The legend column.
+const LEGEND_X: f64 = 1112.0;
+const LEGEND_W: f64 = 624.0;
+/// Device pixels per logical pixel of PNGs (drawn large, averaged down).
+const SUPERSAMPLE: usize = 2;
+
+const INK: RGBColor = rgb(0x222222);
+const GREY: RGBColor = rgb(0x666666);
+const COMMUNE_EDGE: u32 = 0xbdbdbd;
+/// Land that no commune polygon of the source covers.
+const GAP: u32 = 0x737373;
+
+/// Distance bands of `carte_distances`, in km, and their colours.
+const BANDS: [(f64, &str, u32); 5] = [
+    (5.0, "0 – 5 km", 0x1a9850),
+    (10.0, "5 – 10 km", 0x91cf60),
+    (15.0, "10 – 15 km", 0xfee08b),
+    (20.0, "15 – 20 km", 0xfc8d59),
+    (f64::INFINITY, "20 km et plus", 0xd73027),
+];
+
+/// Classes of hotspot ranks: (first rank after the class, label, colour).
+const RANK_CLASSES: [(usize, &str, u32); 4] = [
+    (5, "rangs 1 à 5", 0x99000d),
+    (10, "rangs 6 à 10", 0xcb181d),
+    (20, "rangs 11 à 20", 0xfb6a4a),
+    (usize::MAX, "rangs suivants", 0xfcbba1),
+];
+
+/// Categorical colours of the basins (ColorBrewer Set3, 12 classes).
+const BASIN_COLOURS: [u32; 12] = [
+    0x8dd3c7, 0xffffb3, 0xbebada, 0xfb8072, 0x80b1d3, 0xfdb462, 0xb3de69, 0xfccde5, 0xd9d9d9,
+    0xbc80bd, 0xccebc5, 0xffed6f,
+];
+
+fn classement_colour(c: Classement) -> u32 {
+    match c {
+        Classement::FrrPlus => 0x7b3294,
+        Classement::Frr => 0xc2a5cf,
+        Classement::ZrrMaintenue => 0xa6dba0,
+        Classement::NonClassee => 0xf7f7f7,
+    }
+}
+
+fn site_style(k: SiteKind) -> (Marker, f64, u32, &'static str) {
+    match k {
+        SiteKind::Siege => (Marker::Square, 5.5, 0x08306b, "Siège"),
+        SiteKind::Antenne => (Marker::Disc, 4.0, 0x08519c, "Antenne"),
+        SiteKind::Permanence => (Marker::Disc, 2.4, 0x3182bd, "Permanence"),
+    }
+}
+
+/// Numbers as French text: `12 345`, with a no-break space.
+pub fn fr_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn fr_pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x).replace('.', ",")
+}
+
+/// The geometries of a territory in Lambert-93, projected once for any
+/// number of maps.
+pub struct Prepared<'a> {
+    data: &'a MapData<'a>,
+    communes: Vec<MultiPolygon<f64>>,
+    /// Communes by decreasing area: fills drawn in this order leave the
+    /// enclaves (drawn later) visible over their surrounding commune.
+    by_area: Vec<usize>,
+    bboxes: Vec<Option<Rect<f64>>>,
+    qpv: Vec<MultiPolygon<f64>>,
+    sites: Vec<(f64, f64)>,
+    /// Holes of the union of all communes: land no commune polygon covers
+    /// (the embedded source has four, see geodata/PROVENANCE.md).
+    gaps: MultiPolygon<f64>,
+}
+
+fn project(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    mp.map_coords(|c| {
+        let p = LAMBERT_93.project(LonLat::new(c.x, c.y));
+        Coord { x: p.x, y: p.y }
+    })
+}
+
+fn union(polys: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    geo::unary_union(polys.iter().copied())
+}
+
+fn intersects(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
+}
+
+fn contains(r: &Rect<f64>, x: f64, y: f64) -> bool {
+    r.min().x <= x && x <= r.max().x && r.min().y <= y && y <= r.max().y
+}
+
+/// A drawing in progress: the painter, the frame, and what the map covers.
+struct Sheet<'p, 'a, DB: DrawingBackend> {
+    p: Painter<'p, DB>,
+    frame: Frame,
+    /// Simplification tolerance in metres (half a logical pixel).
+    tolerance: f64,
+    window: Rect<f64>,
+    prep: &'p Prepared<'a>,
+    scope: Scope,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(data: &'a MapData<'a>) -> Self {
+        let t = data.territory;
+        let communes: Vec<MultiPolygon<f64>> = t
+            .communes
+            .par_iter()
+            .map(|c| project(&c.geometry))
+            .collect();
+        let areas: Vec<f64> = communes.iter().map(|g| g.unsigned_area()).collect();
+        let mut by_area: Vec<usize> = (0..communes.len()).collect();
+        by_area.sort_by(|&a, &b| areas[b].total_cmp(&areas[a]).then(a.cmp(&b)));
+        let bboxes = communes.iter().map(|g| g.bounding_rect()).collect();
+        let qpv = t.qpv.par_iter().map(|q| project(&q.geometry)).collect();
+        let sites = t
+            .sites
+            .iter()
+            .map(|s| {
+                let p = LAMBERT_93.project(s.position);
+                (p.x, p.y)
+            })
+            .collect();
+        let all: Vec<&MultiPolygon<f64>> = communes.iter().collect();
+        let gaps = MultiPolygon(
+            union(&all)
+                .0
+                .iter()
+                .flat_map(|p| p.interiors().iter().cloned())
+                .map(|ring| geo::Polygon::new(ring, vec![]))
+                .collect(),
+        );
+        Prepared {
+            gaps,
+            data,
+            communes,
+            by_area,
+            bboxes,
+            qpv,
+            sites,
+        }
+    }
+
+    /// Draws one map.
+    pub fn render(&self, kind: MapKind, scope: Scope, format: Format) -> Result<Vec<u8>, Error> {
+        register_fonts()?;
+        match format {
+            Format::Svg => {
+                let mut s = String::new();
+                {
+                    let backend = SVGBackend::with_string(&mut s, (WIDTH as u32, HEIGHT as u32));
+                    let root = backend.into_drawing_area();
+                    self.draw(&root, 1.0, kind, scope)?;
+                    root.present()
+                        .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
+                }
+                Ok(s.into_bytes())
+            }
+            Format::Png => {
+                let (w, h) = (WIDTH as usize * SUPERSAMPLE, HEIGHT as usize * SUPERSAMPLE);
+                let mut buf = vec![255u8; w * h * 3];
+                {
+                    let backend = BitMapBackend::with_buffer(&mut buf, (w as u32, h as u32));
+                    let root = backend.into_drawing_area();
+                    self.draw(&root, SUPERSAMPLE as f64, kind, scope)?;
+                    root.present()
+                        .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
+                }
+                let small = downsample(&buf, w, h, SUPERSAMPLE);
+                encode_png(&small, WIDTH as u32, HEIGHT as u32)
+            }
+        }
+    }
+
+    /// The union of some communes, simplified at `tolerance` metres.
+    fn union_of(&self, members: &[usize], tolerance: f64) -> MultiPolygon<f64> {
+        let polys: Vec<&MultiPolygon<f64>> = members.iter().map(|&i| &self.communes[i]).collect();
+        union(&polys).simplify(tolerance)
+    }
+
+    /// The communes the map is about.
+    fn in_scope(&self, scope: Scope) -> Vec<usize> {
+        let t = self.data.territory;
+        match scope {
+            Scope::Region => (0..t.communes.len()).collect(),
+            Scope::Ml(m) => (0..t.communes.len())
+                .filter(|&i| t.ml_of_commune[i] == m)
+                .collect(),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        k: f64,
+        kind: MapKind,
+        scope: Scope,
+    ) -> Result<(), Error> {
+        let members = self.in_scope(scope);
+        let bbox = members
+            .iter()
+            .filter_map(|&i| self.bboxes[i])
+            .reduce(|a, b| {
+                Rect::new(
+                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+                )
+            })
+            .ok_or_else(|| Error::Invalid("maps: no commune to draw".into()))?;
+        let frame = Frame::fit(bbox, MAP_AREA, 0.02);
+        let sheet = Sheet {
+            p: Painter::new(root, k),
+            frame,
+            tolerance: frame.m_per_px * 0.5,
+            window: frame.window(),
+            prep: self,
+            scope,
+        };
+        sheet.p.fill_background(rgb(0xffffff))?;
+        let legend = match kind {
+            MapKind::Regionale => sheet.regionale()?,
+            MapKind::Distances => sheet.distances()?,
+            MapKind::Hotspots => sheet.hotspots()?,
+            MapKind::Placement => sheet.placement()?,
+            MapKind::Bassins => sheet.bassins()?,
+        };
+        sheet.fade_outside()?;
+        sheet.finish(kind, legend)
+    }
+}
+
+/// One line of a legend.
+enum Entry {
+    Heading(String),
+    Swatch(RGBAColor, String),
+    Line(RGBColor, f64, String),
+    Marker(Marker, f64, RGBColor, String),
+    Text(String),
+    Gap,
+}
+
+impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
+    fn data(&self) -> &MapData<'a> {
+        self.prep.data
+    }
+
+    fn visible(&self, i: usize) -> bool {
+        self.prep.bboxes[i].is_some_and(|b| intersects(&b, &self.window))
+    }
+
+    fn simplified(&self, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        mp.simplify(self.tolerance)
+    }
+
+    /// Fills every visible commune with `colour(i)`, largest first, with a
+    /// thin edge when the map is zoomed in enough to show it.
+    fn fill_communes(&self, colour: impl Fn(usize) -> RGBAColor) -> Result<(), Error> {
+        let edges = self.frame.m_per_px < 120.0;
+        for &i in &self.prep.by_area {
+            if !self.visible(i) {
+                continue;
+            }
+            let g = self.simplified(&self.prep.communes[i]);
+            self.p.fill(&self.frame, &g, colour(i))?;
+            if edges {
+                self.p.outline(&self.frame, &g, rgb(COMMUNE_EDGE), 0.5)?;
+            }
+        }
+        self.p
+            .fill(&self.frame, &self.simplified(&self.prep.gaps), rgb(GAP))
+    }
+
+    /// Whether a gap of the commune polygons shows on the map.
+    fn gaps_visible(&self) -> bool {
+        self.prep.gaps.0.iter().any(|p| {
+            p.bounding_rect()
+                .is_some_and(|b| intersects(&b, &self.window))
+                && p.unsigned_area() > (4.0 * self.frame.m_per_px).powi(2)
+        })
+    }
+
+    /// Outer boundaries of groups of communes (MLs, départements, basins).
+    fn group_outlines(
+        &self,
+        group_of: impl Fn(usize) -> String,
+        colour: RGBColor,
+        width: f64,
+    ) -> Result<(), Error> {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in 0..self.prep.communes.len() {
+            groups.entry(group_of(i)).or_default().push(i);
+        }
+        let (prep, tolerance) = (self.prep, self.tolerance);
+        let unions: Vec<MultiPolygon<f64>> = groups
+            .values()
+            .filter(|m| m.iter().any(|&i| self.visible(i)))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|m| prep.union_of(m, tolerance))
+            .collect();
+        for u in &unions {
+            self.p.outline(&self.frame, u, colour, width)?;
+        }
+        Ok(())
+    }
+
+    fn departements(&self) -> Result<(), Error> {
+        let t = self.data().territory;
+        self.group_outlines(|i| t.communes[i].departement.clone(), INK, 2.2)
+    }
+
+    fn ml_zones(&self) -> Result<(), Error> {
+        let t = self.data().territory;
+        self.group_outlines(|i| t.ml_of_commune[i].to_string(), rgb(0x444444), 1.0)
+    }
+
+    /// Fades everything drawn outside the Mission Locale of the map, then
+    /// outlines its territory.
+    fn fade_outside(&self) -> Result<(), Error> {
+        if let Scope::Ml(m) = self.scope {
+            let t = self.data().territory;
+            for &i in &self.prep.by_area {
+                if t.ml_of_commune[i] != m && self.visible(i) {
+                    let g = self.simplified(&self.prep.communes[i]);
+                    self.p.fill(&self.frame, &g, rgba(0xf4f4f4, 0.72))?;
+                }
+            }
+            let own = self
+                .prep
+                .union_of(&self.prep.in_scope(self.scope), self.tolerance);
+            self.p.outline(&self.frame, &own, rgb(0x08306b), 3.0)?;
+        }
+        Ok(())
+    }
+
+    /// Where counts of the legend are taken: the region or the ML.
+    fn scope_label(&self) -> &'static str {
+        match self.scope {
+            Scope::Region => "dans la région",
+            Scope::Ml(_) => "dans la Mission Locale",
+        }
+    }
+
+    /// Whether site `s` belongs to the map's scope.
+    fn site_in_scope(&self, s: &crate::model::Site) -> bool {
+        match self.scope {
+            Scope::Region => true,
+            Scope::Ml(m) => s.code_ml == self.data().territory.missions_locales[m].code,
+        }
+    }
+
+    fn sites(&self, kinds_shown: &[SiteKind], scale: f64) -> Result<Vec<Entry>, Error> {
+        let t = self.data().territory;
+        let mut entries = Vec::new();
+        // Permanences first, head offices on top.
+        for &kind in kinds_shown.iter().rev() {
+            let (shape, r, colour, _) = site_style(kind);
+            for (s, &(x, y)) in t.sites.iter().zip(&self.prep.sites) {
+                if s.kind == kind && contains(&self.window, x, y) {
+                    self.p
+                        .marker(shape, self.frame.px(x, y), r * scale, rgb(colour))?;
+                }
+            }
+        }
+        for &kind in kinds_shown {
+            let (shape, r, colour, label) = site_style(kind);
+            let n = t
+                .sites
+                .iter()
+                .filter(|s| s.kind == kind && self.site_in_scope(s))
+                .count();
+            entries.push(Entry::Marker(
+                shape,
+                r * scale,
+                rgb(colour),
+                format!("{label}s ({} {})", fr_int(n as u64), self.scope_label()),
+            ));
+        }
+        Ok(entries)
+    }
+
+    fn regionale(&self) -> Result<Vec<Entry>, Error> {
+        let t = self.data().territory;
+        self.fill_communes(|i| rgb(classement_colour(t.classement[i])).into())?;
+        for q in &self.prep.qpv {
+            if q.bounding_rect()
+                .is_some_and(|b| intersects(&b, &self.window))
+            {
+                let g = self.simplified(q);
+                self.p.fill(&self.frame, &g, rgb(0xe31a1c))?;
+                self.p.outline(&self.frame, &g, rgb(0xe31a1c), 0.8)?;
+            }
+        }
+        self.ml_zones()?;
+        self.departements()?;
+        let site_entries = self.sites(&SiteKind::ALL, 1.0)?;
+        let n_qpv = match self.scope {
+            Scope::Region => t.qpv.len(),
+            Scope::Ml(m) => t
+                .qpv
+                .iter()
+                .filter(|q| {
+                    q.communes
+                        .iter()
+                        .any(|c| t.commune_index(c).is_some_and(|i| t.ml_of_commune[i] == m))
+                })
+                .count(),
+        };
+        let mut legend = vec![Entry::Heading(format!(
+            "Classement des communes ({})",
+            self.scope_label()
+        ))];
+        for c in [
+            Classement::FrrPlus,
+            Classement::Frr,
+            Classement::ZrrMaintenue,
+            Classement::NonClassee,
+        ] {
+            let n = self
+                .prep
+                .in_scope(self.scope)
+                .iter()
+                .filter(|&&i| t.classement[i] == c)
+                .count();
+            let label = match c {
+                Classement::NonClassee => "non classée".to_string(),
+                Classement::ZrrMaintenue => "ZRR maintenue".to_string(),
+                c => c.label().to_string(),
+            };
+            legend.push(Entry::Swatch(
+                rgb(classement_colour(c)).into(),
+                format!("{label} ({} communes)", fr_int(n as u64)),
+            ));
+        }
+        legend.push(Entry::Swatch(
+            rgb(0xe31a1c).into(),
+            format!(
+                "QPV 2024 ({} quartiers {})",
+                fr_int(n_qpv as u64),
+                self.scope_label()
+            ),
+        ));
+        legend.push(Entry::Gap);
+        legend.push(Entry::Heading("Limites".into()));
+        legend.push(Entry::Line(INK, 2.2, "département".into()));
+        legend.push(Entry::Line(
+            rgb(0x444444),
+            1.0,
+            format!(
+                "zone de couverture d'une Mission Locale ({})",
+                t.missions_locales.len()
+            ),
+        ));
+        legend.push(Entry::Gap);
+        legend.push(Entry::Heading("Sites d'accueil".into()));
+        legend.extend(site_entries);
+        Ok(legend)
+    }
+
+    fn distances(&self) -> Result<Vec<Entry>, Error> {
+        let t = self.data().territory;
+        let d = &self.data().distance_km;
+        let band = |x: f64| BANDS.iter().position(|b| x <= b.0);
+        self.fill_communes(|i| match band(d[i]) {
+            Some(b) => rgb(BANDS[b].2).into(),
+            None => rgb(0xcccccc).into(),
+        })?;
+        self.departements()?;
+        let site_entries = self.sites(&SiteKind::ALL, 0.8)?;
+        let scope_members = self.prep.in_scope(self.scope);
+        let total: u64 = scope_members.iter().map(|&i| t.jeunes[i]).sum();
+        let mut legend = vec![Entry::Heading(
+            "Distance de la mairie au site le plus proche".into(),
+        )];
+        for (b, (_, label, colour)) in BANDS.iter().enumerate() {
+            let in_band: Vec<usize> = scope_members
+                .iter()
+                .copied()
+                .filter(|&i| band(d[i]) == Some(b))
+                .collect();
+            let jeunes: u64 = in_band.iter().map(|&i| t.jeunes[i]).sum();
+            legend.push(Entry::Swatch(
+                rgb(*colour).into(),
+                format!(
+                    "{label} : {} communes, {} des jeunes",
+                    fr_int(in_band.len() as u64),
+                    fr_pct(if total > 0 {
+                        jeunes as f64 / total as f64
+                    } else {
+                        0.0
+                    })
+                ),
+            ));
+        }
+        legend.push(Entry::Text(
+            "Distance à vol d'oiseau (géodésique), mesurée depuis la mairie \
+             ou un point intérieur de la commune."
+                .into(),
+        ));
+        legend.push(Entry::Gap);
+        legend.push(Entry::Heading("Sites d'accueil".into()));
+        legend.extend(site_entries);
+        Ok(legend)
+    }
+
+    /// Fills and labels areas (clusters, basins) over a light base.
+    fn areas(
+        &self,
+        areas: &[super::Area],
+        colour: impl Fn(usize) -> RGBColor,
+        outline: RGBColor,
+    ) -> Result<(), Error> {
+        let (prep, tolerance) = (self.prep, self.tolerance);
+        let shapes: Vec<MultiPolygon<f64>> = areas
+            .par_iter()
+            .map(|a| prep.union_of(&a.members, tolerance))
+            .collect();
+        for (k, g) in shapes.iter().enumerate() {
+            self.p.fill(&self.frame, g, colour(k))?;
+        }
+        for g in &shapes {
+            self.p.outline(&self.frame, g, outline, 1.2)?;
+        }
+        Ok(())
+    }
+
+    fn area_labels(&self, areas: &[super::Area], max: usize) -> Result<(), Error> {
+        for a in areas.iter().take(max) {
+            let visible: Vec<usize> = a
+                .members
+                .iter()
+                .copied()
+                .filter(|&i| self.visible(i))
+                .collect();
+            if visible.is_empty() {
+                continue;
+            }
+            // The interior point of the largest member keeps the label
+            // inside the area, even for a ring-shaped cluster.
+            let largest = visible
+                .iter()
+                .copied()
+                .max_by(|&x, &y| {
+                    self.prep.communes[x]
+                        .unsigned_area()
+                        .total_cmp(&self.prep.communes[y].unsigned_area())
+                        .then(y.cmp(&x))
+                })
+                .unwrap_or(visible[0]);
+            let u = union(
+                &a.members
+                    .iter()
+                    .map(|&i| &self.prep.communes[i])
+                    .collect::<Vec<_>>(),
+            );
+            let p = u
+                .interior_point()
+                .or_else(|| self.prep.communes[largest].interior_point());
+            if let Some(p) = p {
+                self.p
+                    .label(&a.label, self.frame.px(p.x(), p.y()), 17.0, INK)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn hotspots(&self) -> Result<Vec<Entry>, Error> {
+        let hs = &self.data().hotspots;
+        self.fill_communes(|_| rgb(0xf4f4f4).into())?;
+        let class = |k: usize| RANK_CLASSES.iter().position(|c| k < c.0).unwrap_or(3);
+        let colour = |k: usize| rgb(RANK_CLASSES[class(k)].2);
+        self.areas(hs, colour, rgb(0x67000d))?;
+        self.departements()?;
+        let site_entries = self.sites(&SiteKind::ALL, 0.7)?;
+        self.area_labels(hs, 20)?;
+        let mut legend = vec![
+            Entry::Heading("Points chauds de non-mobilité".into()),
+            Entry::Text(
+                "Groupes de communes voisines dont les jeunes qui ne peuvent pas quitter \
+                 leur commune n'ont aucun site à portée, classés par nombre de ces jeunes \
+                 (rang sur la carte)."
+                    .into(),
+            ),
+        ];
+        if hs.is_empty() {
+            legend.push(Entry::Text("Aucun point chaud avec ces paramètres.".into()));
+        }
+        for (c, (end, label, hex)) in RANK_CLASSES.iter().enumerate() {
+            let start = if c == 0 { 0 } else { RANK_CLASSES[c - 1].0 };
+            if start < hs.len() {
+                let label = if *end == usize::MAX {
+                    format!("{label} ({} groupes)", hs.len() - start)
+                } else {
+                    label.to_string()
+                };
+                legend.push(Entry::Swatch(rgb(*hex).into(), label));
+            }
+        }
+        legend.push(Entry::Gap);
+        // At the scale of one ML, the groups that reach into it.
+        let t = self.data().territory;
+        let listed: Vec<&super::Area> = hs
+            .iter()
+            .filter(|a| match self.scope {
+                Scope::Region => true,
+                Scope::Ml(m) => a.members.iter().any(|&i| t.ml_of_commune[i] == m),
+            })
+            .collect();
+        for a in listed.iter().take(12) {
+            legend.push(Entry::Text(a.caption.clone()));
+        }
+        if listed.len() > 12 {
+            legend.push(Entry::Text(format!(
+                "… et {} autres groupes (hotspots.csv).",
+                listed.len() - 12
+            )));
+        }
+        legend.push(Entry::Gap);
+        legend.push(Entry::Heading("Sites d'accueil".into()));
+        legend.extend(site_entries);
+        Ok(legend)
+    }
+
+    fn placement(&self) -> Result<Vec<Entry>, Error> {
+        let data = self.data();
+        let r_km = data.placement_radius.km();
+        let d = &data.distance_km;
+        self.fill_communes(|i| {
+            if d[i] <= r_km {
+                rgb(0xe8e8e8).into()
+            } else {
+                rgb(0xfdd0a2).into()
+            }
+        })?;
+        self.departements()?;
+        // Existing sites, small and grey.
+        for (s, &(x, y)) in data.territory.sites.iter().zip(&self.prep.sites) {
+            if contains(&self.window, x, y) {
+                let r = if s.kind == SiteKind::Permanence {
+                    2.2
+                } else {
+                    3.2
+                };
+                self.p
+                    .marker(Marker::Disc, self.frame.px(x, y), r, rgb(0x525252))?;
+            }
+        }
+        let radius_px = data.placement_radius.0 / self.frame.m_per_px;
+        let new: Vec<((f64, f64), &super::NewSite)> = data
+            .placement
+            .iter()
+            .map(|s| {
+                let p = LAMBERT_93.project(s.position);
+                (self.frame.px(p.x, p.y), s)
+            })
+            .collect();
+        for (c, _) in &new {
+            self.p.disc(
+                *c,
+                radius_px,
+                Some(rgba(0x2171b5, 0.18)),
+                Some((rgb(0x08519c), 1.5)),
+            )?;
+        }
+        for (c, s) in &new {
+            self.p.marker(Marker::Star, *c, 7.0, rgb(0xd7301f))?;
+            self.p
+                .label(&s.rank.to_string(), (c.0 + 13.0, c.1 - 13.0), 15.0, INK)?;
+        }
+        let mut legend = vec![
+            Entry::Heading("Nouvelles permanences proposées".into()),
+            Entry::Text(data.placement_caption.clone()),
+            Entry::Marker(
+                Marker::Star,
+                7.0,
+                rgb(0xd7301f),
+                "nouvelle permanence (rang du choix)".into(),
+            ),
+            Entry::Swatch(
+                rgba(0x2171b5, 0.25),
+                format!("zone à moins de {} km", fmt_km(r_km)),
+            ),
+        ];
+        for s in new.iter().map(|(_, s)| s) {
+            legend.push(Entry::Text(format!("{}. {}", s.rank, s.caption)));
+        }
+        legend.push(Entry::Gap);
+        legend.push(Entry::Heading("Situation actuelle".into()));
+        legend.push(Entry::Marker(
+            Marker::Disc,
+            3.2,
+            rgb(0x525252),
+            "site existant".into(),
+        ));
+        legend.push(Entry::Swatch(
+            rgb(0xe8e8e8).into(),
+            format!("commune à moins de {} km d'un site", fmt_km(r_km)),
+        ));
+        legend.push(Entry::Swatch(
+            rgb(0xfdd0a2).into(),
+            format!("commune à plus de {} km de tout site", fmt_km(r_km)),
+        ));
+        Ok(legend)
+    }
+
+    fn bassins(&self) -> Result<Vec<Entry>, Error> {
+        let basins = &self.data().basins;
+        let mut basin_of = vec![usize::MAX; self.prep.communes.len()];
+        for (k, b) in basins.iter().enumerate() {
+            for &i in &b.members {
+                basin_of[i] = k;
+            }
+        }
+        let colour = |k: usize| rgb(BASIN_COLOURS[k % BASIN_COLOURS.len()]);
+        self.fill_communes(|i| match basin_of[i] {
+            usize::MAX => rgb(0xffffff).into(),
+            k => colour(k).into(),
+        })?;
+        self.group_outlines(
+            |i| match basin_of[i] {
+                usize::MAX => String::new(),
+                k => format!("{k:03}"),
+            },
+            rgb(0x333333),
+            1.8,
+        )?;
+        self.departements()?;
+        self.area_labels(basins, basins.len())?;
+        let mut legend = vec![Entry::Heading("Bassins de mobilité (PAMS)".into())];
+        for (k, b) in basins.iter().enumerate() {
+            legend.push(Entry::Swatch(colour(k).into(), b.caption.clone()));
+        }
+        Ok(legend)
+    }
+
+    /// Masks what spilled out of the map area, then draws the frame, scale
+    /// bar, north arrow, title, legend and sources.
+    fn finish(&self, kind: MapKind, legend: Vec<Entry>) -> Result<(), Error> {
+        let p = &self.p;
+        let (ax, ay, aw, ah) = MAP_AREA;
+        let white = Some(rgba(0xffffff, 1.0));
+        p.rect((0.0, 0.0, WIDTH, ay), white, None)?;
+        p.rect((0.0, ay + ah, WIDTH, HEIGHT - ay - ah), white, None)?;
+        p.rect((0.0, 0.0, ax, HEIGHT), white, None)?;
+        p.rect((ax + aw, 0.0, WIDTH - ax - aw, HEIGHT), white, None)?;
+        p.rect((ax, ay, aw, ah), None, Some((rgb(0x888888), 1.0)))?;
+        p.scale_bar(&self.frame, (ax + 24.0, ay + ah - 16.0), 170.0)?;
+        p.north_arrow((ax + aw - 34.0, ay + 18.0))?;
+
+        let data = self.data();
+        let t = data.territory;
+        let place = match self.scope {
+            Scope::Region => "Hauts-de-France".to_string(),
+            Scope::Ml(m) => t.missions_locales[m].nom.clone(),
+        };
+        let title = match kind {
+            MapKind::Regionale => format!("{place} : zonages et implantation des Missions Locales"),
+            MapKind::Distances => format!("{place} : distance au site d'accueil le plus proche"),
+            MapKind::Hotspots => format!("{place} : points chauds de non-mobilité"),
+            MapKind::Placement => format!("{place} : nouvelles permanences proposées"),
+            MapKind::Bassins => format!("{place} : bassins de mobilité (PAMS)"),
+        };
+        p.text(&title, (ax, 22.0), 26.0, true, INK, Anchor::TopLeft)?;
+        let members = self.prep.in_scope(self.scope);
+        let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
+        let n_sites = match self.scope {
+            Scope::Region => t.sites.len(),
+            Scope::Ml(m) => t
+                .sites
+                .iter()
+                .filter(|s| s.code_ml == t.missions_locales[m].code)
+                .count(),
+        };
+        let subtitle = format!(
+            "{} communes · {} jeunes de 16 à 25 ans · {} sites d'accueil",
+            fr_int(members.len() as u64),
+            fr_int(jeunes),
+            fr_int(n_sites as u64)
+        );
+        p.text(&subtitle, (ax, 60.0), 16.0, false, GREY, Anchor::TopLeft)?;
+
+        let mut legend = legend;
+        if self.gaps_visible() {
+            legend.push(Entry::Gap);
+            legend.push(Entry::Swatch(
+                rgb(GAP).into(),
+                "lacune des contours communaux de la source (communes nouvelles \
+                 incomplètes, voir geodata/PROVENANCE.md)"
+                    .into(),
+            ));
+        }
+        self.legend(&legend)?;
+
+        let stand_in = t.sites.iter().any(|s| s.status == SiteStatus::Substitut);
+        let mut sources = data.sources.clone();
+        if stand_in {
+            let n = t
+                .sites
+                .iter()
+                .filter(|s| s.status == SiteStatus::Substitut)
+                .count();
+            sources.push_str(&format!(
+                " · sites : substitut ({} sur {} placés par une règle documentée, \
+                 pas la liste réelle)",
+                fr_int(n as u64),
+                fr_int(t.sites.len() as u64)
+            ));
+        }
+        p.paragraph(&sources, (ax, ay + ah + 12.0), 12.5, GREY, WIDTH - 2.0 * ax)?;
+        Ok(())
+    }
+
+    fn legend(&self, entries: &[Entry]) -> Result<(), Error> {
+        let p = &self.p;
+        let x = LEGEND_X;
+        let mut y = MAP_AREA.1;
+        let text_x = x + 34.0;
+        let text_w = LEGEND_W - 40.0;
+        for e in entries {
+            if y > MAP_AREA.1 + MAP_AREA.3 - 20.0 {
+                p.text("…", (x, y), 15.0, false, GREY, Anchor::TopLeft)?;
+                break;
+            }
+            match e {
+                Entry::Heading(s) => {
+                    p.text(s, (x, y), 17.0, true, INK, Anchor::TopLeft)?;
+                    y += 28.0;
+                }
+                Entry::Swatch(c, s) => {
+                    p.rect((x, y, 24.0, 16.0), Some(*c), Some((rgb(0x888888), 0.8)))?;
+                    y += p
+                        .paragraph(s, (text_x, y + 1.5), 14.0, INK, text_w)?
+                        .max(22.0)
+                        + 2.0;
+                }
+                Entry::Line(c, w, s) => {
+                    p.line(&[(x, y + 8.0), (x + 24.0, y + 8.0)], *c, *w)?;
+                    y += p
+                        .paragraph(s, (text_x, y + 1.5), 14.0, INK, text_w)?
+                        .max(22.0)
+                        + 2.0;
+                }
+                Entry::Marker(shape, r, c, s) => {
+                    p.marker(*shape, (x + 12.0, y + 8.0), *r, *c)?;
+                    y += p
+                        .paragraph(s, (text_x, y + 1.5), 14.0, INK, text_w)?
+                        .max(22.0)
+                        + 2.0;
+                }
+                Entry::Text(s) => {
+                    y += p.paragraph(s, (x, y), 13.0, GREY, LEGEND_W - 8.0)? + 6.0;
+                }
+                Entry::Gap => y += 14.0,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn fmt_km(km: f64) -> String {
+    if km.fract() == 0.0 {
+        format!("{km:.0}")
+    } else {
+        format!("{km}").replace('.', ",")
+    }
+}
