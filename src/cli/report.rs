@@ -99,6 +99,8 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         &[Format::Png, Format::Svg],
         &mut outputs,
     )?;
+    let page = crate::render::html::synthese(&maps, &outputs);
+    outputs.add(crate::render::html::HTML_NAME, page);
     // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
     ctx.progress.step("couches cartographiques");
     crate::io::export::add_layers(&t, &mut outputs)?;

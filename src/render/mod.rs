@@ -14,6 +14,7 @@
 //! down, which smooths edges and text.
 
 mod canvas;
+pub mod html;
 mod maps;
 
 use crate::error::Error;

@@ -11,6 +11,7 @@ mod coverage;
 mod distance;
 mod help;
 mod hotspots;
+mod html;
 mod layers;
 mod maps;
 mod place;

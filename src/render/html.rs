@@ -1,0 +1,767 @@
+//! `synthese.html`: one self-contained page (no request to any other
+//! address: style, script and data are inline) with the key figures by
+//! département in the style of the activity report, the coverage, hotspot,
+//! placement and basin tables, and an interactive map of the communes (pan,
+//! zoom, a tooltip with the commune's name, ML, classement, distance and
+//! young people).
+//!
+//! Every text that comes from an input file is escaped: [`esc`] in the
+//! markup, [`script_json`] for the data inside `<script>`.
+
+use std::fmt::Write as _;
+
+use geo::{MapCoords, Simplify};
+use serde_json::json;
+
+use super::maps::fr_int;
+use super::MapData;
+use crate::geom::LAMBERT_93;
+use crate::io::write::{Cell, Outputs, Table};
+use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
+
+/// File name of the page.
+pub const HTML_NAME: &str = "synthese.html";
+
+/// Distance bands of the page's map (the same as `carte_distances`).
+const BANDS: [(f64, &str, &str); 5] = [
+    (5.0, "0 – 5 km", "#1a9850"),
+    (10.0, "5 – 10 km", "#91cf60"),
+    (15.0, "10 – 15 km", "#fee08b"),
+    (20.0, "15 – 20 km", "#fc8d59"),
+    (f64::INFINITY, "20 km et plus", "#d73027"),
+];
+
+/// The départements in the order of the report's tables.
+const DEPARTEMENTS: [(&str, &str); 5] = [
+    ("59", "Nord"),
+    ("62", "Pas-de-Calais"),
+    ("02", "Aisne"),
+    ("60", "Oise"),
+    ("80", "Somme"),
+];
+
+/// Escapes a text for HTML markup and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is safe inside a `<script>` element: no `<`, `>` or `&` (so
+/// no `</script>` or `<!--`), and no U+2028/U+2029 line separators.
+pub fn script_json(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn fr_dec(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::new();
+    if x < 0.0 && s.chars().any(|c| c != '0' && c != '.') {
+        out.push('−');
+    }
+    out.push_str(&fr_int(int.parse().unwrap_or(0)));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+fn fr_pct(part: f64, total: f64) -> String {
+    if total > 0.0 {
+        format!("{} %", fr_dec(100.0 * part / total, 1))
+    } else {
+        "–".into()
+    }
+}
+
+/// A cell as French text.
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => s.clone(),
+        Cell::Int(n) if *n >= 0 => fr_int(*n as u64),
+        Cell::Int(n) => format!("−{}", fr_int(n.unsigned_abs())),
+        Cell::Float(x, d) => fr_dec(*x, *d),
+        Cell::Exact(x) => format!("{x}").replace('.', ","),
+        Cell::Bool(b) => if *b { "oui" } else { "non" }.into(),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// Some columns of a table as an HTML table (rows kept by `keep`, at most
+/// `limit`); columns absent from the table are left out.
+fn html_table(
+    t: &Table,
+    columns: &[(&str, &str)],
+    keep: impl Fn(&dyn Fn(&str) -> String) -> bool,
+    limit: usize,
+) -> String {
+    let cols: Vec<(usize, &str)> = columns
+        .iter()
+        .filter_map(|(name, label)| {
+            t.headers
+                .iter()
+                .position(|h| h == name)
+                .map(|k| (k, *label))
+        })
+        .collect();
+    let mut s = String::from("<div class=\"scroll\"><table><thead><tr>");
+    for (_, label) in &cols {
+        let _ = write!(s, "<th>{}</th>", esc(label));
+    }
+    s.push_str("</tr></thead><tbody>");
+    let mut n = 0;
+    for r in &t.rows {
+        let get = |name: &str| {
+            t.headers
+                .iter()
+                .position(|h| h == name)
+                .map_or_else(String::new, |k| cell_text(&r[k]))
+        };
+        if !keep(&get) {
+            continue;
+        }
+        if n == limit {
+            break;
+        }
+        n += 1;
+        s.push_str("<tr>");
+        for (k, _) in &cols {
+            let class = match r[*k] {
+                Cell::Text(_) | Cell::Empty | Cell::Bool(_) => "",
+                _ => " class=\"n\"",
+            };
+            let _ = write!(s, "<td{class}>{}</td>", esc(&cell_text(&r[*k])));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
+    s
+}
+
+/// Key figures of a set of communes (the region or a département).
+struct Figures {
+    communes: usize,
+    population: u64,
+    jeunes: u64,
+    frr: usize,
+    frr_plus: usize,
+    zrr: usize,
+    qpv: usize,
+    sites: [usize; 3],
+    jeunes_5: f64,
+    jeunes_10: f64,
+    distance_moyenne: f64,
+    hors_portee: f64,
+}
+
+fn figures(data: &MapData<'_>, outputs: &Outputs, dep: Option<&str>) -> Figures {
+    let t = data.territory;
+    let inside = |code: &str| dep.is_none_or(|d| code.starts_with(d));
+    let members: Vec<usize> = (0..t.communes.len())
+        .filter(|&i| inside(t.communes[i].code.as_str()))
+        .collect();
+    let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
+    let within = |km: f64| -> f64 {
+        members
+            .iter()
+            .filter(|&&i| data.distance_km[i] <= km)
+            .map(|&i| t.jeunes[i] as f64)
+            .sum()
+    };
+    let weighted: f64 = members
+        .iter()
+        .filter(|&&i| data.distance_km[i].is_finite())
+        .map(|&i| t.jeunes[i] as f64 * data.distance_km[i])
+        .sum();
+    let mut sites = [0; 3];
+    for s in &t.sites {
+        let code = s.commune.as_ref().map_or("", |c| c.as_str());
+        if inside(code) {
+            let k = SiteKind::ALL.iter().position(|&k| k == s.kind).unwrap_or(0);
+            sites[k] += 1;
+        }
+    }
+    let mut hors_portee = 0.0;
+    if let Some(h) = outputs.table("hotspots_communes.csv") {
+        let (kc, kh) = (
+            h.headers.iter().position(|x| x == "code_insee"),
+            h.headers
+                .iter()
+                .position(|x| x == "jeunes_non_mobiles_hors_portee"),
+        );
+        if let (Some(kc), Some(kh)) = (kc, kh) {
+            for r in &h.rows {
+                if let (Cell::Text(c), Cell::Float(x, _) | Cell::Exact(x)) = (&r[kc], &r[kh]) {
+                    if inside(c) {
+                        hors_portee += x;
+                    }
+                }
+            }
+        }
+    }
+    let count = |c: Classement| members.iter().filter(|&&i| t.classement[i] == c).count();
+    Figures {
+        communes: members.len(),
+        population: members.iter().map(|&i| t.communes[i].population).sum(),
+        jeunes,
+        frr: count(Classement::Frr),
+        frr_plus: count(Classement::FrrPlus),
+        zrr: count(Classement::ZrrMaintenue),
+        qpv: t
+            .qpv
+            .iter()
+            .filter(|q| dep.is_none_or(|d| q.departement == d))
+            .count(),
+        sites,
+        jeunes_5: within(5.0),
+        jeunes_10: within(10.0),
+        distance_moyenne: if jeunes > 0 {
+            weighted / jeunes as f64
+        } else {
+            f64::NAN
+        },
+        hors_portee,
+    }
+}
+
+fn key_figures(data: &MapData<'_>, outputs: &Outputs, youth_note: &str) -> String {
+    let cols: Vec<Figures> = std::iter::once(figures(data, outputs, None))
+        .chain(
+            DEPARTEMENTS
+                .iter()
+                .map(|(d, _)| figures(data, outputs, Some(d))),
+        )
+        .collect();
+    let mut s = String::from(
+        "<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th><th>Région</th>",
+    );
+    for (_, name) in DEPARTEMENTS {
+        let _ = write!(s, "<th>{name}</th>");
+    }
+    s.push_str("</tr></thead><tbody>");
+    type Row<'a> = (&'a str, Box<dyn Fn(&Figures) -> String>);
+    let rows: Vec<(&str, Vec<Row>)> = vec![
+        (
+            "Le territoire",
+            vec![
+                (
+                    "Nombre de communes",
+                    Box::new(|f: &Figures| fr_int(f.communes as u64)),
+                ),
+                (
+                    "Population municipale",
+                    Box::new(|f: &Figures| fr_int(f.population)),
+                ),
+                (youth_note, Box::new(|f: &Figures| fr_int(f.jeunes))),
+                (
+                    "dont communes « France Ruralités Revitalisation » (FRR et FRR+)",
+                    Box::new(|f: &Figures| fr_int((f.frr + f.frr_plus) as u64)),
+                ),
+                (
+                    "dont communes FRR+",
+                    Box::new(|f: &Figures| fr_int(f.frr_plus as u64)),
+                ),
+                (
+                    "dont communes en ZRR maintenue",
+                    Box::new(|f: &Figures| fr_int(f.zrr as u64)),
+                ),
+                (
+                    "Quartiers prioritaires (QPV 2024)",
+                    Box::new(|f: &Figures| fr_int(f.qpv as u64)),
+                ),
+            ],
+        ),
+        (
+            "Les sites d'accueil des Missions Locales",
+            vec![
+                ("Sièges", Box::new(|f: &Figures| fr_int(f.sites[0] as u64))),
+                (
+                    "Antennes",
+                    Box::new(|f: &Figures| fr_int(f.sites[1] as u64)),
+                ),
+                (
+                    "Permanences",
+                    Box::new(|f: &Figures| fr_int(f.sites[2] as u64)),
+                ),
+            ],
+        ),
+        (
+            "L'accès des jeunes à un site",
+            vec![
+                (
+                    "Part des jeunes à moins de 5 km d'un site",
+                    Box::new(|f: &Figures| fr_pct(f.jeunes_5, f.jeunes as f64)),
+                ),
+                (
+                    "Part des jeunes à moins de 10 km d'un site",
+                    Box::new(|f: &Figures| fr_pct(f.jeunes_10, f.jeunes as f64)),
+                ),
+                (
+                    "Distance moyenne des jeunes au site le plus proche (km)",
+                    Box::new(|f: &Figures| fr_dec(f.distance_moyenne, 2)),
+                ),
+                (
+                    "Jeunes non mobiles sans site à portée (estimation)",
+                    Box::new(|f: &Figures| fr_int(f.hors_portee.round() as u64)),
+                ),
+            ],
+        ),
+    ];
+    for (title, rows) in rows {
+        let _ = write!(
+            s,
+            "<tr class=\"section\"><td colspan=\"7\">{}</td></tr>",
+            esc(title)
+        );
+        for (label, value) in rows {
+            let _ = write!(s, "<tr><td>{}</td>", esc(label));
+            for f in &cols {
+                let _ = write!(s, "<td class=\"n\">{}</td>", esc(&value(f)));
+            }
+            s.push_str("</tr>");
+        }
+    }
+    s.push_str("</tbody></table></div>");
+    s
+}
+
+/// The communes as SVG paths (Lambert-93 in hectometres, y down),
+/// simplified at 150 m, and the data of their tooltips.
+fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
+    let t = data.territory;
+    let scale = 100.0;
+    let mut bbox = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    let mut paths = String::new();
+    let mut rows = Vec::with_capacity(t.communes.len());
+    for (i, c) in t.communes.iter().enumerate() {
+        let g = c
+            .geometry
+            .map_coords(|p| {
+                let q = LAMBERT_93.project(LonLat::new(p.x, p.y));
+                geo::Coord {
+                    x: q.x / scale,
+                    y: -q.y / scale,
+                }
+            })
+            .simplify(1.5);
+        let mut d = String::new();
+        for poly in &g.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                let mut last = (i64::MIN, i64::MIN);
+                for (k, p) in ring.0.iter().enumerate() {
+                    let q = (p.x.round() as i64, p.y.round() as i64);
+                    if q == last {
+                        continue;
+                    }
+                    bbox = [
+                        bbox[0].min(q.0 as f64),
+                        bbox[1].min(q.1 as f64),
+                        bbox[2].max(q.0 as f64),
+                        bbox[3].max(q.1 as f64),
+                    ];
+                    let _ = write!(d, "{}{} {}", if k == 0 { "M" } else { "L" }, q.0, q.1);
+                    last = q;
+                }
+                d.push('Z');
+            }
+        }
+        let km = data.distance_km[i];
+        let colour = BANDS.iter().find(|b| km <= b.0).map_or("#cccccc", |b| b.2);
+        let _ = write!(paths, "<path data-i=\"{i}\" fill=\"{colour}\" d=\"{d}\"/>");
+        let ml = &t.missions_locales[t.ml_of_commune[i]];
+        rows.push(json!([
+            c.nom,
+            c.code.as_str(),
+            ml.nom,
+            t.classement[i].label(),
+            if km.is_finite() {
+                fr_dec(km, 1)
+            } else {
+                String::new()
+            },
+            fr_int(t.jeunes[i]),
+        ]));
+    }
+    let mut sites = String::new();
+    for s in &t.sites {
+        let q = LAMBERT_93.project(s.position);
+        let r = match s.kind {
+            SiteKind::Siege => 9,
+            SiteKind::Antenne => 6,
+            SiteKind::Permanence => 4,
+        };
+        let _ = write!(
+            sites,
+            "<circle class=\"site {}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
+            s.kind.code(),
+            (q.x / scale).round(),
+            (-q.y / scale).round()
+        );
+    }
+    (
+        format!("<g id=\"communes\">{paths}</g><g id=\"sites\">{sites}</g>"),
+        serde_json::Value::Array(rows),
+        bbox,
+    )
+}
+
+const STYLE: &str = r#"
+body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#08306b;color:#fff;padding:18px 28px}
+header h1{margin:0 0 6px;font-size:24px}
+header p{margin:0;font-size:13px;opacity:.9}
+main{max-width:1200px;margin:0 auto;padding:10px 28px 40px}
+h2{color:#08306b;border-bottom:2px solid #08306b;padding-bottom:4px;margin-top:34px}
+.warn{background:#fff3cd;border:1px solid #e0b000;padding:10px 14px;margin:16px 0;font-size:14px}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;font-size:13px;margin:8px 0;background:#fff}
+th{background:#deebf7;text-align:left;padding:5px 8px;border:1px solid #c6dbef}
+td{padding:4px 8px;border:1px solid #e0e0e0}
+td.n{text-align:right;white-space:nowrap}
+tr.section td{background:#f0f0f0;font-weight:bold;color:#08306b}
+table.key td:first-child{max-width:420px}
+#map-wrap{position:relative;background:#fff;border:1px solid #bbb;height:640px;overflow:hidden}
+#carte{width:100%;height:100%;cursor:grab;display:block}
+#carte path{stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke}
+#carte path:hover{stroke:#000;stroke-width:2}
+#carte .site{fill:#08306b;stroke:#fff;stroke-width:.8;vector-effect:non-scaling-stroke}
+#carte .permanence{fill:#3182bd}
+#tip{position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #555;padding:6px 9px;font-size:13px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+#zoom{position:absolute;right:10px;top:10px;display:flex;flex-direction:column;gap:4px}
+#zoom button{width:32px;height:32px;font-size:18px;cursor:pointer}
+.legend{display:flex;flex-wrap:wrap;gap:14px;font-size:13px;margin:8px 0}
+.legend span{display:inline-block;width:16px;height:12px;margin-right:5px;border:1px solid #999;vertical-align:middle}
+footer{font-size:12px;color:#666;margin-top:30px}
+"#;
+
+const SCRIPT: &str = r#"
+(function(){
+  var data = JSON.parse(document.getElementById('donnees-communes').textContent);
+  var svg = document.getElementById('carte');
+  var tip = document.getElementById('tip');
+  var wrap = document.getElementById('map-wrap');
+  var vb = svg.getAttribute('viewBox').split(' ').map(Number);
+  var home = vb.slice();
+  function apply(){ svg.setAttribute('viewBox', vb.join(' ')); }
+  function zoom(f, cx, cy){
+    var r = svg.getBoundingClientRect();
+    var px = cx === undefined ? 0.5 : (cx - r.left) / r.width;
+    var py = cy === undefined ? 0.5 : (cy - r.top) / r.height;
+    var w = vb[2] * f, h = vb[3] * f;
+    if (w < home[2] / 60 || w > home[2] * 4) return;
+    vb = [vb[0] + (vb[2] - w) * px, vb[1] + (vb[3] - h) * py, w, h];
+    apply();
+  }
+  svg.addEventListener('wheel', function(e){ e.preventDefault(); zoom(e.deltaY > 0 ? 1.25 : 0.8, e.clientX, e.clientY); }, {passive:false});
+  document.getElementById('zoom-in').onclick = function(){ zoom(0.8); };
+  document.getElementById('zoom-out').onclick = function(){ zoom(1.25); };
+  document.getElementById('zoom-home').onclick = function(){ vb = home.slice(); apply(); };
+  var drag = null;
+  svg.addEventListener('mousedown', function(e){ drag = {x:e.clientX, y:e.clientY, vb:vb.slice()}; svg.style.cursor = 'grabbing'; });
+  window.addEventListener('mouseup', function(){ drag = null; svg.style.cursor = 'grab'; });
+  window.addEventListener('mousemove', function(e){
+    if (!drag) return;
+    var r = svg.getBoundingClientRect();
+    var s = Math.max(drag.vb[2] / r.width, drag.vb[3] / r.height);
+    vb = [drag.vb[0] - (e.clientX - drag.x) * s, drag.vb[1] - (e.clientY - drag.y) * s, drag.vb[2], drag.vb[3]];
+    apply();
+  });
+  function text(label, value){
+    var d = document.createElement('div');
+    var b = document.createElement('b'); b.textContent = label; d.appendChild(b);
+    d.appendChild(document.createTextNode(value));
+    return d;
+  }
+  svg.addEventListener('mousemove', function(e){
+    var i = e.target.getAttribute && e.target.getAttribute('data-i');
+    if (i === null || i === undefined) { tip.style.display = 'none'; return; }
+    var c = data[+i];
+    tip.textContent = '';
+    var t = document.createElement('div'); t.className = 'nom';
+    var b = document.createElement('b'); b.textContent = c[0] + ' (' + c[1] + ')'; t.appendChild(b);
+    tip.appendChild(t);
+    tip.appendChild(text('Mission Locale : ', c[2]));
+    tip.appendChild(text('Classement : ', c[3]));
+    tip.appendChild(text('Site le plus proche : ', c[4] + ' km'));
+    tip.appendChild(text('Jeunes de 16 à 25 ans : ', c[5]));
+    var r = wrap.getBoundingClientRect();
+    tip.style.left = (e.clientX - r.left + 14) + 'px';
+    tip.style.top = (e.clientY - r.top + 14) + 'px';
+    tip.style.display = 'block';
+  });
+  svg.addEventListener('mouseleave', function(){ tip.style.display = 'none'; });
+  document.body.setAttribute('data-carte', 'prete');
+})();
+"#;
+
+/// The whole page.
+pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
+    let t = data.territory;
+    let youth_note = match t.jeunes_source {
+        crate::model::YouthSource::EstimatedFromRegionalTotal { .. } => {
+            "Jeunes de 16 à 25 ans (estimation : total régional réparti selon la population)"
+        }
+        crate::model::YouthSource::File(_) => "Jeunes de 16 à 25 ans",
+    };
+    let stand_ins = t
+        .sites
+        .iter()
+        .filter(|s| s.status == SiteStatus::Substitut)
+        .count();
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    h.push_str("<title>Maillage des Missions Locales des Hauts-de-France : synthèse</title>");
+    let _ = write!(h, "<style>{STYLE}</style></head><body>");
+    let _ = write!(
+        h,
+        "<header><h1>Maillage territorial des Missions Locales des Hauts-de-France</h1>\
+         <p>{} Missions Locales · {} sites d'accueil · {} communes · maillage {}</p></header><main>",
+        t.missions_locales.len(),
+        fr_int(t.sites.len() as u64),
+        fr_int(t.communes.len() as u64),
+        env!("CARGO_PKG_VERSION")
+    );
+    if stand_ins > 0 {
+        let _ = write!(
+            h,
+            "<div class=\"warn\"><b>Sites : substitut.</b> {} des {} sites ne sont pas la liste \
+             réelle des lieux d'accueil (qui n'est pas publiée) mais un substitut construit par \
+             une règle documentée (geodata/PROVENANCE.md). Les distances, la couverture et les \
+             propositions qui en dépendent illustrent la méthode ; fournissez le fichier réel \
+             avec <code>--sites</code>.</div>",
+            fr_int(stand_ins as u64),
+            fr_int(t.sites.len() as u64)
+        );
+    }
+
+    h.push_str("<h2>Indicateurs clés par département</h2>");
+    h.push_str(&key_figures(data, outputs, youth_note));
+
+    h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>");
+    h.push_str("<div class=\"legend\">");
+    for (_, label, colour) in BANDS {
+        let _ = write!(
+            h,
+            "<div><span style=\"background:{colour}\"></span>{label}</div>"
+        );
+    }
+    h.push_str("<div><span style=\"background:#08306b;border-radius:50%\"></span>site d'accueil</div></div>");
+    let (svg, rows, bbox) = map_svg(data);
+    let pad = 20.0;
+    let _ = write!(
+        h,
+        "<div id=\"map-wrap\"><svg id=\"carte\" xmlns=\"http://www.w3.org/2000/svg\" \
+         viewBox=\"{} {} {} {}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" \
+         aria-label=\"Carte des communes\">{svg}</svg>\
+         <div id=\"zoom\"><button id=\"zoom-in\" title=\"Zoomer\">+</button>\
+         <button id=\"zoom-out\" title=\"Dézoomer\">−</button>\
+         <button id=\"zoom-home\" title=\"Toute la région\">⌂</button></div>\
+         <div id=\"tip\"></div></div>\
+         <p style=\"font-size:12px;color:#666\">Molette ou boutons pour zoomer, glisser pour \
+         se déplacer, survoler une commune pour ses chiffres. Lambert-93, contours simplifiés à \
+         150 m.</p>",
+        bbox[0] - pad,
+        bbox[1] - pad,
+        bbox[2] - bbox[0] + 2.0 * pad,
+        bbox[3] - bbox[1] + 2.0 * pad
+    );
+    let _ = write!(
+        h,
+        "<script type=\"application/json\" id=\"donnees-communes\">{}</script>",
+        script_json(&rows)
+    );
+
+    let scope_rows = |get: &dyn Fn(&str) -> String| {
+        matches!(get("type_perimetre").as_str(), "region" | "departement")
+            && matches!(get("categorie").as_str(), "toutes" | "")
+    };
+    if let Some(tab) = outputs.table("couverture.csv") {
+        h.push_str("<h2>Couverture : jeunes et population à moins de … d'un site</h2>");
+        h.push_str(&html_table(
+            tab,
+            &[
+                ("nom_perimetre", "Périmètre"),
+                ("rayon_km", "Rayon (km)"),
+                ("lieux", "Communes"),
+                ("lieux_couverts", "Communes couvertes"),
+                ("population_couverte", "Population couverte"),
+                ("part_population", "Part de la population"),
+                ("jeunes_16_25", "Jeunes 16–25"),
+                ("jeunes_16_25_couverts", "Jeunes couverts"),
+                ("part_jeunes", "Part des jeunes"),
+            ],
+            scope_rows,
+            usize::MAX,
+        ));
+    }
+    if let Some(tab) = outputs.table("distances_synthese.csv") {
+        h.push_str("<h2>Distance au site le plus proche</h2>");
+        h.push_str(&html_table(
+            tab,
+            &[
+                ("nom_perimetre", "Périmètre"),
+                ("ponderation", "Pondération"),
+                ("lieux", "Lieux"),
+                ("distance_moyenne_km", "Moyenne (km)"),
+                ("distance_mediane_km", "Médiane (km)"),
+                ("distance_p90_km", "9ᵉ décile (km)"),
+            ],
+            scope_rows,
+            usize::MAX,
+        ));
+    }
+    if let Some(tab) = outputs.table("hotspots.csv") {
+        h.push_str("<h2>Points chauds de non-mobilité</h2>");
+        h.push_str(
+            "<p>Groupes de communes voisines dont les jeunes qui ne peuvent pas quitter leur \
+             commune n'ont aucun site à portée, classés par nombre de ces jeunes (les 15 \
+             premiers ; tous dans hotspots.csv).</p>",
+        );
+        h.push_str(&html_table(
+            tab,
+            &[
+                ("rang", "Rang"),
+                (
+                    "jeunes_non_mobiles_hors_portee",
+                    "Jeunes non mobiles sans site à portée",
+                ),
+                ("nb_communes", "Communes"),
+                ("jeunes_16_25", "Jeunes 16–25"),
+                ("codes_ml", "Missions Locales"),
+                ("site_plus_proche", "Site le plus proche"),
+                ("distance_site_km", "Distance (km)"),
+            ],
+            |_| true,
+            15,
+        ));
+    }
+    if let Some(tab) = outputs.table("placement.csv") {
+        h.push_str("<h2>Nouvelles permanences proposées</h2>");
+        let _ = write!(h, "<p>{}</p>", esc(&data.placement_caption));
+        h.push_str(&html_table(
+            tab,
+            &[
+                ("rang", "Rang"),
+                ("nom", "Lieu"),
+                ("commune", "Commune"),
+                ("nom_ml", "Mission Locale"),
+                (
+                    "jeunes_nouvellement_couverts",
+                    "Jeunes nouvellement couverts",
+                ),
+                ("cumul", "Cumul"),
+                (
+                    "communes_nouvellement_couvertes",
+                    "Communes nouvellement couvertes",
+                ),
+            ],
+            |_| true,
+            usize::MAX,
+        ));
+        if let Some(tab) = outputs.table("placement_synthese.csv") {
+            h.push_str(&html_table(
+                tab,
+                &[
+                    ("nom", "Périmètre"),
+                    ("jeunes_16_25", "Jeunes 16–25"),
+                    ("jeunes_couverts_avant", "Jeunes couverts avant"),
+                    ("jeunes_couverts_apres", "après"),
+                    (
+                        "distance_moyenne_jeunes_avant_km",
+                        "Distance moyenne avant (km)",
+                    ),
+                    ("distance_moyenne_jeunes_apres_km", "après (km)"),
+                ],
+                |get| matches!(get("perimetre").as_str(), "region" | "departement"),
+                usize::MAX,
+            ));
+        }
+    }
+    if let Some(tab) = outputs.table("bassins.csv") {
+        h.push_str("<h2>Bassins de mobilité (PAMS)</h2>");
+        h.push_str(&html_table(
+            tab,
+            &[
+                ("bassin", "Bassin"),
+                ("statut", "Statut"),
+                ("nb_communes", "Communes"),
+                ("jeunes_16_25", "Jeunes 16–25"),
+                ("jeunes_non_mobiles", "Jeunes non mobiles"),
+                ("jeunes_sans_permis", "Jeunes sans permis"),
+                (
+                    "demande_appui_mobilite_estimee",
+                    "Demande d'appui à la mobilité estimée",
+                ),
+                ("distance_moyenne_km", "Distance moyenne (km)"),
+            ],
+            |_| true,
+            usize::MAX,
+        ));
+    }
+    let _ = write!(h, "<footer>{}</footer>", esc(&data.sources));
+    let _ = write!(h, "</main><script>{SCRIPT}</script></body></html>\n");
+    h.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_script_data_are_escaped() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+        let v = json!(["</script><!-- a & b", "ligne\u{2028}suivante"]);
+        let s = script_json(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        assert!(!s.contains('\u{2028}'));
+        // Still the same JSON once parsed.
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn french_decimals() {
+        assert_eq!(fr_dec(1234.567, 2), "1\u{a0}234,57");
+        assert_eq!(fr_dec(0.5, 1), "0,5");
+        assert_eq!(fr_dec(f64::NAN, 1), "");
+        assert_eq!(fr_pct(1.0, 3.0), "33,3 %");
+        assert_eq!(cell_text(&Cell::Float(0.95163, 4)), "0,9516");
+    }
+}
