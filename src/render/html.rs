@@ -731,7 +731,9 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
         ));
     }
     let _ = write!(h, "<footer>{}</footer>", esc(&data.sources));
-    let _ = write!(h, "</main><script>{SCRIPT}</script></body></html>\n");
+    h.push_str("</main><script>");
+    h.push_str(SCRIPT);
+    h.push_str("</script></body></html>\n");
     h.into_bytes()
 }
 
