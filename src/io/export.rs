@@ -85,19 +85,9 @@ fn union_of(t: &Territory, members: &[usize]) -> Geometry<f64> {
 /// communes, qpv, sites, hotspots, bassins, placement (a layer whose table
 /// the run did not write is left out; sites is always there).
 pub fn layers(t: &Territory, outputs: &Outputs) -> Result<Vec<VectorLayer>, Error> {
-    let commune_of: HashMap<&str, usize> = t
-        .communes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i))
-        .collect();
     let communes_of = |cell: &Cell| -> Vec<usize> {
         key(cell)
-            .map(|s| {
-                s.split('|')
-                    .filter_map(|c| commune_of.get(c).copied())
-                    .collect()
-            })
+            .map(|s| s.split('|').filter_map(|c| t.commune_by_code(c)).collect())
             .unwrap_or_default()
     };
     let mut out = Vec::new();
@@ -115,8 +105,8 @@ pub fn layers(t: &Territory, outputs: &Outputs) -> Result<Vec<VectorLayer>, Erro
             .iter()
             .map(|r| {
                 key(&r[k])
-                    .and_then(|c| commune_of.get(c))
-                    .map_or(Geometry::MultiPolygon(MultiPolygon(vec![])), |&i| {
+                    .and_then(|c| t.commune_by_code(c))
+                    .map_or(Geometry::MultiPolygon(MultiPolygon(vec![])), |i| {
                         Geometry::MultiPolygon(t.communes[i].geometry.clone())
                     })
             })
@@ -189,7 +179,8 @@ pub fn layers(t: &Territory, outputs: &Outputs) -> Result<Vec<VectorLayer>, Erro
         );
         let mut of_basin: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for r in &members.rows {
-            if let (Some(b), Some(&i)) = (key(&r[km]), key(&r[kc]).and_then(|c| commune_of.get(c)))
+            if let (Some(b), Some(i)) =
+                (key(&r[km]), key(&r[kc]).and_then(|c| t.commune_by_code(c)))
             {
                 of_basin.entry(b).or_default().push(i);
             }

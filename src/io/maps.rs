@@ -3,12 +3,10 @@
 //! `placement.csv` back out of [`Outputs`] (so a map always shows what its
 //! table says) into a [`MapData`], and adds the rendered images.
 
-use std::collections::HashMap;
-
 use crate::error::Error;
 use crate::io::write::{Cell, Outputs, Table};
 use crate::model::{LonLat, Meters, Territory, YouthSource};
-use crate::render::{fr_int, Area, Format, MapData, MapKind, NewSite, Prepared, Scope};
+use crate::render::{fr_int, km_text, Area, Format, MapData, MapKind, NewSite, Prepared, Scope};
 
 fn column(t: &Table, table: &str, name: &str) -> Result<usize, Error> {
     t.headers
@@ -40,17 +38,8 @@ pub fn map_data<'a>(
     placement_radius: Meters,
     sources: String,
 ) -> Result<MapData<'a>, Error> {
-    let commune_of: HashMap<&str, usize> = t
-        .communes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i))
-        .collect();
-    let members = |s: &str| -> Vec<usize> {
-        s.split('|')
-            .filter_map(|c| commune_of.get(c).copied())
-            .collect()
-    };
+    let members =
+        |s: &str| -> Vec<usize> { s.split('|').filter_map(|c| t.commune_by_code(c)).collect() };
 
     let mut distance_km = vec![f64::NAN; t.communes.len()];
     if let Some(tab) = outputs.table("communes.csv") {
@@ -59,7 +48,7 @@ pub fn map_data<'a>(
             column(tab, "communes.csv", "distance_km")?,
         );
         for r in &tab.rows {
-            if let (Some(&i), Some(d)) = (commune_of.get(text(&r[kc])), number(&r[kd])) {
+            if let (Some(i), Some(d)) = (t.commune_by_code(text(&r[kc])), number(&r[kd])) {
                 distance_km[i] = d;
             }
         }
@@ -112,7 +101,7 @@ pub fn map_data<'a>(
                 .rows
                 .iter()
                 .filter(|c| text(&c[cb]) == basin)
-                .filter_map(|c| commune_of.get(text(&c[cc])).copied())
+                .filter_map(|c| t.commune_by_code(text(&c[cc])))
                 .collect();
             basins.push(Area {
                 label: format!("{:02}", k + 1),
@@ -185,10 +174,6 @@ pub fn map_data<'a>(
         placement_caption,
         sources,
     })
-}
-
-fn km_text(km: f64) -> String {
-    format!("{km}").replace('.', ",")
 }
 
 /// Renders `kinds` in `formats` for `scope` and adds them to `outputs`;

@@ -314,6 +314,12 @@ impl Territory {
     pub fn commune_index(&self, code: &InseeCode) -> Option<usize> {
         self.communes.binary_search_by(|c| c.code.cmp(code)).ok()
     }
+    /// Index of a commune by the text of its INSEE code, as tables write it.
+    pub fn commune_by_code(&self, code: &str) -> Option<usize> {
+        self.communes
+            .binary_search_by(|c| c.code.as_str().cmp(code))
+            .ok()
+    }
     /// Index of a Mission Locale by code.
     pub fn ml_index(&self, code: &str) -> Option<usize> {
         self.missions_locales

@@ -395,8 +395,8 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         }
         for (frac, label) in [
             (0.0, "0".to_string()),
-            (0.5, fmt_km(km / 2.0)),
-            (1.0, format!("{} km", fmt_km(km))),
+            (0.5, super::km_text(km / 2.0)),
+            (1.0, format!("{} km", super::km_text(km))),
         ] {
             self.text(
                 &label,
@@ -423,14 +423,6 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
             rgb(0x222222),
             Anchor::Center,
         )
-    }
-}
-
-fn fmt_km(km: f64) -> String {
-    if km.fract() == 0.0 {
-        format!("{km:.0}")
-    } else {
-        format!("{km:.1}").replace('.', ",")
     }
 }
 

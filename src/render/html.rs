@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use geo::{MapCoords, Simplify};
 use serde_json::json;
 
-use super::maps::fr_int;
+use super::maps::{fr_int, BANDS};
 use super::MapData;
 use crate::geom::LAMBERT_93;
 use crate::io::write::{Cell, Outputs, Table};
@@ -21,15 +21,6 @@ use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
 
 /// File name of the page.
 pub const HTML_NAME: &str = "synthese.html";
-
-/// Distance bands of the page's map (the same as `carte_distances`).
-const BANDS: [(f64, &str, &str); 5] = [
-    (5.0, "0 – 5 km", "#1a9850"),
-    (10.0, "5 – 10 km", "#91cf60"),
-    (15.0, "10 – 15 km", "#fee08b"),
-    (20.0, "15 – 20 km", "#fc8d59"),
-    (f64::INFINITY, "20 km et plus", "#d73027"),
-];
 
 /// The départements in the order of the report's tables.
 const DEPARTEMENTS: [(&str, &str); 5] = [
@@ -397,7 +388,10 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
             }
         }
         let km = data.distance_km[i];
-        let colour = BANDS.iter().find(|b| km <= b.0).map_or("#cccccc", |b| b.2);
+        let colour = BANDS
+            .iter()
+            .find(|b| km <= b.0)
+            .map_or_else(|| "#cccccc".to_string(), |b| format!("#{:06x}", b.2));
         let _ = write!(paths, "<path data-i=\"{i}\" fill=\"{colour}\" d=\"{d}\"/>");
         let ml = &t.missions_locales[t.ml_of_commune[i]];
         rows.push(json!([
@@ -574,7 +568,7 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
     for (_, label, colour) in BANDS {
         let _ = write!(
             h,
-            "<div><span style=\"background:{colour}\"></span>{label}</div>"
+            "<div><span style=\"background:#{colour:06x}\"></span>{label}</div>"
         );
     }
     h.push_str("<div><span style=\"background:#08306b;border-radius:50%\"></span>site d'accueil</div></div>");

@@ -32,8 +32,9 @@ const COMMUNE_EDGE: u32 = 0xbdbdbd;
 /// Land that no commune polygon of the source covers.
 const GAP: u32 = 0x737373;
 
-/// Distance bands of `carte_distances`, in km, and their colours.
-const BANDS: [(f64, &str, u32); 5] = [
+/// Distance bands of `carte_distances` and `synthese.html`: upper bound
+/// in km (included), label, colour.
+pub(crate) const BANDS: [(f64, &str, u32); 5] = [
     (5.0, "0 – 5 km", 0x1a9850),
     (10.0, "5 – 10 km", 0x91cf60),
     (15.0, "10 – 15 km", 0xfee08b),
@@ -716,7 +717,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             ),
             Entry::Swatch(
                 rgba(0x2171b5, 0.25),
-                format!("zone à moins de {} km", fmt_km(r_km)),
+                format!("zone à moins de {} km", super::km_text(r_km)),
             ),
         ];
         for s in new.iter().map(|(_, s)| s) {
@@ -732,11 +733,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         ));
         legend.push(Entry::Swatch(
             rgb(0xe8e8e8).into(),
-            format!("commune à moins de {} km d'un site", fmt_km(r_km)),
+            format!("commune à moins de {} km d'un site", super::km_text(r_km)),
         ));
         legend.push(Entry::Swatch(
             rgb(0xfdd0a2).into(),
-            format!("commune à plus de {} km de tout site", fmt_km(r_km)),
+            format!("commune à plus de {} km de tout site", super::km_text(r_km)),
         ));
         Ok(legend)
     }
@@ -892,13 +893,5 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             }
         }
         Ok(())
-    }
-}
-
-fn fmt_km(km: f64) -> String {
-    if km.fract() == 0.0 {
-        format!("{km:.0}")
-    } else {
-        format!("{km}").replace('.', ",")
     }
 }

@@ -68,6 +68,11 @@ impl MapKind {
     }
 }
 
+/// A distance in km as French text: `5`, `12,5`.
+pub fn km_text(km: f64) -> String {
+    format!("{km}").replace('.', ",")
+}
+
 /// Image formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
