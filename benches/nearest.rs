@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::distance::nearest_sites;
 use maillage::index::SiteIndex;
-use maillage::io::territory::{load_territory, DataPaths};
+use maillage::load::territory::{load_territory, DataPaths};
 use maillage::model::LonLat;
 use maillage::warnings::Warnings;
 

@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::basics::Basics;
 use maillage::analysis::placement::{mairie_candidates, place, Model, Objective, PlacementParams};
-use maillage::io::territory::{load_territory, DataPaths};
+use maillage::load::territory::{load_territory, DataPaths};
 use maillage::model::Meters;
 use maillage::warnings::Warnings;
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use maillage::io::{csv_in, layers, points};
+use maillage::load::{csv_in, layers, points};
 use maillage::warnings::Warnings;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use maillage::io::{geojson, layers};
+use maillage::load::{geojson, layers};
 use maillage::warnings::Warnings;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use maillage::io::{layers, shp};
+use maillage::load::{layers, shp};
 use maillage::warnings::Warnings;
 
 fn take<'a>(data: &mut &'a [u8]) -> Option<Option<&'a [u8]>> {

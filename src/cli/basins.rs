@@ -12,12 +12,12 @@ use crate::analysis::basins::{
 use crate::analysis::check::Figure;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::io::layers::code_table;
-use crate::io::reference::read_figures;
-use crate::io::tables::{basin_communes_table, basins_table};
-use crate::io::territory::read_file;
-use crate::io::write::Outputs;
+use crate::load::layers::code_table;
+use crate::load::reference::read_figures;
+use crate::load::territory::read_file;
 use crate::model::Territory;
+use crate::output::tables::{basin_communes_table, basins_table};
+use crate::output::write::Outputs;
 use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\

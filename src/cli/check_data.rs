@@ -6,8 +6,8 @@ use clap::Args;
 
 use crate::analysis::check::{reconcile, CheckRow, Verdict};
 use crate::cli::{Context, DataArgs, EXIT_OK, EXIT_UNEXPLAINED};
-use crate::io::reference::read_figures;
-use crate::io::write::{Cell, Outputs, Table};
+use crate::load::reference::read_figures;
+use crate::output::write::{Cell, Outputs, Table};
 
 const EXAMPLES: &str = "\
 Examples:

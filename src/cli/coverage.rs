@@ -5,9 +5,9 @@ use clap::Args;
 
 use crate::analysis::basics::Basics;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::io::tables::coverage_table;
-use crate::io::write::Outputs;
 use crate::model::{Meters, Territory};
+use crate::output::tables::coverage_table;
+use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -13,14 +13,14 @@ use crate::analysis::summary::distance_summaries;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::PolygonIndex;
-use crate::io::geotiff::{geotiff, grid_raster};
-use crate::io::points::read_points;
-use crate::io::tables::{
+use crate::load::points::read_points;
+use crate::model::{LonLat, Meters, SiteKind, Territory};
+use crate::output::geotiff::{geotiff, grid_raster};
+use crate::output::tables::{
     access_costs_table, access_scores_table, communes_table, grid_table, points_table, qpv_table,
     summary_table,
 };
-use crate::io::write::Outputs;
-use crate::model::{LonLat, Meters, SiteKind, Territory};
+use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -6,10 +6,10 @@ use serde_json::Value;
 use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::io::geojson_out::{feature_collection, OutFeature};
-use crate::io::tables::{hotspot_clusters_table, hotspot_communes_table};
-use crate::io::write::Outputs;
 use crate::model::{Meters, Territory};
+use crate::output::geojson::{feature_collection, OutFeature};
+use crate::output::tables::{hotspot_clusters_table, hotspot_communes_table};
+use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -1,15 +1,15 @@
 //! The manifest of `maillage report`: its parameters and input files (see
-//! [`crate::io::manifest`]).
+//! [`crate::output::manifest`]).
 
 use serde_json::{json, Map, Value};
 
 use crate::analysis::access::Bands;
 use crate::cli::report::ReportArgs;
 use crate::cli::{Context, DataArgs};
-use crate::io::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
-use crate::io::reference::CHIFFRES_CLES;
-use crate::io::territory::defaults;
-use crate::io::write::{CsvStyle, Outputs};
+use crate::load::reference::CHIFFRES_CLES;
+use crate::load::territory::defaults;
+use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
+use crate::output::write::{CsvStyle, Outputs};
 
 fn bands(b: &Bands) -> String {
     b.steps()

@@ -10,9 +10,9 @@ use crate::cli::distance::DistancePlan;
 use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::report::{proposal, ReportPlacementArgs};
 use crate::cli::{basins, distance, hotspots, Context, DataArgs, EXIT_OK};
-use crate::io::maps::{add_maps, map_data};
-use crate::io::write::Outputs;
 use crate::model::{Meters, Territory};
+use crate::output::write::Outputs;
+use crate::render::data::{add_maps, map_data};
 use crate::render::{Format, MapKind, Scope};
 
 const EXAMPLES: &str = "\

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::io::territory::{load_territory, DataPaths};
-use crate::io::write::CsvStyle;
+use crate::load::territory::{load_territory, DataPaths};
 use crate::model::Territory;
+use crate::output::write::CsvStyle;
 use crate::progress::{Progress, Verbosity};
 use crate::warnings::Warnings;
 
@@ -193,7 +193,7 @@ impl Context {
 
     /// Writes every output (atomically, each file complete or absent) and
     /// lists what was written.
-    pub fn write(&mut self, outputs: &crate::io::write::Outputs) -> anyhow::Result<()> {
+    pub fn write(&mut self, outputs: &crate::output::write::Outputs) -> anyhow::Result<()> {
         self.progress.step("écriture");
         let written = outputs.write_all(&self.out)?;
         self.progress.finish();

@@ -12,11 +12,11 @@ use crate::analysis::placement::{
 };
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::io::points::parse_points;
-use crate::io::tables::{placement_scopes_table, placement_summary_table, placement_table};
-use crate::io::territory::defaults;
-use crate::io::write::Outputs;
+use crate::load::points::parse_points;
+use crate::load::territory::defaults;
 use crate::model::{Meters, Territory};
+use crate::output::tables::{placement_scopes_table, placement_summary_table, placement_table};
+use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -11,9 +11,9 @@ use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::map::sources_line;
 use crate::cli::place::{check_common, load_candidates, CandidateSource};
 use crate::cli::{basins, coverage, distance, hotspots, place, Context, DataArgs, EXIT_OK};
-use crate::io::maps::{add_maps, map_data};
-use crate::io::write::Outputs;
 use crate::model::{Meters, Territory};
+use crate::output::write::Outputs;
+use crate::render::data::{add_maps, map_data};
 use crate::render::{Format, MapKind, Scope};
 
 const EXAMPLES: &str = "\
@@ -103,7 +103,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     outputs.add(crate::render::html::HTML_NAME, page);
     // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
     ctx.progress.step("couches cartographiques");
-    crate::io::export::add_layers(&t, &mut outputs)?;
+    crate::output::layers::add_layers(&t, &mut outputs)?;
     crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)

@@ -9,9 +9,9 @@ use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
 use crate::cli::coverage::parse_radii;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::io::tables::{scenario_communes_table, scenario_indicators_table};
-use crate::io::territory::read_sites;
-use crate::io::write::Outputs;
+use crate::load::territory::read_sites;
+use crate::output::tables::{scenario_communes_table, scenario_indicators_table};
+use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:

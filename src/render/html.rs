@@ -16,8 +16,8 @@ use serde_json::json;
 use super::maps::{fr_int, BANDS};
 use super::MapData;
 use crate::geom::LAMBERT_93;
-use crate::io::write::{Cell, Outputs, Table};
 use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
+use crate::output::write::{Cell, Outputs, Table};
 
 /// File name of the page.
 pub const HTML_NAME: &str = "synthese.html";

@@ -14,6 +14,7 @@
 //! down, which smooths edges and text.
 
 mod canvas;
+pub mod data;
 pub mod html;
 mod maps;
 

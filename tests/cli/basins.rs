@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use maillage::analysis::adjacency::commune_adjacency;
 use maillage::analysis::basins::{ml_adjacency, propose_basins};
-use maillage::io::territory::{load_territory, DataPaths};
+use maillage::load::territory::{load_territory, DataPaths};
 use maillage::warnings::Warnings;
 
 use crate::util::{assert_exit, read_csv, Dir};

@@ -6,7 +6,7 @@ use maillage::analysis::basics::Basics;
 use maillage::analysis::placement::{
     mairie_candidates, place, Method, Model, Objective, PlacementParams,
 };
-use maillage::io::territory::{load_territory, DataPaths};
+use maillage::load::territory::{load_territory, DataPaths};
 use maillage::model::{Meters, Territory};
 use maillage::warnings::Warnings;
 

@@ -23,8 +23,8 @@ use serde_json::{Number, Value};
 use shapefile::{PolygonRing, Shape, ShapeReader};
 
 use crate::error::{Error, Location};
-use crate::io::features::{RawFeature, RawLayer};
-use crate::io::prj::{parse_prj, Crs};
+use crate::load::features::{RawFeature, RawLayer};
+use crate::load::prj::{parse_prj, Crs};
 use crate::model::L93;
 use crate::warnings::Warnings;
 
@@ -1070,7 +1070,7 @@ mod fixture_tests {
     use geo::CoordsIter;
 
     use super::*;
-    use crate::io::geojson::parse_geojson;
+    use crate::load::geojson::parse_geojson;
 
     #[test]
     fn corrupt_part_index_found_by_fuzzing_is_an_error() {

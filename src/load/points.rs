@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use crate::error::{Error, Location};
-use crate::io::csv_in::{csv_error, decode, sniff_delimiter, LineCounter};
-use crate::io::features::parse_number;
-use crate::io::layers::check_lonlat;
+use crate::load::csv_in::{csv_error, decode, sniff_delimiter, LineCounter};
+use crate::load::features::parse_number;
+use crate::load::layers::check_lonlat;
 use crate::model::LonLat;
 use crate::warnings::Warnings;
 

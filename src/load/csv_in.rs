@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
-use crate::io::features::{RawFeature, RawLayer};
+use crate::load::features::{RawFeature, RawLayer};
 use crate::warnings::Warnings;
 
 /// Reads a CSV file into raw features, one per data row, each located by the

@@ -10,7 +10,7 @@ use geo::{InteriorPoint, MultiPolygon};
 use serde_json::Value;
 
 use crate::error::{Error, Location};
-use crate::io::features::{short, RawFeature, RawLayer};
+use crate::load::features::{short, RawFeature, RawLayer};
 use crate::model::{
     Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus,
 };

@@ -12,8 +12,8 @@ use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, Scope, SummaryRow, Weight};
 use crate::index::Nearest;
-use crate::io::write::{Cell, Table};
 use crate::model::{LonLat, Territory, YouthSource};
+use crate::output::write::{Cell, Table};
 
 /// Columns of `communes.csv`.
 pub const COMMUNES_COLUMNS: &[&str] = &[

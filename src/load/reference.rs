@@ -4,9 +4,9 @@ use std::path::Path;
 
 use crate::analysis::check::{Control, Figure};
 use crate::error::Error;
-use crate::io::csv_in;
-use crate::io::features::parse_number;
-use crate::io::territory::Embedded;
+use crate::load::csv_in;
+use crate::load::features::parse_number;
+use crate::load::territory::Embedded;
 use crate::warnings::Warnings;
 
 /// The embedded copy of `seeds/chiffres_cles.csv`.

@@ -18,10 +18,10 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::io::geojson_out::{feature_collection, OutFeature};
-use crate::io::gpkg::{self, cell_number, GeometryType, VectorLayer};
-use crate::io::write::{Cell, Outputs, Table};
 use crate::model::Territory;
+use crate::output::geojson::{feature_collection, OutFeature};
+use crate::output::gpkg::{self, cell_number, GeometryType, VectorLayer};
+use crate::output::write::{Cell, Outputs, Table};
 
 /// File name of the GeoPackage.
 pub const GPKG_NAME: &str = "maillage.gpkg";

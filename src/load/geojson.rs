@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location};
 use crate::geom::LAMBERT_93;
-use crate::io::features::{RawFeature, RawLayer};
+use crate::load::features::{RawFeature, RawLayer};
 use crate::model::L93;
 use crate::warnings::Warnings;
 

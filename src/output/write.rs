@@ -164,7 +164,7 @@ impl Table {
 pub struct Outputs {
     files: Vec<(String, Vec<u8>)>,
     /// Tables added with [`Outputs::add_table`], kept for the layers built
-    /// from them (the GeoPackage and GeoJSON of [`crate::io::export`]).
+    /// from them (the GeoPackage and GeoJSON of [`crate::output::layers`]).
     tables: Vec<(String, Table)>,
 }
 

@@ -8,7 +8,7 @@
 //! planners work in: lengths and areas read in metres. The file is built in
 //! a temporary database, in a fixed order with fixed settings, then returned
 //! as bytes, so the same layers always give the same bytes and the output
-//! goes through the atomic write of [`crate::io::write::Outputs`]. The
+//! goes through the atomic write of [`crate::output::write::Outputs`]. The
 //! `last_change` of `gpkg_contents` is a fixed date ([`LAST_CHANGE`]) rather
 //! than the time of the run, for the same reason.
 
@@ -20,8 +20,8 @@ use rusqlite::Connection;
 
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
-use crate::io::write::{format_float, Cell, CsvStyle, Table};
 use crate::model::LonLat;
+use crate::output::write::{format_float, Cell, CsvStyle, Table};
 
 /// `PRAGMA application_id` of a GeoPackage: `GPKG` in ASCII.
 pub const APPLICATION_ID: i32 = 0x4750_4B47;

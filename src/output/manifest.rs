@@ -14,8 +14,8 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::io::territory::Embedded;
-use crate::io::write::Outputs;
+use crate::load::territory::Embedded;
+use crate::output::write::Outputs;
 
 /// File name of the manifest.
 pub const MANIFEST_NAME: &str = "manifest.json";
@@ -189,7 +189,7 @@ mod tests {
             parameters: Map::new(),
             inputs: vec![InputFile::embedded(
                 "chiffres_cles",
-                &crate::io::reference::CHIFFRES_CLES,
+                &crate::load::reference::CHIFFRES_CLES,
             )],
             timings: &timings,
         };

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::youth::{apportion, REGIONAL_YOUTH_16_25};
 use crate::error::Error;
 use crate::index::PolygonIndex;
-use crate::io::features::RawLayer;
-use crate::io::{csv_in, geojson, layers, shp};
+use crate::load::features::RawLayer;
+use crate::load::{csv_in, geojson, layers, shp};
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
 use crate::warnings::Warnings;
 

@@ -4,8 +4,8 @@
 //! table says) into a [`MapData`], and adds the rendered images.
 
 use crate::error::Error;
-use crate::io::write::{Cell, Outputs, Table};
 use crate::model::{LonLat, Meters, Territory, YouthSource};
+use crate::output::write::{Cell, Outputs, Table};
 use crate::render::{fr_int, km_text, Area, Format, MapData, MapKind, NewSite, Prepared, Scope};
 
 fn column(t: &Table, table: &str, name: &str) -> Result<usize, Error> {

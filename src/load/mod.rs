@@ -1,0 +1,15 @@
+//! Reading: every input format (GeoJSON, Shapefile with its `.prj` and
+//! `.dbf`, CSV, point files, the reports' reference figures), decoding and
+//! validation into the domain types of [`crate::model`]. Errors name the
+//! file, the feature or line and the field; recoverable problems are counted
+//! in [`crate::warnings::Warnings`]. Nothing here computes or writes.
+
+pub mod csv_in;
+pub mod features;
+pub mod geojson;
+pub mod layers;
+pub mod points;
+pub mod prj;
+pub mod reference;
+pub mod shp;
+pub mod territory;
