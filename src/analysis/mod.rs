@@ -11,6 +11,7 @@ pub mod distance;
 pub mod grid;
 pub mod hotspots;
 pub mod placement;
+pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod summary;

@@ -10,14 +10,13 @@ use crate::analysis::basins::{
     basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
 };
 use crate::analysis::check::Figure;
+use crate::analysis::results::{BasinResults, Results};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::layers::code_table;
 use crate::load::reference::read_figures;
 use crate::load::territory::read_file;
 use crate::model::Territory;
-use crate::output::tables::{basin_communes_table, basins_table};
-use crate::output::write::Outputs;
 use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\
@@ -108,14 +107,13 @@ fn read_basins(path: &Path, t: &Territory, warnings: &mut Warnings) -> Result<Ba
     })
 }
 
-/// Adds bassins.csv and bassins_communes.csv.
-pub fn compute(
+/// Reads or proposes the basins, and sizes them.
+pub fn analyse(
     t: &Territory,
     b: &Basics,
     args: &BasinsArgs,
     ctx: &mut Context,
-    outputs: &mut Outputs,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<BasinResults> {
     ctx.progress.step("bassins de mobilité");
     let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
     let basins = match &args.basins {
@@ -126,13 +124,7 @@ pub fn compute(
         }
     };
     let sizes = size_basins(t, b, &basins, &rates);
-    outputs.add_table("bassins.csv", basins_table(t, &basins, &sizes), ctx.csv);
-    outputs.add_table(
-        "bassins_communes.csv",
-        basin_communes_table(t, &basins),
-        ctx.csv,
-    );
-    Ok(())
+    Ok(BasinResults { basins, sizes })
 }
 
 pub fn run(args: &BasinsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -144,9 +136,8 @@ pub fn run(args: &BasinsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     }
     let t = ctx.load(data)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    compute(&t, &b, args, ctx, &mut outputs)?;
-    ctx.write(&outputs)?;
+    let mut r = Results::new(Basics::new(&t));
+    r.basins = Some(analyse(&t, &r.basics, args, ctx)?);
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }

@@ -4,10 +4,9 @@
 use clap::Args;
 
 use crate::analysis::basics::Basics;
+use crate::analysis::results::Results;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::model::{Meters, Territory};
-use crate::output::tables::coverage_table;
-use crate::output::write::Outputs;
+use crate::model::Meters;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -52,20 +51,13 @@ pub fn parse_radii(s: &str) -> anyhow::Result<Vec<Meters>> {
     Ok(v.into_iter().map(Meters::from_km).collect())
 }
 
-/// Adds couverture.csv to `outputs`.
-pub fn compute(t: &Territory, b: &Basics, radii: &[Meters], ctx: &Context, outputs: &mut Outputs) {
-    let rows = b.coverage(t, radii);
-    outputs.add("couverture.csv", coverage_table(t, &rows).to_csv(ctx.csv));
-}
-
 pub fn run(args: &CoverageArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let radii = args.radii()?;
     let t = ctx.load(data)?;
     ctx.progress.step("couverture");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    compute(&t, &b, &radii, ctx, &mut outputs);
-    ctx.write(&outputs)?;
+    let mut r = Results::new(Basics::new(&t));
+    r.coverage = Some(r.basics.coverage(&t, &radii));
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }
 

@@ -3,14 +3,13 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::analysis::access::AccessParams;
 use crate::analysis::basics::Basics;
+use crate::analysis::results::Results;
 use crate::cli::basins::BasinsArgs;
-use crate::cli::distance::DistancePlan;
 use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::report::{proposal, ReportPlacementArgs};
-use crate::cli::{basins, distance, hotspots, Context, DataArgs, EXIT_OK};
-use crate::model::{Meters, Territory};
+use crate::cli::{basins, hotspots, Context, DataArgs, EXIT_OK};
+use crate::model::Territory;
 use crate::output::write::Outputs;
 use crate::render::data::{add_maps, map_data};
 use crate::render::{Format, MapKind, Scope};
@@ -150,32 +149,19 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
     };
     let kinds = args.kind.kinds();
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    // The tables the maps read, computed as the report does (no grid).
-    let mut tables = Outputs::new();
-    let plan = DistancePlan {
-        grid_m: None,
-        points: None,
-        access: AccessParams::default(),
-        write_access_costs: false,
-    };
-    distance::compute(&t, &b, &plan, ctx, &mut tables);
+    let mut r = Results::new(Basics::new(&t));
+    // The analyses the maps show, computed as the report does.
     if kinds.contains(&MapKind::Hotspots) {
-        hotspots::compute(&t, &b, &hotspot_params, ctx, &mut tables);
+        r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
     }
     if kinds.contains(&MapKind::Bassins) {
-        basins::compute(&t, &b, &args.basins, ctx, &mut tables)?;
+        r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
     }
     if kinds.contains(&MapKind::Placement) {
-        proposal(&t, &b, &args.placement, ctx, &mut tables)?;
+        r.placement = Some(proposal(&t, &r.basics, &args.placement, ctx)?);
     }
     ctx.progress.step("cartes");
-    let md = map_data(
-        &t,
-        &tables,
-        Meters::from_km(args.placement.placement_radius_km),
-        sources_line(data),
-    )?;
+    let md = map_data(&t, &r, sources_line(data));
     let mut outputs = Outputs::new();
     add_maps(&md, &kinds, scope, &args.format.formats(), &mut outputs)?;
     ctx.write(&outputs)?;

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::analysis::results::Results;
 use crate::load::territory::{load_territory, DataPaths};
 use crate::model::Territory;
-use crate::output::write::CsvStyle;
+use crate::output::write::{CsvStyle, Outputs};
+use crate::output::{add_tables, TableOptions};
 use crate::progress::{Progress, Verbosity};
 use crate::warnings::Warnings;
 
@@ -191,9 +193,29 @@ impl Context {
         Ok(t)
     }
 
+    /// Writes the tables of `r` (see [`crate::output::add_tables`]).
+    pub fn write_results(
+        &mut self,
+        t: &Territory,
+        r: &Results,
+        access_costs: bool,
+    ) -> anyhow::Result<()> {
+        let mut outputs = Outputs::new();
+        add_tables(t, r, self.table_options(access_costs), &mut outputs);
+        self.write(&outputs)
+    }
+
+    /// How this run writes its tables.
+    pub fn table_options(&self, access_costs: bool) -> TableOptions {
+        TableOptions {
+            csv: self.csv,
+            access_costs,
+        }
+    }
+
     /// Writes every output (atomically, each file complete or absent) and
     /// lists what was written.
-    pub fn write(&mut self, outputs: &crate::output::write::Outputs) -> anyhow::Result<()> {
+    pub fn write(&mut self, outputs: &Outputs) -> anyhow::Result<()> {
         self.progress.step("écriture");
         let written = outputs.write_all(&self.out)?;
         self.progress.finish();

@@ -10,13 +10,12 @@ use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
     Objective, Placement, PlacementError, PlacementParams,
 };
+use crate::analysis::results::{PlacementResults, Results};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::points::parse_points;
 use crate::load::territory::defaults;
 use crate::model::{Meters, Territory};
-use crate::output::tables::{placement_scopes_table, placement_summary_table, placement_table};
-use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -203,27 +202,20 @@ pub fn load_candidates(
     Ok(c)
 }
 
-/// Runs a placement and adds its three tables to `outputs`.
-pub fn compute(
+/// Runs a placement and summarises it by region, département and ML.
+pub fn analyse(
     t: &Territory,
     b: &Basics,
-    candidates: &[Candidate],
+    candidates: Vec<Candidate>,
     params: &PlacementParams,
-    ctx: &Context,
-    outputs: &mut Outputs,
-) -> anyhow::Result<Placement> {
-    let p = place(t, b, candidates, params)?;
-    outputs.add_table("placement.csv", placement_table(t, candidates, &p), ctx.csv);
-    outputs.add(
-        "placement_bilan.csv",
-        placement_summary_table(t, &p).to_csv(ctx.csv),
-    );
-    let scopes = summarise_placement(t, &p);
-    outputs.add(
-        "placement_synthese.csv",
-        placement_scopes_table(t, &scopes).to_csv(ctx.csv),
-    );
-    Ok(p)
+) -> anyhow::Result<PlacementResults> {
+    let placement = place(t, b, &candidates, params)?;
+    let scopes = summarise_placement(t, &placement);
+    Ok(PlacementResults {
+        candidates,
+        placement,
+        scopes,
+    })
 }
 
 /// One line for the terminal.
@@ -272,10 +264,9 @@ pub fn run(args: &PlaceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     let params = args.params(&t)?;
     let candidates = load_candidates(&t, &source, ctx)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
+    let mut r = Results::new(Basics::new(&t));
     ctx.progress.step("placement");
-    let mut outputs = Outputs::new();
-    let p = compute(&t, &b, &candidates, &params, ctx, &mut outputs).map_err(|e| {
+    let p = analyse(&t, &r.basics, candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {
             // Name the options the user can change.
             Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(
@@ -285,8 +276,9 @@ pub fn run(args: &PlaceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
             _ => e,
         }
     })?;
-    ctx.progress.say(&describe(&p));
-    ctx.write(&outputs)?;
+    ctx.progress.say(&describe(&p.placement));
+    r.placement = Some(p);
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }
 

@@ -4,16 +4,20 @@ use clap::Args;
 
 use crate::analysis::basics::Basics;
 use crate::analysis::placement::{Model, Objective, PlacementParams};
+use crate::analysis::results::{PlacementResults, Results};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::map::sources_line;
 use crate::cli::place::{check_common, load_candidates, CandidateSource};
-use crate::cli::{basins, coverage, distance, hotspots, place, Context, DataArgs, EXIT_OK};
+use crate::cli::{basins, distance, hotspots, place, Context, DataArgs, EXIT_OK};
 use crate::model::{Meters, Territory};
+use crate::output::add_tables;
+use crate::output::layers::add_layers;
 use crate::output::write::Outputs;
 use crate::render::data::{add_maps, map_data};
+use crate::render::html::{synthese, HTML_NAME};
 use crate::render::{Format, MapKind, Scope};
 
 const EXAMPLES: &str = "\
@@ -77,21 +81,23 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    distance::compute(&t, &b, &plan, ctx, &mut outputs);
+    let mut r = Results::new(Basics::new(&t));
+    r.distance = Some(distance::analyse(&t, &r.basics, &plan, ctx));
     ctx.progress.step("couverture");
-    coverage::compute(&t, &b, &radii, ctx, &mut outputs);
-    hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
-    basins::compute(&t, &b, &args.basins, ctx, &mut outputs)?;
-    proposal(&t, &b, &args.placement, ctx, &mut outputs)?;
-    ctx.progress.step("cartes");
-    let maps = map_data(
+    r.coverage = Some(r.basics.coverage(&t, &radii));
+    r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
+    r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
+    r.placement = Some(proposal(&t, &r.basics, &args.placement, ctx)?);
+
+    let mut outputs = Outputs::new();
+    add_tables(
         &t,
-        &outputs,
-        Meters::from_km(args.placement.placement_radius_km),
-        sources_line(data),
-    )?;
+        &r,
+        ctx.table_options(plan.write_access_costs),
+        &mut outputs,
+    );
+    ctx.progress.step("cartes");
+    let maps = map_data(&t, &r, sources_line(data));
     add_maps(
         &maps,
         &MapKind::ALL,
@@ -99,25 +105,22 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         &[Format::Png, Format::Svg],
         &mut outputs,
     )?;
-    let page = crate::render::html::synthese(&maps, &outputs);
-    outputs.add(crate::render::html::HTML_NAME, page);
-    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
+    outputs.add(HTML_NAME, synthese(&maps, &r)?);
     ctx.progress.step("couches cartographiques");
-    crate::output::layers::add_layers(&t, &mut outputs)?;
+    add_layers(&t, &r, &mut outputs)?;
     crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }
 
 /// The report's placement proposal (k new permanences, maximal covering,
-/// jeunes) into `outputs`.
+/// jeunes).
 pub fn proposal(
     t: &Territory,
     b: &Basics,
     args: &ReportPlacementArgs,
     ctx: &mut Context,
-    outputs: &mut Outputs,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PlacementResults> {
     ctx.progress.step("placement");
     let candidates = load_candidates(t, &CandidateSource::parse(&args.placement_candidates), ctx)?;
     // A small territory may have fewer candidates than the default k: the
@@ -145,7 +148,7 @@ pub fn proposal(
         ml: None,
         exact_nodes: None,
     };
-    let p = place::compute(t, b, &candidates, &params, ctx, outputs)?;
-    ctx.progress.say(&place::describe(&p));
-    Ok(())
+    let p = place::analyse(t, b, candidates, &params)?;
+    ctx.progress.say(&place::describe(&p.placement));
+    Ok(p)
 }
