@@ -19,7 +19,7 @@
 //!   [`model::SiteKind`]; *substitut* (stand-in) → [`model::SiteStatus`]
 //! - *QPV* (quartier prioritaire de la politique de la ville) → [`model::Qpv`]
 //! - *FRR* / *FRR+* / *ZRR maintenue* → [`model::Classement`]
-//! - *jeunes 16–25 ans* → `Territory::jeunes` ([`analysis::youth`])
+//! - *jeunes 16–25 ans* → `Territory::jeunes` ([`model::youth`])
 //! - *bassin de mobilité* (PAMS) → [`analysis::basins::Basins`]
 //! - *point chaud de non-mobilité* → [`analysis::hotspots::Cluster`]
 //! - *nouvelle permanence* (placement) → [`analysis::placement::Placement`]

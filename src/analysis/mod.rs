@@ -15,4 +15,3 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
-pub mod youth;

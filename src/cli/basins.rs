@@ -9,7 +9,7 @@ use crate::analysis::basics::Basics;
 use crate::analysis::basins::{
     basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
 };
-use crate::analysis::check::Figure;
+use crate::model::figures::Figure;
 use crate::analysis::results::{BasinResults, Results};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;

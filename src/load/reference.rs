@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::analysis::check::{Control, Figure};
+use crate::model::figures::{Control, Figure};
 use crate::error::Error;
 use crate::load::csv_in;
 use crate::load::features::parse_number;

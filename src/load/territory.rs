@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::youth::{apportion, REGIONAL_YOUTH_16_25};
+use crate::model::youth::{apportion, REGIONAL_YOUTH_16_25};
 use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;

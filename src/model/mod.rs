@@ -10,6 +10,9 @@ use std::fmt;
 
 use geo::MultiPolygon;
 
+pub mod figures;
+pub mod youth;
+
 /// WGS84 longitude and latitude, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LonLat {
