@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::figures::{Control, Figure};
-use crate::model::{SiteKind, Territory};
+use crate::model::{SiteKind, Territory, DEPARTEMENTS};
 
 /// The verdict on one figure.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,8 +89,6 @@ fn tolerance(f: &Figure) -> f64 {
     }
 }
 
-const DEPARTEMENTS: [&str; 5] = ["02", "59", "60", "62", "80"];
-
 /// Reconciles every figure. Rows keep the order of `figures`.
 pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
     // The report's département values of each internal-check family, by
@@ -123,7 +121,7 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
                             .map(|fam| {
                                 DEPARTEMENTS
                                     .iter()
-                                    .filter_map(|d| fam.get(*d).copied())
+                                    .filter_map(|(d, _)| fam.get(*d).copied())
                                     .collect()
                             })
                             .unwrap_or_default();

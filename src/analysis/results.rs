@@ -127,7 +127,7 @@ impl BasinResults {
     }
 }
 
-/// A placement of new sites (`maillage place`, the report's proposal).
+/// A placement of new sites (`maillage placement`, the report's proposal).
 pub struct PlacementResults {
     /// The candidates the placement chose among.
     pub candidates: Vec<Candidate>,

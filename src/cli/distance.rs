@@ -11,6 +11,7 @@ use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
 use crate::analysis::results::{DistanceResults, GridResults, PointResults, Results};
 use crate::analysis::summary::distance_summaries;
+use crate::cli::args::{parse_grid_m, GridSize};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::PolygonIndex;
@@ -46,8 +47,8 @@ const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 pub struct DistanceArgs {
     /// Side of the Lambert-93 grid cells in metres (cells whose centre lies in
     /// a commune); 0 writes no grid.
-    #[arg(long, value_name = "M", default_value_t = 200.0)]
-    pub grid_m: f64,
+    #[arg(long, value_name = "M", default_value = "200", value_parser = parse_grid_m)]
+    pub grid_m: GridSize,
     /// Points to measure: CSV with columns id, lon, lat (WGS84 degrees), for
     /// instance the geocoded, anonymised addresses of the young people followed.
     #[arg(long, value_name = "FILE")]
@@ -178,13 +179,7 @@ pub struct DistancePlan {
 impl DistanceArgs {
     /// Checks the options and reads the points file, before any computation.
     pub fn plan(&self, ctx: &mut Context) -> anyhow::Result<DistancePlan> {
-        let grid_m = match self.grid_m {
-            0.0 => None,
-            g if g.is_finite() && g >= 10.0 => Some(g),
-            g => anyhow::bail!(
-                "--grid-m {g}: expected 0 (no grid) or a cell size of at least 10 metres"
-            ),
-        };
+        let grid_m = self.grid_m.0;
         let points = match &self.points {
             None => None,
             Some(p) => {

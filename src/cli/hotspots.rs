@@ -5,8 +5,9 @@ use clap::Args;
 use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
 use crate::analysis::results::{HotspotResults, Results};
+use crate::cli::args::{parse_km, parse_share, Km, Share};
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::model::{Meters, Territory};
+use crate::model::Territory;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -23,33 +24,21 @@ Examples:
 #[command(after_long_help = EXAMPLES)]
 pub struct HotspotsArgs {
     /// Share of young people who cannot travel beyond their commune (0–1).
-    #[arg(long, value_name = "RATE", default_value_t = 0.32)]
-    pub non_mobile_rate: f64,
+    #[arg(long, value_name = "RATE", default_value = "0.32", value_parser = parse_share)]
+    pub non_mobile_rate: Share,
     /// Walking or cycling reach, in km: a site farther than this from the
     /// town hall is out of reach.
-    #[arg(long, value_name = "KM", default_value_t = 3.0)]
-    pub reach_km: f64,
+    #[arg(long, value_name = "KM", default_value = "3", value_parser = parse_km)]
+    pub reach_km: Km,
 }
 
 impl HotspotsArgs {
-    /// The checked parameters.
-    pub fn params(&self) -> anyhow::Result<HotspotParams> {
-        if !(0.0..=1.0).contains(&self.non_mobile_rate) {
-            anyhow::bail!(
-                "--non-mobile-rate {}: expected a share between 0 and 1 (0.32 for 32 %)",
-                self.non_mobile_rate
-            );
+    /// The parameters of the analysis.
+    pub fn params(&self) -> HotspotParams {
+        HotspotParams {
+            non_mobile_rate: self.non_mobile_rate.0,
+            reach: self.reach_km.meters(),
         }
-        if !self.reach_km.is_finite() || self.reach_km <= 0.0 {
-            anyhow::bail!(
-                "--reach-km {}: expected a positive distance in km",
-                self.reach_km
-            );
-        }
-        Ok(HotspotParams {
-            non_mobile_rate: self.non_mobile_rate,
-            reach: Meters::from_km(self.reach_km),
-        })
     }
 }
 
@@ -64,7 +53,7 @@ pub fn analyse(t: &Territory, b: &Basics, p: &HotspotParams, ctx: &mut Context) 
 }
 
 pub fn run(args: &HotspotsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let p = args.params()?;
+    let p = args.params();
     let t = ctx.load(data)?;
     ctx.progress.step("distances");
     let mut r = Results::new(Basics::new(&t));

@@ -9,11 +9,11 @@ use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
 use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
-use crate::analysis::summary::Scope;
-use crate::cli::coverage::parse_radii;
+use crate::cli::args::{parse_radii, Radii};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::load::territory::read_sites;
-use crate::render::{fr_int, km_text};
+use crate::model::Scope;
+use crate::output::french;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -36,12 +36,12 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "ID,ID,…")]
     pub remove: Option<String>,
     /// Radii in km of the coverage indicators.
-    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20")]
-    pub radius_km: String,
+    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20", value_parser = parse_radii)]
+    pub radius_km: Radii,
 }
 
 pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let radii = parse_radii(&args.radius_km)?;
+    let radii = args.radius_km.meters();
     let remove: Vec<String> = args
         .remove
         .as_deref()
@@ -81,9 +81,9 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
         "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} km : {} → {} ({:+}) ; {} communes changent de site le plus proche",
         add.len(),
         remove.len(),
-        km_text(middle.km()),
-        fr_int(j0),
-        fr_int(j1),
+        french::km(middle.km()),
+        french::int(j0),
+        french::int(j1),
         j1 as i64 - j0 as i64,
         changed.len()
     ));

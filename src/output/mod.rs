@@ -4,6 +4,7 @@
 //! place at once ([`write::Outputs`]). Maps and the page are drawn by
 //! [`crate::render`] from the same results.
 
+pub mod french;
 pub mod geojson;
 pub mod geotiff;
 pub mod gpkg;

@@ -3,9 +3,11 @@
 
 use crate::analysis::results::Results;
 use crate::error::Error;
+use crate::model::Scope;
 use crate::model::{Meters, Territory, YouthSource};
+use crate::output::french;
 use crate::output::write::Outputs;
-use crate::render::{fr_int, km_text, Area, Format, MapData, MapKind, NewSite, Prepared, Scope};
+use crate::render::{Area, Format, MapData, MapKind, NewSite, Prepared};
 
 /// The maps' data (a map whose analysis the run did not do is drawn empty:
 /// no cluster, no basin, no proposal).
@@ -26,8 +28,8 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
                 caption: format!(
                     "n° {} : {} jeunes non mobiles sans site à portée, {} communes (ML {})",
                     k + 1,
-                    fr_int(c.non_mobiles.round() as u64),
-                    fr_int(c.communes.len() as u64),
+                    french::int(c.non_mobiles.round() as u64),
+                    french::int(c.communes.len() as u64),
                     c.mls
                         .iter()
                         .map(|&m| t.missions_locales[m].code.as_str())
@@ -49,9 +51,9 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
                 label: format!("{:02}", k + 1),
                 caption: format!(
                     "{name} : {} communes, {} jeunes, demande d'appui à la mobilité estimée {}",
-                    fr_int(s.communes as u64),
-                    fr_int(s.jeunes),
-                    fr_int(s.demand.round() as u64)
+                    french::int(s.communes as u64),
+                    french::int(s.jeunes),
+                    french::int(s.demand.round() as u64)
                 ),
                 members: bs.members(k),
             })
@@ -75,8 +77,8 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
                     "{} ({}) : +{} jeunes à moins de {} km",
                     c.nom,
                     c.commune.map_or("", |i| t.communes[i].nom.as_str()),
-                    fr_int(gain.round() as u64),
-                    km_text(placement_radius.km())
+                    french::int(gain.round() as u64),
+                    french::km(placement_radius.km())
                 ),
             });
         }
@@ -84,8 +86,8 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             "{} nouvelles permanences parmi les candidats, choisies pour mettre le plus de \
              jeunes à moins de {} km d'un site : +{} jeunes.",
             placement.len(),
-            km_text(placement_radius.km()),
-            fr_int(total.round() as u64)
+            french::km(placement_radius.km()),
+            french::int(total.round() as u64)
         );
     }
 
@@ -94,7 +96,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         sources.push_str(&format!(
             " · jeunes de 16 à 25 ans : estimation ({} pour la région, rapport d'activité \
              2024, répartis selon la population)",
-            fr_int(total)
+            french::int(total)
         ));
     }
     MapData {
@@ -114,19 +116,21 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
 pub fn add_maps(
     data: &MapData<'_>,
     kinds: &[MapKind],
-    scope: Scope,
+    scope: &Scope,
     formats: &[Format],
     outputs: &mut Outputs,
 ) -> Result<Vec<String>, Error> {
     let prepared = Prepared::new(data);
-    let ml_code = match scope {
+    // The file names end with the perimeter's code: carte_regionale_62041.
+    let suffix = match scope {
         Scope::Region => None,
-        Scope::Ml(m) => Some(data.territory.missions_locales[m].code.as_str()),
+        Scope::Departement(d) => Some(d.as_str()),
+        Scope::Ml(m) => Some(data.territory.missions_locales[*m].code.as_str()),
     };
     let mut names = Vec::new();
     for &kind in kinds {
         for &format in formats {
-            let name = format!("{}.{}", kind.file_stem(ml_code), format.extension());
+            let name = format!("{}.{}", kind.file_stem(suffix), format.extension());
             outputs.add(name.clone(), prepared.render(kind, scope, format)?);
             names.push(name);
         }

@@ -13,15 +13,16 @@ use std::fmt::Write as _;
 use geo::{MapCoords, Simplify};
 use serde_json::json;
 
-use super::km_text;
-use super::maps::{fr_int, BANDS};
+use super::maps::BANDS;
 use super::MapData;
 use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::Results;
-use crate::analysis::summary::{Category, Scope, Weight};
+use crate::analysis::summary::{Category, Weight};
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
-use crate::model::{Classement, LonLat, Meters, SiteKind, SiteStatus};
+use crate::model::Scope;
+use crate::model::{Classement, LonLat, Meters, SiteKind, SiteStatus, DEPARTEMENTS};
+use crate::output::french;
 use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, placement_scopes_table, placement_table,
     summary_table,
@@ -33,15 +34,6 @@ const HOTSPOTS_SHOWN: usize = 15;
 
 /// File name of the page.
 pub const HTML_NAME: &str = "synthese.html";
-
-/// The départements in the order of the report's tables.
-const DEPARTEMENTS: [(&str, &str); 5] = [
-    ("59", "Nord"),
-    ("62", "Pas-de-Calais"),
-    ("02", "Aisne"),
-    ("60", "Oise"),
-    ("80", "Somme"),
-];
 
 /// Escapes a text for HTML markup and attribute values.
 pub fn esc(s: &str) -> String {
@@ -77,39 +69,12 @@ pub fn script_json(v: &serde_json::Value) -> String {
     out
 }
 
-fn fr_dec(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut out = String::new();
-    if x < 0.0 && s.chars().any(|c| c != '0' && c != '.') {
-        out.push('−');
-    }
-    out.push_str(&fr_int(int.parse().unwrap_or(0)));
-    if !frac.is_empty() {
-        out.push(',');
-        out.push_str(frac);
-    }
-    out
-}
-
-fn fr_pct(part: f64, total: f64) -> String {
-    if total > 0.0 {
-        format!("{} %", fr_dec(100.0 * part / total, 1))
-    } else {
-        "–".into()
-    }
-}
-
 /// A cell as French text.
 fn cell_text(c: &Cell) -> String {
     match c {
         Cell::Text(s) => s.clone(),
-        Cell::Int(n) if *n >= 0 => fr_int(*n as u64),
-        Cell::Int(n) => format!("−{}", fr_int(n.unsigned_abs())),
-        Cell::Float(x, d) => fr_dec(*x, *d),
+        Cell::Int(n) => french::signed(*n),
+        Cell::Float(x, d) => french::decimal(*x, *d),
         Cell::Exact(x) => format!("{x}").replace('.', ","),
         Cell::Bool(b) => if *b { "oui" } else { "non" }.into(),
         Cell::Empty => String::new(),
@@ -250,42 +215,45 @@ fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
             owned(vec![
                 (
                     "Nombre de communes",
-                    Box::new(|f: &Figures| fr_int(f.communes as u64)),
+                    Box::new(|f: &Figures| french::int(f.communes as u64)),
                 ),
                 (
                     "Population municipale",
-                    Box::new(|f: &Figures| fr_int(f.population)),
+                    Box::new(|f: &Figures| french::int(f.population)),
                 ),
-                (youth_note, Box::new(|f: &Figures| fr_int(f.jeunes))),
+                (youth_note, Box::new(|f: &Figures| french::int(f.jeunes))),
                 (
                     "dont communes « France Ruralités Revitalisation » (FRR et FRR+)",
-                    Box::new(|f: &Figures| fr_int((f.frr + f.frr_plus) as u64)),
+                    Box::new(|f: &Figures| french::int((f.frr + f.frr_plus) as u64)),
                 ),
                 (
                     "dont communes FRR+",
-                    Box::new(|f: &Figures| fr_int(f.frr_plus as u64)),
+                    Box::new(|f: &Figures| french::int(f.frr_plus as u64)),
                 ),
                 (
                     "dont communes en ZRR maintenue",
-                    Box::new(|f: &Figures| fr_int(f.zrr as u64)),
+                    Box::new(|f: &Figures| french::int(f.zrr as u64)),
                 ),
                 (
                     "Quartiers prioritaires (QPV 2024)",
-                    Box::new(|f: &Figures| fr_int(f.qpv as u64)),
+                    Box::new(|f: &Figures| french::int(f.qpv as u64)),
                 ),
             ]),
         ),
         (
             "Les sites d'accueil des Missions Locales",
             owned(vec![
-                ("Sièges", Box::new(|f: &Figures| fr_int(f.sites[0] as u64))),
+                (
+                    "Sièges",
+                    Box::new(|f: &Figures| french::int(f.sites[0] as u64)),
+                ),
                 (
                     "Antennes",
-                    Box::new(|f: &Figures| fr_int(f.sites[1] as u64)),
+                    Box::new(|f: &Figures| french::int(f.sites[1] as u64)),
                 ),
                 (
                     "Permanences",
-                    Box::new(|f: &Figures| fr_int(f.sites[2] as u64)),
+                    Box::new(|f: &Figures| french::int(f.sites[2] as u64)),
                 ),
             ]),
         ),
@@ -327,12 +295,13 @@ fn access_rows(r: &Results) -> Vec<Row> {
         rows.push((
             format!(
                 "Part des jeunes à moins de {} km d'un site",
-                km_text(radius.km())
+                french::km(radius.km())
             ),
             Box::new(move |f: &Figures| {
-                f.jeunes_covered
-                    .get(k)
-                    .map_or_else(|| "–".into(), |&(_, c, n)| fr_pct(c as f64, n as f64))
+                f.jeunes_covered.get(k).map_or_else(
+                    || "–".into(),
+                    |&(_, c, n)| french::percent(c as f64, n as f64),
+                )
             }),
         ));
     }
@@ -341,7 +310,7 @@ fn access_rows(r: &Results) -> Vec<Row> {
             "Distance moyenne des jeunes au site le plus proche (km)".into(),
             Box::new(|f: &Figures| {
                 f.distance_moyenne
-                    .map_or_else(|| "–".into(), |d| fr_dec(d, 2))
+                    .map_or_else(|| "–".into(), |d| french::decimal(d, 2))
             }),
         ));
     }
@@ -350,7 +319,7 @@ fn access_rows(r: &Results) -> Vec<Row> {
             "Jeunes non mobiles sans site à portée (estimation)".into(),
             Box::new(|f: &Figures| {
                 f.hors_portee
-                    .map_or_else(|| "–".into(), |h| fr_int(h.round() as u64))
+                    .map_or_else(|| "–".into(), |h| french::int(h.round() as u64))
             }),
         ));
     }
@@ -415,11 +384,11 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
             ml.nom,
             t.classement[i].label(),
             if km.is_finite() {
-                fr_dec(km, 1)
+                french::decimal(km, 1)
             } else {
                 String::new()
             },
-            fr_int(t.jeunes[i]),
+            french::int(t.jeunes[i]),
         ]));
     }
     let mut sites = String::new();
@@ -558,8 +527,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         "<header><h1>Maillage territorial des Missions Locales des Hauts-de-France</h1>\
          <p>{} Missions Locales · {} sites d'accueil · {} communes · maillage {}</p></header><main>",
         t.missions_locales.len(),
-        fr_int(t.sites.len() as u64),
-        fr_int(t.communes.len() as u64),
+        french::int(t.sites.len() as u64),
+        french::int(t.communes.len() as u64),
         env!("CARGO_PKG_VERSION")
     );
     if stand_ins > 0 {
@@ -570,8 +539,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
              une règle documentée (geodata/PROVENANCE.md). Les distances, la couverture et les \
              propositions qui en dépendent illustrent la méthode ; fournissez le fichier réel \
              avec <code>--sites</code>.</div>",
-            fr_int(stand_ins as u64),
-            fr_int(t.sites.len() as u64)
+            french::int(stand_ins as u64),
+            french::int(t.sites.len() as u64)
         );
     }
 
@@ -775,11 +744,8 @@ mod tests {
     }
 
     #[test]
-    fn french_decimals() {
-        assert_eq!(fr_dec(1234.567, 2), "1\u{a0}234,57");
-        assert_eq!(fr_dec(0.5, 1), "0,5");
-        assert_eq!(fr_dec(f64::NAN, 1), "");
-        assert_eq!(fr_pct(1.0, 3.0), "33,3 %");
+    fn cells_read_as_french_text() {
         assert_eq!(cell_text(&Cell::Float(0.95163, 4)), "0,9516");
+        assert_eq!(cell_text(&Cell::Int(-1234)), "−1\u{a0}234");
     }
 }

@@ -14,6 +14,6 @@ mod hotspots;
 mod html;
 mod layers;
 mod maps;
-mod place;
+mod placement;
 mod report;
 mod scenario;
