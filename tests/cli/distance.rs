@@ -347,3 +347,35 @@ fn bad_access_options_are_usage_errors_naming_the_option() {
         assert!(!dir.path().join("res").exists());
     }
 }
+
+/// A user who asks for points gets their points, not the 200 m grid of the
+/// whole region; `--grid-m` still adds it.
+#[test]
+fn points_alone_compute_no_grid_unless_asked() {
+    let dir = Dir::new();
+    let pts = dir.write("points.csv", "id,lon,lat\nJ1,2.2954,49.8934\n");
+    let out = dir.run(&[
+        "distance",
+        "--points",
+        pts.to_str().unwrap(),
+        "--out",
+        "a",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    assert!(dir.path().join("a/points_distance.csv").exists());
+    assert!(!dir.path().join("a/grille_distance.csv").exists());
+    assert!(!dir.path().join("a/grille_distance.tif").exists());
+    let out = dir.run(&[
+        "distance",
+        "--points",
+        pts.to_str().unwrap(),
+        "--grid-m",
+        "5000",
+        "--out",
+        "b",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    assert!(dir.path().join("b/grille_distance.csv").exists());
+}
