@@ -52,7 +52,7 @@ fn distance_writes_qpv_grid_points_and_summaries() {
                 && r["ponderation"] == "population"
         })
         .unwrap();
-    assert_eq!(region["poids"], "6003283");
+    assert_eq!(region["poids"], "6003815");
     let (median, p90): (f64, f64) = (
         region["distance_mediane_km"].parse().unwrap(),
         region["distance_p90_km"].parse().unwrap(),
