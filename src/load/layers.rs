@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::{InteriorPoint, MultiPolygon};
+use geo::MultiPolygon;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
@@ -404,12 +404,11 @@ fn given_reference(
 }
 
 /// The point inside a commune that distances are measured from when its town
-/// hall is missing or set aside: geo's [`InteriorPoint`] (the middle of the
-/// widest stretch of the polygon along a horizontal line through the middle
-/// of its bounding box). `scripts/rebuild-geodata` computes the same point
-/// for `geodata/communes.geojson`.
+/// hall is missing or set aside: [`crate::geom::interior_point`], computed in
+/// Lambert-93 whatever the file's coordinates. `scripts/rebuild-geodata`
+/// computes the same point for `geodata/communes.geojson`.
 pub fn interior_point(geometry: &MultiPolygon<f64>) -> Option<LonLat> {
-    geometry.interior_point().map(|p| LonLat::new(p.x(), p.y()))
+    crate::geom::interior_point(geometry)
 }
 
 /// maillage's rule for a commune's measuring point: its town hall when it
