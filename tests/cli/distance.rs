@@ -382,7 +382,10 @@ fn write_lambert93_shapefile(communes: &serde_json::Value, path: &std::path::Pat
             c[0].as_f64().unwrap(),
             c[1].as_f64().unwrap(),
         ));
-        Point::new((p.x * 1000.0).round() / 1000.0, (p.y * 1000.0).round() / 1000.0)
+        Point::new(
+            (p.x * 1000.0).round() / 1000.0,
+            (p.y * 1000.0).round() / 1000.0,
+        )
     };
     for f in communes["features"].as_array().unwrap() {
         let g = &f["geometry"];
@@ -446,7 +449,15 @@ fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
     let mut tables = Vec::new();
     for (file, out) in [("communes.geojson", "a"), ("communes_l93.shp", "b")] {
         let o = dir.run(&[
-            "distance", "--communes", file, "--grid-m", "0", "--csv", "rfc4180", "--out", out,
+            "distance",
+            "--communes",
+            file,
+            "--grid-m",
+            "0",
+            "--csv",
+            "rfc4180",
+            "--out",
+            out,
         ]);
         assert_exit(&o, 0);
         tables.push(read_csv(&dir.read(&format!("{out}/communes.csv"))));
