@@ -23,12 +23,13 @@ pub use lambert::{LambertConic, LAMBERT_93};
 /// `geodata/communes.geojson`.
 ///
 /// ```
-/// use geo::{polygon, MultiPolygon};
+/// use geo::{polygon, Contains, MultiPolygon, Point};
 /// let square = MultiPolygon(vec![polygon![
 ///     (x: 1.99, y: 48.99), (x: 2.01, y: 48.99), (x: 2.01, y: 49.01), (x: 1.99, y: 49.01)
 /// ]]);
 /// let p = maillage::geom::interior_point(&square).unwrap();
-/// assert!((p.lon - 2.0).abs() < 1e-9 && (p.lat - 49.0).abs() < 1e-3);
+/// assert!(square.contains(&Point::new(p.lon, p.lat)));
+/// assert!((p.lon - 2.0).abs() < 1e-3 && (p.lat - 49.0).abs() < 1e-3);
 /// ```
 pub fn interior_point(geometry: &geo::MultiPolygon<f64>) -> Option<crate::model::LonLat> {
     use geo::{InteriorPoint, MapCoords};
