@@ -2,14 +2,15 @@
 //!
 //! How well the Missions Locales of Hauts-de-France cover their territory.
 //!
-//! **Pipeline.** [`io::territory::load_territory`] reads the layers (communes,
+//! **Pipeline.** [`load::territory::load_territory`] reads the layers (communes,
 //! QPV, FRR/ZRR classement, ML coverage zones, sites; GeoJSON, Shapefile or
 //! CSV, or the embedded `geodata/`) into a checked [`model::Territory`];
 //! [`index`] builds R-trees over the sites and the polygons;
 //! [`analysis`] computes, with parallel passes whose results do not depend on
 //! the number of threads, distances, coverage, accessibility scores,
 //! non-mobility hotspots, mobility-basin sizing and the placement of new
-//! sites; [`io`] writes French tables and GeoJSON atomically;
+//! sites; [`output`] writes French tables, layers and rasters atomically,
+//! [`render`] draws the maps and the page;
 //! [`cli`] joins them into the `maillage` commands.
 //!
 //! **Glossary** (French term → type):
@@ -35,8 +36,10 @@
 //! - [`analysis`]: pure computations (distance, coverage, accessibility
 //!   scores, hotspots, basins, placement of new sites, statistics,
 //!   reconciliation with the reports).
-//! - [`io`]: readers (GeoJSON, Shapefile + .prj, CSV), layer builders,
-//!   French tables, atomic writers.
+//! - [`load`]: readers (GeoJSON, Shapefile + .prj, CSV), decoding,
+//!   validation, layer builders.
+//! - [`output`]: French tables, GeoPackage and GeoJSON layers, GeoTIFF,
+//!   manifest, staged atomic writes.
 //! - [`cli`]: clap definitions, one file per command.
 //! - [`error`], [`warnings`]: fatal errors that name file, place and field;
 //!   non-fatal problems counted by reason.
