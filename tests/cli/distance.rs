@@ -378,6 +378,8 @@ fn points_alone_compute_no_grid_unless_asked() {
     ]);
     assert_exit(&out, 0);
     assert!(dir.path().join("b/grille_distance.csv").exists());
+}
+
 /// The embedded communes with neither town hall nor given measuring point,
 /// so that every commune is measured from a point maillage derives from its
 /// polygon.
