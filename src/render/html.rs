@@ -278,10 +278,13 @@ fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
 }
 
 /// A line of the key figures: its label and how each column's value is written.
-type Row = (String, Box<dyn Fn(&Figures) -> String>);
+type Row = (String, Value);
+
+/// How one key figure is written for each column.
+type Value = Box<dyn Fn(&Figures) -> String>;
 
 /// Lines with fixed labels.
-fn owned(rows: Vec<(&str, Box<dyn Fn(&Figures) -> String>)>) -> Vec<Row> {
+fn owned(rows: Vec<(&str, Value)>) -> Vec<Row> {
     rows.into_iter().map(|(l, f)| (l.to_string(), f)).collect()
 }
 
