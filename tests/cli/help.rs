@@ -8,13 +8,49 @@ fn help_lists_commands_and_examples() {
     let out = dir.run(&["--help"]);
     assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["report", "check-data", "maillage report", "Exit status"] {
+    for needle in [
+        "report",
+        "check-data",
+        "maillage report",
+        "Statut de sortie",
+        "Utilisation : maillage",
+        "Commandes :",
+        "Affiche l'aide",
+    ] {
         assert!(text.contains(needle), "--help lacks {needle}:\n{text}");
     }
-    for cmd in ["report", "check-data"] {
+    // Every command's help is French, clap's own words included.
+    for cmd in [
+        "report",
+        "distance",
+        "coverage",
+        "hotspots",
+        "basins",
+        "placement",
+        "map",
+        "scenario",
+        "check-data",
+    ] {
         let out = dir.run(&[cmd, "--help"]);
         assert_exit(&out, 0);
-        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("maillage {cmd}")));
+        let help = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            format!("maillage {cmd}"),
+            "Exemples :".into(),
+            "Utilisation :".into(),
+            "Options générales :".into(),
+        ] {
+            assert!(
+                help.contains(&needle),
+                "{cmd} --help lacks {needle}:\n{help}"
+            );
+        }
+        for english in ["Usage:", "Examples:", "[default:", "Print help", "Options:"] {
+            assert!(
+                !help.contains(english),
+                "{cmd} --help says {english}:\n{help}"
+            );
+        }
     }
 }
 
