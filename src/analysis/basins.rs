@@ -1,10 +1,16 @@
 //! PAMS mobility basins: sizing the demand for mobility support in each basin,
 //! and, when the real list is not given, a proposal of contiguous basins made
-//! of whole Mission Locale territories.
+//! of whole EPCI.
 //!
-//! The AREFIE and its partners defined 10 mobility basins (*Plans d'Action en
-//! faveur de la Mobilité Solidaire*, PAMS); their list is not public. The
-//! proposal below is a documented regionalisation, not the real basins.
+//! The 10 basins of the PAMS (*Plans d'Action en faveur de la Mobilité
+//! Solidaire*) are the Region's 10 *bassins de mobilité*, adopted by the
+//! Conseil régional on 27 January 2022 and built from whole EPCI; the Region
+//! publishes them as « Périmètres à l'EPCI des bassins de mobilité des
+//! Hauts-de-France » (EPCI SIREN → basin), a table that could not be had
+//! offline for this project. `maillage basins --basins` reads it as
+//! published; without it, the proposal below is a documented
+//! regionalisation built the same way (whole EPCI, contiguous), not the real
+//! basins.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -26,7 +32,7 @@ pub struct DemandRates {
 }
 
 /// A partition of the communes into basins.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Basins {
     /// Basin names, in output order.
     pub names: Vec<String>,
@@ -152,68 +158,120 @@ pub fn size_basins(
     out
 }
 
-/// Which Missions Locales share a border, from the communes' adjacency.
-pub fn ml_adjacency(t: &Territory, commune_adjacency: &[Vec<usize>]) -> Vec<BTreeSet<usize>> {
-    let mut adj = vec![BTreeSet::new(); t.missions_locales.len()];
+/// The groups of communes a basin proposal is assembled from: whole EPCI
+/// (the Region's basins are built from whole EPCI), with their adjacency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Units {
+    /// The unit of each commune.
+    pub of_commune: Vec<usize>,
+    /// Each unit's key: the EPCI's SIREN, or `commune <INSEE code>` for a
+    /// commune the data give no EPCI.
+    pub keys: Vec<String>,
+    /// Which units share a border (from the communes' adjacency).
+    pub adjacency: Vec<BTreeSet<usize>>,
+}
+
+impl Units {
+    /// The number of units.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there is no unit.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// The EPCI of the communes as units, in SIREN order; a commune without an
+/// EPCI is a unit of its own.
+pub fn epci_units(t: &Territory, commune_adjacency: &[Vec<usize>]) -> Units {
+    let key = |i: usize| match &t.communes[i].epci_siren {
+        Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => format!("commune {}", t.communes[i].code),
+    };
+    let keys: Vec<String> = (0..t.communes.len())
+        .map(key)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let of_commune: Vec<usize> = (0..t.communes.len())
+        .map(|i| keys.binary_search(&key(i)).unwrap_or(0))
+        .collect();
+    let mut adjacency = vec![BTreeSet::new(); keys.len()];
     for (i, ns) in commune_adjacency.iter().enumerate() {
         for &j in ns {
-            let (a, b) = (t.ml_of_commune[i], t.ml_of_commune[j]);
+            let (a, b) = (of_commune[i], of_commune[j]);
             if a != b {
-                adj[a].insert(b);
-                adj[b].insert(a);
+                adjacency[a].insert(b);
+                adjacency[b].insert(a);
             }
         }
     }
-    adj
+    Units {
+        of_commune,
+        keys,
+        adjacency,
+    }
 }
 
-/// Whether the MLs of `members` form one connected piece.
-fn connected(members: &BTreeSet<usize>, adj: &[BTreeSet<usize>]) -> bool {
-    let Some(&start) = members.iter().next() else {
-        return false;
+/// Whether `members` (communes) form one piece through `adjacency`.
+pub fn contiguous(members: &[usize], adjacency: &[Vec<usize>]) -> bool {
+    let Some(&start) = members.first() else {
+        return true;
     };
+    let inside: BTreeSet<usize> = members.iter().copied().collect();
     let mut seen = BTreeSet::from([start]);
     let mut queue = VecDeque::from([start]);
-    while let Some(m) = queue.pop_front() {
-        for &n in &adj[m] {
-            if members.contains(&n) && seen.insert(n) {
-                queue.push_back(n);
+    while let Some(i) = queue.pop_front() {
+        for &j in &adjacency[i] {
+            if inside.contains(&j) && seen.insert(j) {
+                queue.push_back(j);
             }
         }
     }
-    seen.len() == members.len()
+    seen.len() == inside.len()
 }
 
-/// Proposes `k` contiguous basins made of whole ML territories, balanced on
-/// young people.
+/// Proposes `k` contiguous basins made of whole units (EPCI), balanced on
+/// young people. `commune_adjacency` is the communes' adjacency, against
+/// which every basin is kept in one piece.
 ///
 /// # Algorithm
-/// 1. *Seeds*: the ML with the most young people, then repeatedly the ML
-///    farthest (Lambert-93 distance between population-weighted centres)
-///    from the seeds already chosen.
+/// 1. *Seeds*: the unit with the most young people, then repeatedly the
+///    unit farthest (Lambert-93 distance between population-weighted
+///    centres) from the seeds already chosen.
 /// 2. *Growth*: the basin with the fewest young people takes, among the
-///    unassigned MLs bordering it, the one whose centre is nearest its seed;
-///    until every ML is assigned.
-/// 3. *Balancing*: moves one ML at a time to a neighbouring basin when that
-///    lowers the sum of squared deviations from the mean basin size and
-///    leaves both basins contiguous and non-empty; the best move first,
-///    until no move helps.
+///    unassigned units bordering it, the one whose centre is nearest its
+///    seed; until every unit is assigned (a unit no basin reaches, an
+///    island, goes to the nearest seed).
+/// 3. *Balancing*: moves one unit at a time to a neighbouring basin when
+///    that lowers the sum of squared deviations from the mean basin size
+///    and leaves both basins in one piece (checked on the communes) and
+///    the one it leaves non-empty; the best move first, until no move helps.
 ///
-/// Every step breaks ties by ML code, so the proposal is deterministic.
-/// Returns the basin of each ML.
-pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Vec<usize> {
-    let n = t.missions_locales.len();
+/// Every step breaks ties by unit order (SIREN), so the proposal is
+/// deterministic. Returns the basin of each unit.
+pub fn propose_basins(
+    t: &Territory,
+    units: &Units,
+    commune_adjacency: &[Vec<usize>],
+    k: usize,
+) -> Vec<usize> {
+    let n = units.len();
     let k = k.clamp(1, n.max(1));
     let mut jeunes = vec![0u64; n];
     let mut centre = vec![(0.0, 0.0, 0.0); n];
+    let mut communes_of = vec![Vec::new(); n];
     for (i, c) in t.communes.iter().enumerate() {
-        let m = t.ml_of_commune[i];
-        jeunes[m] += t.jeunes[i];
+        let u = units.of_commune[i];
+        communes_of[u].push(i);
+        jeunes[u] += t.jeunes[i];
         let p = crate::geom::LAMBERT_93.project(c.reference);
         let w = c.population.max(1) as f64;
-        centre[m].0 += p.x * w;
-        centre[m].1 += p.y * w;
-        centre[m].2 += w;
+        centre[u].0 += p.x * w;
+        centre[u].1 += p.y * w;
+        centre[u].2 += w;
     }
     let xy: Vec<(f64, f64)> = centre
         .iter()
@@ -221,13 +279,14 @@ pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Ve
         .collect();
     let dist =
         |a: usize, b: usize| ((xy[a].0 - xy[b].0).powi(2) + (xy[a].1 - xy[b].1).powi(2)).sqrt();
+    let adj = &units.adjacency;
 
     // 1. Seeds.
     let mut seeds = vec![(0..n)
         .max_by(|&a, &b| jeunes[a].cmp(&jeunes[b]).then(b.cmp(&a)))
         .unwrap_or(0)];
     while seeds.len() < k {
-        let next = (0..n).filter(|m| !seeds.contains(m)).max_by(|&a, &b| {
+        let next = (0..n).filter(|u| !seeds.contains(u)).max_by(|&a, &b| {
             let da = seeds
                 .iter()
                 .map(|&s| dist(a, s))
@@ -239,7 +298,7 @@ pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Ve
             da.total_cmp(&db).then(b.cmp(&a))
         });
         match next {
-            Some(m) => seeds.push(m),
+            Some(u) => seeds.push(u),
             None => break,
         }
     }
@@ -256,15 +315,15 @@ pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Ve
         let mut grew = false;
         for b in order {
             let candidate = (0..n)
-                .filter(|&m| basin[m] == usize::MAX && ml_adj[m].iter().any(|&o| basin[o] == b))
+                .filter(|&u| basin[u] == usize::MAX && adj[u].iter().any(|&o| basin[o] == b))
                 .min_by(|&x, &y| {
                     dist(x, seeds[b])
                         .total_cmp(&dist(y, seeds[b]))
                         .then(x.cmp(&y))
                 });
-            if let Some(m) = candidate {
-                basin[m] = b;
-                size[b] += jeunes[m];
+            if let Some(u) = candidate {
+                basin[u] = b;
+                size[b] += jeunes[u];
                 grew = true;
                 break;
             }
@@ -273,54 +332,62 @@ pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Ve
             break;
         }
     }
-    // MLs the growth could not reach (an island): nearest seed.
-    for m in 0..n {
-        if basin[m] == usize::MAX {
+    for u in 0..n {
+        if basin[u] == usize::MAX {
             let b = (0..seeds.len())
                 .min_by(|&x, &y| {
-                    dist(m, seeds[x])
-                        .total_cmp(&dist(m, seeds[y]))
+                    dist(u, seeds[x])
+                        .total_cmp(&dist(u, seeds[y]))
                         .then(x.cmp(&y))
                 })
                 .unwrap_or(0);
-            basin[m] = b;
-            size[b] += jeunes[m];
+            basin[u] = b;
+            size[b] += jeunes[u];
         }
     }
     // 3. Balancing.
     let mean = jeunes.iter().sum::<u64>() as f64 / seeds.len() as f64;
     let cost = |s: f64| (s - mean).powi(2);
+    let communes_in = |basin: &[usize], b: usize, with: Option<usize>, without: Option<usize>| {
+        (0..n)
+            .filter(|&u| (basin[u] == b && Some(u) != without) || Some(u) == with)
+            .flat_map(|u| communes_of[u].iter().copied())
+            .collect::<Vec<usize>>()
+    };
     for _ in 0..10_000 {
-        let mut best: Option<(f64, usize, usize)> = None;
-        for m in 0..n {
-            let from = basin[m];
-            let targets: BTreeSet<usize> = ml_adj[m]
+        let mut moves: Vec<(f64, usize, usize)> = Vec::new();
+        for u in 0..n {
+            let from = basin[u];
+            let targets: BTreeSet<usize> = adj[u]
                 .iter()
                 .map(|&o| basin[o])
                 .filter(|&b| b != from)
                 .collect();
             for to in targets {
-                let (sf, st, j) = (size[from] as f64, size[to] as f64, jeunes[m] as f64);
+                let (sf, st, j) = (size[from] as f64, size[to] as f64, jeunes[u] as f64);
                 let gain = cost(sf) + cost(st) - cost(sf - j) - cost(st + j);
-                if gain <= 1e-6 || best.is_some_and(|(g, _, _)| g >= gain) {
-                    continue;
+                if gain > 1e-6 {
+                    moves.push((gain, u, to));
                 }
-                let rest: BTreeSet<usize> =
-                    (0..n).filter(|&o| o != m && basin[o] == from).collect();
-                if rest.is_empty() || !connected(&rest, ml_adj) {
-                    continue;
-                }
-                best = Some((gain, m, to));
             }
         }
-        let Some((_, m, to)) = best else { break };
-        size[basin[m]] -= jeunes[m];
-        size[to] += jeunes[m];
-        basin[m] = to;
+        // Best gain first, ties by unit then basin: the first move that keeps
+        // both basins in one piece is made.
+        moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let found = moves.into_iter().find(|&(_, u, to)| {
+            let rest = communes_in(&basin, basin[u], None, Some(u));
+            !rest.is_empty()
+                && contiguous(&rest, commune_adjacency)
+                && contiguous(&communes_in(&basin, to, Some(u), None), commune_adjacency)
+        });
+        let Some((_, u, to)) = found else { break };
+        size[basin[u]] -= jeunes[u];
+        size[to] += jeunes[u];
+        basin[u] = to;
     }
-    // Number basins by their smallest ML code, for stable names.
+    // Number basins by their first unit, for stable names.
     let mut first: Vec<(usize, usize)> = (0..seeds.len())
-        .filter_map(|b| (0..n).find(|&m| basin[m] == b).map(|m| (m, b)))
+        .filter_map(|b| (0..n).find(|&u| basin[u] == b).map(|u| (u, b)))
         .collect();
     first.sort_unstable();
     let mut renumber = vec![0; seeds.len()];
@@ -330,14 +397,138 @@ pub fn propose_basins(t: &Territory, ml_adj: &[BTreeSet<usize>], k: usize) -> Ve
     basin.iter().map(|&b| renumber[b]).collect()
 }
 
-/// Turns a basin-per-ML proposal into [`Basins`].
-pub fn basins_from_ml(t: &Territory, ml_basin: &[usize]) -> Basins {
-    let k = ml_basin.iter().copied().max().map_or(0, |m| m + 1);
+/// Turns a basin-per-unit proposal into [`Basins`].
+pub fn basins_from_units(units: &Units, unit_basin: &[usize]) -> Basins {
+    let k = unit_basin.iter().copied().max().map_or(0, |m| m + 1);
     Basins {
         names: (1..=k)
             .map(|i| format!("Bassin {i:02} (proposition)"))
             .collect(),
-        of_commune: t.ml_of_commune.iter().map(|&m| Some(ml_basin[m])).collect(),
+        of_commune: units
+            .of_commune
+            .iter()
+            .map(|&u| Some(unit_basin[u]))
+            .collect(),
         proposed: true,
     }
+}
+
+/// What assigning communes from a basin table found, for the warnings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assignment {
+    pub basins: Basins,
+    /// Communes in no basin (the table does not name them, nor their EPCI).
+    pub unassigned: Vec<usize>,
+    /// EPCI the table puts in several basins, with those basins' names:
+    /// their communes were shared out by [`basins_from_epci`]'s rule.
+    pub split: Vec<(String, Vec<String>)>,
+    /// Rows naming an EPCI no commune belongs to: `(SIREN, where)`.
+    pub unknown: Vec<(String, crate::error::Location)>,
+}
+
+/// The basins of an EPCI-keyed table (`(SIREN, basin, where)` rows, as the
+/// Region publishes them): every commune goes to its EPCI's basin.
+///
+/// An EPCI named in several basins is shared out by a documented rule:
+/// repeatedly, in INSEE order, a commune of that EPCI not yet placed whose
+/// neighbours (`commune_adjacency`) are already placed in one of the EPCI's
+/// basins takes the basin most of them are in (ties: the basin named first
+/// in the table); communes no neighbour reaches take the basin named first.
+/// Basin names are sorted.
+pub fn basins_from_epci(
+    t: &Territory,
+    rows: &[(String, String, crate::error::Location)],
+    commune_adjacency: &[Vec<usize>],
+) -> Assignment {
+    let mut names: Vec<String> = rows.iter().map(|(_, b, _)| b.clone()).collect();
+    names.sort();
+    names.dedup();
+    let index = |b: &str| names.binary_search_by(|n| n.as_str().cmp(b)).unwrap_or(0);
+    // The basins of each EPCI, in the table's order.
+    let mut of_epci: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (siren, basin, _) in rows {
+        let list = of_epci.entry(siren.as_str()).or_default();
+        let k = index(basin);
+        if !list.contains(&k) {
+            list.push(k);
+        }
+    }
+    let siren_of = |i: usize| t.communes[i].epci_siren.as_deref().map(str::trim);
+    let mut of_commune: Vec<Option<usize>> = (0..t.communes.len())
+        .map(|i| match siren_of(i).and_then(|s| of_epci.get(s)) {
+            Some(list) if list.len() == 1 => Some(list[0]),
+            _ => None,
+        })
+        .collect();
+    let mut split = Vec::new();
+    for (siren, list) in of_epci.iter().filter(|(_, l)| l.len() > 1) {
+        let members: Vec<usize> = (0..t.communes.len())
+            .filter(|&i| siren_of(i) == Some(*siren))
+            .collect();
+        loop {
+            let mut placed = false;
+            for &i in &members {
+                if of_commune[i].is_some() {
+                    continue;
+                }
+                let mut votes = vec![0usize; list.len()];
+                for &j in &commune_adjacency[i] {
+                    if let Some(p) = of_commune[j].and_then(|b| list.iter().position(|&k| k == b)) {
+                        votes[p] += 1;
+                    }
+                }
+                let best = (0..list.len()).max_by(|&a, &b| votes[a].cmp(&votes[b]).then(b.cmp(&a)));
+                if let Some(p) = best.filter(|&p| votes[p] > 0) {
+                    of_commune[i] = Some(list[p]);
+                    placed = true;
+                }
+            }
+            if !placed {
+                break;
+            }
+        }
+        for &i in &members {
+            if of_commune[i].is_none() {
+                of_commune[i] = Some(list[0]);
+            }
+        }
+        if !members.is_empty() {
+            split.push((
+                siren.to_string(),
+                list.iter().map(|&k| names[k].clone()).collect(),
+            ));
+        }
+    }
+    let known: BTreeSet<&str> = (0..t.communes.len()).filter_map(siren_of).collect();
+    let mut unknown = Vec::new();
+    let mut reported = BTreeSet::new();
+    for (siren, _, at) in rows {
+        if !known.contains(siren.as_str()) && reported.insert(siren.as_str()) {
+            unknown.push((siren.clone(), at.clone()));
+        }
+    }
+    let unassigned = (0..t.communes.len())
+        .filter(|&i| of_commune[i].is_none())
+        .collect();
+    Assignment {
+        basins: Basins {
+            names,
+            of_commune,
+            proposed: false,
+        },
+        unassigned,
+        split,
+        unknown,
+    }
+}
+
+/// How far each basin's young people lie from the mean basin size, as a
+/// share of that mean (`0.12` for 12 % above); empty without basins.
+pub fn balance(sizes: &[BasinSize]) -> Vec<f64> {
+    let total: u64 = sizes.iter().map(|s| s.jeunes).sum();
+    if sizes.is_empty() || total == 0 {
+        return vec![0.0; sizes.len()];
+    }
+    let mean = total as f64 / sizes.len() as f64;
+    sizes.iter().map(|s| s.jeunes as f64 / mean - 1.0).collect()
 }

@@ -7,12 +7,13 @@ use clap::Args;
 
 use crate::analysis::basics::Basics;
 use crate::analysis::basins::{
-    basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
+    basins_from_epci, basins_from_units, epci_units, propose_basins, size_basins, Assignment,
+    Basins, DemandRates,
 };
 use crate::analysis::results::{BasinResults, Results};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::load::layers::code_table;
+use crate::load::basins::{basin_table, BasinTable};
 use crate::load::reference::read_figures;
 use crate::load::territory::read_file;
 use crate::model::figures::Figure;
@@ -21,21 +22,26 @@ use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\
 Exemples :
-  maillage basins                       10 bassins proposés, faits de territoires entiers de ML
-  maillage basins --basins bassins.csv  les bassins réels (colonnes code_insee, bassin)
+  maillage basins                       10 bassins proposés, faits d'EPCI entiers
+  maillage basins --basins perimetres_epci_bassins.csv   la table de la Région (siren_epci, bassin)
+  maillage basins --basins bassins_communes.csv          une commune par ligne (code_insee, bassin)
   maillage basins --count 8";
 
 /// Dimensionne chaque bassin de mobilité : communes, population, jeunes,
 /// jeunes non mobiles, jeunes sans permis, distances, sites, FRR et QPV, et
 /// la demande d'appui à la mobilité estimée avec les taux par département du
-/// rapport 2024. Sans --basins, propose des bassins faits de territoires
-/// entiers de Missions Locales, équilibrés en jeunes (une proposition, pas
-/// les bassins PAMS réels, dont la liste n'est pas publiée). Écrit
-/// bassins.csv et bassins_communes.csv.
+/// rapport 2024. Les bassins réels sont ceux de la Région (10 bassins de
+/// mobilité adoptés le 27 janvier 2022, faits d'EPCI entiers) : donnez leur
+/// table avec --basins. Sans elle, propose des bassins d'un seul tenant
+/// faits d'EPCI entiers, équilibrés en jeunes (une proposition, pas les
+/// bassins réels), et dit leur écart à la taille moyenne. Écrit bassins.csv
+/// et bassins_communes.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct BasinsArgs {
-    /// Bassins : CSV avec les colonnes code_insee et bassin (son nom).
+    /// Bassins : la table de la Région par EPCI (colonnes siren_epci et
+    /// bassin ; un EPCI dans deux bassins est partagé selon les voisines de
+    /// ses communes) ou un CSV par commune (code_insee et bassin).
     #[arg(long, value_name = "FILE")]
     pub basins: Option<PathBuf>,
     /// Nombre de bassins à proposer quand aucun fichier --basins n'est donné.
@@ -69,42 +75,75 @@ pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
     })
 }
 
-fn read_basins(path: &Path, t: &Territory, warnings: &mut Warnings) -> Result<Basins, Error> {
+/// Reads `--basins`, by commune or by EPCI, and says what does not fit.
+fn read_basins(
+    path: &Path,
+    t: &Territory,
+    commune_adjacency: &[Vec<usize>],
+    warnings: &mut Warnings,
+) -> Result<Basins, Error> {
     let layer = read_file(path, warnings)?;
-    let mut table = code_table(&layer, |f| {
-        f.require_text(path, &["bassin", "nom_bassin", "code_bassin"])
-            .map(|(_, s)| s)
-    })?;
-    let mut names: Vec<String> = table.values().map(|(n, _)| n.clone()).collect();
-    names.sort();
-    names.dedup();
-    let of_commune = t
-        .communes
-        .iter()
-        .map(|c| match table.remove(&c.code) {
-            Some((n, _)) => names.binary_search(&n).ok(),
-            None => {
+    let a = match basin_table(&layer)? {
+        BasinTable::ByCommune(mut table) => {
+            let mut names: Vec<String> = table.values().map(|(n, _)| n.clone()).collect();
+            names.sort();
+            names.dedup();
+            let of_commune: Vec<Option<usize>> = t
+                .communes
+                .iter()
+                .map(|c| {
+                    table
+                        .remove(&c.code)
+                        .and_then(|(n, _)| names.binary_search(&n).ok())
+                })
+                .collect();
+            for (code, (_, loc)) in table {
                 warnings.add(
                     path,
-                    "commune absent from the basin file: in no basin",
-                    c.code.to_string(),
+                    "commune inconnue de la couche des communes : ligne ignorée",
+                    format!("{loc} ({code})"),
                 );
-                None
             }
-        })
-        .collect();
-    for (code, (_, loc)) in table {
+            Assignment {
+                unassigned: (0..t.communes.len())
+                    .filter(|&i| of_commune[i].is_none())
+                    .collect(),
+                basins: Basins {
+                    names,
+                    of_commune,
+                    proposed: false,
+                },
+                ..Assignment::default()
+            }
+        }
+        BasinTable::ByEpci(rows) => {
+            let a = basins_from_epci(t, &rows, commune_adjacency);
+            for (siren, at) in &a.unknown {
+                warnings.add(
+                    path,
+                    "EPCI inconnu des communes chargées : ligne ignorée",
+                    format!("{at} (SIREN {siren})"),
+                );
+            }
+            for (siren, names) in &a.split {
+                warnings.add(
+                    path,
+                    "EPCI dans plusieurs bassins : ses communes vont au bassin de la majorité \
+                     de leurs voisines (règle du README)",
+                    format!("SIREN {siren} : {}", names.join(" / ")),
+                );
+            }
+            a
+        }
+    };
+    for &i in &a.unassigned {
         warnings.add(
             path,
-            "commune unknown to the commune layer: row ignored",
-            format!("{loc} ({code})"),
+            "commune absente du fichier des bassins (ni elle ni son EPCI) : dans aucun bassin",
+            t.communes[i].code.to_string(),
         );
     }
-    Ok(Basins {
-        names,
-        of_commune,
-        proposed: false,
-    })
+    Ok(a.basins)
 }
 
 /// Reads or proposes the basins, and sizes them.
@@ -117,24 +156,24 @@ pub fn analyse(
     if args.basins.is_none() && args.count == 0 {
         anyhow::bail!("--count 0 : demandez au moins un bassin");
     }
-    // The proposal joins whole ML territories: a territory with fewer MLs
-    // than basins asked gets one basin per ML, and says so.
-    let n = t.missions_locales.len();
-    let count = args.count.min(n);
-    if args.basins.is_none() && count < args.count {
-        ctx.warnings.add(
-            Path::new("--count"),
-            "moins de Missions Locales que de bassins demandés : un bassin par Mission Locale",
-            format!("{} demandés, {n} Missions Locales", args.count),
-        );
-    }
     ctx.progress.step("bassins de mobilité");
     let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
+    let adjacency = b.adjacency(t);
     let basins = match &args.basins {
-        Some(p) => read_basins(p, t, &mut ctx.warnings)?,
+        Some(p) => read_basins(p, t, adjacency, &mut ctx.warnings)?,
         None => {
-            let ml_adj = ml_adjacency(t, b.adjacency(t));
-            basins_from_ml(t, &propose_basins(t, &ml_adj, count))
+            // The proposal joins whole EPCI: a territory with fewer EPCI
+            // than basins asked gets one basin per EPCI, and says so.
+            let units = epci_units(t, adjacency);
+            let count = args.count.min(units.len());
+            if count < args.count {
+                ctx.warnings.add(
+                    Path::new("--count"),
+                    "moins d'EPCI que de bassins demandés : un bassin par EPCI",
+                    format!("{} demandés, {} EPCI", args.count, units.len()),
+                );
+            }
+            basins_from_units(&units, &propose_basins(t, &units, adjacency, count))
         }
     };
     let sizes = size_basins(t, b, &basins, &rates);

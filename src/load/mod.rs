@@ -4,6 +4,7 @@
 //! file, the feature or line and the field; recoverable problems are counted
 //! in [`crate::warnings::Warnings`]. Nothing here computes or writes.
 
+pub mod basins;
 pub mod csv_in;
 pub mod features;
 pub mod geojson;

@@ -497,6 +497,7 @@ pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Tabl
         "nb_communes",
         "population",
         "jeunes_16_25",
+        "ecart_moyenne_jeunes",
         "jeunes_non_mobiles",
         "jeunes_sans_permis",
         "jeunes_accompagnes_estimes",
@@ -516,7 +517,8 @@ pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Tabl
     } else {
         "fichier"
     };
-    for (name, s) in basins.names.iter().zip(sizes) {
+    let balance = crate::analysis::basins::balance(sizes);
+    for ((name, s), gap) in basins.names.iter().zip(sizes).zip(balance) {
         let d = s.distance;
         table.push(vec![
             name.clone().into(),
@@ -530,6 +532,7 @@ pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Tabl
             s.communes.into(),
             s.population.into(),
             s.jeunes.into(),
+            Cell::Float(gap, 4),
             Cell::Float(s.non_mobiles, 0),
             Cell::Float(s.without_licence, 0),
             Cell::Float(s.followed, 0),

@@ -60,6 +60,36 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             .collect()
     });
 
+    let basins_caption = r.basins.as_ref().map_or_else(String::new, |bs| {
+        let sizes: Vec<u64> = bs.sizes.iter().map(|s| s.jeunes).collect();
+        let gaps = crate::analysis::basins::balance(&bs.sizes);
+        let (lo, hi) = (
+            gaps.iter().copied().fold(f64::INFINITY, f64::min),
+            gaps.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        );
+        let what = if bs.basins.proposed {
+            format!(
+                "Proposition de {} bassins d'un seul tenant faits d'EPCI entiers (pas les \
+                 bassins de la Région, à fournir avec --basins)",
+                bs.basins.names.len()
+            )
+        } else {
+            format!("{} bassins du fichier fourni", bs.basins.names.len())
+        };
+        if sizes.is_empty() {
+            return what;
+        }
+        let total: u64 = sizes.iter().sum();
+        format!(
+            "{what} : de {} à {} jeunes par bassin, moyenne {} (écart de {} à {}).",
+            french::int(sizes.iter().copied().min().unwrap_or(0)),
+            french::int(sizes.iter().copied().max().unwrap_or(0)),
+            french::int((total as f64 / sizes.len() as f64).round() as u64),
+            signed_percent(lo),
+            signed_percent(hi)
+        )
+    });
+
     let mut placement = Vec::new();
     let mut placement_caption = String::from("Aucune proposition dans ce calcul.");
     let mut placement_radius = Meters(0.0);
@@ -104,10 +134,23 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         distance_km,
         hotspots,
         basins,
+        basins_caption,
         placement,
         placement_radius,
         placement_caption,
         sources,
+    }
+}
+
+/// A share as a signed per cent: `+26 %`, `−14 %`.
+fn signed_percent(x: f64) -> String {
+    let p = (100.0 * x).round();
+    if p > 0.0 {
+        format!("+{} %", p)
+    } else if p < 0.0 {
+        format!("−{} %", -p)
+    } else {
+        "0 %".into()
     }
 }
 

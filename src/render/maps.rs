@@ -737,6 +737,9 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.departements()?;
         self.area_labels(basins, basins.len())?;
         let mut legend = vec![Entry::Heading("Bassins de mobilité (PAMS)".into())];
+        if !self.data().basins_caption.is_empty() {
+            legend.push(Entry::Text(self.data().basins_caption.clone()));
+        }
         for (k, b) in basins.iter().enumerate() {
             legend.push(Entry::Swatch(colour(k).into(), b.caption.clone()));
         }

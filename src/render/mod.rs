@@ -116,6 +116,8 @@ pub struct MapData<'a> {
     pub hotspots: Vec<Area>,
     /// Mobility basins.
     pub basins: Vec<Area>,
+    /// What the basins are and how balanced (drawn under the legend's heading).
+    pub basins_caption: String,
     /// Proposed new sites, in order of choice.
     pub placement: Vec<NewSite>,
     /// Catchment radius of the proposal.

@@ -3,34 +3,128 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use maillage::analysis::adjacency::commune_adjacency;
-use maillage::analysis::basins::{ml_adjacency, propose_basins};
+use maillage::analysis::basins::{basins_from_units, epci_units, propose_basins};
 use maillage::load::territory::{load_territory, DataPaths};
 use maillage::warnings::Warnings;
 
 use crate::util::{assert_exit, read_csv, Dir};
 
+/// The proposal's basins are made of whole EPCI, and each is in one piece:
+/// a walk over the communes' adjacency inside a basin reaches all of it.
 #[test]
-fn proposed_basins_are_contiguous_whole_ml_territories() {
+fn proposed_basins_are_contiguous_whole_epci() {
     let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
-    let adj = ml_adjacency(&t, &commune_adjacency(&t.communes));
-    let basin = propose_basins(&t, &adj, 10);
-    assert_eq!(basin.iter().copied().collect::<BTreeSet<_>>().len(), 10);
+    let adjacency = commune_adjacency(&t.communes);
+    let units = epci_units(&t, &adjacency);
+    assert_eq!(
+        units.len(),
+        92,
+        "EPCI of Hauts-de-France in the embedded data"
+    );
+    let basin = propose_basins(&t, &units, &adjacency, 10);
+    let basins = basins_from_units(&units, &basin);
+    assert_eq!(basins.names.len(), 10);
+    // Whole EPCI: every commune of an EPCI is in its EPCI's basin.
+    let mut of_epci: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, c) in t.communes.iter().enumerate() {
+        let b = basins.of_commune[i].expect("every commune in a basin");
+        let siren = c.epci_siren.as_deref().unwrap();
+        assert_eq!(*of_epci.entry(siren).or_insert(b), b, "EPCI {siren} split");
+    }
     for b in 0..10 {
-        let members: Vec<usize> = (0..basin.len()).filter(|&m| basin[m] == b).collect();
-        // Walk the ML adjacency inside the basin from its first member.
+        let members: Vec<usize> = (0..t.communes.len())
+            .filter(|&i| basins.of_commune[i] == Some(b))
+            .collect();
+        assert!(!members.is_empty());
+        // A plain breadth-first walk, written here, not the library's.
         let mut seen = BTreeSet::from([members[0]]);
-        let mut stack = vec![members[0]];
-        while let Some(m) = stack.pop() {
-            for &n in &adj[m] {
-                if basin[n] == b && seen.insert(n) {
-                    stack.push(n);
+        let mut queue = std::collections::VecDeque::from([members[0]]);
+        while let Some(i) = queue.pop_front() {
+            for &j in &adjacency[i] {
+                if basins.of_commune[j] == Some(b) && seen.insert(j) {
+                    queue.push_back(j);
                 }
             }
         }
-        assert_eq!(seen.len(), members.len(), "basin {b} is not contiguous");
+        assert_eq!(seen.len(), members.len(), "basin {b} is in pieces");
     }
     // Deterministic: the same proposal twice.
-    assert_eq!(basin, propose_basins(&t, &adj, 10));
+    assert_eq!(basin, propose_basins(&t, &units, &adjacency, 10));
+}
+
+/// The Region's table by EPCI (SIREN → basin), with an EPCI in two basins
+/// and a SIREN no commune has: every commune placed once, the split EPCI
+/// shared by the neighbours rule, both reported.
+#[test]
+fn a_basin_table_by_epci_places_every_commune_once() {
+    let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+    let mut sirens: Vec<&str> = t
+        .communes
+        .iter()
+        .filter_map(|c| c.epci_siren.as_deref())
+        .collect();
+    sirens.sort();
+    sirens.dedup();
+    // Two basins: the first half of the EPCI in A, the rest in B; the
+    // middle EPCI in both.
+    let mid = sirens.len() / 2;
+    let mut csv = String::from("siren_epci;nom_epci;bassin\n");
+    for (k, s) in sirens.iter().enumerate() {
+        csv.push_str(&format!(
+            "{s};EPCI {k};{}\n",
+            if k < mid { "A" } else { "B" }
+        ));
+    }
+    csv.push_str(&format!("{};EPCI {mid};A\n", sirens[mid]));
+    csv.push_str("999999999;Ailleurs;B\n");
+    let dir = Dir::new();
+    dir.write("bassins_epci.csv", csv);
+    let out = dir.run(&[
+        "basins",
+        "--basins",
+        "bassins_epci.csv",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+    ]);
+    assert_exit(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bassins_epci.csv: 1 × EPCI dans plusieurs bassins")
+            && err.contains(&format!("SIREN {} : B / A", sirens[mid])),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 × EPCI inconnu des communes chargées"),
+        "{err}"
+    );
+    assert!(!err.contains("commune absente"), "{err}");
+    let communes = read_csv(&dir.read("res/bassins_communes.csv"));
+    assert_eq!(communes.len(), t.communes.len());
+    for (r, c) in communes.iter().zip(&t.communes) {
+        let siren = c.epci_siren.as_deref().unwrap();
+        let k = sirens.binary_search(&siren).unwrap();
+        let want = if k < mid { "A" } else { "B" };
+        if k != mid {
+            assert_eq!(r["bassin"], want, "{}", c.code);
+        } else {
+            assert!(matches!(r["bassin"].as_str(), "A" | "B"));
+        }
+    }
+    let rows = read_csv(&dir.read("res/bassins.csv"));
+    assert_eq!(rows.len(), 2);
+    let total: u64 = rows
+        .iter()
+        .map(|r| r["jeunes_16_25"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 768_524);
+    // The balance column: each basin's gap to the mean size.
+    for r in &rows {
+        let j: f64 = r["jeunes_16_25"].parse().unwrap();
+        let gap: f64 = r["ecart_moyenne_jeunes"].parse().unwrap();
+        assert!((gap - (j / (768_524.0 / 2.0) - 1.0)).abs() < 1e-4);
+    }
 }
 
 #[test]
@@ -60,16 +154,11 @@ fn basin_sizes_add_up_and_a_basin_file_round_trips() {
         sum("demande_appui_mobilite_estimee")
     );
     assert!((sum("jeunes_accompagnes_estimes") - 115_109.0).abs() <= 5.0);
-    // Every ML in exactly one basin.
-    let mut mls = BTreeMap::new();
-    for r in &rows {
-        for m in r["missions_locales"].split('|') {
-            assert!(
-                mls.insert(m.to_string(), r["bassin"].clone()).is_none(),
-                "ML {m} in two basins"
-            );
-        }
-    }
+    // Every ML in at least one basin (an ML may straddle two EPCI-made basins).
+    let mls: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r["missions_locales"].split('|'))
+        .collect();
     assert_eq!(mls.len(), 42);
     // The commune list, given back as a file, gives the same sizes.
     let f = dir.path().join("res/bassins_communes.csv");
