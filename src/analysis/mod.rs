@@ -14,4 +14,5 @@ pub mod placement;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod travel;
 pub mod youth;
