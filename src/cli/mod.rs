@@ -23,6 +23,7 @@ pub mod map;
 pub mod place;
 pub mod report;
 pub mod scenario;
+pub mod temps;
 
 /// Exit status: the run went through.
 pub const EXIT_OK: u8 = 0;
@@ -80,6 +81,8 @@ pub enum Command {
     Scenario(scenario::ScenarioArgs),
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
+    /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
+    Temps(temps::TempsArgs),
 }
 
 /// Options shared by every command.
@@ -238,6 +241,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Map(a) => map::run(a, &cli.global.data, &mut ctx),
         Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
+        Command::Temps(a) => temps::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();
     code.map(ExitCode::from)

@@ -17,3 +17,4 @@ mod maps;
 mod place;
 mod report;
 mod scenario;
+mod temps;
