@@ -314,14 +314,15 @@ mod tests {
         assert_eq!(p.max_ms, Some(1_800_000));
         assert_eq!(p.snap_max, Meters(1000.0));
         assert_eq!(p.speeds, Speeds::default());
-        for bad in [
-            &["--max-min", "0"][..],
-            &["--vitesse-velo-kmh", "-3"],
-            &["--vitesse-marche-kmh", "inf"],
-            &["--snap-max-m", "-1"],
+        for (flag, value) in [
+            ("--max-min", "0"),
+            ("--vitesse-velo-kmh", "-3"),
+            ("--vitesse-marche-kmh", "inf"),
+            ("--snap-max-m", "-1"),
         ] {
-            let e = parse(bad).err().expect("refused").to_string();
-            assert!(e.contains(bad[0]), "{e}");
+            let arg = format!("{flag}={value}");
+            let e = parse(&[&arg]).err().expect("refused").to_string();
+            assert!(e.contains(flag) && e.contains("positi"), "{e}");
         }
         let e = parse(&["--communes", "c.geojson"])
             .err()
