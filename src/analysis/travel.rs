@@ -192,7 +192,7 @@ pub fn one_to_many(
     scratch.heap.clear();
     let start = (origin.leg_ms, origin.leg_mm);
     let mut remaining = targets.nodes;
-    if !max_ms.is_some_and(|m| start.0 > m) {
+    if max_ms.is_none_or(|m| start.0 <= m) {
         scratch.best[origin.node as usize] = start;
         scratch.touched.push(origin.node);
         scratch.heap.push(Reverse((start, origin.node)));

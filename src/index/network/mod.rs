@@ -142,6 +142,10 @@ pub struct Network {
     stats: BuildStats,
 }
 
+/// What one way gives: whether the mode uses it, how many of its nodes are
+/// missing, and its arcs `(tail, head, ms, mm)` by OSM node id.
+type WayArcs = (bool, usize, Vec<(i64, i64, u32, u32)>);
+
 /// Milliseconds to travel `meters` at `kmh`, rounded.
 fn millis(meters: f64, kmh: f64) -> u64 {
     (meters * 3600.0 / kmh).round() as u64
@@ -191,7 +195,7 @@ impl Network {
     pub fn build(raw: &RawOsm, mode: Mode, speeds: Speeds) -> Network {
         debug_assert!(speeds.walk_kmh > 0.0 && speeds.bike_kmh > 0.0);
         // Arcs by OSM node id, way by way, in the ways' order.
-        let per_way: Vec<(bool, usize, Vec<(i64, i64, u32, u32)>)> = raw
+        let per_way: Vec<WayArcs> = raw
             .ways
             .par_iter()
             .map(|w| {
