@@ -210,7 +210,12 @@ fn scan<T: Send>(
         }
     }
     if first {
-        return Err(not_pbf("le fichier est vide".into()));
+        let why = if len == 0 {
+            "le fichier est vide"
+        } else {
+            "aucun bloc lisible"
+        };
+        return Err(not_pbf(why.into()));
     }
     let consumed = read.load(Ordering::Relaxed);
     if consumed != len {
@@ -350,6 +355,13 @@ mod tests {
         let e = read_osm(&[empty]).unwrap_err().to_string();
         assert!(e.contains("vide.osm.pbf") && e.contains("vide"), "{e}");
         let bytes = std::fs::read(fixture("osm_saint_barthelemy.osm.pbf")).unwrap();
+        let tiny = dir.path().join("trois_octets.osm.pbf");
+        std::fs::write(&tiny, &bytes[..3]).unwrap();
+        let e = read_osm(&[tiny]).unwrap_err().to_string();
+        assert!(
+            e.contains("trois_octets.osm.pbf") && e.contains("aucun bloc lisible"),
+            "{e}"
+        );
         for cut in [bytes.len() / 2, bytes.len() - 1, 200] {
             let cut_path = dir.path().join(format!("coupe_{cut}.osm.pbf"));
             std::fs::write(&cut_path, &bytes[..cut]).unwrap();
