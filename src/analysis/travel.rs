@@ -19,7 +19,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::index::network::{Network, Snap};
+use crate::index::network::{Arc, Network, Snap};
 
 /// "No value" in the per-node arrays.
 const UNREACHED: u64 = u64::MAX;
@@ -166,20 +166,26 @@ pub struct Scratch {
     heap: BinaryHeap<Reverse<((u64, u64), u32)>>,
 }
 
-/// The destinations reachable from one origin within `max_ms` (all of them
-/// when `None`): one Dijkstra from the origin's node, stopped at the bound
-/// or once every destination's node is settled.
-///
-/// `targets` lists, for each node, the destinations snapped there (see
-/// [`Targets`]). Returns the trips in destination order.
-pub fn one_to_many(
+/// The direction a search follows the arcs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From an origin, along the arcs.
+    Forward,
+    /// From a destination, against them.
+    Backward,
+}
+
+/// Dijkstra from `from` in `direction`, bounded by `max_ms`, stopped once
+/// every target node is settled; leaves `(time, length)` per node in
+/// `scratch.best`, the start's leg included.
+fn search(
     net: &Network,
-    origin: &Snap,
-    destinations: &[Option<Snap>],
+    from: &Snap,
+    direction: Direction,
     targets: &Targets,
     max_ms: Option<u64>,
     scratch: &mut Scratch,
-) -> Vec<Trip> {
+) {
     let n = net.node_count();
     if scratch.best.len() != n {
         scratch.best = vec![(UNREACHED, UNREACHED); n];
@@ -190,12 +196,29 @@ pub fn one_to_many(
     }
     scratch.touched.clear();
     scratch.heap.clear();
-    let start = (origin.leg_ms, origin.leg_mm);
+    let start = (from.leg_ms, from.leg_mm);
     let mut remaining = targets.nodes;
     if max_ms.is_none_or(|m| start.0 <= m) {
-        scratch.best[origin.node as usize] = start;
-        scratch.touched.push(origin.node);
-        scratch.heap.push(Reverse((start, origin.node)));
+        scratch.best[from.node as usize] = start;
+        scratch.touched.push(from.node);
+        scratch.heap.push(Reverse((start, from.node)));
+    }
+    fn relax(scratch: &mut Scratch, cost: (u64, u64), a: Arc, max_ms: Option<u64>) {
+        let next = (
+            cost.0 + u64::from(a.time_ms),
+            cost.1 + u64::from(a.length_mm),
+        );
+        if max_ms.is_some_and(|m| next.0 > m) {
+            return;
+        }
+        let b = &mut scratch.best[a.node as usize];
+        if next < *b {
+            if b.0 == UNREACHED {
+                scratch.touched.push(a.node);
+            }
+            *b = next;
+            scratch.heap.push(Reverse((next, a.node)));
+        }
     }
     while let Some(Reverse((cost, v))) = scratch.heap.pop() {
         if cost != scratch.best[v as usize] {
@@ -207,41 +230,53 @@ pub fn one_to_many(
                 break;
             }
         }
-        for a in net.out_arcs(v) {
-            let next = (
-                cost.0 + u64::from(a.time_ms),
-                cost.1 + u64::from(a.length_mm),
-            );
-            if max_ms.is_some_and(|m| next.0 > m) {
-                continue;
-            }
-            let b = &mut scratch.best[a.node as usize];
-            if next < *b {
-                if b.0 == UNREACHED {
-                    scratch.touched.push(a.node);
-                }
-                *b = next;
-                scratch.heap.push(Reverse((next, a.node)));
-            }
+        match direction {
+            Direction::Forward => net
+                .out_arcs(v)
+                .for_each(|a| relax(scratch, cost, a, max_ms)),
+            Direction::Backward => net.in_arcs(v).for_each(|a| relax(scratch, cost, a, max_ms)),
         }
     }
+}
+
+/// The trip from the search's start to the point snapped as `end`, its leg
+/// added; `None` when not reached within `max_ms`.
+fn reached(scratch: &Scratch, end: &Snap, max_ms: Option<u64>) -> Option<(u64, u64)> {
+    let (t, l) = scratch.best[end.node as usize];
+    if t == UNREACHED {
+        return None;
+    }
+    let time_ms = t + end.leg_ms;
+    if max_ms.is_some_and(|m| time_ms > m) {
+        return None;
+    }
+    Some((time_ms, l + end.leg_mm))
+}
+
+/// The destinations reachable from one origin within `max_ms` (all of them
+/// when `None`): one Dijkstra from the origin's node, stopped at the bound
+/// or once every destination's node is settled.
+///
+/// `targets` lists the nodes the destinations are snapped to (see
+/// [`Targets`]). Returns the trips in destination order.
+pub fn one_to_many(
+    net: &Network,
+    origin: &Snap,
+    destinations: &[Option<Snap>],
+    targets: &Targets,
+    max_ms: Option<u64>,
+    scratch: &mut Scratch,
+) -> Vec<Trip> {
+    search(net, origin, Direction::Forward, targets, max_ms, scratch);
     destinations
         .iter()
         .enumerate()
         .filter_map(|(d, s)| {
-            let s = s.as_ref()?;
-            let (t, l) = scratch.best[s.node as usize];
-            if t == UNREACHED {
-                return None;
-            }
-            let time_ms = t + s.leg_ms;
-            if max_ms.is_some_and(|m| time_ms > m) {
-                return None;
-            }
+            let (time_ms, length_mm) = reached(scratch, s.as_ref()?, max_ms)?;
             Some(Trip {
                 destination: d,
                 time_ms,
-                length_mm: l + s.leg_mm,
+                length_mm,
             })
         })
         .collect()
@@ -273,22 +308,78 @@ impl Targets {
     }
 }
 
-/// [`one_to_many`] for every origin, in parallel, results in origin order
-/// (an empty list for an origin that is not snapped).
+/// The trips from every origin to every destination within `max_ms`, in
+/// origin order, each origin's trips in destination order (an empty list
+/// for an origin that is not snapped).
+///
+/// One bounded Dijkstra per point, in parallel, from whichever side has
+/// fewer points: from each origin along the arcs, or from each destination
+/// against them (the usual case: many young people, a few sites). Both give
+/// the same values: a trip's cost is the least (time, length) pair over all
+/// paths, the same pair whichever end the search starts from, and integer
+/// sums do not depend on their order.
 pub fn many_to_many(
     net: &Network,
     origins: &[Option<Snap>],
     destinations: &[Option<Snap>],
     max_ms: Option<u64>,
 ) -> Vec<Vec<Trip>> {
-    let targets = Targets::new(net, destinations);
-    origins
+    let snapped = |v: &[Option<Snap>]| v.iter().flatten().count();
+    let direction = if snapped(destinations) < snapped(origins) {
+        Direction::Backward
+    } else {
+        Direction::Forward
+    };
+    many_to_many_from(net, origins, destinations, max_ms, direction)
+}
+
+/// [`many_to_many`] with the direction chosen by the caller (tests compare
+/// the two).
+pub fn many_to_many_from(
+    net: &Network,
+    origins: &[Option<Snap>],
+    destinations: &[Option<Snap>],
+    max_ms: Option<u64>,
+    direction: Direction,
+) -> Vec<Vec<Trip>> {
+    if direction == Direction::Forward {
+        let targets = Targets::new(net, destinations);
+        return origins
+            .par_iter()
+            .map_init(Scratch::default, |scratch, o| match o {
+                Some(o) => one_to_many(net, o, destinations, &targets, max_ms, scratch),
+                None => Vec::new(),
+            })
+            .collect();
+    }
+    let targets = Targets::new(net, origins);
+    let per_destination: Vec<Vec<(usize, u64, u64)>> = destinations
         .par_iter()
-        .map_init(Scratch::default, |scratch, o| match o {
-            Some(o) => one_to_many(net, o, destinations, &targets, max_ms, scratch),
-            None => Vec::new(),
+        .map_init(Scratch::default, |scratch, d| {
+            let Some(d) = d else { return Vec::new() };
+            search(net, d, Direction::Backward, &targets, max_ms, scratch);
+            origins
+                .iter()
+                .enumerate()
+                .filter_map(|(o, s)| {
+                    let (t, l) = reached(scratch, s.as_ref()?, max_ms)?;
+                    Some((o, t, l))
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    // Transposed in destination order, so each origin's list stays sorted.
+    let mut out = vec![Vec::new(); origins.len()];
+    for (d, reached) in per_destination.into_iter().enumerate() {
+        for (o, time_ms, length_mm) in reached {
+            out[o].push(Trip {
+                destination: d,
+                time_ms,
+                length_mm,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -465,6 +465,15 @@ fn network_many_to_many_agrees_with_nearest_and_threads() {
     };
     let all = run(1, None);
     assert_eq!(all, run(4, None));
+    // Searching from the destinations gives the same trips as from the
+    // origins, bounded or not (more origins than destinations here, so
+    // `many_to_many` goes backward).
+    for max in [None, Some(4 * 60_000)] {
+        let forward = many_to_many_from(&net, &origins, &dests, max, Direction::Forward);
+        let backward = many_to_many_from(&net, &origins, &dests, max, Direction::Backward);
+        assert_eq!(forward, backward);
+        assert_eq!(forward, run(2, max));
+    }
     let field = nearest_destinations(&net, &dests, None);
     for (o, trips) in origins.iter().zip(&all) {
         let Some(o) = o else {
