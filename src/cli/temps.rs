@@ -232,6 +232,12 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     ctx.progress.step("rattachement au réseau");
     let o_snap = snap_all(&net, &args.origines, &origins, &plan, &mut ctx.warnings);
     let d_snap = snap_all(&net, &args.destinations, &dests, &plan, &mut ctx.warnings);
+    if dests.ids.is_empty() {
+        bail!(
+            "{} : aucune destination dans le fichier",
+            args.destinations.display()
+        );
+    }
     if d_snap.iter().all(Option::is_none) {
         bail!(
             "{} : aucune destination à moins de {} m du réseau ({files})",
