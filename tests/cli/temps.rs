@@ -250,3 +250,72 @@ fn temps_help_is_french_with_examples() {
         assert!(text.contains(needle), "{needle}:\n{text}");
     }
 }
+
+#[test]
+fn temps_nearest_within_a_bound_leaves_empty_cells_with_a_warning() {
+    let dir = Dir::new();
+    let all = run_temps(&dir, &["--mode", "voiture", "--plus-proche"]);
+    assert_exit(&all, 0);
+    let all = read_csv(&dir.read("res/temps.csv"));
+    let out = run_temps(
+        &dir,
+        &["--mode", "voiture", "--plus-proche", "--max-min", "5"],
+    );
+    assert_exit(&out, 0);
+    let rows = read_csv(&dir.read("res/temps.csv"));
+    assert_eq!(rows.len(), all.len());
+    let mut beyond = Vec::new();
+    for (a, b) in all.iter().zip(&rows) {
+        if a["temps_min"].is_empty() {
+            assert!(b["temps_min"].is_empty());
+        } else if num(a, "temps_min") <= 5.0 {
+            assert_eq!(a, b);
+        } else {
+            assert!(
+                b["destination"].is_empty() && b["temps_min"].is_empty(),
+                "{b:?}"
+            );
+            beyond.push(a["origine"].clone());
+        }
+    }
+    assert!(!beyond.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{} × aucune destination à moins de 5 min (voiture) : cellules vides",
+            beyond.len()
+        )) && stderr.contains(&beyond[0]),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn temps_refuses_destinations_it_cannot_measure() {
+    let dir = Dir::new();
+    dir.write("o.csv", ORIGINS);
+    dir.write("vide.csv", "id,lon,lat\n");
+    dir.write("en_mer.csv", "id,lon,lat\nbouee,-62.7000,17.8000\n");
+    let net = network();
+    for (file, says) in [
+        ("vide.csv", "aucune destination dans le fichier"),
+        (
+            "en_mer.csv",
+            "aucune destination à moins de 1000 m du réseau",
+        ),
+    ] {
+        let out = dir.run(&[
+            "temps",
+            "--origines",
+            "o.csv",
+            "--destinations",
+            file,
+            "--reseau",
+            &net,
+            "--mode",
+            "velo",
+        ]);
+        assert_exit(&out, 1);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(file) && stderr.contains(says), "{stderr}");
+    }
+}
