@@ -82,6 +82,7 @@ pub enum Command {
     /// Reconcile the loaded data with the figures of the activity reports.
     CheckData(check_data::CheckDataArgs),
     /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
+    #[command(long_about = temps::LONG_ABOUT)]
     Temps(temps::TempsArgs),
 }
 

@@ -53,14 +53,22 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// Temps de parcours sur un réseau routier OpenStreetMap (.osm.pbf), à pied,
-/// à vélo ou en voiture, des origines vers les destinations. Écrit temps.csv
-/// (colonnes origine, destination, temps_min, distance_reseau_km).
-///
-/// Chaque point est rattaché au nœud du réseau le plus proche, trajet fait à
-/// vol d'oiseau (à la vitesse de marche, ou de vélo pour le vélo) ; un point
-/// à plus de --snap-max-m du réseau n'est pas mesuré (avertissement).
-/// Seule la plus grande composante connexe du réseau est gardée.
+/// The long help of `maillage temps` (the subcommand's doc comment gives
+/// the short one).
+pub const LONG_ABOUT: &str = "\
+Temps de parcours sur un réseau routier OpenStreetMap (.osm.pbf), à pied, à vélo
+ou en voiture, des origines vers les destinations. Écrit temps.csv (colonnes
+origine, destination, temps_min, distance_reseau_km). Aucune couche de communes
+n'est lue.
+
+Chaque point est rattaché au nœud du réseau le plus proche, trajet compté à vol
+d'oiseau à la vitesse de marche (de vélo en mode velo) ; un point à plus de
+--snap-max-m du réseau n'est pas mesuré (avertissement qui le nomme). Seule la
+plus grande composante (fortement) connexe du réseau est gardée. La distance
+est la longueur du trajet le plus rapide, rattachements compris.";
+
+/// The arguments of `maillage temps` (help texts in French: they are the
+/// `--help`).
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct TempsArgs {

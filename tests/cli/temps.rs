@@ -241,7 +241,8 @@ fn temps_help_is_french_with_examples() {
     assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
-        "Temps de parcours",
+        "Temps de parcours sur un réseau routier OpenStreetMap",
+        "plus grande composante",
         "--plus-proche",
         "--snap-max-m",
         "Exemples",
