@@ -2,15 +2,18 @@
 //!
 //! How well the Missions Locales of Hauts-de-France cover their territory.
 //!
-//! **Pipeline.** [`io::territory::load_territory`] reads the layers (communes,
-//! QPV, FRR/ZRR classement, ML coverage zones, sites; GeoJSON, Shapefile or
-//! CSV, or the embedded `geodata/`) into a checked [`model::Territory`];
-//! [`index`] builds R-trees over the sites and the polygons;
-//! [`analysis`] computes, with parallel passes whose results do not depend on
-//! the number of threads, distances, coverage, accessibility scores,
-//! non-mobility hotspots, mobility-basin sizing and the placement of new
-//! sites; [`io`] writes French tables and GeoJSON atomically;
-//! [`cli`] joins them into the `maillage` commands.
+//! **Pipeline.** [`load`] reads the layers (communes, QPV, FRR/ZRR
+//! classement, ML coverage zones, sites; GeoJSON, Shapefile or CSV, or the
+//! embedded `geodata/`) into a checked [`model::Territory`]; [`index`]
+//! builds R-trees over the sites and the polygons; [`analysis`] computes,
+//! with parallel passes whose results do not depend on the number of
+//! threads, distances, coverage, accessibility scores, non-mobility
+//! hotspots, mobility-basin sizing, the placement of new sites and
+//! scenarios, each into its field of [`analysis::results::Results`];
+//! [`output`] turns `(&Territory, &Results)` into French tables, GeoPackage
+//! and GeoJSON layers, a GeoTIFF and the manifest, and [`render`] into maps
+//! and the page; every file is then written at once, atomically; [`cli`]
+//! joins them into the `maillage` commands.
 //!
 //! **Glossary** (French term → type):
 //! - *commune* → [`model::Commune`], *code INSEE* → [`model::InseeCode`]
@@ -19,7 +22,7 @@
 //!   [`model::SiteKind`]; *substitut* (stand-in) → [`model::SiteStatus`]
 //! - *QPV* (quartier prioritaire de la politique de la ville) → [`model::Qpv`]
 //! - *FRR* / *FRR+* / *ZRR maintenue* → [`model::Classement`]
-//! - *jeunes 16–25 ans* → `Territory::jeunes` ([`analysis::youth`])
+//! - *jeunes 16–25 ans* → `Territory::jeunes` ([`model::youth`])
 //! - *bassin de mobilité* (PAMS) → [`analysis::basins::Basins`]
 //! - *point chaud de non-mobilité* → [`analysis::hotspots::Cluster`]
 //! - *nouvelle permanence* (placement) → [`analysis::placement::Placement`]
@@ -27,20 +30,24 @@
 //! - distances → [`model::Meters`]; coordinates → [`model::LonLat`] (WGS84)
 //!   and [`model::L93`] (Lambert-93, EPSG:2154)
 //!
-//! **Modules.**
-//! - [`model`]: one type per domain concept.
+//! **Modules**, in the order data flows.
+//! - [`load`]: readers (GeoJSON, Shapefile + .prj, CSV, point files, the
+//!   reports' figures), decoding and validation.
+//! - [`model`]: one type per domain concept; the départements, the
+//!   reports' figures, the youth estimate.
 //! - [`geom`]: Lambert conic projection, geodesic distances (Karney, and a
 //!   fast Lambert-93 form within millimetres of it).
 //! - [`index`]: R-trees: nearest site with ties, point in polygon.
 //! - [`analysis`]: pure computations (distance, coverage, accessibility
-//!   scores, hotspots, basins, placement of new sites, statistics,
-//!   reconciliation with the reports).
-//! - [`io`]: readers (GeoJSON, Shapefile + .prj, CSV), layer builders,
-//!   French tables, atomic writers.
-//! - [`cli`]: clap definitions, one file per command.
+//!   scores, hotspots, basins, placement of new sites, scenarios,
+//!   statistics, reconciliation with the reports) and their
+//!   [`analysis::results::Results`].
+//! - [`output`]: tables, layers, raster, manifest, French number text, the
+//!   staged writer.
+//! - [`render`]: the maps (plotters, PNG and SVG, Lambert-93) and the page.
+//! - [`cli`]: clap definitions, one file per command, shared argument types.
 //! - [`error`], [`warnings`]: fatal errors that name file, place and field;
 //!   non-fatal problems counted by reason.
-//! - [`render`]: the maps (plotters, PNG and SVG, Lambert-93).
 //! - [`progress`]: progress on a terminal, silent when piped.
 //! - [`seeded`]: the seeded generator of tests and benchmarks.
 

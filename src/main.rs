@@ -5,7 +5,18 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = maillage::cli::Cli::parse();
+    let cli = match maillage::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout with status 0, as clap prints them.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", maillage::cli::usage_error(&e));
+            return ExitCode::from(maillage::cli::EXIT_USAGE);
+        }
+    };
     match maillage::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {

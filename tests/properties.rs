@@ -213,7 +213,7 @@ fn add_site(t: &mut Territory, p: LonLat) {
 
 fn coverage_rows(t: &Territory, radii: &[Meters]) -> (Basics, Vec<CoverageRow>) {
     let b = Basics::new(t);
-    let rows = b.coverage(t, radii);
+    let rows = b.coverage(t, radii).rows;
     (b, rows)
 }
 

@@ -3,6 +3,7 @@
 //! and QPV, and the QPV distances.
 
 use crate::analysis::distance::{nearest_sites, qpv_distances, sites_per_commune, QpvDistance};
+use crate::analysis::results::CoverageResults;
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
 use crate::model::{LonLat, Territory};
 
@@ -51,19 +52,19 @@ impl Basics {
     }
 
     /// The coverage table at `radii` (see [`crate::analysis::coverage`]).
-    pub fn coverage(
-        &self,
-        t: &Territory,
-        radii: &[crate::model::Meters],
-    ) -> Vec<crate::analysis::coverage::CoverageRow> {
-        crate::analysis::coverage::coverage(
+    pub fn coverage(&self, t: &Territory, radii: &[crate::model::Meters]) -> CoverageResults {
+        let rows = crate::analysis::coverage::coverage(
             t,
             &self.nearest,
             &self.sites_in_commune,
             &self.qpv,
             &self.sites_in_qpv,
             radii,
-        )
+        );
+        CoverageResults {
+            radii: radii.to_vec(),
+            rows,
+        }
     }
 
     /// Which communes share a border (see [`crate::analysis::adjacency`]).

@@ -5,40 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{SiteKind, Territory};
-
-/// What to do with a reference figure (column `controle`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Control {
-    /// Compare with a metric computed from the data (`communes`, `qpv`…).
-    Metric(String),
-    /// The region's value must equal the sum of the départements' (an
-    /// internal check of the report).
-    SumOfDepartements,
-    /// The region's share must lie between the départements' shares.
-    WithinDepartements,
-    /// A default parameter of the analyses (32 % non-mobile…).
-    Parameter,
-    /// Shown for reference: nothing in the data can check it.
-    Reference,
-}
-
-/// One figure of the reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub id: String,
-    pub indicateur: String,
-    /// `region` or a département code.
-    pub perimetre: String,
-    pub valeur: f64,
-    pub unite: String,
-    pub source: String,
-    pub ligne: u64,
-    pub control: Control,
-    /// The data value for which `explication` holds.
-    pub expected_data: Option<f64>,
-    pub explication: String,
-}
+use crate::model::figures::{Control, Figure};
+use crate::model::{SiteKind, Territory, DEPARTEMENTS};
 
 /// The verdict on one figure.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +89,6 @@ fn tolerance(f: &Figure) -> f64 {
     }
 }
 
-const DEPARTEMENTS: [&str; 5] = ["02", "59", "60", "62", "80"];
-
 /// Reconciles every figure. Rows keep the order of `figures`.
 pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
     // The report's département values of each internal-check family, by
@@ -155,7 +121,7 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
                             .map(|fam| {
                                 DEPARTEMENTS
                                     .iter()
-                                    .filter_map(|d| fam.get(*d).copied())
+                                    .filter_map(|(d, _)| fam.get(*d).copied())
                                     .collect()
                             })
                             .unwrap_or_default();

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::distance::QpvDistance;
-use crate::analysis::summary::Scope;
 use crate::index::Nearest;
+use crate::model::Scope;
 use crate::model::{Classement, Meters, Territory};
 
 /// The part of a perimeter a coverage row counts.

@@ -6,16 +6,7 @@ use std::collections::BTreeMap;
 use crate::analysis::distance::QpvDistance;
 use crate::analysis::stats::{summarise, WeightedSummary};
 use crate::index::Nearest;
-use crate::model::{Classement, Territory};
-
-/// The perimeter a row summarises.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
-    Region,
-    Departement(String),
-    /// Index into `Territory::missions_locales`.
-    Ml(usize),
-}
+use crate::model::{Classement, Scope, Territory};
 
 /// The part of the perimeter a row summarises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,15 +9,14 @@ use crate::analysis::basics::Basics;
 use crate::analysis::basins::{
     basins_from_ml, ml_adjacency, propose_basins, size_basins, Basins, DemandRates,
 };
-use crate::analysis::check::Figure;
+use crate::analysis::results::{BasinResults, Results};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::layers::code_table;
 use crate::load::reference::read_figures;
 use crate::load::territory::read_file;
-use crate::model::Territory;
-use crate::output::tables::{basin_communes_table, basins_table};
-use crate::output::write::Outputs;
+use crate::model::figures::Figure;
+use crate::model::{Territory, DEPARTEMENTS};
 use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\
@@ -54,7 +53,7 @@ pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
             .ok_or_else(|| anyhow::anyhow!("reference figure {id} missing from the reference file"))
     };
     let mut by_departement = BTreeMap::new();
-    for d in ["02", "59", "60", "62", "80"] {
+    for (d, _) in DEPARTEMENTS {
         by_departement.insert(
             d.to_string(),
             (
@@ -108,45 +107,45 @@ fn read_basins(path: &Path, t: &Territory, warnings: &mut Warnings) -> Result<Ba
     })
 }
 
-/// Adds bassins.csv and bassins_communes.csv.
-pub fn compute(
+/// Reads or proposes the basins, and sizes them.
+pub fn analyse(
     t: &Territory,
     b: &Basics,
     args: &BasinsArgs,
     ctx: &mut Context,
-    outputs: &mut Outputs,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<BasinResults> {
+    if args.basins.is_none() && args.count == 0 {
+        anyhow::bail!("--count 0 : demandez au moins un bassin");
+    }
+    // The proposal joins whole ML territories: a territory with fewer MLs
+    // than basins asked gets one basin per ML, and says so.
+    let n = t.missions_locales.len();
+    let count = args.count.min(n);
+    if args.basins.is_none() && count < args.count {
+        ctx.warnings.add(
+            Path::new("--count"),
+            "moins de Missions Locales que de bassins demandés : un bassin par Mission Locale",
+            format!("{} demandés, {n} Missions Locales", args.count),
+        );
+    }
     ctx.progress.step("bassins de mobilité");
     let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
     let basins = match &args.basins {
         Some(p) => read_basins(p, t, &mut ctx.warnings)?,
         None => {
             let ml_adj = ml_adjacency(t, b.adjacency(t));
-            basins_from_ml(t, &propose_basins(t, &ml_adj, args.count))
+            basins_from_ml(t, &propose_basins(t, &ml_adj, count))
         }
     };
     let sizes = size_basins(t, b, &basins, &rates);
-    outputs.add_table("bassins.csv", basins_table(t, &basins, &sizes), ctx.csv);
-    outputs.add_table(
-        "bassins_communes.csv",
-        basin_communes_table(t, &basins),
-        ctx.csv,
-    );
-    Ok(())
+    Ok(BasinResults { basins, sizes })
 }
 
 pub fn run(args: &BasinsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    if args.basins.is_none() && !(1..=42).contains(&args.count) {
-        anyhow::bail!(
-            "--count {}: expected between 1 and the number of Missions Locales",
-            args.count
-        );
-    }
     let t = ctx.load(data)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    compute(&t, &b, args, ctx, &mut outputs)?;
-    ctx.write(&outputs)?;
+    let mut r = Results::new(Basics::new(&t));
+    r.basins = Some(analyse(&t, &r.basics, args, ctx)?);
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }

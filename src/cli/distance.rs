@@ -9,18 +9,14 @@ use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights}
 use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
+use crate::analysis::results::{DistanceResults, GridResults, PointResults, Results};
 use crate::analysis::summary::distance_summaries;
+use crate::cli::args::{parse_grid_m, GridSize};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::points::read_points;
 use crate::model::{LonLat, Meters, SiteKind, Territory};
-use crate::output::geotiff::{geotiff, grid_raster};
-use crate::output::tables::{
-    access_costs_table, access_scores_table, communes_table, grid_table, points_table, qpv_table,
-    summary_table,
-};
-use crate::output::write::Outputs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -51,8 +47,8 @@ const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 pub struct DistanceArgs {
     /// Side of the Lambert-93 grid cells in metres (cells whose centre lies in
     /// a commune); 0 writes no grid.
-    #[arg(long, value_name = "M", default_value_t = 200.0)]
-    pub grid_m: f64,
+    #[arg(long, value_name = "M", default_value = "200", value_parser = parse_grid_m)]
+    pub grid_m: GridSize,
     /// Points to measure: CSV with columns id, lon, lat (WGS84 degrees), for
     /// instance the geocoded, anonymised addresses of the young people followed.
     #[arg(long, value_name = "FILE")]
@@ -183,13 +179,7 @@ pub struct DistancePlan {
 impl DistanceArgs {
     /// Checks the options and reads the points file, before any computation.
     pub fn plan(&self, ctx: &mut Context) -> anyhow::Result<DistancePlan> {
-        let grid_m = match self.grid_m {
-            0.0 => None,
-            g if g.is_finite() && g >= 10.0 => Some(g),
-            g => anyhow::bail!(
-                "--grid-m {g}: expected 0 (no grid) or a cell size of at least 10 metres"
-            ),
-        };
+        let grid_m = self.grid_m.0;
         let points = match &self.points {
             None => None,
             Some(p) => {
@@ -240,52 +230,29 @@ impl DistancePlan {
     }
 }
 
-/// Computes every distance output into `outputs`.
-pub fn compute(
+/// Computes distances, accessibility scores, summaries, the grid and the
+/// points of `plan`.
+pub fn analyse(
     t: &Territory,
     b: &Basics,
     plan: &DistancePlan,
     ctx: &mut Context,
-    outputs: &mut Outputs,
-) {
+) -> DistanceResults {
     ctx.progress.step("accessibilité");
     let access = access_scores(t, &b.index, &plan.access);
-    outputs.add_table(
-        "communes.csv",
-        communes_table(t, &b.nearest, &b.sites_in_commune, &access),
-        ctx.csv,
-    );
-    if plan.write_access_costs {
-        outputs.add(
-            "couts_acces.csv",
-            access_costs_table(t, &access).to_csv(ctx.csv),
-        );
-        outputs.add(
-            "scores_acces.csv",
-            access_scores_table(t, &access).to_csv(ctx.csv),
-        );
-    }
     ctx.progress.step("tables des distances");
-    outputs.add_table("qpv.csv", qpv_table(t, &b.qpv, &b.sites_in_qpv), ctx.csv);
     let summaries = distance_summaries(t, &b.nearest, &b.qpv);
-    outputs.add(
-        "distances_synthese.csv",
-        summary_table(t, &summaries).to_csv(ctx.csv),
-    );
-    if let Some(size) = plan.grid_m {
+    let grid = plan.grid_m.map(|size| {
         ctx.progress.step(&format!("grille de {size} m"));
         let cells = commune_grid(&t.communes, size);
         let nearest = grid_distances(&b.index, &cells);
-        outputs.add(
-            "grille_distance.csv",
-            grid_table(t, &cells, &nearest, size).to_csv(ctx.csv),
-        );
-        outputs.add(
-            "grille_distance.tif",
-            geotiff(&grid_raster(&cells, &nearest, size)),
-        );
-    }
-    if let Some((ids, pts)) = &plan.points {
+        GridResults {
+            size,
+            cells,
+            nearest,
+        }
+    });
+    let points = plan.points.as_ref().map(|(ids, pts)| {
         // Separate steps, so that --verbose times the nearest-site search
         // alone (scripts/bench-peers reads it).
         ctx.progress.step("points : site le plus proche");
@@ -294,10 +261,18 @@ pub fn compute(
         let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
         let communes = locate_points(&PolygonIndex::new(&geoms), pts);
         ctx.progress.step("points : table");
-        outputs.add(
-            "points_distance.csv",
-            points_table(t, ids, pts, &communes, &nearest).to_csv(ctx.csv),
-        );
+        PointResults {
+            ids: ids.clone(),
+            points: pts.clone(),
+            communes,
+            nearest,
+        }
+    });
+    DistanceResults {
+        access,
+        summaries,
+        grid,
+        points,
     }
 }
 
@@ -306,10 +281,9 @@ pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    compute(&t, &b, &plan, ctx, &mut outputs);
-    ctx.write(&outputs)?;
+    let mut r = Results::new(Basics::new(&t));
+    r.distance = Some(analyse(&t, &r.basics, &plan, ctx));
+    ctx.write_results(&t, &r, plan.write_access_costs)?;
     Ok(EXIT_OK)
 }
 

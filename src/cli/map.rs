@@ -3,23 +3,23 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::analysis::access::AccessParams;
 use crate::analysis::basics::Basics;
+use crate::analysis::results::Results;
+use crate::cli::args::{parse_ml, MlArg, ProposalArgs};
 use crate::cli::basins::BasinsArgs;
-use crate::cli::distance::DistancePlan;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::report::{proposal, ReportPlacementArgs};
-use crate::cli::{basins, distance, hotspots, Context, DataArgs, EXIT_OK};
-use crate::model::{Meters, Territory};
+use crate::cli::{basins, hotspots, placement, Context, DataArgs, EXIT_OK};
+use crate::model::Scope;
 use crate::output::write::Outputs;
 use crate::render::data::{add_maps, map_data};
-use crate::render::{Format, MapKind, Scope};
+use crate::render::{Format, MapKind};
 
 const EXAMPLES: &str = "\
 Examples:
   maillage map --kind regionale
   maillage map --kind distances --ml 62041 --format png
-  maillage map --kind toutes --ml \"Mission Locale de l'Arrageois\" --out /tmp/cartes";
+  maillage map --kind toutes --ml Arras --out /tmp/cartes
+  maillage map --kind distances --departement 80 --format png";
 
 /// Draws the maps of the report as PNG and SVG (Lambert-93, title, legend,
 /// scale bar, sources): carte_regionale (FRR, FRR+, ZRR kept, QPV, coverage
@@ -35,10 +35,13 @@ pub struct MapArgs {
     /// Which map: regionale, distances, hotspots, placement, bassins, or toutes.
     #[arg(long, value_name = "KIND", default_value = "toutes", value_parser = parse_kind)]
     pub kind: KindArg,
-    /// Draw the territory of one Mission Locale: its code (e.g. 62041) or its
-    /// name as in missions_locales.csv.
-    #[arg(long, value_name = "CODE")]
-    pub ml: Option<String>,
+    /// Draw the territory of one Mission Locale: its code (62041), its name
+    /// or the town of its head office (Arras), whatever the case and accents.
+    #[arg(long, value_name = "ML", value_parser = parse_ml)]
+    pub ml: Option<MlArg>,
+    /// Draw one département (its code, e.g. 80); the file names end with it.
+    #[arg(long, value_name = "CODE", conflicts_with = "ml")]
+    pub departement: Option<String>,
     /// Image format.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     pub format: FormatArg,
@@ -47,7 +50,7 @@ pub struct MapArgs {
     #[command(flatten)]
     pub basins: BasinsArgs,
     #[command(flatten)]
-    pub placement: ReportPlacementArgs,
+    pub placement: ProposalArgs,
 }
 
 /// `--kind`: one map or all of them.
@@ -72,7 +75,7 @@ fn parse_kind(s: &str) -> Result<KindArg, String> {
     }
     MapKind::parse(s).map(KindArg::One).ok_or_else(|| {
         format!(
-            "\"{s}\" is not a map: expected one of {}, toutes",
+            "« {s} » n'est pas une carte : attendu {}, toutes",
             MapKind::ALL.map(MapKind::code).join(", ")
         )
     })
@@ -95,89 +98,49 @@ impl FormatArg {
     }
 }
 
-/// The Mission Locale `--ml` names, by code or by name.
-pub fn find_ml(t: &Territory, wanted: &str) -> anyhow::Result<usize> {
-    let w = wanted.trim();
-    t.missions_locales
-        .iter()
-        .position(|m| m.code == w)
-        .or_else(|| {
-            t.missions_locales
-                .iter()
-                .position(|m| m.nom.to_lowercase() == w.to_lowercase())
-        })
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--ml {w}: no such Mission Locale; codes: {}",
-                t.missions_locales
-                    .iter()
-                    .map(|m| m.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-}
-
-/// The sources line of the maps: the embedded data's sources, or the files
-/// the user gave.
-pub fn sources_line(data: &DataArgs) -> String {
-    let file = |p: &Option<std::path::PathBuf>, default: &str| match p {
-        Some(p) => format!(
-            "fichier {}",
-            p.file_name()
-                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
-        ),
-        None => default.to_string(),
-    };
-    format!(
-        "Sources : communes {} ; QPV {} ; classement {} ; zones des Missions Locales {} ; \
-         sites {}. Lambert-93 (EPSG:2154). Traitement : maillage {}",
-        file(&data.communes, "IGN ADMIN EXPRESS et INSEE, COG 2025"),
-        file(&data.qpv, "ANCT, périmètre 2024"),
-        file(&data.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
-        file(&data.zones, "UNML, janvier 2026"),
-        file(&data.sites, "UNML (sièges)"),
-        env!("CARGO_PKG_VERSION"),
-    )
-}
-
 pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let hotspot_params = args.hotspots.params()?;
+    let hotspot_params = args.hotspots.params();
     let t = ctx.load(data)?;
-    let scope = match &args.ml {
-        Some(w) => Scope::Ml(find_ml(&t, w)?),
-        None => Scope::Region,
+    let scope = match (&args.ml, &args.departement) {
+        (Some(ml), _) => Scope::Ml(ml.resolve(&t, "--ml")?),
+        (None, Some(d)) => {
+            let d = d.trim();
+            if !t.communes.iter().any(|c| c.departement == d) {
+                let mut known: Vec<&str> =
+                    t.communes.iter().map(|c| c.departement.as_str()).collect();
+                known.dedup();
+                anyhow::bail!(
+                    "--departement {d} : aucune commune de ce département dans les données ; \
+                     départements présents : {}",
+                    known.join(", ")
+                );
+            }
+            Scope::Departement(d.to_string())
+        }
+        (None, None) => Scope::Region,
     };
     let kinds = args.kind.kinds();
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    // The tables the maps read, computed as the report does (no grid).
-    let mut tables = Outputs::new();
-    let plan = DistancePlan {
-        grid_m: None,
-        points: None,
-        access: AccessParams::default(),
-        write_access_costs: false,
-    };
-    distance::compute(&t, &b, &plan, ctx, &mut tables);
+    let mut r = Results::new(Basics::new(&t));
+    // The analyses the maps show, computed as the report does.
     if kinds.contains(&MapKind::Hotspots) {
-        hotspots::compute(&t, &b, &hotspot_params, ctx, &mut tables);
+        r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
     }
     if kinds.contains(&MapKind::Bassins) {
-        basins::compute(&t, &b, &args.basins, ctx, &mut tables)?;
+        r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
     }
     if kinds.contains(&MapKind::Placement) {
-        proposal(&t, &b, &args.placement, ctx, &mut tables)?;
+        r.placement = Some(placement::report_placement(
+            &t,
+            &r.basics,
+            &args.placement,
+            ctx,
+        )?);
     }
     ctx.progress.step("cartes");
-    let md = map_data(
-        &t,
-        &tables,
-        Meters::from_km(args.placement.placement_radius_km),
-        sources_line(data),
-    )?;
+    let md = map_data(&t, &r, data.sources_line());
     let mut outputs = Outputs::new();
-    add_maps(&md, &kinds, scope, &args.format.formats(), &mut outputs)?;
+    add_maps(&md, &kinds, &scope, &args.format.formats(), &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -7,20 +7,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::analysis::results::Results;
 use crate::load::territory::{load_territory, DataPaths};
 use crate::model::Territory;
-use crate::output::write::CsvStyle;
+use crate::output::write::{CsvStyle, Outputs};
+use crate::output::{add_tables, TableOptions};
 use crate::progress::{Progress, Verbosity};
 use crate::warnings::Warnings;
 
+pub mod args;
 pub mod basins;
 pub mod check_data;
 pub mod coverage;
 pub mod distance;
 pub mod hotspots;
-pub mod manifest;
 pub mod map;
-pub mod place;
+pub mod placement;
 pub mod report;
 pub mod scenario;
 pub mod temps;
@@ -29,6 +31,8 @@ pub mod temps;
 pub const EXIT_OK: u8 = 0;
 /// Exit status: an input or output error stopped the run.
 pub const EXIT_ERROR: u8 = 1;
+/// Exit status: the command line is wrong (unknown option, bad value).
+pub const EXIT_USAGE: u8 = 2;
 /// Exit status: `check-data` found a difference with the reports that no
 /// documented reason explains.
 pub const EXIT_UNEXPLAINED: u8 = 3;
@@ -44,7 +48,7 @@ Examples (run on the embedded data of geodata/):
   maillage coverage --radius-km 5,10    population within 5 and 10 km of a site
   maillage hotspots                     non-mobile young people with no site within 3 km
   maillage basins                       demand for mobility support in 10 proposed basins
-  maillage place --k 5                  where 5 new permanences would reach the most young people
+  maillage placement --k 5              where 5 new permanences would reach the most young people
   maillage scenario --remove 02168-S00  what closing a site changes
   maillage check-data                   reconcile the data with the 2024 reports
   maillage report --sites mes_sites.csv --out resultats/
@@ -74,7 +78,8 @@ pub enum Command {
     /// Size the demand for mobility support in each PAMS mobility basin.
     Basins(basins::BasinsArgs),
     /// Where k new permanences would reach the most young people far from a site.
-    Place(place::PlaceArgs),
+    #[command(alias = "place")]
+    Placement(placement::PlacementArgs),
     /// Draw the maps (PNG, SVG) for the region or one Mission Locale.
     Map(map::MapArgs),
     /// Compare coverage and distances before and after opening, closing or moving sites.
@@ -145,6 +150,29 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
+    /// The sources line of the maps and the page: the embedded data's
+    /// sources, or the files the user gave.
+    pub fn sources_line(&self) -> String {
+        let file = |p: &Option<PathBuf>, default: &str| match p {
+            Some(p) => format!(
+                "fichier {}",
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            ),
+            None => default.to_string(),
+        };
+        format!(
+            "Sources : communes {} ; QPV {} ; classement {} ; zones des Missions Locales {} ; \
+             sites {}. Lambert-93 (EPSG:2154). Traitement : maillage {}",
+            file(&self.communes, "IGN ADMIN EXPRESS et INSEE, COG 2025"),
+            file(&self.qpv, "ANCT, périmètre 2024"),
+            file(&self.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
+            file(&self.zones, "UNML, janvier 2026"),
+            file(&self.sites, "UNML (sièges)"),
+            env!("CARGO_PKG_VERSION"),
+        )
+    }
+
     pub fn paths(&self) -> DataPaths {
         DataPaths {
             communes: self.communes.clone(),
@@ -195,9 +223,29 @@ impl Context {
         Ok(t)
     }
 
+    /// Writes the tables of `r` (see [`crate::output::add_tables`]).
+    pub fn write_results(
+        &mut self,
+        t: &Territory,
+        r: &Results,
+        access_costs: bool,
+    ) -> anyhow::Result<()> {
+        let mut outputs = Outputs::new();
+        add_tables(t, r, self.table_options(access_costs), &mut outputs);
+        self.write(&outputs)
+    }
+
+    /// How this run writes its tables.
+    pub fn table_options(&self, access_costs: bool) -> TableOptions {
+        TableOptions {
+            csv: self.csv,
+            access_costs,
+        }
+    }
+
     /// Writes every output (atomically, each file complete or absent) and
     /// lists what was written.
-    pub fn write(&mut self, outputs: &crate::output::write::Outputs) -> anyhow::Result<()> {
+    pub fn write(&mut self, outputs: &Outputs) -> anyhow::Result<()> {
         self.progress.step("écriture");
         let written = outputs.write_all(&self.out)?;
         self.progress.finish();
@@ -238,7 +286,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Coverage(a) => coverage::run(a, &cli.global.data, &mut ctx),
         Command::Hotspots(a) => hotspots::run(a, &cli.global.data, &mut ctx),
         Command::Basins(a) => basins::run(a, &cli.global.data, &mut ctx),
-        Command::Place(a) => place::run(a, &cli.global.data, &mut ctx),
+        Command::Placement(a) => placement::run(a, &cli.global.data, &mut ctx),
         Command::Map(a) => map::run(a, &cli.global.data, &mut ctx),
         Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
@@ -246,4 +294,56 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     ctx.finish();
     code.map(ExitCode::from)
+}
+
+/// A command-line usage error from clap, in French: which option, which
+/// value, why, and where to find help (clap itself only speaks English).
+pub fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let get = |k| e.get(k).map(ToString::to_string).unwrap_or_default();
+    let (arg, value) = (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue));
+    let suggestion = match e.get(ContextKind::SuggestedArg) {
+        Some(s) => format!(" ; vouliez-vous dire {s} ?"),
+        None => match e.get(ContextKind::SuggestedSubcommand) {
+            Some(s) => format!(" ; vouliez-vous dire {s} ?"),
+            None => String::new(),
+        },
+    };
+    let msg = match e.kind() {
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map_or_else(String::new, |s| s.to_string());
+            format!("{arg} « {value} » : {why}")
+        }
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!("{arg} : une valeur est attendue")
+        }
+        ErrorKind::InvalidValue => format!(
+            "{arg} « {value} » : valeur inconnue ; valeurs possibles : {}{suggestion}",
+            get(ContextKind::ValidValue)
+        ),
+        ErrorKind::UnknownArgument => format!("option inconnue {arg}{suggestion}"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »{suggestion}",
+            get(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("option obligatoire absente : {arg}")
+        }
+        ErrorKind::MissingSubcommand => "une commande est attendue (report, distance…)".into(),
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} ne peut pas être donnée avec {}",
+            get(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{arg} : nombre de valeurs inattendu « {value} »")
+        }
+        _ => e
+            .to_string()
+            .trim_start_matches("error: ")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    format!("erreur : {msg}\n\nPour l'aide : maillage --help, ou maillage COMMANDE --help")
 }

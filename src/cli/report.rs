@@ -3,18 +3,29 @@
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::placement::{Model, Objective, PlacementParams};
+use crate::analysis::results::Results;
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::map::sources_line;
-use crate::cli::place::{check_common, load_candidates, CandidateSource};
-use crate::cli::{basins, coverage, distance, hotspots, place, Context, DataArgs, EXIT_OK};
-use crate::model::{Meters, Territory};
+use serde_json::{json, Map, Value};
+
+use crate::analysis::access::Bands;
+use crate::cli::args::{CandidateSource, ProposalArgs};
+use crate::cli::placement::check_k;
+use crate::cli::{basins, distance, hotspots, placement, Context, DataArgs, EXIT_OK};
+use crate::load::reference::CHIFFRES_CLES;
+use crate::load::territory::defaults;
+use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
+use crate::output::write::CsvStyle;
+
+use crate::model::Scope;
+use crate::output::add_tables;
+use crate::output::layers::add_layers;
 use crate::output::write::Outputs;
 use crate::render::data::{add_maps, map_data};
-use crate::render::{Format, MapKind, Scope};
+use crate::render::html::{synthese, HTML_NAME};
+use crate::render::{Format, MapKind};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,108 +55,156 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub basins: BasinsArgs,
     #[command(flatten)]
-    pub placement: ReportPlacementArgs,
-}
-
-/// The placement proposal of the report (`maillage place` has every option).
-#[derive(Debug, Args, Clone)]
-pub struct ReportPlacementArgs {
-    /// Number of new permanences the proposal places.
-    #[arg(long, value_name = "K", default_value_t = 10)]
-    pub placement_k: usize,
-    /// Radius of the proposal, in km: at 10 km the stand-in network already
-    /// reaches all but a few hundred young people, so the report looks at 5.
-    #[arg(long, value_name = "KM", default_value_t = 5.0)]
-    pub placement_radius_km: f64,
-    /// Candidates of the proposal: mairies, france-services or a CSV file.
-    #[arg(
-        long,
-        value_name = "mairies|france-services|FILE",
-        default_value = "mairies"
-    )]
-    pub placement_candidates: String,
+    pub placement: ProposalArgs,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let plan = args.distance.plan(ctx)?;
-    let radii = args.coverage.radii()?;
-    let hotspot_params = args.hotspots.params()?;
-    check_common(
-        (args.placement.placement_k, "--placement-k"),
-        (args.placement.placement_radius_km, "--placement-radius-km"),
-    )?;
+    let radii = args.coverage.radius_km.meters();
+    let hotspot_params = args.hotspots.params();
+    check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
-    let mut outputs = Outputs::new();
-    distance::compute(&t, &b, &plan, ctx, &mut outputs);
+    let mut r = Results::new(Basics::new(&t));
+    r.distance = Some(distance::analyse(&t, &r.basics, &plan, ctx));
     ctx.progress.step("couverture");
-    coverage::compute(&t, &b, &radii, ctx, &mut outputs);
-    hotspots::compute(&t, &b, &hotspot_params, ctx, &mut outputs);
-    basins::compute(&t, &b, &args.basins, ctx, &mut outputs)?;
-    proposal(&t, &b, &args.placement, ctx, &mut outputs)?;
-    ctx.progress.step("cartes");
-    let maps = map_data(
+    r.coverage = Some(r.basics.coverage(&t, &radii));
+    r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
+    r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
+    r.placement = Some(placement::report_placement(
         &t,
-        &outputs,
-        Meters::from_km(args.placement.placement_radius_km),
-        sources_line(data),
-    )?;
+        &r.basics,
+        &args.placement,
+        ctx,
+    )?);
+
+    let mut outputs = Outputs::new();
+    add_tables(
+        &t,
+        &r,
+        ctx.table_options(plan.write_access_costs),
+        &mut outputs,
+    );
+    ctx.progress.step("cartes");
+    let maps = map_data(&t, &r, data.sources_line());
     add_maps(
         &maps,
         &MapKind::ALL,
-        Scope::Region,
+        &Scope::Region,
         &[Format::Png, Format::Svg],
         &mut outputs,
     )?;
-    let page = crate::render::html::synthese(&maps, &outputs);
-    outputs.add(crate::render::html::HTML_NAME, page);
-    // Map layers (GeoPackage, GeoJSON) from the tables above, then the manifest.
+    outputs.add(HTML_NAME, synthese(&maps, &r)?);
     ctx.progress.step("couches cartographiques");
-    crate::output::layers::add_layers(&t, &mut outputs)?;
-    crate::cli::manifest::add_report_manifest(args, data, ctx, &mut outputs)?;
+    add_layers(&t, &r, &mut outputs)?;
+    add_report_manifest(args, data, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }
 
-/// The report's placement proposal (k new permanences, maximal covering,
-/// jeunes) into `outputs`.
-pub fn proposal(
-    t: &Territory,
-    b: &Basics,
-    args: &ReportPlacementArgs,
+fn bands(b: &Bands) -> String {
+    b.steps()
+        .iter()
+        .map(|(m, w)| format!("{}:{}", m.km(), w))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The parameters of a report, defaults included.
+fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Value>> {
+    let d = &args.distance;
+    let w = &d.site_weights;
+    let v = json!({
+        "csv": match ctx.csv {
+            CsvStyle::French => "francais",
+            CsvStyle::Rfc4180 => "rfc4180",
+        },
+        "grid_m": d.grid_m.0.unwrap_or(0.0),
+        "points": d.points.as_ref().map(|p| p.display().to_string()),
+        "access_km": d.access_km.reach().km(),
+        "access_bands_km": bands(&d.access_bands_km),
+        "apl_bands_km": bands(&d.apl_bands_km),
+        "site_weights": { "siege": w.siege, "antenne": w.antenne, "permanence": w.permanence },
+        "write_access_costs": d.write_access_costs,
+        "radius_km": args.coverage.radius_km.km(),
+        "non_mobile_rate": args.hotspots.non_mobile_rate.0,
+        "reach_km": args.hotspots.reach_km.0,
+        "basins": args.basins.basins.as_ref().map(|p| p.display().to_string()),
+        "basins_count": args.basins.count,
+        "placement_k": args.placement.placement_k,
+        "placement_radius_km": args.placement.placement_radius_km.0,
+        "placement_candidates": args.placement.placement_candidates.code(),
+    });
+    Ok(match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    })
+}
+
+/// Every file the report read, with the embedded copies standing in for
+/// the files not given.
+fn inputs(args: &ReportArgs, data: &DataArgs) -> anyhow::Result<Vec<InputFile>> {
+    let mut v = Vec::new();
+    for (role, path, default) in [
+        ("communes", &data.communes, defaults::COMMUNES),
+        ("qpv", &data.qpv, defaults::QPV),
+        ("classement", &data.classement, defaults::CLASSEMENT),
+        ("zones", &data.zones, defaults::ZONES),
+        (
+            "missions_locales",
+            &data.missions_locales,
+            defaults::MISSIONS_LOCALES,
+        ),
+        ("sites", &data.sites, defaults::SITES),
+    ] {
+        v.extend(InputFile::given_or_embedded(
+            role,
+            path.as_deref(),
+            &default,
+        )?);
+    }
+    if let Some(p) = &data.jeunes {
+        v.extend(InputFile::read("jeunes", p)?);
+    }
+    v.push(InputFile::embedded("chiffres_cles", &CHIFFRES_CLES));
+    if let Some(p) = &args.distance.points {
+        v.extend(InputFile::read("points", p)?);
+    }
+    if let Some(p) = &args.basins.basins {
+        v.extend(InputFile::read("bassins", p)?);
+    }
+    match &args.placement.placement_candidates {
+        CandidateSource::Mairies => {}
+        CandidateSource::FranceServices => {
+            v.push(InputFile::embedded("candidats", &defaults::FRANCE_SERVICES));
+        }
+        CandidateSource::File(p) => v.extend(InputFile::read("candidats", p)?),
+    }
+    Ok(v)
+}
+
+/// Adds `manifest.json`, listing every output added so far.
+pub fn add_report_manifest(
+    args: &ReportArgs,
+    data: &DataArgs,
     ctx: &mut Context,
     outputs: &mut Outputs,
 ) -> anyhow::Result<()> {
-    ctx.progress.step("placement");
-    let candidates = load_candidates(t, &CandidateSource::parse(&args.placement_candidates), ctx)?;
-    // A small territory may have fewer candidates than the default k: the
-    // proposal then uses them all rather than failing the whole report.
-    let k = args.placement_k.min(candidates.len());
-    if k < args.placement_k {
-        ctx.warnings.add(
-            std::path::Path::new("--placement-k"),
-            "fewer candidates than new sites asked: the proposal places one per candidate",
-            format!(
-                "{} asked, {} candidates",
-                args.placement_k,
-                candidates.len()
-            ),
-        );
-    }
-    if k == 0 {
-        anyhow::bail!("--placement-candidates: no candidate to place a new site at");
-    }
-    let params = PlacementParams {
-        model: Model::Mclp,
-        objective: Objective::Jeunes,
-        k,
-        radius: Meters::from_km(args.placement_radius_km),
-        ml: None,
-        exact_nodes: None,
+    // Starting this step ends the previous one: every step before it is timed.
+    ctx.progress.step("manifeste");
+    let parameters = parameters(args, ctx)?;
+    let inputs = inputs(args, data)?;
+    let run = RunRecord {
+        command: "report",
+        arguments: std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        parameters,
+        inputs,
+        timings: &ctx.progress.timings,
     };
-    let p = place::compute(t, b, &candidates, &params, ctx, outputs)?;
-    ctx.progress.say(&place::describe(&p));
+    outputs.add(MANIFEST_NAME, manifest(&run, outputs));
     Ok(())
 }

@@ -5,13 +5,15 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::analysis::basics::Basics;
+use crate::analysis::coverage::CoverageCategory;
+use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
 use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
-use crate::cli::coverage::parse_radii;
+use crate::cli::args::{parse_radii, Radii};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::load::territory::read_sites;
-use crate::output::tables::{scenario_communes_table, scenario_indicators_table};
-use crate::output::write::Outputs;
+use crate::model::Scope;
+use crate::output::french;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -34,12 +36,12 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "ID,ID,…")]
     pub remove: Option<String>,
     /// Radii in km of the coverage indicators.
-    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20")]
-    pub radius_km: String,
+    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20", value_parser = parse_radii)]
+    pub radius_km: Radii,
 }
 
 pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let radii = parse_radii(&args.radius_km)?;
+    let radii = args.radius_km.meters();
     let remove: Vec<String> = args
         .remove
         .as_deref()
@@ -57,39 +59,40 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     ctx.progress.step("scénario");
     let b0 = Basics::new(&t);
     let b1 = Basics::new(&after);
-    let (c0, c1) = (b0.coverage(&t, &radii), b1.coverage(&after, &radii));
-    let (s0, s1) = (
+    let coverage = [b0.coverage(&t, &radii), b1.coverage(&after, &radii)];
+    let summaries = [
         distance_summaries(&t, &b0.nearest, &b0.qpv),
         distance_summaries(&after, &b1.nearest, &b1.qpv),
-    );
+    ];
     let changed = changes(&t, &b0, &after, &b1);
-    let mut outputs = Outputs::new();
-    outputs.add(
-        "scenario_indicateurs.csv",
-        scenario_indicators_table(&t, [&c0, &c1], [&s0, &s1]).to_csv(ctx.csv),
-    );
-    outputs.add(
-        "scenario_communes.csv",
-        scenario_communes_table(&t, &changed).to_csv(ctx.csv),
-    );
-    let region_jeunes = |rows: &[crate::analysis::coverage::CoverageRow]| {
-        rows.iter()
+    let middle = radii[(radii.len() - 1) / 2];
+    let region_jeunes = |c: &CoverageResults| {
+        c.rows
+            .iter()
             .find(|r| {
-                r.scope == crate::analysis::summary::Scope::Region
-                    && r.category == crate::analysis::coverage::CoverageCategory::Toutes
-                    && r.radius == radii[(radii.len() - 1) / 2]
+                r.scope == Scope::Region
+                    && r.category == CoverageCategory::Toutes
+                    && r.radius == middle
             })
             .map_or(0, |r| r.counts.jeunes_covered)
     };
-    let (j0, j1) = (region_jeunes(&c0), region_jeunes(&c1));
+    let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
     ctx.progress.say(&format!(
-        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} km : {j0} → {j1} ({:+}) ; {} communes changent de site le plus proche",
+        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} km : {} → {} ({:+}) ; {} communes changent de site le plus proche",
         add.len(),
         remove.len(),
-        radii[(radii.len() - 1) / 2].km(),
+        french::km(middle.km()),
+        french::int(j0),
+        french::int(j1),
         j1 as i64 - j0 as i64,
         changed.len()
     ));
-    ctx.write(&outputs)?;
+    let mut r = Results::new(b0);
+    r.scenario = Some(ScenarioResults {
+        coverage,
+        summaries,
+        changes: changed,
+    });
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }

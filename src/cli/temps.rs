@@ -289,7 +289,7 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
         }
     }
     let mut outputs = Outputs::new();
-    outputs.add_table("temps.csv", table, ctx.csv);
+    outputs.add_table("temps.csv", &table, ctx.csv);
     ctx.write(&outputs)
         .with_context(|| format!("écriture de temps.csv dans {}", ctx.out.display()))?;
     Ok(EXIT_OK)

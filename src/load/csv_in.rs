@@ -46,11 +46,13 @@ pub(crate) fn decode<'a>(
     Ok(text)
 }
 
-/// Parses CSV bytes; `path` only names the source in messages.
-pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
-    let text = decode(path, bytes, warnings)?;
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = sniff_delimiter(header_line);
+/// A CSV reader over decoded `text`, with the separator its header line
+/// uses, every row as wide as the header, fields trimmed; and the header.
+pub(crate) fn reader<'t>(
+    path: &Path,
+    text: &'t str,
+) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), Error> {
+    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
@@ -60,6 +62,13 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
         .headers()
         .map_err(|e| Error::file(path, format!("unreadable header line: {e}")))?
         .clone();
+    Ok((rdr, headers))
+}
+
+/// Parses CSV bytes; `path` only names the source in messages.
+pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    let text = decode(path, bytes, warnings)?;
+    let (mut rdr, headers) = reader(path, &text)?;
     let mut seen = std::collections::BTreeSet::new();
     for h in headers.iter() {
         if h.is_empty() {

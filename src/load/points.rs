@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Location};
-use crate::load::csv_in::{csv_error, decode, sniff_delimiter, LineCounter};
+use crate::load::csv_in::{csv_error, decode, reader, LineCounter};
 use crate::load::features::parse_number;
 use crate::load::layers::check_lonlat;
 use crate::model::LonLat;
@@ -41,15 +41,7 @@ pub fn parse_points(
     warnings: &mut Warnings,
 ) -> Result<NamedPoints, Error> {
     let text = decode(path, bytes, warnings)?;
-    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::file(path, format!("unreadable header line: {e}")))?
-        .clone();
+    let (mut rdr, headers) = reader(path, &text)?;
     let column = |names: &[&str]| {
         headers
             .iter()

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use crate::analysis::check::{Control, Figure};
 use crate::error::Error;
 use crate::load::csv_in;
 use crate::load::features::parse_number;
 use crate::load::territory::Embedded;
+use crate::model::figures::{Control, Figure};
 use crate::warnings::Warnings;
 
 /// The embedded copy of `seeds/chiffres_cles.csv`.

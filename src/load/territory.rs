@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::youth::{apportion, REGIONAL_YOUTH_16_25};
 use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp};
+use crate::model::youth::{apportion, REGIONAL_YOUTH_16_25};
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
 use crate::warnings::Warnings;
 

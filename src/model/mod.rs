@@ -10,6 +10,9 @@ use std::fmt;
 
 use geo::MultiPolygon;
 
+pub mod figures;
+pub mod youth;
+
 /// WGS84 longitude and latitude, in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LonLat {
@@ -267,6 +270,90 @@ pub struct Site {
     pub position: LonLat,
     pub status: SiteStatus,
     pub source: String,
+}
+
+/// The départements of Hauts-de-France, code and name, in the order of the
+/// activity report's tables (Nord, Pas-de-Calais, Aisne, Oise, Somme).
+pub const DEPARTEMENTS: [(&str, &str); 5] = [
+    ("59", "Nord"),
+    ("62", "Pas-de-Calais"),
+    ("02", "Aisne"),
+    ("60", "Oise"),
+    ("80", "Somme"),
+];
+
+/// The name of a département of [`DEPARTEMENTS`] (its code otherwise).
+pub fn departement_name(code: &str) -> &str {
+    DEPARTEMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, name)| name)
+}
+
+/// A perimeter: the whole territory, a département or a Mission Locale's
+/// territory. Tables summarise by it, maps are drawn for it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Region,
+    /// A département code (`59`).
+    Departement(String),
+    /// Index into `Territory::missions_locales`.
+    Ml(usize),
+}
+
+impl Scope {
+    /// Whether commune `i` lies in the perimeter.
+    pub fn has_commune(&self, t: &Territory, i: usize) -> bool {
+        match self {
+            Scope::Region => true,
+            Scope::Departement(d) => t.communes[i].departement == *d,
+            Scope::Ml(m) => t.ml_of_commune[i] == *m,
+        }
+    }
+
+    /// Whether site `s` belongs to the perimeter: every site for the
+    /// region, the sites standing in the département, the ML's own sites.
+    pub fn has_site(&self, t: &Territory, s: &Site) -> bool {
+        match self {
+            Scope::Region => true,
+            Scope::Departement(_) => s
+                .commune
+                .as_ref()
+                .and_then(|c| t.commune_index(c))
+                .is_some_and(|i| self.has_commune(t, i)),
+            Scope::Ml(m) => s.code_ml == t.missions_locales[*m].code,
+        }
+    }
+
+    /// Whether QPV `q` lies (at least partly) in the perimeter.
+    pub fn has_qpv(&self, t: &Territory, q: &Qpv) -> bool {
+        match self {
+            Scope::Region => true,
+            Scope::Departement(d) => q.departement == *d,
+            Scope::Ml(_) => q
+                .communes
+                .iter()
+                .any(|c| t.commune_index(c).is_some_and(|i| self.has_commune(t, i))),
+        }
+    }
+
+    /// The perimeter's name: `Hauts-de-France`, `Somme`, the ML's name.
+    pub fn name(&self, t: &Territory) -> String {
+        match self {
+            Scope::Region => "Hauts-de-France".to_string(),
+            Scope::Departement(d) => departement_name(d).to_string(),
+            Scope::Ml(m) => t.missions_locales[*m].nom.clone(),
+        }
+    }
+
+    /// `dans la région`, `dans le département`, `dans la Mission Locale`.
+    pub fn within(&self) -> &'static str {
+        match self {
+            Scope::Region => "dans la région",
+            Scope::Departement(_) => "dans le département",
+            Scope::Ml(_) => "dans la Mission Locale",
+        }
+    }
 }
 
 /// A Mission Locale and its coverage zone.

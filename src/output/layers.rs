@@ -1,78 +1,35 @@
-//! The map layers of a report: communes, QPV, sites, hotspot clusters,
+//! The map layers of a run: communes, QPV, sites, hotspot clusters,
 //! mobility basins and the placement proposal, as one GeoPackage
 //! (`maillage.gpkg`, Lambert-93) and one GeoJSON file per layer (RFC 7946,
 //! WGS84).
 //!
-//! Each layer's attributes are the cells of the French table the run wrote
-//! (`communes.csv`, `qpv.csv`…, kept by [`Outputs::add_table`]), so a layer
-//! and its CSV always agree; the geometries come from the territory,
-//! matched by code: the communes' polygons, the QPV's, the sites' points,
-//! the union of the member communes of each cluster (column `codes_insee`)
-//! and of each basin (`bassins_communes.csv`), the candidates' points
-//! (columns `lon`, `lat`).
+//! Each layer's attributes are the cells of the French table of the same
+//! results (built by [`crate::output::tables`], so a layer and its CSV
+//! always agree); the geometries come from the territory: the communes'
+//! polygons, the QPV's, the sites' points, the union of the member communes
+//! of each cluster and of each basin, the candidates' points.
 
-use std::collections::{BTreeMap, HashMap};
-
-use geo::{Geometry, MultiPolygon, Point};
+use geo::{Geometry, Point};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::analysis::results::{HotspotResults, Results};
 use crate::error::Error;
 use crate::model::Territory;
 use crate::output::geojson::{feature_collection, OutFeature};
 use crate::output::gpkg::{self, cell_number, GeometryType, VectorLayer};
+use crate::output::tables::{
+    basin_communes_table, basins_table, communes_table, hotspot_clusters_table,
+    hotspot_communes_table, placement_table, qpv_table,
+};
 use crate::output::write::{Cell, Outputs, Table};
 
 /// File name of the GeoPackage.
 pub const GPKG_NAME: &str = "maillage.gpkg";
 
-/// The text of a cell used as a key.
-fn key(c: &Cell) -> Option<&str> {
-    match c {
-        Cell::Text(s) => Some(s.as_str()),
-        _ => None,
-    }
-}
-
-fn column(t: &Table, name: &str) -> Result<usize, Error> {
-    t.headers.iter().position(|h| h == name).ok_or_else(|| {
-        Error::Invalid(format!(
-            "layers: the table has no column {name} (columns: {})",
-            t.headers.join(", ")
-        ))
-    })
-}
-
-/// `base` with the columns of `other` that it lacks, matched on the text
-/// column `on` (empty where `other` has no row).
-pub fn join(base: &Table, other: &Table, on: &str) -> Result<Table, Error> {
-    let (kb, ko) = (column(base, on)?, column(other, on)?);
-    let extra: Vec<usize> = (0..other.headers.len())
-        .filter(|&k| !base.headers.contains(&other.headers[k]))
-        .collect();
-    let rows: HashMap<&str, &Vec<Cell>> = other
-        .rows
-        .iter()
-        .filter_map(|r| key(&r[ko]).map(|k| (k, r)))
-        .collect();
-    let mut out = Table {
-        headers: base.headers.clone(),
-        rows: Vec::with_capacity(base.rows.len()),
-    };
-    out.headers
-        .extend(extra.iter().map(|&k| other.headers[k].clone()));
-    for r in &base.rows {
-        let mut row = r.clone();
-        let found = key(&r[kb]).and_then(|k| rows.get(k));
-        row.extend(
-            extra
-                .iter()
-                .map(|&k| found.map_or(Cell::Empty, |o| o[k].clone())),
-        );
-        out.rows.push(row);
-    }
-    Ok(out)
-}
+/// File name of the hotspot clusters' GeoJSON (written by `maillage
+/// hotspots` too, with the member codes as arrays).
+pub const HOTSPOTS_GEOJSON: &str = "hotspots.geojson";
 
 /// The union of some communes' polygons.
 fn union_of(t: &Territory, members: &[usize]) -> Geometry<f64> {
@@ -81,36 +38,74 @@ fn union_of(t: &Territory, members: &[usize]) -> Geometry<f64> {
     ))
 }
 
-/// The layers of the tables present in `outputs`, in a fixed order:
-/// communes, qpv, sites, hotspots, bassins, placement (a layer whose table
-/// the run did not write is left out; sites is always there).
-pub fn layers(t: &Territory, outputs: &Outputs) -> Result<Vec<VectorLayer>, Error> {
-    let communes_of = |cell: &Cell| -> Vec<usize> {
-        key(cell)
-            .map(|s| s.split('|').filter_map(|c| t.commune_by_code(c)).collect())
-            .unwrap_or_default()
-    };
+/// The shape of each hotspot cluster: the union of its communes.
+fn cluster_shapes(t: &Territory, h: &HotspotResults) -> Vec<Geometry<f64>> {
+    h.clusters
+        .par_iter()
+        .map(|c| union_of(t, &c.communes))
+        .collect()
+}
+
+/// `hotspots.geojson`: one feature per cluster, best ranked first, with its
+/// rank, size, young people and the codes of its MLs and communes as arrays.
+pub fn hotspots_geojson(t: &Territory, h: &HotspotResults) -> Vec<u8> {
+    let shapes = cluster_shapes(t, h);
+    let features: Vec<OutFeature> = h
+        .clusters
+        .iter()
+        .zip(shapes)
+        .enumerate()
+        .map(|(r, (c, geometry))| OutFeature {
+            properties: vec![
+                ("rang".into(), Value::from(r + 1)),
+                ("nb_communes".into(), Value::from(c.communes.len())),
+                (
+                    "jeunes_non_mobiles_hors_portee".into(),
+                    Value::from((c.non_mobiles * 10.0).round() / 10.0),
+                ),
+                ("jeunes_16_25".into(), Value::from(c.jeunes)),
+                (
+                    "codes_ml".into(),
+                    Value::from(
+                        c.mls
+                            .iter()
+                            .map(|&m| t.missions_locales[m].code.clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
+                (
+                    "codes_insee".into(),
+                    Value::from(
+                        c.communes
+                            .iter()
+                            .map(|&i| t.communes[i].code.to_string())
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
+            ],
+            geometry,
+        })
+        .collect();
+    feature_collection(&features)
+}
+
+/// The layers of the results, in a fixed order: communes, qpv, sites,
+/// hotspots, bassins, placement (a layer whose analysis the run did not do
+/// is left out; sites is always there).
+pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
+    let b = &r.basics;
     let mut out = Vec::new();
 
-    if let Some(base) = outputs.table("communes.csv") {
-        let mut table = base.clone();
-        for extra in ["hotspots_communes.csv", "bassins_communes.csv"] {
-            if let Some(o) = outputs.table(extra) {
-                table = join(&table, o, "code_insee")?;
-            }
+    if let Some(d) = &r.distance {
+        // Per-commune tables have one row per commune in the territory's
+        // order: their columns are laid side by side.
+        let mut table = communes_table(t, &b.nearest, &b.sites_in_commune, &d.access);
+        if let Some(h) = &r.hotspots {
+            table.append_new_columns(&hotspot_communes_table(t, &h.estimates, &h.cluster_of));
         }
-        let k = column(&table, "code_insee")?;
-        let geometries = table
-            .rows
-            .iter()
-            .map(|r| {
-                key(&r[k])
-                    .and_then(|c| t.commune_by_code(c))
-                    .map_or(Geometry::MultiPolygon(MultiPolygon(vec![])), |i| {
-                        Geometry::MultiPolygon(t.communes[i].geometry.clone())
-                    })
-            })
-            .collect();
+        if let Some(bs) = &r.basins {
+            table.append_new_columns(&basin_communes_table(t, &bs.basins));
+        }
         out.push(VectorLayer {
             name: "communes".into(),
             description: "Communes: nearest site, distance, accessibility scores, \
@@ -118,109 +113,71 @@ pub fn layers(t: &Territory, outputs: &Outputs) -> Result<Vec<VectorLayer>, Erro
                 .into(),
             geometry_type: GeometryType::MultiPolygon,
             table,
-            geometries,
+            geometries: t
+                .communes
+                .iter()
+                .map(|c| Geometry::MultiPolygon(c.geometry.clone()))
+                .collect(),
         });
-    }
-
-    if let Some(table) = outputs.table("qpv.csv") {
-        let k = column(table, "code_qp")?;
-        let qpv_of: HashMap<&str, usize> = t
-            .qpv
-            .iter()
-            .enumerate()
-            .map(|(j, q)| (q.code.as_str(), j))
-            .collect();
-        let geometries = table
-            .rows
-            .iter()
-            .map(|r| {
-                key(&r[k])
-                    .and_then(|c| qpv_of.get(c))
-                    .map_or(Geometry::MultiPolygon(MultiPolygon(vec![])), |&j| {
-                        Geometry::MultiPolygon(t.qpv[j].geometry.clone())
-                    })
-            })
-            .collect();
         out.push(VectorLayer {
             name: "qpv".into(),
             description: "Priority urban districts (QPV): nearest site and distance".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: table.clone(),
-            geometries,
+            table: qpv_table(t, &b.qpv, &b.sites_in_qpv),
+            geometries: t
+                .qpv
+                .iter()
+                .map(|q| Geometry::MultiPolygon(q.geometry.clone()))
+                .collect(),
         });
     }
 
     out.push(sites_layer(t));
 
-    if let Some(table) = outputs.table("hotspots.csv") {
-        let k = column(table, "codes_insee")?;
-        let geometries = table
-            .rows
-            .par_iter()
-            .map(|r| union_of(t, &communes_of(&r[k])))
-            .collect();
+    if let Some(h) = &r.hotspots {
         out.push(VectorLayer {
             name: "hotspots".into(),
             description: "Non-mobility hotspot clusters, ranked".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: table.clone(),
-            geometries,
+            table: hotspot_clusters_table(t, &h.clusters),
+            geometries: cluster_shapes(t, h),
         });
     }
 
-    if let (Some(table), Some(members)) = (
-        outputs.table("bassins.csv"),
-        outputs.table("bassins_communes.csv"),
-    ) {
-        let (kb, kc, km) = (
-            column(table, "bassin")?,
-            column(members, "code_insee")?,
-            column(members, "bassin")?,
-        );
-        let mut of_basin: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for r in &members.rows {
-            if let (Some(b), Some(i)) =
-                (key(&r[km]), key(&r[kc]).and_then(|c| t.commune_by_code(c)))
-            {
-                of_basin.entry(b).or_default().push(i);
-            }
-        }
-        let geometries = table
-            .rows
-            .par_iter()
-            .map(|r| {
-                let m = key(&r[kb]).and_then(|b| of_basin.get(b));
-                union_of(t, m.map_or(&[][..], Vec::as_slice))
-            })
-            .collect();
+    if let Some(bs) = &r.basins {
         out.push(VectorLayer {
             name: "bassins".into(),
             description: "Mobility basins (PAMS) and their demand for mobility support".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: table.clone(),
-            geometries,
+            table: basins_table(t, &bs.basins, &bs.sizes),
+            geometries: (0..bs.basins.names.len())
+                .into_par_iter()
+                .map(|k| union_of(t, &bs.members(k)))
+                .collect(),
         });
     }
 
-    if let Some(table) = outputs.table("placement.csv") {
-        let (klon, klat) = (column(table, "lon")?, column(table, "lat")?);
-        let geometries = table
-            .rows
-            .iter()
-            .map(|r| match (cell_number(&r[klon]), cell_number(&r[klat])) {
-                (Some(x), Some(y)) => Geometry::Point(Point::new(x, y)),
-                _ => Geometry::MultiPolygon(MultiPolygon(vec![])),
-            })
-            .collect();
+    if let Some(p) = &r.placement {
+        // The points as the table writes them (6 decimals), so that the
+        // geometry and the lon/lat columns agree.
+        let rounded = |x: f64| cell_number(&Cell::Float(x, 6)).unwrap_or(x);
         out.push(VectorLayer {
             name: "placement".into(),
             description: "Proposed new permanences, best first".into(),
             geometry_type: GeometryType::Point,
-            table: table.clone(),
-            geometries,
+            table: placement_table(t, &p.candidates, &p.placement),
+            geometries: p
+                .placement
+                .placed
+                .iter()
+                .map(|placed| {
+                    let c = p.candidates[placed.candidate].position;
+                    Geometry::Point(Point::new(rounded(c.lon), rounded(c.lat)))
+                })
+                .collect(),
         });
     }
-    Ok(out)
+    out
 }
 
 /// The sites as a layer: identity, Mission Locale, kind, status, source.
@@ -300,17 +257,15 @@ pub fn layer_geojson(layer: &VectorLayer) -> Vec<u8> {
 }
 
 /// Adds `maillage.gpkg` and a GeoJSON file per layer (`communes.geojson`,
-/// `qpv.geojson`…, except those the run already wrote, such as
-/// `hotspots.geojson`). Returns the layers' names.
-pub fn add_layers(t: &Territory, outputs: &mut Outputs) -> Result<Vec<String>, Error> {
-    let layers = layers(t, outputs)?;
+/// `qpv.geojson`…; the hotspots' is [`HOTSPOTS_GEOJSON`], written with the
+/// hotspot tables). Returns the layers' names.
+pub fn add_layers(t: &Territory, r: &Results, outputs: &mut Outputs) -> Result<Vec<String>, Error> {
+    let layers = layers(t, r);
     outputs.add(GPKG_NAME, gpkg::to_bytes(&layers)?);
-    let written: Vec<String> = outputs.names().iter().map(|s| s.to_string()).collect();
     let geojson: Vec<(String, Vec<u8>)> = layers
         .par_iter()
-        .map(|l| (format!("{}.geojson", l.name), l))
-        .filter(|(name, _)| !written.contains(name))
-        .map(|(name, l)| (name, layer_geojson(l)))
+        .filter(|l| l.name != "hotspots")
+        .map(|l| (format!("{}.geojson", l.name), layer_geojson(l)))
         .collect();
     for (name, bytes) in geojson {
         outputs.add(name, bytes);
@@ -322,20 +277,6 @@ pub fn add_layers(t: &Territory, outputs: &mut Outputs) -> Result<Vec<String>, E
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn join_adds_missing_columns_by_key() {
-        let mut a = Table::new(&["code_insee", "x"]);
-        a.push(vec!["02001".into(), Cell::Int(1)]);
-        a.push(vec!["02002".into(), Cell::Int(2)]);
-        let mut b = Table::new(&["code_insee", "x", "y"]);
-        b.push(vec!["02002".into(), Cell::Int(9), "b".into()]);
-        let j = join(&a, &b, "code_insee").unwrap();
-        assert_eq!(j.headers, ["code_insee", "x", "y"]);
-        assert_eq!(j.rows[0][2], Cell::Empty);
-        assert_eq!(j.rows[1], vec!["02002".into(), Cell::Int(2), "b".into()]);
-        assert!(join(&a, &b, "nope").is_err());
-    }
 
     #[test]
     fn json_values_keep_the_csv_decimals() {

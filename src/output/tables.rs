@@ -10,9 +10,10 @@ use crate::analysis::hotspots::{Cluster, CommuneEstimate};
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
-use crate::analysis::summary::{Category, Scope, SummaryRow, Weight};
+use crate::analysis::summary::{Category, SummaryRow, Weight};
 use crate::index::Nearest;
-use crate::model::{LonLat, Territory, YouthSource};
+use crate::model::Scope;
+use crate::model::{departement_name, LonLat, Territory, YouthSource};
 use crate::output::write::{Cell, Table};
 
 /// Columns of `communes.csv`.
@@ -159,18 +160,6 @@ pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
             let m = &t.missions_locales[*i];
             ["ml".into(), m.code.clone().into(), m.nom.clone().into()]
         }
-    }
-}
-
-/// The name of a département of the region (its code otherwise).
-pub fn departement_name(code: &str) -> &str {
-    match code {
-        "02" => "Aisne",
-        "59" => "Nord",
-        "60" => "Oise",
-        "62" => "Pas-de-Calais",
-        "80" => "Somme",
-        other => other,
     }
 }
 

@@ -121,6 +121,26 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// Lays the columns of `other` that this table lacks (by name) beside
+    /// its own. Both tables must have one row per item in the same order
+    /// (the per-commune tables: one row per commune in the territory's
+    /// order); a row count that differs is a programming error.
+    pub fn append_new_columns(&mut self, other: &Table) {
+        assert_eq!(
+            self.rows.len(),
+            other.rows.len(),
+            "tables laid side by side must have the same rows"
+        );
+        let extra: Vec<usize> = (0..other.headers.len())
+            .filter(|&k| !self.headers.contains(&other.headers[k]))
+            .collect();
+        self.headers
+            .extend(extra.iter().map(|&k| other.headers[k].clone()));
+        for (row, o) in self.rows.iter_mut().zip(&other.rows) {
+            row.extend(extra.iter().map(|&k| o[k].clone()));
+        }
+    }
+
     /// The table as CSV bytes.
     pub fn to_csv(&self, style: CsvStyle) -> Vec<u8> {
         let (sep, bom) = match style {
@@ -163,9 +183,6 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: Vec<(String, Vec<u8>)>,
-    /// Tables added with [`Outputs::add_table`], kept for the layers built
-    /// from them (the GeoPackage and GeoJSON of [`crate::output::layers`]).
-    tables: Vec<(String, Table)>,
 }
 
 impl Outputs {
@@ -178,17 +195,9 @@ impl Outputs {
         self.files.push((name.into(), bytes));
     }
 
-    /// Adds a table as CSV in `style`, and keeps the table itself so that
-    /// later outputs (map layers) can be built from the same cells.
-    pub fn add_table(&mut self, name: impl Into<String>, table: Table, style: CsvStyle) {
-        let name = name.into();
-        self.add(name.clone(), table.to_csv(style));
-        self.tables.push((name, table));
-    }
-
-    /// A table added with [`Outputs::add_table`], by file name.
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    /// Adds a table as CSV in `style`.
+    pub fn add_table(&mut self, name: impl Into<String>, table: &Table, style: CsvStyle) {
+        self.add(name, table.to_csv(style));
     }
 
     /// Every file added so far, in order: name and bytes.

@@ -395,8 +395,8 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         }
         for (frac, label) in [
             (0.0, "0".to_string()),
-            (0.5, super::km_text(km / 2.0)),
-            (1.0, format!("{} km", super::km_text(km))),
+            (0.5, crate::output::french::km(km / 2.0)),
+            (1.0, format!("{} km", crate::output::french::km(km))),
         ] {
             self.text(
                 &label,

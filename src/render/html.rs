@@ -13,23 +13,27 @@ use std::fmt::Write as _;
 use geo::{MapCoords, Simplify};
 use serde_json::json;
 
-use super::maps::{fr_int, BANDS};
+use super::maps::BANDS;
 use super::MapData;
+use crate::analysis::coverage::CoverageCategory;
+use crate::analysis::results::Results;
+use crate::analysis::summary::{Category, Weight};
+use crate::error::Error;
 use crate::geom::LAMBERT_93;
-use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
-use crate::output::write::{Cell, Outputs, Table};
+use crate::model::Scope;
+use crate::model::{Classement, LonLat, Meters, SiteKind, SiteStatus, DEPARTEMENTS};
+use crate::output::french;
+use crate::output::tables::{
+    basins_table, coverage_table, hotspot_clusters_table, placement_scopes_table, placement_table,
+    summary_table,
+};
+use crate::output::write::{Cell, Table};
+
+/// How many hotspot clusters the page lists (all are in `hotspots.csv`).
+const HOTSPOTS_SHOWN: usize = 15;
 
 /// File name of the page.
 pub const HTML_NAME: &str = "synthese.html";
-
-/// The départements in the order of the report's tables.
-const DEPARTEMENTS: [(&str, &str); 5] = [
-    ("59", "Nord"),
-    ("62", "Pas-de-Calais"),
-    ("02", "Aisne"),
-    ("60", "Oise"),
-    ("80", "Somme"),
-];
 
 /// Escapes a text for HTML markup and attribute values.
 pub fn esc(s: &str) -> String {
@@ -65,82 +69,41 @@ pub fn script_json(v: &serde_json::Value) -> String {
     out
 }
 
-fn fr_dec(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut out = String::new();
-    if x < 0.0 && s.chars().any(|c| c != '0' && c != '.') {
-        out.push('−');
-    }
-    out.push_str(&fr_int(int.parse().unwrap_or(0)));
-    if !frac.is_empty() {
-        out.push(',');
-        out.push_str(frac);
-    }
-    out
-}
-
-fn fr_pct(part: f64, total: f64) -> String {
-    if total > 0.0 {
-        format!("{} %", fr_dec(100.0 * part / total, 1))
-    } else {
-        "–".into()
-    }
-}
-
 /// A cell as French text.
 fn cell_text(c: &Cell) -> String {
     match c {
         Cell::Text(s) => s.clone(),
-        Cell::Int(n) if *n >= 0 => fr_int(*n as u64),
-        Cell::Int(n) => format!("−{}", fr_int(n.unsigned_abs())),
-        Cell::Float(x, d) => fr_dec(*x, *d),
+        Cell::Int(n) => french::signed(*n),
+        Cell::Float(x, d) => french::decimal(*x, *d),
         Cell::Exact(x) => format!("{x}").replace('.', ","),
         Cell::Bool(b) => if *b { "oui" } else { "non" }.into(),
         Cell::Empty => String::new(),
     }
 }
 
-/// Some columns of a table as an HTML table (rows kept by `keep`, at most
-/// `limit`); columns absent from the table are left out.
-fn html_table(
-    t: &Table,
-    columns: &[(&str, &str)],
-    keep: impl Fn(&dyn Fn(&str) -> String) -> bool,
-    limit: usize,
-) -> String {
-    let cols: Vec<(usize, &str)> = columns
+/// Some columns of a table as an HTML table, with the table's own cells
+/// (so the page shows the figures of the CSV file built from the same
+/// results). A column the table lacks is an error: a renamed column fails
+/// the page, never silently empties it.
+fn html_table(t: &Table, columns: &[(&str, &str)]) -> Result<String, Error> {
+    let cols = columns
         .iter()
-        .filter_map(|(name, label)| {
+        .map(|(name, label)| {
             t.headers
                 .iter()
                 .position(|h| h == name)
                 .map(|k| (k, *label))
+                .ok_or_else(|| {
+                    Error::Invalid(format!("synthese.html: the table has no column {name}"))
+                })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     let mut s = String::from("<div class=\"scroll\"><table><thead><tr>");
     for (_, label) in &cols {
         let _ = write!(s, "<th>{}</th>", esc(label));
     }
     s.push_str("</tr></thead><tbody>");
-    let mut n = 0;
     for r in &t.rows {
-        let get = |name: &str| {
-            t.headers
-                .iter()
-                .position(|h| h == name)
-                .map_or_else(String::new, |k| cell_text(&r[k]))
-        };
-        if !keep(&get) {
-            continue;
-        }
-        if n == limit {
-            break;
-        }
-        n += 1;
         s.push_str("<tr>");
         for (k, _) in &cols {
             let class = match r[*k] {
@@ -152,7 +115,7 @@ fn html_table(
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table></div>");
-    s
+    Ok(s)
 }
 
 /// Key figures of a set of communes (the region or a département).
@@ -165,31 +128,27 @@ struct Figures {
     zrr: usize,
     qpv: usize,
     sites: [usize; 3],
-    jeunes_5: f64,
-    jeunes_10: f64,
-    distance_moyenne: f64,
-    hors_portee: f64,
+    /// Young people covered at each radius of the coverage table (a site
+    /// in the commune counts as distance zero), as in `couverture.csv`.
+    jeunes_covered: Vec<(Meters, u64, u64)>,
+    /// The young-people-weighted mean distance of `distances_synthese.csv`.
+    distance_moyenne: Option<f64>,
+    /// Non-mobile young people with no site within reach, when the run
+    /// looked for hotspots.
+    hors_portee: Option<f64>,
 }
 
-fn figures(data: &MapData<'_>, outputs: &Outputs, dep: Option<&str>) -> Figures {
+fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
     let t = data.territory;
     let inside = |code: &str| dep.is_none_or(|d| code.starts_with(d));
     let members: Vec<usize> = (0..t.communes.len())
         .filter(|&i| inside(t.communes[i].code.as_str()))
         .collect();
     let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
-    let within = |km: f64| -> f64 {
-        members
-            .iter()
-            .filter(|&&i| data.distance_km[i] <= km)
-            .map(|&i| t.jeunes[i] as f64)
-            .sum()
+    let scope = match dep {
+        None => Scope::Region,
+        Some(d) => Scope::Departement(d.to_string()),
     };
-    let weighted: f64 = members
-        .iter()
-        .filter(|&&i| data.distance_km[i].is_finite())
-        .map(|&i| t.jeunes[i] as f64 * data.distance_km[i])
-        .sum();
     let mut sites = [0; 3];
     for s in &t.sites {
         let code = s.commune.as_ref().map_or("", |c| c.as_str());
@@ -198,24 +157,27 @@ fn figures(data: &MapData<'_>, outputs: &Outputs, dep: Option<&str>) -> Figures 
             sites[k] += 1;
         }
     }
-    let mut hors_portee = 0.0;
-    if let Some(h) = outputs.table("hotspots_communes.csv") {
-        let (kc, kh) = (
-            h.headers.iter().position(|x| x == "code_insee"),
-            h.headers
-                .iter()
-                .position(|x| x == "jeunes_non_mobiles_hors_portee"),
-        );
-        if let (Some(kc), Some(kh)) = (kc, kh) {
-            for r in &h.rows {
-                if let (Cell::Text(c), Cell::Float(x, _) | Cell::Exact(x)) = (&r[kc], &r[kh]) {
-                    if inside(c) {
-                        hors_portee += x;
-                    }
-                }
-            }
-        }
-    }
+    let jeunes_covered = r.coverage.as_ref().map_or_else(Vec::new, |c| {
+        c.rows
+            .iter()
+            .filter(|row| row.scope == scope && row.category == CoverageCategory::Toutes)
+            .map(|row| (row.radius, row.counts.jeunes_covered, row.counts.jeunes))
+            .collect()
+    });
+    let distance_moyenne = r.distance.as_ref().and_then(|d| {
+        d.summaries
+            .iter()
+            .find(|row| {
+                row.scope == scope
+                    && row.category == Category::Toutes
+                    && row.weight == Weight::Jeunes
+            })
+            .map(|row| row.summary.mean)
+    });
+    let hors_portee = r
+        .hotspots
+        .as_ref()
+        .map(|h| members.iter().map(|&i| h.estimates[i].out_of_reach).sum());
     let count = |c: Classement| members.iter().filter(|&&i| t.classement[i] == c).count();
     Figures {
         communes: members.len(),
@@ -230,24 +192,15 @@ fn figures(data: &MapData<'_>, outputs: &Outputs, dep: Option<&str>) -> Figures 
             .filter(|q| dep.is_none_or(|d| q.departement == d))
             .count(),
         sites,
-        jeunes_5: within(5.0),
-        jeunes_10: within(10.0),
-        distance_moyenne: if jeunes > 0 {
-            weighted / jeunes as f64
-        } else {
-            f64::NAN
-        },
+        jeunes_covered,
+        distance_moyenne,
         hors_portee,
     }
 }
 
-fn key_figures(data: &MapData<'_>, outputs: &Outputs, youth_note: &str) -> String {
-    let cols: Vec<Figures> = std::iter::once(figures(data, outputs, None))
-        .chain(
-            DEPARTEMENTS
-                .iter()
-                .map(|(d, _)| figures(data, outputs, Some(d))),
-        )
+fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
+    let cols: Vec<Figures> = std::iter::once(figures(data, r, None))
+        .chain(DEPARTEMENTS.iter().map(|(d, _)| figures(data, r, Some(d))))
         .collect();
     let mut s = String::from(
         "<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th><th>Région</th>",
@@ -256,73 +209,55 @@ fn key_figures(data: &MapData<'_>, outputs: &Outputs, youth_note: &str) -> Strin
         let _ = write!(s, "<th>{name}</th>");
     }
     s.push_str("</tr></thead><tbody>");
-    type Row<'a> = (&'a str, Box<dyn Fn(&Figures) -> String>);
     let rows: Vec<(&str, Vec<Row>)> = vec![
         (
             "Le territoire",
-            vec![
+            owned(vec![
                 (
                     "Nombre de communes",
-                    Box::new(|f: &Figures| fr_int(f.communes as u64)),
+                    Box::new(|f: &Figures| french::int(f.communes as u64)),
                 ),
                 (
                     "Population municipale",
-                    Box::new(|f: &Figures| fr_int(f.population)),
+                    Box::new(|f: &Figures| french::int(f.population)),
                 ),
-                (youth_note, Box::new(|f: &Figures| fr_int(f.jeunes))),
+                (youth_note, Box::new(|f: &Figures| french::int(f.jeunes))),
                 (
                     "dont communes « France Ruralités Revitalisation » (FRR et FRR+)",
-                    Box::new(|f: &Figures| fr_int((f.frr + f.frr_plus) as u64)),
+                    Box::new(|f: &Figures| french::int((f.frr + f.frr_plus) as u64)),
                 ),
                 (
                     "dont communes FRR+",
-                    Box::new(|f: &Figures| fr_int(f.frr_plus as u64)),
+                    Box::new(|f: &Figures| french::int(f.frr_plus as u64)),
                 ),
                 (
                     "dont communes en ZRR maintenue",
-                    Box::new(|f: &Figures| fr_int(f.zrr as u64)),
+                    Box::new(|f: &Figures| french::int(f.zrr as u64)),
                 ),
                 (
                     "Quartiers prioritaires (QPV 2024)",
-                    Box::new(|f: &Figures| fr_int(f.qpv as u64)),
+                    Box::new(|f: &Figures| french::int(f.qpv as u64)),
                 ),
-            ],
+            ]),
         ),
         (
             "Les sites d'accueil des Missions Locales",
-            vec![
-                ("Sièges", Box::new(|f: &Figures| fr_int(f.sites[0] as u64))),
+            owned(vec![
+                (
+                    "Sièges",
+                    Box::new(|f: &Figures| french::int(f.sites[0] as u64)),
+                ),
                 (
                     "Antennes",
-                    Box::new(|f: &Figures| fr_int(f.sites[1] as u64)),
+                    Box::new(|f: &Figures| french::int(f.sites[1] as u64)),
                 ),
                 (
                     "Permanences",
-                    Box::new(|f: &Figures| fr_int(f.sites[2] as u64)),
+                    Box::new(|f: &Figures| french::int(f.sites[2] as u64)),
                 ),
-            ],
+            ]),
         ),
-        (
-            "L'accès des jeunes à un site",
-            vec![
-                (
-                    "Part des jeunes à moins de 5 km d'un site",
-                    Box::new(|f: &Figures| fr_pct(f.jeunes_5, f.jeunes as f64)),
-                ),
-                (
-                    "Part des jeunes à moins de 10 km d'un site",
-                    Box::new(|f: &Figures| fr_pct(f.jeunes_10, f.jeunes as f64)),
-                ),
-                (
-                    "Distance moyenne des jeunes au site le plus proche (km)",
-                    Box::new(|f: &Figures| fr_dec(f.distance_moyenne, 2)),
-                ),
-                (
-                    "Jeunes non mobiles sans site à portée (estimation)",
-                    Box::new(|f: &Figures| fr_int(f.hors_portee.round() as u64)),
-                ),
-            ],
-        ),
+        ("L'accès des jeunes à un site", access_rows(r)),
     ];
     for (title, rows) in rows {
         let _ = write!(
@@ -331,7 +266,7 @@ fn key_figures(data: &MapData<'_>, outputs: &Outputs, youth_note: &str) -> Strin
             esc(title)
         );
         for (label, value) in rows {
-            let _ = write!(s, "<tr><td>{}</td>", esc(label));
+            let _ = write!(s, "<tr><td>{}</td>", esc(&label));
             for f in &cols {
                 let _ = write!(s, "<td class=\"n\">{}</td>", esc(&value(f)));
             }
@@ -340,6 +275,55 @@ fn key_figures(data: &MapData<'_>, outputs: &Outputs, youth_note: &str) -> Strin
     }
     s.push_str("</tbody></table></div>");
     s
+}
+
+/// A line of the key figures: its label and how each column's value is written.
+type Row = (String, Box<dyn Fn(&Figures) -> String>);
+
+/// Lines with fixed labels.
+fn owned(rows: Vec<(&str, Box<dyn Fn(&Figures) -> String>)>) -> Vec<Row> {
+    rows.into_iter().map(|(l, f)| (l.to_string(), f)).collect()
+}
+
+/// The key figures' lines on access: the share of young people within each
+/// radius of the coverage table, their mean distance, the non-mobile young
+/// people out of reach (each present when the run computed it).
+fn access_rows(r: &Results) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let radii = r.coverage.as_ref().map_or(&[][..], |c| c.radii.as_slice());
+    for (k, radius) in radii.iter().enumerate() {
+        rows.push((
+            format!(
+                "Part des jeunes à moins de {} km d'un site",
+                french::km(radius.km())
+            ),
+            Box::new(move |f: &Figures| {
+                f.jeunes_covered.get(k).map_or_else(
+                    || "–".into(),
+                    |&(_, c, n)| french::percent(c as f64, n as f64),
+                )
+            }),
+        ));
+    }
+    if r.distance.is_some() {
+        rows.push((
+            "Distance moyenne des jeunes au site le plus proche (km)".into(),
+            Box::new(|f: &Figures| {
+                f.distance_moyenne
+                    .map_or_else(|| "–".into(), |d| french::decimal(d, 2))
+            }),
+        ));
+    }
+    if r.hotspots.is_some() {
+        rows.push((
+            "Jeunes non mobiles sans site à portée (estimation)".into(),
+            Box::new(|f: &Figures| {
+                f.hors_portee
+                    .map_or_else(|| "–".into(), |h| french::int(h.round() as u64))
+            }),
+        ));
+    }
+    rows
 }
 
 /// The communes as SVG paths (Lambert-93 in hectometres, y down),
@@ -400,11 +384,11 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
             ml.nom,
             t.classement[i].label(),
             if km.is_finite() {
-                fr_dec(km, 1)
+                french::decimal(km, 1)
             } else {
                 String::new()
             },
-            fr_int(t.jeunes[i]),
+            french::int(t.jeunes[i]),
         ]));
     }
     let mut sites = String::new();
@@ -520,7 +504,7 @@ const SCRIPT: &str = r#"
 "#;
 
 /// The whole page.
-pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
+pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     let t = data.territory;
     let youth_note = match t.jeunes_source {
         crate::model::YouthSource::EstimatedFromRegionalTotal { .. } => {
@@ -543,8 +527,8 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
         "<header><h1>Maillage territorial des Missions Locales des Hauts-de-France</h1>\
          <p>{} Missions Locales · {} sites d'accueil · {} communes · maillage {}</p></header><main>",
         t.missions_locales.len(),
-        fr_int(t.sites.len() as u64),
-        fr_int(t.communes.len() as u64),
+        french::int(t.sites.len() as u64),
+        french::int(t.communes.len() as u64),
         env!("CARGO_PKG_VERSION")
     );
     if stand_ins > 0 {
@@ -555,13 +539,13 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
              une règle documentée (geodata/PROVENANCE.md). Les distances, la couverture et les \
              propositions qui en dépendent illustrent la méthode ; fournissez le fichier réel \
              avec <code>--sites</code>.</div>",
-            fr_int(stand_ins as u64),
-            fr_int(t.sites.len() as u64)
+            french::int(stand_ins as u64),
+            french::int(t.sites.len() as u64)
         );
     }
 
     h.push_str("<h2>Indicateurs clés par département</h2>");
-    h.push_str(&key_figures(data, outputs, youth_note));
+    h.push_str(&key_figures(data, r, youth_note));
 
     h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>");
     h.push_str("<div class=\"legend\">");
@@ -597,14 +581,19 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
         script_json(&rows)
     );
 
-    let scope_rows = |get: &dyn Fn(&str) -> String| {
-        matches!(get("type_perimetre").as_str(), "region" | "departement")
-            && matches!(get("categorie").as_str(), "toutes" | "")
-    };
-    if let Some(tab) = outputs.table("couverture.csv") {
-        h.push_str("<h2>Couverture : jeunes et population à moins de … d'un site</h2>");
+    let broad = |scope: &Scope| matches!(scope, Scope::Region | Scope::Departement(_));
+    if let Some(c) = &r.coverage {
+        let rows: Vec<_> = c
+            .rows
+            .iter()
+            .filter(|row| broad(&row.scope) && row.category == CoverageCategory::Toutes)
+            .cloned()
+            .collect();
+        h.push_str(
+            "<h2 id=\"couverture\">Couverture : jeunes et population à moins de … d'un site</h2>",
+        );
         h.push_str(&html_table(
-            tab,
+            &coverage_table(t, &rows),
             &[
                 ("nom_perimetre", "Périmètre"),
                 ("rayon_km", "Rayon (km)"),
@@ -616,14 +605,18 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
                 ("jeunes_16_25_couverts", "Jeunes couverts"),
                 ("part_jeunes", "Part des jeunes"),
             ],
-            scope_rows,
-            usize::MAX,
-        ));
+        )?);
     }
-    if let Some(tab) = outputs.table("distances_synthese.csv") {
-        h.push_str("<h2>Distance au site le plus proche</h2>");
+    if let Some(d) = &r.distance {
+        let rows: Vec<_> = d
+            .summaries
+            .iter()
+            .filter(|row| broad(&row.scope) && row.category == Category::Toutes)
+            .cloned()
+            .collect();
+        h.push_str("<h2 id=\"distances\">Distance au site le plus proche</h2>");
         h.push_str(&html_table(
-            tab,
+            &summary_table(t, &rows),
             &[
                 ("nom_perimetre", "Périmètre"),
                 ("ponderation", "Pondération"),
@@ -632,19 +625,20 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
                 ("distance_mediane_km", "Médiane (km)"),
                 ("distance_p90_km", "9ᵉ décile (km)"),
             ],
-            scope_rows,
-            usize::MAX,
-        ));
+        )?);
     }
-    if let Some(tab) = outputs.table("hotspots.csv") {
-        h.push_str("<h2>Points chauds de non-mobilité</h2>");
-        h.push_str(
+    if let Some(hs) = &r.hotspots {
+        h.push_str("<h2 id=\"hotspots\">Points chauds de non-mobilité</h2>");
+        let _ = write!(
+            h,
             "<p>Groupes de communes voisines dont les jeunes qui ne peuvent pas quitter leur \
-             commune n'ont aucun site à portée, classés par nombre de ces jeunes (les 15 \
+             commune n'ont aucun site à portée, classés par nombre de ces jeunes (les {} \
              premiers ; tous dans hotspots.csv).</p>",
+            HOTSPOTS_SHOWN
         );
+        let shown = &hs.clusters[..hs.clusters.len().min(HOTSPOTS_SHOWN)];
         h.push_str(&html_table(
-            tab,
+            &hotspot_clusters_table(t, shown),
             &[
                 ("rang", "Rang"),
                 (
@@ -657,15 +651,13 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
                 ("site_plus_proche", "Site le plus proche"),
                 ("distance_site_km", "Distance (km)"),
             ],
-            |_| true,
-            15,
-        ));
+        )?);
     }
-    if let Some(tab) = outputs.table("placement.csv") {
-        h.push_str("<h2>Nouvelles permanences proposées</h2>");
+    if let Some(p) = &r.placement {
+        h.push_str("<h2 id=\"placement\">Nouvelles permanences proposées</h2>");
         let _ = write!(h, "<p>{}</p>", esc(&data.placement_caption));
         h.push_str(&html_table(
-            tab,
+            &placement_table(t, &p.candidates, &p.placement),
             &[
                 ("rang", "Rang"),
                 ("nom", "Lieu"),
@@ -681,32 +673,33 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
                     "Communes nouvellement couvertes",
                 ),
             ],
-            |_| true,
-            usize::MAX,
-        ));
-        if let Some(tab) = outputs.table("placement_synthese.csv") {
-            h.push_str(&html_table(
-                tab,
-                &[
-                    ("nom", "Périmètre"),
-                    ("jeunes_16_25", "Jeunes 16–25"),
-                    ("jeunes_couverts_avant", "Jeunes couverts avant"),
-                    ("jeunes_couverts_apres", "après"),
-                    (
-                        "distance_moyenne_jeunes_avant_km",
-                        "Distance moyenne avant (km)",
-                    ),
-                    ("distance_moyenne_jeunes_apres_km", "après (km)"),
-                ],
-                |get| matches!(get("perimetre").as_str(), "region" | "departement"),
-                usize::MAX,
-            ));
-        }
-    }
-    if let Some(tab) = outputs.table("bassins.csv") {
-        h.push_str("<h2>Bassins de mobilité (PAMS)</h2>");
+        )?);
+        h.push_str("<h3>Avant et après la proposition</h3>");
+        let rows: Vec<_> = p
+            .scopes
+            .iter()
+            .filter(|row| broad(&row.scope))
+            .cloned()
+            .collect();
         h.push_str(&html_table(
-            tab,
+            &placement_scopes_table(t, &rows),
+            &[
+                ("nom", "Périmètre"),
+                ("jeunes_16_25", "Jeunes 16–25"),
+                ("jeunes_couverts_avant", "Jeunes couverts avant"),
+                ("jeunes_couverts_apres", "après"),
+                (
+                    "distance_moyenne_jeunes_avant_km",
+                    "Distance moyenne avant (km)",
+                ),
+                ("distance_moyenne_jeunes_apres_km", "après (km)"),
+            ],
+        )?);
+    }
+    if let Some(bs) = &r.basins {
+        h.push_str("<h2 id=\"bassins\">Bassins de mobilité (PAMS)</h2>");
+        h.push_str(&html_table(
+            &basins_table(t, &bs.basins, &bs.sizes),
             &[
                 ("bassin", "Bassin"),
                 ("statut", "Statut"),
@@ -720,15 +713,13 @@ pub fn synthese(data: &MapData<'_>, outputs: &Outputs) -> Vec<u8> {
                 ),
                 ("distance_moyenne_km", "Distance moyenne (km)"),
             ],
-            |_| true,
-            usize::MAX,
-        ));
+        )?);
     }
     let _ = write!(h, "<footer>{}</footer>", esc(&data.sources));
     h.push_str("</main><script>");
     h.push_str(SCRIPT);
     h.push_str("</script></body></html>\n");
-    h.into_bytes()
+    Ok(h.into_bytes())
 }
 
 #[cfg(test)]
@@ -753,11 +744,8 @@ mod tests {
     }
 
     #[test]
-    fn french_decimals() {
-        assert_eq!(fr_dec(1234.567, 2), "1\u{a0}234,57");
-        assert_eq!(fr_dec(0.5, 1), "0,5");
-        assert_eq!(fr_dec(f64::NAN, 1), "");
-        assert_eq!(fr_pct(1.0, 3.0), "33,3 %");
+    fn cells_read_as_french_text() {
         assert_eq!(cell_text(&Cell::Float(0.95163, 4)), "0,9516");
+        assert_eq!(cell_text(&Cell::Int(-1234)), "−1\u{a0}234");
     }
 }

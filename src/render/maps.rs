@@ -10,10 +10,12 @@ use rayon::prelude::*;
 use super::canvas::{
     downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
 };
-use super::{Format, MapData, MapKind, Scope};
+use super::{Format, MapData, MapKind};
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
+use crate::model::Scope;
 use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
+use crate::output::french;
 
 /// Canvas size in logical pixels.
 const WIDTH: f64 = 1760.0;
@@ -73,21 +75,8 @@ fn site_style(k: SiteKind) -> (Marker, f64, u32, &'static str) {
     }
 }
 
-/// Numbers as French text: `12 345`, with a no-break space.
-pub fn fr_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn fr_pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x).replace('.', ",")
+    french::percent(x, 1.0)
 }
 
 /// The geometries of a territory in Lambert-93, projected once for any
@@ -136,7 +125,7 @@ struct Sheet<'p, 'a, DB: DrawingBackend> {
     tolerance: f64,
     window: Rect<f64>,
     prep: &'p Prepared<'a>,
-    scope: Scope,
+    scope: &'p Scope,
 }
 
 impl<'a> Prepared<'a> {
@@ -181,7 +170,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Draws one map.
-    pub fn render(&self, kind: MapKind, scope: Scope, format: Format) -> Result<Vec<u8>, Error> {
+    pub fn render(&self, kind: MapKind, scope: &Scope, format: Format) -> Result<Vec<u8>, Error> {
         register_fonts()?;
         match format {
             Format::Svg => {
@@ -218,14 +207,11 @@ impl<'a> Prepared<'a> {
     }
 
     /// The communes the map is about.
-    fn in_scope(&self, scope: Scope) -> Vec<usize> {
+    fn in_scope(&self, scope: &Scope) -> Vec<usize> {
         let t = self.data.territory;
-        match scope {
-            Scope::Region => (0..t.communes.len()).collect(),
-            Scope::Ml(m) => (0..t.communes.len())
-                .filter(|&i| t.ml_of_commune[i] == m)
-                .collect(),
-        }
+        (0..t.communes.len())
+            .filter(|&i| scope.has_commune(t, i))
+            .collect()
     }
 
     fn draw<DB: DrawingBackend>(
@@ -233,7 +219,7 @@ impl<'a> Prepared<'a> {
         root: &DrawingArea<DB, plotters::coord::Shift>,
         k: f64,
         kind: MapKind,
-        scope: Scope,
+        scope: &Scope,
     ) -> Result<(), Error> {
         let members = self.in_scope(scope);
         let bbox = members
@@ -353,13 +339,13 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.group_outlines(|i| t.ml_of_commune[i].to_string(), rgb(0x444444), 1.0)
     }
 
-    /// Fades everything drawn outside the Mission Locale of the map, then
-    /// outlines its territory.
+    /// Fades everything drawn outside the perimeter of the map (a
+    /// département or a Mission Locale), then outlines it.
     fn fade_outside(&self) -> Result<(), Error> {
-        if let Scope::Ml(m) = self.scope {
+        if *self.scope != Scope::Region {
             let t = self.data().territory;
             for &i in &self.prep.by_area {
-                if t.ml_of_commune[i] != m && self.visible(i) {
+                if !self.scope.has_commune(t, i) && self.visible(i) {
                     let g = self.simplified(&self.prep.communes[i]);
                     self.p.fill(&self.frame, &g, rgba(0xf4f4f4, 0.72))?;
                 }
@@ -374,18 +360,12 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     /// Where counts of the legend are taken: the region or the ML.
     fn scope_label(&self) -> &'static str {
-        match self.scope {
-            Scope::Region => "dans la région",
-            Scope::Ml(_) => "dans la Mission Locale",
-        }
+        self.scope.within()
     }
 
     /// Whether site `s` belongs to the map's scope.
     fn site_in_scope(&self, s: &crate::model::Site) -> bool {
-        match self.scope {
-            Scope::Region => true,
-            Scope::Ml(m) => s.code_ml == self.data().territory.missions_locales[m].code,
-        }
+        self.scope.has_site(self.data().territory, s)
     }
 
     fn sites(&self, kinds_shown: &[SiteKind], scale: f64) -> Result<Vec<Entry>, Error> {
@@ -412,7 +392,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 shape,
                 r * scale,
                 rgb(colour),
-                format!("{label}s ({} {})", fr_int(n as u64), self.scope_label()),
+                format!(
+                    "{label}s ({} {})",
+                    french::int(n as u64),
+                    self.scope_label()
+                ),
             ));
         }
         Ok(entries)
@@ -433,18 +417,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.ml_zones()?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 1.0)?;
-        let n_qpv = match self.scope {
-            Scope::Region => t.qpv.len(),
-            Scope::Ml(m) => t
-                .qpv
-                .iter()
-                .filter(|q| {
-                    q.communes
-                        .iter()
-                        .any(|c| t.commune_index(c).is_some_and(|i| t.ml_of_commune[i] == m))
-                })
-                .count(),
-        };
+        let n_qpv = t.qpv.iter().filter(|q| self.scope.has_qpv(t, q)).count();
         let mut legend = vec![Entry::Heading(format!(
             "Classement des communes ({})",
             self.scope_label()
@@ -468,14 +441,14 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             };
             legend.push(Entry::Swatch(
                 rgb(classement_colour(c)).into(),
-                format!("{label} ({} communes)", fr_int(n as u64)),
+                format!("{label} ({} communes)", french::int(n as u64)),
             ));
         }
         legend.push(Entry::Swatch(
             rgb(0xe31a1c).into(),
             format!(
                 "QPV 2024 ({} quartiers {})",
-                fr_int(n_qpv as u64),
+                french::int(n_qpv as u64),
                 self.scope_label()
             ),
         ));
@@ -522,7 +495,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 rgb(*colour).into(),
                 format!(
                     "{label} : {} communes, {} des jeunes",
-                    fr_int(in_band.len() as u64),
+                    french::int(in_band.len() as u64),
                     fr_pct(if total > 0 {
                         jeunes as f64 / total as f64
                     } else {
@@ -640,10 +613,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         let t = self.data().territory;
         let listed: Vec<&super::Area> = hs
             .iter()
-            .filter(|a| match self.scope {
-                Scope::Region => true,
-                Scope::Ml(m) => a.members.iter().any(|&i| t.ml_of_commune[i] == m),
-            })
+            .filter(|a| a.members.iter().any(|&i| self.scope.has_commune(t, i)))
             .collect();
         for a in listed.iter().take(12) {
             legend.push(Entry::Text(a.caption.clone()));
@@ -717,7 +687,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             ),
             Entry::Swatch(
                 rgba(0x2171b5, 0.25),
-                format!("zone à moins de {} km", super::km_text(r_km)),
+                format!("zone à moins de {} km", french::km(r_km)),
             ),
         ];
         for s in new.iter().map(|(_, s)| s) {
@@ -733,11 +703,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         ));
         legend.push(Entry::Swatch(
             rgb(0xe8e8e8).into(),
-            format!("commune à moins de {} km d'un site", super::km_text(r_km)),
+            format!("commune à moins de {} km d'un site", french::km(r_km)),
         ));
         legend.push(Entry::Swatch(
             rgb(0xfdd0a2).into(),
-            format!("commune à plus de {} km de tout site", super::km_text(r_km)),
+            format!("commune à plus de {} km de tout site", french::km(r_km)),
         ));
         Ok(legend)
     }
@@ -788,10 +758,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
         let data = self.data();
         let t = data.territory;
-        let place = match self.scope {
-            Scope::Region => "Hauts-de-France".to_string(),
-            Scope::Ml(m) => t.missions_locales[m].nom.clone(),
-        };
+        let place = self.scope.name(t);
         let title = match kind {
             MapKind::Regionale => format!("{place} : zonages et implantation des Missions Locales"),
             MapKind::Distances => format!("{place} : distance au site d'accueil le plus proche"),
@@ -802,19 +769,12 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         p.text(&title, (ax, 22.0), 26.0, true, INK, Anchor::TopLeft)?;
         let members = self.prep.in_scope(self.scope);
         let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
-        let n_sites = match self.scope {
-            Scope::Region => t.sites.len(),
-            Scope::Ml(m) => t
-                .sites
-                .iter()
-                .filter(|s| s.code_ml == t.missions_locales[m].code)
-                .count(),
-        };
+        let n_sites = t.sites.iter().filter(|s| self.scope.has_site(t, s)).count();
         let subtitle = format!(
             "{} communes · {} jeunes de 16 à 25 ans · {} sites d'accueil",
-            fr_int(members.len() as u64),
-            fr_int(jeunes),
-            fr_int(n_sites as u64)
+            french::int(members.len() as u64),
+            french::int(jeunes),
+            french::int(n_sites as u64)
         );
         p.text(&subtitle, (ax, 60.0), 16.0, false, GREY, Anchor::TopLeft)?;
 
@@ -841,8 +801,8 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             sources.push_str(&format!(
                 " · sites : substitut ({} sur {} placés par une règle documentée, \
                  pas la liste réelle)",
-                fr_int(n as u64),
-                fr_int(t.sites.len() as u64)
+                french::int(n as u64),
+                french::int(t.sites.len() as u64)
             ));
         }
         p.paragraph(&sources, (ax, ay + ah + 12.0), 12.5, GREY, WIDTH - 2.0 * ax)?;

@@ -19,9 +19,9 @@ pub mod html;
 mod maps;
 
 use crate::error::Error;
-use crate::model::{LonLat, Meters, Territory};
+use crate::model::{LonLat, Meters, Scope, Territory};
 
-pub use maps::{fr_int, Prepared};
+pub use maps::Prepared;
 
 /// The maps maillage draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,11 +67,6 @@ impl MapKind {
             Some(c) => format!("carte_{}_{c}", self.code()),
         }
     }
-}
-
-/// A distance in km as French text: `5`, `12,5`.
-pub fn km_text(km: f64) -> String {
-    format!("{km}").replace('.', ",")
 }
 
 /// Image formats.
@@ -131,20 +126,12 @@ pub struct MapData<'a> {
     pub sources: String,
 }
 
-/// What one map covers: the region, or one Mission Locale's territory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Region,
-    /// Index into `Territory::missions_locales`.
-    Ml(usize),
-}
-
 /// Draws one map (see [`Prepared::render`] to draw several from one
 /// projection of the geometries).
 pub fn render(
     kind: MapKind,
     data: &MapData<'_>,
-    scope: Scope,
+    scope: &Scope,
     format: Format,
 ) -> Result<Vec<u8>, Error> {
     Prepared::new(data).render(kind, scope, format)
@@ -165,14 +152,5 @@ mod tests {
             MapKind::Bassins.file_stem(Some("62041")),
             "carte_bassins_62041"
         );
-    }
-
-    #[test]
-    fn numbers_are_grouped_the_french_way() {
-        assert_eq!(fr_int(0), "0");
-        assert_eq!(fr_int(999), "999");
-        assert_eq!(fr_int(1000), "1\u{a0}000");
-        assert_eq!(fr_int(768_524), "768\u{a0}524");
-        assert_eq!(fr_int(1_234_567), "1\u{a0}234\u{a0}567");
     }
 }

@@ -26,6 +26,10 @@ enum Expect {
     /// Exit status 1; stderr holds every piece (file, place, field, what
     /// was expected); no output folder is created.
     Error(&'static [&'static str]),
+    /// Exit status 2 (a bad option value, refused by the command-line
+    /// parser before anything is read); stderr holds every piece, in
+    /// French; no output folder is created.
+    Usage(&'static [&'static str]),
     /// Exit status 0; one warning line reads `<file>: <count> × <reason…>`.
     Warning {
         file: &'static str,
@@ -55,7 +59,7 @@ const DIST: &[&str] = &["distance", "--grid-m", "0"];
 const REPORT: &[&str] = &["report", "--grid-m", "0"];
 
 use Base::{Aisne, Embedded, Mini};
-use Expect::{Error, Same, Warning};
+use Expect::{Error, Same, Usage, Warning};
 
 const CASES: &[Case] = &[
     // ----- Communes --------------------------------------------------------
@@ -679,7 +683,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "k larger than the candidates",
-        args: &["place", "--k", "5", "--candidates", "@bad/candidates_three.csv"],
+        args: &["placement", "--k", "5", "--candidates", "@bad/candidates_three.csv"],
         base: Mini,
         data: &[],
         expect: Error(&[
@@ -692,35 +696,35 @@ const CASES: &[Case] = &[
         args: &["coverage", "--radius-km", "5,0"],
         base: Mini,
         data: &[],
-        expect: Error(&["--radius-km: 0 km: a radius must be a positive number of km"]),
+        expect: Usage(&["--radius-km", "« 5,0 »", "0 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "negative coverage radius",
         args: &["coverage", "--radius-km=-5"],
         base: Mini,
         data: &[],
-        expect: Error(&["--radius-km: -5 km: a radius must be a positive number of km"]),
+        expect: Usage(&["--radius-km", "-5 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "coverage radius NaN",
         args: &["coverage", "--radius-km", "NaN"],
         base: Mini,
         data: &[],
-        expect: Error(&["--radius-km: NaN km: a radius must be a positive number of km"]),
+        expect: Usage(&["--radius-km", "NaN km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "placement radius of zero",
-        args: &["place", "--radius-km", "0"],
+        args: &["placement", "--radius-km", "0"],
         base: Mini,
         data: &[],
-        expect: Error(&["--radius-km 0: expected a positive distance in km"]),
+        expect: Usage(&["--radius-km", "0 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "negative placement radius in the report",
         args: &["report", "--placement-radius-km=-1"],
         base: Mini,
         data: &[],
-        expect: Error(&["--placement-radius-km -1: expected a positive distance in km"]),
+        expect: Usage(&["--placement-radius-km", "-1 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "grid too fine for the region",
@@ -736,7 +740,7 @@ const CASES: &[Case] = &[
         args: &["hotspots", "--reach-km", "0"],
         base: Mini,
         data: &[],
-        expect: Error(&["--reach-km 0: expected a positive distance in km"]),
+        expect: Usage(&["--reach-km", "« 0 »", "0 km : une distance doit être un nombre de km positif"]),
     },
 ];
 
@@ -833,6 +837,22 @@ fn check(case: &Case) -> Result<(), String> {
         Error(pieces) => {
             if status != Some(1) {
                 return fail("expected exit status 1".into());
+            }
+            for p in pieces.iter() {
+                if !stderr.contains(p) {
+                    return fail(format!("stderr lacks {p:?}"));
+                }
+            }
+            if !stderr.contains("erreur : ") {
+                return fail("no \"erreur : \" line".into());
+            }
+            if res.exists() {
+                return fail("an output folder was created by a failed run".into());
+            }
+        }
+        Usage(pieces) => {
+            if status != Some(2) {
+                return fail("expected exit status 2".into());
             }
             for p in pieces.iter() {
                 if !stderr.contains(p) {

@@ -139,8 +139,14 @@ fn coverage_grows_with_the_radius() {
 fn bad_radius_is_refused_before_any_work() {
     let dir = Dir::new();
     let out = dir.run(&["coverage", "--radius-km", "5,0", "--out", "res"]);
-    assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("--radius-km: 0 km: a radius must be a positive number"));
+    // A bad option value is a usage error (exit 2), refused by the parser
+    // before anything is loaded.
+    assert_exit(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--radius-km"), "{err}");
+    assert!(
+        err.contains("0 km : une distance doit être un nombre de km positif"),
+        "{err}"
+    );
     assert!(!dir.path().join("res").exists());
 }

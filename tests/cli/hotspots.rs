@@ -84,6 +84,8 @@ fn hotspot_clusters_hold_only_unreached_communes_and_add_up() {
 fn bad_rate_is_refused() {
     let dir = Dir::new();
     let out = dir.run(&["hotspots", "--non-mobile-rate", "32", "--out", "res"]);
-    assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("between 0 and 1"));
+    assert_exit(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--non-mobile-rate"), "{err}");
+    assert!(err.contains("une part est comprise entre 0 et 1"), "{err}");
 }

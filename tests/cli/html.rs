@@ -3,7 +3,65 @@
 //! key figures taken from the tables. The page in a real browser is checked
 //! by `scripts/browser-test` (run by `.ci/run`).
 
+use std::collections::BTreeMap;
+
 use crate::util::{assert_exit, fixture, read_csv, Dir};
+
+type Row = BTreeMap<String, String>;
+
+/// A page's cell as the RFC 4180 CSV writes it: no digit grouping, a
+/// decimal point, a plain minus, markup entities decoded.
+fn plain(cell: &str) -> String {
+    cell.replace('\u{a0}', "")
+        .replace(',', ".")
+        .replace('−', "-")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The rows (cells as plain text) of the first table after `marker`.
+fn table_after(html: &str, marker: &str) -> Vec<Vec<String>> {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in the page"));
+    let rest = &html[start..];
+    let body = &rest[rest.find("<tbody>").expect("a table body")..];
+    let body = &body[..body.find("</tbody>").expect("the body's end")];
+    body.split("<tr")
+        .skip(1)
+        .map(|tr| {
+            tr.split("<td")
+                .skip(1)
+                .map(|td| {
+                    let text = &td[td.find('>').expect("a cell") + 1..];
+                    plain(&text[..text.find("</td>").expect("a closed cell")])
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The `nth` table of the section `id` holds exactly `rows`, with the cells
+/// of `columns` in that order.
+fn assert_section(html: &str, id: &str, nth: usize, rows: &[&Row], columns: &[&str]) {
+    let h2 = format!("<h2 id=\"{id}\">");
+    let start = html
+        .find(&h2)
+        .unwrap_or_else(|| panic!("no section {id} in the page"));
+    let mut from = start;
+    for _ in 0..nth {
+        from += html[from..].find("</table>").expect("another table") + 8;
+    }
+    let page = table_after(&html[from..], "<table");
+    let want: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| columns.iter().map(|c| r[*c].clone()).collect())
+        .collect();
+    assert_eq!(page, want, "section {id}, table {nth}");
+}
 
 const HOSTILE: &str = "<script>alert(1)</script> & \"Saint-Œil\"\u{2028}l'Abbaye";
 
@@ -76,7 +134,7 @@ fn names_from_input_files_are_escaped() {
 }
 
 #[test]
-fn the_page_is_self_contained_and_its_figures_come_from_the_tables() {
+fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
     let dir = Dir::new();
     let out = dir.run(&[
         "report", "--csv", "rfc4180", "--out", "res", "--grid-m", "0", "--quiet",
@@ -103,25 +161,179 @@ fn the_page_is_self_contained_and_its_figures_come_from_the_tables() {
         "stand-in sites not declared"
     );
 
-    // Key figures: the region's young people within 5 km, from couverture.csv.
-    let cov = read_csv(&dir.read("res/couverture.csv"));
-    let region5 = cov
+    // Every section shows the rows of its table, figure for figure.
+    let csv = |name: &str| read_csv(&dir.read(&format!("res/{name}")));
+    let broad = |r: &Row| matches!(r["type_perimetre"].as_str(), "region" | "departement");
+    let cov = csv("couverture.csv");
+    let cov_rows: Vec<&Row> = cov
         .iter()
-        .find(|r| {
-            r["type_perimetre"] == "region" && r["rayon_km"] == "5.0" && r["categorie"] == "toutes"
-        })
-        .expect("region at 5 km");
-    let share: f64 = region5["jeunes_16_25_couverts"].parse::<f64>().unwrap()
-        / region5["jeunes_16_25"].parse::<f64>().unwrap();
-    let want = format!("{:.1} %", 100.0 * share).replace('.', ",");
-    let row = html
-        .split("<tr>")
-        .find(|r| r.contains("Part des jeunes à moins de 5 km"))
-        .expect("the 5 km row");
-    assert!(
-        row.contains(&format!("<td class=\"n\">{want}</td>")),
-        "{want} not in {row}"
+        .filter(|r| broad(r) && r["categorie"] == "toutes")
+        .collect();
+    assert_section(
+        &html,
+        "couverture",
+        0,
+        &cov_rows,
+        &[
+            "nom_perimetre",
+            "rayon_km",
+            "lieux",
+            "lieux_couverts",
+            "population_couverte",
+            "part_population",
+            "jeunes_16_25",
+            "jeunes_16_25_couverts",
+            "part_jeunes",
+        ],
     );
+    // Every radius of the table is on the page for the region.
+    for radius in ["5.0", "10.0", "15.0", "20.0"] {
+        assert!(cov_rows
+            .iter()
+            .any(|r| r["type_perimetre"] == "region" && r["rayon_km"] == radius));
+    }
+    let dist = csv("distances_synthese.csv");
+    let dist_rows: Vec<&Row> = dist
+        .iter()
+        .filter(|r| broad(r) && r["categorie"] == "toutes")
+        .collect();
+    assert!(dist_rows
+        .iter()
+        .any(|r| r["type_perimetre"] == "region" && r["ponderation"] == "jeunes_16_25"));
+    assert_section(
+        &html,
+        "distances",
+        0,
+        &dist_rows,
+        &[
+            "nom_perimetre",
+            "ponderation",
+            "lieux",
+            "distance_moyenne_km",
+            "distance_mediane_km",
+            "distance_p90_km",
+        ],
+    );
+    let hot = csv("hotspots.csv");
+    let hot_rows: Vec<&Row> = hot.iter().take(15).collect();
+    assert_section(
+        &html,
+        "hotspots",
+        0,
+        &hot_rows,
+        &[
+            "rang",
+            "jeunes_non_mobiles_hors_portee",
+            "nb_communes",
+            "jeunes_16_25",
+            "codes_ml",
+            "site_plus_proche",
+            "distance_site_km",
+        ],
+    );
+    let placement = csv("placement.csv");
+    assert_section(
+        &html,
+        "placement",
+        0,
+        &placement.iter().collect::<Vec<_>>(),
+        &[
+            "rang",
+            "nom",
+            "commune",
+            "nom_ml",
+            "jeunes_nouvellement_couverts",
+            "cumul",
+            "communes_nouvellement_couvertes",
+        ],
+    );
+    let before_after = csv("placement_synthese.csv");
+    let ba_rows: Vec<&Row> = before_after
+        .iter()
+        .filter(|r| matches!(r["perimetre"].as_str(), "region" | "departement"))
+        .collect();
+    assert_section(
+        &html,
+        "placement",
+        1,
+        &ba_rows,
+        &[
+            "nom",
+            "jeunes_16_25",
+            "jeunes_couverts_avant",
+            "jeunes_couverts_apres",
+            "distance_moyenne_jeunes_avant_km",
+            "distance_moyenne_jeunes_apres_km",
+        ],
+    );
+    let basins = csv("bassins.csv");
+    assert_section(
+        &html,
+        "bassins",
+        0,
+        &basins.iter().collect::<Vec<_>>(),
+        &[
+            "bassin",
+            "statut",
+            "nb_communes",
+            "jeunes_16_25",
+            "jeunes_non_mobiles",
+            "jeunes_sans_permis",
+            "demande_appui_mobilite_estimee",
+            "distance_moyenne_km",
+        ],
+    );
+
+    // Key figures: the share of young people within each radius, for the
+    // region and each département, from couverture.csv's counts; their
+    // mean distance from distances_synthese.csv.
+    let key = table_after(&html, "<table class=\"key\">");
+    let columns = ["region", "59", "62", "02", "60", "80"];
+    for radius in ["5", "10", "15", "20"] {
+        let label = format!("Part des jeunes à moins de {radius} km d'un site");
+        let row = key
+            .iter()
+            .find(|r| r[0] == label)
+            .unwrap_or_else(|| panic!("no key-figure row {label}"));
+        for (k, code) in columns.iter().enumerate() {
+            let r = cov
+                .iter()
+                .find(|r| {
+                    (r["code_perimetre"] == *code
+                        || (*code == "region" && r["type_perimetre"] == "region"))
+                        && r["rayon_km"] == format!("{radius}.0")
+                        && r["categorie"] == "toutes"
+                })
+                .unwrap_or_else(|| panic!("{code} at {radius} km"));
+            let covered: f64 = r["jeunes_16_25_couverts"].parse().unwrap();
+            let total: f64 = r["jeunes_16_25"].parse().unwrap();
+            assert_eq!(
+                row[k + 1],
+                format!("{:.1} %", 100.0 * covered / total),
+                "{label}, {code}"
+            );
+        }
+    }
+    let row = key
+        .iter()
+        .find(|r| r[0] == "Distance moyenne des jeunes au site le plus proche (km)")
+        .expect("mean distance row");
+    for (k, code) in columns.iter().enumerate() {
+        let r = dist
+            .iter()
+            .find(|r| {
+                (r["code_perimetre"] == *code
+                    || (*code == "region" && r["type_perimetre"] == "region"))
+                    && r["categorie"] == "toutes"
+                    && r["ponderation"] == "jeunes_16_25"
+            })
+            .unwrap();
+        assert_eq!(
+            row[k + 1],
+            r["distance_moyenne_km"],
+            "mean distance, {code}"
+        );
+    }
     // The map has one path per commune and its data one row per commune.
     let communes = read_csv(&dir.read("res/communes.csv"));
     assert_eq!(html.matches("<path data-i=").count(), communes.len());

@@ -14,7 +14,7 @@ mod hotspots;
 mod html;
 mod layers;
 mod maps;
-mod place;
+mod placement;
 mod report;
 mod scenario;
 mod temps;

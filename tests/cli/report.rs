@@ -240,3 +240,40 @@ fn sites_given_by_commune_code_only_take_the_town_hall_point() {
     assert_eq!(amiens["distance_km"], "0.000");
     assert_eq!(amiens["site_dans_commune"], "true");
 }
+
+/// The tables, layers and raster of `maillage report` on the embedded data,
+/// by SHA-256 (`tests/golden/report_sha256.txt`). The maps, the page and the
+/// manifest are left out: the page gains sections as the product grows and
+/// the manifest lists the page's hash. A change of any figure shows here;
+/// `UPDATE_GOLDEN=1 cargo test` rewrites the list, and the diff is reviewed
+/// in the commit with the reason for the change.
+#[test]
+fn report_outputs_match_the_golden_hashes() {
+    use sha2::{Digest, Sha256};
+    let dir = Dir::new();
+    let out = dir.run(&["report", "--out", "res", "--quiet"]);
+    assert_exit(&out, 0);
+    let mut got = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("res"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            [".csv", ".geojson", ".gpkg", ".tif"]
+                .iter()
+                .any(|x| n.ends_with(x))
+        })
+        .collect();
+    names.sort();
+    for n in names {
+        let bytes = std::fs::read(dir.path().join("res").join(&n)).unwrap();
+        got.push(format!("{:x}  {n}", Sha256::digest(&bytes)));
+    }
+    let got = got.join("\n") + "\n";
+    let golden =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report_sha256.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    crate::eqnice!(want, got);
+}

@@ -21,8 +21,8 @@ use rayon::prelude::*;
 
 use crate::analysis::basics::Basics;
 use crate::analysis::stats::{summarise, WeightedSummary};
-use crate::analysis::summary::Scope;
 use crate::index::SiteIndex;
+use crate::model::Scope;
 use crate::model::{LonLat, Meters, Territory};
 use solver::{Problem, Solution, SolveOptions};
 

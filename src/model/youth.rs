@@ -26,7 +26,7 @@ pub const REGIONAL_YOUTH_16_25: u64 = 768_524;
 ///
 /// # Examples
 /// ```
-/// use maillage::analysis::youth::apportion;
+/// use maillage::model::youth::apportion;
 /// assert_eq!(apportion(&[1, 1, 1], 10), vec![4, 3, 3]);
 /// assert_eq!(apportion(&[500, 300, 200], 100), vec![50, 30, 20]);
 /// ```

@@ -1,4 +1,4 @@
-//! `maillage place`: where k new permanences would reach the most young
+//! `maillage placement`: where k new permanences would reach the most young
 //! people far from any site today.
 
 use std::path::PathBuf;
@@ -10,21 +10,25 @@ use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
     Objective, Placement, PlacementError, PlacementParams,
 };
+use crate::analysis::results::{PlacementResults, Results};
+use crate::cli::args::{
+    parse_candidates, parse_ml, parse_radii, parse_share, CandidateSource, MlArg, ProposalArgs,
+    Radii, Share,
+};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::points::parse_points;
 use crate::load::territory::defaults;
-use crate::model::{Meters, Territory};
-use crate::output::tables::{placement_scopes_table, placement_summary_table, placement_table};
-use crate::output::write::Outputs;
+use crate::model::Territory;
+use crate::output::french;
 
 const EXAMPLES: &str = "\
 Examples:
   maillage place
-  maillage place --k 5 --radius-km 5 --objective non-mobiles
-  maillage place --k 3 --ml 59183 --exact
-  maillage place --k 10 --candidates france-services --model p-median
-  maillage place --k 4 --candidates mes_locaux.csv     (CSV id,lon,lat[,nom])";
+  maillage placement --k 5 --radius-km 5 --objective non-mobiles
+  maillage placement --k 3 --ml 59183 --exact
+  maillage placement --k 10 --candidates france-services --model p-median
+  maillage placement --k 4 --candidates mes_locaux.csv     (CSV id,lon,lat[,nom])";
 
 /// Chooses k new sites among candidates, existing sites fixed, to maximise
 /// the young people newly within the radius of a site (maximal covering,
@@ -35,36 +39,38 @@ Examples:
 /// after, by région, département and Mission Locale).
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
-pub struct PlaceArgs {
+pub struct PlacementArgs {
     /// Number of new sites.
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub k: usize,
     /// Radius in km within which a site covers a commune (from its town hall).
-    #[arg(long, value_name = "KM", default_value_t = 10.0)]
-    pub radius_km: f64,
+    #[arg(long, value_name = "KM", default_value = "10", value_parser = parse_radii)]
+    pub radius_km: Radii,
     /// Where new sites may open: `mairies` (every town hall), `france-services`
     /// (the 205 France services of the region) or a CSV file `id,lon,lat` with
     /// an optional `nom`.
     #[arg(
         long,
         value_name = "mairies|france-services|FILE",
-        default_value = "mairies"
+        default_value = "mairies",
+        value_parser = parse_candidates
     )]
-    pub candidates: String,
+    pub candidates: CandidateSource,
     /// The demand to serve.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Jeunes)]
     pub objective: ObjectiveArg,
     /// Share of young people who cannot leave their commune, for
     /// `--objective non-mobiles` (0.32 in the 2024 report).
-    #[arg(long, value_name = "RATE", default_value_t = 0.32)]
-    pub non_mobile_rate: f64,
+    #[arg(long, value_name = "RATE", default_value = "0.32", value_parser = parse_share)]
+    pub non_mobile_rate: Share,
     /// `mclp`: maximise the demand newly covered; `p-median`: minimise the
     /// demand-weighted distance to the nearest site.
     #[arg(long, value_enum, default_value_t = ModelArg::Mclp)]
     pub model: ModelArg,
-    /// Restrict demand and candidates to one Mission Locale (its code_ml).
-    #[arg(long, value_name = "CODE_ML")]
-    pub ml: Option<String>,
+    /// Restrict demand and candidates to one Mission Locale: its code
+    /// (62041), its name or the town of its head office (Arras).
+    #[arg(long, value_name = "ML", value_parser = parse_ml)]
+    pub ml: Option<MlArg>,
     /// Prove the optimum with a MILP solver (for small instances: one ML, a
     /// few hundred candidates).
     #[arg(long)]
@@ -87,51 +93,20 @@ pub enum ModelArg {
     PMedian,
 }
 
-/// Where candidates come from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CandidateSource {
-    Mairies,
-    FranceServices,
-    File(PathBuf),
-}
-
-impl CandidateSource {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "mairies" => CandidateSource::Mairies,
-            "france-services" => CandidateSource::FranceServices,
-            path => CandidateSource::File(PathBuf::from(path)),
-        }
-    }
-}
-
-impl PlaceArgs {
+impl PlacementArgs {
     /// Checks the options that do not need the data.
     pub fn check(&self) -> anyhow::Result<()> {
-        check_common((self.k, "--k"), (self.radius_km, "--radius-km"))?;
-        if !(0.0..=1.0).contains(&self.non_mobile_rate) {
-            anyhow::bail!(
-                "--non-mobile-rate {}: expected a share between 0 and 1 (0.32 for 32 %)",
-                self.non_mobile_rate
-            );
-        }
+        check_k(self.k, "--k")?;
+        self.radius_km
+            .single("--radius-km")
+            .map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
     fn params(&self, t: &Territory) -> anyhow::Result<PlacementParams> {
         let ml = match &self.ml {
             None => None,
-            Some(code) => Some(t.ml_index(code.trim()).ok_or_else(|| {
-                let known: Vec<String> = t
-                    .missions_locales
-                    .iter()
-                    .map(|m| format!("{} ({})", m.code, m.nom))
-                    .collect();
-                anyhow::anyhow!(
-                    "--ml {code}: no Mission Locale has this code; known codes: {}",
-                    known.join(", ")
-                )
-            })?),
+            Some(ml) => Some(ml.resolve(t, "--ml")?),
         };
         Ok(PlacementParams {
             model: match self.model {
@@ -141,28 +116,26 @@ impl PlaceArgs {
             objective: match self.objective {
                 ObjectiveArg::Jeunes => Objective::Jeunes,
                 ObjectiveArg::NonMobiles => Objective::NonMobiles {
-                    rate: self.non_mobile_rate,
+                    rate: self.non_mobile_rate.0,
                 },
                 ObjectiveArg::Population => Objective::Population,
             },
             k: self.k,
-            radius: Meters::from_km(self.radius_km),
+            radius: self
+                .radius_km
+                .single("--radius-km")
+                .map_err(anyhow::Error::msg)?
+                .meters(),
             ml,
             exact_nodes: self.exact.then_some(self.exact_nodes),
         })
     }
 }
 
-/// Checks k and the radius, each given with its option's name.
-pub fn check_common(
-    (k, k_opt): (usize, &str),
-    (radius_km, r_opt): (f64, &str),
-) -> anyhow::Result<()> {
+/// Checks a number of new sites, given with its option's name.
+pub fn check_k(k: usize, option: &str) -> anyhow::Result<()> {
     if k == 0 {
-        anyhow::bail!("{k_opt} 0: ask for at least one new site");
-    }
-    if !radius_km.is_finite() || radius_km <= 0.0 {
-        anyhow::bail!("{r_opt} {radius_km}: expected a positive distance in km");
+        anyhow::bail!("{option} 0 : demandez au moins un nouveau site");
     }
     Ok(())
 }
@@ -203,26 +176,59 @@ pub fn load_candidates(
     Ok(c)
 }
 
-/// Runs a placement and adds its three tables to `outputs`.
-pub fn compute(
+/// Runs a placement and summarises it by region, département and ML.
+pub fn analyse(
     t: &Territory,
     b: &Basics,
-    candidates: &[Candidate],
+    candidates: Vec<Candidate>,
     params: &PlacementParams,
-    ctx: &Context,
-    outputs: &mut Outputs,
-) -> anyhow::Result<Placement> {
-    let p = place(t, b, candidates, params)?;
-    outputs.add_table("placement.csv", placement_table(t, candidates, &p), ctx.csv);
-    outputs.add(
-        "placement_bilan.csv",
-        placement_summary_table(t, &p).to_csv(ctx.csv),
-    );
-    let scopes = summarise_placement(t, &p);
-    outputs.add(
-        "placement_synthese.csv",
-        placement_scopes_table(t, &scopes).to_csv(ctx.csv),
-    );
+) -> anyhow::Result<PlacementResults> {
+    let placement = place(t, b, &candidates, params)?;
+    let scopes = summarise_placement(t, &placement);
+    Ok(PlacementResults {
+        candidates,
+        placement,
+        scopes,
+    })
+}
+
+/// The report's placement proposal (k new permanences, maximal covering,
+/// jeunes).
+pub fn report_placement(
+    t: &Territory,
+    b: &Basics,
+    args: &ProposalArgs,
+    ctx: &mut Context,
+) -> anyhow::Result<PlacementResults> {
+    ctx.progress.step("placement");
+    let candidates = load_candidates(t, &args.placement_candidates, ctx)?;
+    // A small territory may have fewer candidates than the default k: the
+    // proposal then uses them all rather than failing the whole report.
+    let k = args.placement_k.min(candidates.len());
+    if k < args.placement_k {
+        ctx.warnings.add(
+            std::path::Path::new("--placement-k"),
+            "fewer candidates than new sites asked: the proposal places one per candidate",
+            format!(
+                "{} asked, {} candidates",
+                args.placement_k,
+                candidates.len()
+            ),
+        );
+    }
+    if k == 0 {
+        anyhow::bail!("--placement-candidates: no candidate to place a new site at");
+    }
+    let params = PlacementParams {
+        model: Model::Mclp,
+        objective: Objective::Jeunes,
+        k,
+        radius: args.placement_radius_km.meters(),
+        ml: None,
+        exact_nodes: None,
+    };
+    let p = analyse(t, b, candidates, &params)?;
+    ctx.progress.say(&describe(&p.placement));
     Ok(p)
 }
 
@@ -238,8 +244,8 @@ pub fn describe(p: &Placement) -> String {
         Model::Mclp => format!(
             "placement : {} sites, {} → {} couverts à {} km ({proof})",
             p.placed.len(),
-            fmt_int(p.objective_before),
-            fmt_int(p.objective_after),
+            french::int(p.objective_before.round() as u64),
+            french::int(p.objective_after.round() as u64),
             p.params.radius.km()
         ),
         Model::PMedian => format!(
@@ -251,42 +257,28 @@ pub fn describe(p: &Placement) -> String {
     }
 }
 
-/// A whole number with French digit grouping (narrow no-break spaces).
-fn fmt_int(x: f64) -> String {
-    let s = format!("{:.0}", x);
-    let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-    let mut out = String::new();
-    for (n, ch) in digits.chars().enumerate() {
-        if n > 0 && (digits.len() - n) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    format!("{sign}{out}")
-}
-
-pub fn run(args: &PlaceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+pub fn run(args: &PlacementArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     args.check()?;
-    let source = CandidateSource::parse(&args.candidates);
     let t = ctx.load(data)?;
     let params = args.params(&t)?;
-    let candidates = load_candidates(&t, &source, ctx)?;
+    let candidates = load_candidates(&t, &args.candidates, ctx)?;
     ctx.progress.step("distances");
-    let b = Basics::new(&t);
+    let mut r = Results::new(Basics::new(&t));
     ctx.progress.step("placement");
-    let mut outputs = Outputs::new();
-    let p = compute(&t, &b, &candidates, &params, ctx, &mut outputs).map_err(|e| {
+    let p = analyse(&t, &r.basics, candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {
             // Name the options the user can change.
             Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(
                 "--k {} with --candidates {}",
-                args.k, args.candidates
+                args.k,
+                args.candidates.code()
             )),
             _ => e,
         }
     })?;
-    ctx.progress.say(&describe(&p));
-    ctx.write(&outputs)?;
+    ctx.progress.say(&describe(&p.placement));
+    r.placement = Some(p);
+    ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }
 
@@ -295,24 +287,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn french_digit_groups() {
-        assert_eq!(fmt_int(1234567.0), "1\u{202f}234\u{202f}567");
-        assert_eq!(fmt_int(999.0), "999");
-        assert_eq!(fmt_int(-1000.0), "-1\u{202f}000");
-    }
-
-    #[test]
-    fn options_are_checked() {
-        let check = |k: usize, r: f64| check_common((k, "--k"), (r, "--radius-km"));
-        assert!(check(0, 10.0).unwrap_err().to_string().contains("--k 0"));
-        assert!(check(3, 0.0).is_err());
-        assert!(check(3, -1.0).is_err());
-        assert!(check(3, f64::NAN).is_err());
-        assert!(check(3, 5.0).is_ok());
-        assert_eq!(CandidateSource::parse("mairies"), CandidateSource::Mairies);
-        assert_eq!(
-            CandidateSource::parse("x.csv"),
-            CandidateSource::File(PathBuf::from("x.csv"))
-        );
+    fn k_is_checked() {
+        assert!(check_k(0, "--k").unwrap_err().to_string().contains("--k 0"));
+        assert!(check_k(3, "--k").is_ok());
     }
 }

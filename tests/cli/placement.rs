@@ -214,7 +214,7 @@ fn p_median_placement_is_the_exhaustive_optimum_on_one_ml() {
 fn place_writes_its_tables_and_they_agree() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "place",
+        "placement",
         "--k",
         "4",
         "--radius-km",
@@ -271,7 +271,7 @@ fn place_is_deterministic_across_thread_counts() {
         assert_exit(
             &dir.run_env(
                 &[
-                    "place",
+                    "placement",
                     "--k",
                     "8",
                     "--radius-km",
@@ -309,7 +309,7 @@ fn candidates_from_a_file_and_france_services() {
     );
     assert_exit(
         &dir.run(&[
-            "place",
+            "placement",
             "--k",
             "2",
             "--radius-km",
@@ -331,7 +331,7 @@ fn candidates_from_a_file_and_france_services() {
         .all(|r| r["candidat"] == "L1" || r["candidat"] == "L2"));
     assert_exit(
         &dir.run(&[
-            "place",
+            "placement",
             "--k",
             "3",
             "--radius-km",
@@ -367,19 +367,38 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
             "{args:?} wrote outputs"
         );
     };
-    check(&["place", "--k", "0"], "--k 0", 1);
-    check(&["place", "--radius-km", "0"], "--radius-km 0", 1);
-    check(&["place", "--radius-km=-2"], "positive", 1);
     check(
-        &["place", "--ml", "99999"],
-        "--ml 99999: no Mission Locale",
+        &["placement", "--k", "0"],
+        "--k 0 : demandez au moins un nouveau site",
         1,
     );
-    check(&["place", "--k", "x"], "invalid value", 2);
-    check(&["place", "--model", "p-centre"], "invalid value", 2);
+    check(
+        &["placement", "--radius-km", "0"],
+        "« 0 » : 0 km : une distance doit être",
+        2,
+    );
+    check(&["placement", "--radius-km=-2"], "positif", 2);
+    check(
+        &["placement", "--radius-km", "5,10"],
+        "cette commande prend un seul rayon",
+        1,
+    );
+    check(
+        &["placement", "--ml", "99999"],
+        "--ml 99999 : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
+         Missions Locales connues : 02168 (Mission Locale de l'arrondissement de Château-Thierry, \
+         siège à Étampes-sur-Marne)",
+        1,
+    );
+    check(&["placement", "--k", "x"], "erreur : --k <K> « x »", 2);
+    check(
+        &["placement", "--model", "p-centre"],
+        "valeurs possibles : mclp, p-median",
+        2,
+    );
     dir.write("deux.csv", "id,lon,lat\nA,2.3,49.9\nB,2.4,49.95\n");
     check(
-        &["place", "--k", "3", "--candidates", "deux.csv"],
+        &["placement", "--k", "3", "--candidates", "deux.csv"],
         "k = 3 is larger than the 2 candidates",
         1,
     );
@@ -388,25 +407,63 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
         "id,lon,lat\nA,2.3,49.9\nB,2.4,49.95\nA,2.5,50.0\n",
     );
     check(
-        &["place", "--candidates", "double.csv", "--k", "1"],
+        &["placement", "--candidates", "double.csv", "--k", "1"],
         "double.csv: line 4: field \"id\": \"A\" already appears on line 2: ids must be unique",
         1,
     );
     dir.write("sans.csv", "code,x\n1,2\n");
     check(
-        &["place", "--candidates", "sans.csv", "--k", "1"],
+        &["placement", "--candidates", "sans.csv", "--k", "1"],
         "expected columns id, lon and lat",
         1,
     );
     check(
-        &["place", "--candidates", "absent.csv", "--k", "1"],
+        &["placement", "--candidates", "absent.csv", "--k", "1"],
         "absent.csv",
         1,
     );
     dir.write("vide.csv", "id,lon,lat\n");
     check(
-        &["place", "--candidates", "vide.csv", "--k", "1"],
+        &["placement", "--candidates", "vide.csv", "--k", "1"],
         "no candidate",
         1,
     );
+}
+
+/// `--ml` takes the code, the name or the town of the head office, whatever
+/// the case and accents; `place` is the old name of the command.
+#[test]
+fn ml_is_named_by_code_name_or_head_office_town() {
+    let dir = Dir::new();
+    let mut tables = Vec::new();
+    for (k, (cmd, ml)) in [
+        ("placement", "62041"),
+        ("placement", "ARRAS"),
+        (
+            "place",
+            "maison de l'emploi et des metiers en pays d'Artois",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out_dir = format!("r{k}");
+        let out = dir.run(&[
+            cmd,
+            "--k",
+            "2",
+            "--radius-km",
+            "3",
+            "--ml",
+            ml,
+            "--out",
+            &out_dir,
+            "--quiet",
+        ]);
+        assert_exit(&out, 0);
+        tables.push(dir.read(&format!("{out_dir}/placement.csv")));
+    }
+    assert!(tables[0].contains("62041"), "{}", tables[0]);
+    assert_eq!(tables[0], tables[1]);
+    assert_eq!(tables[0], tables[2]);
 }

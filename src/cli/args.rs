@@ -1,0 +1,347 @@
+//! Argument types shared by the commands, each parsed once by clap: a
+//! distance in km, a list of radii, a share, the Mission Locale selector, the
+//! candidate source and the report's placement proposal. A command copies
+//! the fields it needs; the checks and messages are the same everywhere.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::model::{Meters, SiteKind, Territory};
+
+/// A positive, finite distance in km (`--reach-km 3`, `--placement-radius-km 7.5`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Km(pub f64);
+
+impl Km {
+    pub fn meters(self) -> Meters {
+        Meters::from_km(self.0)
+    }
+}
+
+impl std::fmt::Display for Km {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Parses a positive distance in km, with a decimal point.
+pub fn parse_km(s: &str) -> Result<Km, String> {
+    let km: f64 = s.trim().parse().map_err(|_| {
+        format!(
+            "« {s} » n'est pas un nombre : une distance en km s'écrit 10 ou 7.5 (point décimal)"
+        )
+    })?;
+    if !km.is_finite() || km <= 0.0 {
+        return Err(format!(
+            "{s} km : une distance doit être un nombre de km positif"
+        ));
+    }
+    Ok(Km(km))
+}
+
+/// Radii in km: sorted, distinct, positive (`--radius-km 5,10,15,20`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Radii(Vec<Km>);
+
+impl Radii {
+    /// The radii in metres, sorted.
+    pub fn meters(&self) -> Vec<Meters> {
+        self.0.iter().map(|k| k.meters()).collect()
+    }
+    /// The radii in km, sorted.
+    pub fn km(&self) -> Vec<f64> {
+        self.0.iter().map(|k| k.0).collect()
+    }
+    /// The one radius of a command that takes a single one.
+    pub fn single(&self, option: &str) -> Result<Km, String> {
+        match self.0.as_slice() {
+            [one] => Ok(*one),
+            _ => Err(format!(
+                "{option} {} : cette commande prend un seul rayon",
+                self.km()
+                    .iter()
+                    .map(f64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
+        }
+    }
+}
+
+/// Parses `5,10,15` into sorted, distinct, positive radii.
+pub fn parse_radii(s: &str) -> Result<Radii, String> {
+    let mut v = Vec::new();
+    for part in s.split(',') {
+        let km = parse_km(part).map_err(|e| {
+            format!("{e} (les rayons s'écrivent séparés par des virgules : 5,10,15)")
+        })?;
+        v.push(km.0);
+    }
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    Ok(Radii(v.into_iter().map(Km).collect()))
+}
+
+/// The side of the distance grid's cells in metres, or no grid (`--grid-m 0`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridSize(pub Option<f64>);
+
+/// Parses `--grid-m`: 0 for no grid, or at least 10 metres.
+pub fn parse_grid_m(s: &str) -> Result<GridSize, String> {
+    let m: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("« {s} » n'est pas un nombre de mètres"))?;
+    match m {
+        0.0 => Ok(GridSize(None)),
+        m if m.is_finite() && m >= 10.0 => Ok(GridSize(Some(m))),
+        _ => Err(format!(
+            "{s} m : attendu 0 (pas de grille) ou une maille d'au moins 10 mètres"
+        )),
+    }
+}
+
+/// A share between 0 and 1 (`--non-mobile-rate 0.32`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Share(pub f64);
+
+/// Parses a share between 0 and 1.
+pub fn parse_share(s: &str) -> Result<Share, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("« {s} » n'est pas un nombre : une part s'écrit 0.32 pour 32 %"))?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!(
+            "{s} : une part est comprise entre 0 et 1 (0.32 pour 32 %)"
+        ));
+    }
+    Ok(Share(x))
+}
+
+/// Where new sites may open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CandidateSource {
+    /// Every town hall (or the commune's measuring point).
+    Mairies,
+    /// The embedded France services of the region.
+    FranceServices,
+    /// A CSV file `id,lon,lat[,nom]`.
+    File(PathBuf),
+}
+
+impl CandidateSource {
+    /// The option's value as given (`mairies`, `france-services` or the path).
+    pub fn code(&self) -> String {
+        match self {
+            CandidateSource::Mairies => "mairies".into(),
+            CandidateSource::FranceServices => "france-services".into(),
+            CandidateSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Parses `mairies`, `france-services` or a file path.
+pub fn parse_candidates(s: &str) -> Result<CandidateSource, String> {
+    Ok(match s.trim() {
+        "mairies" => CandidateSource::Mairies,
+        "france-services" => CandidateSource::FranceServices,
+        "" => return Err("attendu : mairies, france-services ou un fichier CSV".into()),
+        path => CandidateSource::File(PathBuf::from(path)),
+    })
+}
+
+/// A Mission Locale named by its code (`62041`), its name or the town of
+/// its head office (`Arras`), whatever the case and accents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MlArg(pub String);
+
+/// Lower case, accents off, every run of non-alphanumeric characters as one
+/// space: `Mission Locale de l'Arrageois` and `mission locale de l arrageois`
+/// compare equal.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' | 'õ' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            'ç' => 'c',
+            'œ' => {
+                out.push('o');
+                'e'
+            }
+            'æ' => {
+                out.push('a');
+                'e'
+            }
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+impl MlArg {
+    /// The index of the Mission Locale this names in `t`: by code, then by
+    /// name, then by the town of its head office; an unknown or ambiguous
+    /// value is an error listing the Missions Locales with their names.
+    pub fn resolve(&self, t: &Territory, option: &str) -> anyhow::Result<usize> {
+        let wanted = fold(&self.0);
+        if let Some(m) = t.ml_index(self.0.trim()) {
+            return Ok(m);
+        }
+        let seat = |m: usize| -> Option<&str> {
+            let code = &t.missions_locales[m].code;
+            t.sites
+                .iter()
+                .find(|s| s.kind == SiteKind::Siege && &s.code_ml == code)
+                .and_then(|s| s.commune.as_ref())
+                .and_then(|c| t.commune_by_code(c.as_str()))
+                .map(|i| t.communes[i].nom.as_str())
+        };
+        let all = 0..t.missions_locales.len();
+        let by_name: Vec<usize> = all
+            .clone()
+            .filter(|&m| fold(&t.missions_locales[m].nom) == wanted)
+            .collect();
+        let found = if by_name.is_empty() {
+            all.clone()
+                .filter(|&m| seat(m).is_some_and(|s| fold(s) == wanted))
+                .collect()
+        } else {
+            by_name
+        };
+        let describe = |m: usize| {
+            let ml = &t.missions_locales[m];
+            match seat(m) {
+                Some(s) => format!("{} ({}, siège à {s})", ml.code, ml.nom),
+                None => format!("{} ({})", ml.code, ml.nom),
+            }
+        };
+        match found.as_slice() {
+            [m] => Ok(*m),
+            [] => anyhow::bail!(
+                "{option} {} : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
+                 Missions Locales connues : {}",
+                self.0,
+                all.map(describe).collect::<Vec<_>>().join(" ; ")
+            ),
+            several => anyhow::bail!(
+                "{option} {} : plusieurs Missions Locales répondent à ce nom, donnez le code : {}",
+                self.0,
+                several
+                    .iter()
+                    .map(|&m| describe(m))
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            ),
+        }
+    }
+}
+
+/// Parses `--ml` (checked against the territory once it is loaded).
+pub fn parse_ml(s: &str) -> Result<MlArg, String> {
+    if s.trim().is_empty() {
+        return Err("attendu : le code, le nom ou la ville de siège d'une Mission Locale".into());
+    }
+    Ok(MlArg(s.trim().to_string()))
+}
+
+/// The placement proposal of the report and of the maps (`maillage placement`
+/// has every option).
+#[derive(Debug, Args, Clone)]
+pub struct ProposalArgs {
+    /// Number of new permanences the proposal places.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub placement_k: usize,
+    /// Radius of the proposal, in km: at 10 km the stand-in network already
+    /// reaches all but a few hundred young people, so the report looks at 5.
+    #[arg(long, value_name = "KM", default_value = "5", value_parser = parse_km)]
+    pub placement_radius_km: Km,
+    /// Candidates of the proposal: mairies, france-services or a CSV file.
+    #[arg(
+        long,
+        value_name = "mairies|france-services|FILE",
+        default_value = "mairies",
+        value_parser = parse_candidates
+    )]
+    pub placement_candidates: CandidateSource,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn radii_are_sorted_distinct_and_positive() {
+        assert_eq!(
+            parse_radii("10, 5,10").unwrap().meters(),
+            vec![Meters(5000.0), Meters(10000.0)]
+        );
+        assert!(parse_radii("0").unwrap_err().contains("positif"));
+        assert!(parse_radii("-5").is_err());
+        assert!(parse_radii("5;10")
+            .unwrap_err()
+            .contains("n'est pas un nombre"));
+        assert!(parse_radii("inf").is_err());
+        assert_eq!(
+            parse_radii("7.5").unwrap().single("--radius-km").unwrap(),
+            Km(7.5)
+        );
+        assert!(parse_radii("5,10")
+            .unwrap()
+            .single("--radius-km")
+            .unwrap_err()
+            .contains("un seul rayon"));
+    }
+
+    #[test]
+    fn grid_sizes() {
+        assert_eq!(parse_grid_m("0").unwrap(), GridSize(None));
+        assert_eq!(parse_grid_m("200").unwrap(), GridSize(Some(200.0)));
+        assert!(parse_grid_m("5")
+            .unwrap_err()
+            .contains("au moins 10 mètres"));
+        assert!(parse_grid_m("NaN").is_err());
+    }
+
+    #[test]
+    fn shares_lie_between_zero_and_one() {
+        assert_eq!(parse_share("0.32").unwrap(), Share(0.32));
+        assert!(parse_share("1.5").is_err());
+        assert!(parse_share("32 %").is_err());
+    }
+
+    #[test]
+    fn candidate_sources() {
+        assert_eq!(
+            parse_candidates("mairies").unwrap(),
+            CandidateSource::Mairies
+        );
+        assert_eq!(
+            parse_candidates("x.csv").unwrap(),
+            CandidateSource::File(PathBuf::from("x.csv"))
+        );
+        assert_eq!(CandidateSource::FranceServices.code(), "france-services");
+    }
+
+    #[test]
+    fn names_fold_case_accents_and_punctuation() {
+        assert_eq!(
+            fold("Mission Locale de l'Arrageois"),
+            "mission locale de l arrageois"
+        );
+        assert_eq!(fold("  BÉTHUNE-Bruay "), "bethune bruay");
+        assert_eq!(fold("Cœur"), "coeur");
+    }
+}
