@@ -7,9 +7,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = match maillage::cli::Cli::try_parse() {
         Ok(cli) => cli,
-        // Help and version go to stdout with status 0, as clap prints them.
+        // Help and version go to stdout with status 0, with clap's own
+        // English words put in French.
         Err(e) if !e.use_stderr() => {
-            let _ = e.print();
+            print!("{}", maillage::cli::french_help(&e.render().to_string()));
             return ExitCode::SUCCESS;
         }
         Err(e) => {

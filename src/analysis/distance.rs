@@ -2,7 +2,6 @@
 //! their nearest site, and whether that site belongs to the Mission Locale
 //! that covers the place.
 
-use geo::InteriorPoint;
 use rayon::prelude::*;
 
 use crate::analysis::grid::{cells_in, to_l93, GridCell};
@@ -76,10 +75,8 @@ pub fn qpv_distances(
     t.qpv
         .par_iter()
         .map(|q| {
-            let point = q.geometry.interior_point().map_or_else(
-                || LonLat::new(f64::NAN, f64::NAN),
-                |p| LonLat::new(p.x(), p.y()),
-            );
+            let point = crate::geom::interior_point(&q.geometry)
+                .unwrap_or_else(|| LonLat::new(f64::NAN, f64::NAN));
             let nearest = index.nearest(point);
             let cells = cells_in(&to_l93(&q.geometry), sample_m);
             let mut counts = [0usize; 5];

@@ -260,14 +260,14 @@ pub fn parse_ml(s: &str) -> Result<MlArg, String> {
 /// has every option).
 #[derive(Debug, Args, Clone)]
 pub struct ProposalArgs {
-    /// Number of new permanences the proposal places.
+    /// Nombre de nouvelles permanences que propose le rapport.
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub placement_k: usize,
-    /// Radius of the proposal, in km: at 10 km the stand-in network already
-    /// reaches all but a few hundred young people, so the report looks at 5.
+    /// Rayon de la proposition, en km : à 10 km le réseau substitut atteint
+    /// déjà tous les jeunes sauf quelques centaines, le rapport regarde donc 5 km.
     #[arg(long, value_name = "KM", default_value = "5", value_parser = parse_km)]
     pub placement_radius_km: Km,
-    /// Candidates of the proposal: mairies, france-services or a CSV file.
+    /// Candidats de la proposition : mairies, france-services ou un fichier CSV.
     #[arg(
         long,
         value_name = "mairies|france-services|FILE",

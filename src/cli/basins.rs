@@ -20,25 +20,25 @@ use crate::model::{Territory, DEPARTEMENTS};
 use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\
-Examples:
-  maillage basins                       10 proposed basins from whole ML territories
-  maillage basins --basins bassins.csv  the real basins (columns code_insee, bassin)
+Exemples :
+  maillage basins                       10 bassins proposés, faits de territoires entiers de ML
+  maillage basins --basins bassins.csv  les bassins réels (colonnes code_insee, bassin)
   maillage basins --count 8";
 
-/// Sizes each mobility basin: communes, population, young people, non-mobile
-/// young people, young people without a licence, distances, sites, FRR and
-/// QPV, and the demand for mobility support estimated from the 2024 report's
-/// rates by département. Without --basins, proposes contiguous basins made of
-/// whole ML territories, balanced on young people (a proposal, not the real
-/// PAMS basins, whose list is not public). Writes bassins.csv and
-/// bassins_communes.csv.
+/// Dimensionne chaque bassin de mobilité : communes, population, jeunes,
+/// jeunes non mobiles, jeunes sans permis, distances, sites, FRR et QPV, et
+/// la demande d'appui à la mobilité estimée avec les taux par département du
+/// rapport 2024. Sans --basins, propose des bassins faits de territoires
+/// entiers de Missions Locales, équilibrés en jeunes (une proposition, pas
+/// les bassins PAMS réels, dont la liste n'est pas publiée). Écrit
+/// bassins.csv et bassins_communes.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct BasinsArgs {
-    /// Basins: CSV with columns code_insee and bassin (its name).
+    /// Bassins : CSV avec les colonnes code_insee et bassin (son nom).
     #[arg(long, value_name = "FILE")]
     pub basins: Option<PathBuf>,
-    /// Number of basins to propose when no --basins file is given.
+    /// Nombre de bassins à proposer quand aucun fichier --basins n'est donné.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub count: usize,
 }

@@ -10,18 +10,18 @@ use crate::load::reference::read_figures;
 use crate::output::write::{Cell, Outputs, Table};
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage check-data
   maillage check-data --communes ADMIN-EXPRESS/COMMUNE.shp
   maillage check-data --reference seeds/chiffres_cles.csv --out /tmp/controle";
 
-/// Compares the loaded data with the figures of the 2024 activity reports
-/// and writes controle_donnees.csv. Exits with 3 if a difference has no
-/// documented reason.
+/// Compare les données chargées aux chiffres des rapports d'activité 2024 et
+/// écrit controle_donnees.csv. Sort avec le statut 3 si un écart n'a pas de
+/// raison documentée.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct CheckDataArgs {
-    /// Reference figures (default: the embedded seeds/chiffres_cles.csv).
+    /// Chiffres de référence (par défaut : seeds/chiffres_cles.csv, embarqué).
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
 }

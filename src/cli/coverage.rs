@@ -9,19 +9,19 @@ use crate::cli::args::{parse_radii, Radii};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage coverage
   maillage coverage --radius-km 3,5,10
   maillage coverage --sites mes_sites.csv --csv rfc4180";
 
-/// The population and young people within each radius of a site, and the
-/// share, by region, département and Mission Locale, split by FRR, ZRR, QPV
-/// and other communes. A site in the commune itself counts as distance zero.
-/// Writes couverture.csv.
+/// La population et les jeunes à moins de chaque rayon d'un site, et leur
+/// part, par région, département et Mission Locale, en distinguant les
+/// communes FRR, ZRR, les QPV et les autres communes. Un site dans la commune
+/// compte pour une distance nulle. Écrit couverture.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct CoverageArgs {
-    /// Radii in km, separated by commas (decimal point: 7.5).
+    /// Rayons en km, séparés par des virgules (point décimal : 7.5).
     #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20", value_parser = parse_radii)]
     pub radius_km: Radii,
 }

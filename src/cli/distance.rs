@@ -19,13 +19,15 @@ use crate::load::points::read_points;
 use crate::model::{LonLat, Meters, SiteKind, Territory};
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage distance
   maillage distance --grid-m 500 --out /tmp/distances
-  maillage distance --points adresses_jeunes.csv   (columns id, lon, lat)
+  maillage distance --points adresses_jeunes.csv   (colonnes id, lon, lat ; sans grille)
   maillage distance --access-km 15 --site-weights permanence=0.1
   maillage distance --apl-bands-km 7:1,10:2/3,14:1/3 --write-access-costs --csv rfc4180";
 
+/// Default of `--grid-m`, in metres.
+pub const DEFAULT_GRID_M: f64 = 200.0;
 /// Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
 const DEFAULT_ACCESS_KM: &str = "10";
 /// Default of `--access-bands-km` ([`Bands::luo_qi`]).
@@ -35,62 +37,67 @@ const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
 /// Default of `--site-weights` ([`SupplyWeights::default`]).
 const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 
-/// Nearest site and geodesic distance for every commune (from its town
-/// hall), QPV (from a point inside, with the share of its area in each
-/// distance band), grid cell and given point; population-weighted summaries;
-/// accessibility scores per commune (2SFCA, enhanced 2SFCA, APL bands).
-/// Writes communes.csv, qpv.csv, grille_distance.csv and .tif (GeoTIFF),
-/// distances_synthese.csv, with --points points_distance.csv, and with
-/// --write-access-costs couts_acces.csv and scores_acces.csv.
+/// Site le plus proche et distance géodésique pour chaque commune (depuis sa
+/// mairie), chaque QPV (depuis un point intérieur, avec la part de sa surface
+/// dans chaque tranche de distance), chaque maille de la grille et chaque
+/// point donné ; synthèses pondérées par la population ; scores
+/// d'accessibilité par commune (2SFCA, 2SFCA amélioré, tranches APL). Écrit
+/// communes.csv, qpv.csv, distances_synthese.csv, grille_distance.csv et
+/// .tif (GeoTIFF), avec --points points_distance.csv (et pas de grille sauf
+/// --grid-m), et avec --write-access-costs couts_acces.csv et scores_acces.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct DistanceArgs {
-    /// Side of the Lambert-93 grid cells in metres (cells whose centre lies in
-    /// a commune); 0 writes no grid.
-    #[arg(long, value_name = "M", default_value = "200", value_parser = parse_grid_m)]
-    pub grid_m: GridSize,
-    /// Points to measure: CSV with columns id, lon, lat (WGS84 degrees), for
-    /// instance the geocoded, anonymised addresses of the young people followed.
+    /// Côté des mailles de la grille Lambert-93 en mètres (mailles dont le
+    /// centre est dans une commune) ; 0 : pas de grille. Par défaut 200, ou pas
+    /// de grille avec --points.
+    #[arg(long, value_name = "M", value_parser = parse_grid_m)]
+    pub grid_m: Option<GridSize>,
+    /// Points à mesurer : CSV avec les colonnes id, lon, lat (degrés WGS84), par
+    /// exemple les adresses géocodées et anonymisées des jeunes suivis.
     #[arg(long, value_name = "FILE")]
     pub points: Option<PathBuf>,
-    /// Catchment of the classic 2SFCA score, in km (column acces_2sfca).
+    /// Rayon du score 2SFCA classique, en km (colonne acces_2sfca).
     ///
-    /// A site's supply is shared among the young people of the communes
-    /// whose town hall lies within this distance, and each commune adds the
-    /// shares of the sites within it. Default 10 km: 71 % of the young people
-    /// followed have no driving licence, so this is a trip by bicycle, bus or
-    /// lift rather than by car. Scores are sites per 10,000 young people.
-    #[arg(long, value_name = "KM", default_value = DEFAULT_ACCESS_KM, value_parser = parse_catchment, help_heading = "Accessibility")]
+    /// L'offre d'un site est partagée entre les jeunes des communes dont la
+    /// mairie est à moins de cette distance, et chaque commune additionne les
+    /// parts des sites à sa portée. 10 km par défaut : 71 % des jeunes suivis
+    /// n'ont pas le permis, c'est un trajet à vélo, en bus ou en covoiturage
+    /// plutôt qu'en voiture. Scores en sites pour 10 000 jeunes.
+    #[arg(long, value_name = "KM", default_value = DEFAULT_ACCESS_KM, value_parser = parse_catchment, help_heading = "Accessibilité")]
     pub access_km: Bands,
-    /// Distance bands of the enhanced 2SFCA, KM:WEIGHT pairs (column acces_e2sfca).
+    /// Tranches de distance du 2SFCA amélioré, paires KM:POIDS (colonne acces_e2sfca).
     ///
-    /// Each pair is the upper bound of a band in km (included) and the weight
-    /// of a site or commune in it, applied in both steps (Luo & Qi 2009);
-    /// beyond the last bound the weight is 0. Weights lie in (0, 1] and may
-    /// be fractions (2/3). Default: the weights of Luo & Qi, 1, 0.68, 0.22,
-    /// on 0-5, 5-10 and 10-15 km.
-    #[arg(long, value_name = "KM:WEIGHT,…", default_value = DEFAULT_ACCESS_BANDS, value_parser = parse_bands, help_heading = "Accessibility")]
+    /// Chaque paire donne la borne haute d'une tranche en km (incluse) et le
+    /// poids d'un site ou d'une commune dans cette tranche, appliqué aux deux
+    /// étapes (Luo et Qi 2009) ; au-delà de la dernière borne le poids est
+    /// nul. Les poids sont dans ]0, 1] et peuvent être des fractions (2/3).
+    /// Par défaut : les poids de Luo et Qi, 1, 0,68, 0,22, sur 0-5, 5-10 et
+    /// 10-15 km.
+    #[arg(long, value_name = "KM:POIDS,…", default_value = DEFAULT_ACCESS_BANDS, value_parser = parse_bands, help_heading = "Accessibilité")]
     pub access_bands_km: Bands,
-    /// Distance bands of the APL-style score, KM:WEIGHT pairs (column acces_apl).
+    /// Tranches de distance du score à la manière de l'APL, paires KM:POIDS
+    /// (colonne acces_apl).
     ///
-    /// The DREES APL weighs general practitioners 1 up to 10 minutes by road,
-    /// 2/3 up to 15 and 1/3 up to 20, nothing beyond. maillage has no road
-    /// network: the default reads those minutes as straight-line km (1 min ↔
-    /// 1 km, 60 km/h as the crow flies), keeping the APL's weights; give your
-    /// own equivalence here (for instance 7:1,10:2/3,14:1/3 for 0.7 km per
-    /// minute).
-    #[arg(long, value_name = "KM:WEIGHT,…", default_value = DEFAULT_APL_BANDS, value_parser = parse_bands, help_heading = "Accessibility")]
+    /// L'APL de la DREES pondère les médecins 1 jusqu'à 10 minutes de route,
+    /// 2/3 jusqu'à 15 et 1/3 jusqu'à 20, rien au-delà. Sans réseau routier, le
+    /// défaut lit ces minutes comme des km à vol d'oiseau (1 min ↔ 1 km, 60
+    /// km/h à vol d'oiseau) en gardant les poids de l'APL ; donnez ici votre
+    /// équivalence (par exemple 7:1,10:2/3,14:1/3 pour 0,7 km par minute).
+    #[arg(long, value_name = "KM:POIDS,…", default_value = DEFAULT_APL_BANDS, value_parser = parse_bands, help_heading = "Accessibilité")]
     pub apl_bands_km: Bands,
-    /// Supply of one site by kind, KIND=WEIGHT pairs (all three scores).
+    /// Offre d'un site selon son type, paires TYPE=POIDS (les trois scores).
     ///
-    /// Kinds are siege, antenne and permanence; a kind left out keeps its
-    /// default (siege 1, antenne 0.5, permanence 0.2: a permanence opens a
-    /// few half-days a month). Weights are numbers ≥ 0 or fractions.
-    #[arg(long, value_name = "KIND=WEIGHT,…", default_value = DEFAULT_SITE_WEIGHTS, value_parser = parse_site_weights, help_heading = "Accessibility")]
+    /// Les types sont siege, antenne et permanence ; un type absent garde son
+    /// poids par défaut (siege 1, antenne 0.5, permanence 0.2 : une
+    /// permanence ouvre quelques demi-journées par mois). Les poids sont des
+    /// nombres ≥ 0 ou des fractions.
+    #[arg(long, value_name = "TYPE=POIDS,…", default_value = DEFAULT_SITE_WEIGHTS, value_parser = parse_site_weights, help_heading = "Accessibilité")]
     pub site_weights: SupplyWeights,
-    /// Also write couts_acces.csv (the commune-site distances the scores used)
-    /// and scores_acces.csv (the scores with every digit), for programs.
-    #[arg(long, help_heading = "Accessibility")]
+    /// Écrire aussi couts_acces.csv (les distances commune-site utilisées par
+    /// les scores) et scores_acces.csv (les scores avec tous leurs chiffres),
+    /// pour des programmes.
+    #[arg(long, help_heading = "Accessibilité")]
     pub write_access_costs: bool,
 }
 
@@ -177,9 +184,21 @@ pub struct DistancePlan {
 }
 
 impl DistanceArgs {
-    /// Checks the options and reads the points file, before any computation.
-    pub fn plan(&self, ctx: &mut Context) -> anyhow::Result<DistancePlan> {
-        let grid_m = self.grid_m.0;
+    /// The grid asked for: `--grid-m`, or by default the 200 m grid, except
+    /// for a `distance --points` run (`points_alone`), which measures its
+    /// points only.
+    pub fn grid(&self, points_alone: bool) -> Option<f64> {
+        match self.grid_m {
+            Some(g) => g.0,
+            None if points_alone && self.points.is_some() => None,
+            None => Some(DEFAULT_GRID_M),
+        }
+    }
+
+    /// Checks the options and reads the points file, before any computation;
+    /// `points_alone` as in [`DistanceArgs::grid`].
+    pub fn plan(&self, ctx: &mut Context, points_alone: bool) -> anyhow::Result<DistancePlan> {
+        let grid_m = self.grid(points_alone);
         let points = match &self.points {
             None => None,
             Some(p) => {
@@ -277,7 +296,7 @@ pub fn analyse(
 }
 
 pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let plan = args.plan(ctx)?;
+    let plan = args.plan(ctx, true)?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     ctx.progress.step("distances");

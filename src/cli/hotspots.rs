@@ -10,24 +10,24 @@ use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::model::Territory;
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage hotspots
   maillage hotspots --reach-km 5 --non-mobile-rate 0.25
   maillage hotspots --sites mes_sites.csv --out /tmp/foyers";
 
-/// Estimates, per commune, the young people who cannot leave it (32 % by
-/// default, from the 2024 report) with no site in it and none within
-/// walking or cycling reach (3 km), joins adjacent such communes into
-/// clusters and ranks them. Writes hotspots.csv (clusters),
-/// hotspots.geojson and hotspots_communes.csv.
+/// Estime, par commune, les jeunes qui ne peuvent pas la quitter (32 % par
+/// défaut, rapport 2024) sans site dans la commune ni à portée à pied ou à
+/// vélo (3 km), regroupe ces communes voisines en foyers et les classe.
+/// Écrit hotspots.csv (les foyers), hotspots.geojson et
+/// hotspots_communes.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct HotspotsArgs {
-    /// Share of young people who cannot travel beyond their commune (0–1).
+    /// Part des jeunes qui ne peuvent pas sortir de leur commune (entre 0 et 1).
     #[arg(long, value_name = "RATE", default_value = "0.32", value_parser = parse_share)]
     pub non_mobile_rate: Share,
-    /// Walking or cycling reach, in km: a site farther than this from the
-    /// town hall is out of reach.
+    /// Portée à pied ou à vélo, en km : un site plus loin de la mairie est
+    /// hors de portée.
     #[arg(long, value_name = "KM", default_value = "3", value_parser = parse_km)]
     pub reach_km: Km,
 }

@@ -15,34 +15,34 @@ use crate::render::data::{add_maps, map_data};
 use crate::render::{Format, MapKind};
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage map --kind regionale
   maillage map --kind distances --ml 62041 --format png
   maillage map --kind toutes --ml Arras --out /tmp/cartes
   maillage map --kind distances --departement 80 --format png";
 
-/// Draws the maps of the report as PNG and SVG (Lambert-93, title, legend,
-/// scale bar, sources): carte_regionale (FRR, FRR+, ZRR kept, QPV, coverage
-/// zones of the Missions Locales, départements, sites by type),
-/// carte_distances (distance to the nearest site in 5 km bands),
-/// carte_hotspots (non-mobility hotspot clusters, ranked), carte_placement
-/// (proposed new permanences and their catchment) and carte_bassins
-/// (mobility basins and their key figures). With --ml, the map covers that
-/// Mission Locale's territory and the file names end with its code.
+/// Dessine les cartes du rapport en PNG et SVG (Lambert-93, titre, légende,
+/// échelle, sources) : carte_regionale (FRR, FRR+, ZRR maintenues, QPV,
+/// zones de couverture des Missions Locales, départements, sites par type),
+/// carte_distances (distance au site le plus proche, par tranches de 5 km),
+/// carte_hotspots (foyers de non-mobilité classés), carte_placement
+/// (nouvelles permanences proposées et leur rayon) et carte_bassins (bassins
+/// de mobilité et leurs chiffres). Avec --ml ou --departement, la carte
+/// couvre ce territoire et le nom des fichiers finit par son code.
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct MapArgs {
-    /// Which map: regionale, distances, hotspots, placement, bassins, or toutes.
+    /// Quelle carte : regionale, distances, hotspots, placement, bassins, ou toutes.
     #[arg(long, value_name = "KIND", default_value = "toutes", value_parser = parse_kind)]
     pub kind: KindArg,
-    /// Draw the territory of one Mission Locale: its code (62041), its name
-    /// or the town of its head office (Arras), whatever the case and accents.
+    /// Dessiner le territoire d'une Mission Locale : son code (62041), son nom
+    /// ou la ville de son siège (Arras), sans souci des majuscules ni des accents.
     #[arg(long, value_name = "ML", value_parser = parse_ml)]
     pub ml: Option<MlArg>,
-    /// Draw one département (its code, e.g. 80); the file names end with it.
+    /// Dessiner un département (son code, par exemple 80) ; le nom des fichiers finit par ce code.
     #[arg(long, value_name = "CODE", conflicts_with = "ml")]
     pub departement: Option<String>,
-    /// Image format.
+    /// Format d'image.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     pub format: FormatArg,
     #[command(flatten)]

@@ -38,26 +38,45 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_UNEXPLAINED: u8 = 3;
 
 const ABOUT: &str =
-    "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France.\n\
-Measures how well the Missions Locales of Hauts-de-France cover their territory.";
+    "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France, \
+et aide à l'améliorer.";
 
 const AFTER_HELP: &str = "\
-Examples (run on the embedded data of geodata/):
-  maillage report                       write every result into outputs/
-  maillage distance --grid-m 500        distances for communes, QPV and a 500 m grid
-  maillage coverage --radius-km 5,10    population within 5 and 10 km of a site
-  maillage hotspots                     non-mobile young people with no site within 3 km
-  maillage basins                       demand for mobility support in 10 proposed basins
-  maillage placement --k 5              where 5 new permanences would reach the most young people
-  maillage scenario --remove 02168-S00  what closing a site changes
-  maillage check-data                   reconcile the data with the 2024 reports
+Exemples (sur les données embarquées de geodata/) :
+  maillage report                       tous les résultats dans outputs/
+  maillage distance --grid-m 500        distances des communes, des QPV et d'une grille de 500 m
+  maillage coverage --radius-km 5,10    population à moins de 5 et 10 km d'un site
+  maillage hotspots                     jeunes non mobiles sans site à moins de 3 km
+  maillage basins                       demande d'appui à la mobilité dans 10 bassins proposés
+  maillage placement --k 5              où 5 nouvelles permanences toucheraient le plus de jeunes
+  maillage scenario --remove 02168-S00  ce que change la fermeture d'un site
+  maillage map --ml Arras               les cartes d'une Mission Locale
+  maillage check-data                   confronter les données aux rapports 2024
   maillage report --sites mes_sites.csv --out resultats/
 
-Exit status: 0 success; 1 an input or output error; 2 bad command-line usage;
-3 check-data found an unexplained difference.";
+Statut de sortie : 0 succès ; 1 erreur sur une entrée ou une sortie ; 2 ligne de
+commande incorrecte ; 3 check-data a trouvé un écart inexpliqué.";
+
+/// clap's help laid out with French headings.
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
 
 #[derive(Debug, Parser)]
-#[command(name = "maillage", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(
+    name = "maillage",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -67,44 +86,51 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the whole pipeline and write every result (the main command).
+    /// Toute la chaîne de calcul et tous les résultats (la commande principale).
     Report(report::ReportArgs),
-    /// Nearest site and distance for communes, QPV, a grid and given points.
+    /// Site le plus proche et distance pour les communes, les QPV, une grille et des points.
     Distance(distance::DistanceArgs),
-    /// Population and young people within given distances of a site.
+    /// Population et jeunes à moins de distances données d'un site.
     Coverage(coverage::CoverageArgs),
-    /// Where young people who cannot leave their commune have no site within reach.
+    /// Où les jeunes qui ne peuvent pas quitter leur commune n'ont aucun site à portée.
     Hotspots(hotspots::HotspotsArgs),
-    /// Size the demand for mobility support in each PAMS mobility basin.
+    /// La demande d'appui à la mobilité dans chaque bassin de mobilité (PAMS).
     Basins(basins::BasinsArgs),
-    /// Where k new permanences would reach the most young people far from a site.
+    /// Où k nouvelles permanences toucheraient le plus de jeunes loin d'un site.
     #[command(alias = "place")]
     Placement(placement::PlacementArgs),
-    /// Draw the maps (PNG, SVG) for the region or one Mission Locale.
+    /// Les cartes (PNG, SVG) de la région, d'un département ou d'une Mission Locale.
     Map(map::MapArgs),
-    /// Compare coverage and distances before and after opening, closing or moving sites.
+    /// Couverture et distances avant et après l'ouverture, la fermeture ou le déplacement de sites.
     Scenario(scenario::ScenarioArgs),
-    /// Reconcile the loaded data with the figures of the activity reports.
+    /// Confronter les données chargées aux chiffres des rapports d'activité.
     CheckData(check_data::CheckDataArgs),
     /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
     #[command(long_about = temps::LONG_ABOUT)]
     Temps(temps::TempsArgs),
 }
 
-/// Options shared by every command.
+/// Options shared by every command (their doc comments are the French help).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Options générales")]
 pub struct GlobalArgs {
-    /// Output folder (created if needed).
+    /// Affiche l'aide (-h : résumé, --help : complète).
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+    /// Affiche la version.
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+    /// Dossier des résultats (créé au besoin).
     #[arg(long, global = true, value_name = "DIR", default_value = "outputs")]
     pub out: PathBuf,
-    /// CSV convention: `francais` (UTF-8 with BOM, `;`, decimal comma) for
-    /// spreadsheets, `rfc4180` (`,`, decimal point) for programs.
+    /// Convention des CSV : `francais` (UTF-8 avec BOM, `;`, virgule décimale)
+    /// pour les tableurs, `rfc4180` (`,`, point décimal) pour les programmes.
     #[arg(long, global = true, value_enum, default_value_t = CsvArg::Francais)]
     pub csv: CsvArg,
-    /// No progress and no summary on stderr (errors and warnings still show).
+    /// Ni progression ni résumé sur la sortie d'erreur (erreurs et avertissements restent affichés).
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print each step with its duration.
+    /// Affiche chaque étape avec sa durée.
     #[arg(long, short, global = true)]
     pub verbose: bool,
     #[command(flatten)]
@@ -119,32 +145,32 @@ pub enum CsvArg {
 
 /// Input layers; each defaults to the embedded copy of `geodata/`.
 #[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Input data (default: the embedded geodata/)")]
+#[command(next_help_heading = "Données d'entrée (par défaut : geodata/, embarqué)")]
 pub struct DataArgs {
-    /// Communes: GeoJSON or Shapefile (IGN ADMIN EXPRESS in Lambert-93 works
-    /// as downloaded); fields code_insee/INSEE_COM, nom/NOM, population/POPULATION.
+    /// Communes : GeoJSON ou Shapefile (ADMIN EXPRESS de l'IGN en Lambert-93
+    /// tel que téléchargé) ; champs code_insee/INSEE_COM, nom/NOM, population/POPULATION.
     #[arg(long, global = true, value_name = "FILE")]
     pub communes: Option<PathBuf>,
-    /// QPV polygons: GeoJSON or Shapefile with code_qp and nom_qp (or lib_qp).
+    /// Contours des QPV : GeoJSON ou Shapefile avec code_qp et nom_qp (ou lib_qp).
     #[arg(long, global = true, value_name = "FILE")]
     pub qpv: Option<PathBuf>,
-    /// FRR/ZRR classification: CSV code_insee,classement
+    /// Classement FRR/ZRR : CSV code_insee,classement
     /// (NON_CLASSEE, ZRR_MAINTENUE, FRR, FRR_PLUS).
     #[arg(long, global = true, value_name = "FILE")]
     pub classement: Option<PathBuf>,
-    /// Coverage zones of the Missions Locales: CSV code_insee,code_ml,nom_ml.
+    /// Zones de couverture des Missions Locales : CSV code_insee,code_ml,nom_ml.
     #[arg(long, global = true, value_name = "FILE")]
     pub zones: Option<PathBuf>,
-    /// Display names of the Missions Locales: CSV code_ml,nom_arefie.
+    /// Noms des Missions Locales : CSV code_ml,nom_arefie.
     #[arg(long, global = true, value_name = "FILE")]
     pub missions_locales: Option<PathBuf>,
-    /// Sites: CSV (`,` or `;`) site_id,code_ml,nom,type,code_insee,lon,lat,statut,source
-    /// (lon/lat may be left empty when code_insee is given: the town-hall point
-    /// is used), or a GeoJSON/Shapefile of points with the same fields.
+    /// Sites : CSV (`,` ou `;`) site_id,code_ml,nom,type,code_insee,lon,lat,statut,source
+    /// (lon/lat peuvent rester vides si code_insee est donné : le point de la
+    /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
     #[arg(long, global = true, value_name = "FILE")]
     pub sites: Option<PathBuf>,
-    /// Young people aged 16–25 per commune: CSV code_insee,jeunes. Without it,
-    /// the regional total of the 2024 report is spread by population (an estimate).
+    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, le
+    /// total régional du rapport 2024 est réparti selon la population (une estimation).
     #[arg(long, global = true, value_name = "FILE")]
     pub jeunes: Option<PathBuf>,
 }
@@ -294,6 +320,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     ctx.finish();
     code.map(ExitCode::from)
+}
+
+/// clap's help text with its few English words in French (`[default: …]`,
+/// `[possible values: …]`, the headings' colons).
+pub fn french_help(help: &str) -> String {
+    help.replace("Usage: ", "Utilisation : ")
+        .replace("[default: ", "[par défaut : ")
+        .replace("[possible values: ", "[valeurs possibles : ")
+        .replace("\nOptions:\n", "\nOptions :\n")
+        .replace("\nArguments:\n", "\nArguments :\n")
+        .replace("Commandes:\n", "Commandes :\n")
+        .replace("Options générales:\n", "Options générales :\n")
+        .replace("embarqué):\n", "embarqué) :\n")
+        .replace("Accessibilité:\n", "Accessibilité :\n")
 }
 
 /// A command-line usage error from clap, in French: which option, which

@@ -23,32 +23,33 @@ use crate::model::Territory;
 use crate::output::french;
 
 const EXAMPLES: &str = "\
-Examples:
-  maillage place
+Exemples :
+  maillage placement
   maillage placement --k 5 --radius-km 5 --objective non-mobiles
   maillage placement --k 3 --ml 59183 --exact
   maillage placement --k 10 --candidates france-services --model p-median
   maillage placement --k 4 --candidates mes_locaux.csv     (CSV id,lon,lat[,nom])";
 
-/// Chooses k new sites among candidates, existing sites fixed, to maximise
-/// the young people newly within the radius of a site (maximal covering,
-/// the default) or to minimise their distance to the nearest site
-/// (p-median). States how far from the optimum the answer can be.
-/// Writes placement.csv (the sites, best first), placement_bilan.csv (the
-/// objective, its bound and the gap) and placement_synthese.csv (before and
-/// after, by région, département and Mission Locale).
+/// Choisit k nouveaux sites parmi des candidats, les sites existants restant
+/// en place, pour mettre le plus de jeunes à moins du rayon d'un site
+/// (couverture maximale, par défaut) ou pour réduire leur distance au site
+/// le plus proche (p-médiane). Dit à quelle distance de l'optimum la réponse
+/// peut être. Écrit placement.csv (les sites, le meilleur d'abord),
+/// placement_bilan.csv (l'objectif, sa borne et l'écart) et
+/// placement_synthese.csv (avant et après, par région, département et
+/// Mission Locale).
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct PlacementArgs {
-    /// Number of new sites.
+    /// Nombre de nouveaux sites.
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub k: usize,
-    /// Radius in km within which a site covers a commune (from its town hall).
+    /// Rayon en km dans lequel un site couvre une commune (depuis sa mairie) ; un seul.
     #[arg(long, value_name = "KM", default_value = "10", value_parser = parse_radii)]
     pub radius_km: Radii,
-    /// Where new sites may open: `mairies` (every town hall), `france-services`
-    /// (the 205 France services of the region) or a CSV file `id,lon,lat` with
-    /// an optional `nom`.
+    /// Où de nouveaux sites peuvent ouvrir : `mairies` (toutes les mairies),
+    /// `france-services` (les 205 France services de la région) ou un fichier
+    /// CSV `id,lon,lat` avec une colonne `nom` facultative.
     #[arg(
         long,
         value_name = "mairies|france-services|FILE",
@@ -56,26 +57,26 @@ pub struct PlacementArgs {
         value_parser = parse_candidates
     )]
     pub candidates: CandidateSource,
-    /// The demand to serve.
+    /// La demande à servir.
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Jeunes)]
     pub objective: ObjectiveArg,
-    /// Share of young people who cannot leave their commune, for
-    /// `--objective non-mobiles` (0.32 in the 2024 report).
+    /// Part des jeunes qui ne peuvent pas quitter leur commune, pour
+    /// `--objective non-mobiles` (0.32 dans le rapport 2024).
     #[arg(long, value_name = "RATE", default_value = "0.32", value_parser = parse_share)]
     pub non_mobile_rate: Share,
-    /// `mclp`: maximise the demand newly covered; `p-median`: minimise the
-    /// demand-weighted distance to the nearest site.
+    /// `mclp` : couvrir le plus de demande nouvelle ; `p-median` : réduire la
+    /// distance au site le plus proche, pondérée par la demande.
     #[arg(long, value_enum, default_value_t = ModelArg::Mclp)]
     pub model: ModelArg,
-    /// Restrict demand and candidates to one Mission Locale: its code
-    /// (62041), its name or the town of its head office (Arras).
+    /// Limiter la demande et les candidats à une Mission Locale : son code
+    /// (62041), son nom ou la ville de son siège (Arras).
     #[arg(long, value_name = "ML", value_parser = parse_ml)]
     pub ml: Option<MlArg>,
-    /// Prove the optimum with a MILP solver (for small instances: one ML, a
-    /// few hundred candidates).
+    /// Prouver l'optimum avec un solveur en nombres entiers (pour de petites
+    /// instances : une ML, quelques centaines de candidats).
     #[arg(long)]
     pub exact: bool,
-    /// Branch-and-bound node budget of --exact.
+    /// Nombre de nœuds de l'arbre de recherche de --exact.
     #[arg(long, value_name = "N", default_value_t = 200_000, requires = "exact")]
     pub exact_nodes: u64,
 }

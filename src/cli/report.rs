@@ -28,21 +28,22 @@ use crate::render::html::{synthese, HTML_NAME};
 use crate::render::{Format, MapKind};
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage report
   maillage report --out /tmp/maillage --csv rfc4180
   maillage report --sites geodata/sites.csv --grid-m 500 --quiet";
 
-/// Runs every analysis with its defaults and writes the results into --out:
-/// communes.csv (with the accessibility scores), qpv.csv,
-/// grille_distance.csv, distances_synthese.csv, couverture.csv, hotspots.csv,
-/// hotspots.geojson, hotspots_communes.csv, bassins.csv, bassins_communes.csv,
-/// a placement proposal (k new permanences among the town halls, maximal
-/// covering): placement.csv, placement_bilan.csv, placement_synthese.csv,
-/// and with --write-access-costs couts_acces.csv and scores_acces.csv.
-/// Then the map layers: maillage.gpkg (GeoPackage, Lambert-93), one GeoJSON
-/// per layer, grille_distance.tif (GeoTIFF); and manifest.json (inputs and
-/// outputs with their sha256, parameters, timings).
+/// Lance toutes les analyses avec leurs réglages par défaut et écrit les
+/// résultats dans --out : communes.csv (avec les scores d'accessibilité),
+/// qpv.csv, grille_distance.csv, distances_synthese.csv, couverture.csv,
+/// hotspots.csv, hotspots.geojson, hotspots_communes.csv, bassins.csv,
+/// bassins_communes.csv, une proposition de k nouvelles permanences parmi
+/// les mairies (couverture maximale) : placement.csv, placement_bilan.csv,
+/// placement_synthese.csv, et avec --write-access-costs couts_acces.csv et
+/// scores_acces.csv. Puis les cinq cartes (PNG et SVG), la page
+/// synthese.html, les couches : maillage.gpkg (GeoPackage, Lambert-93), un
+/// GeoJSON par couche, grille_distance.tif (GeoTIFF) ; et manifest.json
+/// (entrées et sorties avec leur sha256, paramètres, durées).
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ReportArgs {
@@ -59,7 +60,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let plan = args.distance.plan(ctx)?;
+    let plan = args.distance.plan(ctx, false)?;
     let radii = args.coverage.radius_km.meters();
     let hotspot_params = args.hotspots.params();
     check_k(args.placement.placement_k, "--placement-k")?;
@@ -120,7 +121,7 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
             CsvStyle::French => "francais",
             CsvStyle::Rfc4180 => "rfc4180",
         },
-        "grid_m": d.grid_m.0.unwrap_or(0.0),
+        "grid_m": d.grid(false).unwrap_or(0.0),
         "points": d.points.as_ref().map(|p| p.display().to_string()),
         "access_km": d.access_km.reach().km(),
         "access_bands_km": bands(&d.access_bands_km),

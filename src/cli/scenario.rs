@@ -16,26 +16,26 @@ use crate::model::Scope;
 use crate::output::french;
 
 const EXAMPLES: &str = "\
-Examples:
+Exemples :
   maillage scenario --remove 02168-S00
   maillage scenario --add nouveaux_sites.csv
-  maillage scenario --add deplace.csv --remove 80620-S00      (move a site: remove it, add it back elsewhere)";
+  maillage scenario --add deplace.csv --remove 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)";
 
-/// Compares coverage and distances before and after a change of sites, by
-/// région, département and Mission Locale, and lists the communes whose
-/// nearest site changes. Writes scenario_indicateurs.csv and
+/// Compare la couverture et les distances avant et après un changement de
+/// sites, par région, département et Mission Locale, et liste les communes
+/// dont le site le plus proche change. Écrit scenario_indicateurs.csv et
 /// scenario_communes.csv.
 #[derive(Debug, Args, Clone)]
 #[command(after_long_help = EXAMPLES)]
 pub struct ScenarioArgs {
-    /// Sites to open: a file in the format of --sites
+    /// Sites à ouvrir : un fichier au format de --sites
     /// (site_id,code_ml,nom,type,code_insee,lon,lat,statut,source).
     #[arg(long, value_name = "FILE")]
     pub add: Option<PathBuf>,
-    /// Ids of the sites to close, separated by commas.
+    /// Identifiants des sites à fermer, séparés par des virgules.
     #[arg(long, value_name = "ID,ID,…")]
     pub remove: Option<String>,
-    /// Radii in km of the coverage indicators.
+    /// Rayons en km des indicateurs de couverture.
     #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20", value_parser = parse_radii)]
     pub radius_km: Radii,
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use geo::{InteriorPoint, MultiPolygon};
+use geo::MultiPolygon;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
@@ -345,6 +345,135 @@ fn near_polygon(geometry: &MultiPolygon<f64>, p: LonLat) -> bool {
     Euclidean.distance(&geo::Point(q), &poly) <= MAIRIE_TOLERANCE_M
 }
 
+/// The measuring point a commune file gives itself (`point_de_mesure` with
+/// `lon_mesure`, `lat_mesure`), when it gives one that holds: a town hall
+/// inside the commune or within [`MAIRIE_TOLERANCE_M`] of it, or an interior
+/// point inside the polygon. `geodata/communes.geojson` gives one for every
+/// commune, decided when it was built with the rule of [`measuring_point`].
+/// A given point that does not hold is set aside with a warning, and the
+/// rule applies as for a file that gives none.
+fn given_reference(
+    path: &Path,
+    f: &RawFeature,
+    location: &Location,
+    geometry: &MultiPolygon<f64>,
+    warnings: &mut Warnings,
+) -> Result<Option<(ReferenceKind, LonLat)>, Error> {
+    use geo::Intersects;
+    let Some((field, raw)) = f.text(&["point_de_mesure"]) else {
+        return Ok(None);
+    };
+    let kind = ReferenceKind::parse_given(&raw).ok_or_else(|| {
+        Error::field(
+            path,
+            location.clone(),
+            field,
+            format!(
+                "expected mairie, interieur_sans_mairie or interieur_mairie_ecartee, found \"{raw}\""
+            ),
+        )
+    })?;
+    let lon = f
+        .number(path, &["lon_mesure"])
+        .map_err(|e| relocate(e, location))?;
+    let lat = f
+        .number(path, &["lat_mesure"])
+        .map_err(|e| relocate(e, location))?;
+    let (Some((name, lon)), Some((_, lat))) = (lon, lat) else {
+        return Err(Error::field(
+            path,
+            location.clone(),
+            field,
+            format!("\"{raw}\" given without its point: expected lon_mesure and lat_mesure in WGS84 degrees"),
+        ));
+    };
+    let p = check_lonlat(path, location, &name, LonLat::new(lon, lat))?;
+    let holds = match kind {
+        ReferenceKind::Mairie => near_polygon(geometry, p),
+        _ => geometry.intersects(&geo::Point::new(p.lon, p.lat)),
+    };
+    if holds {
+        return Ok(Some((kind, p)));
+    }
+    warnings.add(
+        path,
+        "measuring point given by the file (point_de_mesure) outside the commune: ignored, point decided by maillage's rule",
+        format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
+    );
+    Ok(None)
+}
+
+/// The point inside a commune that distances are measured from when its town
+/// hall is missing or set aside: [`crate::geom::interior_point`], computed in
+/// Lambert-93 whatever the file's coordinates. `scripts/rebuild-geodata`
+/// computes the same point for `geodata/communes.geojson`.
+pub fn interior_point(geometry: &MultiPolygon<f64>) -> Option<LonLat> {
+    crate::geom::interior_point(geometry)
+}
+
+/// maillage's rule for a commune's measuring point: its town hall when it
+/// lies inside the commune or within [`MAIRIE_TOLERANCE_M`] of it, otherwise
+/// a point inside the polygon, with a warning saying which.
+fn measuring_point(
+    path: &Path,
+    f: &RawFeature,
+    location: &Location,
+    geometry: &MultiPolygon<f64>,
+    warnings: &mut Warnings,
+) -> Result<(Option<LonLat>, LonLat, ReferenceKind), Error> {
+    let mut rejected = false;
+    let mairie = match mairie_point(path, f, location) {
+        Ok(Some(p)) if !near_polygon(geometry, p) => {
+            rejected = true;
+            // Real directories hold a few misplaced town halls (swapped or
+            // repeated coordinates): trust the polygon instead.
+            warnings.add(
+                    path,
+                    "town-hall point more than 1 km outside the commune: ignored, distances measured from a point inside the commune",
+                    format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
+                );
+            None
+        }
+        Ok(m) => m,
+        Err(Error::Field { problem, .. }) if f.get(&["mairie"]).is_some() => {
+            rejected = true;
+            warnings.add(
+                    path,
+                    "unusable town-hall point: ignored, distances measured from a point inside the commune",
+                    format!("{location}: {problem}"),
+                );
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let reference_kind = match (mairie, rejected) {
+        (Some(_), _) => ReferenceKind::Mairie,
+        (None, true) => ReferenceKind::InteriorMairieRejected,
+        (None, false) => ReferenceKind::InteriorNoMairie,
+    };
+    let reference = match mairie {
+        Some(p) => p,
+        None => {
+            if !rejected {
+                warnings.add(
+                    path,
+                    "no town-hall point: distances measured from a point inside the commune",
+                    location.to_string(),
+                );
+            }
+            interior_point(geometry).ok_or_else(|| {
+                Error::field(
+                    path,
+                    location.clone(),
+                    "geometry",
+                    "degenerate polygon: no interior point",
+                )
+            })?
+        }
+    };
+    Ok((mairie, reference, reference_kind))
+}
+
 /// Builds communes, sorted by INSEE code. Duplicated codes are an error.
 pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune>, Error> {
     let path = layer.path.as_path();
@@ -401,57 +530,11 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             }
         };
         let geometry = multipolygon(path, f, &location, warnings)?;
-        let mut rejected = false;
-        let mairie = match mairie_point(path, f, &location) {
-            Ok(Some(p)) if !near_polygon(&geometry, p) => {
-                rejected = true;
-                // Real directories hold a few misplaced town halls (swapped or
-                // repeated coordinates): trust the polygon instead.
-                warnings.add(
-                    path,
-                    "town-hall point more than 1 km outside the commune: ignored, distances measured from a point inside the commune",
-                    format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
-                );
-                None
-            }
-            Ok(m) => m,
-            Err(Error::Field { problem, .. }) if f.get(&["mairie"]).is_some() => {
-                rejected = true;
-                warnings.add(
-                    path,
-                    "unusable town-hall point: ignored, distances measured from a point inside the commune",
-                    format!("{location}: {problem}"),
-                );
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        let reference_kind = match (mairie, rejected) {
-            (Some(_), _) => ReferenceKind::Mairie,
-            (None, true) => ReferenceKind::InteriorMairieRejected,
-            (None, false) => ReferenceKind::InteriorNoMairie,
-        };
-        let reference = match mairie {
-            Some(p) => p,
-            None => {
-                if !rejected {
-                    warnings.add(
-                        path,
-                        "no town-hall point: distances measured from a point inside the commune",
-                        location.to_string(),
-                    );
-                }
-                let p = geometry.interior_point().ok_or_else(|| {
-                    Error::field(
-                        path,
-                        location.clone(),
-                        "geometry",
-                        "degenerate polygon: no interior point",
-                    )
-                })?;
-                LonLat::new(p.x(), p.y())
-            }
-        };
+        let (mairie, reference, reference_kind) =
+            match given_reference(path, f, &location, &geometry, warnings)? {
+                Some((kind, p)) => ((kind == ReferenceKind::Mairie).then_some(p), p, kind),
+                None => measuring_point(path, f, &location, &geometry, warnings)?,
+            };
         out.push((
             Commune {
                 code,
@@ -804,7 +887,133 @@ pub fn ml_names(layer: &RawLayer) -> Result<BTreeMap<String, Option<String>>, Er
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::geojson::parse_geojson;
+    use crate::load::territory::{defaults, load_territory, DataPaths};
     use geo::{Coord, LineString};
+
+    /// The embedded communes with the given measuring points removed, so
+    /// that the loader decides them itself.
+    fn embedded_without_given_points() -> RawLayer {
+        let mut v: Value = serde_json::from_slice(defaults::COMMUNES.bytes).unwrap();
+        for f in v["features"].as_array_mut().unwrap() {
+            let p = f["properties"].as_object_mut().unwrap();
+            for k in ["point_de_mesure", "lon_mesure", "lat_mesure"] {
+                assert!(p.remove(k).is_some(), "{k} in every embedded commune");
+            }
+        }
+        parse_geojson(
+            Path::new("stripped.geojson"),
+            &serde_json::to_vec(&v).unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_embedded_data_load_without_a_warning() {
+        let mut w = Warnings::new();
+        let t = load_territory(&DataPaths::default(), &mut w).unwrap();
+        assert!(w.is_empty(), "{:#?}", w.lines());
+        assert_eq!(t.communes.len(), 3782);
+        let given = t
+            .communes
+            .iter()
+            .filter(|c| c.reference_kind != ReferenceKind::Mairie)
+            .count();
+        assert_eq!(given, 182);
+    }
+
+    #[test]
+    fn the_embedded_measuring_points_are_those_of_the_loaders_rule() {
+        // scripts/rebuild-geodata decides them once; this is the rule it
+        // must reproduce.
+        let layer = parse_geojson(
+            Path::new("geodata/communes.geojson"),
+            defaults::COMMUNES.bytes,
+        )
+        .unwrap();
+        let given = communes(&layer, &mut Warnings::new()).unwrap();
+        let mut w = Warnings::new();
+        let ruled = communes(&embedded_without_given_points(), &mut w).unwrap();
+        // The loader still warns about the source's town halls when it
+        // decides: 175 beyond 1 km, 7 without a point (the two impossible
+        // ones were removed at build time).
+        assert_eq!(w.count_matching("more than 1 km outside"), 175);
+        assert_eq!(w.count_matching("no town-hall point"), 7);
+        for (g, r) in given.iter().zip(&ruled) {
+            assert_eq!(g.code, r.code);
+            assert_eq!(
+                g.reference_kind == ReferenceKind::Mairie,
+                r.reference_kind == ReferenceKind::Mairie,
+                "{}",
+                g.code
+            );
+            let (dx, dy) = (
+                g.reference.lon - r.reference.lon,
+                g.reference.lat - r.reference.lat,
+            );
+            assert!(
+                dx.abs() <= 1e-9 && dy.abs() <= 1e-9,
+                "{}: given {:?}, rule {:?}",
+                g.code,
+                g.reference,
+                r.reference
+            );
+        }
+    }
+
+    /// One square commune around (2.0, 49.0), 0.02° wide, with extra
+    /// properties.
+    fn square_commune(props: &str) -> RawLayer {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code_insee":"60001","nom":"Carré","population":10{props}}},"geometry":{{"type":"Polygon","coordinates":[[[1.99,48.99],[2.01,48.99],[2.01,49.01],[1.99,49.01],[1.99,48.99]]]}}}}]}}"#
+        );
+        parse_geojson(Path::new("c.geojson"), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_users_file_is_checked_and_a_given_point_only_if_it_holds() {
+        let load = |props: &str| {
+            let mut w = Warnings::new();
+            let c = communes(&square_commune(props), &mut w).unwrap().remove(0);
+            (c.reference_kind, c.reference, w)
+        };
+        // A town hall 5 km away: set aside, with a warning.
+        let (kind, _, w) = load(r#","mairie":[2.1,49.0]"#);
+        assert_eq!(kind, ReferenceKind::InteriorMairieRejected);
+        assert_eq!(w.count_matching("more than 1 km outside"), 1);
+        // A given interior point inside the commune: trusted, no warning.
+        let (kind, p, w) = load(
+            r#","mairie":[2.1,49.0],"point_de_mesure":"interieur_mairie_ecartee","lon_mesure":2.005,"lat_mesure":49.001"#,
+        );
+        assert_eq!(kind, ReferenceKind::GivenInteriorMairieRejected);
+        assert_eq!(p, LonLat::new(2.005, 49.001));
+        assert!(w.is_empty(), "{:?}", w.lines());
+        // maillage's own label reads back.
+        let (kind, _, _) = load(
+            r#","point_de_mesure":"point intérieur (pas de mairie)","lon_mesure":2.0,"lat_mesure":49.0"#,
+        );
+        assert_eq!(kind, ReferenceKind::GivenInteriorNoMairie);
+        let (_, expected, _) = load("");
+        // A given interior point outside, or a given town hall 5 km away:
+        // set aside with a warning, and the rule decides.
+        for props in [
+            r#","point_de_mesure":"interieur_sans_mairie","lon_mesure":2.05,"lat_mesure":49.0"#,
+            r#","point_de_mesure":"mairie","lon_mesure":2.1,"lat_mesure":49.0"#,
+        ] {
+            let (kind, p, w) = load(props);
+            assert_eq!(kind, ReferenceKind::InteriorNoMairie, "{props}");
+            assert_eq!(p, expected, "{props}");
+            assert_eq!(w.count_matching("point_de_mesure"), 1, "{props}");
+        }
+        // An unknown kind is an error naming the field.
+        let e = communes(
+            &square_commune(r#","point_de_mesure":"centre","lon_mesure":2.0,"lat_mesure":49.0"#),
+            &mut Warnings::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("point_de_mesure") && e.contains("centre"), "{e}");
+    }
 
     fn ring(points: &[(f64, f64)]) -> LineString<f64> {
         LineString(points.iter().map(|&(x, y)| Coord { x, y }).collect())

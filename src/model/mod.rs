@@ -232,6 +232,14 @@ pub enum ReferenceKind {
     /// A point inside the polygon: the source's town hall lies more than
     /// 1 km outside the commune or is unusable, so it was set aside.
     InteriorMairieRejected,
+    /// A point inside the polygon that the commune file itself gives
+    /// (`point_de_mesure`, `lon_mesure`, `lat_mesure`), decided when the file
+    /// was built (for `geodata/`, by `scripts/rebuild-geodata` with the rule
+    /// of [`ReferenceKind::InteriorNoMairie`]): the file has no town hall.
+    GivenInteriorNoMairie,
+    /// As [`ReferenceKind::GivenInteriorNoMairie`], the file's town hall
+    /// having been set aside when the file was built.
+    GivenInteriorMairieRejected,
 }
 
 impl ReferenceKind {
@@ -241,7 +249,42 @@ impl ReferenceKind {
             ReferenceKind::Mairie => "mairie",
             ReferenceKind::InteriorNoMairie => "point intérieur (pas de mairie)",
             ReferenceKind::InteriorMairieRejected => "point intérieur (mairie hors commune)",
+            ReferenceKind::GivenInteriorNoMairie => {
+                "point intérieur fixé par les données (pas de mairie)"
+            }
+            ReferenceKind::GivenInteriorMairieRejected => {
+                "point intérieur fixé par les données (mairie hors commune)"
+            }
         }
+    }
+
+    /// Reads the kind a commune file gives in `point_de_mesure`: the codes
+    /// `geodata/communes.geojson` uses (`mairie`, `interieur_sans_mairie`,
+    /// `interieur_mairie_ecartee`) or the labels maillage writes, so that its
+    /// own `communes` layers read back. An interior point read from a file
+    /// is a given one, whichever label it bears.
+    pub fn parse_given(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        if raw.eq_ignore_ascii_case("mairie") {
+            return Some(ReferenceKind::Mairie);
+        }
+        [
+            (
+                "interieur_sans_mairie",
+                ReferenceKind::InteriorNoMairie,
+                ReferenceKind::GivenInteriorNoMairie,
+            ),
+            (
+                "interieur_mairie_ecartee",
+                ReferenceKind::InteriorMairieRejected,
+                ReferenceKind::GivenInteriorMairieRejected,
+            ),
+        ]
+        .into_iter()
+        .find(|(code, computed, given)| {
+            raw.eq_ignore_ascii_case(code) || raw == computed.label() || raw == given.label()
+        })
+        .map(|(_, _, given)| given)
     }
 }
 

@@ -100,6 +100,9 @@ pub struct Painter<'a, DB: DrawingBackend> {
     root: &'a DrawingArea<DB, Shift>,
     /// Device pixels per logical pixel.
     k: f64,
+    /// Whether the backend is a bitmap, which strokes thick paths itself
+    /// (see [`Painter::outline`]).
+    raster: bool,
 }
 
 fn err<E: std::fmt::Display>(e: E) -> Error {
@@ -107,8 +110,9 @@ fn err<E: std::fmt::Display>(e: E) -> Error {
 }
 
 impl<'a, DB: DrawingBackend> Painter<'a, DB> {
-    pub fn new(root: &'a DrawingArea<DB, Shift>, k: f64) -> Self {
-        Painter { root, k }
+    /// `raster`: the backend is a bitmap (plotters' `BitMapBackend`), not SVG.
+    pub fn new(root: &'a DrawingArea<DB, Shift>, k: f64, raster: bool) -> Self {
+        Painter { root, k, raster }
     }
 
     fn d(&self, p: (f64, f64)) -> (i32, i32) {
@@ -164,14 +168,38 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         color: impl Color,
         width: f64,
     ) -> Result<(), Error> {
-        let style = color.stroke_width(self.w(width));
+        let w = self.w(width);
+        let style = color.stroke_width(w);
         for p in &mp.0 {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
                 if let Some(mut pts) = self.ring_px(frame, ring) {
                     pts.push(pts[0]);
-                    self.root.draw(&PathElement::new(pts, style)).map_err(err)?;
+                    if self.raster && w > 1 {
+                        self.thick_ring(&pts, &color, w)?;
+                    } else {
+                        self.root.draw(&PathElement::new(pts, style)).map_err(err)?;
+                    }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Strokes a closed ring of device pixels `w` pixels wide on a bitmap:
+    /// each edge on its own, with a disc at every vertex (round joins).
+    /// plotters' bitmap backend strokes a thick path as one polygon with
+    /// mitred joins, and at a needle-sharp turn (an estuary in a simplified
+    /// coast) the inner mitre point shoots far off the ring: a stray straight
+    /// line in the PNG that the SVG, stroked by its viewer, does not have.
+    fn thick_ring(&self, pts: &[(i32, i32)], color: &impl Color, w: u32) -> Result<(), Error> {
+        let (edge, join) = (color.stroke_width(w), color.filled());
+        for e in pts.windows(2) {
+            self.root
+                .draw(&PathElement::new(vec![e[0], e[1]], edge))
+                .map_err(err)?;
+        }
+        for &v in pts {
+            self.root.draw(&Circle::new(v, w / 2, join)).map_err(err)?;
         }
         Ok(())
     }
@@ -484,6 +512,60 @@ mod tests {
         assert_eq!(f.m_per_px, 10.0);
         assert_eq!(f.px(0.0, 250.0), (10.0, 70.0));
         assert_eq!(f.px(1000.0, 500.0), (110.0, 45.0));
+    }
+
+    /// Regression: a stray straight line ran from the coast near the Canche
+    /// estuary in `carte_regionale.png` and `carte_bassins.png`, not in the
+    /// SVG: the bitmap's mitred join at a needle-sharp turn of a thick
+    /// outline. Every pixel a thick outline paints must lie within half its
+    /// width (and one pixel of rounding) of the ring.
+    #[test]
+    fn thick_outlines_stay_on_their_ring_in_bitmaps() {
+        let ring = [(20.0, 100.0), (180.0, 100.0), (20.0, 104.0), (20.0, 100.0)];
+        let needle = MultiPolygon(vec![geo::Polygon::new(
+            LineString::from(ring.to_vec()),
+            vec![],
+        )]);
+        let (size, width) = (200usize, 6.0);
+        let mut buf = vec![255u8; size * size * 3];
+        let frame = Frame::fit(
+            Rect::new((0.0, 0.0), (200.0, 200.0)),
+            (0.0, 0.0, 200.0, 200.0),
+            0.0,
+        );
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, (size as u32, size as u32))
+                .into_drawing_area();
+            let p = Painter::new(&root, 1.0, true);
+            p.outline(&frame, &needle, RGBColor(0, 0, 0), width)
+                .unwrap();
+            root.present().unwrap();
+        }
+        let px: Vec<(f64, f64)> = ring.iter().map(|&(x, y)| frame.px(x, y)).collect();
+        let to_segment = |q: (f64, f64), a: (f64, f64), b: (f64, f64)| {
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let t = (((q.0 - a.0) * dx + (q.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+            ((q.0 - a.0 - t * dx).powi(2) + (q.1 - a.1 - t * dy).powi(2)).sqrt()
+        };
+        let mut painted = 0;
+        for y in 0..size {
+            for x in 0..size {
+                if buf[(y * size + x) * 3] == 255 {
+                    continue;
+                }
+                painted += 1;
+                let q = (x as f64 + 0.5, y as f64 + 0.5);
+                let d = px
+                    .windows(2)
+                    .map(|e| to_segment(q, e[0], e[1]))
+                    .fold(f64::INFINITY, f64::min);
+                assert!(
+                    d <= width / 2.0 + 1.5,
+                    "pixel ({x}, {y}) painted {d:.1} px off the ring"
+                );
+            }
+        }
+        assert!(painted > 300, "the outline is drawn: {painted} pixels");
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl<'a> Prepared<'a> {
                 {
                     let backend = SVGBackend::with_string(&mut s, (WIDTH as u32, HEIGHT as u32));
                     let root = backend.into_drawing_area();
-                    self.draw(&root, 1.0, kind, scope)?;
+                    self.draw(&root, 1.0, false, kind, scope)?;
                     root.present()
                         .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
                 }
@@ -190,7 +190,7 @@ impl<'a> Prepared<'a> {
                 {
                     let backend = BitMapBackend::with_buffer(&mut buf, (w as u32, h as u32));
                     let root = backend.into_drawing_area();
-                    self.draw(&root, SUPERSAMPLE as f64, kind, scope)?;
+                    self.draw(&root, SUPERSAMPLE as f64, true, kind, scope)?;
                     root.present()
                         .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
                 }
@@ -218,6 +218,7 @@ impl<'a> Prepared<'a> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
         k: f64,
+        raster: bool,
         kind: MapKind,
         scope: &Scope,
     ) -> Result<(), Error> {
@@ -234,7 +235,7 @@ impl<'a> Prepared<'a> {
             .ok_or_else(|| Error::Invalid("maps: no commune to draw".into()))?;
         let frame = Frame::fit(bbox, MAP_AREA, 0.02);
         let sheet = Sheet {
-            p: Painter::new(root, k),
+            p: Painter::new(root, k, raster),
             frame,
             tolerance: frame.m_per_px * 0.5,
             window: frame.window(),

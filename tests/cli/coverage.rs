@@ -150,3 +150,15 @@ fn bad_radius_is_refused_before_any_work() {
     );
     assert!(!dir.path().join("res").exists());
 }
+
+/// Warnings are for the user's files: the embedded data give none (their
+/// defects are corrected, and their measuring points decided, by
+/// `scripts/rebuild-geodata`).
+#[test]
+fn the_embedded_data_give_no_warning() {
+    let dir = Dir::new();
+    let out = dir.run(&["coverage", "--out", "res"]);
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("avertissement"), "{stderr}");
+}

@@ -52,7 +52,7 @@ fn distance_writes_qpv_grid_points_and_summaries() {
                 && r["ponderation"] == "population"
         })
         .unwrap();
-    assert_eq!(region["poids"], "6003283");
+    assert_eq!(region["poids"], "6003815");
     let (median, p90): (f64, f64) = (
         region["distance_mediane_km"].parse().unwrap(),
         region["distance_p90_km"].parse().unwrap(),
@@ -346,4 +346,184 @@ fn bad_access_options_are_usage_errors_naming_the_option() {
         );
         assert!(!dir.path().join("res").exists());
     }
+}
+
+/// A user who asks for points gets their points, not the 200 m grid of the
+/// whole region; `--grid-m` still adds it.
+#[test]
+fn points_alone_compute_no_grid_unless_asked() {
+    let dir = Dir::new();
+    let pts = dir.write("points.csv", "id,lon,lat\nJ1,2.2954,49.8934\n");
+    let out = dir.run(&[
+        "distance",
+        "--points",
+        pts.to_str().unwrap(),
+        "--out",
+        "a",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    assert!(dir.path().join("a/points_distance.csv").exists());
+    assert!(!dir.path().join("a/grille_distance.csv").exists());
+    assert!(!dir.path().join("a/grille_distance.tif").exists());
+    let out = dir.run(&[
+        "distance",
+        "--points",
+        pts.to_str().unwrap(),
+        "--grid-m",
+        "5000",
+        "--out",
+        "b",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    assert!(dir.path().join("b/grille_distance.csv").exists());
+}
+
+/// The embedded communes with neither town hall nor given measuring point,
+/// so that every commune is measured from a point maillage derives from its
+/// polygon.
+fn communes_without_points() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/communes.geojson"
+    ))
+    .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in v["features"].as_array_mut().unwrap() {
+        let p = f["properties"].as_object_mut().unwrap();
+        for k in ["mairie", "point_de_mesure", "lon_mesure", "lat_mesure"] {
+            p.remove(k);
+        }
+    }
+    v
+}
+
+/// Writes the communes as IGN ships them: a Lambert-93 shapefile, to the
+/// millimetre, with an ESRI `.prj` and a UTF-8 `.dbf`.
+fn write_lambert93_shapefile(communes: &serde_json::Value, path: &std::path::Path) {
+    use shapefile::dbase::{FieldName, FieldValue, Record, TableWriterBuilder};
+    use shapefile::{Point, Polygon, PolygonRing};
+    let table = TableWriterBuilder::new()
+        .add_character_field(FieldName::try_from("INSEE_COM").unwrap(), 5)
+        .add_character_field(FieldName::try_from("NOM").unwrap(), 80)
+        .add_numeric_field(FieldName::try_from("POPULATION").unwrap(), 10, 0);
+    let mut w = shapefile::Writer::from_path(path, table).unwrap();
+    let l93 = |c: &serde_json::Value| {
+        let p = maillage::geom::LAMBERT_93.project(maillage::model::LonLat::new(
+            c[0].as_f64().unwrap(),
+            c[1].as_f64().unwrap(),
+        ));
+        Point::new(
+            (p.x * 1000.0).round() / 1000.0,
+            (p.y * 1000.0).round() / 1000.0,
+        )
+    };
+    for f in communes["features"].as_array().unwrap() {
+        let g = &f["geometry"];
+        let polygons = match g["type"].as_str().unwrap() {
+            "MultiPolygon" => g["coordinates"].as_array().unwrap().clone(),
+            _ => vec![g["coordinates"].clone()],
+        };
+        let mut rings = Vec::new();
+        for poly in &polygons {
+            for (k, ring) in poly.as_array().unwrap().iter().enumerate() {
+                let pts: Vec<Point> = ring.as_array().unwrap().iter().map(l93).collect();
+                rings.push(if k == 0 {
+                    PolygonRing::Outer(pts)
+                } else {
+                    PolygonRing::Inner(pts)
+                });
+            }
+        }
+        let p = &f["properties"];
+        let mut r = Record::default();
+        r.insert(
+            "INSEE_COM".into(),
+            FieldValue::Character(p["code_insee"].as_str().map(str::to_string)),
+        );
+        r.insert(
+            "NOM".into(),
+            FieldValue::Character(p["nom"].as_str().map(str::to_string)),
+        );
+        r.insert(
+            "POPULATION".into(),
+            FieldValue::Numeric(p["population"].as_f64()),
+        );
+        w.write_shape_and_record(&Polygon::with_rings(rings), &r)
+            .unwrap();
+    }
+    drop(w);
+    std::fs::write(
+        path.with_extension("prj"),
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/shp/communes_l93.prj"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(path.with_extension("cpg"), "UTF-8").unwrap();
+}
+
+/// Issue: the same communes as GeoJSON (WGS84) and as an IGN-style
+/// Lambert-93 shapefile gave 24 of 3,782 communes measuring points up to
+/// 450 m apart, and distances up to 361 m apart (Bernay-en-Ponthieu,
+/// 80087), because the point inside the polygon was computed in the
+/// coordinates the file came in. Every commune here is measured from such a
+/// point.
+#[test]
+fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
+    let dir = Dir::new();
+    let communes = communes_without_points();
+    dir.write("communes.geojson", serde_json::to_vec(&communes).unwrap());
+    write_lambert93_shapefile(&communes, &dir.path().join("communes_l93.shp"));
+    let mut tables = Vec::new();
+    for (file, out) in [("communes.geojson", "a"), ("communes_l93.shp", "b")] {
+        let o = dir.run(&[
+            "distance",
+            "--communes",
+            file,
+            "--grid-m",
+            "0",
+            "--csv",
+            "rfc4180",
+            "--out",
+            out,
+        ]);
+        assert_exit(&o, 0);
+        tables.push(read_csv(&dir.read(&format!("{out}/communes.csv"))));
+    }
+    let (a, b) = (&tables[0], &tables[1]);
+    assert_eq!(a.len(), 3782);
+    assert_eq!(a.len(), b.len());
+    let g = Geodesic::wgs84();
+    let (mut worst_point, mut worst_distance) = ((0.0, String::new()), (0.0, String::new()));
+    for (ra, rb) in a.iter().zip(b) {
+        let code = &ra["code_insee"];
+        assert_eq!(code, &rb["code_insee"]);
+        let f = |r: &BTreeMap<String, String>, k: &str| r[k].parse::<f64>().unwrap();
+        let apart: f64 = g.inverse(
+            f(ra, "lat_mesure"),
+            f(ra, "lon_mesure"),
+            f(rb, "lat_mesure"),
+            f(rb, "lon_mesure"),
+        );
+        let d = (f(ra, "distance_km") - f(rb, "distance_km")).abs() * 1000.0;
+        if apart > worst_point.0 {
+            worst_point = (apart, code.clone());
+        }
+        if d > worst_distance.0 {
+            worst_distance = (d, code.clone());
+        }
+    }
+    // Points are written to 1e-6° (0.1 m), distances to the metre.
+    assert!(
+        worst_point.0 <= 0.5 && worst_distance.0 <= 1.0 + 1e-6,
+        "measuring points up to {:.1} m apart ({}), distances up to {:.1} m ({})",
+        worst_point.0,
+        worst_point.1,
+        worst_distance.0,
+        worst_distance.1
+    );
 }
