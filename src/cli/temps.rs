@@ -29,17 +29,16 @@ Exemples :
       tous les couples commune–site à moins de 45 minutes à pied
 
 Les fichiers de points ont les colonnes id, lon, lat (degrés WGS84).
-Code de sortie : 0 succès (avec d'éventuels avertissements) ; 1 erreur d'entrée
-ou de sortie ; 2 mauvaise utilisation de la ligne de commande.";
+Statut de sortie : 0 succès (avec d'éventuels avertissements) ; 1 erreur sur une
+entrée ou une sortie ; 2 ligne de commande incorrecte.";
 
 /// A travel mode on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModeArg {
-    /// À pied, 4,5 km/h par défaut, toutes les voies piétonnes, sans sens unique.
+    // The values are described in `--mode`'s help: clap would print per-value
+    // doc comments under an English "Possible values:" heading.
     Marche,
-    /// À vélo, 15 km/h par défaut, sans autoroutes ni voies express, sens uniques respectés.
     Velo,
-    /// En voiture, à la vitesse maximale autorisée (maxspeed, ou défaut par type de route).
     Voiture,
 }
 
@@ -81,7 +80,14 @@ pub struct TempsArgs {
     /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner plusieurs.
     #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
     pub reseau: Vec<PathBuf>,
-    /// Mode de déplacement.
+    /// Mode de déplacement : marche, velo ou voiture.
+    ///
+    /// marche : 4,5 km/h, toutes les voies sauf autoroutes et voies interdites
+    /// aux piétons, sans sens unique. velo : 15 km/h, sans autoroutes ni voies
+    /// express, sens uniques respectés (sauf double sens cyclable). voiture :
+    /// routes ouvertes aux voitures, à la vitesse maximale autorisée (maxspeed,
+    /// sinon une vitesse par type de route, voir le README), sens uniques
+    /// respectés.
     #[arg(long, value_enum)]
     pub mode: ModeArg,
     /// Une ligne par origine : la destination la plus rapide à atteindre

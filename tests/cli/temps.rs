@@ -250,6 +250,9 @@ fn temps_help_is_french_with_examples() {
     ] {
         assert!(text.contains(needle), "{needle}:\n{text}");
     }
+    for english in ["Possible values", "[default", "Usage:", "Examples"] {
+        assert!(!text.contains(english), "{english}:\n{text}");
+    }
 }
 
 #[test]
