@@ -15,3 +15,4 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod travel;

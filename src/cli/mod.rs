@@ -25,6 +25,7 @@ pub mod map;
 pub mod placement;
 pub mod report;
 pub mod scenario;
+pub mod temps;
 
 /// Exit status: the run went through.
 pub const EXIT_OK: u8 = 0;
@@ -104,6 +105,9 @@ pub enum Command {
     Scenario(scenario::ScenarioArgs),
     /// Confronter les données chargées aux chiffres des rapports d'activité.
     CheckData(check_data::CheckDataArgs),
+    /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
+    #[command(long_about = temps::LONG_ABOUT)]
+    Temps(temps::TempsArgs),
 }
 
 /// Options shared by every command (their doc comments are the French help).
@@ -312,6 +316,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Map(a) => map::run(a, &cli.global.data, &mut ctx),
         Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
+        Command::Temps(a) => temps::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();
     code.map(ExitCode::from)

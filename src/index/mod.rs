@@ -1,6 +1,7 @@
 //! R-tree indexes (rstar): sites for nearest and within-radius queries, and
 //! polygons (communes, QPV) for point location.
 
+pub mod network;
 pub mod polygons;
 pub mod sites;
 

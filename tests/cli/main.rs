@@ -17,3 +17,4 @@ mod maps;
 mod placement;
 mod report;
 mod scenario;
+mod temps;

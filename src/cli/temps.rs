@@ -1,0 +1,353 @@
+//! `maillage temps`: travel times on an OpenStreetMap road network, walking,
+//! cycling or driving, from origins to destinations (issue 12). Needs no
+//! commune layer: it reads only the two point files and the extracts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
+use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::index::network::{Mode, Network, Snap, Speeds};
+use crate::load::osm::read_osm;
+use crate::load::points::NamedPoints;
+use crate::load::world_points::read_points_wgs84;
+use crate::model::Meters;
+use crate::output::write::{Cell, Outputs, Table};
+use crate::warnings::Warnings;
+
+const EXAMPLES: &str = "\
+Exemples :
+  maillage temps --origines jeunes.csv --destinations sites.csv \\
+      --reseau nord-pas-de-calais-latest.osm.pbf --reseau picardie-latest.osm.pbf \\
+      --mode velo --plus-proche --out resultats/
+      le site le plus proche à vélo de chaque jeune, et le temps pour l'atteindre
+  maillage temps --origines communes.csv --destinations sites.csv \\
+      --reseau picardie-latest.osm.pbf --mode marche --max-min 45
+      tous les couples commune–site à moins de 45 minutes à pied
+
+Les fichiers de points ont les colonnes id, lon, lat (degrés WGS84).
+Statut de sortie : 0 succès (avec d'éventuels avertissements) ; 1 erreur sur une
+entrée ou une sortie ; 2 ligne de commande incorrecte.";
+
+/// A travel mode on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    // The values are described in `--mode`'s help: clap would print per-value
+    // doc comments under an English "Possible values:" heading.
+    Marche,
+    Velo,
+    Voiture,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Marche => Mode::Marche,
+            ModeArg::Velo => Mode::Velo,
+            ModeArg::Voiture => Mode::Voiture,
+        }
+    }
+}
+
+/// The long help of `maillage temps` (the subcommand's doc comment gives
+/// the short one).
+pub const LONG_ABOUT: &str = "\
+Temps de parcours sur un réseau routier OpenStreetMap (.osm.pbf), à pied, à vélo
+ou en voiture, des origines vers les destinations. Écrit temps.csv (colonnes
+origine, destination, temps_min, distance_reseau_km). Aucune couche de communes
+n'est lue.
+
+Chaque point est rattaché au nœud du réseau le plus proche, trajet compté à vol
+d'oiseau à la vitesse de marche (de vélo en mode velo) ; un point à plus de
+--snap-max-m du réseau n'est pas mesuré (avertissement qui le nomme). Seule la
+plus grande composante (fortement) connexe du réseau est gardée. La distance
+est la longueur du trajet le plus rapide, rattachements compris.";
+
+/// The arguments of `maillage temps` (help texts in French: they are the
+/// `--help`).
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct TempsArgs {
+    /// Origines : CSV id, lon, lat (degrés WGS84).
+    #[arg(long, value_name = "FICHIER.csv")]
+    pub origines: PathBuf,
+    /// Destinations : CSV id, lon, lat (degrés WGS84).
+    #[arg(long, value_name = "FICHIER.csv")]
+    pub destinations: PathBuf,
+    /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner plusieurs.
+    #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
+    pub reseau: Vec<PathBuf>,
+    /// Mode de déplacement : marche, velo ou voiture.
+    ///
+    /// marche : 4,5 km/h, toutes les voies sauf autoroutes et voies interdites
+    /// aux piétons, sans sens unique. velo : 15 km/h, sans autoroutes ni voies
+    /// express, sens uniques respectés (sauf double sens cyclable). voiture :
+    /// routes ouvertes aux voitures, à la vitesse maximale autorisée (maxspeed,
+    /// sinon une vitesse par type de route, voir le README), sens uniques
+    /// respectés.
+    #[arg(long, value_enum)]
+    pub mode: ModeArg,
+    /// Une ligne par origine : la destination la plus rapide à atteindre
+    /// (cellules vides si aucune n'est atteinte).
+    ///
+    /// Sans cette option, temps.csv a une ligne par couple origine–destination.
+    /// À temps égal, la destination listée en premier l'emporte.
+    #[arg(long)]
+    pub plus_proche: bool,
+    /// Temps maximal en minutes : les couples plus lointains ne sont pas écrits
+    /// (avec --plus-proche : cellules vides).
+    #[arg(long, value_name = "MIN")]
+    pub max_min: Option<f64>,
+    /// Distance maximale en mètres entre un point et le nœud du réseau le plus
+    /// proche ; au-delà, le point n'est pas mesuré.
+    #[arg(long, value_name = "M", default_value_t = 1000.0)]
+    pub snap_max_m: f64,
+    /// Vitesse de marche en km/h (mode marche, et rattachement au réseau en
+    /// modes marche et voiture).
+    #[arg(long, value_name = "KMH", default_value_t = 4.5)]
+    pub vitesse_marche_kmh: f64,
+    /// Vitesse à vélo en km/h (mode velo).
+    #[arg(long, value_name = "KMH", default_value_t = 15.0)]
+    pub vitesse_velo_kmh: f64,
+}
+
+/// The checked arguments.
+struct Plan {
+    mode: Mode,
+    speeds: Speeds,
+    max_ms: Option<u64>,
+    snap_max: Meters,
+}
+
+fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
+    let given: Vec<&str> = [
+        ("--communes", data.communes.is_some()),
+        ("--qpv", data.qpv.is_some()),
+        ("--classement", data.classement.is_some()),
+        ("--zones", data.zones.is_some()),
+        ("--missions-locales", data.missions_locales.is_some()),
+        ("--sites", data.sites.is_some()),
+        ("--jeunes", data.jeunes.is_some()),
+    ]
+    .iter()
+    .filter(|(_, g)| *g)
+    .map(|(n, _)| *n)
+    .collect();
+    if !given.is_empty() {
+        bail!(
+            "maillage temps n'utilise pas {} : donnez les points avec --origines et --destinations",
+            given.join(", ")
+        );
+    }
+    let positive = |name: &str, v: f64| -> anyhow::Result<f64> {
+        if !v.is_finite() || v <= 0.0 {
+            bail!("{name} : {v} ; il faut un nombre positif");
+        }
+        Ok(v)
+    };
+    let speeds = Speeds {
+        walk_kmh: positive("--vitesse-marche-kmh", args.vitesse_marche_kmh)?,
+        bike_kmh: positive("--vitesse-velo-kmh", args.vitesse_velo_kmh)?,
+    };
+    let max_ms = args
+        .max_min
+        .map(|m| positive("--max-min", m).map(|m| (m * 60_000.0).round() as u64))
+        .transpose()?;
+    if !args.snap_max_m.is_finite() || args.snap_max_m < 0.0 {
+        bail!(
+            "--snap-max-m : {} ; il faut un nombre de mètres positif ou nul",
+            args.snap_max_m
+        );
+    }
+    Ok(Plan {
+        mode: args.mode.into(),
+        speeds,
+        max_ms,
+        snap_max: Meters(args.snap_max_m),
+    })
+}
+
+/// Snaps every point, warning once per point too far from the network.
+fn snap_all(
+    net: &Network,
+    path: &Path,
+    pts: &NamedPoints,
+    plan: &Plan,
+    warnings: &mut Warnings,
+) -> Vec<Option<Snap>> {
+    let snaps: Vec<Option<Snap>> = pts
+        .points
+        .par_iter()
+        .map(|p| net.snap(*p, plan.snap_max))
+        .collect();
+    for (i, s) in snaps.iter().enumerate() {
+        if s.is_none() {
+            warnings.add(
+                path,
+                format!(
+                    "point à plus de {} m du réseau ({}) : non mesuré",
+                    plan.snap_max.0, plan.mode
+                ),
+                format!("ligne {} ({})", pts.lines[i], pts.ids[i]),
+            );
+        }
+    }
+    snaps
+}
+
+fn row(origin: &str, destination: Option<&str>, trip: Option<&Trip>) -> Vec<Cell> {
+    vec![
+        Cell::Text(origin.to_string()),
+        destination.map_or(Cell::Empty, |d| Cell::Text(d.to_string())),
+        trip.map_or(Cell::Empty, |t| Cell::Float(t.minutes(), 2)),
+        trip.map_or(Cell::Empty, |t| Cell::Float(t.km(), 3)),
+    ]
+}
+
+pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    let plan = plan(args, data)?;
+    ctx.progress.step("lecture des points");
+    let origins = read_points_wgs84(&args.origines, &mut ctx.warnings)?;
+    let dests = read_points_wgs84(&args.destinations, &mut ctx.warnings)?;
+    ctx.progress.step("lecture du réseau");
+    let raw = read_osm(&args.reseau)?;
+    ctx.progress.step("construction du graphe");
+    let net = Network::build(&raw, plan.mode, plan.speeds);
+    drop(raw);
+    let files = args
+        .reseau
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if net.is_empty() {
+        bail!("{files} : aucune voie ouverte au mode {}", plan.mode);
+    }
+    let st = net.stats();
+    ctx.progress.say(&format!(
+        "réseau ({}) : {} voies utilisées sur {}, {} nœuds, {} arcs ; {} nœuds hors de la plus grande composante écartés ({} îlots)",
+        plan.mode,
+        st.ways_used,
+        st.ways_read,
+        net.node_count(),
+        net.arc_count(),
+        st.nodes_dropped,
+        st.components.saturating_sub(1)
+    ));
+    if st.missing_nodes > 0 {
+        ctx.progress.say(&format!(
+            "  {} références à des nœuds absents de l'extrait (voies coupées au bord)",
+            st.missing_nodes
+        ));
+    }
+    ctx.progress.step("rattachement au réseau");
+    let o_snap = snap_all(&net, &args.origines, &origins, &plan, &mut ctx.warnings);
+    let d_snap = snap_all(&net, &args.destinations, &dests, &plan, &mut ctx.warnings);
+    if dests.ids.is_empty() {
+        bail!(
+            "{} : aucune destination dans le fichier",
+            args.destinations.display()
+        );
+    }
+    if d_snap.iter().all(Option::is_none) {
+        bail!(
+            "{} : aucune destination à moins de {} m du réseau ({files})",
+            args.destinations.display(),
+            plan.snap_max.0
+        );
+    }
+    ctx.progress.step("temps de parcours");
+    let mut table = Table::new(&["origine", "destination", "temps_min", "distance_reseau_km"]);
+    if args.plus_proche {
+        let field = nearest_destinations(&net, &d_snap, plan.max_ms);
+        for (i, s) in o_snap.iter().enumerate() {
+            let trip = s.as_ref().and_then(|s| field.trip(s, plan.max_ms));
+            if s.is_some() && trip.is_none() {
+                ctx.warnings.add(
+                    &args.origines,
+                    format!(
+                        "aucune destination à moins de {} min ({}) : cellules vides",
+                        args.max_min.unwrap_or(f64::INFINITY),
+                        plan.mode
+                    ),
+                    format!("ligne {} ({})", origins.lines[i], origins.ids[i]),
+                );
+            }
+            table.push(row(
+                &origins.ids[i],
+                trip.as_ref().map(|t| dests.ids[t.destination].as_str()),
+                trip.as_ref(),
+            ));
+        }
+    } else {
+        let all = many_to_many(&net, &o_snap, &d_snap, plan.max_ms);
+        for (i, trips) in all.iter().enumerate() {
+            for t in trips {
+                table.push(row(
+                    &origins.ids[i],
+                    Some(&dests.ids[t.destination]),
+                    Some(t),
+                ));
+            }
+        }
+    }
+    let mut outputs = Outputs::new();
+    outputs.add_table("temps.csv", &table, ctx.csv);
+    ctx.write(&outputs)
+        .with_context(|| format!("écriture de temps.csv dans {}", ctx.out.display()))?;
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(extra: &[&str]) -> anyhow::Result<Plan> {
+        let mut argv = vec![
+            "maillage",
+            "temps",
+            "--origines",
+            "o.csv",
+            "--destinations",
+            "d.csv",
+            "--reseau",
+            "r.osm.pbf",
+            "--mode",
+            "velo",
+        ];
+        argv.extend_from_slice(extra);
+        let cli = crate::cli::Cli::try_parse_from(argv)?;
+        match &cli.command {
+            crate::cli::Command::Temps(a) => plan(a, &cli.global.data),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn network_temps_arguments_are_checked() {
+        let p = parse(&["--max-min", "30"]).unwrap();
+        assert_eq!(p.mode, Mode::Velo);
+        assert_eq!(p.max_ms, Some(1_800_000));
+        assert_eq!(p.snap_max, Meters(1000.0));
+        assert_eq!(p.speeds, Speeds::default());
+        for (flag, value) in [
+            ("--max-min", "0"),
+            ("--vitesse-velo-kmh", "-3"),
+            ("--vitesse-marche-kmh", "inf"),
+            ("--snap-max-m", "-1"),
+        ] {
+            let arg = format!("{flag}={value}");
+            let e = parse(&[&arg]).err().expect("refused").to_string();
+            assert!(e.contains(flag) && e.contains("positi"), "{e}");
+        }
+        let e = parse(&["--communes", "c.geojson"])
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains("n'utilise pas --communes"), "{e}");
+    }
+}

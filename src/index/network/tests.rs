@@ -1,0 +1,232 @@
+//! Graph building and snapping on small ways written in memory.
+
+use super::*;
+use crate::load::osm::RawWay;
+
+/// Nodes on a line of latitude 50° N, `id` at longitude 2 + id/1000
+/// (about 71.5 m apart).
+fn line_nodes(ids: &[i64]) -> Vec<(i64, LonLat)> {
+    ids.iter()
+        .map(|&i| (i, LonLat::new(2.0 + i as f64 / 1000.0, 50.0)))
+        .collect()
+}
+
+fn raw(nodes: Vec<(i64, LonLat)>, ways: Vec<RawWay>) -> RawOsm {
+    let mut nodes = nodes;
+    nodes.sort_by_key(|n| n.0);
+    RawOsm {
+        nodes,
+        ways,
+        files: vec![],
+    }
+}
+
+fn arcs_between(net: &Network, a: i64, b: i64) -> usize {
+    let (Some(u), Some(v)) = (net.node_of(a), net.node_of(b)) else {
+        return 0;
+    };
+    net.out_arcs(u).filter(|x| x.node == v).count()
+}
+
+#[test]
+fn network_arcs_follow_oneway_per_mode() {
+    // A one-way block 1→2→3→4 closed by a two-way street 4–1: the loop is
+    // strongly connected in every mode.
+    let r = raw(
+        line_nodes(&[1, 2, 3, 4]),
+        vec![
+            RawWay::new(
+                10,
+                &[1, 2, 3, 4],
+                &[("highway", "residential"), ("oneway", "yes")],
+            ),
+            RawWay::new(11, &[4, 1], &[("highway", "residential")]),
+        ],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    assert_eq!((walk.node_count(), walk.arc_count()), (4, 8));
+    assert_eq!(arcs_between(&walk, 2, 1), 1);
+    for mode in [Mode::Velo, Mode::Voiture] {
+        let net = Network::build(&r, mode, Speeds::default());
+        assert_eq!((net.node_count(), net.arc_count()), (4, 5), "{mode}");
+        assert_eq!(arcs_between(&net, 1, 2), 1, "{mode}");
+        assert_eq!(arcs_between(&net, 2, 1), 0, "{mode}");
+        assert_eq!(arcs_between(&net, 1, 4), 1, "{mode}");
+    }
+    // In-arcs mirror out-arcs.
+    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    let v2 = car.node_of(2).unwrap();
+    let ins: Vec<i64> = car.in_arcs(v2).map(|a| car.osm_id(a.node)).collect();
+    assert_eq!(ins, vec![1]);
+}
+
+#[test]
+fn network_arc_times_come_from_geodesic_length_and_speed() {
+    let r = raw(
+        line_nodes(&[1, 2]),
+        vec![RawWay::new(
+            10,
+            &[1, 2],
+            &[("highway", "primary"), ("maxspeed", "72")],
+        )],
+    );
+    let len = distance(LonLat::new(2.001, 50.0), LonLat::new(2.002, 50.0)).0;
+    for (mode, kmh) in [
+        (Mode::Marche, 4.5),
+        (Mode::Velo, 15.0),
+        (Mode::Voiture, 72.0),
+    ] {
+        let net = Network::build(&r, mode, Speeds::default());
+        let a = net.out_arcs(0).next().unwrap();
+        assert_eq!(u64::from(a.length_mm), (len * 1000.0).round() as u64);
+        let expected_ms = len / (kmh / 3.6) * 1000.0;
+        assert!((f64::from(a.time_ms) - expected_ms).abs() <= 0.5, "{mode}");
+    }
+}
+
+#[test]
+fn network_keeps_the_largest_component_and_counts_the_dropped_nodes() {
+    // Main loop 1..=4 (two-way), an island 20–21, and a one-way spur 4→5
+    // that cars and bicycles cannot leave.
+    let mut nodes = line_nodes(&[1, 2, 3, 4, 5]);
+    nodes.push((20, LonLat::new(2.5, 50.5)));
+    nodes.push((21, LonLat::new(2.501, 50.5)));
+    let r = raw(
+        nodes,
+        vec![
+            RawWay::new(10, &[1, 2, 3, 4, 1], &[("highway", "residential")]),
+            RawWay::new(11, &[4, 5], &[("highway", "service"), ("oneway", "yes")]),
+            RawWay::new(12, &[20, 21], &[("highway", "residential")]),
+        ],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    assert_eq!(walk.node_count(), 5);
+    assert_eq!(walk.stats().nodes_dropped, 2);
+    assert_eq!(walk.stats().components, 2);
+    assert!(walk.node_of(20).is_none() && walk.node_of(5).is_some());
+    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    assert_eq!(car.node_count(), 4);
+    assert_eq!(car.stats().nodes_dropped, 3);
+    assert!(car.node_of(5).is_none());
+    // No arc leads out of the kept nodes.
+    for v in 0..car.node_count() as u32 {
+        assert!(car
+            .out_arcs(v)
+            .all(|a| (a.node as usize) < car.node_count()));
+    }
+}
+
+#[test]
+fn network_missing_nodes_cut_the_way() {
+    // Node 3 lies outside the extract: 1–2 and 4–5 are not joined.
+    let mut nodes = line_nodes(&[1, 2, 4, 5]);
+    nodes.retain(|n| n.0 != 3);
+    let r = raw(
+        nodes,
+        vec![RawWay::new(
+            10,
+            &[1, 2, 3, 4, 5],
+            &[("highway", "residential")],
+        )],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    assert_eq!(walk.stats().missing_nodes, 1);
+    assert_eq!(walk.node_count(), 2);
+    assert_eq!(walk.stats().nodes_dropped, 2);
+    // Equal components: the one with the lowest OSM ids is kept.
+    assert_eq!(walk.osm_id(0), 1);
+}
+
+#[test]
+fn network_snapping_within_and_beyond_the_limit() {
+    let r = raw(
+        line_nodes(&[1, 2, 3]),
+        vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential")])],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    // 0.001° of latitude north of node 2: about 111 m.
+    let p = LonLat::new(2.002, 50.001);
+    let d = distance(p, LonLat::new(2.002, 50.0)).0;
+    let s = walk.snap(p, Meters(1000.0)).unwrap();
+    assert_eq!(walk.osm_id(s.node), 2);
+    assert_eq!(s.distance, Meters(d));
+    assert_eq!(s.leg_ms, (d * 3600.0 / 4.5).round() as u64);
+    assert_eq!(s.leg_mm, (d * 1000.0).round() as u64);
+    assert!(walk.snap(p, Meters(d - 0.01)).is_none());
+    assert!(walk.snap(p, Meters(d + 0.01)).is_some());
+    // 1.2 km away: beyond the default 1,000 m.
+    assert!(walk
+        .snap(LonLat::new(2.002, 50.0108), Meters(1000.0))
+        .is_none());
+    // Cycling snaps at cycling speed; driving at walking speed.
+    let bike = Network::build(&r, Mode::Velo, Speeds::default());
+    assert_eq!(
+        bike.snap(p, Meters(1000.0)).unwrap().leg_ms,
+        (d * 3600.0 / 15.0).round() as u64
+    );
+    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    assert_eq!(car.snap(p, Meters(1000.0)).unwrap().leg_ms, s.leg_ms);
+    // A point exactly between nodes 1 and 2 goes to the lower node.
+    let mid = LonLat::new(2.0015, 50.0);
+    let tie = walk.snap(mid, Meters(1000.0)).unwrap();
+    let (d1, d2) = (
+        distance(mid, LonLat::new(2.001, 50.0)).0,
+        distance(mid, LonLat::new(2.002, 50.0)).0,
+    );
+    let expected = if d1 <= d2 { 1 } else { 2 };
+    assert_eq!(walk.osm_id(tie.node), expected);
+}
+
+#[test]
+fn network_snapping_matches_a_scan() {
+    // Seeded nodes around Porto Alegre (far from France: the sphere R-tree
+    // works anywhere) against a brute-force scan.
+    let mut rng = crate::seeded::SplitMix64(0x6e65_7477_6f72_6b00);
+    let mut nodes = Vec::new();
+    for i in 0..400 {
+        nodes.push((
+            i,
+            LonLat::new(-51.25 + 0.1 * rng.next_f64(), -30.1 + 0.1 * rng.next_f64()),
+        ));
+    }
+    // One way through every node in id order: a connected walking graph.
+    let ids: Vec<i64> = (0..400).collect();
+    let r = raw(
+        nodes.clone(),
+        vec![RawWay::new(1, &ids, &[("highway", "path")])],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    assert_eq!(walk.node_count(), 400);
+    for _ in 0..300 {
+        let p = LonLat::new(
+            -51.27 + 0.14 * rng.next_f64(),
+            -30.12 + 0.14 * rng.next_f64(),
+        );
+        let (best_d, best_id) = nodes
+            .iter()
+            .map(|(id, q)| (distance(p, *q).0, *id))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .unwrap();
+        match walk.snap(p, Meters(1000.0)) {
+            Some(s) => {
+                assert_eq!(walk.osm_id(s.node), best_id);
+                assert_eq!(s.distance.0, best_d);
+            }
+            None => assert!(best_d > 1000.0, "{p:?}: {best_d}"),
+        }
+    }
+}
+
+#[test]
+fn network_empty_when_no_way_is_open() {
+    let r = raw(
+        line_nodes(&[1, 2]),
+        vec![RawWay::new(10, &[1, 2], &[("highway", "motorway")])],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    assert!(walk.is_empty());
+    assert_eq!(walk.stats().ways_used, 0);
+    assert!(walk
+        .snap(LonLat::new(2.001, 50.0), Meters(1000.0))
+        .is_none());
+}
