@@ -106,6 +106,31 @@ fn union(polys: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
     geo::unary_union(polys.iter().copied())
 }
 
+/// `m` without the holes the map could only draw as hairline specks: the
+/// slivers that adjacent commune polygons of the source leave between them.
+/// A hole goes when its mean half-width (area ÷ perimeter) or its side
+/// (√area) is under `tolerance` (half a pixel) and twice that; real holes,
+/// such as a commune of another basin enclosed in this one, are far wider.
+pub(crate) fn without_slivers(m: MultiPolygon<f64>, tolerance: f64) -> MultiPolygon<f64> {
+    use geo::{Euclidean, Length};
+    let keep = |ring: &geo::LineString<f64>| {
+        let area = geo::Polygon::new(ring.clone(), vec![]).unsigned_area();
+        let perimeter = Euclidean.length(ring);
+        perimeter > 0.0 && area / perimeter >= tolerance && area.sqrt() >= 2.0 * tolerance
+    };
+    MultiPolygon(
+        m.0.into_iter()
+            .map(|p| {
+                let (exterior, interiors) = p.into_inner();
+                geo::Polygon::new(
+                    exterior,
+                    interiors.into_iter().filter(|r| keep(r)).collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
 fn intersects(a: &Rect<f64>, b: &Rect<f64>) -> bool {
     a.min().x <= b.max().x
         && b.min().x <= a.max().x
@@ -203,7 +228,7 @@ impl<'a> Prepared<'a> {
     /// The union of some communes, simplified at `tolerance` metres.
     fn union_of(&self, members: &[usize], tolerance: f64) -> MultiPolygon<f64> {
         let polys: Vec<&MultiPolygon<f64>> = members.iter().map(|&i| &self.communes[i]).collect();
-        union(&polys).simplify(tolerance)
+        without_slivers(union(&polys), tolerance).simplify(tolerance)
     }
 
     /// The communes the map is about.
@@ -522,6 +547,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         areas: &[super::Area],
         colour: impl Fn(usize) -> RGBColor,
         outline: RGBColor,
+        width: f64,
     ) -> Result<(), Error> {
         let (prep, tolerance) = (self.prep, self.tolerance);
         let shapes: Vec<MultiPolygon<f64>> = areas
@@ -531,8 +557,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         for (k, g) in shapes.iter().enumerate() {
             self.p.fill(&self.frame, g, colour(k))?;
         }
+        // A fill covers its holes: the source's gaps go back on top.
+        self.p
+            .fill(&self.frame, &self.simplified(&self.prep.gaps), rgb(GAP))?;
         for g in &shapes {
-            self.p.outline(&self.frame, g, outline, 1.2)?;
+            self.p.outline(&self.frame, g, outline, width)?;
         }
         Ok(())
     }
@@ -582,7 +611,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.fill_communes(|_| rgb(0xf4f4f4).into())?;
         let class = |k: usize| RANK_CLASSES.iter().position(|c| k < c.0).unwrap_or(3);
         let colour = |k: usize| rgb(RANK_CLASSES[class(k)].2);
-        self.areas(hs, colour, rgb(0x67000d))?;
+        self.areas(hs, colour, rgb(0x67000d), 1.2)?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.7)?;
         self.area_labels(hs, 20)?;
@@ -715,25 +744,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     fn bassins(&self) -> Result<Vec<Entry>, Error> {
         let basins = &self.data().basins;
-        let mut basin_of = vec![usize::MAX; self.prep.communes.len()];
-        for (k, b) in basins.iter().enumerate() {
-            for &i in &b.members {
-                basin_of[i] = k;
-            }
-        }
         let colour = |k: usize| rgb(BASIN_COLOURS[k % BASIN_COLOURS.len()]);
-        self.fill_communes(|i| match basin_of[i] {
-            usize::MAX => rgb(0xffffff).into(),
-            k => colour(k).into(),
-        })?;
-        self.group_outlines(
-            |i| match basin_of[i] {
-                usize::MAX => String::new(),
-                k => format!("{k:03}"),
-            },
-            rgb(0x333333),
-            1.8,
-        )?;
+        // Communes in no basin stay white; each basin is filled as one
+        // union, so no sliver between two of its communes shows.
+        self.fill_communes(|_| rgb(0xffffff).into())?;
+        self.areas(basins, colour, rgb(0x333333), 1.8)?;
         self.departements()?;
         self.area_labels(basins, basins.len())?;
         let mut legend = vec![Entry::Heading("Bassins de mobilité (PAMS)".into())];
@@ -857,5 +872,78 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use geo::polygon;
+
+    /// Two squares 1 m apart with a frame around them: the union holds a
+    /// 1 m wide slit, a hairline at any scale, and a 400 m square hole.
+    #[test]
+    fn slivers_go_and_real_holes_stay() {
+        let frame = polygon![(x: 0.0, y: 0.0), (x: 3000.0, y: 0.0), (x: 3000.0, y: 3000.0), (x: 0.0, y: 3000.0)];
+        let slit = geo::LineString::from(vec![
+            (100.0, 100.0),
+            (2900.0, 100.0),
+            (2900.0, 101.0),
+            (100.0, 101.0),
+            (100.0, 100.0),
+        ]);
+        let hole = geo::LineString::from(vec![
+            (1000.0, 1000.0),
+            (1400.0, 1000.0),
+            (1400.0, 1400.0),
+            (1000.0, 1400.0),
+            (1000.0, 1000.0),
+        ]);
+        let m = MultiPolygon(vec![geo::Polygon::new(
+            frame.exterior().clone(),
+            vec![slit, hole.clone()],
+        )]);
+        let kept = without_slivers(m, 25.0);
+        assert_eq!(kept.0[0].interiors(), &[hole]);
+        assert!((kept.unsigned_area() - (9e6 - 160_000.0)).abs() < 1e-6);
+    }
+
+    /// The basins and hotspot clusters are drawn as unions of communes: on
+    /// the embedded data, at the region map's scale, no union keeps a hole
+    /// thinner than a pixel (the hairline specks of the issue), while the
+    /// source's four gaps (several km²) stay holes.
+    #[test]
+    fn unions_of_embedded_communes_have_no_hairline_holes() {
+        let t = crate::load::territory::load_territory(
+            &crate::load::territory::DataPaths::default(),
+            &mut crate::warnings::Warnings::new(),
+        )
+        .unwrap();
+        let communes: Vec<MultiPolygon<f64>> =
+            t.communes.iter().map(|c| project(&c.geometry)).collect();
+        let all: Vec<&MultiPolygon<f64>> = communes.iter().collect();
+        let raw = union(&all);
+        let tolerance = 80.0;
+        let thin = |m: &MultiPolygon<f64>| {
+            use geo::{Euclidean, Length};
+            m.0.iter()
+                .flat_map(|p| p.interiors())
+                .filter(|r| {
+                    let a = geo::Polygon::new((*r).clone(), vec![]).unsigned_area();
+                    a / Euclidean.length(*r) < tolerance
+                })
+                .count()
+        };
+        assert!(thin(&raw) > 0, "the source has slivers: the test can fail");
+        let cleaned = without_slivers(raw, tolerance);
+        assert_eq!(thin(&cleaned), 0);
+        let big = cleaned
+            .0
+            .iter()
+            .flat_map(|p| p.interiors())
+            .filter(|r| geo::Polygon::new((*r).clone(), vec![]).unsigned_area() > 1e6)
+            .count();
+        assert_eq!(big, 4, "the four gaps of geodata/PROVENANCE.md");
     }
 }
