@@ -8,7 +8,12 @@ fn help_lists_commands_and_examples() {
     let out = dir.run(&["--help"]);
     assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["report", "check-data", "maillage report", "Exit status"] {
+    for needle in [
+        "report",
+        "check-data",
+        "maillage report",
+        "Statut de sortie",
+    ] {
         assert!(text.contains(needle), "--help lacks {needle}:\n{text}");
     }
     for cmd in ["report", "check-data"] {
