@@ -138,7 +138,7 @@ fn multipolygon_of(
             path,
             location.clone(),
             "geometry",
-            "manquante : attendu un Polygon ou un MultiPolygon",
+            "absent : attendu un Polygon ou un MultiPolygon",
         )),
     }
 }

@@ -116,7 +116,7 @@ pub fn parse_points(
                 path,
                 Location::Line(line),
                 &names[0],
-                format!("« {id} » figure déjà ligne {first} : chaque id doit être unique"),
+                format!("« {id} » figure déjà à la ligne {first} : chaque id doit être unique"),
             ));
         }
     }
@@ -164,7 +164,7 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "/p.csv : ligne 4 : champ « id » : « A » figure déjà ligne 2 : chaque id doit être unique"
+            "/p.csv : ligne 4 : champ « id » : « A » figure déjà à la ligne 2 : chaque id doit être unique"
         );
         assert!(read("name,x\n")
             .unwrap_err()

@@ -924,7 +924,7 @@ fn convert(
                 if p.lon.is_finite() && p.lat.is_finite() && p.lat.abs() <= 90.0 {
                     Ok(Coord { x: p.lon, y: p.lat })
                 } else {
-                    fail(&format!("hors de la zone de {} : coordonnée", crs.name()))
+                    fail(&format!("hors de la zone couverte par {} : coordonnée", crs.name()))
                 }
             }
         }

@@ -408,7 +408,7 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
     );
     check(
         &["placement", "--candidates", "double.csv", "--k", "1"],
-        "double.csv : ligne 4 : champ « id » : « A » figure déjà ligne 2 : chaque id doit être unique",
+        "double.csv : ligne 4 : champ « id » : « A » figure déjà à la ligne 2 : chaque id doit être unique",
         1,
     );
     dir.write("sans.csv", "code,x\n1,2\n");
