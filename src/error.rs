@@ -24,18 +24,18 @@ pub enum Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::Line(n) => write!(f, "line {n}"),
-            Location::LineOf { line, id } => write!(f, "line {line} ({id})"),
-            Location::Feature { index, id: None } => write!(f, "feature {index}"),
+            Location::Line(n) => write!(f, "ligne {n}"),
+            Location::LineOf { line, id } => write!(f, "ligne {line} ({id})"),
+            Location::Feature { index, id: None } => write!(f, "objet {index}"),
             Location::Feature {
                 index,
                 id: Some(id),
-            } => write!(f, "feature {index} ({id})"),
-            Location::Record { index, id: None } => write!(f, "record {index}"),
+            } => write!(f, "objet {index} ({id})"),
+            Location::Record { index, id: None } => write!(f, "enregistrement {index}"),
             Location::Record {
                 index,
                 id: Some(id),
-            } => write!(f, "record {index} ({id})"),
+            } => write!(f, "enregistrement {index} ({id})"),
         }
     }
 }
@@ -46,14 +46,14 @@ pub enum Error {
     /// The file could not be opened, read or written: check the path and permissions.
     /// The cause is part of the message and not the error's `source`, so
     /// that the printed chain says it once.
-    #[error("{}: {cause}", path.display())]
+    #[error("{} : {}", path.display(), io_cause(cause))]
     Io {
         path: PathBuf,
         cause: std::io::Error,
     },
     /// One field of one record is missing or has a value that cannot be used:
     /// the message says what was expected.
-    #[error("{}: {location}: field \"{field}\": {problem}", path.display())]
+    #[error("{} : {location} : champ « {field} » : {problem}", path.display())]
     Field {
         path: PathBuf,
         location: Location,
@@ -61,7 +61,7 @@ pub enum Error {
         problem: String,
     },
     /// One record is unusable as a whole (wrong geometry type, duplicated id…).
-    #[error("{}: {location}: {problem}", path.display())]
+    #[error("{} : {location} : {problem}", path.display())]
     Record {
         path: PathBuf,
         location: Location,
@@ -69,7 +69,7 @@ pub enum Error {
     },
     /// The file as a whole is unusable (not a GeoJSON file, a required column
     /// is absent, an unsupported projection…).
-    #[error("{}: {problem}", path.display())]
+    #[error("{} : {problem}", path.display())]
     File { path: PathBuf, problem: String },
     /// Two inputs disagree or a parameter cannot be honoured.
     #[error("{0}")]
@@ -108,6 +108,29 @@ impl Error {
             location,
             problem: problem.into(),
         }
+    }
+}
+
+/// An I/O error in French: the usual kinds are named, the others keep the
+/// system's own text after a French label.
+pub fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "fichier ou dossier introuvable",
+        K::PermissionDenied => "permission refusée",
+        K::AlreadyExists => "existe déjà",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::NotADirectory => "un élément du chemin n'est pas un dossier",
+        K::DirectoryNotEmpty => "le dossier n'est pas vide",
+        K::ReadOnlyFilesystem => "système de fichiers en lecture seule",
+        K::StorageFull => "plus de place sur le disque",
+        K::UnexpectedEof => "fin de fichier inattendue",
+        K::InvalidData => "données illisibles",
+        _ => return format!("erreur d'entrée-sortie ({e})"),
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (erreur système {code})"),
+        None => what.to_string(),
     }
 }
 

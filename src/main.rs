@@ -21,7 +21,9 @@ fn main() -> ExitCode {
     match maillage::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("erreur : {e:#}");
+            // The chain joined the French way (anyhow's `{:#}` joins with ": ").
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("erreur : {}", chain.join(" : "));
             ExitCode::from(maillage::cli::EXIT_ERROR)
         }
     }

@@ -1,6 +1,6 @@
 //! Problems that do not stop a run, counted by file and reason so that the
-//! user gets one summary line per kind ("12 sites ignored: outside the
-//! region") instead of a flood, and nothing is dropped silently.
+//! user gets one summary line per kind ("12 × site hors de la région,
+//! ignoré") instead of a flood, and nothing is dropped silently.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,7 +56,7 @@ impl Warnings {
             .sum()
     }
 
-    /// One line per file and reason: `file: N × reason (e.g. line 4, line 9)`.
+    /// One line per file and reason: `file : N × reason (p. ex. ligne 4, ligne 9)`.
     pub fn lines(&self) -> Vec<String> {
         self.entries
             .iter()
@@ -67,7 +67,7 @@ impl Warnings {
                     ""
                 };
                 format!(
-                    "{file}: {} × {reason} (e.g. {}{more})",
+                    "{file} : {} × {reason} (p. ex. {}{more})",
                     e.count,
                     e.examples.join(", ")
                 )
@@ -98,18 +98,18 @@ mod tests {
         for i in 0..5 {
             w.add(
                 Path::new("sites.csv"),
-                "site outside the region, ignored",
-                format!("line {i}"),
+                "site hors de la région, ignoré",
+                format!("ligne {i}"),
             );
         }
-        w.add(Path::new("sites.csv"), "no coordinates", "line 9");
+        w.add(Path::new("sites.csv"), "pas de coordonnées", "ligne 9");
         assert_eq!(w.total(), 6);
         let lines = w.lines();
         assert_eq!(lines.len(), 2);
+        assert!(lines[1].contains("5 × site hors de la région"), "{lines:?}");
         assert!(
-            lines[1].contains("5 × site outside the region"),
+            lines[1].contains("ligne 0, ligne 1, ligne 2, …"),
             "{lines:?}"
         );
-        assert!(lines[1].contains("line 0, line 1, line 2, …"), "{lines:?}");
     }
 }

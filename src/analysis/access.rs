@@ -119,32 +119,32 @@ impl Bands {
     /// and increasing; weights in (0, 1] and never increasing with distance.
     pub fn new(steps: Vec<(Meters, f64)>) -> Result<Self, Error> {
         if steps.is_empty() {
-            return Err(Error::Invalid("no distance band given".into()));
+            return Err(Error::Invalid("aucune tranche de distance donnée".into()));
         }
         let mut previous: Option<(Meters, f64)> = None;
         for &(bound, weight) in &steps {
             if !bound.0.is_finite() || bound.0 <= 0.0 {
                 return Err(Error::Invalid(format!(
-                    "band bound {} km: expected a positive number of km",
+                    "borne de tranche {} km : attendu un nombre de km positif",
                     bound.km()
                 )));
             }
             if weight.is_nan() || weight <= 0.0 || weight > 1.0 {
                 return Err(Error::Invalid(format!(
-                    "band weight {weight}: expected a weight above 0 and at most 1"
+                    "poids de tranche {weight} : attendu un poids supérieur à 0 et au plus égal à 1"
                 )));
             }
             if let Some((b, w)) = previous {
                 if bound.0 <= b.0 {
                     return Err(Error::Invalid(format!(
-                        "band bounds must increase: {} km after {} km",
+                        "les bornes des tranches doivent croître : {} km après {} km",
                         bound.km(),
                         b.km()
                     )));
                 }
                 if weight > w {
                     return Err(Error::Invalid(format!(
-                        "band weights must not increase with distance: {weight} after {w}"
+                        "les poids des tranches ne doivent pas croître avec la distance : {weight} après {w}"
                     )));
                 }
             }
@@ -238,7 +238,7 @@ impl CostTable {
         for w in pairs.windows(2) {
             if (w[0].commune, w[0].site) == (w[1].commune, w[1].site) {
                 return Err(Error::Invalid(format!(
-                    "cost table: commune {} and site {} appear twice",
+                    "table des coûts : la commune {} et le site {} figurent deux fois",
                     w[0].commune, w[0].site
                 )));
             }
@@ -247,7 +247,7 @@ impl CostTable {
             p.commune >= communes || p.site >= sites || p.distance.0.is_nan() || p.distance.0 < 0.0
         }) {
             return Err(Error::Invalid(format!(
-                "cost table: pair (commune {}, site {}, {} m) out of range",
+                "table des coûts : paire (commune {}, site {}, {} m) hors limites",
                 p.commune, p.site, p.distance.0
             )));
         }

@@ -9,11 +9,11 @@ use crate::model::{Site, Territory};
 /// Why a scenario cannot be applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("--remove: no site has the id {}", .0.join(", "))]
+    #[error("--remove : aucun site n'a l'id {}", .0.join(", "))]
     UnknownIds(Vec<String>),
-    #[error("site id \"{0}\" is added twice, or added while an existing site keeps it (remove it too to move it)")]
+    #[error("l'id de site « {0} » est ajouté deux fois, ou ajouté alors qu'un site existant le garde (retirez aussi ce site pour le déplacer)")]
     DuplicateId(String),
-    #[error("nothing to compare: give --add FILE and/or --remove IDS")]
+    #[error("rien à comparer : donnez --add FICHIER et/ou --remove IDS")]
     Empty,
 }
 

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::points::read_points;
 use crate::model::{LonLat, Meters, SiteKind, Territory};
+use crate::output::french;
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -114,62 +115,65 @@ fn parse_number(s: &str) -> Option<f64> {
 /// Parses `--access-km`.
 fn parse_catchment(s: &str) -> Result<Bands, String> {
     let km: f64 = s.trim().parse().map_err(|_| {
-        format!("\"{s}\" is not a number: expected a distance in km such as 10 or 7.5")
+        format!("« {s} » n'est pas un nombre : attendu une distance en km comme 10 ou 7.5")
     })?;
     if !km.is_finite() || km <= 0.0 {
-        return Err(format!("{s} km: expected a positive distance in km"));
+        return Err(format!("{s} km : attendu une distance positive en km"));
     }
     Bands::catchment(Meters::from_km(km)).map_err(|e| e.to_string())
 }
 
 /// Parses `10:1,15:2/3,20:1/3` into distance bands.
 pub fn parse_bands(s: &str) -> Result<Bands, String> {
-    let expected = "expected KM:WEIGHT pairs separated by commas, such as 10:1,15:2/3,20:1/3 \
-                    (decimal point, bounds increasing, weights in (0, 1] not increasing)";
+    let expected =
+        "attendu des paires KM:POIDS séparées par des virgules, comme 10:1,15:2/3,20:1/3 \
+                    (point décimal, bornes croissantes, poids dans ]0, 1] non croissants)";
     let mut steps = Vec::new();
     for part in s.split(',') {
         let part = part.trim();
         let (km, w) = part
             .split_once(':')
-            .ok_or_else(|| format!("\"{part}\": {expected}"))?;
+            .ok_or_else(|| format!("« {part} » : {expected}"))?;
         let km = km
             .trim()
             .parse::<f64>()
             .ok()
             .filter(|k| k.is_finite())
-            .ok_or_else(|| format!("\"{part}\": the bound is not a number of km; {expected}"))?;
+            .ok_or_else(|| {
+                format!("« {part} » : la borne n'est pas un nombre de km ; {expected}")
+            })?;
         let w = parse_number(w)
-            .ok_or_else(|| format!("\"{part}\": the weight is not a number; {expected}"))?;
+            .ok_or_else(|| format!("« {part} » : le poids n'est pas un nombre ; {expected}"))?;
         steps.push((Meters::from_km(km), w));
     }
-    Bands::new(steps).map_err(|e| format!("{e}; {expected}"))
+    Bands::new(steps).map_err(|e| format!("{e} ; {expected}"))
 }
 
 /// Parses `siege=1,antenne=0.5,permanence=0.2`; kinds left out keep their default.
 pub fn parse_site_weights(s: &str) -> Result<SupplyWeights, String> {
-    let expected = "expected KIND=WEIGHT pairs such as siege=1,antenne=0.5,permanence=0.2 \
-                    (kinds siege, antenne, permanence; weights ≥ 0)";
+    let expected = "attendu des paires TYPE=POIDS comme siege=1,antenne=0.5,permanence=0.2 \
+                    (types siege, antenne, permanence ; poids ≥ 0)";
     let mut weights = SupplyWeights::default();
     let mut seen: Vec<SiteKind> = Vec::new();
     for part in s.split(',') {
         let part = part.trim();
         let (k, w) = part
             .split_once('=')
-            .ok_or_else(|| format!("\"{part}\": {expected}"))?;
+            .ok_or_else(|| format!("« {part} » : {expected}"))?;
         let kind = SiteKind::parse(k)
-            .ok_or_else(|| format!("\"{}\" is not a kind of site; {expected}", k.trim()))?;
+            .ok_or_else(|| format!("« {} » n'est pas un type de site ; {expected}", k.trim()))?;
         if seen.contains(&kind) {
-            return Err(format!("{} is given twice; {expected}", kind.code()));
+            return Err(format!("{} est donné deux fois ; {expected}", kind.code()));
         }
         seen.push(kind);
         let w = parse_number(w)
             .filter(|w| *w >= 0.0)
-            .ok_or_else(|| format!("\"{part}\": the weight is not a number ≥ 0; {expected}"))?;
+            .ok_or_else(|| format!("« {part} » : le poids n'est pas un nombre ≥ 0 ; {expected}"))?;
         weights.set(kind, w);
     }
     if SiteKind::ALL.iter().all(|&k| weights.of(k) == 0.0) {
         return Err(format!(
-            "every weight is 0, so no site offers anything; {expected}"
+            "tous les poids valent 0, aucun site n'aurait d'offre ; {expected}"
         ));
     }
     Ok(weights)
@@ -204,7 +208,11 @@ impl DistanceArgs {
             Some(p) => {
                 let points = read_points(p, &mut ctx.warnings)?;
                 if points.0.is_empty() {
-                    return Err(Error::file(p, "no point: the file has a header but no row").into());
+                    return Err(Error::file(
+                        p,
+                        "aucun point : le fichier a un en-tête mais aucune ligne",
+                    )
+                    .into());
                 }
                 Some(points)
             }
@@ -237,11 +245,11 @@ impl DistancePlan {
         let cells = area / (size * size);
         if cells > MAX_GRID_CELLS {
             anyhow::bail!(
-                "--grid-m {size}: about {:.0} million cells over the communes' {:.0} km², more \
-                 than the {:.0} million a run computes; choose --grid-m {:.0} or more",
-                cells / 1e6,
-                area / 1e6,
-                MAX_GRID_CELLS / 1e6,
+                "--grid-m {size} : environ {} millions de mailles sur les {} km² des communes, plus \
+                 que les {} millions qu'un calcul traite ; choisissez --grid-m {} ou plus",
+                french::decimal(cells / 1e6, 0),
+                french::decimal(area / 1e6, 0),
+                french::decimal(MAX_GRID_CELLS / 1e6, 0),
                 (area / MAX_GRID_CELLS).sqrt().ceil()
             );
         }
@@ -338,7 +346,7 @@ mod tests {
         ] {
             assert!(parse_bands(bad).is_err(), "{bad} accepted");
         }
-        assert!(parse_bands("10:1,5:0.5").unwrap_err().contains("increase"));
+        assert!(parse_bands("10:1,5:0.5").unwrap_err().contains("croître"));
     }
 
     #[test]
@@ -347,20 +355,22 @@ mod tests {
         assert_eq!((w.siege, w.antenne, w.permanence), (2.0, 0.5, 0.1));
         assert!(parse_site_weights("bureau=1")
             .unwrap_err()
-            .contains("not a kind of site"));
+            .contains("n'est pas un type de site"));
         assert!(parse_site_weights("siege=1,siege=2")
             .unwrap_err()
-            .contains("twice"));
+            .contains("deux fois"));
         assert!(parse_site_weights("siege=-1").is_err());
         assert!(parse_site_weights("siege=0,antenne=0,permanence=0")
             .unwrap_err()
-            .contains("every weight is 0"));
+            .contains("tous les poids valent 0"));
     }
 
     #[test]
     fn catchment_must_be_positive() {
         assert!(parse_catchment("0").unwrap_err().contains("positive"));
-        assert!(parse_catchment("dix").unwrap_err().contains("not a number"));
+        assert!(parse_catchment("dix")
+            .unwrap_err()
+            .contains("n'est pas un nombre"));
         assert_eq!(parse_catchment("7.5").unwrap().reach(), Meters(7_500.0));
     }
 }

@@ -295,7 +295,7 @@ impl Context {
     pub fn finish(&mut self) {
         self.progress.finish();
         if !self.warnings.is_empty() {
-            eprintln!("avertissements ({}):", self.warnings.total());
+            eprintln!("avertissements ({}) :", self.warnings.total());
             for l in self.warnings.lines() {
                 eprintln!("  {l}");
             }

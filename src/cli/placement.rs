@@ -162,15 +162,19 @@ pub fn load_candidates(
     };
     let pts = parse_points(&path, &bytes, &mut ctx.warnings)?;
     if pts.ids.is_empty() {
-        return Err(Error::file(&path, "no candidate: the file has a header but no row").into());
+        return Err(Error::file(
+            &path,
+            "aucun candidat : le fichier a un en-tête mais aucune ligne",
+        )
+        .into());
     }
     let ids = pts.ids.iter().map(|id| format!("{prefix}{id}")).collect();
     let c = point_candidates(t, ids, pts.names, &pts.points);
     for cand in c.iter().filter(|c| c.commune.is_none()) {
         ctx.warnings.add(
             &path,
-            "candidate outside every commune of the region: kept, it can serve \
-             the communes within the radius, but belongs to no ML (left out with --ml)",
+            "candidat hors de toute commune de la région : gardé, il peut desservir \
+             les communes dans le rayon, mais n'appartient à aucune ML (écarté avec --ml)",
             cand.id.clone(),
         );
     }
@@ -209,16 +213,16 @@ pub fn report_placement(
     if k < args.placement_k {
         ctx.warnings.add(
             std::path::Path::new("--placement-k"),
-            "fewer candidates than new sites asked: the proposal places one per candidate",
+            "moins de candidats que de nouveaux sites demandés : la proposition en place un par candidat",
             format!(
-                "{} asked, {} candidates",
+                "{} demandés, {} candidats",
                 args.placement_k,
                 candidates.len()
             ),
         );
     }
     if k == 0 {
-        anyhow::bail!("--placement-candidates: no candidate to place a new site at");
+        anyhow::bail!("--placement-candidates : aucun candidat où placer un nouveau site");
     }
     let params = PlacementParams {
         model: Model::Mclp,
@@ -270,7 +274,7 @@ pub fn run(args: &PlacementArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
         match e.downcast_ref::<PlacementError>() {
             // Name the options the user can change.
             Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(
-                "--k {} with --candidates {}",
+                "--k {} avec --candidates {}",
                 args.k,
                 args.candidates.code()
             )),

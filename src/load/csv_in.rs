@@ -30,8 +30,8 @@ pub(crate) fn decode<'a>(
         Err(_) => {
             warnings.add(
                 path,
-                "not UTF-8: read as Windows-1252 (Latin-1), as spreadsheets save CSV",
-                "whole file",
+                "pas en UTF-8 : lu en Windows-1252 (Latin-1), comme l'enregistrent les tableurs",
+                "tout le fichier",
             );
             let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             s
@@ -40,7 +40,7 @@ pub(crate) fn decode<'a>(
     if text.trim().is_empty() {
         return Err(Error::file(
             path,
-            "the file is empty: expected a header line and data rows",
+            "le fichier est vide : attendu une ligne d'en-tête et des lignes de données",
         ));
     }
     Ok(text)
@@ -60,7 +60,7 @@ pub(crate) fn reader<'t>(
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| Error::file(path, format!("unreadable header line: {e}")))?
+        .map_err(|e| Error::file(path, format!("ligne d'en-tête illisible : {e}")))?
         .clone();
     Ok((rdr, headers))
 }
@@ -75,14 +75,14 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
             return Err(Error::record(
                 path,
                 Location::Line(1),
-                "a column has no name in the header line",
+                "une colonne n'a pas de nom dans la ligne d'en-tête",
             ));
         }
         if !seen.insert(h.to_lowercase()) {
             return Err(Error::record(
                 path,
                 Location::Line(1),
-                format!("column \"{h}\" appears twice in the header line"),
+                format!("la colonne « {h} » apparaît deux fois dans la ligne d'en-tête"),
             ));
         }
     }
@@ -156,19 +156,19 @@ pub(crate) fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) ->
         } => {
             let start = pos.as_ref().map_or(0, |p| p.byte());
             let hint = if lines.unclosed_quote_from(start) {
-                "a quote (\") opened and never closed?"
+                "un guillemet (\") ouvert et jamais refermé ?"
             } else if len > expected_len {
-                "a separator inside an unquoted value?"
+                "un séparateur dans une valeur sans guillemets ?"
             } else {
-                "a value missing, or a line cut in two?"
+                "une valeur manquante, ou une ligne coupée en deux ?"
             };
             Error::record(
                 path,
                 Location::Line(lines.line(start)),
-                format!("{len} fields where the header has {expected_len} ({hint})"),
+                format!("{len} champs alors que l'en-tête en a {expected_len} ({hint})"),
             )
         }
-        _ => Error::file(path, format!("unreadable CSV: {e}")),
+        _ => Error::file(path, format!("CSV illisible : {e}")),
     }
 }
 
@@ -220,25 +220,25 @@ mod tests {
     #[test]
     fn ragged_rows_and_empty_files_are_errors() {
         let e = parse(b"a,b\n1,2\n3,4,5\n").0.unwrap_err().to_string();
-        assert_eq!(e, "t.csv: line 3: 3 fields where the header has 2 (a separator inside an unquoted value?)");
+        assert_eq!(e, "t.csv : ligne 3 : 3 champs alors que l'en-tête en a 2 (un séparateur dans une valeur sans guillemets ?)");
         let e = parse(b"a,b,c\n1,2,3\n4,\"5,6\n7,8,9\n")
             .0
             .unwrap_err()
             .to_string();
         assert_eq!(
             e,
-            "t.csv: line 3: 2 fields where the header has 3 (a quote (\") opened and never closed?)"
+            "t.csv : ligne 3 : 2 champs alors que l'en-tête en a 3 (un guillemet (\") ouvert et jamais refermé ?)"
         );
         let e = parse(b"a,b,c\n1,2\n").0.unwrap_err().to_string();
         assert!(
-            e.contains("line 2: 2 fields") && e.contains("value missing"),
+            e.contains("ligne 2 : 2 champs") && e.contains("valeur manquante"),
             "{e}"
         );
-        assert!(parse(b"").0.unwrap_err().to_string().contains("empty"));
+        assert!(parse(b"").0.unwrap_err().to_string().contains("vide"));
         assert!(parse(b"a,a\n1,2\n")
             .0
             .unwrap_err()
             .to_string()
-            .contains("twice"));
+            .contains("deux fois"));
     }
 }

@@ -79,22 +79,22 @@ impl RawFeature {
     /// when no column has any of the names, the columns there are.
     pub fn require_text(&self, path: &Path, aliases: &[&str]) -> Result<(&str, String), Error> {
         self.text(aliases)
-            .ok_or_else(|| self.missing(path, aliases, "a value"))
+            .ok_or_else(|| self.missing(path, aliases, "une valeur"))
     }
 
     /// The error for a required attribute that is empty or absent; `what`
-    /// says what was expected ("a value", "the number of inhabitants").
+    /// says what was expected ("une valeur", "le nombre d'habitants").
     pub fn missing(&self, path: &Path, aliases: &[&str], what: &str) -> Error {
         let field = aliases.first().copied().unwrap_or("?");
         let problem = if self.has(aliases) {
-            format!("empty: expected {what}")
+            format!("vide : attendu {what}")
         } else {
             let found: Vec<&str> = self.props.values().map(|(n, _)| n.as_str()).collect();
             format!(
-                "absent: expected {what} in a column or property named {}; found {}",
-                aliases.join(" or "),
+                "absent : attendu {what} dans une colonne ou propriété nommée {} ; trouvé {}",
+                aliases.join(" ou "),
                 if found.is_empty() {
-                    "none".to_string()
+                    "aucune".to_string()
                 } else {
                     found.join(", ")
                 }
@@ -121,7 +121,7 @@ impl RawFeature {
                 path,
                 self.location.clone(),
                 name,
-                format!("expected a finite number, found {}", short(v)),
+                format!("attendu un nombre fini, trouvé {}", short(v)),
             )),
         }
     }
@@ -147,7 +147,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
 /// A value shown in a message, cut to a readable length.
 pub fn short(v: &Value) -> String {
     let s = match v {
-        Value::String(s) => format!("\"{s}\""),
+        Value::String(s) => format!("« {s} »"),
         other => other.to_string(),
     };
     if s.chars().count() > 60 {

@@ -31,16 +31,17 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::file(
             path,
-            "the file is empty: expected a GeoJSON FeatureCollection",
+            "le fichier est vide : attendu une FeatureCollection GeoJSON",
         ));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::file(
             path,
             format!(
-                "not valid JSON at line {} column {}: {e} (truncated or not a GeoJSON file?)",
+                "JSON invalide ligne {} colonne {} : {} (fichier tronqué ou autre chose que du GeoJSON ?)",
                 e.line(),
-                e.column()
+                e.column(),
+                json_problem(&e)
             ),
         )
     })?;
@@ -51,7 +52,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             _ => {
                 return Err(Error::file(
                     path,
-                    "FeatureCollection without a \"features\" array",
+                    "FeatureCollection sans tableau « features »",
                 ))
             }
         },
@@ -59,13 +60,13 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
         Some(other) => {
             return Err(Error::file(
                 path,
-                format!("expected a GeoJSON FeatureCollection, found a {other}"),
+                format!("attendu une FeatureCollection GeoJSON, trouvé un {other}"),
             ))
         }
         None => {
             return Err(Error::file(
                 path,
-                "expected a GeoJSON FeatureCollection: no \"type\" member",
+                "attendu une FeatureCollection GeoJSON : pas de membre « type »",
             ))
         }
     };
@@ -98,8 +99,8 @@ fn crs_of(path: &Path, root: &Value) -> Result<Coords, Error> {
         Err(Error::file(
             path,
             format!(
-                "member \"crs\" names {name}: only WGS84 longitude/latitude (RFC 7946) and \
-                 Lambert-93 (EPSG:2154) are supported; reproject with `ogr2ogr -t_srs EPSG:4326`"
+                "le membre « crs » nomme {name} : seuls la longitude/latitude WGS84 (RFC 7946) et \
+                 le Lambert-93 (EPSG:2154) sont pris en charge ; reprojetez avec `ogr2ogr -t_srs EPSG:4326`"
             ),
         ))
     }
@@ -127,7 +128,7 @@ fn read_feature(
         return Err(Error::record(
             path,
             location,
-            "not a GeoJSON Feature (no \"type\": \"Feature\")",
+            "pas un objet GeoJSON Feature (pas de « type » : « Feature »)",
         ));
     }
     let mut f = RawFeature::new(location.clone());
@@ -142,7 +143,7 @@ fn read_feature(
             return Err(Error::record(
                 path,
                 location,
-                "\"properties\" is not an object",
+                "« properties » n'est pas un objet JSON",
             ))
         }
     }
@@ -155,7 +156,7 @@ fn read_feature(
                     path,
                     location.clone(),
                     "geometry",
-                    format!("not a valid GeoJSON geometry: {e}"),
+                    format!("géométrie GeoJSON invalide : {e}"),
                 )
             })?;
             let mut geom: geo::Geometry<f64> = geo::Geometry::try_from(gj)
@@ -204,7 +205,7 @@ fn check_positions(g: &Value) -> Result<(), String> {
         if depth == 0 {
             if items.len() < 2 {
                 return Err(format!(
-                    "position {v} has {} number(s): expected at least longitude and latitude",
+                    "la position {v} a {} nombre(s) : attendu au moins la longitude et la latitude",
                     items.len()
                 ));
             }
@@ -230,14 +231,14 @@ pub(crate) fn check_coordinates(
                 path,
                 location.clone(),
                 "geometry",
-                format!("non-finite coordinate ({}, {})", c.x, c.y),
+                format!("coordonnée non finie ({}, {})", c.x, c.y),
             ));
         }
         if coords == Coords::LonLat && (c.x.abs() > 180.0 || c.y.abs() > 90.0) {
             let hint = if (0.0..1_300_000.0).contains(&c.x)
                 && (6_000_000.0..7_200_000.0).contains(&c.y)
             {
-                " (this looks like Lambert-93 metres: GeoJSON must be WGS84 longitude/latitude, or declare \"crs\" EPSG:2154)"
+                " (on dirait des mètres Lambert-93 : le GeoJSON doit être en longitude/latitude WGS84, ou déclarer « crs » EPSG:2154)"
             } else {
                 ""
             };
@@ -246,13 +247,61 @@ pub(crate) fn check_coordinates(
                 location.clone(),
                 "geometry",
                 format!(
-                    "coordinate ({}, {}) is not a longitude/latitude{hint}",
+                    "la coordonnée ({}, {}) n'est pas une longitude/latitude{hint}",
                     c.x, c.y
                 ),
             ));
         }
     }
     Ok(())
+}
+
+/// serde_json's message without its " at line … column …" tail, in French
+/// for the messages a damaged file gives; any other keeps serde_json's text.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let msg = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    let known = [
+        (
+            "EOF while parsing a list",
+            "fin du fichier au milieu d'un tableau",
+        ),
+        (
+            "EOF while parsing an object",
+            "fin du fichier au milieu d'un objet",
+        ),
+        (
+            "EOF while parsing a string",
+            "fin du fichier au milieu d'une chaîne",
+        ),
+        (
+            "EOF while parsing a value",
+            "fin du fichier au milieu d'une valeur",
+        ),
+        ("expected `:`", "attendu « : »"),
+        ("expected `,` or `]`", "attendu « , » ou « ] »"),
+        ("expected `,` or `}`", "attendu « , » ou « } »"),
+        ("expected ident", "attendu true, false ou null"),
+        ("expected value", "attendu une valeur"),
+        ("expected `\"`", "attendu « \" »"),
+        ("invalid escape", "séquence d'échappement invalide"),
+        ("invalid number", "nombre invalide"),
+        ("number out of range", "nombre hors limites"),
+        (
+            "invalid unicode code point",
+            "point de code Unicode invalide",
+        ),
+        ("key must be a string", "une clé doit être une chaîne"),
+        ("trailing comma", "virgule en trop"),
+        ("trailing characters", "caractères après la fin du JSON"),
+        ("recursion limit exceeded", "imbrication trop profonde"),
+    ];
+    match known.iter().find(|(en, _)| *en == msg) {
+        Some((_, fr)) => (*fr).to_string(),
+        None => msg.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -288,7 +337,7 @@ mod tests {
             );
             let e = parse(&text).unwrap_err().to_string();
             assert!(
-                e.contains("feature 0") && e.contains("expected at least longitude and latitude"),
+                e.contains("objet 0") && e.contains("attendu au moins la longitude et la latitude"),
                 "{e}"
             );
         }
@@ -298,20 +347,20 @@ mod tests {
     fn errors_name_the_file_and_feature() {
         let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[3.1,49.5]}},{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[700000,6600000]}}]}"#).unwrap_err().to_string();
         assert!(
-            e.starts_with("t.geojson: feature 1: field \"geometry\""),
+            e.starts_with("t.geojson : objet 1 : champ « geometry »"),
             "{e}"
         );
         assert!(e.contains("Lambert-93"), "{e}");
         let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Fea"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("not valid JSON at line 1"), "{e}");
+        assert!(e.contains("JSON invalide ligne 1"), "{e}");
         let e = parse("").unwrap_err().to_string();
-        assert!(e.contains("empty"), "{e}");
+        assert!(e.contains("vide"), "{e}");
         let e = parse(r#"{"type":"Point","coordinates":[1,2]}"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("found a Point"), "{e}");
+        assert!(e.contains("trouvé un Point"), "{e}");
     }
 
     #[test]

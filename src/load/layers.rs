@@ -14,6 +14,7 @@ use crate::load::features::{short, RawFeature, RawLayer};
 use crate::model::{
     Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus,
 };
+use crate::output::french;
 use crate::warnings::Warnings;
 
 const CODE_INSEE: &[&str] = &[
@@ -73,7 +74,7 @@ fn parse_insee(
             path,
             f.location.clone(),
             field,
-            format!("expected a 5-character INSEE code such as 02001 or 59350, found \"{raw}\""),
+            format!("attendu un code INSEE de 5 caractères comme 02001 ou 59350, trouvé « {raw} »"),
         )
     })
 }
@@ -122,14 +123,14 @@ fn multipolygon_of(
             path,
             location.clone(),
             "geometry",
-            "empty MultiPolygon",
+            "MultiPolygon vide",
         )),
         Some(other) => Err(Error::field(
             path,
             location.clone(),
             "geometry",
             format!(
-                "expected a Polygon or MultiPolygon, found a {}",
+                "attendu un Polygon ou un MultiPolygon, trouvé un {}",
                 geometry_name(other)
             ),
         )),
@@ -137,15 +138,15 @@ fn multipolygon_of(
             path,
             location.clone(),
             "geometry",
-            "missing: expected a Polygon or MultiPolygon",
+            "absent : attendu un Polygon ou un MultiPolygon",
         )),
     }
 }
 
 /// The warning given for a polygon ring that crosses itself.
-pub const RING_CROSSES_ITSELF: &str = "polygon ring crosses itself (invalid polygon): kept as is, \
-     points near the crossing may be placed in the wrong polygon; repair it (e.g. \
-     `ogr2ogr -makevalid`)";
+pub const RING_CROSSES_ITSELF: &str = "un anneau du polygone se recoupe (polygone invalide) : \
+     conservé tel quel, les points proches du croisement peuvent tomber dans le mauvais polygone ; \
+     réparez-le, avec `ogr2ogr -makevalid` par exemple";
 
 fn check_polygons(
     path: &Path,
@@ -163,7 +164,7 @@ fn check_polygons(
     }
     for (k, p) in m.0.iter().enumerate() {
         let which = if m.0.len() > 1 {
-            format!("polygon {k}: ")
+            format!("polygone {k} : ")
         } else {
             String::new()
         };
@@ -173,8 +174,8 @@ fn check_polygons(
         let area2: f64 = p.exterior().lines().map(|l| l.determinant()).sum();
         if distinct.len() < 4 || area2 == 0.0 {
             return Err(field_error(format!(
-                "{which}outer ring with {} distinct points and no area: expected a closed \
-                 ring of at least 3 points enclosing the commune or quarter",
+                "{which}anneau extérieur de {} points distincts, sans surface : attendu un anneau \
+                 fermé d'au moins 3 points entourant la commune ou le quartier",
                 distinct.len().saturating_sub(1)
             )));
         }
@@ -183,7 +184,7 @@ fn check_polygons(
                 warnings.add(
                     path,
                     RING_CROSSES_ITSELF,
-                    format!("{location} near ({:.6}, {:.6})", at.x, at.y),
+                    format!("{location} vers ({:.6}, {:.6})", at.x, at.y),
                 );
                 return Ok(());
             }
@@ -280,21 +281,24 @@ pub fn check_lonlat(
     }
     let hint = if (0.0..1_300_000.0).contains(&p.lon) && (6_000_000.0..7_200_000.0).contains(&p.lat)
     {
-        "these look like Lambert-93 metres, expected WGS84 longitude/latitude in degrees"
+        "on dirait des mètres Lambert-93, attendu une longitude/latitude WGS84 en degrés"
             .to_string()
     } else if in_window(LonLat::new(p.lat, p.lon)) {
-        "longitude and latitude look swapped".to_string()
+        "longitude et latitude semblent inversées".to_string()
     } else {
         format!(
-            "outside France (expected longitude {}…{} and latitude {}…{})",
-            LON_RANGE.0, LON_RANGE.1, LAT_RANGE.0, LAT_RANGE.1
+            "hors de France (attendu une longitude de {} à {} et une latitude de {} à {})",
+            french::km(LON_RANGE.0),
+            french::km(LON_RANGE.1),
+            french::km(LAT_RANGE.0),
+            french::km(LAT_RANGE.1)
         )
     };
     Err(Error::field(
         path,
         location.clone(),
         field,
-        format!("({}, {}): {hint}", p.lon, p.lat),
+        format!("({}, {}) : {hint}", p.lon, p.lat),
     ))
 }
 
@@ -310,7 +314,7 @@ fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Opti
                 path,
                 location.clone(),
                 name,
-                format!("expected [longitude, latitude] or null, found {}", short(v)),
+                format!("attendu [longitude, latitude] ou null, trouvé {}", short(v)),
             )),
         };
     }
@@ -369,7 +373,7 @@ fn given_reference(
             location.clone(),
             field,
             format!(
-                "expected mairie, interieur_sans_mairie or interieur_mairie_ecartee, found \"{raw}\""
+                "attendu mairie, interieur_sans_mairie ou interieur_mairie_ecartee, trouvé « {raw} »"
             ),
         )
     })?;
@@ -384,7 +388,9 @@ fn given_reference(
             path,
             location.clone(),
             field,
-            format!("\"{raw}\" given without its point: expected lon_mesure and lat_mesure in WGS84 degrees"),
+            format!(
+                "« {raw} » donné sans son point : attendu lon_mesure et lat_mesure en degrés WGS84"
+            ),
         ));
     };
     let p = check_lonlat(path, location, &name, LonLat::new(lon, lat))?;
@@ -397,7 +403,7 @@ fn given_reference(
     }
     warnings.add(
         path,
-        "measuring point given by the file (point_de_mesure) outside the commune: ignored, point decided by maillage's rule",
+        "point de mesure donné par le fichier (point_de_mesure) hors de la commune : ignoré, point choisi par la règle de maillage",
         format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
     );
     Ok(None)
@@ -429,7 +435,7 @@ fn measuring_point(
             // repeated coordinates): trust the polygon instead.
             warnings.add(
                     path,
-                    "town-hall point more than 1 km outside the commune: ignored, distances measured from a point inside the commune",
+                    "point de la mairie à plus de 1 km hors de la commune : ignoré, distances mesurées depuis un point intérieur à la commune",
                     format!("{location} ({:.5}, {:.5})", p.lon, p.lat),
                 );
             None
@@ -439,8 +445,8 @@ fn measuring_point(
             rejected = true;
             warnings.add(
                     path,
-                    "unusable town-hall point: ignored, distances measured from a point inside the commune",
-                    format!("{location}: {problem}"),
+                    "point de la mairie inutilisable : ignoré, distances mesurées depuis un point intérieur à la commune",
+                    format!("{location} : {problem}"),
                 );
             None
         }
@@ -457,7 +463,7 @@ fn measuring_point(
             if !rejected {
                 warnings.add(
                     path,
-                    "no town-hall point: distances measured from a point inside the commune",
+                    "pas de point de la mairie : distances mesurées depuis un point intérieur à la commune",
                     location.to_string(),
                 );
             }
@@ -466,7 +472,7 @@ fn measuring_point(
                     path,
                     location.clone(),
                     "geometry",
-                    "degenerate polygon: no interior point",
+                    "polygone dégénéré : aucun point intérieur",
                 )
             })?
         }
@@ -486,7 +492,7 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                 path,
                 location.clone(),
                 "nom",
-                "missing: expected the commune's name",
+                "manquant : attendu le nom de la commune",
             )
         })?;
         let departement = f
@@ -502,7 +508,8 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                     location,
                     name,
                     format!(
-                        "expected a whole number of inhabitants from 0 to {MAX_PEOPLE}, found {}",
+                        "attendu un nombre entier d'habitants de 0 à {}, trouvé {}",
+                        french::int(MAX_PEOPLE as u64),
                         raw_number(f, POPULATION, x)
                     ),
                 ))
@@ -513,7 +520,7 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                 // nouvelle not yet in the census): keep it, say so.
                 warnings.add(
                     path,
-                    "population empty: counted as 0 inhabitants",
+                    "population vide : comptée pour 0 habitant",
                     location.to_string(),
                 );
                 0
@@ -523,7 +530,7 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                     f.missing(
                         path,
                         POPULATION,
-                        "the number of inhabitants (population municipale)",
+                        "le nombre d'habitants (population municipale)",
                     ),
                     &location,
                 ))
@@ -555,7 +562,7 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
             location,
         ));
     }
-    sorted_unique(path, out, |c| c.code.to_string(), "INSEE code")
+    sorted_unique(path, out, |c| c.code.to_string(), "code INSEE")
 }
 
 fn relocate(e: Error, location: &Location) -> Error {
@@ -590,7 +597,7 @@ pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error>
                     path,
                     location.clone(),
                     "nom_qp",
-                    "missing: expected the QPV's name",
+                    "manquant : attendu le nom du QPV",
                 )
             })?;
         let mut communes = Vec::new();
@@ -618,7 +625,7 @@ pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error>
                         path,
                         location.clone(),
                         name,
-                        format!("expected INSEE codes, found \"{r}\""),
+                        format!("attendu des codes INSEE, trouvé « {r} »"),
                     )
                 })?);
             }
@@ -642,7 +649,7 @@ pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error>
             location,
         ));
     }
-    sorted_unique(path, out, |q| q.code.clone(), "QPV code")
+    sorted_unique(path, out, |q| q.code.clone(), "code QPV")
 }
 
 /// Builds sites, sorted by id. A site with neither coordinates nor a known
@@ -665,7 +672,7 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                 path,
                 location.clone(),
                 tf,
-                format!("expected siege, antenne or permanence, found \"{traw}\""),
+                format!("attendu siege, antenne ou permanence, trouvé « {traw} »"),
             )
         })?;
         let status = match f.text(&["statut", "status"]) {
@@ -675,7 +682,7 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                     path,
                     location.clone(),
                     sf,
-                    format!("expected reel or substitut, found \"{s}\""),
+                    format!("attendu reel ou substitut, trouvé « {s} »"),
                 )
             })?,
         };
@@ -695,7 +702,7 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                     path,
                     location,
                     "geometry",
-                    format!("expected a Point, found a {}", geometry_name(other)),
+                    format!("attendu un Point, trouvé un {}", geometry_name(other)),
                 ))
             }
             None => {
@@ -717,7 +724,7 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                             path,
                             location,
                             n,
-                            "only one of longitude and latitude is given",
+                            "une seule des deux, longitude ou latitude, est donnée",
                         ))
                     }
                     (None, None) => None,
@@ -733,12 +740,12 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                         path,
                         location,
                         "code_insee",
-                        format!("no coordinates, and commune {code} is not in the commune layer, so no town-hall point can stand in"),
+                        format!("pas de coordonnées, et la commune {code} n'est pas dans la couche des communes : aucun point de mairie ne peut les remplacer"),
                     ))
                 }
             },
             (None, None) => {
-                return Err(Error::record(path, location, "no position: give lon and lat, or code_insee to use the town-hall point"))
+                return Err(Error::record(path, location, "pas de position : donnez lon et lat, ou code_insee pour prendre le point de la mairie"))
             }
         };
         out.push((
@@ -758,11 +765,11 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
             location,
         ));
     }
-    sorted_unique(path, out, |s| s.id.clone(), "site id")
+    sorted_unique(path, out, |s| s.id.clone(), "id de site")
 }
 
 /// Sorts records by `key` and rejects a key that appears twice, naming both
-/// places; `what` names the key in the message ("INSEE code").
+/// places; `what` names the key in the message ("code INSEE").
 fn sorted_unique<T>(
     path: &Path,
     mut items: Vec<(T, Location)>,
@@ -776,7 +783,7 @@ fn sorted_unique<T>(
             return Err(Error::record(
                 path,
                 w[1].1.clone(),
-                format!("{what} {k} appears twice (also at {})", w[0].1),
+                format!("{what} {k} en double (aussi : {})", w[0].1),
             ));
         }
     }
@@ -801,7 +808,7 @@ pub fn code_table<T>(
             return Err(Error::record(
                 path,
                 f.location.clone(),
-                format!("commune {code} appears twice (also at {prev})"),
+                format!("commune {code} en double (aussi : {prev})"),
             ));
         }
         out.insert(code, (v, f.location.clone()));
@@ -825,7 +832,7 @@ pub fn classement(layer: &RawLayer) -> Result<CodeTable<Classement>, Error> {
                 f.missing(
                     &path,
                     &["classement", "codefrr", "frr", "zonage"],
-                    "NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS",
+                    "NON_CLASSEE, ZRR_MAINTENUE, FRR ou FRR_PLUS",
                 )
             })?;
         Classement::parse(&raw).ok_or_else(|| {
@@ -833,7 +840,7 @@ pub fn classement(layer: &RawLayer) -> Result<CodeTable<Classement>, Error> {
                 &path,
                 f.location.clone(),
                 name,
-                format!("expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS, found \"{raw}\""),
+                format!("attendu NON_CLASSEE, ZRR_MAINTENUE, FRR ou FRR_PLUS, trouvé « {raw} »"),
             )
         })
     })
@@ -860,12 +867,13 @@ pub fn jeunes(layer: &RawLayer) -> Result<CodeTable<u64>, Error> {
             f.location.clone(),
             n,
             format!(
-                "expected a whole number from 0 to {MAX_PEOPLE}, found {}",
+                "attendu un nombre entier de 0 à {}, trouvé {}",
+                french::int(MAX_PEOPLE as u64),
                 raw_number(f, JEUNES, x)
             ),
         )),
         Some((_, x)) => Ok(x as u64),
-        None => Err(f.missing(&path, JEUNES, "the number of young people aged 16–25")),
+        None => Err(f.missing(&path, JEUNES, "le nombre de jeunes de 16 à 25 ans")),
     })
 }
 
@@ -937,8 +945,8 @@ mod tests {
         // The loader still warns about the source's town halls when it
         // decides: 175 beyond 1 km, 7 without a point (the two impossible
         // ones were removed at build time).
-        assert_eq!(w.count_matching("more than 1 km outside"), 175);
-        assert_eq!(w.count_matching("no town-hall point"), 7);
+        assert_eq!(w.count_matching("à plus de 1 km hors"), 175);
+        assert_eq!(w.count_matching("pas de point de la mairie"), 7);
         for (g, r) in given.iter().zip(&ruled) {
             assert_eq!(g.code, r.code);
             assert_eq!(
@@ -980,7 +988,7 @@ mod tests {
         // A town hall 5 km away: set aside, with a warning.
         let (kind, _, w) = load(r#","mairie":[2.1,49.0]"#);
         assert_eq!(kind, ReferenceKind::InteriorMairieRejected);
-        assert_eq!(w.count_matching("more than 1 km outside"), 1);
+        assert_eq!(w.count_matching("à plus de 1 km hors"), 1);
         // A given interior point inside the commune: trusted, no warning.
         let (kind, p, w) = load(
             r#","mairie":[2.1,49.0],"point_de_mesure":"interieur_mairie_ecartee","lon_mesure":2.005,"lat_mesure":49.001"#,

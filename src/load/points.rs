@@ -54,7 +54,7 @@ pub fn parse_points(
     ) else {
         return Err(Error::file(
             path,
-            "expected columns id, lon and lat in the header line",
+            "attendu les colonnes id, lon et lat dans la ligne d'en-tête",
         ));
     };
     let cn = column(&["nom", "name", "lib_fs", "libelle"]);
@@ -82,7 +82,7 @@ pub fn parse_points(
         let line = || Location::Line(rec.position().map_or(0, |p| lines.line(p.byte())));
         let id = rec.get(ci).unwrap_or("");
         if id.is_empty() {
-            return Err(Error::field(path, line(), &names[0], "missing"));
+            return Err(Error::field(path, line(), &names[0], "manquant"));
         }
         let coord = |c: usize, name: &str| {
             let raw = rec.get(c).unwrap_or("");
@@ -91,7 +91,7 @@ pub fn parse_points(
                     path,
                     line(),
                     name,
-                    format!("expected a finite number, found \"{raw}\""),
+                    format!("attendu un nombre fini, trouvé « {raw} »"),
                 )
             })
         };
@@ -116,7 +116,7 @@ pub fn parse_points(
                 path,
                 Location::Line(line),
                 &names[0],
-                format!("\"{id}\" already appears on line {first}: ids must be unique"),
+                format!("« {id} » figure déjà à la ligne {first} : chaque id doit être unique"),
             ));
         }
     }
@@ -153,22 +153,22 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "/p.csv: line 4: field \"lat\": expected a finite number, found \"north\""
+            "/p.csv : ligne 4 : champ « lat » : attendu un nombre fini, trouvé « north »"
         );
         let e = read("id,lon,lat\nA,700000,6600000\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("line 2") && e.contains("Lambert-93"), "{e}");
+        assert!(e.contains("ligne 2") && e.contains("Lambert-93"), "{e}");
         let e = read("id,lon,lat\nA,2.3,49.9\nB,2.4,49.9\nA,2.5,49.9\n")
             .unwrap_err()
             .to_string();
         assert_eq!(
             e,
-            "/p.csv: line 4: field \"id\": \"A\" already appears on line 2: ids must be unique"
+            "/p.csv : ligne 4 : champ « id » : « A » figure déjà à la ligne 2 : chaque id doit être unique"
         );
         assert!(read("name,x\n")
             .unwrap_err()
             .to_string()
-            .contains("expected columns id, lon and lat"));
+            .contains("attendu les colonnes id, lon et lat"));
     }
 }

@@ -30,9 +30,9 @@ impl Crs {
     /// A name for messages: "Lambert-93 (EPSG:2154)", "CC49 (EPSG:3949)"…
     pub fn name(&self) -> String {
         match self {
-            Crs::Wgs84 => "WGS84/RGF93 longitude/latitude in degrees".to_string(),
+            Crs::Wgs84 => "longitude/latitude WGS84/RGF93 en degrés".to_string(),
             Crs::Lambert(l) => known_lambert(l).unwrap_or_else(|| {
-                "a Lambert conformal conic projection on GRS80 (RGF93)".to_string()
+                "une projection conique conforme de Lambert sur GRS80 (RGF93)".to_string()
             }),
         }
     }
@@ -157,7 +157,7 @@ impl Parser<'_> {
     }
 
     fn fail<T>(&self, what: &str) -> Result<T, String> {
-        Err(format!("{what} at character {}", self.pos + 1))
+        Err(format!("{what} au caractère {}", self.pos + 1))
     }
 
     fn value(&mut self) -> Result<Wkt, String> {
@@ -176,7 +176,7 @@ impl Parser<'_> {
                     Ok(x) if x.is_finite() => Ok(Wkt::Number(x)),
                     _ => {
                         self.pos = start;
-                        self.fail(&format!("unreadable number \"{s}\""))
+                        self.fail(&format!("nombre illisible « {s} »"))
                     }
                 }
             }
@@ -191,8 +191,9 @@ impl Parser<'_> {
                 match self.peek() {
                     Some(b'[' | b'(') => {
                         if self.depth == MAX_DEPTH {
-                            return self
-                                .fail(&format!("brackets nested more than {MAX_DEPTH} deep"));
+                            return self.fail(&format!(
+                                "crochets imbriqués sur plus de {MAX_DEPTH} niveaux"
+                            ));
                         }
                         self.depth += 1;
                         self.pos += 1;
@@ -203,7 +204,7 @@ impl Parser<'_> {
                                 match self.peek() {
                                     Some(b',') => self.pos += 1,
                                     Some(b']' | b')') => break,
-                                    _ => return self.fail("expected ',' or ']'"),
+                                    _ => return self.fail("attendu « , » ou « ] »"),
                                 }
                             }
                         }
@@ -217,8 +218,8 @@ impl Parser<'_> {
                     _ => Ok(Wkt::Word(word)),
                 }
             }
-            Some(_) => self.fail("unexpected character"),
-            None => self.fail("unexpected end of text"),
+            Some(_) => self.fail("caractère inattendu"),
+            None => self.fail("fin du texte inattendue"),
         }
     }
 
@@ -240,7 +241,7 @@ impl Parser<'_> {
                     out.push(c);
                     self.pos += 1;
                 }
-                None => return self.fail("unterminated quoted text"),
+                None => return self.fail("texte entre guillemets non refermé"),
             }
         }
     }
@@ -254,10 +255,10 @@ fn parse_wkt(text: &str) -> Result<Node, String> {
     };
     let root = match p.value()? {
         Wkt::Node(n) => n,
-        _ => return p.fail("expected KEYWORD[...]"),
+        _ => return p.fail("attendu MOT_CLÉ[...]"),
     };
     if p.peek().is_some() {
-        return p.fail("text after the end of the coordinate system");
+        return p.fail("du texte après la fin du système de coordonnées");
     }
     Ok(root)
 }
@@ -300,7 +301,7 @@ fn check_geographic(g: &Node) -> Result<(), Refusal> {
     if let Some(cs) = g.child(&["CS"]) {
         if let Some(Wkt::Word(kind)) = cs.args.first() {
             if !kind.eq_ignore_ascii_case("ellipsoidal") {
-                return refuse(format!("{kind} coordinates, not longitude/latitude"));
+                return refuse(format!("coordonnées {kind}, pas une longitude/latitude"));
             }
         }
     }
@@ -327,7 +328,7 @@ fn check_geographic(g: &Node) -> Result<(), Refusal> {
     {
         let shown = if datum.is_empty() { g.name() } else { &datum };
         return refuse(format!(
-            "datum \"{shown}\": only WGS84, RGF93 and ETRS89 are read without a datum shift"
+            "datum « {shown} » : seuls WGS84, RGF93 et ETRS89 se lisent sans changement de datum"
         ));
     }
     if let Some(e) = g.find(&["SPHEROID", "ELLIPSOID"]) {
@@ -336,14 +337,17 @@ fn check_geographic(g: &Node) -> Result<(), Refusal> {
             && ((rf - 298.257_222_101).abs() < 1e-6 || (rf - 298.257_223_563).abs() < 1e-6);
         if !grs80_or_wgs84 {
             return refuse(format!(
-                "ellipsoid \"{}\" ({a} m, 1/f = {rf}), not GRS80/WGS84",
+                "ellipsoïde « {} » ({a} m, 1/f = {rf}), pas GRS80/WGS84",
                 e.name()
             ));
         }
     }
     if let Some(pm) = g.child(&["PRIMEM", "PRIMEMERIDIAN"]) {
         if pm.number(0).is_some_and(|x| x.abs() > 1e-12) {
-            return refuse(format!("prime meridian \"{}\", not Greenwich", pm.name()));
+            return refuse(format!(
+                "méridien d'origine « {} », pas Greenwich",
+                pm.name()
+            ));
         }
     }
     // WKT1: UNIT of the geographic system; WKT2: ANGLEUNIT of the axes or of
@@ -354,7 +358,7 @@ fn check_geographic(g: &Node) -> Result<(), Refusal> {
     }
     for u in units {
         if !u.number(0).is_some_and(is_degree) {
-            return refuse(format!("angles in unit \"{}\", not degrees", u.name()));
+            return refuse(format!("angles en unité « {} », pas en degrés", u.name()));
         }
     }
     Ok(())
@@ -366,16 +370,16 @@ fn parameter(params: &[&Node], names: &[&str]) -> Result<Option<f64>, Refusal> {
     for p in params {
         if names.contains(&normalize(p.name()).as_str()) {
             let Some(v) = p.number(0) else {
-                return refuse(format!("parameter \"{}\" without a value", p.name()));
+                return refuse(format!("paramètre « {} » sans valeur", p.name()));
             };
             if let Some(u) = p.child(&["ANGLEUNIT"]) {
                 if !u.number(0).is_some_and(is_degree) {
-                    return refuse(format!("parameter \"{}\" in {}", p.name(), u.name()));
+                    return refuse(format!("paramètre « {} » en {}", p.name(), u.name()));
                 }
             }
             if let Some(u) = p.child(&["LENGTHUNIT"]) {
                 if !u.number(0).is_some_and(is_metre) {
-                    return refuse(format!("parameter \"{}\" in {}", p.name(), u.name()));
+                    return refuse(format!("paramètre « {} » en {}", p.name(), u.name()));
                 }
             }
             return Ok(Some(v));
@@ -389,7 +393,7 @@ fn projected(p: &Node) -> Result<LambertConic, Refusal> {
     let base = p
         .child(GEOGRAPHIC)
         .or_else(|| p.child(GEODETIC_WKT2))
-        .ok_or_else(|| Refusal("no geographic base system".to_string()))?;
+        .ok_or_else(|| Refusal("pas de système géographique de base".to_string()))?;
     check_geographic(base)?;
     // WGS84's flattening differs from GRS80's by 5e-9 relative, which moves
     // projected points by well under a millimetre: both are accepted.
@@ -408,7 +412,7 @@ fn projected(p: &Node) -> Result<LambertConic, Refusal> {
         "LAMBERTCONFORMALCONIC1SP" | "LAMBERTCONICCONFORMAL1SP"
     );
     if !two_sp && !one_sp {
-        return refuse(format!("projection \"{method}\""));
+        return refuse(format!("projection « {method} »"));
     }
     let params: Vec<&Node> = match conversion {
         Some(c) => c.children(&["PARAMETER"]).collect(),
@@ -460,7 +464,7 @@ fn projected(p: &Node) -> Result<LambertConic, Refusal> {
     let k0 = parameter(&params, &["SCALEFACTOR", "SCALEFACTORATNATURALORIGIN"])?;
     if let Some(k) = k0 {
         if (k - 1.0).abs() > 1e-12 {
-            return refuse(format!("scale factor {k} (only 1 is supported)"));
+            return refuse(format!("facteur d'échelle {k} (seul 1 est pris en charge)"));
         }
     }
     let (lat1, lat2, lat0) = match (lat1, lat2, lat0) {
@@ -469,11 +473,13 @@ fn projected(p: &Node) -> Result<LambertConic, Refusal> {
         (Some(a), None, o) if o.is_none_or(|o| (o - a).abs() < 1e-12) => (a, a, a),
         (None, None, Some(o)) => (o, o, o),
         _ => {
-            return refuse("incomplete Lambert parameters (standard parallels, latitude of origin)")
+            return refuse(
+                "paramètres de Lambert incomplets (parallèles standard, latitude d'origine)",
+            )
         }
     };
     let Some(lon0) = lon0 else {
-        return refuse("no central meridian");
+        return refuse("pas de méridien central");
     };
     // Linear unit: WKT1 UNIT of the projected system, WKT2 LENGTHUNIT of the
     // axes or of the whole system.
@@ -483,14 +489,17 @@ fn projected(p: &Node) -> Result<LambertConic, Refusal> {
     }
     for u in units {
         if !u.number(0).is_some_and(is_metre) {
-            return refuse(format!("coordinates in unit \"{}\", not metres", u.name()));
+            return refuse(format!(
+                "coordonnées en unité « {} », pas en mètres",
+                u.name()
+            ));
         }
     }
     let ok_lat = |x: f64| (-90.0..=90.0).contains(&x);
     if !(ok_lat(lat1) && ok_lat(lat2) && ok_lat(lat0) && (-180.0..=180.0).contains(&lon0))
         || (lat1 + lat2).abs() < 1e-9
     {
-        return refuse("Lambert parameters out of range");
+        return refuse("paramètres de Lambert hors limites");
     }
     Ok(LambertConic::new(LambertParams {
         lat1,
@@ -532,25 +541,25 @@ fn crs_of(root: &Node) -> Result<Crs, Refusal> {
             return crs_of(h);
         }
     }
-    refuse(format!("a {key} system"))
+    refuse(format!("un système {key}"))
 }
 
-const SUPPORTED: &str = "supported: longitude/latitude in degrees on WGS84, RGF93 or ETRS89, \
-     and Lambert conformal conic projections on RGF93 (GRS80) in metres: Lambert-93 \
-     (EPSG:2154) and CC42–CC50 (EPSG:3942–3950)";
+const SUPPORTED: &str = "pris en charge : longitude/latitude en degrés sur WGS84, RGF93 ou \
+     ETRS89, et projections coniques conformes de Lambert sur RGF93 (GRS80) en mètres : \
+     Lambert-93 (EPSG:2154) et CC42–CC50 (EPSG:3942–3950)";
 
 /// Parses the text of a `.prj` file; `path` names it in messages.
 pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
     if wkt.trim().is_empty() {
         return Err(Error::file(
             path,
-            format!("the .prj file is empty ({SUPPORTED})"),
+            format!("le fichier .prj est vide ({SUPPORTED})"),
         ));
     }
     let root = parse_wkt(wkt).map_err(|e| {
         Error::file(
             path,
-            format!("not a WKT coordinate system (expected GEOGCS[...] or PROJCS[...]): {e}"),
+            format!("pas un système de coordonnées WKT (attendu GEOGCS[...] ou PROJCS[...]) : {e}"),
         )
     })?;
     crs_of(&root).map_err(|Refusal(why)| {
@@ -562,8 +571,8 @@ pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
         Error::file(
             path,
             format!(
-                "coordinate system \"{name}\" is not supported ({why}); {SUPPORTED}. \
-                 Reproject the layer, e.g. `ogr2ogr -t_srs EPSG:2154 out.shp in.shp`"
+                "le système de coordonnées « {name} » n'est pas pris en charge ({why}) ; {SUPPORTED}. \
+                 Reprojetez la couche, p. ex. `ogr2ogr -t_srs EPSG:2154 out.shp in.shp`"
             ),
         )
     })
@@ -635,8 +644,8 @@ mod tests {
         let msg = |wkt: &str| parse_prj(p, wkt).unwrap_err().to_string();
         let m = msg(&read("shp/prj/3857_esri.prj"));
         assert!(
-            m.contains("\"WGS_1984_Web_Mercator_Auxiliary_Sphere\"")
-                && m.contains("projection \"Mercator_Auxiliary_Sphere\""),
+            m.contains("« WGS_1984_Web_Mercator_Auxiliary_Sphere »")
+                && m.contains("projection « Mercator_Auxiliary_Sphere »"),
             "{m}"
         );
         let m = msg(&read("shp/prj/27572_esri.prj"));
@@ -649,26 +658,30 @@ mod tests {
             r#"UNIT["Meter",1.0]"#,
             r#"UNIT["Foot_US",0.3048006096012192]"#,
         );
-        assert!(msg(&feet).contains("not metres"), "{}", msg(&feet));
+        assert!(msg(&feet).contains("pas en mètres"), "{}", msg(&feet));
         let k = l93.replace(
             r#"PARAMETER["Standard_Parallel_2",44.0]"#,
             r#"PARAMETER["Scale_Factor",0.99987742]"#,
         );
-        assert!(msg(&k).contains("scale factor 0.99987742"), "{}", msg(&k));
+        assert!(
+            msg(&k).contains("facteur d'échelle 0.99987742"),
+            "{}",
+            msg(&k)
+        );
         // Geographic RGF93 in grads.
         let grads = read("shp/prj/4171_esri.prj").replace(
             r#"UNIT["Degree",0.0174532925199433]"#,
             r#"UNIT["Grad",0.0157079632679489]"#,
         );
-        assert!(msg(&grads).contains("not degrees"), "{}", msg(&grads));
+        assert!(msg(&grads).contains("pas en degrés"), "{}", msg(&grads));
         // Not WKT at all, truncated, empty.
-        assert!(msg("hello").contains("not a WKT coordinate system"));
-        assert!(msg(&l93[..100]).contains("not a WKT coordinate system"));
-        assert!(msg("  \n").contains("empty"));
+        assert!(msg("hello").contains("pas un système de coordonnées WKT"));
+        assert!(msg(&l93[..100]).contains("pas un système de coordonnées WKT"));
+        assert!(msg("  \n").contains("vide"));
         // Nesting deep enough to exhaust the stack is refused, not followed.
         let deep = format!("{}{}", "A[".repeat(200_000), "]".repeat(200_000));
         assert!(
-            msg(&deep).contains("nested more than 64 deep"),
+            msg(&deep).contains("imbriqués sur plus de 64 niveaux"),
             "{}",
             msg(&deep)
         );
@@ -702,7 +715,7 @@ mod tests {
         }
         assert_eq!(
             Crs::Wgs84.name(),
-            "WGS84/RGF93 longitude/latitude in degrees"
+            "longitude/latitude WGS84/RGF93 en degrés"
         );
     }
 

@@ -34,7 +34,7 @@ pub fn read_figures(path: Option<&Path>, warnings: &mut Warnings) -> Result<Vec<
             let valeur = f
                 .number(p, &["valeur"])?
                 .map(|(_, x)| x)
-                .ok_or_else(|| Error::field(p, f.location.clone(), "valeur", "missing"))?;
+                .ok_or_else(|| Error::field(p, f.location.clone(), "valeur", "manquant"))?;
             let control = match text("controle").as_str() {
                 "somme_departements" => Control::SumOfDepartements,
                 "moyenne_departements" => Control::WithinDepartements,
@@ -49,7 +49,7 @@ pub fn read_figures(path: Option<&Path>, warnings: &mut Warnings) -> Result<Vec<
                         p,
                         f.location.clone(),
                         "valeur_donnees_attendue",
-                        format!("expected a number, found \"{s}\""),
+                        format!("attendu un nombre, trouvé « {s} »"),
                     )
                 })?),
             };

@@ -29,7 +29,7 @@ use crate::model::L93;
 use crate::warnings::Warnings;
 
 /// The warning given when text without a declared encoding is not UTF-8.
-pub const GUESSED_1252: &str = "no .cpg: attributes read as Windows-1252 (Latin-1)";
+pub const GUESSED_1252: &str = "pas de .cpg : attributs lus en Windows-1252 (Latin-1)";
 
 // ---------------------------------------------------------------------------
 // Text encodings
@@ -182,8 +182,8 @@ fn code_page_of_cpg(path: &Path, cpg: &str) -> Result<CodePage, Error> {
         Error::file(
             path,
             format!(
-                "unknown code page \"{raw}\" in the .cpg file: expected e.g. UTF-8, 1252, \
-                 ISO-8859-1, ISO-8859-15 or 850"
+                "page de code « {raw} » inconnue dans le fichier .cpg : attendu p. ex. UTF-8, 1252, \
+                 ISO-8859-1, ISO-8859-15 ou 850"
             ),
         )
     })
@@ -216,9 +216,9 @@ fn read_dbf(
     warnings: &mut Warnings,
 ) -> Result<Vec<Attributes>, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let bad = |what: String| Error::file(path, format!("not a valid dBASE file: {what}"));
+    let bad = |what: String| Error::file(path, format!("pas un fichier dBASE valide : {what}"));
     if bytes.len() < 33 {
-        return Err(bad("shorter than its header".into()));
+        return Err(bad("plus court que son en-tête".into()));
     }
     let version = bytes[0];
     let n_records = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
@@ -227,7 +227,7 @@ fn read_dbf(
     let language = bytes[29];
     if header_len < 33 || header_len > bytes.len() || record_len == 0 {
         return Err(bad(format!(
-            "header of {header_len} bytes, records of {record_len} bytes"
+            "en-tête de {header_len} octets, enregistrements de {record_len} octets"
         )));
     }
     // Field descriptors: 32 bytes each, up to a 0x0D byte.
@@ -246,7 +246,7 @@ fn read_dbf(
         pos += 32;
     }
     if fields.is_empty() {
-        return Err(bad("no field".into()));
+        return Err(bad("aucun champ".into()));
     }
     // Clipper and FoxPro store text fields longer than 255 with the high
     // byte of the length in the "decimal count" byte.
@@ -260,12 +260,12 @@ fn read_dbf(
     let total: usize = fields.iter().map(|f| f.len).sum::<usize>() + 1;
     if total != record_len {
         return Err(bad(format!(
-            "records of {record_len} bytes but the fields add up to {total}"
+            "enregistrements de {record_len} octets mais les champs totalisent {total}"
         )));
     }
     if header_len + n_records * record_len > bytes.len() {
         return Err(bad(format!(
-            "truncated: {n_records} records announced, room for {}",
+            "tronqué : {n_records} enregistrements annoncés, place pour {}",
             (bytes.len() - header_len) / record_len
         )));
     }
@@ -294,8 +294,8 @@ fn read_dbf(
         .map(|&(r, j, _)| {
             let field = String::from_utf8_lossy(&fields[j].raw_name).into_owned();
             match r {
-                Some(r) => format!("{}, field {field}", record_location(r)),
-                None => format!("field name {field}"),
+                Some(r) => format!("{}, champ {field}", record_location(r)),
+                None => format!("nom de champ {field}"),
             }
         });
     let utf8 = CodePage::Web(encoding_rs::UTF_8);
@@ -310,10 +310,10 @@ fn read_dbf(
                 warnings.add(
                     path,
                     format!(
-                        "the .dbf language byte 0x{language:02X} says code page {n} but the \
-                         text is valid UTF-8: read as UTF-8 (a .cpg file would settle it)"
+                        "l'octet de langue 0x{language:02X} du .dbf annonce la page de code {n} mais \
+                         le texte est de l'UTF-8 valide : lu en UTF-8 (un fichier .cpg trancherait)"
                     ),
-                    "whole file",
+                    "tout le fichier",
                 );
                 utf8
             }
@@ -323,10 +323,10 @@ fn read_dbf(
                 return Err(Error::file(
                     path,
                     format!(
-                        "the .dbf declares code page {n} (language byte 0x{language:02X}), which \
-                         maillage cannot decode: add a .cpg file next to it naming the encoding \
-                         (e.g. UTF-8 or 1252), or re-encode with \
-                         `ogr2ogr -lco ENCODING=UTF-8 out.shp in.shp`"
+                        "le .dbf déclare la page de code {n} (octet de langue \
+                         0x{language:02X}), que maillage ne sait pas décoder : ajoutez à \
+                         côté un fichier .cpg nommant l'encodage (p. ex. UTF-8 ou 1252), \
+                         ou réencodez avec `ogr2ogr -lco ENCODING=UTF-8 out.shp in.shp`"
                     ),
                 ))
             }
@@ -344,7 +344,7 @@ fn read_dbf(
             warnings.add(
                 path,
                 format!(
-                    "text not valid {} as declared: read as Windows-1252",
+                    "texte qui n'est pas du {} valide comme déclaré : lu en Windows-1252",
                     code_page.name()
                 ),
                 at(),
@@ -368,7 +368,7 @@ fn read_dbf(
         let lossy = String::from_utf8_lossy(&f.raw_name).into_owned();
         let mut name = trim(&decode(
             &f.raw_name,
-            &|| format!("field name {lossy}"),
+            &|| format!("nom de champ {lossy}"),
             warnings,
         ));
         if name.is_empty() {
@@ -392,19 +392,19 @@ fn read_dbf(
             warnings.add(
                 path,
                 format!(
-                    "field \"{name}\" of dBASE type '{}' ({} bytes) is not read (memo, binary or \
-                     date-time)",
+                    "champ « {name} » de type dBASE '{}' ({} octets) non lu (mémo, binaire ou \
+                     date-heure)",
                     char::from(f.kind),
                     f.len
                 ),
-                "all records",
+                "tous les enregistrements",
             );
             names.push(None);
         } else if duplicate {
             warnings.add(
                 path,
-                format!("a second field is named \"{name}\": only the first is read"),
-                "all records",
+                format!("un deuxième champ s'appelle « {name} » : seul le premier est lu"),
+                "tous les enregistrements",
             );
             names.push(None);
         } else {
@@ -430,7 +430,7 @@ fn read_dbf(
             let ascii = || trim(&String::from_utf8_lossy(raw));
             let value = match f.kind {
                 b'C' => {
-                    let at = || format!("{}, field {name}", record_location(r));
+                    let at = || format!("{}, champ {name}", record_location(r));
                     let t = trim(&decode(raw, &at, warnings));
                     if t.is_empty() {
                         Value::Null
@@ -446,8 +446,8 @@ fn read_dbf(
                         warnings.add(
                             path,
                             format!(
-                                "field \"{name}\": number too wide for its column (written \
-                                 as {t}), read as empty"
+                                "champ « {name} » : nombre trop large pour sa colonne (écrit \
+                                 {t}), lu comme vide"
                             ),
                             record_location(r).to_string(),
                         );
@@ -460,7 +460,7 @@ fn read_dbf(
                             .and_then(Number::from_f64)
                             .map(Value::Number)
                             .ok_or_else(|| {
-                                field_error(format!("expected a number, found \"{t}\""))
+                                field_error(format!("attendu un nombre, trouvé « {t} »"))
                             })?
                     }
                 }
@@ -470,7 +470,7 @@ fn read_dbf(
                     None | Some('?') => Value::Null,
                     Some(_) => {
                         return Err(field_error(format!(
-                            "expected a logical value (T, F or ?), found \"{}\"",
+                            "attendu une valeur logique (T, F ou ?), trouvé « {} »",
                             ascii()
                         )))
                     }
@@ -481,7 +481,7 @@ fn read_dbf(
                         Value::Null
                     } else {
                         Value::String(date(&t).ok_or_else(|| {
-                            field_error(format!("expected a date YYYYMMDD, found \"{t}\""))
+                            field_error(format!("attendu une date AAAAMMJJ, trouvé « {t} »"))
                         })?)
                     }
                 }
@@ -573,8 +573,8 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
         return Err(Error::file(
             path,
             format!(
-                "the attribute file {} is missing: a shapefile comes as .shp + .dbf \
-                 (+ .shx, .prj, .cpg), copy them together",
+                "le fichier des attributs {} manque : un shapefile se compose d'un .shp et d'un .dbf \
+                 (+ .shx, .prj, .cpg), copiez-les ensemble",
                 path.with_extension("dbf").display()
             ),
         ));
@@ -596,7 +596,7 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
         return Err(Error::file(
             path,
             format!(
-                "{} shapes in the .shp but {} records in {}: the files do not belong together",
+                "{} formes dans le .shp mais {} enregistrements dans {} : ces fichiers ne vont pas ensemble",
                 shapes.len(),
                 records.len(),
                 dbf.display()
@@ -608,14 +608,14 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
         Some(p) => {
             let wkt = read_text(p)?;
             if wkt.trim().is_empty() {
-                infer_crs(path, &shapes, "empty .prj", warnings)?
+                infer_crs(path, &shapes, ".prj vide", warnings)?
             } else {
                 let crs = parse_prj(p, &wkt)?;
                 check_projected(p, crs, &shapes)?;
                 crs
             }
         }
-        None => infer_crs(path, &shapes, "no .prj", warnings)?,
+        None => infer_crs(path, &shapes, "pas de .prj", warnings)?,
     };
     let mut features = Vec::with_capacity(shapes.len());
     for (i, (shape, attrs)) in shapes.into_iter().zip(records).enumerate() {
@@ -623,7 +623,7 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
         let Some(attrs) = attrs else {
             warnings.add(
                 path,
-                "record marked as deleted in the .dbf, skipped",
+                "enregistrement marqué comme supprimé dans le .dbf, sauté",
                 location.to_string(),
             );
             continue;
@@ -643,7 +643,7 @@ pub fn read_shapefile(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, 
 
 /// Every shape of the `.shp`, through the `.shx` index when there is one.
 fn read_shapes(path: &Path, shp_file: File) -> Result<Vec<Shape>, Error> {
-    let unreadable = |e: shapefile::Error| Error::file(path, format!("not a readable .shp: {e}"));
+    let unreadable = |e: shapefile::Error| Error::file(path, format!(".shp illisible : {e}"));
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut BufReader::new(shp_file), &mut bytes)
         .map_err(|e| Error::io(path, e))?;
@@ -659,7 +659,7 @@ fn read_shapes(path: &Path, shp_file: File) -> Result<Vec<Shape>, Error> {
     let mut shapes = Vec::new();
     for (i, s) in reader.iter_shapes().enumerate() {
         shapes.push(s.map_err(|e| {
-            Error::record(path, record_location(i), format!("unreadable shape: {e}"))
+            Error::record(path, record_location(i), format!("forme illisible : {e}"))
         })?);
     }
     Ok(shapes)
@@ -691,7 +691,7 @@ fn check_record_sizes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
                 path,
                 loc,
                 format!(
-                    "record declares {content} bytes but the file has {} left: truncated or corrupt .shp",
+                    "l'enregistrement annonce {content} octets mais il n'en reste que {} dans le fichier : .shp tronqué ou corrompu",
                     bytes.len().saturating_sub(start)
                 ),
             ));
@@ -718,7 +718,7 @@ fn check_record_sizes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
                     path,
                     loc,
                     format!(
-                        "record declares {parts} parts and {points} points, more than its {content} bytes can hold: corrupt .shp"
+                        "l'enregistrement annonce {parts} parties et {points} points, plus que ses {content} octets ne peuvent contenir : .shp corrompu"
                     ),
                 ));
             }
@@ -732,7 +732,7 @@ fn check_record_sizes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
                         path,
                         loc,
                         format!(
-                            "part {} starts at point {first}, not within 0..{points} after the previous part: corrupt .shp",
+                            "la partie {} commence au point {first}, hors de 0..{points} ou avant la partie précédente : .shp corrompu",
                             k + 1
                         ),
                     ));
@@ -763,26 +763,26 @@ fn infer_crs(
         warnings.add(
             path,
             format!(
-                "{why}: coordinates read as WGS84 longitude/latitude (they all lie within \
+                "{why} : coordonnées lues en longitude/latitude WGS84 (toutes sont dans \
                  ±180°/±90°)"
             ),
-            "whole file",
+            "tout le fichier",
         );
         Ok(Crs::Wgs84)
     } else if all_l93 {
         warnings.add(
             path,
-            format!("{why}: coordinates read as Lambert-93 (EPSG:2154) metres (they all lie in its extent)"),
-            "whole file",
+            format!("{why} : coordonnées lues en mètres Lambert-93 (EPSG:2154) (toutes sont dans son emprise)"),
+            "tout le fichier",
         );
         Ok(Crs::Lambert(*crate::geom::LAMBERT_93))
     } else {
         Err(Error::file(
             path,
             format!(
-                "{why}, and the coordinates are neither longitude/latitude (±180°/±90°) nor \
-                 Lambert-93 (x 0–1,300,000 m, y 6,000,000–7,200,000 m): add the .prj that came \
-                 with the layer, or reproject it with `ogr2ogr -t_srs EPSG:2154 out.shp in.shp`"
+                "{why}, et les coordonnées ne sont ni des longitudes/latitudes (±180°/±90°) ni du \
+                 Lambert-93 (x de 0 à 1 300 000 m, y de 6 000 000 à 7 200 000 m) : ajoutez le .prj \
+                 livré avec la couche, ou reprojetez-la avec `ogr2ogr -t_srs EPSG:2154 out.shp in.shp`"
             ),
         ))
     }
@@ -802,8 +802,8 @@ fn check_projected(prj: &Path, crs: Crs, shapes: &[Shape]) -> Result<(), Error> 
         return Err(Error::file(
             prj,
             format!(
-                "the .prj says {} but every coordinate lies within ±180/±90: they look like \
-                 longitude/latitude; use a WGS84 .prj or the right file",
+                "le .prj annonce {} mais toutes les coordonnées sont dans ±180/±90 : on dirait des \
+                 longitudes/latitudes ; utilisez un .prj WGS84 ou le bon fichier",
                 crs.name()
             ),
         ));
@@ -883,7 +883,7 @@ fn assemble_polygons(
     if !orphans.is_empty() {
         warnings.add(
             path,
-            "ring oriented as a hole but inside no outer ring: read as an outer ring",
+            "anneau orienté comme un trou mais dans aucun anneau extérieur : lu comme un anneau extérieur",
             location.to_string(),
         );
     }
@@ -908,15 +908,15 @@ fn convert(
             Err(Error::record(
                 path,
                 location.clone(),
-                format!("{what} coordinate ({x}, {y})"),
+                format!("{what} ({x}, {y})"),
             ))
         };
         if !x.is_finite() || !y.is_finite() {
-            return fail("non-finite");
+            return fail("coordonnée non finie");
         }
         match crs {
             Crs::Wgs84 if x.abs() > 180.0 || y.abs() > 90.0 => {
-                fail("longitude/latitude out of range: the .prj says degrees but found the")
+                fail("longitude/latitude hors limites : le .prj annonce des degrés mais on trouve la coordonnée")
             }
             Crs::Wgs84 => Ok(Coord { x, y }),
             Crs::Lambert(l) => {
@@ -924,7 +924,7 @@ fn convert(
                 if p.lon.is_finite() && p.lat.is_finite() && p.lat.abs() <= 90.0 {
                     Ok(Coord { x: p.lon, y: p.lat })
                 } else {
-                    fail(&format!("outside the area of {}:", crs.name()))
+                    fail(&format!("hors de la zone couverte par {} : coordonnée", crs.name()))
                 }
             }
         }
@@ -941,7 +941,7 @@ fn convert(
                     path,
                     location.clone(),
                     format!(
-                        "MultiPoint with {} points: a site is one point (split it with \
+                        "MultiPoint de {} points : un site est un seul point (séparez-les avec \
                          `ogr2ogr -explodecollections`)",
                         pts.len()
                     ),
@@ -955,7 +955,7 @@ fn convert(
             if rings.is_empty() {
                 warnings.add(
                     path,
-                    "polygon without any ring, read as no geometry",
+                    "polygone sans aucun anneau, lu comme sans géométrie",
                     location.to_string(),
                 );
                 return Ok(None);
@@ -990,8 +990,8 @@ fn convert(
             path,
             location.clone(),
             format!(
-                "shape type {} is not supported: expected polygons (communes, QPV) or points \
-                 (sites)",
+                "type de forme {} non pris en charge : attendu des polygones (communes, QPV) ou des \
+                 points (sites)",
                 shape_name(&other)
             ),
         )),
@@ -1034,7 +1034,7 @@ mod tests {
         assert_eq!(cp("1250"), CodePage::Web(encoding_rs::WINDOWS_1250));
         assert_eq!(cp("8859-2"), CodePage::Web(encoding_rs::ISO_8859_2));
         let e = code_page_of_cpg(p, "EBCDIC-42").unwrap_err().to_string();
-        assert!(e.contains("a.cpg") && e.contains("\"EBCDIC-42\""), "{e}");
+        assert!(e.contains("a.cpg") && e.contains("« EBCDIC-42 »"), "{e}");
         assert!(code_page_of_cpg(p, "852").is_err());
     }
 
@@ -1083,7 +1083,9 @@ mod fixture_tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("bad_part_index.shp: record 6: part 1 starts at point -1593835520"),
+            e.contains(
+                "bad_part_index.shp : enregistrement 6 : la partie 1 commence au point -1593835520"
+            ),
             "{e}"
         );
     }
@@ -1104,7 +1106,7 @@ mod fixture_tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("record 1") && e.contains("1000000 points"),
+            e.contains("enregistrement 1") && e.contains("1000000 points"),
             "{e}"
         );
         // A record running past the end of the file.
@@ -1115,7 +1117,7 @@ mod fixture_tests {
         let e = check_record_sizes(Path::new("x.shp"), &t)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("truncated or corrupt"), "{e}");
+        assert!(e.contains("tronqué ou corrompu"), "{e}");
     }
 
     fn fixture(name: &str) -> PathBuf {
@@ -1254,7 +1256,7 @@ mod fixture_tests {
         assert!(check_against_source(&layer) < 1e-7);
         assert_eq!(w.count_matching(GUESSED_1252), 1, "{:?}", w.lines());
         assert_eq!(w.total(), 1, "{:?}", w.lines());
-        assert!(w.lines()[0].contains("field NOM"), "{:?}", w.lines());
+        assert!(w.lines()[0].contains("champ NOM"), "{:?}", w.lines());
     }
 
     #[test]
@@ -1303,10 +1305,15 @@ mod fixture_tests {
         let (layer, w) = read(&shp);
         check_against_source(&layer);
         // Only Étampes-sur-Marne has a non-ASCII letter.
-        assert_eq!(w.count_matching("not valid UTF-8"), 1, "{:?}", w.lines());
+        assert_eq!(
+            w.count_matching("pas du UTF-8 valide"),
+            1,
+            "{:?}",
+            w.lines()
+        );
         std::fs::write(dir.path().join("c.cpg"), "EBCDIC-42").unwrap();
         let e = read_err(&shp).to_string();
-        assert!(e.contains("c.cpg") && e.contains("\"EBCDIC-42\""), "{e}");
+        assert!(e.contains("c.cpg") && e.contains("« EBCDIC-42 »"), "{e}");
     }
 
     #[test]
@@ -1320,7 +1327,7 @@ mod fixture_tests {
     fn missing_prj_is_inferred_with_a_warning() {
         let (layer, w) = read(&fixture("communes_l93_noprj.shp"));
         assert_eq!(
-            w.count_matching("no .prj: coordinates read as Lambert-93"),
+            w.count_matching("pas de .prj : coordonnées lues en mètres Lambert-93"),
             1,
             "{:?}",
             w.lines()
@@ -1337,7 +1344,7 @@ mod fixture_tests {
         );
         let (layer, w) = read(&shp);
         assert_eq!(
-            w.count_matching("no .prj: coordinates read as WGS84 longitude/latitude"),
+            w.count_matching("pas de .prj : coordonnées lues en longitude/latitude WGS84"),
             1
         );
         assert!(check_against_source(&layer) < 1e-12);
@@ -1358,7 +1365,10 @@ mod fixture_tests {
         let e = read_err(&shp);
         assert!(matches!(e, Error::File { .. }), "{e:?}");
         let e = e.to_string();
-        assert!(e.contains("u.shp: no .prj") && e.contains("neither"), "{e}");
+        assert!(
+            e.contains("u.shp : pas de .prj") && e.contains("ni des longitudes"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1385,7 +1395,7 @@ mod fixture_tests {
         );
         std::fs::copy(fixture("communes_l93.prj"), dir.path().join("w.prj")).unwrap();
         let e = read_err(&shp).to_string();
-        assert!(e.contains("w.prj") && e.contains("look like"), "{e}");
+        assert!(e.contains("w.prj") && e.contains("on dirait"), "{e}");
     }
 
     #[test]
@@ -1400,7 +1410,7 @@ mod fixture_tests {
         let e = read_err(&shp);
         assert!(matches!(e, Error::File { .. }), "{e:?}");
         let e = e.to_string();
-        assert!(e.contains("c.dbf is missing"), "{e}");
+        assert!(e.contains("c.dbf manque"), "{e}");
         assert!(read_err(&dir.path().join("nothing.shp"))
             .to_string()
             .contains("nothing.shp"));
@@ -1626,7 +1636,7 @@ mod fixture_tests {
         assert_eq!(v(g, "ACTIF"), Value::Null);
         assert_eq!(v(g, "DATE_MAJ"), Value::Null);
         assert_eq!(v(g, "VIDE"), serde_json::json!(7));
-        assert_eq!(w.count_matching("too wide"), 1, "{:?}", w.lines());
+        assert_eq!(w.count_matching("trop large"), 1, "{:?}", w.lines());
         assert_eq!(w.total(), 1, "{:?}", w.lines());
         // The same with a .cpg saying 850 and no language byte.
         write_dbf(&dir.path().join("t.dbf"), 0x03, 0x00, &fields, &recs);
@@ -1643,13 +1653,15 @@ mod fixture_tests {
         };
         let e = bad(vec![b"x", b"12 345", b"", b"", b"", b""]);
         assert!(
-            e.contains("t.dbf: record 2: field \"POP\": expected a number, found \"12 345\""),
+            e.contains(
+                "t.dbf : enregistrement 2 : champ « POP » : attendu un nombre, trouvé « 12 345 »"
+            ),
             "{e}"
         );
         let e = bad(vec![b"x", b"", b"", b"", b"20251301", b""]);
-        assert!(e.contains("record 2: field \"DATE_MAJ\""), "{e}");
+        assert!(e.contains("enregistrement 2 : champ « DATE_MAJ »"), "{e}");
         let e = bad(vec![b"x", b"", b"", b"X", b"", b""]);
-        assert!(e.contains("record 2: field \"ACTIF\""), "{e}");
+        assert!(e.contains("enregistrement 2 : champ « ACTIF »"), "{e}");
     }
 
     #[test]
@@ -1681,7 +1693,7 @@ mod fixture_tests {
         assert_eq!(f.props["surf"].1, serde_json::json!(2.5));
         assert_eq!(f.props["cout"].1, serde_json::json!(12345.0));
         assert!(!f.has(&["note"]));
-        assert_eq!(w.count_matching("field \"NOTE\" of dBASE type 'M'"), 1);
+        assert_eq!(w.count_matching("champ « NOTE » de type dBASE 'M'"), 1);
     }
 
     #[test]
@@ -1703,8 +1715,8 @@ mod fixture_tests {
             layer.features[0].location,
             Location::Record { index: 2, id: None }
         );
-        assert_eq!(w.count_matching("deleted"), 1);
-        assert!(w.lines()[0].contains("record 1"), "{:?}", w.lines());
+        assert_eq!(w.count_matching("supprimé"), 1);
+        assert!(w.lines()[0].contains("enregistrement 1"), "{:?}", w.lines());
     }
 
     #[test]
@@ -1751,14 +1763,17 @@ mod fixture_tests {
         assert!(matches!(e, Error::Record { .. }), "{e:?}");
         let e = e.to_string();
         assert!(
-            e.contains("s.shp: record 2: MultiPoint with 2 points"),
+            e.contains("s.shp : enregistrement 2 : MultiPoint de 2 points"),
             "{e}"
         );
 
         let line = vec![vec![(2.3, 49.9), (2.4, 49.9)]];
         write_shp(&shp, 3, &[Rec::Point(2.3, 49.9), Rec::Parts(3, line)]);
         let e = read_err(&shp).to_string();
-        assert!(e.contains("s.shp: record 2: shape type PolyLine"), "{e}");
+        assert!(
+            e.contains("s.shp : enregistrement 2 : type de forme PolyLine"),
+            "{e}"
+        );
 
         write_shp(
             &shp,
@@ -1766,7 +1781,10 @@ mod fixture_tests {
             &[Rec::Point(2.3, 49.9), Rec::Point(f64::NAN, 49.0)],
         );
         let e = read_err(&shp).to_string();
-        assert!(e.contains("s.shp: record 2: non-finite coordinate"), "{e}");
+        assert!(
+            e.contains("s.shp : enregistrement 2 : coordonnée non finie"),
+            "{e}"
+        );
 
         write_shp(
             &shp,
@@ -1775,13 +1793,16 @@ mod fixture_tests {
         );
         let e = read_err(&shp).to_string();
         assert!(
-            e.contains("record 2: longitude/latitude out of range"),
+            e.contains("enregistrement 2 : longitude/latitude hors limites"),
             "{e}"
         );
 
         write_shp(&shp, 1, &[Rec::Point(2.3, 49.9)]);
         let e = read_err(&shp).to_string();
-        assert!(e.contains("1 shapes in the .shp but 2 records"), "{e}");
+        assert!(
+            e.contains("1 formes dans le .shp mais 2 enregistrements"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1832,7 +1853,7 @@ mod fixture_tests {
         assert_eq!(island.exterior().0[0], Coord { x: 2.4, y: 49.4 });
         assert_eq!(island.interiors().len(), 1);
         assert!(orphan.interiors().is_empty());
-        assert_eq!(w.count_matching("inside no outer ring"), 1);
+        assert_eq!(w.count_matching("dans aucun anneau extérieur"), 1);
         assert!((big.unsigned_area() - (1.0 - 0.36)).abs() < 1e-9);
     }
 }

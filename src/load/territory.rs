@@ -99,7 +99,7 @@ pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error
         "csv" | "txt" | "tsv" => csv_in::read_csv(path, warnings),
         _ => Err(Error::file(
             path,
-            format!("unknown extension \".{ext}\": expected .geojson, .shp or .csv"),
+            format!("extension « .{ext} » inconnue : attendu .geojson, .shp ou .csv"),
         )),
     }
 }
@@ -112,7 +112,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     if communes.is_empty() {
         return Err(Error::file(
             &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
-            "no commune in the file",
+            "aucune commune dans le fichier",
         ));
     }
     if communes.iter().all(|c| c.population == 0) {
@@ -121,8 +121,8 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         return Err(Error::file(
             &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
             format!(
-                "field \"population\": the {} communes add up to 0 inhabitants: expected the \
-                 population municipale of each commune",
+                "champ « population » : les {} communes totalisent 0 habitant : attendu la \
+                 population municipale de chaque commune",
                 communes.len()
             ),
         ));
@@ -138,7 +138,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         .map(|c| match cl_table.remove(c) {
             Some((v, _)) => v,
             None => {
-                warnings.add(&cl_path, "commune of the commune layer absent from the classement file: taken as NON_CLASSEE", c.to_string());
+                warnings.add(&cl_path, "commune de la couche des communes absente du fichier de classement : prise comme NON_CLASSEE", c.to_string());
                 Classement::NonClassee
             }
         })
@@ -146,7 +146,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     for (code, (_, loc)) in cl_table {
         warnings.add(
             &cl_path,
-            "commune unknown to the commune layer: row ignored",
+            "commune inconnue de la couche des communes : ligne ignorée",
             format!("{loc} ({code})"),
         );
     }
@@ -167,7 +167,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             None => {
                 warnings.add(
                     &z_path,
-                    "commune absent from the coverage-zone file: counted under SANS_ML",
+                    "commune absente du fichier des zones de couverture : comptée sous SANS_ML",
                     c.to_string(),
                 );
                 NO_ML.to_string()
@@ -177,7 +177,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     for (code, (_, loc)) in z_table {
         warnings.add(
             &z_path,
-            "commune unknown to the commune layer: row ignored",
+            "commune inconnue de la couche des communes : ligne ignorée",
             format!("{loc} ({code})"),
         );
     }
@@ -199,8 +199,8 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             None => warnings.add(
                 &z_path,
                 format!(
-                    "Mission Locale absent from the Missions Locales file {}: named as in the \
-                     coverage-zone file",
+                    "Mission Locale absente du fichier des Missions Locales {} : nommée comme dans \
+                     le fichier des zones de couverture",
                     ml_layer.path.display()
                 ),
                 format!("{code} ({n})"),
@@ -241,7 +241,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
                     None => {
                         warnings.add(
                             p,
-                            "commune absent from the young-people file: counted as 0",
+                            "commune absente du fichier des jeunes : comptée pour 0",
                             c.to_string(),
                         );
                         0
@@ -251,7 +251,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             for (code, (_, loc)) in table {
                 warnings.add(
                     p,
-                    "commune unknown to the commune layer: row ignored",
+                    "commune inconnue de la couche des communes : ligne ignorée",
                     format!("{loc} ({code})"),
                 );
             }
@@ -267,7 +267,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
             if codes.binary_search(c).is_err() {
                 warnings.add(
                     &q_layer.path,
-                    "QPV lists a commune unknown to the commune layer",
+                    "QPV citant une commune inconnue de la couche des communes",
                     format!("{} ({c})", q.code),
                 );
             }
@@ -282,8 +282,8 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     if sites.is_empty() {
         return Err(Error::file(
             &s_path,
-            "no site in the file: expected one row (or feature) per site, with site_id, \
-             code_ml, type and lon/lat or code_insee",
+            "aucun site dans le fichier : attendu une ligne (ou un objet) par site, avec site_id, \
+             code_ml, type et lon/lat ou code_insee",
         ));
     }
     place_sites(&s_path, &mut sites, &communes, &missions_locales, warnings);
@@ -316,14 +316,14 @@ pub fn place_sites(
     for s in sites.iter_mut() {
         match &s.commune {
             Some(code) if codes.binary_search(code).is_err() => {
-                warnings.add(s_path, "site in a commune unknown to the commune layer: kept, not counted in any commune", format!("{} ({code})", s.id));
+                warnings.add(s_path, "site dans une commune inconnue de la couche des communes : gardé, compté dans aucune commune", format!("{} ({code})", s.id));
             }
             Some(_) => {}
             None => match pindex.locate(s.position) {
                 Some(i) => s.commune = Some(codes[i].clone()),
                 None => warnings.add(
                     s_path,
-                    "site outside every commune: kept as a site, not counted in any commune",
+                    "site hors de toute commune : gardé comme site, compté dans aucune commune",
                     s.id.clone(),
                 ),
             },
@@ -334,7 +334,7 @@ pub fn place_sites(
         {
             warnings.add(
                 s_path,
-                "site of a Mission Locale absent from the coverage zones",
+                "site d'une Mission Locale absente des zones de couverture",
                 format!("{} ({})", s.id, s.code_ml),
             );
         }
@@ -351,7 +351,7 @@ pub fn read_sites(
     let layer = read_file(path, warnings)?;
     let mut sites = layers::sites(&layer, &t.communes)?;
     if sites.is_empty() {
-        return Err(Error::file(path, "no site in the file"));
+        return Err(Error::file(path, "aucun site dans le fichier"));
     }
     place_sites(path, &mut sites, &t.communes, &t.missions_locales, warnings);
     Ok(sites)

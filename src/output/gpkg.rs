@@ -282,7 +282,7 @@ CREATE TABLE gpkg_geometry_columns (
 ";
 
 fn sql_err(path: &Path, e: rusqlite::Error) -> Error {
-    Error::file(path, format!("writing the GeoPackage: {e}"))
+    Error::file(path, format!("écriture du GeoPackage : {e}"))
 }
 
 /// Writes the layers into a new GeoPackage at `path` (which must not exist

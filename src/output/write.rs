@@ -219,7 +219,7 @@ impl Outputs {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::file(
                 dir,
-                "is a file, not a folder: --out must name a folder (created if needed)",
+                "est un fichier, pas un dossier : --out doit nommer un dossier (créé au besoin)",
             ));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -229,7 +229,7 @@ impl Outputs {
             if path.is_dir() {
                 return Err(Error::file(
                     &path,
-                    "is a folder: an output file cannot replace it (remove it or choose another --out)",
+                    "est un dossier : un fichier de sortie ne peut pas le remplacer (supprimez-le ou choisissez un autre --out)",
                 ));
             }
             staged.push((stage(&path, bytes)?, path));
@@ -346,7 +346,7 @@ mod tests {
         second.add("a.csv", b"new a".to_vec());
         second.add("b.csv", b"new b".to_vec());
         let e = second.write_all(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("b.csv: is a folder"), "{e}");
+        assert!(e.contains("b.csv : est un dossier"), "{e}");
         assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"old a");
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()

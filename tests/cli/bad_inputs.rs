@@ -30,7 +30,7 @@ enum Expect {
     /// parser before anything is read); stderr holds every piece, in
     /// French; no output folder is created.
     Usage(&'static [&'static str]),
-    /// Exit status 0; one warning line reads `<file>: <count> × <reason…>`.
+    /// Exit status 0; one warning line reads `<file> : <count> × <reason…>`.
     Warning {
         file: &'static str,
         count: usize,
@@ -68,7 +68,7 @@ const CASES: &[Case] = &[
         args: DIST,
         base: Mini,
         data: &[("--communes", "bad/empty.geojson")],
-        expect: Error(&["bad/empty.geojson: the file is empty", "expected a GeoJSON FeatureCollection"]),
+        expect: Error(&["bad/empty.geojson : le fichier est vide", "attendu une FeatureCollection GeoJSON"]),
     },
     Case {
         name: "truncated GeoJSON",
@@ -76,9 +76,9 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_truncated.geojson")],
         expect: Error(&[
-            "bad/communes_truncated.geojson: not valid JSON at line 1 column 2390",
-            "EOF while parsing",
-            "truncated or not a GeoJSON file?",
+            "bad/communes_truncated.geojson : JSON invalide ligne 1 colonne 2390",
+            "fin du fichier au milieu d'une valeur",
+            "fichier tronqué ou autre chose que du GeoJSON ?",
         ]),
     },
     Case {
@@ -87,7 +87,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_point_geometry.geojson")],
         expect: Error(&[
-            "bad/communes_point_geometry.geojson: feature 3 (INSEE 80829): field \"geometry\": expected a Polygon or MultiPolygon, found a Point",
+            "bad/communes_point_geometry.geojson : objet 3 (INSEE 80829) : champ « geometry » : attendu un Polygon ou un MultiPolygon, trouvé un Point",
         ]),
     },
     Case {
@@ -98,7 +98,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/communes_self_intersecting.geojson",
             count: 1,
-            reason: "polygon ring crosses itself (invalid polygon): kept as is",
+            reason: "un anneau du polygone se recoupe (polygone invalide) : conservé tel quel",
         },
     },
     Case {
@@ -107,8 +107,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_degenerate_ring.geojson")],
         expect: Error(&[
-            "bad/communes_degenerate_ring.geojson: feature 3 (INSEE 80829): field \"geometry\": outer ring with 2 distinct points and no area",
-            "expected a closed ring of at least 3 points",
+            "bad/communes_degenerate_ring.geojson : objet 3 (INSEE 80829) : champ « geometry » : anneau extérieur de 2 points distincts, sans surface",
+            "attendu un anneau fermé d'au moins 3 points",
         ]),
     },
     Case {
@@ -117,9 +117,9 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_no_population.geojson")],
         expect: Error(&[
-            "bad/communes_no_population.geojson: feature 3 (INSEE 80829): field \"population\": absent",
-            "expected the number of inhabitants (population municipale) in a column or property named population or",
-            "found code_insee, departement,",
+            "bad/communes_no_population.geojson : objet 3 (INSEE 80829) : champ « population » : absent",
+            "attendu le nombre d'habitants (population municipale) dans une colonne ou propriété nommée population ou",
+            "trouvé code_insee, departement,",
         ]),
     },
     Case {
@@ -128,7 +128,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_nan_population.geojson")],
         expect: Error(&[
-            "bad/communes_nan_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a finite number, found \"NaN\"",
+            "bad/communes_nan_population.geojson : objet 3 (INSEE 80829) : champ « population » : attendu un nombre fini, trouvé « NaN »",
         ]),
     },
     Case {
@@ -137,8 +137,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_infinite_coordinate.geojson")],
         expect: Error(&[
-            "bad/communes_infinite_coordinate.geojson: not valid JSON at line 1 column",
-            "number out of range",
+            "bad/communes_infinite_coordinate.geojson : JSON invalide ligne 1 colonne",
+            "nombre hors limites",
         ]),
     },
     Case {
@@ -147,7 +147,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_negative_population.geojson")],
         expect: Error(&[
-            "bad/communes_negative_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a whole number of inhabitants from 0 to 10000000, found -92",
+            "bad/communes_negative_population.geojson : objet 3 (INSEE 80829) : champ « population » : attendu un nombre entier d'habitants de 0 à 10\u{a0}000\u{a0}000, trouvé -92",
         ]),
     },
     Case {
@@ -156,7 +156,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_huge_population.geojson")],
         expect: Error(&[
-            "bad/communes_huge_population.geojson: feature 3 (INSEE 80829): field \"population\": expected a whole number of inhabitants from 0 to 10000000, found 18446744073709551615",
+            "bad/communes_huge_population.geojson : objet 3 (INSEE 80829) : champ « population » : attendu un nombre entier d'habitants de 0 à 10\u{a0}000\u{a0}000, trouvé 18446744073709551615",
         ]),
     },
     Case {
@@ -165,7 +165,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_zero_population.geojson")],
         expect: Error(&[
-            "bad/communes_zero_population.geojson: field \"population\": the 4 communes add up to 0 inhabitants",
+            "bad/communes_zero_population.geojson : champ « population » : les 4 communes totalisent 0 habitant",
         ]),
     },
     Case {
@@ -174,8 +174,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_no_properties.geojson")],
         expect: Error(&[
-            "bad/communes_no_properties.geojson: feature 3: field \"code_insee\": absent",
-            "found none",
+            "bad/communes_no_properties.geojson : objet 3 : champ « code_insee » : absent",
+            "trouvé aucune",
         ]),
     },
     Case {
@@ -184,7 +184,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_duplicate_code.geojson")],
         expect: Error(&[
-            "bad/communes_duplicate_code.geojson: feature 4 (INSEE 80829): INSEE code 80829 appears twice (also at feature 3 (INSEE 80829))",
+            "bad/communes_duplicate_code.geojson : objet 4 (INSEE 80829) : code INSEE 80829 en double (aussi : objet 3 (INSEE 80829))",
         ]),
     },
     Case {
@@ -193,8 +193,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_lambert93_no_crs.geojson")],
         expect: Error(&[
-            "bad/communes_lambert93_no_crs.geojson: feature 3: field \"geometry\": coordinate (698569.3, 6968354) is not a longitude/latitude",
-            "this looks like Lambert-93 metres",
+            "bad/communes_lambert93_no_crs.geojson : objet 3 : champ « geometry » : la coordonnée (698569.3, 6968354) n'est pas une longitude/latitude",
+            "on dirait des mètres Lambert-93",
         ]),
     },
     Case {
@@ -203,7 +203,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_swapped_axes.geojson")],
         expect: Error(&[
-            "bad/communes_swapped_axes.geojson: feature 3 (INSEE 80829): field \"geometry\": (49.814039, 2.980136): longitude and latitude look swapped",
+            "bad/communes_swapped_axes.geojson : objet 3 (INSEE 80829) : champ « geometry » : (49.814039, 2.980136) : longitude et latitude semblent inversées",
         ]),
     },
     Case {
@@ -212,8 +212,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--communes", "bad/communes_crs_3857.geojson")],
         expect: Error(&[
-            "bad/communes_crs_3857.geojson: member \"crs\" names urn:ogc:def:crs:EPSG::3857",
-            "only WGS84 longitude/latitude (RFC 7946) and Lambert-93 (EPSG:2154) are supported",
+            "bad/communes_crs_3857.geojson : le membre « crs » nomme urn:ogc:def:crs:EPSG::3857",
+            "seuls la longitude/latitude WGS84 (RFC 7946) et le Lambert-93 (EPSG:2154) sont pris en charge",
         ]),
     },
     Case {
@@ -222,7 +222,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--qpv", "bad/qpv_linestring.geojson")],
         expect: Error(&[
-            "bad/qpv_linestring.geojson: feature 1 (QN08006M): field \"geometry\": expected a Polygon or MultiPolygon, found a LineString",
+            "bad/qpv_linestring.geojson : objet 1 (QN08006M) : champ « geometry » : attendu un Polygon ou un MultiPolygon, trouvé un LineString",
         ]),
     },
     // ----- Shapefiles -------------------------------------------------------
@@ -234,7 +234,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "shp/communes_l93_noprj.shp",
             count: 1,
-            reason: "no .prj: coordinates read as Lambert-93 (EPSG:2154) metres",
+            reason: "pas de .prj : coordonnées lues en mètres Lambert-93 (EPSG:2154)",
         },
     },
     Case {
@@ -243,7 +243,7 @@ const CASES: &[Case] = &[
         base: Embedded,
         data: &[("--communes", "shp/communes_3857.shp")],
         expect: Error(&[
-            "shp/communes_3857.prj: coordinate system \"WGS_1984_Web_Mercator_Auxiliary_Sphere\" is not supported",
+            "shp/communes_3857.prj : le système de coordonnées « WGS_1984_Web_Mercator_Auxiliary_Sphere » n'est pas pris en charge",
             "Lambert-93 (EPSG:2154)",
         ]),
     },
@@ -255,7 +255,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "shp/communes_l93_nocpg.dbf",
             count: 1,
-            reason: "no .cpg: attributes read as Windows-1252 (Latin-1) (e.g. record 2, field NOM)",
+            reason: "pas de .cpg : attributs lus en Windows-1252 (Latin-1) (p. ex. enregistrement 2, champ NOM)",
         },
     },
     Case {
@@ -263,7 +263,7 @@ const CASES: &[Case] = &[
         args: DIST,
         base: Embedded,
         data: &[("--communes", "bad/shp_truncated.shp")],
-        expect: Error(&["bad/shp_truncated.shp: record 4: record declares 896 bytes but the file has 420 left: truncated"]),
+        expect: Error(&["bad/shp_truncated.shp : enregistrement 4 : l'enregistrement annonce 896 octets mais il n'en reste que 420 dans le fichier : .shp tronqué"]),
     },
     Case {
         name: "truncated .dbf",
@@ -271,7 +271,7 @@ const CASES: &[Case] = &[
         base: Embedded,
         data: &[("--communes", "bad/dbf_truncated.shp")],
         expect: Error(&[
-            "bad/dbf_truncated.dbf: not a valid dBASE file: truncated: 6 records announced, room for 4",
+            "bad/dbf_truncated.dbf : pas un fichier dBASE valide : tronqué : 6 enregistrements annoncés, place pour 4",
         ]),
     },
     // ----- Sites ------------------------------------------------------------
@@ -280,14 +280,14 @@ const CASES: &[Case] = &[
         args: DIST,
         base: Mini,
         data: &[("--sites", "bad/sites_empty.csv")],
-        expect: Error(&["bad/sites_empty.csv: the file is empty: expected a header line and data rows"]),
+        expect: Error(&["bad/sites_empty.csv : le fichier est vide : attendu une ligne d'en-tête et des lignes de données"]),
     },
     Case {
         name: "sites file with a header only",
         args: DIST,
         base: Mini,
         data: &[("--sites", "bad/sites_header_only.csv")],
-        expect: Error(&["bad/sites_header_only.csv: no site in the file"]),
+        expect: Error(&["bad/sites_header_only.csv : aucun site dans le fichier"]),
     },
     Case {
         name: "site id twice",
@@ -295,7 +295,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_duplicate_id.csv")],
         expect: Error(&[
-            "bad/sites_duplicate_id.csv: line 7 (AMI-S00): site id AMI-S00 appears twice (also at line 2 (AMI-S00))",
+            "bad/sites_duplicate_id.csv : ligne 7 (AMI-S00) : id de site AMI-S00 en double (aussi : ligne 2 (AMI-S00))",
         ]),
     },
     Case {
@@ -304,7 +304,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_swapped.csv")],
         expect: Error(&[
-            "bad/sites_swapped.csv: line 4 (HAM-P01): field \"lon/lat\": (49.7466, 3.0733): longitude and latitude look swapped",
+            "bad/sites_swapped.csv : ligne 4 (HAM-P01) : champ « lon/lat » : (49.7466, 3.0733) : longitude et latitude semblent inversées",
         ]),
     },
     Case {
@@ -313,7 +313,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_abroad.csv")],
         expect: Error(&[
-            "bad/sites_abroad.csv: line 4 (HAM-P01): field \"lon/lat\": (13.405, 52.52): outside France (expected longitude -5.5…10 and latitude 41…51.5)",
+            "bad/sites_abroad.csv : ligne 4 (HAM-P01) : champ « lon/lat » : (13.405, 52.52) : hors de France (attendu une longitude de -5,5 à 10 et une latitude de 41 à 51,5)",
         ]),
     },
     Case {
@@ -322,7 +322,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_lambert93.csv")],
         expect: Error(&[
-            "bad/sites_lambert93.csv: line 4 (HAM-P01): field \"lon/lat\": (705286.4, 6960850.1): these look like Lambert-93 metres, expected WGS84 longitude/latitude in degrees",
+            "bad/sites_lambert93.csv : ligne 4 (HAM-P01) : champ « lon/lat » : (705286.4, 6960850.1) : on dirait des mètres Lambert-93, attendu une longitude/latitude WGS84 en degrés",
         ]),
     },
     Case {
@@ -331,7 +331,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_nan.csv")],
         expect: Error(&[
-            "bad/sites_nan.csv: line 5 (NOY-S00): field \"lon\": expected a finite number, found \"NaN\"",
+            "bad/sites_nan.csv : ligne 5 (NOY-S00) : champ « lon » : attendu un nombre fini, trouvé « NaN »",
         ]),
     },
     Case {
@@ -340,7 +340,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_infinite.csv")],
         expect: Error(&[
-            "bad/sites_infinite.csv: line 5 (NOY-S00): field \"lat\": expected a finite number, found \"inf\"",
+            "bad/sites_infinite.csv : ligne 5 (NOY-S00) : champ « lat » : attendu un nombre fini, trouvé « inf »",
         ]),
     },
     Case {
@@ -349,7 +349,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_only_lon.csv")],
         expect: Error(&[
-            "bad/sites_only_lon.csv: line 5 (NOY-S00): field \"lon\": only one of longitude and latitude is given",
+            "bad/sites_only_lon.csv : ligne 5 (NOY-S00) : champ « lon » : une seule des deux, longitude ou latitude, est donnée",
         ]),
     },
     Case {
@@ -358,7 +358,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_missing_type_column.csv")],
         expect: Error(&[
-            "bad/sites_missing_type_column.csv: line 2 (AMI-S00): field \"type\": absent: expected a value in a column or property named type or type_site or site_kind or nature; found code_insee, code_ml, lat, lon, nom, site_id, source, statut",
+            "bad/sites_missing_type_column.csv : ligne 2 (AMI-S00) : champ « type » : absent : attendu une valeur dans une colonne ou propriété nommée type ou type_site ou site_kind ou nature ; trouvé code_insee, code_ml, lat, lon, nom, site_id, source, statut",
         ]),
     },
     Case {
@@ -367,7 +367,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_unknown_type.csv")],
         expect: Error(&[
-            "bad/sites_unknown_type.csv: line 3 (PER-A01): field \"type\": expected siege, antenne or permanence, found \"bureau\"",
+            "bad/sites_unknown_type.csv : ligne 3 (PER-A01) : champ « type » : attendu siege, antenne ou permanence, trouvé « bureau »",
         ]),
     },
     Case {
@@ -376,7 +376,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_unknown_commune.csv")],
         expect: Error(&[
-            "bad/sites_unknown_commune.csv: line 7 (LIL-S00): field \"code_insee\": no coordinates, and commune 59350 is not in the commune layer",
+            "bad/sites_unknown_commune.csv : ligne 7 (LIL-S00) : champ « code_insee » : pas de coordonnées, et la commune 59350 n'est pas dans la couche des communes",
         ]),
     },
     Case {
@@ -385,7 +385,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_bad_commune_code.csv")],
         expect: Error(&[
-            "bad/sites_bad_commune_code.csv: line 7 (AMI-P02): field \"code_insee\": expected a 5-character INSEE code such as 02001 or 59350, found \"8OO21\"",
+            "bad/sites_bad_commune_code.csv : ligne 7 (AMI-P02) : champ « code_insee » : attendu un code INSEE de 5 caractères comme 02001 ou 59350, trouvé « 8OO21 »",
         ]),
     },
     Case {
@@ -396,7 +396,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/sites_outside_communes.csv",
             count: 2,
-            reason: "site outside every commune: kept as a site, not counted in any commune (e.g. HAM-P01, LIL-S00)",
+            reason: "site hors de toute commune : gardé comme site, compté dans aucune commune (p. ex. HAM-P01, LIL-S00)",
         },
     },
     Case {
@@ -407,7 +407,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/sites_unknown_ml.csv",
             count: 1,
-            reason: "site of a Mission Locale absent from the coverage zones (e.g. XYZ-P01 (99999))",
+            reason: "site d'une Mission Locale absente des zones de couverture (p. ex. XYZ-P01 (99999))",
         },
     },
     Case {
@@ -416,7 +416,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_ragged.csv")],
         expect: Error(&[
-            "bad/sites_ragged.csv: line 4: 10 fields where the header has 9 (a separator inside an unquoted value?)",
+            "bad/sites_ragged.csv : ligne 4 : 10 champs alors que l'en-tête en a 9 (un séparateur dans une valeur sans guillemets ?)",
         ]),
     },
     Case {
@@ -425,7 +425,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_unclosed_quote.csv")],
         expect: Error(&[
-            "bad/sites_unclosed_quote.csv: line 4: 3 fields where the header has 9 (a quote (\") opened and never closed?)",
+            "bad/sites_unclosed_quote.csv : ligne 4 : 3 champs alors que l'en-tête en a 9 (un guillemet (\") ouvert et jamais refermé ?)",
         ]),
     },
     Case {
@@ -434,7 +434,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_multiline_then_error.csv")],
         expect: Error(&[
-            "bad/sites_multiline_then_error.csv: line 5 (HAM-P01): field \"type\": expected siege, antenne or permanence, found \"bureau\"",
+            "bad/sites_multiline_then_error.csv : ligne 5 (HAM-P01) : champ « type » : attendu siege, antenne ou permanence, trouvé « bureau »",
         ]),
     },
     Case {
@@ -443,7 +443,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites_polygon.geojson")],
         expect: Error(&[
-            "bad/sites_polygon.geojson: feature 1 (Y-P01): field \"geometry\": expected a Point, found a MultiPolygon",
+            "bad/sites_polygon.geojson : objet 1 (Y-P01) : champ « geometry » : attendu un Point, trouvé un MultiPolygon",
         ]),
     },
     Case {
@@ -452,7 +452,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--sites", "bad/sites.xlsx")],
         expect: Error(&[
-            "bad/sites.xlsx: unknown extension \".xlsx\": expected .geojson, .shp or .csv",
+            "bad/sites.xlsx : extension « .xlsx » inconnue : attendu .geojson, .shp ou .csv",
         ]),
     },
     Case {
@@ -460,7 +460,7 @@ const CASES: &[Case] = &[
         args: DIST,
         base: Mini,
         data: &[("--sites", "bad/no_such_file.csv")],
-        expect: Error(&["bad/no_such_file.csv: No such file or directory (os error 2)\n"]),
+        expect: Error(&["bad/no_such_file.csv : fichier ou dossier introuvable (erreur système 2)\n"]),
     },
     // Accepted: the same results as mini/sites.csv.
     Case {
@@ -523,7 +523,7 @@ const CASES: &[Case] = &[
             warning: Some((
                 "bad/sites_cp1252.csv",
                 1,
-                "not UTF-8: read as Windows-1252 (Latin-1)",
+                "pas en UTF-8 : lu en Windows-1252 (Latin-1)",
             )),
         },
     },
@@ -552,7 +552,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--classement", "bad/classement_unknown_value.csv")],
         expect: Error(&[
-            "bad/classement_unknown_value.csv: line 4: field \"classement\": expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS, found \"FRR++\"",
+            "bad/classement_unknown_value.csv : ligne 4 : champ « classement » : attendu NON_CLASSEE, ZRR_MAINTENUE, FRR ou FRR_PLUS, trouvé « FRR++ »",
         ]),
     },
     Case {
@@ -563,7 +563,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/classement_disagrees.csv",
             count: 1,
-            reason: "commune of the commune layer absent from the classement file: taken as NON_CLASSEE (e.g. 80829)",
+            reason: "commune de la couche des communes absente du fichier de classement : prise comme NON_CLASSEE (p. ex. 80829)",
         },
     },
     Case {
@@ -574,7 +574,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/classement_disagrees.csv",
             count: 1,
-            reason: "commune unknown to the commune layer: row ignored (e.g. line 5 (59350))",
+            reason: "commune inconnue de la couche des communes : ligne ignorée (p. ex. ligne 5 (59350))",
         },
     },
     Case {
@@ -583,7 +583,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--classement", "bad/classement_bad_code.csv")],
         expect: Error(&[
-            "bad/classement_bad_code.csv: line 3: field \"code_insee\": expected a 5-character INSEE code such as 02001 or 59350, found \"Amiens\"",
+            "bad/classement_bad_code.csv : ligne 3 : champ « code_insee » : attendu un code INSEE de 5 caractères comme 02001 ou 59350, trouvé « Amiens »",
         ]),
     },
     Case {
@@ -592,7 +592,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--classement", "bad/classement_duplicate.csv")],
         expect: Error(&[
-            "bad/classement_duplicate.csv: line 6: commune 80829 appears twice (also at line 5)",
+            "bad/classement_duplicate.csv : ligne 6 : commune 80829 en double (aussi : ligne 5)",
         ]),
     },
     Case {
@@ -601,7 +601,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--classement", "bad/classement_missing_column.csv")],
         expect: Error(&[
-            "bad/classement_missing_column.csv: line 2: field \"classement\": absent: expected NON_CLASSEE, ZRR_MAINTENUE, FRR or FRR_PLUS in a column or property named classement or codefrr or frr or zonage; found code_insee, zone",
+            "bad/classement_missing_column.csv : ligne 2 : champ « classement » : absent : attendu NON_CLASSEE, ZRR_MAINTENUE, FRR ou FRR_PLUS dans une colonne ou propriété nommée classement ou codefrr ou frr ou zonage ; trouvé code_insee, zone",
         ]),
     },
     Case {
@@ -612,7 +612,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/zones_unknown_ml.csv",
             count: 1,
-            reason: "Mission Locale absent from the Missions Locales file geodata/missions_locales.csv: named as in the coverage-zone file (e.g. 99999 (80-ML INCONNUE))",
+            reason: "Mission Locale absente du fichier des Missions Locales geodata/missions_locales.csv : nommée comme dans le fichier des zones de couverture (p. ex. 99999 (80-ML INCONNUE))",
         },
     },
     Case {
@@ -623,7 +623,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/zones_commune_without_ml.csv",
             count: 1,
-            reason: "commune absent from the coverage-zone file: counted under SANS_ML (e.g. 80829)",
+            reason: "commune absente du fichier des zones de couverture : comptée sous SANS_ML (p. ex. 80829)",
         },
     },
     Case {
@@ -632,7 +632,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--zones", "bad/zones_empty_ml.csv")],
         expect: Error(&[
-            "bad/zones_empty_ml.csv: line 5: field \"code_ml\": empty: expected a value",
+            "bad/zones_empty_ml.csv : ligne 5 : champ « code_ml » : vide : attendu une valeur",
         ]),
     },
     Case {
@@ -641,7 +641,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--jeunes", "bad/jeunes_negative.csv")],
         expect: Error(&[
-            "bad/jeunes_negative.csv: line 3: field \"jeunes\": expected a whole number from 0 to 10000000, found -20",
+            "bad/jeunes_negative.csv : ligne 3 : champ « jeunes » : attendu un nombre entier de 0 à 10\u{a0}000\u{a0}000, trouvé -20",
         ]),
     },
     Case {
@@ -650,7 +650,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[("--jeunes", "bad/jeunes_fraction.csv")],
         expect: Error(&[
-            "bad/jeunes_fraction.csv: line 4: field \"jeunes\": expected a whole number from 0 to 10000000, found 812,5",
+            "bad/jeunes_fraction.csv : ligne 4 : champ « jeunes » : attendu un nombre entier de 0 à 10\u{a0}000\u{a0}000, trouvé 812,5",
         ]),
     },
     Case {
@@ -661,7 +661,7 @@ const CASES: &[Case] = &[
         expect: Warning {
             file: "bad/jeunes_partial.csv",
             count: 2,
-            reason: "commune absent from the young-people file: counted as 0 (e.g. 80620, 80829)",
+            reason: "commune absente du fichier des jeunes : comptée pour 0 (p. ex. 80620, 80829)",
         },
     },
     // ----- Points, candidates and options ----------------------------------------
@@ -671,7 +671,7 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[],
         expect: Error(&[
-            "bad/points_bad_row.csv: line 3: field \"lat\": expected a finite number, found \"nord\"",
+            "bad/points_bad_row.csv : ligne 3 : champ « lat » : attendu un nombre fini, trouvé « nord »",
         ]),
     },
     Case {
@@ -679,7 +679,7 @@ const CASES: &[Case] = &[
         args: &["distance", "--grid-m", "0", "--points", "@bad/points_header_only.csv"],
         base: Mini,
         data: &[],
-        expect: Error(&["bad/points_header_only.csv: no point: the file has a header but no row"]),
+        expect: Error(&["bad/points_header_only.csv : aucun point : le fichier a un en-tête mais aucune ligne"]),
     },
     Case {
         name: "k larger than the candidates",
@@ -687,8 +687,8 @@ const CASES: &[Case] = &[
         base: Mini,
         data: &[],
         expect: Error(&[
-            "--k 5 with --candidates ",
-            "bad/candidates_three.csv: k = 5 is larger than the 3 candidates available",
+            "--k 5 avec --candidates ",
+            "bad/candidates_three.csv : k = 5 dépasse les 3 candidats disponibles",
         ]),
     },
     Case {
@@ -732,7 +732,7 @@ const CASES: &[Case] = &[
         base: Embedded,
         data: &[],
         expect: Error(&[
-            "--grid-m 10: about 320 million cells over the communes' 31973 km², more than the 10 million a run computes; choose --grid-m 57 or more",
+            "--grid-m 10 : environ 320 millions de mailles sur les 31\u{a0}973 km² des communes, plus que les 10 millions qu'un calcul traite ; choisissez --grid-m 57 ou plus",
         ]),
     },
     Case {
@@ -814,9 +814,9 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The warning line `<file>: <count> × <reason…>` is in stderr.
+/// The warning line `<file> : <count> × <reason…>` is in stderr.
 fn has_warning(stderr: &str, file: &str, count: usize, reason: &str) -> bool {
-    let head = format!("{file}: {count} × {reason}");
+    let head = format!("{file} : {count} × {reason}");
     stderr.lines().any(|l| l.contains(&head))
 }
 
@@ -875,7 +875,7 @@ fn check(case: &Case) -> Result<(), String> {
                 return fail("expected exit status 0".into());
             }
             if !has_warning(&stderr, file, *count, reason) {
-                return fail(format!("no warning \"{file}: {count} × {reason}\""));
+                return fail(format!("no warning \"{file} : {count} × {reason}\""));
             }
         }
         Same { clean, warning } => {
@@ -884,7 +884,7 @@ fn check(case: &Case) -> Result<(), String> {
             }
             if let Some((file, count, reason)) = warning {
                 if !has_warning(&stderr, file, *count, reason) {
-                    return fail(format!("no warning \"{file}: {count} × {reason}\""));
+                    return fail(format!("no warning \"{file} : {count} × {reason}\""));
                 }
             }
             let clean_out = run(&dir, case.args, case.base, clean, "clean");
@@ -1018,7 +1018,7 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
     let fails = run(&dir, REPORT, Mini, other, "res");
     let stderr = String::from_utf8_lossy(&fails.stderr);
     assert_eq!(fails.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("res/qpv.csv: is a folder"), "{stderr}");
+    assert!(stderr.contains("res/qpv.csv : est un dossier"), "{stderr}");
     let mut expected = before;
     expected.remove("qpv.csv");
     assert_eq!(outputs(&dir.path().join("res")), expected);
@@ -1054,8 +1054,8 @@ fn a_prj_nested_deep_enough_to_overflow_the_stack_is_an_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("deep.prj: not a WKT coordinate system")
-            && stderr.contains("brackets nested more than 64 deep"),
+        stderr.contains("deep.prj : pas un système de coordonnées WKT")
+            && stderr.contains("crochets imbriqués sur plus de 64 niveaux"),
         "{stderr}"
     );
     assert!(!dir.path().join("res").exists());

@@ -329,11 +329,14 @@ fn access_scores_follow_from_the_written_cost_table() {
 fn bad_access_options_are_usage_errors_naming_the_option() {
     let dir = Dir::new();
     for (args, needle) in [
-        (["--access-km", "0"], "positive distance in km"),
-        (["--access-bands-km", "10:1,5:0.5"], "bounds must increase"),
-        (["--apl-bands-km", "10:2"], "at most 1"),
-        (["--apl-bands-km", "10-1"], "KM:WEIGHT"),
-        (["--site-weights", "bureau=1"], "not a kind of site"),
+        (["--access-km", "0"], "attendu une distance positive en km"),
+        (
+            ["--access-bands-km", "10:1,5:0.5"],
+            "les bornes des tranches doivent croître",
+        ),
+        (["--apl-bands-km", "10:2"], "au plus égal à 1"),
+        (["--apl-bands-km", "10-1"], "KM:POIDS"),
+        (["--site-weights", "bureau=1"], "n'est pas un type de site"),
     ] {
         let mut all = vec!["distance", "--out", "res"];
         all.extend(args);

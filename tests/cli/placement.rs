@@ -399,7 +399,7 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
     dir.write("deux.csv", "id,lon,lat\nA,2.3,49.9\nB,2.4,49.95\n");
     check(
         &["placement", "--k", "3", "--candidates", "deux.csv"],
-        "k = 3 is larger than the 2 candidates",
+        "k = 3 dépasse les 2 candidats",
         1,
     );
     dir.write(
@@ -408,13 +408,13 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
     );
     check(
         &["placement", "--candidates", "double.csv", "--k", "1"],
-        "double.csv: line 4: field \"id\": \"A\" already appears on line 2: ids must be unique",
+        "double.csv : ligne 4 : champ « id » : « A » figure déjà à la ligne 2 : chaque id doit être unique",
         1,
     );
     dir.write("sans.csv", "code,x\n1,2\n");
     check(
         &["placement", "--candidates", "sans.csv", "--k", "1"],
-        "expected columns id, lon and lat",
+        "attendu les colonnes id, lon et lat",
         1,
     );
     check(
@@ -425,7 +425,7 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
     dir.write("vide.csv", "id,lon,lat\n");
     check(
         &["placement", "--candidates", "vide.csv", "--k", "1"],
-        "no candidate",
+        "aucun candidat : le fichier a un en-tête mais aucune ligne",
         1,
     );
 }

@@ -186,7 +186,7 @@ fn bad_site_type_is_named_and_leaves_no_output() {
     assert_exit(&out, 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("sites.csv: line 3 (S2): field \"type\": expected siege, antenne or permanence, found \"bureau\""),
+        err.contains("sites.csv : ligne 3 (S2) : champ « type » : attendu siege, antenne ou permanence, trouvé « bureau »"),
         "{err}"
     );
     assert!(

@@ -97,17 +97,17 @@ fn scenario_errors_and_determinism() {
     let dir = Dir::new();
     let out = dir.run(&["scenario", "--remove", "02168-S00,NOPE-1"]);
     assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no site has the id NOPE-1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aucun site n'a l'id NOPE-1"));
     let out = dir.run(&["scenario"]);
     assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--add FILE and/or --remove"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--add FICHIER et/ou --remove"));
     dir.write(
         "double.csv",
         "site_id,code_ml,nom,type,code_insee,lon,lat,statut,source\n02168-S00,02168,x,siege,02168,,,reel,essai\n",
     );
     let out = dir.run(&["scenario", "--add", "double.csv"]);
     assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"02168-S00\" is added twice"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("« 02168-S00 » est ajouté deux fois"));
     assert!(!dir.path().join("outputs").exists());
     for (n, o) in [("1", "one"), ("4", "four")] {
         assert_exit(

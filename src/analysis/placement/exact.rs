@@ -99,8 +99,8 @@ pub fn solve_exact(
     // microlp documents that it may still fail on hard problems: a failure
     // is reported, never a crash of the whole run.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.solve_with(options)))
-        .map_err(|_| "the MILP solver stopped on an internal error".to_string())?
-        .map_err(|e| format!("the MILP solver failed: {e}"))?;
+        .map_err(|_| "le solveur MILP s'est arrêté sur une erreur interne".to_string())?
+        .map_err(|e| format!("le solveur MILP a échoué : {e}"))?;
     let nodes = outcome.stats().nodes_solved;
     let proven = outcome.is_optimal();
     let solver_bound = outcome.stats().best_bound;

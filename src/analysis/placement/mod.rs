@@ -144,17 +144,17 @@ pub struct PlacementParams {
 /// Why a placement cannot run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlacementError {
-    #[error("k = 0: ask for at least one new site")]
+    #[error("k = 0 : demandez au moins un nouveau site")]
     ZeroK,
-    #[error("k = {k} is larger than the {candidates} candidates available{scope}")]
+    #[error("k = {k} dépasse les {candidates} candidats disponibles{scope}")]
     TooFewCandidates {
         k: usize,
         candidates: usize,
         scope: String,
     },
-    #[error("the radius must be a positive distance")]
+    #[error("le rayon doit être une distance positive")]
     BadRadius,
-    #[error("exact solver: {0}")]
+    #[error("solveur exact : {0}")]
     Exact(String),
 }
 
@@ -283,7 +283,7 @@ pub fn place(
             k: params.k,
             candidates: cand.len(),
             scope: params.ml.map_or(String::new(), |m| {
-                format!(" in the territory of {}", t.missions_locales[m].nom)
+                format!(" sur le territoire de {}", t.missions_locales[m].nom)
             }),
         });
     }
