@@ -91,7 +91,7 @@ fn a_basin_table_by_epci_places_every_commune_once() {
     assert_exit(&out, 0);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("bassins_epci.csv: 1 × EPCI dans plusieurs bassins")
+        err.contains("bassins_epci.csv : 1 × EPCI dans plusieurs bassins")
             && err.contains(&format!("SIREN {} : B / A", sirens[mid])),
         "{err}"
     );
