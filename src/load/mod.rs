@@ -15,4 +15,3 @@ pub mod prj;
 pub mod reference;
 pub mod shp;
 pub mod territory;
-pub mod world_points;

@@ -1,6 +1,9 @@
 //! Reads point files (`id, lon, lat`), which can hold millions of rows (the
 //! geocoded addresses of the young people followed): a direct CSV pass,
-//! without the general feature machinery, with the same messages.
+//! without the general feature machinery, with the same messages. Points
+//! must lie in metropolitan France ([`Window::France`], for the coverage
+//! commands), or anywhere on Earth ([`Window::World`], for `maillage temps`,
+//! whose network decides which points it can measure).
 
 use std::path::Path;
 
@@ -23,6 +26,45 @@ pub fn read_points(
     Ok((p.ids, p.points))
 }
 
+/// Reads `id, lon, lat` rows anywhere on Earth (WGS84 degrees), for
+/// `maillage temps`.
+pub fn read_points_wgs84(path: &Path, warnings: &mut Warnings) -> Result<NamedPoints, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_points_within(path, &bytes, warnings, Window::World)
+}
+
+/// Where points may lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Metropolitan France (the check of the other layers' coordinates).
+    France,
+    /// Anywhere: longitude within ±180°, latitude within ±90°.
+    World,
+}
+
+/// `p` when it is a WGS84 position, else an error naming the place and the
+/// field (with a hint when the numbers look like Lambert-93 metres).
+fn check_world(path: &Path, location: &Location, field: &str, p: LonLat) -> Result<LonLat, Error> {
+    if p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0 {
+        return Ok(p);
+    }
+    let hint = if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
+        " : ce sont sans doute des mètres (Lambert-93 ?), il faut des degrés WGS84"
+    } else {
+        ""
+    };
+    Err(Error::field(
+        path,
+        location.clone(),
+        field,
+        format!(
+            "({}, {}) n'est pas une position WGS84 en degrés (longitude de -180 à 180, \
+             latitude de -90 à 90){hint}",
+            p.lon, p.lat
+        ),
+    ))
+}
+
 /// Points read from a file, with their optional names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedPoints {
@@ -34,11 +76,22 @@ pub struct NamedPoints {
     pub points: Vec<LonLat>,
 }
 
-/// Parses point rows from `bytes`; `path` names the file in messages.
+/// Parses point rows from `bytes`, in metropolitan France; `path` names the
+/// file in messages.
 pub fn parse_points(
     path: &Path,
     bytes: &[u8],
     warnings: &mut Warnings,
+) -> Result<NamedPoints, Error> {
+    parse_points_within(path, bytes, warnings, Window::France)
+}
+
+/// Parses point rows from `bytes`, each checked against `window`.
+pub fn parse_points_within(
+    path: &Path,
+    bytes: &[u8],
+    warnings: &mut Warnings,
+    window: Window,
 ) -> Result<NamedPoints, Error> {
     let text = decode(path, bytes, warnings)?;
     let (mut rdr, headers) = reader(path, &text)?;
@@ -97,12 +150,11 @@ pub fn parse_points(
         };
         let lon = coord(cx, &names[1])?;
         let lat = coord(cy, &names[2])?;
-        pts.push(check_lonlat(
-            path,
-            &line(),
-            &names[1],
-            LonLat::new(lon, lat),
-        )?);
+        let check = match window {
+            Window::France => check_lonlat,
+            Window::World => check_world,
+        };
+        pts.push(check(path, &line(), &names[1], LonLat::new(lon, lat))?);
         ids.push(id.to_string());
         labels.push(cn.and_then(|c| rec.get(c)).unwrap_or("").to_string());
         at.push(rec.position().map_or(0, |p| lines.line(p.byte())));
@@ -170,5 +222,31 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("attendu les colonnes id, lon et lat"));
+    }
+
+    #[test]
+    fn world_points_lie_anywhere_but_in_degrees() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.csv");
+        let read = |text: &str| {
+            std::fs::write(&p, text).unwrap();
+            read_points_wgs84(&p, &mut Warnings::new())
+                .map_err(|e| e.to_string().replace(&dir.path().display().to_string(), ""))
+        };
+        let pts = read("id;lat;lon\nmarket;-30,03;-51,23\nstbarth;17.9;-62.85\n").unwrap();
+        assert_eq!(pts.ids, vec!["market", "stbarth"]);
+        assert_eq!(pts.points[0], LonLat::new(-51.23, -30.03));
+        assert_eq!(pts.lines, vec![2, 3]);
+        assert_eq!(
+            read("id,lon,lat\nA,2.3,49.9\nB,3.0,nord\n").unwrap_err(),
+            "/p.csv : ligne 3 : champ « lat » : attendu un nombre fini, trouvé « nord »"
+        );
+        let e = read("id,lon,lat\nA,700000,6600000\n").unwrap_err();
+        assert!(e.contains("ligne 2") && e.contains("Lambert-93"), "{e}");
+        let e = read("id,lon,lat\nA,2.3,49.9\nA,2.5,49.9\n").unwrap_err();
+        assert!(
+            e.contains("ligne 3") && e.contains("figure déjà à la ligne 2"),
+            "{e}"
+        );
     }
 }

@@ -106,7 +106,7 @@ pub struct Painter<'a, DB: DrawingBackend> {
 }
 
 fn err<E: std::fmt::Display>(e: E) -> Error {
-    Error::Invalid(format!("maps: drawing failed: {e}"))
+    Error::Invalid(format!("cartes : le dessin a échoué : {e}"))
 }
 
 impl<'a, DB: DrawingBackend> Painter<'a, DB> {

@@ -94,7 +94,9 @@ fn html_table(t: &Table, columns: &[(&str, &str)]) -> Result<String, Error> {
                 .position(|h| h == name)
                 .map(|k| (k, *label))
                 .ok_or_else(|| {
-                    Error::Invalid(format!("synthese.html: the table has no column {name}"))
+                    Error::Invalid(format!(
+                        "synthese.html : la table n'a pas de colonne {name}"
+                    ))
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -205,7 +205,7 @@ impl<'a> Prepared<'a> {
                     let root = backend.into_drawing_area();
                     self.draw(&root, 1.0, false, kind, scope)?;
                     root.present()
-                        .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
+                        .map_err(|e| Error::Invalid(format!("cartes : {e}")))?;
                 }
                 Ok(s.into_bytes())
             }
@@ -217,7 +217,7 @@ impl<'a> Prepared<'a> {
                     let root = backend.into_drawing_area();
                     self.draw(&root, SUPERSAMPLE as f64, true, kind, scope)?;
                     root.present()
-                        .map_err(|e| Error::Invalid(format!("maps: {e}")))?;
+                        .map_err(|e| Error::Invalid(format!("cartes : {e}")))?;
                 }
                 let small = downsample(&buf, w, h, SUPERSAMPLE);
                 encode_png(&small, WIDTH as u32, HEIGHT as u32)
@@ -257,7 +257,7 @@ impl<'a> Prepared<'a> {
                     (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
                 )
             })
-            .ok_or_else(|| Error::Invalid("maps: no commune to draw".into()))?;
+            .ok_or_else(|| Error::Invalid("cartes : aucune commune à dessiner".into()))?;
         let frame = Frame::fit(bbox, MAP_AREA, 0.02);
         let sheet = Sheet {
             p: Painter::new(root, k, raster),
