@@ -276,8 +276,12 @@ impl Context {
         let written = outputs.write_all(&self.out)?;
         self.progress.finish();
         self.progress.say(&format!(
-            "{} fichiers écrits dans {} :",
-            written.len(),
+            "{} écrit{} dans {} :",
+            match written.len() {
+                1 => "1 fichier".to_string(),
+                n => format!("{n} fichiers"),
+            },
+            if written.len() == 1 { "" } else { "s" },
             self.out.display()
         ));
         for p in written {
