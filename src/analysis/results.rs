@@ -16,6 +16,8 @@ use crate::analysis::hotspots::{Cluster, CommuneEstimate};
 use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
+use crate::analysis::travel::Trip;
+use crate::index::network::Mode;
 use crate::index::Nearest;
 use crate::model::{LonLat, Meters};
 
@@ -57,6 +59,21 @@ pub struct DistanceResults {
     pub grid: Option<GridResults>,
     /// The user's points, when given.
     pub points: Option<PointResults>,
+    /// Travel on a road network, when one was given with a mode.
+    pub network: Option<NetworkResults>,
+}
+
+/// The nearest site by road network of the communes, QPV and points.
+pub struct NetworkResults {
+    pub mode: Mode,
+    /// One per commune, from its measuring point (`destination` indexes
+    /// `Territory::sites`); `None`: farther than the snapping limit from
+    /// the network, or no site reachable.
+    pub communes: Vec<Option<Trip>>,
+    /// One per QPV, from the QPV's point.
+    pub qpv: Vec<Option<Trip>>,
+    /// One per point of `--points`.
+    pub points: Vec<Option<Trip>>,
 }
 
 /// The distance grid: cells whose centre lies in a commune.

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::index::network::{Mode, Speeds};
 use crate::model::{Meters, SiteKind, Territory};
 
 /// A positive, finite distance in km (`--reach-km 3`, `--placement-radius-km 7.5`).
@@ -275,6 +276,109 @@ pub struct ProposalArgs {
         value_parser = parse_candidates
     )]
     pub placement_candidates: CandidateSource,
+}
+
+/// Parses a positive speed in km/h.
+pub fn parse_kmh(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("« {s} » n'est pas un nombre de km/h"))?;
+    if !v.is_finite() || v <= 0.0 {
+        return Err(format!(
+            "{s} km/h : une vitesse doit être un nombre positif"
+        ));
+    }
+    Ok(v)
+}
+
+/// Parses a distance in metres, zero or positive.
+pub fn parse_meters(s: &str) -> Result<Meters, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("« {s} » n'est pas un nombre de mètres"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!(
+            "{s} m : il faut un nombre de mètres positif ou nul"
+        ));
+    }
+    Ok(Meters(v))
+}
+
+/// The network's speeds and snapping, shared by `maillage temps` and the
+/// analyses.
+#[derive(Debug, Args, Clone)]
+pub struct NetworkParams {
+    /// Distance maximale en mètres entre un point et le nœud du réseau le plus
+    /// proche ; au-delà, le point n'est pas mesuré.
+    #[arg(long, value_name = "M", default_value = "1000", value_parser = parse_meters)]
+    pub snap_max_m: Meters,
+    /// Vitesse de marche en km/h (mode marche, et rattachement au réseau en
+    /// modes marche et voiture).
+    #[arg(long, value_name = "KMH", default_value = "4.5", value_parser = parse_kmh)]
+    pub vitesse_marche_kmh: f64,
+    /// Vitesse à vélo en km/h (mode velo).
+    #[arg(long, value_name = "KMH", default_value = "15", value_parser = parse_kmh)]
+    pub vitesse_velo_kmh: f64,
+}
+
+impl NetworkParams {
+    pub fn speeds(&self) -> Speeds {
+        Speeds {
+            walk_kmh: self.vitesse_marche_kmh,
+            bike_kmh: self.vitesse_velo_kmh,
+        }
+    }
+}
+
+/// How distances are measured (`--mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MeasureArg {
+    VolOiseau,
+    Marche,
+    Velo,
+    Voiture,
+}
+
+/// A road network to measure on, for the analyses (`--reseau`, `--mode`).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Réseau (temps de parcours)")]
+pub struct NetworkArgs {
+    /// Extrait OpenStreetMap .osm.pbf (répéter l'option pour en fusionner
+    /// plusieurs), avec --mode marche, velo ou voiture : communes.csv, qpv.csv
+    /// et points_distance.csv gagnent le site le plus proche par le réseau, le
+    /// temps (temps_min) et la distance (distance_reseau_km).
+    #[arg(long, value_name = "FICHIER.osm.pbf")]
+    pub reseau: Vec<PathBuf>,
+    /// Mesure : vol-oiseau (distance géodésique, par défaut), marche, velo ou
+    /// voiture (temps sur le réseau de --reseau, mêmes règles que maillage temps).
+    #[arg(long, value_enum, default_value_t = MeasureArg::VolOiseau)]
+    pub mode: MeasureArg,
+    #[command(flatten)]
+    pub params: NetworkParams,
+}
+
+impl NetworkArgs {
+    /// The network mode asked for, if any, checked against `--reseau`.
+    pub fn mode(&self) -> anyhow::Result<Option<Mode>> {
+        let mode = match self.mode {
+            MeasureArg::VolOiseau => None,
+            MeasureArg::Marche => Some(Mode::Marche),
+            MeasureArg::Velo => Some(Mode::Velo),
+            MeasureArg::Voiture => Some(Mode::Voiture),
+        };
+        match (mode, self.reseau.is_empty()) {
+            (Some(m), true) => anyhow::bail!(
+                "--mode {m} : donnez le réseau avec --reseau FICHIER.osm.pbf (les extraits \
+                 OpenStreetMap régionaux, voir le README)"
+            ),
+            (None, false) => {
+                anyhow::bail!("--reseau sans --mode : choisissez --mode marche, velo ou voiture")
+            }
+            _ => Ok(mode),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `maillage distance`: nearest site and distance for communes, QPV, a grid
 //! and arbitrary points, with weighted summaries.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -9,12 +9,18 @@ use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights}
 use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
-use crate::analysis::results::{DistanceResults, GridResults, PointResults, Results};
+use crate::analysis::results::{
+    DistanceResults, GridResults, NetworkResults, PointResults, Results,
+};
 use crate::analysis::summary::distance_summaries;
+use crate::analysis::travel::nearest_sites_by_network;
 use crate::cli::args::{parse_grid_m, GridSize};
+use crate::cli::args::{NetworkArgs, NetworkParams};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
+use crate::index::network::{Mode, Network};
 use crate::index::PolygonIndex;
+use crate::load::osm::read_osm;
 use crate::load::points::read_points;
 use crate::model::{LonLat, Meters, SiteKind, Territory};
 use crate::output::french;
@@ -100,6 +106,8 @@ pub struct DistanceArgs {
     /// pour des programmes.
     #[arg(long, help_heading = "Accessibilité")]
     pub write_access_costs: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 /// Parses a number with a decimal point, or a fraction `a/b`.
@@ -185,6 +193,15 @@ pub struct DistancePlan {
     pub points: Option<(Vec<String>, Vec<LonLat>)>,
     pub access: AccessParams,
     pub write_access_costs: bool,
+    /// The road network and its mode, when distances are also measured on it.
+    pub network: Option<NetworkPlan>,
+}
+
+/// A road network to measure on.
+pub struct NetworkPlan {
+    pub mode: Mode,
+    pub files: Vec<PathBuf>,
+    pub params: NetworkParams,
 }
 
 impl DistanceArgs {
@@ -227,6 +244,11 @@ impl DistanceArgs {
                 apl: self.apl_bands_km.clone(),
             },
             write_access_costs: self.write_access_costs,
+            network: self.network.mode()?.map(|mode| NetworkPlan {
+                mode,
+                files: self.network.reseau.clone(),
+                params: self.network.params.clone(),
+            }),
         })
     }
 }
@@ -264,7 +286,7 @@ pub fn analyse(
     b: &Basics,
     plan: &DistancePlan,
     ctx: &mut Context,
-) -> DistanceResults {
+) -> anyhow::Result<DistanceResults> {
     ctx.progress.step("accessibilité");
     let access = access_scores(t, &b.index, &plan.access);
     ctx.progress.step("tables des distances");
@@ -295,12 +317,83 @@ pub fn analyse(
             nearest,
         }
     });
-    DistanceResults {
+    let network = match &plan.network {
+        None => None,
+        Some(n) => Some(network_distances(t, b, n, points.as_ref(), ctx)?),
+    };
+    Ok(DistanceResults {
         access,
         summaries,
         grid,
         points,
+        network,
+    })
+}
+
+/// The nearest site by road network of the communes, QPV and points; a
+/// place or site farther than the snapping limit from the network is
+/// counted in a warning and left unmeasured.
+fn network_distances(
+    t: &Territory,
+    b: &Basics,
+    n: &NetworkPlan,
+    points: Option<&PointResults>,
+    ctx: &mut Context,
+) -> anyhow::Result<NetworkResults> {
+    ctx.progress.step("lecture du réseau");
+    let raw = read_osm(&n.files)?;
+    ctx.progress.step(&format!("réseau ({})", n.mode));
+    let net = Network::build(&raw, n.mode, n.params.speeds());
+    drop(raw);
+    let files = n
+        .files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if net.is_empty() {
+        anyhow::bail!("{files} : aucune voie ouverte au mode {}", n.mode);
     }
+    let snap = n.params.snap_max_m;
+    let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+    let mut measure = |what: &str, ids: &dyn Fn(usize) -> String, origins: &[LonLat]| {
+        let (res, lost_sites) = nearest_sites_by_network(&net, &sites, origins, snap);
+        for &i in &res.unsnapped {
+            ctx.warnings.add(
+                Path::new(&files),
+                format!(
+                    "{what} à plus de {} m du réseau ({}) : non mesuré par le réseau",
+                    snap.0, n.mode
+                ),
+                ids(i),
+            );
+        }
+        (res.trips, lost_sites)
+    };
+    let reference: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
+    let (communes, lost) = measure("commune", &|i| t.communes[i].code.to_string(), &reference);
+    let qpv_points: Vec<LonLat> = b.qpv.iter().map(|q| q.point).collect();
+    let (qpv, _) = measure("QPV", &|j| t.qpv[j].code.clone(), &qpv_points);
+    let points = match points {
+        Some(p) => measure("point", &|i| p.ids[i].clone(), &p.points).0,
+        None => Vec::new(),
+    };
+    for j in lost {
+        ctx.warnings.add(
+            Path::new(&files),
+            format!(
+                "site à plus de {} m du réseau ({}) : aucun trajet n'y mène",
+                snap.0, n.mode
+            ),
+            t.sites[j].id.clone(),
+        );
+    }
+    Ok(NetworkResults {
+        mode: n.mode,
+        communes,
+        qpv,
+        points,
+    })
 }
 
 pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -309,7 +402,7 @@ pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     plan.check_grid(&t)?;
     ctx.progress.step("distances");
     let mut r = Results::new(Basics::new(&t));
-    r.distance = Some(analyse(&t, &r.basics, &plan, ctx));
+    r.distance = Some(analyse(&t, &r.basics, &plan, ctx)?);
     ctx.write_results(&t, &r, plan.write_access_costs)?;
     Ok(EXIT_OK)
 }

@@ -68,7 +68,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     plan.check_grid(&t)?;
     ctx.progress.step("distances");
     let mut r = Results::new(Basics::new(&t));
-    r.distance = Some(distance::analyse(&t, &r.basics, &plan, ctx));
+    r.distance = Some(distance::analyse(&t, &r.basics, &plan, ctx)?);
     ctx.progress.step("couverture");
     r.coverage = Some(r.basics.coverage(&t, &radii));
     r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
@@ -128,6 +128,10 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
         "apl_bands_km": bands(&d.apl_bands_km),
         "site_weights": { "siege": w.siege, "antenne": w.antenne, "permanence": w.permanence },
         "write_access_costs": d.write_access_costs,
+        "mode": clap::ValueEnum::to_possible_value(&d.network.mode).map(|v| v.get_name().to_string()),
+        "snap_max_m": d.network.params.snap_max_m.0,
+        "vitesse_marche_kmh": d.network.params.vitesse_marche_kmh,
+        "vitesse_velo_kmh": d.network.params.vitesse_velo_kmh,
         "radius_km": args.coverage.radius_km.km(),
         "non_mobile_rate": args.hotspots.non_mobile_rate.0,
         "reach_km": args.hotspots.reach_km.0,
@@ -171,6 +175,9 @@ fn inputs(args: &ReportArgs, data: &DataArgs) -> anyhow::Result<Vec<InputFile>> 
     v.push(InputFile::embedded("chiffres_cles", &CHIFFRES_CLES));
     if let Some(p) = &args.distance.points {
         v.extend(InputFile::read("points", p)?);
+    }
+    for p in &args.distance.network.reseau {
+        v.extend(InputFile::read("reseau", p)?);
     }
     if let Some(p) = &args.basins.basins {
         v.extend(InputFile::read("bassins", p)?);

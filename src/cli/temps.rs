@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
+use crate::cli::args::NetworkParams;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{Mode, Network, Snap, Speeds};
 use crate::load::osm::read_osm;
@@ -101,17 +102,8 @@ pub struct TempsArgs {
     /// (avec --plus-proche : cellules vides).
     #[arg(long, value_name = "MIN")]
     pub max_min: Option<f64>,
-    /// Distance maximale en mètres entre un point et le nœud du réseau le plus
-    /// proche ; au-delà, le point n'est pas mesuré.
-    #[arg(long, value_name = "M", default_value_t = 1000.0)]
-    pub snap_max_m: f64,
-    /// Vitesse de marche en km/h (mode marche, et rattachement au réseau en
-    /// modes marche et voiture).
-    #[arg(long, value_name = "KMH", default_value_t = 4.5)]
-    pub vitesse_marche_kmh: f64,
-    /// Vitesse à vélo en km/h (mode velo).
-    #[arg(long, value_name = "KMH", default_value_t = 15.0)]
-    pub vitesse_velo_kmh: f64,
+    #[command(flatten)]
+    pub params: NetworkParams,
 }
 
 /// The checked arguments.
@@ -148,25 +140,16 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
         }
         Ok(v)
     };
-    let speeds = Speeds {
-        walk_kmh: positive("--vitesse-marche-kmh", args.vitesse_marche_kmh)?,
-        bike_kmh: positive("--vitesse-velo-kmh", args.vitesse_velo_kmh)?,
-    };
+    let speeds = args.params.speeds();
     let max_ms = args
         .max_min
         .map(|m| positive("--max-min", m).map(|m| (m * 60_000.0).round() as u64))
         .transpose()?;
-    if !args.snap_max_m.is_finite() || args.snap_max_m < 0.0 {
-        bail!(
-            "--snap-max-m : {} ; il faut un nombre de mètres positif ou nul",
-            args.snap_max_m
-        );
-    }
     Ok(Plan {
         mode: args.mode.into(),
         speeds,
         max_ms,
-        snap_max: Meters(args.snap_max_m),
+        snap_max: args.params.snap_max_m,
     })
 }
 

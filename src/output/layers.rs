@@ -19,8 +19,8 @@ use crate::model::Territory;
 use crate::output::geojson::{feature_collection, OutFeature};
 use crate::output::gpkg::{self, cell_number, GeometryType, VectorLayer};
 use crate::output::tables::{
-    basin_communes_table, basins_table, communes_table, hotspot_clusters_table,
-    hotspot_communes_table, placement_table, qpv_table,
+    basin_communes_table, basins_table, communes_full_table, hotspot_clusters_table,
+    hotspot_communes_table, placement_table, qpv_full_table,
 };
 use crate::output::write::{Cell, Outputs, Table};
 
@@ -93,13 +93,11 @@ pub fn hotspots_geojson(t: &Territory, h: &HotspotResults) -> Vec<u8> {
 /// hotspots, bassins, placement (a layer whose analysis the run did not do
 /// is left out; sites is always there).
 pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
-    let b = &r.basics;
     let mut out = Vec::new();
 
-    if let Some(d) = &r.distance {
+    if let (Some(mut table), Some(qpv)) = (communes_full_table(t, r), qpv_full_table(t, r)) {
         // Per-commune tables have one row per commune in the territory's
         // order: their columns are laid side by side.
-        let mut table = communes_table(t, &b.nearest, &b.sites_in_commune, &d.access);
         if let Some(h) = &r.hotspots {
             table.append_new_columns(&hotspot_communes_table(t, &h.estimates, &h.cluster_of));
         }
@@ -123,7 +121,7 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
             name: "qpv".into(),
             description: "Priority urban districts (QPV): nearest site and distance".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: qpv_table(t, &b.qpv, &b.sites_in_qpv),
+            table: qpv,
             geometries: t
                 .qpv
                 .iter()

@@ -16,10 +16,10 @@ pub mod write;
 use crate::analysis::results::Results;
 use crate::model::Territory;
 use tables::{
-    access_costs_table, access_scores_table, basin_communes_table, basins_table, communes_table,
-    coverage_table, grid_table, hotspot_clusters_table, hotspot_communes_table,
-    placement_scopes_table, placement_summary_table, placement_table, points_table, qpv_table,
-    scenario_communes_table, scenario_indicators_table, summary_table,
+    access_costs_table, access_scores_table, basin_communes_table, basins_table, coverage_table,
+    grid_table, hotspot_clusters_table, hotspot_communes_table, placement_scopes_table,
+    placement_summary_table, placement_table, points_table, scenario_communes_table,
+    scenario_indicators_table, summary_table,
 };
 use write::{CsvStyle, Outputs};
 
@@ -36,19 +36,18 @@ pub struct TableOptions {
 /// hotspots' GeoJSON), in a fixed order: distances, coverage, hotspots,
 /// basins, placement, scenario.
 pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outputs) {
-    let b = &r.basics;
     let csv = opts.csv;
     if let Some(d) = &r.distance {
-        out.add_table(
-            "communes.csv",
-            &communes_table(t, &b.nearest, &b.sites_in_commune, &d.access),
-            csv,
-        );
+        if let Some(table) = tables::communes_full_table(t, r) {
+            out.add_table("communes.csv", &table, csv);
+        }
         if opts.access_costs {
             out.add_table("couts_acces.csv", &access_costs_table(t, &d.access), csv);
             out.add_table("scores_acces.csv", &access_scores_table(t, &d.access), csv);
         }
-        out.add_table("qpv.csv", &qpv_table(t, &b.qpv, &b.sites_in_qpv), csv);
+        if let Some(table) = tables::qpv_full_table(t, r) {
+            out.add_table("qpv.csv", &table, csv);
+        }
         out.add_table(
             "distances_synthese.csv",
             &summary_table(t, &d.summaries),
@@ -66,11 +65,11 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             );
         }
         if let Some(p) = &d.points {
-            out.add_table(
-                "points_distance.csv",
-                &points_table(t, &p.ids, &p.points, &p.communes, &p.nearest),
-                csv,
-            );
+            let mut table = points_table(t, &p.ids, &p.points, &p.communes, &p.nearest);
+            if let Some(n) = &d.network {
+                table.append_new_columns(&tables::network_columns(t, n.mode, &n.points));
+            }
+            out.add_table("points_distance.csv", &table, csv);
         }
     }
     if let Some(c) = &r.coverage {

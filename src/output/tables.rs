@@ -918,3 +918,56 @@ pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
     }
     table
 }
+
+/// The columns a road network adds to a table of places (communes, QPV,
+/// points), one row per place in the same order: the mode, the nearest site
+/// by the network, the door-to-door time in minutes and the length of that
+/// fastest path in km (empty where the place is farther than the snapping
+/// limit from the network, or no site is reachable).
+pub fn network_columns(
+    t: &Territory,
+    mode: crate::index::network::Mode,
+    trips: &[Option<crate::analysis::travel::Trip>],
+) -> Table {
+    let mut table = Table::new(&[
+        "mode",
+        "site_plus_proche_reseau",
+        "temps_min",
+        "distance_reseau_km",
+    ]);
+    for trip in trips {
+        table.push(vec![
+            mode.name().into(),
+            trip.as_ref()
+                .map(|tr| t.sites[tr.destination].id.clone())
+                .into(),
+            trip.as_ref()
+                .map_or(Cell::Empty, |tr| Cell::Float(tr.minutes(), 2)),
+            trip.as_ref()
+                .map_or(Cell::Empty, |tr| Cell::Float(tr.km(), 3)),
+        ]);
+    }
+    table
+}
+
+/// `communes.csv`: the commune table, with the network's columns when a
+/// network was given.
+pub fn communes_full_table(t: &Territory, r: &crate::analysis::results::Results) -> Option<Table> {
+    let d = r.distance.as_ref()?;
+    let b = &r.basics;
+    let mut table = communes_table(t, &b.nearest, &b.sites_in_commune, &d.access);
+    if let Some(n) = &d.network {
+        table.append_new_columns(&network_columns(t, n.mode, &n.communes));
+    }
+    Some(table)
+}
+
+/// `qpv.csv`, with the network's columns when a network was given.
+pub fn qpv_full_table(t: &Territory, r: &crate::analysis::results::Results) -> Option<Table> {
+    let d = r.distance.as_ref()?;
+    let mut table = qpv_table(t, &r.basics.qpv, &r.basics.sites_in_qpv);
+    if let Some(n) = &d.network {
+        table.append_new_columns(&network_columns(t, n.mode, &n.qpv));
+    }
+    Some(table)
+}

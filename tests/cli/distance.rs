@@ -530,3 +530,132 @@ fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
         worst_distance.1
     );
 }
+
+/// The mini territory's layers as command-line arguments.
+fn mini_layers() -> Vec<String> {
+    let f = |n: &str| {
+        crate::util::fixture(&format!("mini/{n}"))
+            .display()
+            .to_string()
+    };
+    vec![
+        "--communes".into(),
+        f("communes.geojson"),
+        "--zones".into(),
+        f("zones.csv"),
+        "--sites".into(),
+        f("sites.csv"),
+        "--classement".into(),
+        f("classement.csv"),
+    ]
+}
+
+/// With `--reseau` and a mode, communes.csv and qpv.csv gain the nearest
+/// site by the network, the time and the length; the figures are those
+/// `maillage temps --plus-proche` gives from the same points to the same
+/// sites, walking time is length at 4.5 km/h, and no path is shorter than
+/// the straight line to the nearest site. Without a network nothing changes.
+#[test]
+fn a_road_network_adds_travel_times_to_the_communes() {
+    let dir = Dir::new();
+    let grid = crate::util::fixture("network/mini_grid.osm.pbf");
+    let mut args: Vec<String> = vec!["distance".into(), "--grid-m".into(), "0".into()];
+    args.extend(mini_layers());
+    let run = |extra: &[&str], out: &str| {
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(extra);
+        a.extend(["--csv", "rfc4180", "--out", out, "--quiet"]);
+        dir.run(&a)
+    };
+    assert_exit(&run(&[], "plain"), 0);
+    let out = run(
+        &["--reseau", grid.to_str().unwrap(), "--mode", "marche"],
+        "walk",
+    );
+    assert_exit(&out, 0);
+    let plain = read_csv(&dir.read("plain/communes.csv"));
+    assert!(!plain[0].contains_key("temps_min"));
+    let walk = read_csv(&dir.read("walk/communes.csv"));
+    assert_eq!(walk.len(), 4);
+    let sites = std::fs::read_to_string(crate::util::fixture("mini/sites.csv")).unwrap();
+    // The sites and the communes' measuring points as `maillage temps` reads them.
+    // In site-id order, the order of the territory's sites: ties go to the
+    // first, as the straight-line rule gives them to the smallest id.
+    let mut lines: Vec<&str> = sites.lines().skip(1).collect();
+    lines.sort();
+    let mut dest = String::from("id,lon,lat\n");
+    for line in lines {
+        let f: Vec<&str> = line.split(';').collect();
+        let (lon, lat) = if f[5].is_empty() {
+            // A site given by its commune stands at the commune's measuring point.
+            let c = walk.iter().find(|r| r["code_insee"] == f[4]).unwrap();
+            (c["lon_mesure"].clone(), c["lat_mesure"].clone())
+        } else {
+            (f[5].to_string(), f[6].to_string())
+        };
+        dest.push_str(&format!("{},{lon},{lat}\n", f[0]));
+    }
+    let mut orig = String::from("id,lon,lat\n");
+    for r in &walk {
+        orig.push_str(&format!(
+            "{},{},{}\n",
+            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
+        ));
+    }
+    dir.write("o.csv", orig);
+    dir.write("d.csv", dest);
+    let out = dir.run(&[
+        "temps",
+        "--origines",
+        "o.csv",
+        "--destinations",
+        "d.csv",
+        "--reseau",
+        grid.to_str().unwrap(),
+        "--mode",
+        "marche",
+        "--plus-proche",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "temps",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let temps = read_csv(&dir.read("temps/temps.csv"));
+    for (r, t) in walk.iter().zip(&temps) {
+        assert_eq!(r["mode"], "marche");
+        assert_eq!(
+            r["site_plus_proche_reseau"], t["destination"],
+            "{}",
+            r["code_insee"]
+        );
+        assert_eq!(r["temps_min"], t["temps_min"]);
+        assert_eq!(r["distance_reseau_km"], t["distance_reseau_km"]);
+        let (min, km, crow): (f64, f64, f64) = (
+            r["temps_min"].parse().unwrap(),
+            r["distance_reseau_km"].parse().unwrap(),
+            r["distance_km"].parse().unwrap(),
+        );
+        assert!(
+            (min - km / 4.5 * 60.0).abs() < 0.02,
+            "{min} min for {km} km"
+        );
+        assert!(
+            km >= crow - 0.001,
+            "{km} km by the network, {crow} km straight"
+        );
+    }
+    // QPV outside the grid are reported, not given a made-up time.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    let qpv = read_csv(&dir.read("walk/qpv.csv"));
+    assert!(qpv.iter().all(|q| q.contains_key("temps_min")));
+    // A mode needs a network, and a network a mode.
+    let out = run(&["--mode", "velo"], "x");
+    assert_exit(&out, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--mode velo : donnez le réseau"));
+    let out = run(&["--reseau", grid.to_str().unwrap()], "y");
+    assert_exit(&out, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reseau sans --mode"));
+}
