@@ -101,8 +101,10 @@ def run_maillage(origins_csv, dests_csv):
                        capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     res = pd.read_csv(os.path.join(out, "temps.csv"), dtype={"origine": str, "destination": str})
-    network_line = next((l for l in p.stderr.splitlines() if l.startswith("réseau (marche)")), "")
-    return wall, res.set_index("origine")["temps_min"], network_line
+    lines = p.stderr.splitlines()
+    network_line = next((l for l in lines if l.startswith("réseau (marche)")), "")
+    steps = "; ".join(l.strip() for l in lines if l.rstrip().endswith(" s") and " : " in l)
+    return wall, res.set_index("origine")["temps_min"], network_line + "\n  steps: " + steps
 
 
 def run_pandana(hexes, schools):
