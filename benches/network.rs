@@ -151,7 +151,9 @@ fn bench(c: &mut Criterion) {
     ] {
         let s = snap_all(net, &sites);
         let targets = Targets::new(net, &s);
-        let from = net.snap(origins[0], snap_max).expect("the first point is snapped");
+        let from = net
+            .snap(origins[0], snap_max)
+            .expect("the first point is snapped");
         let mut scratch = Scratch::default();
         g.bench_function(name, |b| {
             b.iter(|| one_to_many(net, &from, &s, &targets, Some(3_600_000), &mut scratch).len())
