@@ -5,7 +5,9 @@
 //! largest component, snapping R-tree). Measured: the graph build; the
 //! nearest of 962 seeded sites by network for 3,782 seeded points (snapping
 //! both, then one multi-source search); one bounded 60-minute one-to-many
-//! search from a point to the 962 sites, walking and cycling.
+//! search from a point to the 962 sites, walking and cycling; and reading
+//! the walking graph back from the bytes of its prepared file
+//! (`maillage reseau`).
 //!
 //! The grid: streets every 300 m, each block drawn with two shape nodes, so
 //! nodes lie 100 m apart (jittered by up to 20 m) and, as in OSM, most of
@@ -17,7 +19,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::travel::{nearest_destinations, one_to_many, Scratch, Targets};
-use maillage::index::network::{Mode, Network, Speeds};
+use maillage::index::network::{file, Mode, Network, Speeds};
 use maillage::load::osm::{RawOsm, RawWay};
 use maillage::model::{LonLat, Meters};
 use maillage::seeded::SplitMix64;
@@ -134,6 +136,13 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("build_marche_2m_nodes", |b| {
         b.iter(|| Network::build(&raw, Mode::Marche, speeds))
+    });
+    // The prepared file (`maillage reseau`) of the walking graph, decoded
+    // from memory: checksum, checks, backward rows and R-tree.
+    let prepared = file::encode(std::slice::from_ref(&walk), speeds, &[]);
+    eprintln!("réseau préparé (marche) : {} octets", prepared.len());
+    g.bench_function("prepared_file_read_marche", |b| {
+        b.iter(|| file::decode(&prepared, Some(Mode::Marche)).map(|p| p.networks.len()))
     });
     g.bench_function("nearest_site_3782_points_962_sites", |b| {
         b.iter(|| {
