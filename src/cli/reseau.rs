@@ -53,7 +53,16 @@ fn target(out: &Path) -> PathBuf {
 }
 
 pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    if data.communes.is_some() || data.sites.is_some() || data.jeunes.is_some() {
+    let given = [
+        data.communes.is_some(),
+        data.qpv.is_some(),
+        data.classement.is_some(),
+        data.zones.is_some(),
+        data.missions_locales.is_some(),
+        data.sites.is_some(),
+        data.jeunes.is_some(),
+    ];
+    if given.iter().any(|g| *g) {
         bail!("maillage reseau ne lit que les extraits OpenStreetMap donnés par --osm");
     }
     for (name, v) in [
