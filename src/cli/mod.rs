@@ -24,6 +24,7 @@ pub mod hotspots;
 pub mod map;
 pub mod placement;
 pub mod report;
+pub mod reseau;
 pub mod scenario;
 pub mod temps;
 
@@ -108,6 +109,8 @@ pub enum Command {
     /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
     #[command(long_about = temps::LONG_ABOUT)]
     Temps(temps::TempsArgs),
+    /// Prépare les réseaux marche, vélo et voiture d'extraits OpenStreetMap pour maillage temps.
+    Reseau(reseau::ReseauArgs),
 }
 
 /// Options shared by every command (their doc comments are the French help).
@@ -321,6 +324,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenario(a) => scenario::run(a, &cli.global.data, &mut ctx),
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
         Command::Temps(a) => temps::run(a, &cli.global.data, &mut ctx),
+        Command::Reseau(a) => reseau::run(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();
     code.map(ExitCode::from)

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
 use crate::cli::args::NetworkParams;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{Mode, Network, Snap, Speeds};
+use crate::index::network::{file, Mode, Network, Snap, Speeds};
 use crate::load::osm::read_osm;
 use crate::load::points::read_points_wgs84;
 use crate::load::points::NamedPoints;
@@ -78,7 +78,8 @@ pub struct TempsArgs {
     /// Destinations : CSV id, lon, lat (degrés WGS84).
     #[arg(long, value_name = "FICHIER.csv")]
     pub destinations: PathBuf,
-    /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner plusieurs.
+    /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner
+    /// plusieurs. Ou un réseau préparé par maillage reseau, seul.
     #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
     pub reseau: Vec<PathBuf>,
     /// Mode de déplacement : marche, velo ou voiture.
@@ -181,6 +182,58 @@ fn snap_all(
     snaps
 }
 
+/// The network of the plan's mode: read from a prepared file (`maillage
+/// reseau`), or built from the extracts.
+fn load_network(args: &TempsArgs, plan: &Plan, ctx: &mut Context) -> anyhow::Result<Network> {
+    let prepared: Vec<&PathBuf> = args
+        .reseau
+        .iter()
+        .filter(|p| file::is_prepared(p))
+        .collect();
+    let Some(path) = prepared.first() else {
+        ctx.progress.step("lecture du réseau");
+        let raw = read_osm(&args.reseau)?;
+        ctx.progress.step("construction du graphe");
+        return Ok(Network::build(&raw, plan.mode, plan.speeds));
+    };
+    if args.reseau.len() > 1 {
+        bail!(
+            "{} : un réseau préparé ne se fusionne pas avec d'autres fichiers ; donnez-le seul à \
+             --reseau, ou préparez-en un avec tous les extraits (maillage reseau --osm … --osm …)",
+            path.display()
+        );
+    }
+    ctx.progress.step("lecture du réseau préparé");
+    let prepared = file::read(path, Some(plan.mode))?;
+    let stored = prepared.speeds;
+    let mut differ = Vec::new();
+    if matches!(plan.mode, Mode::Marche | Mode::Voiture) && stored.walk_kmh != plan.speeds.walk_kmh
+    {
+        differ.push((
+            "--vitesse-marche-kmh",
+            stored.walk_kmh,
+            plan.speeds.walk_kmh,
+        ));
+    }
+    if plan.mode == Mode::Velo && stored.bike_kmh != plan.speeds.bike_kmh {
+        differ.push(("--vitesse-velo-kmh", stored.bike_kmh, plan.speeds.bike_kmh));
+    }
+    if let Some((flag, was, asked)) = differ.first() {
+        bail!(
+            "{} : réseau préparé à {was} km/h ({flag}), mais {asked} km/h demandé ; \
+             préparez-le à nouveau avec maillage reseau {flag} {asked}",
+            path.display()
+        );
+    }
+    prepared.network(plan.mode).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} : ce réseau préparé ne contient pas le mode {}",
+            path.display(),
+            plan.mode
+        )
+    })
+}
+
 fn row(origin: &str, destination: Option<&str>, trip: Option<&Trip>) -> Vec<Cell> {
     vec![
         Cell::Text(origin.to_string()),
@@ -195,11 +248,7 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     ctx.progress.step("lecture des points");
     let origins = read_points_wgs84(&args.origines, &mut ctx.warnings)?;
     let dests = read_points_wgs84(&args.destinations, &mut ctx.warnings)?;
-    ctx.progress.step("lecture du réseau");
-    let raw = read_osm(&args.reseau)?;
-    ctx.progress.step("construction du graphe");
-    let net = Network::build(&raw, plan.mode, plan.speeds);
-    drop(raw);
+    let net = load_network(args, &plan, ctx)?;
     let files = args
         .reseau
         .iter()

@@ -30,6 +30,7 @@ fn help_lists_commands_and_examples() {
         "map",
         "scenario",
         "check-data",
+        "reseau",
     ] {
         let out = dir.run(&[cmd, "--help"]);
         assert_exit(&out, 0);

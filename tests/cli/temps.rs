@@ -323,3 +323,80 @@ fn temps_refuses_destinations_it_cannot_measure() {
         assert!(stderr.contains(file) && stderr.contains(says), "{stderr}");
     }
 }
+
+/// `maillage reseau` then `temps --reseau FILE`: the same temps.csv as from
+/// the extract, for every mode; a file cut short, altered, of another format
+/// version, mixed with an extract or prepared at another speed is refused,
+/// naming the file, and nothing is written.
+#[test]
+fn temps_prepared_network_round_trip_and_refusals() {
+    let dir = Dir::new();
+    let net = network();
+    let out = dir.run(&["reseau", "--osm", &net, "--out", "sbh.reseau"]);
+    assert_exit(&out, 0);
+    for mode in ["marche", "velo", "voiture"] {
+        let from_pbf = run_temps(&dir, &["--mode", mode, "--plus-proche"]);
+        assert_exit(&from_pbf, 0);
+        let expected = dir.read("res/temps.csv");
+        std::fs::remove_dir_all(dir.path().join("res")).unwrap();
+        let from_file = dir.run(&[
+            "temps",
+            "--origines",
+            "o.csv",
+            "--destinations",
+            "d.csv",
+            "--reseau",
+            "sbh.reseau",
+            "--csv",
+            "rfc4180",
+            "--out",
+            "res",
+            "--mode",
+            mode,
+            "--plus-proche",
+        ]);
+        assert_exit(&from_file, 0);
+        assert_eq!(dir.read("res/temps.csv"), expected, "{mode}");
+        std::fs::remove_dir_all(dir.path().join("res")).unwrap();
+    }
+    let bytes = std::fs::read(dir.path().join("sbh.reseau")).unwrap();
+    dir.write("coupe.reseau", &bytes[..bytes.len() / 2]);
+    let mut altered = bytes.clone();
+    let at = bytes.len() * 2 / 3;
+    altered[at] ^= 1;
+    dir.write("altere.reseau", &altered);
+    let mut stale = bytes.clone();
+    stale[16] = stale[16].wrapping_add(1);
+    dir.write("ancien.reseau", &stale);
+    let refused = |reseau: &[&str], extra: &[&str], says: &str, names: &str| {
+        let mut args = vec!["temps", "--origines", "o.csv", "--destinations", "d.csv"];
+        for r in reseau {
+            args.extend(["--reseau", r]);
+        }
+        args.extend(["--mode", "marche", "--out", "res"]);
+        args.extend_from_slice(extra);
+        let out = dir.run(&args);
+        assert_exit(&out, 1);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("erreur") && stderr.contains(names) && stderr.contains(says),
+            "{reseau:?}: {stderr}"
+        );
+        assert!(!dir.path().join("res/temps.csv").exists(), "{reseau:?}");
+    };
+    refused(&["coupe.reseau"], &[], "tronqué", "coupe.reseau");
+    refused(&["altere.reseau"], &[], "corrompu", "altere.reseau");
+    refused(&["ancien.reseau"], &[], "périmé", "ancien.reseau");
+    refused(
+        &["sbh.reseau", &net],
+        &[],
+        "ne se fusionne pas",
+        "sbh.reseau",
+    );
+    refused(
+        &["sbh.reseau"],
+        &["--vitesse-marche-kmh", "5"],
+        "préparez-le à nouveau avec maillage reseau --vitesse-marche-kmh 5",
+        "sbh.reseau",
+    );
+}

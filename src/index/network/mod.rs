@@ -31,6 +31,7 @@
 //! caller's limit is not snapped at all ([`None`]): it is unmeasured, never
 //! given a made-up time.
 
+pub mod file;
 pub mod rules;
 
 use rayon::prelude::*;
@@ -267,14 +268,12 @@ impl Network {
             }
         }
         stats.nodes_dropped = n - kept as usize;
-        let mut fwd: Vec<(u32, u32, u32, u32)> = arcs
+        let fwd: Vec<(u32, u32, u32, u32)> = arcs
             .iter()
             .filter(|a| renumber[a.0 as usize] != u32::MAX && renumber[a.1 as usize] != u32::MAX)
             .map(|a| (renumber[a.0 as usize], renumber[a.1 as usize], a.2, a.3))
             .collect();
         // Renumbering keeps the order, so `fwd` is still sorted by tail.
-        let mut bwd: Vec<(u32, u32, u32, u32)> = fwd.iter().map(|a| (a.1, a.0, a.2, a.3)).collect();
-        bwd.sort_unstable();
         let kept_ids: Vec<i64> = ids
             .iter()
             .zip(&renumber)
@@ -285,6 +284,33 @@ impl Network {
             .iter()
             .map(|id| raw.position(*id).unwrap_or(LonLat::new(f64::NAN, f64::NAN)))
             .collect();
+        let forward = Csr::from_sorted(kept as usize, &fwd);
+        drop(fwd);
+        Network::assemble(mode, speeds, positions, kept_ids, forward, stats)
+    }
+
+    /// The network from its kept nodes and forward arcs: the backward rows
+    /// and the snapping R-tree are derived here, the same way for a graph
+    /// just built and for one read from a prepared file ([`file`]).
+    fn assemble(
+        mode: Mode,
+        speeds: Speeds,
+        positions: Vec<LonLat>,
+        osm_ids: Vec<i64>,
+        forward: Csr,
+        stats: BuildStats,
+    ) -> Network {
+        let k = positions.len();
+        let mut bwd: Vec<(u32, u32, u32, u32)> = (0..k as u32)
+            .flat_map(|v| {
+                let f = &forward;
+                f.row(v)
+                    .map(move |i| (f.other[i], v, f.time_ms[i], f.length_mm[i]))
+            })
+            .collect();
+        bwd.sort_unstable();
+        let backward = Csr::from_sorted(k, &bwd);
+        drop(bwd);
         let tree = RTree::bulk_load(
             positions
                 .iter()
@@ -292,15 +318,11 @@ impl Network {
                 .map(|(i, p)| GeomWithData::new(on_sphere(*p), i as u32))
                 .collect(),
         );
-        let k = kept as usize;
-        let forward = Csr::from_sorted(k, &fwd);
-        fwd.clear();
-        let backward = Csr::from_sorted(k, &bwd);
         Network {
             mode,
             speeds,
             positions,
-            osm_ids: kept_ids,
+            osm_ids,
             forward,
             backward,
             tree,
@@ -326,6 +348,11 @@ impl Network {
 
     pub fn stats(&self) -> BuildStats {
         self.stats
+    }
+
+    /// The speeds the graph was built with.
+    pub fn speeds(&self) -> Speeds {
+        self.speeds
     }
 
     /// Position of node `v`.

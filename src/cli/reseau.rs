@@ -1,0 +1,103 @@
+//! `maillage reseau`: reads OpenStreetMap extracts once and writes the
+//! graphs of the three modes to a prepared file
+//! ([`crate::index::network::file`]) that `maillage temps --reseau` reads
+//! instead of the extracts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use clap::Args;
+
+use crate::cli::{Context, DataArgs, EXIT_OK};
+use crate::index::network::{file, Mode, Network, Speeds};
+use crate::load::osm::read_osm;
+
+const EXAMPLES: &str = "\
+Exemples :
+  maillage reseau --osm nord-pas-de-calais-latest.osm.pbf --osm picardie-latest.osm.pbf \\
+      --out hauts-de-france.reseau
+      prépare une fois les réseaux marche, vélo et voiture de la région
+  maillage temps --origines jeunes.csv --destinations sites.csv \\
+      --reseau hauts-de-france.reseau --mode velo --plus-proche
+      puis les temps de parcours sans relire les extraits
+
+Sans --out, le fichier reseau.maillage est écrit dans le dossier outputs/ ; si
+--out désigne un dossier existant, reseau.maillage y est écrit.
+Statut de sortie : 0 succès ; 1 erreur sur une entrée ou une sortie ; 2 ligne
+de commande incorrecte.";
+
+/// Prépare les réseaux marche, vélo et voiture d'extraits OpenStreetMap dans un
+/// fichier que `maillage temps --reseau` lit à la place des extraits.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct ReseauArgs {
+    /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner plusieurs.
+    #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
+    pub osm: Vec<PathBuf>,
+    /// Vitesse de marche en km/h enregistrée dans le fichier (mode marche, et
+    /// rattachement au réseau en modes marche et voiture).
+    #[arg(long, value_name = "KMH", default_value_t = 4.5)]
+    pub vitesse_marche_kmh: f64,
+    /// Vitesse à vélo en km/h enregistrée dans le fichier (mode velo).
+    #[arg(long, value_name = "KMH", default_value_t = 15.0)]
+    pub vitesse_velo_kmh: f64,
+}
+
+/// The file `--out` names (see the examples' note).
+fn target(out: &Path) -> PathBuf {
+    if out.is_dir() || out == Path::new("outputs") {
+        out.join("reseau.maillage")
+    } else {
+        out.to_path_buf()
+    }
+}
+
+pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    let given = [
+        data.communes.is_some(),
+        data.qpv.is_some(),
+        data.classement.is_some(),
+        data.zones.is_some(),
+        data.missions_locales.is_some(),
+        data.sites.is_some(),
+        data.jeunes.is_some(),
+    ];
+    if given.iter().any(|g| *g) {
+        bail!("maillage reseau ne lit que les extraits OpenStreetMap donnés par --osm");
+    }
+    for (name, v) in [
+        ("--vitesse-marche-kmh", args.vitesse_marche_kmh),
+        ("--vitesse-velo-kmh", args.vitesse_velo_kmh),
+    ] {
+        if !v.is_finite() || v <= 0.0 {
+            bail!("{name} : {v} ; il faut un nombre positif");
+        }
+    }
+    let speeds = Speeds {
+        walk_kmh: args.vitesse_marche_kmh,
+        bike_kmh: args.vitesse_velo_kmh,
+    };
+    ctx.progress.step("lecture du réseau");
+    let raw = read_osm(&args.osm)?;
+    let mut networks = Vec::new();
+    for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+        ctx.progress
+            .step(&format!("construction du graphe ({mode})"));
+        let net = Network::build(&raw, mode, speeds);
+        ctx.progress.say(&format!(
+            "réseau ({mode}) : {} nœuds, {} arcs ; {} nœuds hors de la plus grande composante écartés",
+            net.node_count(),
+            net.arc_count(),
+            net.stats().nodes_dropped
+        ));
+        networks.push(net);
+    }
+    drop(raw);
+    let path = target(&ctx.out);
+    ctx.progress.step("écriture");
+    file::write(&path, &networks, speeds, &args.osm)?;
+    ctx.progress.finish();
+    ctx.progress
+        .say(&format!("réseau préparé écrit dans {}", path.display()));
+    Ok(EXIT_OK)
+}
