@@ -306,14 +306,10 @@ pub fn parse_meters(s: &str) -> Result<Meters, String> {
     Ok(Meters(v))
 }
 
-/// The network's speeds and snapping, shared by `maillage temps` and the
-/// analyses.
+/// The walking and cycling speeds of a network, shared by `maillage temps`,
+/// `maillage reseau` and the analyses.
 #[derive(Debug, Args, Clone)]
-pub struct NetworkParams {
-    /// Distance maximale en mètres entre un point et le nœud du réseau le plus
-    /// proche ; au-delà, le point n'est pas mesuré.
-    #[arg(long, value_name = "M", default_value = "1000", value_parser = parse_meters)]
-    pub snap_max_m: Meters,
+pub struct SpeedArgs {
     /// Vitesse de marche en km/h (mode marche, et rattachement au réseau en
     /// modes marche et voiture).
     #[arg(long, value_name = "KMH", default_value = "4.5", value_parser = parse_kmh)]
@@ -323,12 +319,30 @@ pub struct NetworkParams {
     pub vitesse_velo_kmh: f64,
 }
 
-impl NetworkParams {
+impl SpeedArgs {
     pub fn speeds(&self) -> Speeds {
         Speeds {
             walk_kmh: self.vitesse_marche_kmh,
             bike_kmh: self.vitesse_velo_kmh,
         }
+    }
+}
+
+/// The network's speeds and snapping, shared by `maillage temps` and the
+/// analyses.
+#[derive(Debug, Args, Clone)]
+pub struct NetworkParams {
+    /// Distance maximale en mètres entre un point et le nœud du réseau le plus
+    /// proche ; au-delà, le point n'est pas mesuré.
+    #[arg(long, value_name = "M", default_value = "1000", value_parser = parse_meters)]
+    pub snap_max_m: Meters,
+    #[command(flatten)]
+    pub speeds: SpeedArgs,
+}
+
+impl NetworkParams {
+    pub fn speeds(&self) -> Speeds {
+        self.speeds.speeds()
     }
 }
 

@@ -179,6 +179,24 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
+    /// The options of the layers given on the command line (`--communes`…),
+    /// for the commands that read none.
+    pub fn given_layers(&self) -> Vec<&'static str> {
+        [
+            ("--communes", self.communes.is_some()),
+            ("--qpv", self.qpv.is_some()),
+            ("--classement", self.classement.is_some()),
+            ("--zones", self.zones.is_some()),
+            ("--missions-locales", self.missions_locales.is_some()),
+            ("--sites", self.sites.is_some()),
+            ("--jeunes", self.jeunes.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, g)| *g)
+        .map(|(n, _)| n)
+        .collect()
+    }
+
     /// The sources line of the maps and the page: the embedded data's
     /// sources, or the files the user gave.
     pub fn sources_line(&self) -> String {

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 
+use crate::cli::args::SpeedArgs;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{file, Mode, Network, Speeds};
+use crate::index::network::{file, Mode, Network};
 use crate::load::osm::read_osm;
 
 const EXAMPLES: &str = "\
@@ -34,13 +35,9 @@ pub struct ReseauArgs {
     /// Extrait OpenStreetMap .osm.pbf ; répéter l'option pour en fusionner plusieurs.
     #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
     pub osm: Vec<PathBuf>,
-    /// Vitesse de marche en km/h enregistrée dans le fichier (mode marche, et
-    /// rattachement au réseau en modes marche et voiture).
-    #[arg(long, value_name = "KMH", default_value_t = 4.5)]
-    pub vitesse_marche_kmh: f64,
-    /// Vitesse à vélo en km/h enregistrée dans le fichier (mode velo).
-    #[arg(long, value_name = "KMH", default_value_t = 15.0)]
-    pub vitesse_velo_kmh: f64,
+    /// Les vitesses, enregistrées dans le fichier.
+    #[command(flatten)]
+    pub speeds: SpeedArgs,
 }
 
 /// The file `--out` names (see the examples' note).
@@ -53,30 +50,10 @@ fn target(out: &Path) -> PathBuf {
 }
 
 pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let given = [
-        data.communes.is_some(),
-        data.qpv.is_some(),
-        data.classement.is_some(),
-        data.zones.is_some(),
-        data.missions_locales.is_some(),
-        data.sites.is_some(),
-        data.jeunes.is_some(),
-    ];
-    if given.iter().any(|g| *g) {
+    if !data.given_layers().is_empty() {
         bail!("maillage reseau ne lit que les extraits OpenStreetMap donnés par --osm");
     }
-    for (name, v) in [
-        ("--vitesse-marche-kmh", args.vitesse_marche_kmh),
-        ("--vitesse-velo-kmh", args.vitesse_velo_kmh),
-    ] {
-        if !v.is_finite() || v <= 0.0 {
-            bail!("{name} : {v} ; il faut un nombre positif");
-        }
-    }
-    let speeds = Speeds {
-        walk_kmh: args.vitesse_marche_kmh,
-        bike_kmh: args.vitesse_velo_kmh,
-    };
+    let speeds = args.speeds.speeds();
     ctx.progress.step("lecture du réseau");
     let raw = read_osm(&args.osm)?;
     let mut networks = Vec::new();

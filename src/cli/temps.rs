@@ -116,19 +116,7 @@ struct Plan {
 }
 
 fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
-    let given: Vec<&str> = [
-        ("--communes", data.communes.is_some()),
-        ("--qpv", data.qpv.is_some()),
-        ("--classement", data.classement.is_some()),
-        ("--zones", data.zones.is_some()),
-        ("--missions-locales", data.missions_locales.is_some()),
-        ("--sites", data.sites.is_some()),
-        ("--jeunes", data.jeunes.is_some()),
-    ]
-    .iter()
-    .filter(|(_, g)| *g)
-    .map(|(n, _)| *n)
-    .collect();
+    let given = data.given_layers();
     if !given.is_empty() {
         bail!(
             "maillage temps n'utilise pas {} : donnez les points avec --origines et --destinations",
