@@ -27,19 +27,25 @@
 //! - *point chaud de non-mobilité* → [`analysis::hotspots::Cluster`]
 //! - *nouvelle permanence* (placement) → [`analysis::placement::Placement`]
 //! - *accessibilité* (2SFCA, E2SFCA, APL) → [`analysis::access`]
+//! - *réseau* (road network), *mode* (marche, vélo, voiture) →
+//!   [`index::network::Network`], [`index::network::Mode`]; *temps de
+//!   parcours* → [`analysis::travel::Trip`]
 //! - distances → [`model::Meters`]; coordinates → [`model::LonLat`] (WGS84)
 //!   and [`model::L93`] (Lambert-93, EPSG:2154)
 //!
 //! **Modules**, in the order data flows.
-//! - [`load`]: readers (GeoJSON, Shapefile + .prj, CSV, point files, the
-//!   reports' figures), decoding and validation.
+//! - [`load`]: readers (GeoJSON, Shapefile + .prj, CSV, point files, basin
+//!   tables, OpenStreetMap .osm.pbf, the reports' figures), decoding and
+//!   validation.
 //! - [`model`]: one type per domain concept; the départements, the
 //!   reports' figures, the youth estimate.
 //! - [`geom`]: Lambert conic projection, geodesic distances (Karney, and a
 //!   fast Lambert-93 form within millimetres of it).
-//! - [`index`]: R-trees: nearest site with ties, point in polygon.
-//! - [`analysis`]: pure computations (distance, coverage, accessibility
-//!   scores, hotspots, basins, placement of new sites, scenarios,
+//! - [`index`]: R-trees (nearest site with ties, point in polygon) and road
+//!   networks (per-mode graphs, snapping, the prepared network file).
+//! - [`analysis`]: pure computations (distance, travel times on a network,
+//!   coverage, accessibility scores, hotspots, basins, placement of new
+//!   sites, scenarios,
 //!   statistics, reconciliation with the reports) and their
 //!   [`analysis::results::Results`].
 //! - [`output`]: tables, layers, raster, manifest, French number text, the
