@@ -710,6 +710,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ("statut", "Statut"),
                 ("nb_communes", "Communes"),
                 ("jeunes_16_25", "Jeunes 16–25"),
+                ("ecart_moyenne_jeunes", "Écart à la taille moyenne"),
                 ("jeunes_non_mobiles", "Jeunes non mobiles"),
                 ("jeunes_sans_permis", "Jeunes sans permis"),
                 (

@@ -548,16 +548,39 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         colour: impl Fn(usize) -> RGBColor,
         outline: RGBColor,
         width: f64,
+        base: RGBColor,
     ) -> Result<(), Error> {
         let (prep, tolerance) = (self.prep, self.tolerance);
         let shapes: Vec<MultiPolygon<f64>> = areas
             .par_iter()
             .map(|a| prep.union_of(&a.members, tolerance))
             .collect();
-        for (k, g) in shapes.iter().enumerate() {
+        // A fill covers its holes, so each area's holes are painted back in
+        // the map's base colour, and the areas go largest outline first: an
+        // area lying in another's hole is drawn after it.
+        let outer = |g: &MultiPolygon<f64>| -> f64 {
+            g.0.iter()
+                .map(|p| geo::Polygon::new(p.exterior().clone(), vec![]).unsigned_area())
+                .sum()
+        };
+        let mut order: Vec<usize> = (0..shapes.len()).collect();
+        order.sort_by(|&a, &b| {
+            outer(&shapes[b])
+                .total_cmp(&outer(&shapes[a]))
+                .then(a.cmp(&b))
+        });
+        for k in order {
+            let g = &shapes[k];
             self.p.fill(&self.frame, g, colour(k))?;
+            let holes = MultiPolygon(
+                g.0.iter()
+                    .flat_map(|p| p.interiors())
+                    .map(|r| geo::Polygon::new(r.clone(), vec![]))
+                    .collect(),
+            );
+            self.p.fill(&self.frame, &holes, base)?;
         }
-        // A fill covers its holes: the source's gaps go back on top.
+        // The source's gaps go back on top.
         self.p
             .fill(&self.frame, &self.simplified(&self.prep.gaps), rgb(GAP))?;
         for g in &shapes {
@@ -611,7 +634,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.fill_communes(|_| rgb(0xf4f4f4).into())?;
         let class = |k: usize| RANK_CLASSES.iter().position(|c| k < c.0).unwrap_or(3);
         let colour = |k: usize| rgb(RANK_CLASSES[class(k)].2);
-        self.areas(hs, colour, rgb(0x67000d), 1.2)?;
+        self.areas(hs, colour, rgb(0x67000d), 1.2, rgb(0xf4f4f4))?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.7)?;
         self.area_labels(hs, 20)?;
@@ -748,7 +771,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         // Communes in no basin stay white; each basin is filled as one
         // union, so no sliver between two of its communes shows.
         self.fill_communes(|_| rgb(0xffffff).into())?;
-        self.areas(basins, colour, rgb(0x333333), 1.8)?;
+        self.areas(basins, colour, rgb(0x333333), 1.8, rgb(0xffffff))?;
         self.departements()?;
         self.area_labels(basins, basins.len())?;
         let mut legend = vec![Entry::Heading("Bassins de mobilité (PAMS)".into())];

@@ -277,6 +277,7 @@ fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
             "statut",
             "nb_communes",
             "jeunes_16_25",
+            "ecart_moyenne_jeunes",
             "jeunes_non_mobiles",
             "jeunes_sans_permis",
             "demande_appui_mobilite_estimee",
