@@ -16,11 +16,11 @@ use crate::analysis::summary::distance_summaries;
 use crate::analysis::travel::nearest_sites_by_network;
 use crate::cli::args::{parse_grid_m, GridSize};
 use crate::cli::args::{NetworkArgs, NetworkParams};
+use crate::cli::reseau::{files_text, open_network};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::index::network::{Mode, Network};
+use crate::index::network::Mode;
 use crate::index::PolygonIndex;
-use crate::load::osm::read_osm;
 use crate::load::points::read_points;
 use crate::model::{LonLat, Meters, SiteKind, Territory};
 use crate::output::french;
@@ -340,20 +340,8 @@ fn network_distances(
     points: Option<&PointResults>,
     ctx: &mut Context,
 ) -> anyhow::Result<NetworkResults> {
-    ctx.progress.step("lecture du réseau");
-    let raw = read_osm(&n.files)?;
-    ctx.progress.step(&format!("réseau ({})", n.mode));
-    let net = Network::build(&raw, n.mode, n.params.speeds());
-    drop(raw);
-    let files = n
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if net.is_empty() {
-        anyhow::bail!("{files} : aucune voie ouverte au mode {}", n.mode);
-    }
+    let net = open_network(&n.files, n.mode, n.params.speeds(), ctx)?;
+    let files = files_text(&n.files);
     let snap = n.params.snap_max_m;
     let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
     let mut measure = |what: &str, ids: &dyn Fn(usize) -> String, origins: &[LonLat]| {

@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::cli::args::SpeedArgs;
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{file, Mode, Network};
+use crate::index::network::{file, Mode, Network, Speeds};
 use crate::load::osm::read_osm;
 
 const EXAMPLES: &str = "\
@@ -77,4 +77,91 @@ pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     ctx.progress
         .say(&format!("réseau préparé écrit dans {}", path.display()));
     Ok(EXIT_OK)
+}
+
+/// The files of `--reseau` as one text for messages.
+pub fn files_text(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The network of `mode`, for `maillage temps` and the analyses: read from
+/// a prepared file (`maillage reseau`), or built from the extracts; an empty
+/// network is an error, and its size is said on the terminal.
+pub fn open_network(
+    files: &[PathBuf],
+    mode: Mode,
+    speeds: Speeds,
+    ctx: &mut Context,
+) -> anyhow::Result<Network> {
+    let net = read_network(files, mode, speeds, ctx)?;
+    if net.is_empty() {
+        bail!("{} : aucune voie ouverte au mode {mode}", files_text(files));
+    }
+    let st = net.stats();
+    ctx.progress.say(&format!(
+        "réseau ({mode}) : {} voies utilisées sur {}, {} nœuds, {} arcs ; {} nœuds hors de la plus grande composante écartés ({} îlots)",
+        st.ways_used,
+        st.ways_read,
+        net.node_count(),
+        net.arc_count(),
+        st.nodes_dropped,
+        st.components.saturating_sub(1)
+    ));
+    if st.missing_nodes > 0 {
+        ctx.progress.say(&format!(
+            "  {} références à des nœuds absents de l'extrait (voies coupées au bord)",
+            st.missing_nodes
+        ));
+    }
+    Ok(net)
+}
+
+fn read_network(
+    files: &[PathBuf],
+    mode: Mode,
+    speeds: Speeds,
+    ctx: &mut Context,
+) -> anyhow::Result<Network> {
+    let prepared: Vec<&PathBuf> = files.iter().filter(|p| file::is_prepared(p)).collect();
+    let Some(path) = prepared.first() else {
+        ctx.progress.step("lecture du réseau");
+        let raw = read_osm(files)?;
+        ctx.progress.step("construction du graphe");
+        return Ok(Network::build(&raw, mode, speeds));
+    };
+    if files.len() > 1 {
+        bail!(
+            "{} : un réseau préparé ne se fusionne pas avec d'autres fichiers ; donnez-le seul à \
+             --reseau, ou préparez-en un avec tous les extraits (maillage reseau --osm … --osm …)",
+            path.display()
+        );
+    }
+    ctx.progress.step("lecture du réseau préparé");
+    let prepared = file::read(path, Some(mode))?;
+    let stored = prepared.speeds;
+    let mut differ = Vec::new();
+    if matches!(mode, Mode::Marche | Mode::Voiture) && stored.walk_kmh != speeds.walk_kmh {
+        differ.push(("--vitesse-marche-kmh", stored.walk_kmh, speeds.walk_kmh));
+    }
+    if mode == Mode::Velo && stored.bike_kmh != speeds.bike_kmh {
+        differ.push(("--vitesse-velo-kmh", stored.bike_kmh, speeds.bike_kmh));
+    }
+    if let Some((flag, was, asked)) = differ.first() {
+        bail!(
+            "{} : réseau préparé à {was} km/h ({flag}), mais {asked} km/h demandé ; \
+             préparez-le à nouveau avec maillage reseau {flag} {asked}",
+            path.display()
+        );
+    }
+    prepared.network(mode).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} : ce réseau préparé ne contient pas le mode {}",
+            path.display(),
+            mode
+        )
+    })
 }

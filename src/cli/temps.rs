@@ -10,9 +10,9 @@ use rayon::prelude::*;
 
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
 use crate::cli::args::NetworkParams;
+use crate::cli::reseau::{files_text, open_network};
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{file, Mode, Network, Snap, Speeds};
-use crate::load::osm::read_osm;
+use crate::index::network::{Mode, Network, Snap, Speeds};
 use crate::load::points::read_points_wgs84;
 use crate::load::points::NamedPoints;
 use crate::model::Meters;
@@ -170,58 +170,6 @@ fn snap_all(
     snaps
 }
 
-/// The network of the plan's mode: read from a prepared file (`maillage
-/// reseau`), or built from the extracts.
-fn load_network(args: &TempsArgs, plan: &Plan, ctx: &mut Context) -> anyhow::Result<Network> {
-    let prepared: Vec<&PathBuf> = args
-        .reseau
-        .iter()
-        .filter(|p| file::is_prepared(p))
-        .collect();
-    let Some(path) = prepared.first() else {
-        ctx.progress.step("lecture du réseau");
-        let raw = read_osm(&args.reseau)?;
-        ctx.progress.step("construction du graphe");
-        return Ok(Network::build(&raw, plan.mode, plan.speeds));
-    };
-    if args.reseau.len() > 1 {
-        bail!(
-            "{} : un réseau préparé ne se fusionne pas avec d'autres fichiers ; donnez-le seul à \
-             --reseau, ou préparez-en un avec tous les extraits (maillage reseau --osm … --osm …)",
-            path.display()
-        );
-    }
-    ctx.progress.step("lecture du réseau préparé");
-    let prepared = file::read(path, Some(plan.mode))?;
-    let stored = prepared.speeds;
-    let mut differ = Vec::new();
-    if matches!(plan.mode, Mode::Marche | Mode::Voiture) && stored.walk_kmh != plan.speeds.walk_kmh
-    {
-        differ.push((
-            "--vitesse-marche-kmh",
-            stored.walk_kmh,
-            plan.speeds.walk_kmh,
-        ));
-    }
-    if plan.mode == Mode::Velo && stored.bike_kmh != plan.speeds.bike_kmh {
-        differ.push(("--vitesse-velo-kmh", stored.bike_kmh, plan.speeds.bike_kmh));
-    }
-    if let Some((flag, was, asked)) = differ.first() {
-        bail!(
-            "{} : réseau préparé à {was} km/h ({flag}), mais {asked} km/h demandé ; \
-             préparez-le à nouveau avec maillage reseau {flag} {asked}",
-            path.display()
-        );
-    }
-    prepared.network(plan.mode).ok_or_else(|| {
-        anyhow::anyhow!(
-            "{} : ce réseau préparé ne contient pas le mode {}",
-            path.display(),
-            plan.mode
-        )
-    })
-}
-
 fn row(origin: &str, destination: Option<&str>, trip: Option<&Trip>) -> Vec<Cell> {
     vec![
         Cell::Text(origin.to_string()),
@@ -236,33 +184,8 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     ctx.progress.step("lecture des points");
     let origins = read_points_wgs84(&args.origines, &mut ctx.warnings)?;
     let dests = read_points_wgs84(&args.destinations, &mut ctx.warnings)?;
-    let net = load_network(args, &plan, ctx)?;
-    let files = args
-        .reseau
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if net.is_empty() {
-        bail!("{files} : aucune voie ouverte au mode {}", plan.mode);
-    }
-    let st = net.stats();
-    ctx.progress.say(&format!(
-        "réseau ({}) : {} voies utilisées sur {}, {} nœuds, {} arcs ; {} nœuds hors de la plus grande composante écartés ({} îlots)",
-        plan.mode,
-        st.ways_used,
-        st.ways_read,
-        net.node_count(),
-        net.arc_count(),
-        st.nodes_dropped,
-        st.components.saturating_sub(1)
-    ));
-    if st.missing_nodes > 0 {
-        ctx.progress.say(&format!(
-            "  {} références à des nœuds absents de l'extrait (voies coupées au bord)",
-            st.missing_nodes
-        ));
-    }
+    let net = open_network(&args.reseau, plan.mode, plan.speeds, ctx)?;
+    let files = files_text(&args.reseau);
     ctx.progress.step("rattachement au réseau");
     let o_snap = snap_all(&net, &args.origines, &origins, &plan, &mut ctx.warnings);
     let d_snap = snap_all(&net, &args.destinations, &dests, &plan, &mut ctx.warnings);

@@ -651,6 +651,25 @@ fn a_road_network_adds_travel_times_to_the_communes() {
     assert!(!err.contains("panicked"), "{err}");
     let qpv = read_csv(&dir.read("walk/qpv.csv"));
     assert!(qpv.iter().all(|q| q.contains_key("temps_min")));
+    // The prepared network gives the same table as the extract.
+    let out = dir.run(&[
+        "reseau",
+        "--osm",
+        grid.to_str().unwrap(),
+        "--out",
+        "grille.maillage",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let prepared = dir.path().join("grille.maillage");
+    assert_exit(
+        &run(
+            &["--reseau", prepared.to_str().unwrap(), "--mode", "marche"],
+            "prep",
+        ),
+        0,
+    );
+    assert_eq!(dir.read("prep/communes.csv"), dir.read("walk/communes.csv"));
     // A mode needs a network, and a network a mode.
     let out = run(&["--mode", "velo"], "x");
     assert_exit(&out, 1);
