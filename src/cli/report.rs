@@ -80,6 +80,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         ctx,
     )?);
 
+    ctx.progress.step("tables");
     let mut outputs = Outputs::new();
     add_tables(
         &t,

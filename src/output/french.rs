@@ -56,6 +56,18 @@ pub fn percent(part: f64, total: f64) -> String {
     }
 }
 
+/// A share as a whole signed per cent: `+26 %`, `−14 %`, `0 %`.
+pub fn signed_percent(share: f64) -> String {
+    let p = (100.0 * share).round();
+    if p > 0.0 {
+        format!("+{p} %")
+    } else if p < 0.0 {
+        format!("−{} %", -p)
+    } else {
+        "0 %".into()
+    }
+}
+
 /// A distance in km as given, without trailing zeros: `5`, `12,5`.
 pub fn km(km: f64) -> String {
     format!("{km}").replace('.', ",")
@@ -84,6 +96,9 @@ mod tests {
         assert_eq!(decimal(f64::NAN, 1), "");
         assert_eq!(percent(731_321.0, 768_524.0), "95,2 %");
         assert_eq!(percent(1.0, 0.0), "–");
+        assert_eq!(signed_percent(0.949), "+95 %");
+        assert_eq!(signed_percent(-0.128), "−13 %");
+        assert_eq!(signed_percent(0.001), "0 %");
         assert_eq!(km(5.0), "5");
         assert_eq!(km(12.5), "12,5");
     }

@@ -85,8 +85,8 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             french::int(sizes.iter().copied().min().unwrap_or(0)),
             french::int(sizes.iter().copied().max().unwrap_or(0)),
             french::int((total as f64 / sizes.len() as f64).round() as u64),
-            signed_percent(lo),
-            signed_percent(hi)
+            french::signed_percent(lo),
+            french::signed_percent(hi)
         )
     });
 
@@ -139,18 +139,6 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         placement_radius,
         placement_caption,
         sources,
-    }
-}
-
-/// A share as a signed per cent: `+26 %`, `−14 %`.
-fn signed_percent(x: f64) -> String {
-    let p = (100.0 * x).round();
-    if p > 0.0 {
-        format!("+{} %", p)
-    } else if p < 0.0 {
-        format!("−{} %", -p)
-    } else {
-        "0 %".into()
     }
 }
 
