@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::basics::Basics;
 use maillage::analysis::placement::{mairie_candidates, place, Model, Objective, PlacementParams};
 use maillage::load::territory::{load_territory, DataPaths};
-use maillage::model::Meters;
+use maillage::analysis::measure::Measure;
 use maillage::warnings::Warnings;
 
 fn bench(c: &mut Criterion) {
@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
         model,
         objective: Objective::Jeunes,
         k: 10,
-        radius: Meters::from_km(km),
+        radius: km * 1000.0,
         ml: None,
         exact_nodes: None,
     };
@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let p = params(model, km);
         g.bench_function(name, |bch| {
-            bch.iter(|| place(&t, &b, &candidates, &p).expect("placement runs"))
+            bch.iter(|| place(&t, &b, &Measure::Geodesic, &candidates, &p).expect("placement runs"))
         });
     }
     g.finish();

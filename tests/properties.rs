@@ -213,7 +213,8 @@ fn add_site(t: &mut Territory, p: LonLat) {
 
 fn coverage_rows(t: &Territory, radii: &[Meters]) -> (Basics, Vec<CoverageRow>) {
     let b = Basics::new(t);
-    let rows = b.coverage(t, radii).rows;
+    let metres: Vec<f64> = radii.iter().map(|r| r.0).collect();
+    let rows = b.coverage(t, &metres).rows;
     (b, rows)
 }
 
@@ -240,8 +241,8 @@ fn no_count_lower(before: &[CoverageRow], after: &[CoverageRow]) -> Result<(), T
     prop_assert_eq!(before.len(), after.len());
     for (b, a) in before.iter().zip(after) {
         prop_assert_eq!(
-            (&b.scope, b.category, b.radius),
-            (&a.scope, a.category, a.radius)
+            (&b.scope, b.category, b.threshold),
+            (&a.scope, a.category, a.threshold)
         );
         let (b, a) = (b.counts, a.counts);
         prop_assert_eq!(
@@ -304,7 +305,7 @@ proptest! {
         let relabel: Vec<CoverageRow> = rows_large
             .into_iter()
             .map(|mut r| {
-                r.radius = small;
+                r.threshold = small.0;
                 r
             })
             .collect();

@@ -7,11 +7,13 @@
 //! is the young people aged 16–25 of each commune (`Territory::jeunes`),
 //! placed at the commune's reference point (its town hall, see
 //! [`crate::model::Commune::reference`]). **Costs** are geodesic distances
-//! from that point to each site ([`SiteIndex::within`], within millimetres
-//! of Karney's algorithm), kept only up to the largest catchment
-//! ([`CostTable`]). A site standing in the commune (by the commune it
-//! declares, as [`crate::analysis::coverage`] counts it) is at distance
-//! zero, whatever the distance from the town hall.
+//! in metres from that point to each site ([`SiteIndex::within`], within
+//! millimetres of Karney's algorithm), or with a road network the travel
+//! time in minutes by the run's mode ([`crate::analysis::measure`]); they
+//! are kept only up to the largest catchment ([`CostTable`]), and the bands
+//! are in the same unit. A site standing in the commune (by the commune it
+//! declares, as [`crate::analysis::coverage`] counts it) is at cost zero,
+//! whatever the way from the town hall.
 //!
 //! # Method
 //! With `w(d)` the weight of distance `d` ([`Bands`]), `S_j` the supply of
@@ -53,11 +55,9 @@
 //!   L'accessibilité potentielle localisée (APL). DREES, *Études et
 //!   Résultats* 795, and *Document de travail* 124.
 
-use rayon::prelude::*;
-
+use crate::analysis::measure::{Measure, Unit};
 use crate::error::Error;
-use crate::index::SiteIndex;
-use crate::model::{LonLat, Meters, SiteKind, Territory};
+use crate::model::{LonLat, SiteKind, Territory};
 
 /// Scores are written per this many young people.
 pub const PER_YOUNG_PEOPLE: f64 = 10_000.0;
@@ -105,28 +105,31 @@ impl SupplyWeights {
 }
 
 /// A stepped distance-decay function: `(upper bound, weight)` pairs with
-/// increasing bounds. A distance takes the weight of the first band whose
-/// upper bound it does not exceed (bounds are included, as in coverage and
-/// as PySAL `access.weights.step_fn` does); beyond the last bound the
-/// weight is 0.
+/// increasing bounds, in the unit of the costs (metres or minutes). A cost
+/// takes the weight of the first band whose upper bound it does not exceed
+/// (bounds are included, as in coverage and as PySAL
+/// `access.weights.step_fn` does); beyond the last bound the weight is 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bands {
-    steps: Vec<(Meters, f64)>,
+    unit: Unit,
+    steps: Vec<(f64, f64)>,
 }
 
 impl Bands {
     /// Checks and builds the bands: at least one; bounds finite, positive
     /// and increasing; weights in (0, 1] and never increasing with distance.
-    pub fn new(steps: Vec<(Meters, f64)>) -> Result<Self, Error> {
+    pub fn new(unit: Unit, steps: Vec<(f64, f64)>) -> Result<Self, Error> {
+        let shown = |b: f64| format!("{} {}", unit.shown(b), unit.symbol());
         if steps.is_empty() {
             return Err(Error::Invalid("aucune tranche de distance donnée".into()));
         }
-        let mut previous: Option<(Meters, f64)> = None;
+        let mut previous: Option<(f64, f64)> = None;
         for &(bound, weight) in &steps {
-            if !bound.0.is_finite() || bound.0 <= 0.0 {
+            if !bound.is_finite() || bound <= 0.0 {
                 return Err(Error::Invalid(format!(
-                    "borne de tranche {} km : attendu un nombre de km positif",
-                    bound.km()
+                    "borne de tranche {} : attendu un nombre positif de {}",
+                    shown(bound),
+                    unit.symbol()
                 )));
             }
             if weight.is_nan() || weight <= 0.0 || weight > 1.0 {
@@ -135,11 +138,11 @@ impl Bands {
                 )));
             }
             if let Some((b, w)) = previous {
-                if bound.0 <= b.0 {
+                if bound <= b {
                     return Err(Error::Invalid(format!(
-                        "les bornes des tranches doivent croître : {} km après {} km",
-                        bound.km(),
-                        b.km()
+                        "les bornes des tranches doivent croître : {} après {}",
+                        shown(bound),
+                        shown(b)
                     )));
                 }
                 if weight > w {
@@ -150,12 +153,12 @@ impl Bands {
             }
             previous = Some((bound, weight));
         }
-        Ok(Bands { steps })
+        Ok(Bands { unit, steps })
     }
 
     /// The classic 2SFCA catchment: weight 1 up to `d0` included, 0 beyond.
-    pub fn catchment(d0: Meters) -> Result<Self, Error> {
-        Bands::new(vec![(d0, 1.0)])
+    pub fn catchment(unit: Unit, d0: f64) -> Result<Self, Error> {
+        Bands::new(unit, vec![(d0, 1.0)])
     }
 
     /// The enhanced 2SFCA default: the weights of Luo & Qi (2009), 1, 0.68
@@ -164,11 +167,17 @@ impl Bands {
     /// trips of young people without a car.
     pub fn luo_qi() -> Self {
         Bands {
-            steps: vec![
-                (Meters::from_km(5.0), 1.0),
-                (Meters::from_km(10.0), 0.68),
-                (Meters::from_km(15.0), 0.22),
-            ],
+            unit: Unit::Metres,
+            steps: vec![(5_000.0, 1.0), (10_000.0, 0.68), (15_000.0, 0.22)],
+        }
+    }
+
+    /// The enhanced 2SFCA bands of Luo & Qi (2009) in their own minutes:
+    /// weights 1, 0.68 and 0.22 on the zones 0–10, 10–20 and 20–30 min.
+    pub fn luo_qi_minutes() -> Self {
+        Bands {
+            unit: Unit::Minutes,
+            steps: vec![(10.0, 1.0), (20.0, 0.68), (30.0, 0.22)],
         }
     }
 
@@ -178,32 +187,47 @@ impl Bands {
     /// novembre 2017, annexe), whose bands are minutes by road. Without a
     /// road network maillage reads them as straight-line km (1 min ↔ 1 km,
     /// 60 km/h as the crow flies): the structure and weights of the APL, not
-    /// its travel times.
+    /// its travel times; with a road network, [`Bands::apl_minutes`].
     pub fn apl() -> Self {
         Bands {
+            unit: Unit::Metres,
             steps: vec![
-                (Meters::from_km(10.0), 1.0),
-                (Meters::from_km(15.0), 2.0 / 3.0),
-                (Meters::from_km(20.0), 1.0 / 3.0),
+                (10_000.0, 1.0),
+                (15_000.0, 2.0 / 3.0),
+                (20_000.0, 1.0 / 3.0),
             ],
         }
     }
 
-    /// The weight of a distance.
-    pub fn weight(&self, d: Meters) -> f64 {
+    /// The APL preset in its own minutes (travel times by the run's mode):
+    /// full weight up to 10 min, 2/3 up to 15, 1/3 up to 20.
+    pub fn apl_minutes() -> Self {
+        Bands {
+            unit: Unit::Minutes,
+            steps: vec![(10.0, 1.0), (15.0, 2.0 / 3.0), (20.0, 1.0 / 3.0)],
+        }
+    }
+
+    /// The weight of a cost.
+    pub fn weight(&self, d: f64) -> f64 {
         self.steps
             .iter()
-            .find(|(bound, _)| d.0 <= bound.0)
+            .find(|(bound, _)| d <= *bound)
             .map_or(0.0, |(_, w)| *w)
     }
 
     /// The last bound: no weight beyond it.
-    pub fn reach(&self) -> Meters {
-        self.steps.last().map_or(Meters(0.0), |(b, _)| *b)
+    pub fn reach(&self) -> f64 {
+        self.steps.last().map_or(0.0, |(b, _)| *b)
     }
 
-    pub fn steps(&self) -> &[(Meters, f64)] {
+    /// The `(bound, weight)` pairs, bounds in the costs' unit.
+    pub fn steps(&self) -> &[(f64, f64)] {
         &self.steps
+    }
+
+    pub fn unit(&self) -> Unit {
+        self.unit
     }
 }
 
@@ -212,16 +236,18 @@ impl Bands {
 pub struct CostPair {
     pub commune: usize,
     pub site: usize,
-    pub distance: Meters,
+    /// Metres or minutes, the table's unit.
+    pub cost: f64,
 }
 
-/// The distances between communes and sites, up to `reach`, sorted by
+/// The costs between communes and sites, up to `reach`, sorted by
 /// (commune, site) without duplicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CostTable {
+    pub unit: Unit,
     pub communes: usize,
     pub sites: usize,
-    pub reach: Meters,
+    pub reach: f64,
     pub pairs: Vec<CostPair>,
 }
 
@@ -229,9 +255,10 @@ impl CostTable {
     /// A table from given pairs (sorted here; tests and other sources of
     /// costs). Pairs beyond `reach` are kept: they simply weigh nothing.
     pub fn from_pairs(
+        unit: Unit,
         communes: usize,
         sites: usize,
-        reach: Meters,
+        reach: f64,
         mut pairs: Vec<CostPair>,
     ) -> Result<Self, Error> {
         pairs.sort_by_key(|p| (p.commune, p.site));
@@ -244,14 +271,15 @@ impl CostTable {
             }
         }
         if let Some(p) = pairs.iter().find(|p| {
-            p.commune >= communes || p.site >= sites || p.distance.0.is_nan() || p.distance.0 < 0.0
+            p.commune >= communes || p.site >= sites || p.cost.is_nan() || p.cost < 0.0
         }) {
             return Err(Error::Invalid(format!(
-                "table des coûts : paire (commune {}, site {}, {} m) hors limites",
-                p.commune, p.site, p.distance.0
+                "table des coûts : paire (commune {}, site {}, coût {}) hors limites",
+                p.commune, p.site, p.cost
             )));
         }
         Ok(CostTable {
+            unit,
             communes,
             sites,
             reach,
@@ -260,65 +288,65 @@ impl CostTable {
     }
 }
 
-/// The cost table of `points` (one per commune) against the sites of
-/// `index`: every site within `reach` (geodesic), and every site standing in
-/// the commune at distance zero. `site_commune[j]` is the commune site `j`
-/// stands in, when known.
+/// The cost table of `points` (one per commune) against `sites` in
+/// `measure`: every site within `reach`, and every site standing in the
+/// commune at cost zero. `site_commune[j]` is the commune site `j` stands
+/// in, when known. Also returns the points the measure could not take.
 pub fn cost_table(
+    measure: &Measure<'_>,
     points: &[LonLat],
-    index: &SiteIndex,
+    sites: &[LonLat],
     site_commune: &[Option<usize>],
-    reach: Meters,
-) -> CostTable {
+    reach: f64,
+) -> (CostTable, Vec<usize>) {
     let mut own: Vec<Vec<usize>> = vec![Vec::new(); points.len()];
     for (j, c) in site_commune.iter().enumerate() {
         if let Some(i) = c.filter(|&i| i < points.len()) {
             own[i].push(j);
         }
     }
-    let rows: Vec<Vec<(usize, Meters)>> = points
-        .par_iter()
-        .zip(&own)
-        .map(|(p, own)| {
-            let mut v = index.within(*p, reach);
-            for &j in own {
-                match v.binary_search_by_key(&j, |(s, _)| *s) {
-                    Ok(k) => v[k].1 = Meters(0.0),
-                    Err(k) => v.insert(k, (j, Meters(0.0))),
-                }
+    let (mut rows, lost) = measure.within(points, &vec![reach; points.len()], sites);
+    for (v, own) in rows.iter_mut().zip(&own) {
+        for &j in own {
+            match v.binary_search_by_key(&j, |(s, _)| *s) {
+                Ok(k) => v[k].1 = 0.0,
+                Err(k) => v.insert(k, (j, 0.0)),
             }
-            v
-        })
-        .collect();
+        }
+    }
     let pairs = rows
         .into_iter()
         .enumerate()
         .flat_map(|(i, row)| {
-            row.into_iter().map(move |(site, distance)| CostPair {
-                commune: i,
-                site,
-                distance,
-            })
+            row.into_iter()
+                .map(move |(site, cost)| CostPair {
+                    commune: i,
+                    site,
+                    cost,
+                })
         })
         .collect();
-    CostTable {
+    let table = CostTable {
+        unit: measure.unit(),
         communes: points.len(),
-        sites: index.len(),
+        sites: sites.len(),
         reach,
         pairs,
-    }
+    };
+    (table, lost)
 }
 
 /// The cost table of a territory: communes at their reference point, sites
-/// standing in a commune at distance zero.
-pub fn territory_cost_table(t: &Territory, index: &SiteIndex, reach: Meters) -> CostTable {
+/// standing in a commune at cost zero.
+pub fn territory_cost_table(t: &Territory, measure: &Measure<'_>, reach: f64) -> CostTable {
     let points: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
+    let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
     let site_commune: Vec<Option<usize>> = t
         .sites
         .iter()
         .map(|s| s.commune.as_ref().and_then(|c| t.commune_index(c)))
         .collect();
-    cost_table(&points, index, &site_commune, reach)
+    cost_table(measure, &points, &sites, &site_commune, reach).0
 }
 
 /// The supply of each site, in site order.
@@ -347,10 +375,10 @@ pub struct Catchment {
 /// reach of both: 1 / 400 for each.
 /// ```
 /// use maillage::analysis::access::{floating_catchment, Bands, CostPair, CostTable};
-/// use maillage::model::Meters;
-/// let pair = |commune, km| CostPair { commune, site: 0, distance: Meters::from_km(km) };
-/// let costs = CostTable::from_pairs(2, 1, Meters::from_km(10.0), vec![pair(0, 2.0), pair(1, 8.0)]).unwrap();
-/// let bands = Bands::catchment(Meters::from_km(10.0)).unwrap();
+/// use maillage::analysis::measure::Unit;
+/// let pair = |commune, km: f64| CostPair { commune, site: 0, cost: km * 1000.0 };
+/// let costs = CostTable::from_pairs(Unit::Metres, 2, 1, 10_000.0, vec![pair(0, 2.0), pair(1, 8.0)]).unwrap();
+/// let bands = Bands::catchment(Unit::Metres, 10_000.0).unwrap();
 /// let c = floating_catchment(&costs, &[1.0], &[100, 300], &bands);
 /// assert_eq!(c.score, vec![1.0 / 400.0, 1.0 / 400.0]);
 /// ```
@@ -363,7 +391,7 @@ pub fn floating_catchment(
     let weights: Vec<f64> = costs
         .pairs
         .iter()
-        .map(|p| bands.weight(p.distance))
+        .map(|p| bands.weight(p.cost))
         .collect();
     // Step 1: the pairs are sorted by commune, so each site adds its
     // communes in ascending order.
@@ -406,13 +434,34 @@ impl Default for AccessParams {
         AccessParams {
             weights: SupplyWeights::default(),
             catchment: Bands {
-                steps: vec![(Meters::from_km(DEFAULT_CATCHMENT_KM), 1.0)],
+                unit: Unit::Metres,
+                steps: vec![(DEFAULT_CATCHMENT_KM * 1000.0, 1.0)],
             },
             enhanced: Bands::luo_qi(),
             apl: Bands::apl(),
         }
     }
 }
+
+impl AccessParams {
+    /// The defaults by network: a 30-minute 2SFCA catchment (Luo & Wang
+    /// 2003), the Luo & Qi and APL bands in their own minutes.
+    pub fn minutes() -> Self {
+        AccessParams {
+            weights: SupplyWeights::default(),
+            catchment: Bands {
+                unit: Unit::Minutes,
+                steps: vec![(DEFAULT_CATCHMENT_MIN, 1.0)],
+            },
+            enhanced: Bands::luo_qi_minutes(),
+            apl: Bands::apl_minutes(),
+        }
+    }
+}
+
+/// The default 2SFCA catchment by network, in minutes: the 30 minutes of
+/// Luo & Wang (2003).
+pub const DEFAULT_CATCHMENT_MIN: f64 = 30.0;
 
 /// The default 2SFCA catchment, in km: 71 % of the young people followed
 /// have no driving licence, so the catchment is a trip by bicycle, bus or
@@ -421,13 +470,12 @@ impl Default for AccessParams {
 pub const DEFAULT_CATCHMENT_KM: f64 = 10.0;
 
 impl AccessParams {
-    /// The distance the cost table must reach for all three scores.
-    pub fn reach(&self) -> Meters {
-        let r = [&self.catchment, &self.enhanced, &self.apl]
+    /// The cost the table must reach for all three scores.
+    pub fn reach(&self) -> f64 {
+        [&self.catchment, &self.enhanced, &self.apl]
             .iter()
-            .map(|b| b.reach().0)
-            .fold(0.0, f64::max);
-        Meters(r)
+            .map(|b| b.reach())
+            .fold(0.0, f64::max)
     }
 }
 
@@ -443,8 +491,9 @@ pub struct AccessScores {
 
 /// Computes the 2SFCA, enhanced 2SFCA and APL-preset scores of every commune
 /// of the territory.
-pub fn access_scores(t: &Territory, index: &SiteIndex, params: &AccessParams) -> AccessScores {
-    let costs = territory_cost_table(t, index, params.reach());
+/// `measure` must be in the unit of the bands.
+pub fn access_scores(t: &Territory, measure: &Measure<'_>, params: &AccessParams) -> AccessScores {
+    let costs = territory_cost_table(t, measure, params.reach());
     let supply = supply(t, &params.weights);
     let two_step = floating_catchment(&costs, &supply, &t.jeunes, &params.catchment);
     let enhanced = floating_catchment(&costs, &supply, &t.jeunes, &params.enhanced);
@@ -463,15 +512,15 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn km(x: f64) -> Meters {
-        Meters::from_km(x)
+    fn km(x: f64) -> f64 {
+        x * 1000.0
     }
 
     fn pair(commune: usize, site: usize, d_km: f64) -> CostPair {
         CostPair {
             commune,
             site,
-            distance: km(d_km),
+            cost: km(d_km),
         }
     }
 
@@ -498,7 +547,7 @@ mod tests {
             pair(3, 2, 4.0),
             pair(3, 3, 1.0),
         ];
-        let costs = CostTable::from_pairs(5, 4, km(20.0), pairs).unwrap();
+        let costs = CostTable::from_pairs(Unit::Metres, 5, 4, km(20.0), pairs).unwrap();
         (
             costs,
             vec![1.0, 0.5, 0.2, 0.2],
@@ -524,7 +573,7 @@ mod tests {
             &costs,
             &supply,
             &demand,
-            &Bands::catchment(km(10.0)).unwrap(),
+            &Bands::catchment(Unit::Metres, km(10.0)).unwrap(),
         );
         // Step 1 (d ≤ 10 km, C4's 12 km left out):
         //   D0 = 1000 + 500 = 1500          R0 = 1 / 1500
@@ -607,27 +656,27 @@ mod tests {
     #[test]
     fn bands_include_their_bound_and_weigh_nothing_beyond() {
         let b = Bands::apl();
-        assert_eq!(b.weight(Meters(0.0)), 1.0);
+        assert_eq!(b.weight(0.0), 1.0);
         assert_eq!(b.weight(km(10.0)), 1.0);
-        assert_eq!(b.weight(Meters(10_000.001)), 2.0 / 3.0);
+        assert_eq!(b.weight(10_000.001), 2.0 / 3.0);
         assert_eq!(b.weight(km(20.0)), 1.0 / 3.0);
-        assert_eq!(b.weight(Meters(20_000.001)), 0.0);
+        assert_eq!(b.weight(20_000.001), 0.0);
         assert_eq!(b.reach(), km(20.0));
     }
 
     #[test]
     fn bad_bands_are_refused() {
-        assert!(Bands::new(vec![]).is_err());
-        assert!(Bands::new(vec![(km(10.0), 1.0), (km(5.0), 0.5)]).is_err());
-        assert!(Bands::new(vec![(km(5.0), 0.5), (km(10.0), 1.0)]).is_err());
-        assert!(Bands::new(vec![(km(5.0), 0.0)]).is_err());
-        assert!(Bands::new(vec![(km(5.0), 1.5)]).is_err());
-        assert!(Bands::new(vec![(km(0.0), 1.0)]).is_err());
-        assert!(Bands::new(vec![(Meters(f64::NAN), 1.0)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(km(10.0), 1.0), (km(5.0), 0.5)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(km(5.0), 0.5), (km(10.0), 1.0)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(km(5.0), 0.0)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(km(5.0), 1.5)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(km(0.0), 1.0)]).is_err());
+        assert!(Bands::new(Unit::Metres, vec![(f64::NAN, 1.0)]).is_err());
         assert!(
-            CostTable::from_pairs(1, 1, km(1.0), vec![pair(0, 0, 1.0), pair(0, 0, 2.0)]).is_err()
+            CostTable::from_pairs(Unit::Metres, 1, 1, km(1.0), vec![pair(0, 0, 1.0), pair(0, 0, 2.0)]).is_err()
         );
-        assert!(CostTable::from_pairs(1, 1, km(1.0), vec![pair(0, 1, 1.0)]).is_err());
+        assert!(CostTable::from_pairs(Unit::Metres, 1, 1, km(1.0), vec![pair(0, 1, 1.0)]).is_err());
     }
 
     /// Seeded random communes, sites and costs.
@@ -657,7 +706,7 @@ mod tests {
             }
         }
         (
-            CostTable::from_pairs(n, m, km(25.0), pairs).unwrap(),
+            CostTable::from_pairs(Unit::Metres, n, m, km(25.0), pairs).unwrap(),
             supply,
             demand,
         )
@@ -669,7 +718,7 @@ mod tests {
         for seed in 0..20 {
             let (costs, supply, demand) = random_case(seed);
             for bands in [
-                Bands::catchment(km(10.0)).unwrap(),
+                Bands::catchment(Unit::Metres, km(10.0)).unwrap(),
                 Bands::luo_qi(),
                 Bands::apl(),
             ] {
@@ -683,7 +732,7 @@ mod tests {
                 // Which sites have demand, found from the pairs directly.
                 let mut has_demand = vec![false; supply.len()];
                 for p in &costs.pairs {
-                    if bands.weight(p.distance) > 0.0 && demand[p.commune] > 0 {
+                    if bands.weight(p.cost) > 0.0 && demand[p.commune] > 0 {
                         has_demand[p.site] = true;
                     }
                 }
@@ -725,7 +774,7 @@ mod tests {
 
     #[test]
     fn no_site_or_no_pair_gives_zero() {
-        let costs = CostTable::from_pairs(3, 0, km(10.0), vec![]).unwrap();
+        let costs = CostTable::from_pairs(Unit::Metres, 3, 0, km(10.0), vec![]).unwrap();
         let c = floating_catchment(&costs, &[], &[1, 2, 3], &Bands::apl());
         assert_eq!(c.score, vec![0.0; 3]);
         assert!(c.site_ratio.is_empty());
@@ -743,20 +792,19 @@ mod tests {
     fn cost_table_holds_every_site_within_reach_and_own_sites_at_zero() {
         let communes = points(300, 7);
         let sites = points(60, 8);
-        let index = SiteIndex::new(&sites);
         // Site 5 stands in commune 0, far from its point.
         let mut site_commune = vec![None; sites.len()];
         site_commune[5] = Some(0);
         site_commune[6] = Some(1);
         let reach = km(15.0);
-        let table = cost_table(&communes, &index, &site_commune, reach);
+        let table = cost_table(&Measure::Geodesic, &communes, &sites, &site_commune, reach).0;
         let q = |p: LonLat| crate::geom::fast::project(p);
         for (i, c) in communes.iter().enumerate() {
             let mut want: Vec<(usize, f64)> = sites
                 .iter()
                 .enumerate()
                 .map(|(j, s)| (j, crate::geom::fast::fast_distance(&q(*c), &q(*s)).0))
-                .filter(|(_, d)| *d <= reach.0)
+                .filter(|(_, d)| *d <= reach)
                 .collect();
             for (j, own) in site_commune.iter().enumerate() {
                 if *own == Some(i) {
@@ -771,21 +819,20 @@ mod tests {
                 .pairs
                 .iter()
                 .filter(|p| p.commune == i)
-                .map(|p| (p.site, p.distance.0))
+                .map(|p| (p.site, p.cost))
                 .collect();
             assert_eq!(got, want, "commune {i}");
         }
         assert!(table
             .pairs
             .iter()
-            .any(|p| p.commune == 0 && p.site == 5 && p.distance.0 == 0.0));
+            .any(|p| p.commune == 0 && p.site == 5 && p.cost == 0.0));
     }
 
     #[test]
     fn same_bits_with_one_thread_and_with_four() {
         let communes = points(2000, 11);
         let sites = points(200, 12);
-        let index = SiteIndex::new(&sites);
         let site_commune: Vec<Option<usize>> =
             (0..sites.len()).map(|j| Some(j * 7 % 2000)).collect();
         let demand: Vec<u64> = (0..2000).map(|i| (i * 37 % 1000) as u64).collect();
@@ -796,7 +843,7 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| {
-                let t = cost_table(&communes, &index, &site_commune, km(20.0));
+                let t = cost_table(&Measure::Geodesic, &communes, &sites, &site_commune, km(20.0)).0;
                 let c = floating_catchment(&t, &supply, &demand, &Bands::apl());
                 (t, c)
             })

@@ -3,7 +3,9 @@
 //! and QPV, and the QPV distances.
 
 use crate::analysis::distance::{nearest_sites, qpv_distances, sites_per_commune, QpvDistance};
+use crate::analysis::measure::{Cost, Measure, Unit};
 use crate::analysis::results::CoverageResults;
+use crate::index::network::Mode;
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
 use crate::model::{LonLat, Territory};
 
@@ -19,12 +21,50 @@ pub struct Basics {
     pub qpv: Vec<QpvDistance>,
     /// Sites standing inside each QPV.
     pub sites_in_qpv: Vec<usize>,
+    /// The run's measure of the way to the nearest site (geodesic metres,
+    /// or minutes by network) of each commune and QPV.
+    pub costs: Costs,
     /// Commune adjacency, computed on first use (hotspots and basins share it).
     adjacency: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
+/// The cost of the nearest site of every commune and QPV in the run's
+/// measure (see [`crate::analysis::measure`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    pub unit: Unit,
+    /// The network's mode; `None` as the crow flies.
+    pub mode: Option<Mode>,
+    /// One per commune, from its reference point.
+    pub communes: Vec<Option<Cost>>,
+    /// One per QPV, from its interior point.
+    pub qpv: Vec<Option<Cost>>,
+    /// Communes, QPV and sites farther than the snapping limit from the
+    /// network (empty as the crow flies).
+    pub unsnapped_communes: Vec<usize>,
+    pub unsnapped_qpv: Vec<usize>,
+    pub unsnapped_sites: Vec<usize>,
+}
+
+impl Costs {
+    /// The cost counted for commune `i`: zero when a site stands in it.
+    pub fn effective(&self, b: &Basics, i: usize) -> Option<f64> {
+        if b.sites_in_commune[i] > 0 {
+            Some(0.0)
+        } else {
+            self.communes[i].map(|c| c.value)
+        }
+    }
+}
+
 impl Basics {
+    /// The basics measured as the crow flies.
     pub fn new(t: &Territory) -> Self {
+        Basics::measured(t, &Measure::Geodesic)
+    }
+
+    /// The basics, with the nearest-site costs in `measure`.
+    pub fn measured(t: &Territory, measure: &Measure<'_>) -> Self {
         let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
         let index = SiteIndex::new(&positions);
         let points: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
@@ -41,28 +81,68 @@ impl Basics {
                 sites_in_qpv[j] += 1;
             }
         }
+        let costs = match measure {
+            Measure::Geodesic => Costs {
+                unit: Unit::Metres,
+                mode: None,
+                communes: nearest.iter().map(|n| n.as_ref().map(Cost::geodesic)).collect(),
+                qpv: qpv
+                    .iter()
+                    .map(|q| q.nearest.as_ref().map(Cost::geodesic))
+                    .collect(),
+                unsnapped_communes: Vec::new(),
+                unsnapped_qpv: Vec::new(),
+                unsnapped_sites: Vec::new(),
+            },
+            Measure::Network { .. } => {
+                let field = measure.towards(&positions);
+                let mut origins = points.clone();
+                origins.extend(qpv.iter().map(|q| q.point));
+                let mut all = field.nearest(&origins);
+                let n = points.len();
+                let qpv_costs = all.costs.split_off(n);
+                Costs {
+                    unit: measure.unit(),
+                    mode: measure.mode(),
+                    communes: all.costs,
+                    qpv: qpv_costs,
+                    unsnapped_communes: all.unsnapped.iter().copied().filter(|&i| i < n).collect(),
+                    unsnapped_qpv: all
+                        .unsnapped
+                        .iter()
+                        .filter(|&&i| i >= n)
+                        .map(|&i| i - n)
+                        .collect(),
+                    unsnapped_sites: field.unsnapped_sites().to_vec(),
+                }
+            }
+        };
         Basics {
             index,
             nearest,
             sites_in_commune,
             qpv,
             sites_in_qpv,
+            costs,
             adjacency: std::sync::OnceLock::new(),
         }
     }
 
-    /// The coverage table at `radii` (see [`crate::analysis::coverage`]).
-    pub fn coverage(&self, t: &Territory, radii: &[crate::model::Meters]) -> CoverageResults {
+    /// The coverage table at `thresholds`, in the unit of the run's costs
+    /// (see [`crate::analysis::coverage`]).
+    pub fn coverage(&self, t: &Territory, thresholds: &[f64]) -> CoverageResults {
         let rows = crate::analysis::coverage::coverage(
             t,
-            &self.nearest,
+            &self.costs.communes,
             &self.sites_in_commune,
             &self.qpv,
+            &self.costs.qpv,
             &self.sites_in_qpv,
-            radii,
+            thresholds,
         );
         CoverageResults {
-            radii: radii.to_vec(),
+            unit: self.costs.unit,
+            thresholds: thresholds.to_vec(),
             rows,
         }
     }
@@ -73,3 +153,4 @@ impl Basics {
             .get_or_init(|| crate::analysis::adjacency::commune_adjacency(&t.communes))
     }
 }
+

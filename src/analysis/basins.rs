@@ -54,7 +54,8 @@ pub struct BasinSize {
     pub followed: f64,
     /// Of them, those expected to need mobility support.
     pub demand: f64,
-    /// Population-weighted distance to the nearest site, in km.
+    /// Population-weighted distance to the nearest site, in km (or time in
+    /// minutes by network: the unit of `Basics::costs`).
     pub distance: Option<WeightedSummary>,
     /// Sites standing in the basin, by kind (order of [`SiteKind::ALL`]).
     pub sites: [usize; 3],
@@ -122,8 +123,8 @@ pub fn size_basins(
         if t.classement[i].is_frr() {
             frr_pop[k] += c.population;
         }
-        if let Some(nst) = &b.nearest[i] {
-            dists[k].push((nst.distance.km(), c.population as f64));
+        if let Some(nst) = &b.costs.communes[i] {
+            dists[k].push((b.costs.unit.shown(nst.value), c.population as f64));
         }
         mls[k].insert(t.ml_of_commune[i]);
     }

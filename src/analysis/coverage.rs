@@ -2,17 +2,19 @@
 //! of a site, by region, département and Mission Locale, split by rural
 //! classement and for QPV.
 //!
-//! A commune is covered at radius `R` when a site stands in it (distance
+//! A commune is covered at threshold `R` when a site stands in it (cost
 //! zero) or when its nearest site, measured from its town hall, is within
 //! `R`. A QPV is covered when a site stands inside it or within `R` of its
 //! interior point. Population and young people are counted whole per commune.
+//! `R` and the costs are in the run's unit ([`crate::analysis::measure`]):
+//! geodesic metres (`--radius-km`), or minutes by network (`--seuils-min`).
 
 use std::collections::BTreeMap;
 
 use crate::analysis::distance::QpvDistance;
-use crate::index::Nearest;
+use crate::analysis::measure::Cost;
 use crate::model::Scope;
-use crate::model::{Classement, Meters, Territory};
+use crate::model::{Classement, Territory};
 
 /// The part of a perimeter a coverage row counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,7 +48,7 @@ impl CoverageCategory {
     }
 }
 
-/// Counts for one scope, category and radius. For the QPV category,
+/// Counts for one scope, category and threshold. For the QPV category,
 /// `places` counts QPV and the population fields stay zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CoverageCounts {
@@ -63,28 +65,31 @@ pub struct CoverageCounts {
 pub struct CoverageRow {
     pub scope: Scope,
     pub category: CoverageCategory,
-    pub radius: Meters,
+    /// The threshold, in the unit of the costs.
+    pub threshold: f64,
     pub counts: CoverageCounts,
 }
 
-/// Whether a place at distance `nearest` with `sites_inside` sites is
-/// covered at `radius`.
-pub fn is_covered(nearest: Option<&Nearest>, sites_inside: usize, radius: Meters) -> bool {
-    sites_inside > 0 || nearest.is_some_and(|n| n.distance.0 <= radius.0)
+/// Whether a place whose nearest site costs `nearest`, with `sites_inside`
+/// sites, is covered at `threshold`.
+pub fn is_covered(nearest: Option<&Cost>, sites_inside: usize, threshold: f64) -> bool {
+    sites_inside > 0 || nearest.is_some_and(|n| n.value <= threshold)
 }
 
 /// The coverage table, sorted by scope, category and radius. Integer counts
 /// only, so the result is exact and independent of any order.
 ///
-/// `nearest[i]` and `sites_in_commune[i]` are for commune `i`; `qpv[j]` and
-/// `sites_in_qpv[j]` for QPV `j`.
+/// `nearest[i]` and `sites_in_commune[i]` are for commune `i`; `qpv[j]`
+/// (where QPV `j` is measured from), `qpv_nearest[j]` and `sites_in_qpv[j]`
+/// for QPV `j`.
 pub fn coverage(
     t: &Territory,
-    nearest: &[Option<Nearest>],
+    nearest: &[Option<Cost>],
     sites_in_commune: &[usize],
     qpv: &[QpvDistance],
+    qpv_nearest: &[Option<Cost>],
     sites_in_qpv: &[usize],
-    radii: &[Meters],
+    radii: &[f64],
 ) -> Vec<CoverageRow> {
     let mut acc: BTreeMap<(Scope, CoverageCategory, usize), CoverageCounts> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
@@ -122,7 +127,7 @@ pub fn coverage(
             scopes.push(Scope::Ml(t.ml_of_commune[c]));
         }
         for (r, radius) in radii.iter().enumerate() {
-            let covered = is_covered(q.nearest.as_ref(), sites_in_qpv[j], *radius);
+            let covered = is_covered(qpv_nearest[j].as_ref(), sites_in_qpv[j], *radius);
             for scope in &scopes {
                 let e = acc
                     .entry((scope.clone(), CoverageCategory::Qpv, r))
@@ -138,7 +143,7 @@ pub fn coverage(
         .map(|((scope, category, r), counts)| CoverageRow {
             scope,
             category,
-            radius: radii[r],
+            threshold: radii[r],
             counts,
         })
         .collect()

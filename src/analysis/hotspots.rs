@@ -13,27 +13,33 @@
 //! stop at the borders between Missions Locales: each ML places its own
 //! permanences, and without that limit the rural south of the region forms a
 //! single cluster of some 1,800 communes, which ranks nothing.
+//!
+//! With a road network the reach is a travel time by the run's mode (15
+//! minutes by default, the "quarter-hour" of proximity planning) and the
+//! nearest site is the fastest one; a commune left unmeasured (too far from
+//! the network) counts as out of reach, as one with no site at all.
 
 use std::collections::BTreeSet;
 
 use crate::analysis::basics::Basics;
-use crate::index::Nearest;
-use crate::model::{Classement, Meters, Territory};
+use crate::analysis::measure::Cost;
+use crate::model::{Classement, Territory};
 
 /// The assumptions of a hotspot analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HotspotParams {
     /// Share of young people who cannot travel beyond their commune.
     pub non_mobile_rate: f64,
-    /// Distance a non-mobile young person can still walk or cycle to a site.
-    pub reach: Meters,
+    /// Distance (metres) or time (minutes), in the run's unit, a non-mobile
+    /// young person can still walk or cycle to a site.
+    pub reach: f64,
 }
 
 impl Default for HotspotParams {
     fn default() -> Self {
         HotspotParams {
             non_mobile_rate: 0.32,
-            reach: Meters(3_000.0),
+            reach: 3_000.0,
         }
     }
 }
@@ -64,9 +70,9 @@ pub struct Cluster {
     pub mls: Vec<usize>,
     /// Members per classement, in the order of [`Classement::ALL`].
     pub classement_mix: [usize; 4],
-    /// The existing site nearest to any member, with its distance and the
+    /// The existing site nearest to any member, with its cost and the
     /// member it is measured from.
-    pub nearest_site: Option<(Nearest, usize)>,
+    pub nearest_site: Option<(Cost, usize)>,
 }
 
 /// Per-commune estimates, in commune order.
@@ -75,9 +81,9 @@ pub fn estimates(t: &Territory, b: &Basics, p: &HotspotParams) -> Vec<CommuneEst
         .map(|i| {
             let non_mobiles = p.non_mobile_rate * t.jeunes[i] as f64;
             let no_site = b.sites_in_commune[i] == 0;
-            let far = b.nearest[i]
+            let far = b.costs.communes[i]
                 .as_ref()
-                .is_none_or(|n| n.distance.0 > p.reach.0);
+                .is_none_or(|n| n.value > p.reach);
             let hotspot = no_site && far;
             CommuneEstimate {
                 non_mobiles,
@@ -132,11 +138,10 @@ pub fn clusters(
         }
         let nearest_site = members
             .iter()
-            .filter_map(|&i| b.nearest[i].clone().map(|nst| (nst, i)))
+            .filter_map(|&i| b.costs.communes[i].map(|nst| (nst, i)))
             .min_by(|a, b| {
-                a.0.distance
-                    .0
-                    .total_cmp(&b.0.distance.0)
+                a.0.value
+                    .total_cmp(&b.0.value)
                     .then(a.0.site.cmp(&b.0.site))
             });
         out.push(Cluster {

@@ -9,6 +9,7 @@ pub mod check;
 pub mod coverage;
 pub mod distance;
 pub mod grid;
+pub mod measure;
 pub mod hotspots;
 pub mod placement;
 pub mod results;

@@ -16,10 +16,9 @@ use crate::analysis::hotspots::{Cluster, CommuneEstimate};
 use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
-use crate::analysis::travel::Trip;
-use crate::index::network::Mode;
+use crate::analysis::measure::{Cost, Unit};
 use crate::index::Nearest;
-use crate::model::{LonLat, Meters};
+use crate::model::LonLat;
 
 /// Everything a run computed.
 pub struct Results {
@@ -59,21 +58,6 @@ pub struct DistanceResults {
     pub grid: Option<GridResults>,
     /// The user's points, when given.
     pub points: Option<PointResults>,
-    /// Travel on a road network, when one was given with a mode.
-    pub network: Option<NetworkResults>,
-}
-
-/// The nearest site by road network of the communes, QPV and points.
-pub struct NetworkResults {
-    pub mode: Mode,
-    /// One per commune, from its measuring point (`destination` indexes
-    /// `Territory::sites`); `None`: farther than the snapping limit from
-    /// the network, or no site reachable.
-    pub communes: Vec<Option<Trip>>,
-    /// One per QPV, from the QPV's point.
-    pub qpv: Vec<Option<Trip>>,
-    /// One per point of `--points`.
-    pub points: Vec<Option<Trip>>,
 }
 
 /// The distance grid: cells whose centre lies in a commune.
@@ -81,8 +65,10 @@ pub struct GridResults {
     /// Side of a cell in metres (Lambert-93).
     pub size: f64,
     pub cells: Vec<GridCell>,
-    /// Nearest site of each cell.
+    /// Nearest site of each cell, as the crow flies.
     pub nearest: Vec<Option<Nearest>>,
+    /// By network, the nearest site of each cell in time, from its centre.
+    pub costs: Option<Vec<Option<Cost>>>,
 }
 
 /// The points of `--points`, in the file's order.
@@ -92,17 +78,25 @@ pub struct PointResults {
     /// The commune each point lies in.
     pub communes: Vec<Option<usize>>,
     pub nearest: Vec<Option<Nearest>>,
+    /// By network, the nearest site of each point in time.
+    pub costs: Option<Vec<Option<Cost>>>,
 }
 
-/// Coverage by radius (`maillage coverage`).
+/// Coverage by radius or travel time (`maillage coverage`).
 pub struct CoverageResults {
-    /// The radii, sorted and distinct.
-    pub radii: Vec<Meters>,
+    /// The unit of the thresholds: metres (radii) or minutes.
+    pub unit: Unit,
+    /// The thresholds, sorted and distinct.
+    pub thresholds: Vec<f64>,
     pub rows: Vec<CoverageRow>,
 }
 
 /// Non-mobility hotspots (`maillage hotspots`).
 pub struct HotspotResults {
+    /// The unit of the reach and of the clusters' nearest sites.
+    pub unit: Unit,
+    /// The reach, in that unit.
+    pub reach: f64,
     /// Per commune, in the territory's order.
     pub estimates: Vec<CommuneEstimate>,
     /// Clusters, best ranked first.
@@ -113,7 +107,12 @@ pub struct HotspotResults {
 
 impl HotspotResults {
     /// Bundles the estimates and clusters, with each commune's cluster.
-    pub fn new(estimates: Vec<CommuneEstimate>, clusters: Vec<Cluster>) -> Self {
+    pub fn new(
+        estimates: Vec<CommuneEstimate>,
+        clusters: Vec<Cluster>,
+        unit: Unit,
+        reach: f64,
+    ) -> Self {
         let mut cluster_of = vec![None; estimates.len()];
         for (r, c) in clusters.iter().enumerate() {
             for &i in &c.communes {
@@ -121,6 +120,8 @@ impl HotspotResults {
             }
         }
         HotspotResults {
+            unit,
+            reach,
             estimates,
             clusters,
             cluster_of,

@@ -3,7 +3,6 @@
 //! it back at its new position.
 
 use crate::analysis::basics::Basics;
-use crate::index::Nearest;
 use crate::model::{Site, Territory};
 
 /// Why a scenario cannot be applied.
@@ -45,31 +44,29 @@ pub fn apply(t: &Territory, add: &[Site], remove: &[String]) -> Result<Territory
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub commune: usize,
-    /// Site id and distance (m) before and after; a site standing in the
-    /// commune counts as distance zero.
+    /// Site id and cost (metres, or minutes by network) before and after;
+    /// a site standing in the commune counts as cost zero.
     pub before: Option<(String, f64)>,
     pub after: Option<(String, f64)>,
 }
 
 impl Change {
-    /// After minus before, in metres (None when either side has no site).
+    /// After minus before, in the costs' unit (None when either side has no
+    /// site).
     pub fn delta(&self) -> Option<f64> {
         Some(self.after.as_ref()?.1 - self.before.as_ref()?.1)
     }
 }
 
 fn effective(t: &Territory, b: &Basics, i: usize) -> Option<(String, f64)> {
-    let n: &Nearest = b.nearest[i].as_ref()?;
-    let d = if b.sites_in_commune[i] > 0 {
-        0.0
-    } else {
-        n.distance.0
-    };
+    let n = b.costs.communes[i].as_ref()?;
+    let d = b.costs.effective(b, i)?;
     Some((t.sites[n.site].id.clone(), d))
 }
 
-/// The communes whose nearest site (by id) or distance changes by more than
-/// a millimetre, the largest change first (then INSEE order).
+/// The communes whose nearest site (by id) or cost changes by more than
+/// 0.001 (a millimetre, or 0.06 s by network), the largest change first
+/// (then INSEE order).
 pub fn changes(
     before_t: &Territory,
     before: &Basics,

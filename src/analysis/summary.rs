@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::analysis::distance::QpvDistance;
 use crate::analysis::stats::{summarise, WeightedSummary};
-use crate::index::Nearest;
+use crate::analysis::basics::Costs;
 use crate::model::{Classement, Scope, Territory};
 
 /// The part of the perimeter a row summarises.
@@ -62,7 +62,7 @@ impl Weight {
     }
 }
 
-/// One summary: distance in km to the nearest site.
+/// One summary: distance in km, or time in minutes, to the nearest site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
     pub scope: Scope,
@@ -73,19 +73,17 @@ pub struct SummaryRow {
     pub summary: WeightedSummary,
 }
 
-/// Summarises distances (km) by scope × category × weight. Rows are sorted by
-/// scope, category and weight; rows with no weight are left out.
-/// `nearest[i]` is commune `i`'s nearest site; `qpv[j]` is QPV `j`'s distance.
-pub fn distance_summaries(
-    t: &Territory,
-    nearest: &[Option<Nearest>],
-    qpv: &[QpvDistance],
-) -> Vec<SummaryRow> {
+/// Summarises the costs of the nearest sites, in km or minutes (the costs'
+/// unit as people read it), by scope × category × weight. Rows are sorted
+/// by scope, category and weight; rows with no weight are left out.
+/// `qpv[j]` tells where QPV `j` lies.
+pub fn distance_summaries(t: &Territory, costs: &Costs, qpv: &[QpvDistance]) -> Vec<SummaryRow> {
+    let nearest = &costs.communes;
     type Key = (Scope, Category, Weight);
     let mut groups: BTreeMap<Key, Vec<(f64, f64)>> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
         let Some(n) = &nearest[i] else { continue };
-        let d = n.distance.km();
+        let d = costs.unit.shown(n.value);
         let scopes = [
             Scope::Region,
             Scope::Departement(c.departement.clone()),
@@ -105,7 +103,7 @@ pub fn distance_summaries(
         }
     }
     for (j, q) in qpv.iter().enumerate() {
-        let Some(n) = &q.nearest else { continue };
+        let Some(n) = &costs.qpv[j] else { continue };
         let mut scopes = vec![
             Scope::Region,
             Scope::Departement(t.qpv[j].departement.clone()),
@@ -117,7 +115,7 @@ pub fn distance_summaries(
             groups
                 .entry((scope, Category::Qpv, Weight::Qpv))
                 .or_default()
-                .push((n.distance.km(), 1.0));
+                .push((costs.unit.shown(n.value), 1.0));
         }
     }
     groups

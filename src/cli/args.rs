@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::analysis::measure::Unit;
 use crate::index::network::{Mode, Speeds};
 use crate::model::{Meters, SiteKind, Territory};
 
@@ -266,8 +267,13 @@ pub struct ProposalArgs {
     pub placement_k: usize,
     /// Rayon de la proposition, en km : à 10 km le réseau substitut atteint
     /// déjà tous les jeunes sauf quelques centaines, le rapport regarde donc 5 km.
-    #[arg(long, value_name = "KM", default_value = "5", value_parser = parse_km)]
-    pub placement_radius_km: Km,
+    /// Par défaut 5.
+    #[arg(long, value_name = "KM", value_parser = parse_km)]
+    pub placement_radius_km: Option<Km>,
+    /// Rayon de la proposition en minutes par le mode choisi, avec --reseau et
+    /// --mode ; par défaut 20 (la dernière tranche de l'APL).
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
+    pub placement_radius_min: Option<Minutes>,
     /// Candidats de la proposition : mairies, france-services ou un fichier CSV.
     #[arg(
         long,
@@ -276,6 +282,31 @@ pub struct ProposalArgs {
         value_parser = parse_candidates
     )]
     pub placement_candidates: CandidateSource,
+}
+
+/// Default of `--placement-radius-km`.
+pub const DEFAULT_PROPOSAL_RADIUS_KM: f64 = 5.0;
+/// Default of `--placement-radius-min`.
+pub const DEFAULT_PROPOSAL_RADIUS_MIN: f64 = 20.0;
+
+impl ProposalArgs {
+    /// The proposal's radius in `unit` (metres or minutes).
+    pub fn radius(&self, unit: Unit) -> anyhow::Result<f64> {
+        let r = by_unit(
+            unit,
+            (
+                self.placement_radius_km.map(|k| k.0),
+                "--placement-radius-km",
+                DEFAULT_PROPOSAL_RADIUS_KM,
+            ),
+            (
+                self.placement_radius_min.map(|m| m.0),
+                "--placement-radius-min",
+                DEFAULT_PROPOSAL_RADIUS_MIN,
+            ),
+        )?;
+        Ok(unit.from_shown(r))
+    }
 }
 
 /// Parses a positive speed in km/h.
@@ -373,7 +404,84 @@ pub struct NetworkArgs {
     pub params: NetworkParams,
 }
 
+/// A positive, finite number of minutes (`--reach-min 15`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Minutes(pub f64);
+
+/// Parses a positive duration in minutes, with a decimal point.
+pub fn parse_minutes(s: &str) -> Result<Minutes, String> {
+    let m: f64 = s.trim().parse().map_err(|_| {
+        format!("« {s} » n'est pas un nombre : une durée en minutes s'écrit 15 ou 7.5 (point décimal)")
+    })?;
+    if !m.is_finite() || m <= 0.0 {
+        return Err(format!(
+            "{s} min : une durée doit être un nombre de minutes positif"
+        ));
+    }
+    Ok(Minutes(m))
+}
+
+/// Thresholds in minutes: sorted, distinct, positive (`--seuils-min 15,30`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinutesList(pub Vec<f64>);
+
+/// Parses `15,30,45` into sorted, distinct, positive minutes.
+pub fn parse_minutes_list(s: &str) -> Result<MinutesList, String> {
+    let mut v = Vec::new();
+    for part in s.split(',') {
+        let m = parse_minutes(part).map_err(|e| {
+            format!("{e} (les seuils s'écrivent séparés par des virgules : 15,30,45)")
+        })?;
+        v.push(m.0);
+    }
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    Ok(MinutesList(v))
+}
+
+/// The value of an option that exists in km (as the crow flies) and in
+/// minutes (by network): the one of the run's unit, given or its default,
+/// in the unit of the costs (metres or minutes). Giving the other one is an
+/// error, so that a threshold is never read in the wrong unit.
+pub fn by_unit<T>(
+    unit: Unit,
+    km: (Option<T>, &str, T),
+    min: (Option<T>, &str, T),
+) -> anyhow::Result<T> {
+    match unit {
+        Unit::Metres => {
+            if min.0.is_some() {
+                anyhow::bail!(
+                    "{} : une durée ne s'applique qu'aux temps de parcours sur un réseau                      (--reseau et --mode marche, velo ou voiture) ; à vol d'oiseau, donnez {}",
+                    min.1,
+                    km.1
+                );
+            }
+            Ok(km.0.unwrap_or(km.2))
+        }
+        Unit::Minutes => {
+            if km.0.is_some() {
+                anyhow::bail!(
+                    "{} : avec --mode marche, velo ou voiture les seuils sont des temps de                      parcours ; donnez {}",
+                    km.1,
+                    min.1
+                );
+            }
+            Ok(min.0.unwrap_or(min.2))
+        }
+    }
+}
+
 impl NetworkArgs {
+    /// The unit of the run's costs: metres as the crow flies, minutes by
+    /// network.
+    pub fn unit(&self) -> anyhow::Result<Unit> {
+        Ok(match self.mode()? {
+            None => Unit::Metres,
+            Some(_) => Unit::Minutes,
+        })
+    }
+
     /// The network mode asked for, if any, checked against `--reseau`.
     pub fn mode(&self) -> anyhow::Result<Option<Mode>> {
         let mode = match self.mode {

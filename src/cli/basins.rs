@@ -11,6 +11,8 @@ use crate::analysis::basins::{
     Basins, DemandRates,
 };
 use crate::analysis::results::{BasinResults, Results};
+use crate::cli::args::NetworkArgs;
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::basins::{basin_table, BasinTable};
@@ -27,17 +29,8 @@ Exemples :
   maillage basins --basins bassins_communes.csv          une commune par ligne (code_insee, bassin)
   maillage basins --count 8";
 
-/// Dimensionne chaque bassin de mobilité : communes, population, jeunes,
-/// jeunes non mobiles, jeunes sans permis, distances, sites, FRR et QPV, et
-/// la demande d'appui à la mobilité estimée avec les taux par département du
-/// rapport 2024. Les bassins réels sont ceux de la Région (10 bassins de
-/// mobilité adoptés le 27 janvier 2022, faits d'EPCI entiers) : donnez leur
-/// table avec --basins. Sans elle, propose des bassins d'un seul tenant
-/// faits d'EPCI entiers, équilibrés en jeunes (une proposition, pas les
-/// bassins réels), et dit leur écart à la taille moyenne. Écrit bassins.csv
-/// et bassins_communes.csv.
+/// The basin options (also in `maillage report` and `map`).
 #[derive(Debug, Args, Clone)]
-#[command(after_long_help = EXAMPLES)]
 pub struct BasinsArgs {
     /// Bassins : la table de la Région par EPCI (colonnes siren_epci et
     /// bassin ; un EPCI dans deux bassins est partagé selon les voisines de
@@ -47,6 +40,24 @@ pub struct BasinsArgs {
     /// Nombre de bassins à proposer quand aucun fichier --basins n'est donné.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub count: usize,
+}
+
+/// Dimensionne chaque bassin de mobilité : communes, population, jeunes,
+/// jeunes non mobiles, jeunes sans permis, distances (ou temps avec un réseau), sites, FRR et QPV, et
+/// la demande d'appui à la mobilité estimée avec les taux par département du
+/// rapport 2024. Les bassins réels sont ceux de la Région (10 bassins de
+/// mobilité adoptés le 27 janvier 2022, faits d'EPCI entiers) : donnez leur
+/// table avec --basins. Sans elle, propose des bassins d'un seul tenant
+/// faits d'EPCI entiers, équilibrés en jeunes (une proposition, pas les
+/// bassins réels), et dit leur écart à la taille moyenne. Écrit bassins.csv
+/// et bassins_communes.csv.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct BasinsCmd {
+    #[command(flatten)]
+    pub basins: BasinsArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 /// Reads the report's rates from the reference figures.
@@ -180,11 +191,13 @@ pub fn analyse(
     Ok(BasinResults { basins, sizes })
 }
 
-pub fn run(args: &BasinsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+pub fn run(cmd: &BasinsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    cmd.network.unit()?;
     let t = ctx.load(data)?;
+    let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(Basics::new(&t));
-    r.basins = Some(analyse(&t, &r.basics, args, ctx)?);
+    let mut r = Results::new(net.basics(&t, ctx));
+    r.basins = Some(analyse(&t, &r.basics, &cmd.basins, ctx)?);
     ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)
 }

@@ -1,7 +1,7 @@
 //! `maillage distance`: nearest site and distance for communes, QPV, a grid
 //! and arbitrary points, with weighted summaries.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -9,20 +9,16 @@ use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights}
 use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
-use crate::analysis::results::{
-    DistanceResults, GridResults, NetworkResults, PointResults, Results,
-};
+use crate::analysis::measure::{Measure, Unit};
+use crate::analysis::results::{DistanceResults, GridResults, PointResults, Results};
 use crate::analysis::summary::distance_summaries;
-use crate::analysis::travel::nearest_sites_by_network;
-use crate::cli::args::{parse_grid_m, GridSize};
-use crate::cli::args::{NetworkArgs, NetworkParams};
-use crate::cli::reseau::{files_text, open_network};
+use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, NetworkArgs};
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::index::network::Mode;
 use crate::index::PolygonIndex;
 use crate::load::points::read_points;
-use crate::model::{LonLat, Meters, SiteKind, Territory};
+use crate::model::{LonLat, SiteKind, Territory};
 use crate::output::french;
 
 const EXAMPLES: &str = "\
@@ -35,12 +31,6 @@ Exemples :
 
 /// Default of `--grid-m`, in metres.
 pub const DEFAULT_GRID_M: f64 = 200.0;
-/// Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
-const DEFAULT_ACCESS_KM: &str = "10";
-/// Default of `--access-bands-km` ([`Bands::luo_qi`]).
-const DEFAULT_ACCESS_BANDS: &str = "5:1,10:0.68,15:0.22";
-/// Default of `--apl-bands-km` ([`Bands::apl`]).
-const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
 /// Default of `--site-weights` ([`SupplyWeights::default`]).
 const DEFAULT_SITE_WEIGHTS: &str = "siege=1,antenne=0.5,permanence=0.2";
 
@@ -71,8 +61,8 @@ pub struct DistanceArgs {
     /// parts des sites à sa portée. 10 km par défaut : 71 % des jeunes suivis
     /// n'ont pas le permis, c'est un trajet à vélo, en bus ou en covoiturage
     /// plutôt qu'en voiture. Scores en sites pour 10 000 jeunes.
-    #[arg(long, value_name = "KM", default_value = DEFAULT_ACCESS_KM, value_parser = parse_catchment, help_heading = "Accessibilité")]
-    pub access_km: Bands,
+    #[arg(long, value_name = "KM", value_parser = parse_catchment, help_heading = "Accessibilité")]
+    pub access_km: Option<Bands>,
     /// Tranches de distance du 2SFCA amélioré, paires KM:POIDS (colonne acces_e2sfca).
     ///
     /// Chaque paire donne la borne haute d'une tranche en km (incluse) et le
@@ -81,8 +71,8 @@ pub struct DistanceArgs {
     /// nul. Les poids sont dans ]0, 1] et peuvent être des fractions (2/3).
     /// Par défaut : les poids de Luo et Qi, 1, 0,68, 0,22, sur 0-5, 5-10 et
     /// 10-15 km.
-    #[arg(long, value_name = "KM:POIDS,…", default_value = DEFAULT_ACCESS_BANDS, value_parser = parse_bands, help_heading = "Accessibilité")]
-    pub access_bands_km: Bands,
+    #[arg(long, value_name = "KM:POIDS,…", value_parser = parse_bands, help_heading = "Accessibilité")]
+    pub access_bands_km: Option<Bands>,
     /// Tranches de distance du score à la manière de l'APL, paires KM:POIDS
     /// (colonne acces_apl).
     ///
@@ -91,8 +81,9 @@ pub struct DistanceArgs {
     /// défaut lit ces minutes comme des km à vol d'oiseau (1 min ↔ 1 km, 60
     /// km/h à vol d'oiseau) en gardant les poids de l'APL ; donnez ici votre
     /// équivalence (par exemple 7:1,10:2/3,14:1/3 pour 0,7 km par minute).
-    #[arg(long, value_name = "KM:POIDS,…", default_value = DEFAULT_APL_BANDS, value_parser = parse_bands, help_heading = "Accessibilité")]
-    pub apl_bands_km: Bands,
+    /// Par défaut 10:1,15:2/3,20:1/3. Avec un réseau : --apl-bands-min.
+    #[arg(long, value_name = "KM:POIDS,…", value_parser = parse_bands, help_heading = "Accessibilité")]
+    pub apl_bands_km: Option<Bands>,
     /// Offre d'un site selon son type, paires TYPE=POIDS (les trois scores).
     ///
     /// Les types sont siege, antenne et permanence ; un type absent garde son
@@ -106,6 +97,26 @@ pub struct DistanceArgs {
     /// pour des programmes.
     #[arg(long, help_heading = "Accessibilité")]
     pub write_access_costs: bool,
+    /// Rayon du score 2SFCA classique en minutes, avec un réseau (colonne
+    /// acces_2sfca) ; 30 par défaut (Luo et Wang 2003).
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes, help_heading = "Accessibilité")]
+    pub access_min: Option<Minutes>,
+    /// Tranches de temps du 2SFCA amélioré avec un réseau, paires MIN:POIDS ;
+    /// par défaut les zones de Luo et Qi (2009) : 10:1,20:0.68,30:0.22.
+    #[arg(long, value_name = "MIN:POIDS,…", value_parser = parse_bands_min, help_heading = "Accessibilité")]
+    pub access_bands_min: Option<Bands>,
+    /// Tranches de temps du score APL avec un réseau, paires MIN:POIDS : par
+    /// défaut celles de la DREES dans leurs propres minutes, 10:1,15:2/3,20:1/3.
+    #[arg(long, value_name = "MIN:POIDS,…", value_parser = parse_bands_min, help_heading = "Accessibilité")]
+    pub apl_bands_min: Option<Bands>,
+}
+
+/// A distance command: the options of `maillage distance` and the network.
+#[derive(Debug, Args, Clone)]
+#[command(after_long_help = EXAMPLES)]
+pub struct DistanceCmd {
+    #[command(flatten)]
+    pub distance: DistanceArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -128,14 +139,28 @@ fn parse_catchment(s: &str) -> Result<Bands, String> {
     if !km.is_finite() || km <= 0.0 {
         return Err(format!("{s} km : attendu une distance positive en km"));
     }
-    Bands::catchment(Meters::from_km(km)).map_err(|e| e.to_string())
+    Bands::catchment(Unit::Metres, Unit::Metres.from_shown(km)).map_err(|e| e.to_string())
 }
 
-/// Parses `10:1,15:2/3,20:1/3` into distance bands.
+/// Parses `10:1,15:2/3,20:1/3` into distance bands in km.
 pub fn parse_bands(s: &str) -> Result<Bands, String> {
-    let expected =
-        "attendu des paires KM:POIDS séparées par des virgules, comme 10:1,15:2/3,20:1/3 \
-                    (point décimal, bornes croissantes, poids dans ]0, 1] non croissants)";
+    parse_bands_in(s, Unit::Metres)
+}
+
+/// Parses `10:1,20:0.68,30:0.22` into time bands in minutes.
+pub fn parse_bands_min(s: &str) -> Result<Bands, String> {
+    parse_bands_in(s, Unit::Minutes)
+}
+
+fn parse_bands_in(s: &str, unit: Unit) -> Result<Bands, String> {
+    let (u, what) = match unit {
+        Unit::Metres => ("KM", "de km"),
+        Unit::Minutes => ("MIN", "de minutes"),
+    };
+    let expected = format!(
+        "attendu des paires {u}:POIDS séparées par des virgules, comme 10:1,15:2/3,20:1/3 \
+         (point décimal, bornes croissantes, poids dans ]0, 1] non croissants)"
+    );
     let mut steps = Vec::new();
     for part in s.split(',') {
         let part = part.trim();
@@ -148,13 +173,13 @@ pub fn parse_bands(s: &str) -> Result<Bands, String> {
             .ok()
             .filter(|k| k.is_finite())
             .ok_or_else(|| {
-                format!("« {part} » : la borne n'est pas un nombre de km ; {expected}")
+                format!("« {part} » : la borne n'est pas un nombre {what} ; {expected}")
             })?;
         let w = parse_number(w)
             .ok_or_else(|| format!("« {part} » : le poids n'est pas un nombre ; {expected}"))?;
-        steps.push((Meters::from_km(km), w));
+        steps.push((unit.from_shown(km), w));
     }
-    Bands::new(steps).map_err(|e| format!("{e} ; {expected}"))
+    Bands::new(unit, steps).map_err(|e| format!("{e} ; {expected}"))
 }
 
 /// Parses `siege=1,antenne=0.5,permanence=0.2`; kinds left out keep their default.
@@ -193,15 +218,6 @@ pub struct DistancePlan {
     pub points: Option<(Vec<String>, Vec<LonLat>)>,
     pub access: AccessParams,
     pub write_access_costs: bool,
-    /// The road network and its mode, when distances are also measured on it.
-    pub network: Option<NetworkPlan>,
-}
-
-/// A road network to measure on.
-pub struct NetworkPlan {
-    pub mode: Mode,
-    pub files: Vec<PathBuf>,
-    pub params: NetworkParams,
 }
 
 impl DistanceArgs {
@@ -216,9 +232,44 @@ impl DistanceArgs {
         }
     }
 
+    /// The accessibility parameters in `unit`: the km options as the crow
+    /// flies, the minutes options by network, each with its default.
+    pub fn access(&self, unit: Unit) -> anyhow::Result<AccessParams> {
+        let km = AccessParams::default();
+        let min = AccessParams::minutes();
+        let catchment_min = match self.access_min {
+            Some(m) => Some(Bands::catchment(Unit::Minutes, m.0)?),
+            None => None,
+        };
+        Ok(AccessParams {
+            weights: self.site_weights,
+            catchment: by_unit(
+                unit,
+                (self.access_km.clone(), "--access-km", km.catchment),
+                (catchment_min, "--access-min", min.catchment),
+            )?,
+            enhanced: by_unit(
+                unit,
+                (self.access_bands_km.clone(), "--access-bands-km", km.enhanced),
+                (self.access_bands_min.clone(), "--access-bands-min", min.enhanced),
+            )?,
+            apl: by_unit(
+                unit,
+                (self.apl_bands_km.clone(), "--apl-bands-km", km.apl),
+                (self.apl_bands_min.clone(), "--apl-bands-min", min.apl),
+            )?,
+        })
+    }
+
     /// Checks the options and reads the points file, before any computation;
-    /// `points_alone` as in [`DistanceArgs::grid`].
-    pub fn plan(&self, ctx: &mut Context, points_alone: bool) -> anyhow::Result<DistancePlan> {
+    /// `points_alone` as in [`DistanceArgs::grid`]; `unit` is the run's.
+    pub fn plan(
+        &self,
+        ctx: &mut Context,
+        points_alone: bool,
+        unit: Unit,
+    ) -> anyhow::Result<DistancePlan> {
+        let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
         let points = match &self.points {
             None => None,
@@ -237,18 +288,8 @@ impl DistanceArgs {
         Ok(DistancePlan {
             grid_m,
             points,
-            access: AccessParams {
-                weights: self.site_weights,
-                catchment: self.access_km.clone(),
-                enhanced: self.access_bands_km.clone(),
-                apl: self.apl_bands_km.clone(),
-            },
+            access,
             write_access_costs: self.write_access_costs,
-            network: self.network.mode()?.map(|mode| NetworkPlan {
-                mode,
-                files: self.network.reseau.clone(),
-                params: self.network.params.clone(),
-            }),
         })
     }
 }
@@ -280,117 +321,90 @@ impl DistancePlan {
 }
 
 /// Computes distances, accessibility scores, summaries, the grid and the
-/// points of `plan`.
+/// points of `plan`, in the measure of `net` (that of `b`).
 pub fn analyse(
     t: &Territory,
     b: &Basics,
+    net: &RunNetwork,
     plan: &DistancePlan,
     ctx: &mut Context,
 ) -> anyhow::Result<DistanceResults> {
+    let measure = net.measure();
     ctx.progress.step("accessibilité");
-    let access = access_scores(t, &b.index, &plan.access);
+    let access = access_scores(t, &measure, &plan.access);
     ctx.progress.step("tables des distances");
-    let summaries = distance_summaries(t, &b.nearest, &b.qpv);
+    let summaries = distance_summaries(t, &b.costs, &b.qpv);
+    // By network, one search from all the sites serves the grid and the points.
+    let field = match (&measure, plan.grid_m.is_some() || plan.points.is_some()) {
+        (Measure::Network { .. }, true) => {
+            let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+            Some(measure.towards(&sites))
+        }
+        _ => None,
+    };
     let grid = plan.grid_m.map(|size| {
         ctx.progress.step(&format!("grille de {size} m"));
         let cells = commune_grid(&t.communes, size);
         let nearest = grid_distances(&b.index, &cells);
+        let costs = field.as_ref().map(|f| {
+            let centres: Vec<LonLat> = cells
+                .iter()
+                .map(|c| crate::geom::lambert::LAMBERT_93.unproject(c.centre))
+                .collect();
+            f.nearest(&centres).costs
+        });
         GridResults {
             size,
             cells,
             nearest,
+            costs,
         }
     });
-    let points = plan.points.as_ref().map(|(ids, pts)| {
-        // Separate steps, so that --verbose times the nearest-site search
-        // alone (scripts/bench-peers reads it).
-        ctx.progress.step("points : site le plus proche");
-        let nearest = nearest_sites(&b.index, pts);
-        ctx.progress.step("points : commune");
-        let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
-        let communes = locate_points(&PolygonIndex::new(&geoms), pts);
-        ctx.progress.step("points : table");
-        PointResults {
-            ids: ids.clone(),
-            points: pts.clone(),
-            communes,
-            nearest,
-        }
-    });
-    let network = match &plan.network {
+    let points = match &plan.points {
         None => None,
-        Some(n) => Some(network_distances(t, b, n, points.as_ref(), ctx)?),
+        Some((ids, pts)) => {
+            // Separate steps, so that --verbose times the nearest-site search
+            // alone (scripts/bench-peers reads it).
+            ctx.progress.step("points : site le plus proche");
+            let nearest = nearest_sites(&b.index, pts);
+            let costs = match &field {
+                Some(f) => {
+                    let c = f.nearest(pts);
+                    net.warn_unsnapped(ctx, "point", &c.unsnapped, &|i| ids[i].clone());
+                    Some(c.costs)
+                }
+                None => None,
+            };
+            ctx.progress.step("points : commune");
+            let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+            let communes = locate_points(&PolygonIndex::new(&geoms), pts);
+            ctx.progress.step("points : table");
+            Some(PointResults {
+                ids: ids.clone(),
+                points: pts.clone(),
+                communes,
+                nearest,
+                costs,
+            })
+        }
     };
     Ok(DistanceResults {
         access,
         summaries,
         grid,
         points,
-        network,
     })
 }
 
-/// The nearest site by road network of the communes, QPV and points; a
-/// place or site farther than the snapping limit from the network is
-/// counted in a warning and left unmeasured.
-fn network_distances(
-    t: &Territory,
-    b: &Basics,
-    n: &NetworkPlan,
-    points: Option<&PointResults>,
-    ctx: &mut Context,
-) -> anyhow::Result<NetworkResults> {
-    let net = open_network(&n.files, n.mode, n.params.speeds(), ctx)?;
-    let files = files_text(&n.files);
-    let snap = n.params.snap_max_m;
-    let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
-    let mut measure = |what: &str, ids: &dyn Fn(usize) -> String, origins: &[LonLat]| {
-        let (res, lost_sites) = nearest_sites_by_network(&net, &sites, origins, snap);
-        for &i in &res.unsnapped {
-            ctx.warnings.add(
-                Path::new(&files),
-                format!(
-                    "{what} à plus de {} m du réseau ({}) : non mesuré par le réseau",
-                    snap.0, n.mode
-                ),
-                ids(i),
-            );
-        }
-        (res.trips, lost_sites)
-    };
-    let reference: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
-    let (communes, lost) = measure("commune", &|i| t.communes[i].code.to_string(), &reference);
-    let qpv_points: Vec<LonLat> = b.qpv.iter().map(|q| q.point).collect();
-    let (qpv, _) = measure("QPV", &|j| t.qpv[j].code.clone(), &qpv_points);
-    let points = match points {
-        Some(p) => measure("point", &|i| p.ids[i].clone(), &p.points).0,
-        None => Vec::new(),
-    };
-    for j in lost {
-        ctx.warnings.add(
-            Path::new(&files),
-            format!(
-                "site à plus de {} m du réseau ({}) : aucun trajet n'y mène",
-                snap.0, n.mode
-            ),
-            t.sites[j].id.clone(),
-        );
-    }
-    Ok(NetworkResults {
-        mode: n.mode,
-        communes,
-        qpv,
-        points,
-    })
-}
-
-pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let plan = args.plan(ctx, true)?;
+pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
+    let args = &cmd.distance;
+    let plan = args.plan(ctx, true, cmd.network.unit()?)?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
+    let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(Basics::new(&t));
-    r.distance = Some(analyse(&t, &r.basics, &plan, ctx)?);
+    let mut r = Results::new(net.basics(&t, ctx));
+    r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
     ctx.write_results(&t, &r, plan.write_access_costs)?;
     Ok(EXIT_OK)
 }
@@ -399,6 +413,13 @@ pub fn run(args: &DistanceArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+// Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
+const DEFAULT_ACCESS_KM: &str = "10";
+// Default of `--access-bands-km` ([`Bands::luo_qi`]).
+const DEFAULT_ACCESS_BANDS: &str = "5:1,10:0.68,15:0.22";
+// Default of `--apl-bands-km` ([`Bands::apl`]).
+const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
 
     #[test]
     fn option_defaults_are_the_library_defaults() {
@@ -412,7 +433,7 @@ mod tests {
     #[test]
     fn bands_parse_fractions_and_refuse_mistakes() {
         let b = parse_bands(" 7:1, 10:2/3 ,14:1/3").unwrap();
-        assert_eq!(b.steps()[1], (Meters(10_000.0), 2.0 / 3.0));
+        assert_eq!(b.steps()[1], (10_000.0, 2.0 / 3.0));
         for bad in [
             "10",
             "10:1,5:0.5",
@@ -452,6 +473,6 @@ mod tests {
         assert!(parse_catchment("dix")
             .unwrap_err()
             .contains("n'est pas un nombre"));
-        assert_eq!(parse_catchment("7.5").unwrap().reach(), Meters(7_500.0));
+        assert_eq!(parse_catchment("7.5").unwrap().reach(), 7_500.0);
     }
 }

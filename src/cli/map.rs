@@ -3,11 +3,12 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::analysis::basics::Basics;
 use crate::analysis::results::Results;
 use crate::cli::args::{parse_ml, MlArg, ProposalArgs};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::hotspots::HotspotsArgs;
+use crate::cli::args::NetworkArgs;
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{basins, hotspots, placement, Context, DataArgs, EXIT_OK};
 use crate::model::Scope;
 use crate::output::write::Outputs;
@@ -51,6 +52,8 @@ pub struct MapArgs {
     pub basins: BasinsArgs,
     #[command(flatten)]
     pub placement: ProposalArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 /// `--kind`: one map or all of them.
@@ -99,7 +102,9 @@ impl FormatArg {
 }
 
 pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let hotspot_params = args.hotspots.params();
+    let unit = args.network.unit()?;
+    let hotspot_params = args.hotspots.params(unit)?;
+    args.placement.radius(unit)?;
     let t = ctx.load(data)?;
     let scope = match (&args.ml, &args.departement) {
         (Some(ml), _) => Scope::Ml(ml.resolve(&t, "--ml")?),
@@ -120,8 +125,9 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
         (None, None) => Scope::Region,
     };
     let kinds = args.kind.kinds();
+    let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(Basics::new(&t));
+    let mut r = Results::new(net.basics(&t, ctx));
     // The analyses the maps show, computed as the report does.
     if kinds.contains(&MapKind::Hotspots) {
         r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
@@ -133,6 +139,7 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
         r.placement = Some(placement::report_placement(
             &t,
             &r.basics,
+            &net.measure(),
             &args.placement,
             ctx,
         )?);

@@ -90,13 +90,13 @@ pub enum Command {
     /// Toute la chaîne de calcul et tous les résultats (la commande principale).
     Report(report::ReportArgs),
     /// Site le plus proche et distance pour les communes, les QPV, une grille et des points.
-    Distance(distance::DistanceArgs),
+    Distance(distance::DistanceCmd),
     /// Population et jeunes à moins de distances données d'un site.
-    Coverage(coverage::CoverageArgs),
+    Coverage(coverage::CoverageCmd),
     /// Où les jeunes qui ne peuvent pas quitter leur commune n'ont aucun site à portée.
-    Hotspots(hotspots::HotspotsArgs),
+    Hotspots(hotspots::HotspotsCmd),
     /// La demande d'appui à la mobilité dans chaque bassin de mobilité (PAMS).
-    Basins(basins::BasinsArgs),
+    Basins(basins::BasinsCmd),
     /// Où k nouvelles permanences toucheraient le plus de jeunes loin d'un site.
     #[command(alias = "place")]
     Placement(placement::PlacementArgs),

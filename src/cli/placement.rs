@@ -11,10 +11,12 @@ use crate::analysis::placement::{
     Objective, Placement, PlacementError, PlacementParams,
 };
 use crate::analysis::results::{PlacementResults, Results};
+use crate::analysis::measure::{Measure, Unit};
 use crate::cli::args::{
-    parse_candidates, parse_ml, parse_radii, parse_share, CandidateSource, MlArg, ProposalArgs,
-    Radii, Share,
+    by_unit, parse_candidates, parse_minutes, parse_ml, parse_radii, parse_share, CandidateSource,
+    Minutes, MlArg, NetworkArgs, ProposalArgs, Radii, Share,
 };
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::load::points::parse_points;
@@ -28,7 +30,8 @@ Exemples :
   maillage placement --k 5 --radius-km 5 --objective non-mobiles
   maillage placement --k 3 --ml 59183 --exact
   maillage placement --k 10 --candidates france-services --model p-median
-  maillage placement --k 4 --candidates mes_locaux.csv     (CSV id,lon,lat[,nom])";
+  maillage placement --k 4 --candidates mes_locaux.csv     (CSV id,lon,lat[,nom])
+  maillage placement --reseau hauts-de-france.reseau --mode velo --radius-min 20";
 
 /// Choisit k nouveaux sites parmi des candidats, les sites existants restant
 /// en place, pour mettre le plus de jeunes à moins du rayon d'un site
@@ -44,9 +47,15 @@ pub struct PlacementArgs {
     /// Nombre de nouveaux sites.
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub k: usize,
-    /// Rayon en km dans lequel un site couvre une commune (depuis sa mairie) ; un seul.
-    #[arg(long, value_name = "KM", default_value = "10", value_parser = parse_radii)]
-    pub radius_km: Radii,
+    /// Rayon en km à vol d'oiseau dans lequel un site couvre une commune
+    /// (depuis sa mairie) ; un seul. Par défaut 10.
+    #[arg(long, value_name = "KM", value_parser = parse_radii)]
+    pub radius_km: Option<Radii>,
+    /// Avec --reseau et --mode : temps de parcours en minutes depuis la
+    /// mairie dans lequel un site couvre une commune. Par défaut 30 (la
+    /// promesse des France services : un accueil à moins de 30 minutes).
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
+    pub radius_min: Option<Minutes>,
     /// Où de nouveaux sites peuvent ouvrir : `mairies` (toutes les mairies),
     /// `france-services` (les 205 France services de la région) ou un fichier
     /// CSV `id,lon,lat` avec une colonne `nom` facultative.
@@ -79,7 +88,14 @@ pub struct PlacementArgs {
     /// Nombre de nœuds de l'arbre de recherche de --exact.
     #[arg(long, value_name = "N", default_value_t = 200_000, requires = "exact")]
     pub exact_nodes: u64,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
+
+/// Default of `--radius-km`.
+const DEFAULT_RADIUS_KM: f64 = 10.0;
+/// Default of `--radius-min`.
+const DEFAULT_RADIUS_MIN: f64 = 30.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ObjectiveArg {
@@ -98,10 +114,22 @@ impl PlacementArgs {
     /// Checks the options that do not need the data.
     pub fn check(&self) -> anyhow::Result<()> {
         check_k(self.k, "--k")?;
-        self.radius_km
-            .single("--radius-km")
-            .map_err(anyhow::Error::msg)?;
+        self.radius(self.network.unit()?)?;
         Ok(())
+    }
+
+    /// The radius in `unit` (metres or minutes).
+    fn radius(&self, unit: Unit) -> anyhow::Result<f64> {
+        let km = match &self.radius_km {
+            Some(r) => Some(r.single("--radius-km").map_err(anyhow::Error::msg)?.0),
+            None => None,
+        };
+        let r = by_unit(
+            unit,
+            (km, "--radius-km", DEFAULT_RADIUS_KM),
+            (self.radius_min.map(|m| m.0), "--radius-min", DEFAULT_RADIUS_MIN),
+        )?;
+        Ok(unit.from_shown(r))
     }
 
     fn params(&self, t: &Territory) -> anyhow::Result<PlacementParams> {
@@ -122,11 +150,7 @@ impl PlacementArgs {
                 ObjectiveArg::Population => Objective::Population,
             },
             k: self.k,
-            radius: self
-                .radius_km
-                .single("--radius-km")
-                .map_err(anyhow::Error::msg)?
-                .meters(),
+            radius: self.radius(self.network.unit()?)?,
             ml,
             exact_nodes: self.exact.then_some(self.exact_nodes),
         })
@@ -185,10 +209,11 @@ pub fn load_candidates(
 pub fn analyse(
     t: &Territory,
     b: &Basics,
+    measure: &Measure<'_>,
     candidates: Vec<Candidate>,
     params: &PlacementParams,
 ) -> anyhow::Result<PlacementResults> {
-    let placement = place(t, b, &candidates, params)?;
+    let placement = place(t, b, measure, &candidates, params)?;
     let scopes = summarise_placement(t, &placement);
     Ok(PlacementResults {
         candidates,
@@ -202,6 +227,7 @@ pub fn analyse(
 pub fn report_placement(
     t: &Territory,
     b: &Basics,
+    measure: &Measure<'_>,
     args: &ProposalArgs,
     ctx: &mut Context,
 ) -> anyhow::Result<PlacementResults> {
@@ -228,11 +254,11 @@ pub fn report_placement(
         model: Model::Mclp,
         objective: Objective::Jeunes,
         k,
-        radius: args.placement_radius_km.meters(),
+        radius: args.radius(measure.unit())?,
         ml: None,
         exact_nodes: None,
     };
-    let p = analyse(t, b, candidates, &params)?;
+    let p = analyse(t, b, measure, candidates, &params)?;
     ctx.progress.say(&describe(&p.placement));
     Ok(p)
 }
@@ -247,17 +273,19 @@ pub fn describe(p: &Placement) -> String {
     };
     match p.params.model {
         Model::Mclp => format!(
-            "placement : {} sites, {} → {} couverts à {} km ({proof})",
+            "placement : {} sites, {} → {} couverts à {} {} ({proof})",
             p.placed.len(),
             french::int(p.objective_before.round() as u64),
             french::int(p.objective_after.round() as u64),
-            p.params.radius.km()
+            p.unit.shown(p.params.radius),
+            p.unit.symbol()
         ),
         Model::PMedian => format!(
-            "placement : {} sites, coût pondéré {:.0} → {:.0} km ({proof})",
+            "placement : {} sites, coût pondéré {:.0} → {:.0} {} ({proof})",
             p.placed.len(),
             p.objective_before,
-            p.objective_after
+            p.objective_after,
+            p.unit.symbol()
         ),
     }
 }
@@ -267,10 +295,11 @@ pub fn run(args: &PlacementArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
     let t = ctx.load(data)?;
     let params = args.params(&t)?;
     let candidates = load_candidates(&t, &args.candidates, ctx)?;
+    let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(Basics::new(&t));
+    let mut r = Results::new(net.basics(&t, ctx));
     ctx.progress.step("placement");
-    let p = analyse(&t, &r.basics, candidates, &params).map_err(|e| {
+    let p = analyse(&t, &r.basics, &net.measure(), candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {
             // Name the options the user can change.
             Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(

@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use crate::analysis::basics::Basics;
 use crate::analysis::results::Results;
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
@@ -11,7 +10,8 @@ use crate::cli::hotspots::HotspotsArgs;
 use serde_json::{json, Map, Value};
 
 use crate::analysis::access::Bands;
-use crate::cli::args::{CandidateSource, ProposalArgs};
+use crate::cli::args::{CandidateSource, NetworkArgs, ProposalArgs};
+use crate::cli::reseau::RunNetwork;
 use crate::cli::placement::check_k;
 use crate::cli::{basins, distance, hotspots, placement, Context, DataArgs, EXIT_OK};
 use crate::load::reference::CHIFFRES_CLES;
@@ -57,18 +57,23 @@ pub struct ReportArgs {
     pub basins: BasinsArgs,
     #[command(flatten)]
     pub placement: ProposalArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let plan = args.distance.plan(ctx, false)?;
-    let radii = args.coverage.radius_km.meters();
-    let hotspot_params = args.hotspots.params();
+    let unit = args.network.unit()?;
+    let plan = args.distance.plan(ctx, false, unit)?;
+    let radii = args.coverage.thresholds(unit)?;
+    let hotspot_params = args.hotspots.params(unit)?;
+    args.placement.radius(unit)?;
     check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
+    let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(Basics::new(&t));
-    r.distance = Some(distance::analyse(&t, &r.basics, &plan, ctx)?);
+    let mut r = Results::new(net.basics(&t, ctx));
+    r.distance = Some(distance::analyse(&t, &r.basics, &net, &plan, ctx)?);
     ctx.progress.step("couverture");
     r.coverage = Some(r.basics.coverage(&t, &radii));
     r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
@@ -76,6 +81,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     r.placement = Some(placement::report_placement(
         &t,
         &r.basics,
+        &net.measure(),
         &args.placement,
         ctx,
     )?);
@@ -108,7 +114,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
 fn bands(b: &Bands) -> String {
     b.steps()
         .iter()
-        .map(|(m, w)| format!("{}:{}", m.km(), w))
+        .map(|(m, w)| format!("{}:{}", b.unit().shown(*m), w))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -117,6 +123,9 @@ fn bands(b: &Bands) -> String {
 fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Value>> {
     let d = &args.distance;
     let w = &d.site_weights;
+    let n = &args.network;
+    let unit = n.unit()?;
+    let access = d.access(unit)?;
     let v = json!({
         "csv": match ctx.csv {
             CsvStyle::French => "francais",
@@ -124,28 +133,39 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
         },
         "grid_m": d.grid(false).unwrap_or(0.0),
         "points": d.points.as_ref().map(|p| p.display().to_string()),
-        "access_km": d.access_km.reach().km(),
-        "access_bands_km": bands(&d.access_bands_km),
-        "apl_bands_km": bands(&d.apl_bands_km),
         "site_weights": { "siege": w.siege, "antenne": w.antenne, "permanence": w.permanence },
         "write_access_costs": d.write_access_costs,
-        "mode": clap::ValueEnum::to_possible_value(&d.network.mode).map(|v| v.get_name().to_string()),
-        "snap_max_m": d.network.params.snap_max_m.0,
-        "vitesse_marche_kmh": d.network.params.speeds.vitesse_marche_kmh,
-        "vitesse_velo_kmh": d.network.params.speeds.vitesse_velo_kmh,
-        "radius_km": args.coverage.radius_km.km(),
+        "mode": clap::ValueEnum::to_possible_value(&n.mode).map(|v| v.get_name().to_string()),
+        "snap_max_m": n.params.snap_max_m.0,
+        "vitesse_marche_kmh": n.params.speeds.vitesse_marche_kmh,
+        "vitesse_velo_kmh": n.params.speeds.vitesse_velo_kmh,
         "non_mobile_rate": args.hotspots.non_mobile_rate.0,
-        "reach_km": args.hotspots.reach_km.0,
         "basins": args.basins.basins.as_ref().map(|p| p.display().to_string()),
         "basins_count": args.basins.count,
         "placement_k": args.placement.placement_k,
-        "placement_radius_km": args.placement.placement_radius_km.0,
         "placement_candidates": args.placement.placement_candidates.code(),
     });
-    Ok(match v {
+    let mut m = match v {
         Value::Object(m) => m,
         _ => Map::new(),
-    })
+    };
+    // The thresholds under the name of the unit they are in (km or min).
+    let u = unit.symbol();
+    let reach = args.hotspots.params(unit)?.reach;
+    for (key, value) in [
+        (format!("access_{u}"), json!(unit.shown(access.catchment.reach()))),
+        (format!("access_bands_{u}"), json!(bands(&access.enhanced))),
+        (format!("apl_bands_{u}"), json!(bands(&access.apl))),
+        (format!("radius_{u}"), json!(args.coverage.shown(unit)?)),
+        (format!("reach_{u}"), json!(unit.shown(reach))),
+        (
+            format!("placement_radius_{u}"),
+            json!(unit.shown(args.placement.radius(unit)?)),
+        ),
+    ] {
+        m.insert(key, value);
+    }
+    Ok(m)
 }
 
 /// Every file the report read, with the embedded copies standing in for
@@ -177,7 +197,7 @@ fn inputs(args: &ReportArgs, data: &DataArgs) -> anyhow::Result<Vec<InputFile>> 
     if let Some(p) = &args.distance.points {
         v.extend(InputFile::read("points", p)?);
     }
-    for p in &args.distance.network.reseau {
+    for p in &args.network.reseau {
         v.extend(InputFile::read("reseau", p)?);
     }
     if let Some(p) = &args.basins.basins {

@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 
-use crate::cli::args::SpeedArgs;
+use crate::analysis::basics::Basics;
+use crate::analysis::measure::Measure;
+use crate::cli::args::{NetworkArgs, SpeedArgs};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{file, Mode, Network, Speeds};
 use crate::load::osm::read_osm;
+use crate::model::{Meters, Territory};
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -164,4 +167,101 @@ fn read_network(
             mode
         )
     })
+}
+
+/// The network of an analysis run (`--reseau`, `--mode`), opened once: the
+/// measure every analysis of the run uses.
+pub struct RunNetwork {
+    net: Option<Network>,
+    files: Vec<PathBuf>,
+    snap_max: Meters,
+}
+
+impl RunNetwork {
+    /// Opens the network of `args`, or nothing as the crow flies.
+    pub fn open(args: &NetworkArgs, ctx: &mut Context) -> anyhow::Result<Self> {
+        let net = match args.mode()? {
+            None => None,
+            Some(mode) => Some(open_network(
+                &args.reseau,
+                mode,
+                args.params.speeds(),
+                ctx,
+            )?),
+        };
+        Ok(RunNetwork {
+            net,
+            files: args.reseau.clone(),
+            snap_max: args.params.snap_max_m,
+        })
+    }
+
+    /// The measure of the run.
+    pub fn measure(&self) -> Measure<'_> {
+        match &self.net {
+            None => Measure::Geodesic,
+            Some(net) => Measure::Network {
+                net,
+                snap_max: self.snap_max,
+            },
+        }
+    }
+
+    /// The basics of `t` in the run's measure; the communes, QPV and sites
+    /// the network could not take are counted in warnings.
+    pub fn basics(&self, t: &Territory, ctx: &mut Context) -> Basics {
+        let b = Basics::measured(t, &self.measure());
+        let c = &b.costs;
+        self.warn_unsnapped(ctx, "commune", &c.unsnapped_communes, &|i| {
+            t.communes[i].code.to_string()
+        });
+        self.warn_unsnapped(ctx, "QPV", &c.unsnapped_qpv, &|j| t.qpv[j].code.clone());
+        self.warn_unsnapped_sites(ctx, &c.unsnapped_sites, &|j| t.sites[j].id.clone());
+        b
+    }
+
+    /// Warns about places farther than the snapping limit from the network.
+    pub fn warn_unsnapped(
+        &self,
+        ctx: &mut Context,
+        what: &str,
+        places: &[usize],
+        id: &dyn Fn(usize) -> String,
+    ) {
+        let Some(net) = &self.net else { return };
+        let files = files_text(&self.files);
+        for &i in places {
+            ctx.warnings.add(
+                Path::new(&files),
+                format!(
+                    "{what} à plus de {} m du réseau ({}) : non mesuré par le réseau",
+                    self.snap_max.0,
+                    net.mode()
+                ),
+                id(i),
+            );
+        }
+    }
+
+    /// Warns about sites farther than the snapping limit from the network.
+    pub fn warn_unsnapped_sites(
+        &self,
+        ctx: &mut Context,
+        sites: &[usize],
+        id: &dyn Fn(usize) -> String,
+    ) {
+        let Some(net) = &self.net else { return };
+        let files = files_text(&self.files);
+        for &j in sites {
+            ctx.warnings.add(
+                Path::new(&files),
+                format!(
+                    "site à plus de {} m du réseau ({}) : aucun trajet n'y mène",
+                    self.snap_max.0,
+                    net.mode()
+                ),
+                id(j),
+            );
+        }
+    }
 }

@@ -9,7 +9,9 @@ use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
 use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
-use crate::cli::args::{parse_radii, Radii};
+use crate::cli::args::NetworkArgs;
+use crate::cli::coverage::CoverageArgs;
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::load::territory::read_sites;
 use crate::model::Scope;
@@ -35,13 +37,15 @@ pub struct ScenarioArgs {
     /// Identifiants des sites à fermer, séparés par des virgules.
     #[arg(long, value_name = "ID,ID,…")]
     pub remove: Option<String>,
-    /// Rayons en km des indicateurs de couverture.
-    #[arg(long, value_name = "KM,KM,…", default_value = "5,10,15,20", value_parser = parse_radii)]
-    pub radius_km: Radii,
+    #[command(flatten)]
+    pub coverage: CoverageArgs,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let radii = args.radius_km.meters();
+    let unit = args.network.unit()?;
+    let radii = args.coverage.thresholds(unit)?;
     let remove: Vec<String> = args
         .remove
         .as_deref()
@@ -56,13 +60,15 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
         None => Vec::new(),
     };
     let after = apply(&t, &add, &remove)?;
+    let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("scénario");
-    let b0 = Basics::new(&t);
-    let b1 = Basics::new(&after);
+    let b0 = net.basics(&t, ctx);
+    let b1 = Basics::measured(&after, &net.measure());
+    net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| after.sites[j].id.clone());
     let coverage = [b0.coverage(&t, &radii), b1.coverage(&after, &radii)];
     let summaries = [
-        distance_summaries(&t, &b0.nearest, &b0.qpv),
-        distance_summaries(&after, &b1.nearest, &b1.qpv),
+        distance_summaries(&t, &b0.costs, &b0.qpv),
+        distance_summaries(&after, &b1.costs, &b1.qpv),
     ];
     let changed = changes(&t, &b0, &after, &b1);
     let middle = radii[(radii.len() - 1) / 2];
@@ -72,16 +78,16 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
             .find(|r| {
                 r.scope == Scope::Region
                     && r.category == CoverageCategory::Toutes
-                    && r.radius == middle
+                    && r.threshold == middle
             })
             .map_or(0, |r| r.counts.jeunes_covered)
     };
     let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
     ctx.progress.say(&format!(
-        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} km : {} → {} ({:+}) ; {} communes changent de site le plus proche",
+        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} : {} → {} ({:+}) ; {} communes changent de site le plus proche",
         add.len(),
         remove.len(),
-        french::km(middle.km()),
+        french::threshold(unit, middle),
         french::int(j0),
         french::int(j1),
         j1 as i64 - j0 as i64,

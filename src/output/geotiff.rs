@@ -10,7 +10,6 @@
 //! GDAL's `GDAL_NODATA` tag names the value of the cells outside every commune.
 
 use crate::analysis::grid::GridCell;
-use crate::index::Nearest;
 
 /// The value of cells with no distance (outside every commune, or no site).
 pub const NODATA: f32 = -9999.0;
@@ -43,10 +42,11 @@ impl Raster {
     }
 }
 
-/// The grid's distances in km as a raster whose pixels are exactly the
-/// grid's cells: cell `(ix, iy)` covers `[ix·size, (ix+1)·size] ×
-/// [iy·size, (iy+1)·size]`. Cells outside every commune hold [`NODATA`].
-pub fn grid_raster(cells: &[GridCell], nearest: &[Option<Nearest>], size: f64) -> Raster {
+/// The grid's values (distances in km, or times in minutes) as a raster
+/// whose pixels are exactly the grid's cells: cell `(ix, iy)` covers
+/// `[ix·size, (ix+1)·size] × [iy·size, (iy+1)·size]`. Cells outside every
+/// commune, and cells without a value, hold [`NODATA`].
+pub fn grid_raster(cells: &[GridCell], values: &[Option<f64>], size: f64) -> Raster {
     let (mut x0, mut x1, mut y0, mut y1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
     for c in cells {
         x0 = x0.min(c.ix);
@@ -59,12 +59,12 @@ pub fn grid_raster(cells: &[GridCell], nearest: &[Option<Nearest>], size: f64) -
     }
     let width = (x1 - x0 + 1) as usize;
     let height = (y1 - y0 + 1) as usize;
-    let mut values = vec![NODATA; width * height];
-    for (c, n) in cells.iter().zip(nearest) {
-        if let Some(n) = n {
+    let mut pixels = vec![NODATA; width * height];
+    for (c, v) in cells.iter().zip(values) {
+        if let Some(v) = v {
             let row = (y1 - c.iy) as usize;
             let col = (c.ix - x0) as usize;
-            values[row * width + col] = n.distance.km() as f32;
+            pixels[row * width + col] = *v as f32;
         }
     }
     Raster {
@@ -73,7 +73,7 @@ pub fn grid_raster(cells: &[GridCell], nearest: &[Option<Nearest>], size: f64) -
         west: x0 as f64 * size,
         north: (y1 + 1) as f64 * size,
         pixel: size,
-        values,
+        values: pixels,
         nodata: NODATA,
     }
 }
@@ -228,7 +228,7 @@ pub fn geotiff(r: &Raster) -> Vec<u8> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::model::{Meters, L93};
+    use crate::model::L93;
 
     fn cell(ix: i64, iy: i64) -> GridCell {
         GridCell {
@@ -242,12 +242,8 @@ mod tests {
         }
     }
 
-    fn near(m: f64) -> Option<Nearest> {
-        Some(Nearest {
-            site: 0,
-            distance: Meters(m),
-            ties: Vec::new(),
-        })
+    fn near(m: f64) -> Option<f64> {
+        Some(m / 1000.0)
     }
 
     #[test]
@@ -292,7 +288,7 @@ mod tests {
         };
         assert_eq!(v, r.values);
         for (c, n) in cells.iter().zip(&nearest) {
-            let km = n.as_ref().unwrap().distance.km() as f32;
+            let km = n.unwrap() as f32;
             assert_eq!(r.at(c.centre.x, c.centre.y), Some(km));
         }
     }

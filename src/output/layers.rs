@@ -137,7 +137,7 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
             name: "hotspots".into(),
             description: "Non-mobility hotspot clusters, ranked".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: hotspot_clusters_table(t, &h.clusters),
+            table: hotspot_clusters_table(t, h.unit, &h.clusters),
             geometries: cluster_shapes(t, h),
         });
     }
@@ -147,7 +147,7 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
             name: "bassins".into(),
             description: "Mobility basins (PAMS) and their demand for mobility support".into(),
             geometry_type: GeometryType::MultiPolygon,
-            table: basins_table(t, &bs.basins, &bs.sizes),
+            table: basins_table(t, r.basics.costs.unit, &bs.basins, &bs.sizes),
             geometries: (0..bs.basins.names.len())
                 .into_par_iter()
                 .map(|k| union_of(t, &bs.members(k)))

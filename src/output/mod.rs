@@ -23,6 +23,9 @@ use tables::{
 };
 use write::{CsvStyle, Outputs};
 
+/// The raster of the grid's travel times in minutes, by network.
+pub const GRID_TIME_TIF: &str = "grille_temps.tif";
+
 /// How the tables are written.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableOptions {
@@ -37,6 +40,7 @@ pub struct TableOptions {
 /// basins, placement, scenario.
 pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outputs) {
     let csv = opts.csv;
+    let unit = r.basics.costs.unit;
     if let Some(d) = &r.distance {
         if let Some(table) = tables::communes_full_table(t, r) {
             out.add_table("communes.csv", &table, csv);
@@ -50,33 +54,50 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         }
         out.add_table(
             "distances_synthese.csv",
-            &summary_table(t, &d.summaries),
+            &summary_table(t, unit, &d.summaries),
             csv,
         );
         if let Some(g) = &d.grid {
-            out.add_table(
-                "grille_distance.csv",
-                &grid_table(t, &g.cells, &g.nearest, g.size),
-                csv,
-            );
+            let mut table = grid_table(t, &g.cells, &g.nearest, g.size);
+            if let (Some(mode), Some(costs)) = (r.basics.costs.mode, &g.costs) {
+                table.append_new_columns(&tables::network_columns(t, mode, costs));
+            }
+            out.add_table("grille_distance.csv", &table, csv);
+            let km: Vec<Option<f64>> = g
+                .nearest
+                .iter()
+                .map(|n| n.as_ref().map(|n| n.distance.km()))
+                .collect();
             out.add(
                 "grille_distance.tif",
-                geotiff::geotiff(&geotiff::grid_raster(&g.cells, &g.nearest, g.size)),
+                geotiff::geotiff(&geotiff::grid_raster(&g.cells, &km, g.size)),
             );
+            if let Some(costs) = &g.costs {
+                let min: Vec<Option<f64>> =
+                    costs.iter().map(|c| c.as_ref().map(|c| c.value)).collect();
+                out.add(
+                    GRID_TIME_TIF,
+                    geotiff::geotiff(&geotiff::grid_raster(&g.cells, &min, g.size)),
+                );
+            }
         }
         if let Some(p) = &d.points {
             let mut table = points_table(t, &p.ids, &p.points, &p.communes, &p.nearest);
-            if let Some(n) = &d.network {
-                table.append_new_columns(&tables::network_columns(t, n.mode, &n.points));
+            if let (Some(mode), Some(costs)) = (r.basics.costs.mode, &p.costs) {
+                table.append_new_columns(&tables::network_columns(t, mode, costs));
             }
             out.add_table("points_distance.csv", &table, csv);
         }
     }
     if let Some(c) = &r.coverage {
-        out.add_table("couverture.csv", &coverage_table(t, &c.rows), csv);
+        out.add_table("couverture.csv", &coverage_table(t, c.unit, &c.rows), csv);
     }
     if let Some(h) = &r.hotspots {
-        out.add_table("hotspots.csv", &hotspot_clusters_table(t, &h.clusters), csv);
+        out.add_table(
+            "hotspots.csv",
+            &hotspot_clusters_table(t, h.unit, &h.clusters),
+            csv,
+        );
         out.add_table(
             "hotspots_communes.csv",
             &hotspot_communes_table(t, &h.estimates, &h.cluster_of),
@@ -85,7 +106,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         out.add(layers::HOTSPOTS_GEOJSON, layers::hotspots_geojson(t, h));
     }
     if let Some(bs) = &r.basins {
-        out.add_table("bassins.csv", &basins_table(t, &bs.basins, &bs.sizes), csv);
+        out.add_table("bassins.csv", &basins_table(t, unit, &bs.basins, &bs.sizes), csv);
         out.add_table(
             "bassins_communes.csv",
             &basin_communes_table(t, &bs.basins),
@@ -105,7 +126,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         );
         out.add_table(
             "placement_synthese.csv",
-            &placement_scopes_table(t, &p.scopes),
+            &placement_scopes_table(t, p.placement.unit, &p.scopes),
             csv,
         );
     }
@@ -114,6 +135,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             "scenario_indicateurs.csv",
             &scenario_indicators_table(
                 t,
+                unit,
                 [&sc.coverage[0].rows, &sc.coverage[1].rows],
                 [&sc.summaries[0], &sc.summaries[1]],
             ),
@@ -121,7 +143,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         );
         out.add_table(
             "scenario_communes.csv",
-            &scenario_communes_table(t, &sc.changes),
+            &scenario_communes_table(t, unit, &sc.changes),
             csv,
         );
     }

@@ -11,6 +11,8 @@ use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement,
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
+use crate::analysis::measure::{Cost, Unit};
+use crate::index::network::Mode;
 use crate::index::Nearest;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
@@ -109,17 +111,53 @@ pub fn communes_table(
     table
 }
 
+/// A column name of a cost in the run's unit: the km name as the crow
+/// flies; by network the same in minutes, `distance` read as `temps` and
+/// `rayon` as `seuil` (`distance_moyenne_km` → `temps_moyen_min`,
+/// `rayon_km` → `seuil_min`, `ecart_km` → `ecart_min`).
+pub fn in_unit(unit: Unit, name: &str) -> String {
+    let Some(stem) = name.strip_suffix("_km").filter(|_| unit == Unit::Minutes) else {
+        return name.to_string();
+    };
+    let stem = stem
+        .replacen("distance_moyenne", "temps_moyen", 1)
+        .replacen("distance_mediane", "temps_median", 1)
+        .replacen("distance", "temps", 1)
+        .replacen("rayon", "seuil", 1);
+    format!("{stem}_min")
+}
+
+/// A table whose cost columns are named in `unit` (see [`in_unit`]).
+fn table_in(unit: Unit, headers: &[&str]) -> Table {
+    let names: Vec<String> = headers.iter().map(|h| in_unit(unit, h)).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Table::new(&refs)
+}
+
+/// A cost in the unit people read: km with 3 decimals (metres), minutes
+/// with 2 (`cost` in metres or minutes).
+fn cost_cell(unit: Unit, cost: f64) -> Cell {
+    match unit {
+        Unit::Metres => Cell::Float(cost / 1000.0, 3),
+        Unit::Minutes => Cell::Float(cost, 2),
+    }
+}
+
 /// `couts_acces.csv`: the cost table the accessibility scores used, one row
 /// per (commune, site) pair within reach, in INSEE then site order; the
-/// distance in metres with every digit (a site standing in the commune is
-/// at 0).
+/// distance in metres (or by network the time in minutes, `temps_min`) with
+/// every digit (a site standing in the commune is at 0).
 pub fn access_costs_table(t: &Territory, access: &AccessScores) -> Table {
-    let mut table = Table::new(&["code_insee", "site_id", "distance_m"]);
+    let cost = match access.costs.unit {
+        Unit::Metres => "distance_m",
+        Unit::Minutes => "temps_min",
+    };
+    let mut table = Table::new(&["code_insee", "site_id", cost]);
     for p in &access.costs.pairs {
         table.push(vec![
             t.communes[p.commune].code.as_str().into(),
             t.sites[p.site].id.clone().into(),
-            Cell::Exact(p.distance.0),
+            Cell::Exact(p.cost),
         ]);
     }
     table
@@ -286,8 +324,8 @@ pub fn points_table(
 }
 
 /// `distances_synthese.csv`: weighted distance summaries.
-pub fn summary_table(t: &Territory, rows: &[SummaryRow]) -> Table {
-    let mut table = Table::new(&[
+pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
+    let mut table = table_in(unit, &[
         "type_perimetre",
         "code_perimetre",
         "nom_perimetre",
@@ -316,8 +354,8 @@ pub fn summary_table(t: &Territory, rows: &[SummaryRow]) -> Table {
 }
 
 /// `couverture.csv`: coverage by perimeter, category and radius.
-pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
-    let mut table = Table::new(&[
+pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table {
+    let mut table = table_in(unit, &[
         "type_perimetre",
         "code_perimetre",
         "nom_perimetre",
@@ -347,7 +385,7 @@ pub fn coverage_table(t: &Territory, rows: &[CoverageRow]) -> Table {
         let qpv = r.category == CoverageCategory::Qpv;
         row.extend([
             r.category.label().into(),
-            Cell::Float(r.radius.km(), 1),
+            Cell::Float(unit.shown(r.threshold), 1),
             c.places.into(),
             c.places_covered.into(),
             share(c.places_covered, c.places),
@@ -423,8 +461,8 @@ pub fn hotspot_communes_table(
 }
 
 /// `hotspots.csv`: one row per cluster, ranked.
-pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
-    let mut table = Table::new(&[
+pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -> Table {
+    let mut table = table_in(unit, &[
         "rang",
         "nb_communes",
         "jeunes_non_mobiles_hors_portee",
@@ -465,7 +503,7 @@ pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
             site.map(|s| s.kind.code()).into(),
             c.nearest_site
                 .as_ref()
-                .map_or(Cell::Empty, |(n, _)| Cell::Float(n.distance.km(), 3)),
+                .map_or(Cell::Empty, |(n, _)| cost_cell(unit, n.value)),
             c.nearest_site
                 .as_ref()
                 .map(|(_, i)| t.communes[*i].code.to_string())
@@ -489,8 +527,8 @@ pub fn hotspot_clusters_table(t: &Territory, clusters: &[Cluster]) -> Table {
 }
 
 /// `bassins.csv`: the size of each mobility basin.
-pub fn basins_table(t: &Territory, basins: &Basins, sizes: &[BasinSize]) -> Table {
-    let mut table = Table::new(&[
+pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSize]) -> Table {
+    let mut table = table_in(unit, &[
         "bassin",
         "statut",
         "missions_locales",
@@ -620,9 +658,14 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
         (Model::Mclp, Objective::Jeunes) => "jeunes",
         (Model::Mclp, Objective::NonMobiles { .. }) => "jeunes non mobiles",
         (Model::Mclp, Objective::Population) => "habitants",
-        (Model::PMedian, Objective::Jeunes) => "jeunes × km",
-        (Model::PMedian, Objective::NonMobiles { .. }) => "jeunes non mobiles × km",
-        (Model::PMedian, Objective::Population) => "habitants × km",
+        (Model::PMedian, Objective::Jeunes) => "jeunes",
+        (Model::PMedian, Objective::NonMobiles { .. }) => "jeunes non mobiles",
+        (Model::PMedian, Objective::Population) => "habitants",
+    };
+    let weighted = format!("{unit} × {}", p.unit.symbol());
+    let unit = match p.params.model {
+        Model::Mclp => unit,
+        Model::PMedian => weighted.as_str(),
     };
     let dec = whole_decimals(p);
     row("modele", p.params.model.code().into(), "");
@@ -632,7 +675,8 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
     }
     row("k", p.params.k.into(), "sites");
     row("k_places", p.placed.len().into(), "sites");
-    row("rayon_km", Cell::Float(p.params.radius.km(), 3), "km");
+    let u = p.unit.symbol();
+    row(&in_unit(p.unit, "rayon_km"), Cell::Float(p.unit.shown(p.params.radius), 3), u);
     row(
         "perimetre",
         p.params
@@ -680,14 +724,14 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
             row("borne_cout_apres", Cell::Float(p.objective_bound, 1), unit);
             if demand_total > 0.0 {
                 row(
-                    "distance_moyenne_avant_km",
+                    &in_unit(p.unit, "distance_moyenne_avant_km"),
                     Cell::Float(p.objective_before / demand_total, 3),
-                    "km",
+                    u,
                 );
                 row(
-                    "distance_moyenne_apres_km",
+                    &in_unit(p.unit, "distance_moyenne_apres_km"),
                     Cell::Float(p.objective_after / demand_total, 3),
-                    "km",
+                    u,
                 );
             }
         }
@@ -754,8 +798,8 @@ fn unit_total(p: &Placement) -> &'static str {
 /// `placement_synthese.csv`: before and after, by region, département and
 /// Mission Locale: young people and population within the radius, and the
 /// distance to the nearest site weighted by young people and by population.
-pub fn placement_scopes_table(t: &Territory, rows: &[ScopeSummary]) -> Table {
-    let mut table = Table::new(&[
+pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) -> Table {
+    let mut table = table_in(unit, &[
         "perimetre",
         "code",
         "nom",
@@ -809,6 +853,7 @@ pub fn placement_scopes_table(t: &Territory, rows: &[ScopeSummary]) -> Table {
 /// (weighted by young people and by population), before and after.
 pub fn scenario_indicators_table(
     t: &Territory,
+    unit: Unit,
     coverage: [&[CoverageRow]; 2],
     summaries: [&[SummaryRow]; 2],
 ) -> Table {
@@ -819,21 +864,19 @@ pub fn scenario_indicators_table(
             .iter()
             .filter(|r| r.category == CoverageCategory::Toutes)
         {
-            let km = r.radius.km();
+            let x = unit.shown(r.threshold);
+            let u = unit.symbol();
             for (n, (name, v)) in [
+                (format!("jeunes_a_moins_de_{x}_{u}"), r.counts.jeunes_covered),
                 (
-                    format!("jeunes_a_moins_de_{km}_km"),
-                    r.counts.jeunes_covered,
-                ),
-                (
-                    format!("population_a_moins_de_{km}_km"),
+                    format!("population_a_moins_de_{x}_{u}"),
                     r.counts.population_covered,
                 ),
             ]
             .into_iter()
             .enumerate()
             {
-                let order = 2 * (r.radius.0 as usize) + n;
+                let order = 2 * ((1000.0 * unit.shown(r.threshold)) as usize) + n;
                 rows.entry((r.scope.clone(), order, name)).or_default()[k] = Some(v as f64);
             }
         }
@@ -850,7 +893,8 @@ pub fn scenario_indicators_table(
                 .enumerate()
             {
                 let order = usize::MAX / 2 + 2 * usize::from(w == "population") + n;
-                rows.entry((r.scope.clone(), order, format!("distance_{stat}_{w}_km")))
+                let name = in_unit(unit, &format!("distance_{stat}_{w}_km"));
+                rows.entry((r.scope.clone(), order, name))
                     .or_default()[k] = Some(v);
             }
         }
@@ -865,7 +909,11 @@ pub fn scenario_indicators_table(
         "ecart",
     ]);
     for ((scope, _, name), [a, b]) in rows {
-        let dec = if name.starts_with("distance") { 3 } else { 0 };
+        let dec = if name.starts_with("distance") || name.starts_with("temps") {
+            3
+        } else {
+            0
+        };
         let cell = |x: Option<f64>| x.map_or(Cell::Empty, |x| Cell::Float(x, dec));
         let mut cells: Vec<Cell> = scope_cells(t, &scope).into();
         cells.extend([
@@ -880,8 +928,8 @@ pub fn scenario_indicators_table(
 }
 
 /// `scenario_communes.csv`: the communes whose nearest site changes.
-pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
-    let mut table = Table::new(&[
+pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) -> Table {
+    let mut table = table_in(unit, &[
         "code_insee",
         "nom",
         "code_ml",
@@ -897,7 +945,7 @@ pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
         let commune = &t.communes[c.commune];
         let km = |x: &Option<(String, f64)>| {
             x.as_ref()
-                .map_or(Cell::Empty, |x| Cell::Float(x.1 / 1000.0, 3))
+                .map_or(Cell::Empty, |x| Cell::Float(unit.shown(x.1), 3))
         };
         table.push(vec![
             commune.code.as_str().into(),
@@ -911,7 +959,7 @@ pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
             c.after.as_ref().map(|x| x.0.clone()).into(),
             km(&c.after),
             c.delta()
-                .map_or(Cell::Empty, |d| Cell::Float(d / 1000.0, 3)),
+                .map_or(Cell::Empty, |d| Cell::Float(unit.shown(d), 3)),
             t.jeunes[c.commune].into(),
             youth_label(t).into(),
         ]);
@@ -920,31 +968,24 @@ pub fn scenario_communes_table(t: &Territory, changes: &[Change]) -> Table {
 }
 
 /// The columns a road network adds to a table of places (communes, QPV,
-/// points), one row per place in the same order: the mode, the nearest site
-/// by the network, the door-to-door time in minutes and the length of that
-/// fastest path in km (empty where the place is farther than the snapping
-/// limit from the network, or no site is reachable).
-pub fn network_columns(
-    t: &Territory,
-    mode: crate::index::network::Mode,
-    trips: &[Option<crate::analysis::travel::Trip>],
-) -> Table {
+/// cells, points), one row per place in the same order: the mode, the
+/// nearest site by the network, the door-to-door time in minutes and the
+/// length of that fastest path in km (empty where the place is farther than
+/// the snapping limit from the network, or no site is reachable).
+pub fn network_columns(t: &Territory, mode: Mode, costs: &[Option<Cost>]) -> Table {
     let mut table = Table::new(&[
         "mode",
         "site_plus_proche_reseau",
         "temps_min",
         "distance_reseau_km",
     ]);
-    for trip in trips {
+    for c in costs {
         table.push(vec![
             mode.name().into(),
-            trip.as_ref()
-                .map(|tr| t.sites[tr.destination].id.clone())
-                .into(),
-            trip.as_ref()
-                .map_or(Cell::Empty, |tr| Cell::Float(tr.minutes(), 2)),
-            trip.as_ref()
-                .map_or(Cell::Empty, |tr| Cell::Float(tr.km(), 3)),
+            c.as_ref().map(|c| t.sites[c.site].id.clone()).into(),
+            c.as_ref().map_or(Cell::Empty, |c| Cell::Float(c.value, 2)),
+            c.as_ref()
+                .map_or(Cell::Empty, |c| Cell::Float(c.length_m / 1000.0, 3)),
         ]);
     }
     table
@@ -956,18 +997,19 @@ pub fn communes_full_table(t: &Territory, r: &crate::analysis::results::Results)
     let d = r.distance.as_ref()?;
     let b = &r.basics;
     let mut table = communes_table(t, &b.nearest, &b.sites_in_commune, &d.access);
-    if let Some(n) = &d.network {
-        table.append_new_columns(&network_columns(t, n.mode, &n.communes));
+    if let Some(mode) = b.costs.mode {
+        table.append_new_columns(&network_columns(t, mode, &b.costs.communes));
     }
     Some(table)
 }
 
 /// `qpv.csv`, with the network's columns when a network was given.
 pub fn qpv_full_table(t: &Territory, r: &crate::analysis::results::Results) -> Option<Table> {
-    let d = r.distance.as_ref()?;
-    let mut table = qpv_table(t, &r.basics.qpv, &r.basics.sites_in_qpv);
-    if let Some(n) = &d.network {
-        table.append_new_columns(&network_columns(t, n.mode, &n.qpv));
+    r.distance.as_ref()?;
+    let b = &r.basics;
+    let mut table = qpv_table(t, &b.qpv, &b.sites_in_qpv);
+    if let Some(mode) = b.costs.mode {
+        table.append_new_columns(&network_columns(t, mode, &b.costs.qpv));
     }
     Some(table)
 }

@@ -4,7 +4,7 @@
 use crate::analysis::results::Results;
 use crate::error::Error;
 use crate::model::Scope;
-use crate::model::{Meters, Territory, YouthSource};
+use crate::model::{Territory, YouthSource};
 use crate::output::french;
 use crate::output::write::Outputs;
 use crate::render::{Area, Format, MapData, MapKind, NewSite, Prepared};
@@ -12,12 +12,18 @@ use crate::render::{Area, Format, MapData, MapKind, NewSite, Prepared};
 /// The maps' data (a map whose analysis the run did not do is drawn empty:
 /// no cluster, no basin, no proposal).
 pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'a> {
-    let distance_km = r
+    let unit = r.basics.costs.unit;
+    let cost = r
         .basics
-        .nearest
+        .costs
+        .communes
         .iter()
-        .map(|n| n.as_ref().map_or(f64::NAN, |n| n.distance.km()))
+        .map(|n| n.as_ref().map_or(f64::NAN, |n| unit.shown(n.value)))
         .collect();
+    let by = match r.basics.costs.mode {
+        Some(m) => format!(" {}", crate::render::mode_phrase(m)),
+        None => String::new(),
+    };
 
     let hotspots = r.hotspots.as_ref().map_or_else(Vec::new, |h| {
         h.clusters
@@ -92,9 +98,10 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
 
     let mut placement = Vec::new();
     let mut placement_caption = String::from("Aucune proposition dans ce calcul.");
-    let mut placement_radius = Meters(0.0);
+    let mut placement_radius = 0.0;
     if let Some(p) = &r.placement {
-        placement_radius = p.placement.params.radius;
+        placement_radius = p.placement.unit.shown(p.placement.params.radius);
+        let within = format!("{} {}{by}", french::km(placement_radius), unit.symbol());
         let mut total = 0.0;
         for (k, placed) in p.placement.placed.iter().enumerate() {
             let c = &p.candidates[placed.candidate];
@@ -104,19 +111,17 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
                 rank: k + 1,
                 position: c.position,
                 caption: format!(
-                    "{} ({}) : +{} jeunes à moins de {} km",
+                    "{} ({}) : +{} jeunes à moins de {within}",
                     c.nom,
                     c.commune.map_or("", |i| t.communes[i].nom.as_str()),
                     french::int(gain.round() as u64),
-                    french::km(placement_radius.km())
                 ),
             });
         }
         placement_caption = format!(
             "{} nouvelles permanences parmi les candidats, choisies pour mettre le plus de \
-             jeunes à moins de {} km d'un site : +{} jeunes.",
+             jeunes à moins de {within} d'un site : +{} jeunes.",
             placement.len(),
-            french::km(placement_radius.km()),
             french::int(total.round() as u64)
         );
     }
@@ -131,7 +136,9 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
     }
     MapData {
         territory: t,
-        distance_km,
+        unit,
+        mode: r.basics.costs.mode,
+        cost,
         hotspots,
         basins,
         basins_caption,

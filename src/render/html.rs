@@ -13,19 +13,20 @@ use std::fmt::Write as _;
 use geo::{MapCoords, Simplify};
 use serde_json::json;
 
-use super::maps::BANDS;
+use super::maps::bands;
 use super::MapData;
 use crate::analysis::coverage::CoverageCategory;
+use crate::analysis::measure::Unit;
 use crate::analysis::results::Results;
 use crate::analysis::summary::{Category, Weight};
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
 use crate::model::Scope;
-use crate::model::{Classement, LonLat, Meters, SiteKind, SiteStatus, DEPARTEMENTS};
+use crate::model::{Classement, LonLat, SiteKind, SiteStatus, DEPARTEMENTS};
 use crate::output::french;
 use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, placement_scopes_table, placement_table,
-    summary_table,
+    in_unit, summary_table,
 };
 use crate::output::write::{Cell, Table};
 
@@ -85,14 +86,15 @@ fn cell_text(c: &Cell) -> String {
 /// (so the page shows the figures of the CSV file built from the same
 /// results). A column the table lacks is an error: a renamed column fails
 /// the page, never silently empties it.
-fn html_table(t: &Table, columns: &[(&str, &str)]) -> Result<String, Error> {
+fn html_table(t: &Table, unit: Unit, columns: &[(&str, &str)]) -> Result<String, Error> {
     let cols = columns
         .iter()
         .map(|(name, label)| {
+            let name = in_unit(unit, name);
             t.headers
                 .iter()
-                .position(|h| h == name)
-                .map(|k| (k, *label))
+                .position(|h| *h == name)
+                .map(|k| (k, label_in(unit, label)))
                 .ok_or_else(|| {
                     Error::Invalid(format!(
                         "synthese.html : la table n'a pas de colonne {name}"
@@ -132,7 +134,7 @@ struct Figures {
     sites: [usize; 3],
     /// Young people covered at each radius of the coverage table (a site
     /// in the commune counts as distance zero), as in `couverture.csv`.
-    jeunes_covered: Vec<(Meters, u64, u64)>,
+    jeunes_covered: Vec<(f64, u64, u64)>,
     /// The young-people-weighted mean distance of `distances_synthese.csv`.
     distance_moyenne: Option<f64>,
     /// Non-mobile young people with no site within reach, when the run
@@ -163,7 +165,7 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
         c.rows
             .iter()
             .filter(|row| row.scope == scope && row.category == CoverageCategory::Toutes)
-            .map(|row| (row.radius, row.counts.jeunes_covered, row.counts.jeunes))
+            .map(|row| (row.threshold, row.counts.jeunes_covered, row.counts.jeunes))
             .collect()
     });
     let distance_moyenne = r.distance.as_ref().and_then(|d| {
@@ -282,6 +284,27 @@ fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
 /// A line of the key figures: its label and how each column's value is written.
 type Row = (String, Value);
 
+/// The mode of a network run in words (` à vélo`), empty as the crow flies.
+fn mode_words(r: &Results) -> String {
+    match r.basics.costs.mode {
+        None => String::new(),
+        Some(m) => format!(" {}", crate::render::mode_phrase(m)),
+    }
+}
+
+/// A column label in the run's unit: `(km)` becomes `(min)`, a distance a
+/// time and a radius a threshold by network.
+fn label_in(unit: Unit, label: &str) -> String {
+    match unit {
+        Unit::Metres => label.to_string(),
+        Unit::Minutes => label
+            .replace("(km)", "(min)")
+            .replace("Distance moyenne", "Temps moyen")
+            .replace("Distance", "Temps")
+            .replace("Rayon", "Seuil"),
+    }
+}
+
 /// How one key figure is written for each column.
 type Value = Box<dyn Fn(&Figures) -> String>;
 
@@ -295,12 +318,17 @@ fn owned(rows: Vec<(&str, Value)>) -> Vec<Row> {
 /// people out of reach (each present when the run computed it).
 fn access_rows(r: &Results) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
-    let radii = r.coverage.as_ref().map_or(&[][..], |c| c.radii.as_slice());
+    let unit = r.basics.costs.unit;
+    let radii = r
+        .coverage
+        .as_ref()
+        .map_or(&[][..], |c| c.thresholds.as_slice());
     for (k, radius) in radii.iter().enumerate() {
         rows.push((
             format!(
-                "Part des jeunes à moins de {} km d'un site",
-                french::km(radius.km())
+                "Part des jeunes à moins de {}{} d'un site",
+                french::threshold(unit, *radius),
+                mode_words(r)
             ),
             Box::new(move |f: &Figures| {
                 f.jeunes_covered.get(k).map_or_else(
@@ -312,7 +340,13 @@ fn access_rows(r: &Results) -> Vec<Row> {
     }
     if r.distance.is_some() {
         rows.push((
-            "Distance moyenne des jeunes au site le plus proche (km)".into(),
+            match unit {
+                Unit::Metres => "Distance moyenne des jeunes au site le plus proche (km)".into(),
+                Unit::Minutes => format!(
+                    "Temps moyen des jeunes jusqu'au site le plus proche{} (min)",
+                    mode_words(r)
+                ),
+            },
             Box::new(|f: &Figures| {
                 f.distance_moyenne
                     .map_or_else(|| "–".into(), |d| french::decimal(d, 2))
@@ -376,8 +410,8 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
                 d.push('Z');
             }
         }
-        let km = data.distance_km[i];
-        let colour = BANDS
+        let km = data.cost[i];
+        let colour = bands(data.unit)
             .iter()
             .find(|b| km <= b.0)
             .map_or_else(|| "#cccccc".to_string(), |b| format!("#{:06x}", b.2));
@@ -496,7 +530,7 @@ const SCRIPT: &str = r#"
     tip.appendChild(t);
     tip.appendChild(text('Mission Locale : ', c[2]));
     tip.appendChild(text('Classement : ', c[3]));
-    tip.appendChild(text('Site le plus proche : ', c[4] + ' km'));
+    tip.appendChild(text('Site le plus proche : ', c[4] === '' ? 'non mesuré' : c[4] + ' ' + UNIT));
     tip.appendChild(text('Jeunes de 16 à 25 ans : ', c[5]));
     var r = wrap.getBoundingClientRect();
     tip.style.left = (e.clientX - r.left + 14) + 'px';
@@ -552,9 +586,18 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     h.push_str("<h2>Indicateurs clés par département</h2>");
     h.push_str(&key_figures(data, r, youth_note));
 
-    h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>");
+    match data.mode {
+        None => h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>"),
+        Some(m) => {
+            let _ = write!(
+                h,
+                "<h2>Carte des communes : temps {} jusqu'au site le plus proche</h2>",
+                super::mode_phrase(m)
+            );
+        }
+    }
     h.push_str("<div class=\"legend\">");
-    for (_, label, colour) in BANDS {
+    for (_, label, colour) in bands(data.unit) {
         let _ = write!(
             h,
             "<div><span style=\"background:#{colour:06x}\"></span>{label}</div>"
@@ -598,7 +641,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             "<h2 id=\"couverture\">Couverture : jeunes et population à moins de … d'un site</h2>",
         );
         h.push_str(&html_table(
-            &coverage_table(t, &rows),
+            &coverage_table(t, r.basics.costs.unit, &rows),
+            r.basics.costs.unit,
             &[
                 ("nom_perimetre", "Périmètre"),
                 ("rayon_km", "Rayon (km)"),
@@ -619,9 +663,19 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             .filter(|row| broad(&row.scope) && row.category == Category::Toutes)
             .cloned()
             .collect();
-        h.push_str("<h2 id=\"distances\">Distance au site le plus proche</h2>");
+        match r.basics.costs.mode {
+            None => h.push_str("<h2 id=\"distances\">Distance au site le plus proche</h2>"),
+            Some(m) => {
+                let _ = write!(
+                    h,
+                    "<h2 id=\"distances\">Temps {} jusqu'au site le plus proche</h2>",
+                    super::mode_phrase(m)
+                );
+            }
+        }
         h.push_str(&html_table(
-            &summary_table(t, &rows),
+            &summary_table(t, r.basics.costs.unit, &rows),
+            r.basics.costs.unit,
             &[
                 ("nom_perimetre", "Périmètre"),
                 ("ponderation", "Pondération"),
@@ -643,7 +697,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         );
         let shown = &hs.clusters[..hs.clusters.len().min(HOTSPOTS_SHOWN)];
         h.push_str(&html_table(
-            &hotspot_clusters_table(t, shown),
+            &hotspot_clusters_table(t, r.basics.costs.unit, shown),
+            r.basics.costs.unit,
             &[
                 ("rang", "Rang"),
                 (
@@ -663,6 +718,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         let _ = write!(h, "<p>{}</p>", esc(&data.placement_caption));
         h.push_str(&html_table(
             &placement_table(t, &p.candidates, &p.placement),
+            p.placement.unit,
             &[
                 ("rang", "Rang"),
                 ("nom", "Lieu"),
@@ -687,7 +743,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             .cloned()
             .collect();
         h.push_str(&html_table(
-            &placement_scopes_table(t, &rows),
+            &placement_scopes_table(t, p.placement.unit, &rows),
+            p.placement.unit,
             &[
                 ("nom", "Périmètre"),
                 ("jeunes_16_25", "Jeunes 16–25"),
@@ -704,7 +761,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     if let Some(bs) = &r.basins {
         h.push_str("<h2 id=\"bassins\">Bassins de mobilité (PAMS)</h2>");
         h.push_str(&html_table(
-            &basins_table(t, &bs.basins, &bs.sizes),
+            &basins_table(t, r.basics.costs.unit, &bs.basins, &bs.sizes),
+            r.basics.costs.unit,
             &[
                 ("bassin", "Bassin"),
                 ("statut", "Statut"),
@@ -723,6 +781,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     }
     let _ = write!(h, "<footer>{}</footer>", esc(&data.sources));
     h.push_str("</main><script>");
+    let _ = write!(h, "var UNIT = '{}';", data.unit.symbol());
     h.push_str(SCRIPT);
     h.push_str("</script></body></html>\n");
     Ok(h.into_bytes())

@@ -11,6 +11,7 @@ use super::canvas::{
     downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
 };
 use super::{Format, MapData, MapKind};
+use crate::analysis::measure::Unit;
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
 use crate::model::Scope;
@@ -34,9 +35,26 @@ const COMMUNE_EDGE: u32 = 0xbdbdbd;
 /// Land that no commune polygon of the source covers.
 const GAP: u32 = 0x737373;
 
-/// Distance bands of `carte_distances` and `synthese.html`: upper bound
-/// in km (included), label, colour.
-pub(crate) const BANDS: [(f64, &str, u32); 5] = [
+/// The bands of `carte_distances` and `synthese.html` in `unit`: upper
+/// bound in km or minutes (included), label, colour.
+pub(crate) fn bands(unit: Unit) -> &'static [(f64, &'static str, u32); 5] {
+    match unit {
+        Unit::Metres => &BANDS_KM,
+        Unit::Minutes => &BANDS_MIN,
+    }
+}
+
+/// Time bands by network, in minutes: the default `--seuils-min`.
+const BANDS_MIN: [(f64, &str, u32); 5] = [
+    (15.0, "0 – 15 min", 0x1a9850),
+    (30.0, "15 – 30 min", 0x91cf60),
+    (45.0, "30 – 45 min", 0xfee08b),
+    (60.0, "45 – 60 min", 0xfc8d59),
+    (f64::INFINITY, "60 min et plus", 0xd73027),
+];
+
+/// Distance bands, in km.
+const BANDS_KM: [(f64, &str, u32); 5] = [
     (5.0, "0 – 5 km", 0x1a9850),
     (10.0, "5 – 10 km", 0x91cf60),
     (15.0, "10 – 15 km", 0xfee08b),
@@ -497,20 +515,27 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     fn distances(&self) -> Result<Vec<Entry>, Error> {
         let t = self.data().territory;
-        let d = &self.data().distance_km;
-        let band = |x: f64| BANDS.iter().position(|b| x <= b.0);
+        let data = self.data();
+        let d = &data.cost;
+        let bands = bands(data.unit);
+        let band = |x: f64| bands.iter().position(|b| x <= b.0);
         self.fill_communes(|i| match band(d[i]) {
-            Some(b) => rgb(BANDS[b].2).into(),
+            Some(b) => rgb(bands[b].2).into(),
             None => rgb(0xcccccc).into(),
         })?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.8)?;
         let scope_members = self.prep.in_scope(self.scope);
         let total: u64 = scope_members.iter().map(|&i| t.jeunes[i]).sum();
-        let mut legend = vec![Entry::Heading(
-            "Distance de la mairie au site le plus proche".into(),
-        )];
-        for (b, (_, label, colour)) in BANDS.iter().enumerate() {
+        let heading = match data.mode {
+            None => "Distance de la mairie au site le plus proche".to_string(),
+            Some(m) => format!(
+                "Temps de la mairie au site le plus proche {}",
+                super::mode_phrase(m)
+            ),
+        };
+        let mut legend = vec![Entry::Heading(heading)];
+        for (b, (_, label, colour)) in bands.iter().enumerate() {
             let in_band: Vec<usize> = scope_members
                 .iter()
                 .copied()
@@ -530,11 +555,26 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 ),
             ));
         }
-        legend.push(Entry::Text(
-            "Distance à vol d'oiseau (géodésique), mesurée depuis la mairie \
-             ou un point intérieur de la commune."
+        let unmeasured = scope_members.iter().filter(|&&i| d[i].is_nan()).count();
+        if unmeasured > 0 {
+            legend.push(Entry::Swatch(
+                rgb(0xcccccc).into(),
+                format!(
+                    "non mesurée (loin du réseau) : {} communes",
+                    french::int(unmeasured as u64)
+                ),
+            ));
+        }
+        legend.push(Entry::Text(match data.mode {
+            None => "Distance à vol d'oiseau (géodésique), mesurée depuis la mairie \
+                     ou un point intérieur de la commune."
                 .into(),
-        ));
+            Some(m) => format!(
+                "Temps de porte à porte {} sur le réseau OpenStreetMap (mode {m}), \
+                 depuis la mairie ou un point intérieur de la commune.",
+                super::mode_phrase(m)
+            ),
+        }));
         legend.push(Entry::Gap);
         legend.push(Entry::Heading("Sites d'accueil".into()));
         legend.extend(site_entries);
@@ -685,8 +725,15 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     fn placement(&self) -> Result<Vec<Entry>, Error> {
         let data = self.data();
-        let r_km = data.placement_radius.km();
-        let d = &data.distance_km;
+        let r_km = data.placement_radius;
+        let within = format!(
+            "{} {}{}",
+            french::km(r_km),
+            data.unit.symbol(),
+            data.mode
+                .map_or(String::new(), |m| format!(" {}", super::mode_phrase(m)))
+        );
+        let d = &data.cost;
         self.fill_communes(|i| {
             if d[i] <= r_km {
                 rgb(0xe8e8e8).into()
@@ -707,7 +754,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                     .marker(Marker::Disc, self.frame.px(x, y), r, rgb(0x525252))?;
             }
         }
-        let radius_px = data.placement_radius.0 / self.frame.m_per_px;
+        // A radius in km is a circle; a time by network is no circle.
+        let radius_px = match data.unit {
+            Unit::Metres => Some(data.placement_radius * 1000.0 / self.frame.m_per_px),
+            Unit::Minutes => None,
+        };
         let new: Vec<((f64, f64), &super::NewSite)> = data
             .placement
             .iter()
@@ -716,10 +767,10 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 (self.frame.px(p.x, p.y), s)
             })
             .collect();
-        for (c, _) in &new {
+        for (c, _) in new.iter().filter(|_| radius_px.is_some()) {
             self.p.disc(
                 *c,
-                radius_px,
+                radius_px.unwrap_or(0.0),
                 Some(rgba(0x2171b5, 0.18)),
                 Some((rgb(0x08519c), 1.5)),
             )?;
@@ -738,11 +789,13 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 rgb(0xd7301f),
                 "nouvelle permanence (rang du choix)".into(),
             ),
-            Entry::Swatch(
-                rgba(0x2171b5, 0.25),
-                format!("zone à moins de {} km", french::km(r_km)),
-            ),
         ];
+        if radius_px.is_some() {
+            legend.push(Entry::Swatch(
+                rgba(0x2171b5, 0.25),
+                format!("zone à moins de {within}"),
+            ));
+        }
         for s in new.iter().map(|(_, s)| s) {
             legend.push(Entry::Text(format!("{}. {}", s.rank, s.caption)));
         }
@@ -756,11 +809,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         ));
         legend.push(Entry::Swatch(
             rgb(0xe8e8e8).into(),
-            format!("commune à moins de {} km d'un site", french::km(r_km)),
+            format!("commune à moins de {within} d'un site"),
         ));
         legend.push(Entry::Swatch(
             rgb(0xfdd0a2).into(),
-            format!("commune à plus de {} km de tout site", french::km(r_km)),
+            format!("commune à plus de {within} de tout site"),
         ));
         Ok(legend)
     }
@@ -803,7 +856,13 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         let place = self.scope.name(t);
         let title = match kind {
             MapKind::Regionale => format!("{place} : zonages et implantation des Missions Locales"),
-            MapKind::Distances => format!("{place} : distance au site d'accueil le plus proche"),
+            MapKind::Distances => match data.mode {
+                None => format!("{place} : distance au site d'accueil le plus proche"),
+                Some(m) => format!(
+                    "{place} : temps {} jusqu'au site d'accueil le plus proche",
+                    super::mode_phrase(m)
+                ),
+            },
             MapKind::Hotspots => format!("{place} : points chauds de non-mobilité"),
             MapKind::Placement => format!("{place} : nouvelles permanences proposées"),
             MapKind::Bassins => format!("{place} : bassins de mobilité (PAMS)"),

@@ -18,8 +18,10 @@ pub mod data;
 pub mod html;
 mod maps;
 
+use crate::analysis::measure::Unit;
 use crate::error::Error;
-use crate::model::{LonLat, Meters, Scope, Territory};
+use crate::index::network::Mode;
+use crate::model::{LonLat, Scope, Territory};
 
 pub use maps::Prepared;
 
@@ -28,7 +30,8 @@ pub use maps::Prepared;
 pub enum MapKind {
     /// FRR, FRR+, ZRR kept, QPV, ML coverage zones, départements, sites.
     Regionale,
-    /// Communes coloured by distance to the nearest site, in 5 km bands.
+    /// Communes coloured by distance to the nearest site, in 5 km bands
+    /// (or by travel time, in 15-minute bands).
     Distances,
     /// Non-mobility hotspot clusters, ranked.
     Hotspots,
@@ -109,9 +112,14 @@ pub struct NewSite {
 #[derive(Debug, Clone)]
 pub struct MapData<'a> {
     pub territory: &'a Territory,
-    /// Distance in km from each commune's reference point to its nearest
-    /// site (NaN where unknown), one per commune.
-    pub distance_km: Vec<f64>,
+    /// The unit of the costs: km as the crow flies, minutes by network.
+    pub unit: Unit,
+    /// The network's mode, `None` as the crow flies.
+    pub mode: Option<Mode>,
+    /// Distance in km (or time in minutes by network) from each commune's
+    /// reference point to its nearest site (NaN where unknown), one per
+    /// commune.
+    pub cost: Vec<f64>,
     /// Hotspot clusters, best ranked first.
     pub hotspots: Vec<Area>,
     /// Mobility basins.
@@ -120,12 +128,21 @@ pub struct MapData<'a> {
     pub basins_caption: String,
     /// Proposed new sites, in order of choice.
     pub placement: Vec<NewSite>,
-    /// Catchment radius of the proposal.
-    pub placement_radius: Meters,
+    /// Catchment radius of the proposal, in km or minutes.
+    pub placement_radius: f64,
     /// What the proposal is (drawn under the map's title).
     pub placement_caption: String,
     /// The sources line, printed under the map.
     pub sources: String,
+}
+
+/// How a mode is travelled, in words: `à pied`, `à vélo`, `en voiture`.
+pub fn mode_phrase(m: Mode) -> &'static str {
+    match m {
+        Mode::Marche => "à pied",
+        Mode::Velo => "à vélo",
+        Mode::Voiture => "en voiture",
+    }
 }
 
 /// Draws one map (see [`Prepared::render`] to draw several from one

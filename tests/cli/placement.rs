@@ -7,7 +7,8 @@ use maillage::analysis::placement::{
     mairie_candidates, place, Method, Model, Objective, PlacementParams,
 };
 use maillage::load::territory::{load_territory, DataPaths};
-use maillage::model::{Meters, Territory};
+use maillage::analysis::measure::Measure;
+use maillage::model::Territory;
 use maillage::warnings::Warnings;
 
 use crate::util::{assert_exit, read_csv, Dir};
@@ -121,11 +122,11 @@ fn covering_placement_is_the_exhaustive_optimum_on_one_ml() {
         model: Model::Mclp,
         objective: Objective::Jeunes,
         k,
-        radius: Meters(r),
+        radius: r,
         ml: Some(ml),
         exact_nodes: None,
     };
-    let p = place(&t, &b, &mairie_candidates(&t), &params).unwrap();
+    let p = place(&t, &b, &Measure::Geodesic, &mairie_candidates(&t), &params).unwrap();
     assert_eq!(p.objective_before, before as f64);
     assert_eq!(
         p.objective_after,
@@ -192,11 +193,11 @@ fn p_median_placement_is_the_exhaustive_optimum_on_one_ml() {
         model: Model::PMedian,
         objective: Objective::Jeunes,
         k,
-        radius: Meters(5_000.0),
+        radius: 5_000.0,
         ml: Some(ml),
         exact_nodes: Some(100_000),
     };
-    let p = place(&t, &b, &mairie_candidates(&t), &params).unwrap();
+    let p = place(&t, &b, &Measure::Geodesic, &mairie_candidates(&t), &params).unwrap();
     assert!(matches!(p.method, Method::Exact { .. }));
     // Geodesic codes agree within millimetres: weighted by young people,
     // well under 1e-6 of the total.

@@ -6,7 +6,9 @@
 //! by its young people, its estimated non-mobile young people or its
 //! population. A site covers a commune at radius `R` when it stands in the
 //! commune or within `R` of its town hall — the rule of
-//! [`crate::analysis::coverage`]. Candidates are points (town halls, France
+//! [`crate::analysis::coverage`]. `R` and every cost are in the run's
+//! measure ([`crate::analysis::measure`]): geodesic metres, or minutes from
+//! the town hall to the candidate by network (`--radius-min`). Candidates are points (town halls, France
 //! services, or a user's list) located in the commune they stand in.
 //!
 //! [`solver`] finds the sites and a bound on the optimum; [`exact`] proves
@@ -20,10 +22,10 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::analysis::basics::Basics;
+use crate::analysis::measure::{Measure, Unit};
 use crate::analysis::stats::{summarise, WeightedSummary};
-use crate::index::SiteIndex;
 use crate::model::Scope;
-use crate::model::{LonLat, Meters, Territory};
+use crate::model::{LonLat, Territory};
 use solver::{Problem, Solution, SolveOptions};
 
 /// The placement model.
@@ -133,8 +135,9 @@ pub struct PlacementParams {
     /// Number of new sites.
     pub k: usize,
     /// Coverage radius (the MCLP's radius; for p-median, the radius at which
-    /// "newly covered" is reported).
-    pub radius: Meters,
+    /// "newly covered" is reported), in the unit of the run's measure
+    /// (metres or minutes).
+    pub radius: f64,
     /// Restrict demand and candidates to one Mission Locale's territory.
     pub ml: Option<usize>,
     /// Run the exact MILP solver with this node budget.
@@ -152,7 +155,7 @@ pub enum PlacementError {
         candidates: usize,
         scope: String,
     },
-    #[error("le rayon doit être une distance positive")]
+    #[error("le rayon doit être une distance ou une durée positive")]
     BadRadius,
     #[error("solveur exact : {0}")]
     Exact(String),
@@ -176,8 +179,9 @@ pub struct Placed {
 /// A commune's situation before or after the placement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CommuneState {
-    /// Distance to the nearest site (0 when a site stands in the commune).
-    pub distance: Option<Meters>,
+    /// Cost of the nearest site (metres or minutes; 0 when a site stands in
+    /// the commune).
+    pub cost: Option<f64>,
     pub covered: bool,
 }
 
@@ -195,6 +199,8 @@ pub enum Method {
 #[derive(Debug, Clone)]
 pub struct Placement {
     pub params: PlacementParams,
+    /// The unit of the radius and the costs.
+    pub unit: Unit,
     /// Candidates inside the perimeter (all of them without `--ml`).
     pub candidates_in_scope: usize,
     /// Candidates that could add something to the objective.
@@ -205,7 +211,7 @@ pub struct Placement {
     pub solution: Solution,
     pub method: Method,
     /// Objective before: demand covered (MCLP) or demand-weighted distance in
-    /// km (p-median) with the existing sites.
+    /// km, or time in minutes (p-median), with the existing sites.
     pub objective_before: f64,
     /// Objective after, and the best value any choice of `k` could reach
     /// (an upper bound for MCLP, a lower bound for p-median).
@@ -253,20 +259,25 @@ impl Solution {
 /// Branch-and-bound nodes the covering model may use without `--exact`.
 pub const DEFAULT_MCLP_NODES: u64 = 2_000;
 
-/// Distance assumed when no site exists at all (p-median's fallback cost).
-const NO_SITE_M: f64 = 1_000_000.0;
+/// Cost assumed when no site can be reached at all (p-median's fallback
+/// cost), in km or minutes.
+const NO_SITE: f64 = 1_000.0;
 
-/// Chooses `params.k` new sites among `candidates`.
+/// Chooses `params.k` new sites among `candidates`; `b` and `measure` are
+/// the same measure (the costs of the existing sites come from `b`).
 pub fn place(
     t: &Territory,
     b: &Basics,
+    measure: &Measure<'_>,
     candidates: &[Candidate],
     params: &PlacementParams,
 ) -> Result<Placement, PlacementError> {
+    let unit = measure.unit();
+    let no_site = unit.from_shown(NO_SITE);
     if params.k == 0 {
         return Err(PlacementError::ZeroK);
     }
-    if !(params.radius.0.is_finite() && params.radius.0 > 0.0) {
+    if !(params.radius.is_finite() && params.radius > 0.0) {
         return Err(PlacementError::BadRadius);
     }
     let in_scope = |i: usize| params.ml.is_none_or(|m| t.ml_of_commune[i] == m);
@@ -289,72 +300,61 @@ pub fn place(
     }
     let before: Vec<CommuneState> = (0..t.communes.len())
         .map(|i| {
-            let distance = if b.sites_in_commune[i] > 0 {
-                Some(Meters(0.0))
-            } else {
-                b.nearest[i].as_ref().map(|n| n.distance)
-            };
+            let cost = b.costs.effective(b, i);
             CommuneState {
-                distance,
-                covered: distance.is_some_and(|d| d.0 <= params.radius.0),
+                cost,
+                covered: cost.is_some_and(|d| d <= params.radius),
             }
         })
         .collect();
     // Local candidate numbering 0..cand.len().
     let positions: Vec<LonLat> = cand.iter().map(|&j| candidates[j].position).collect();
-    let index = SiteIndex::tree_only(&positions);
     let mut inside: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (l, &j) in cand.iter().enumerate() {
         if let Some(i) = candidates[j].commune {
             inside.entry(i).or_default().push(l);
         }
     }
-    // Distances from each demand to the candidates within `reach(i)`, plus
-    // those standing in the commune (distance zero).
-    let near = |i: usize, reach: Meters| -> Vec<(usize, f64)> {
-        let mut v: Vec<(usize, f64)> = index
-            .within(t.communes[i].reference, reach)
-            .into_iter()
-            .map(|(l, d)| (l, d.0))
-            .collect();
-        if let Some(ls) = inside.get(&i) {
-            v.extend(ls.iter().map(|&l| (l, 0.0)));
+    let origins: Vec<LonLat> = demand.iter().map(|&i| t.communes[i].reference).collect();
+    // Costs from each demand to the candidates within its reach (none when
+    // the reach is negative), plus those standing in the commune (cost zero).
+    let near = |reach: &dyn Fn(usize) -> Option<f64>| -> Vec<Vec<(usize, f64)>> {
+        let reaches: Vec<f64> = demand.iter().map(|&i| reach(i).unwrap_or(-1.0)).collect();
+        let (mut rows, _) = measure.within(&origins, &reaches, &positions);
+        for (row, (&i, &r)) in rows.iter_mut().zip(demand.iter().zip(&reaches)) {
+            if let (Some(ls), true) = (inside.get(&i), r >= 0.0) {
+                row.extend(ls.iter().map(|&l| (l, 0.0)));
+            }
         }
-        v
+        rows
     };
     let weight: Vec<f64> = (0..t.communes.len())
         .map(|i| params.objective.weight(t, i))
         .collect();
     // The covering problem, needed by both models for the report.
-    let cover_pairs: Vec<Vec<(usize, usize, f64)>> = demand
-        .par_iter()
+    let cover_rows = near(&|i| (!before[i].covered && weight[i] > 0.0).then_some(params.radius));
+    let cover_pairs: Vec<Vec<(usize, usize, f64)>> = cover_rows
+        .into_iter()
         .enumerate()
-        .map(|(di, &i)| {
-            if before[i].covered || weight[i] <= 0.0 {
-                return Vec::new();
-            }
-            near(i, params.radius)
-                .into_iter()
-                .map(|(l, _)| (di, l, weight[i]))
-                .collect()
+        .map(|(di, row)| {
+            let i = demand[di];
+            row.into_iter().map(|(l, _)| (di, l, weight[i])).collect()
         })
         .collect();
     let cover = Problem::new(demand.len(), cand.len(), &cover_pairs.concat());
     let problem = match params.model {
         Model::Mclp => cover.clone(),
         Model::PMedian => {
-            let pairs: Vec<Vec<(usize, usize, f64)>> = demand
-                .par_iter()
+            let d0 = |i: usize| before[i].cost.unwrap_or(no_site);
+            let rows = near(&|i| (d0(i) > 0.0 && weight[i] > 0.0).then(|| d0(i)));
+            let pairs: Vec<Vec<(usize, usize, f64)>> = rows
+                .into_iter()
                 .enumerate()
-                .map(|(di, &i)| {
-                    let d0 = before[i].distance.map_or(NO_SITE_M, |d| d.0);
-                    if d0 <= 0.0 || weight[i] <= 0.0 {
-                        return Vec::new();
-                    }
-                    near(i, Meters(d0))
-                        .into_iter()
-                        .filter(|&(_, d)| d < d0)
-                        .map(|(l, d)| (di, l, weight[i] * (d0 - d) / 1000.0))
+                .map(|(di, row)| {
+                    let i = demand[di];
+                    row.into_iter()
+                        .filter(|&(_, d)| d < d0(i))
+                        .map(|(l, d)| (di, l, unit.weighted(weight[i], d0(i) - d)))
                         .collect()
                 })
                 .collect();
@@ -426,26 +426,24 @@ pub fn place(
         .collect();
     // The situation after: existing sites plus the chosen ones.
     let chosen_pos: Vec<LonLat> = solution.chosen.iter().map(|&l| positions[l]).collect();
-    let chosen_index = SiteIndex::tree_only(&chosen_pos);
+    let from_chosen = measure.towards(&chosen_pos).nearest(&origins).costs;
     let mut after = before.clone();
-    for &i in &demand {
-        let mut d = chosen_index
-            .nearest(t.communes[i].reference)
-            .map(|n| n.distance);
+    for (di, &i) in demand.iter().enumerate() {
+        let mut d = from_chosen[di].map(|c| c.value);
         if solution
             .chosen
             .iter()
             .any(|&l| candidates[cand[l]].commune == Some(i))
         {
-            d = Some(Meters(0.0));
+            d = Some(0.0);
         }
-        let best = match (before[i].distance, d) {
-            (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        let best = match (before[i].cost, d) {
+            (Some(a), Some(b)) => Some(if b < a { b } else { a }),
             (a, b) => a.or(b),
         };
         after[i] = CommuneState {
-            distance: best,
-            covered: best.is_some_and(|d| d.0 <= params.radius.0),
+            cost: best,
+            covered: best.is_some_and(|d| d <= params.radius),
         };
     }
     let objective_before = match params.model {
@@ -456,7 +454,7 @@ pub fn place(
             .sum(),
         Model::PMedian => demand
             .iter()
-            .map(|&i| weight[i] * before[i].distance.map_or(NO_SITE_M, |d| d.0) / 1000.0)
+            .map(|&i| unit.weighted(weight[i], before[i].cost.unwrap_or(no_site)))
             .sum(),
     };
     let (objective_after, objective_bound) = match params.model {
@@ -471,6 +469,7 @@ pub fn place(
     };
     Ok(Placement {
         params: params.clone(),
+        unit,
         candidates_in_scope: cand.len(),
         candidates_useful: problem.useful_candidates(),
         demand,
@@ -494,9 +493,11 @@ pub struct ScopeSummary {
     pub jeunes: u64,
     pub jeunes_covered: [u64; 2],
     pub population_covered: [u64; 2],
-    /// Distance in km weighted by young people, before and after.
+    /// Distance in km (or time in minutes) weighted by young people, before
+    /// and after.
     pub distance_jeunes: [Option<WeightedSummary>; 2],
-    /// Distance in km weighted by population, before and after.
+    /// Distance in km (or time in minutes) weighted by population, before
+    /// and after.
     pub distance_population: [Option<WeightedSummary>; 2],
 }
 
@@ -536,9 +537,10 @@ pub fn summarise_placement(t: &Territory, p: &Placement) -> Vec<ScopeSummary> {
                     e.0.jeunes_covered[k] += t.jeunes[i];
                     e.0.population_covered[k] += c.population;
                 }
-                if let Some(d) = state.distance {
-                    e.1[k].push((d.km(), t.jeunes[i] as f64));
-                    e.2[k].push((d.km(), c.population as f64));
+                if let Some(d) = state.cost {
+                    let d = p.unit.shown(d);
+                    e.1[k].push((d, t.jeunes[i] as f64));
+                    e.2[k].push((d, c.population as f64));
                 }
             }
         }

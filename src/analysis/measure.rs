@@ -1,0 +1,305 @@
+//! How a run measures the way from a place to a site: a geodesic distance
+//! (the default, `--mode vol-oiseau`) or a travel time on a road network
+//! (`--reseau … --mode marche|velo|voiture`).
+//!
+//! Every analysis that compares places with sites (coverage, hotspots,
+//! placement, scenarios, accessibility scores, summaries, the grid) asks a
+//! [`Measure`] for costs and compares them with thresholds in the same
+//! [`Unit`]: metres as the crow flies, or minutes door to door on the
+//! network. The rules that do not depend on the measure stay where they
+//! are: a commune with a site standing in it counts as cost zero, and
+//! thresholds include their bound.
+//!
+//! By network, a point farther than the snapping limit from the network
+//! has no cost (it is unmeasured, never given a made-up time), and a site
+//! that cannot be snapped is reached by no trip. The callers count both in
+//! warnings.
+
+use rayon::prelude::*;
+
+use crate::analysis::travel::{nearest_destinations, one_to_many, NearestField, Scratch, Targets};
+use crate::index::network::{Mode, Network, Snap};
+use crate::index::{Nearest, SiteIndex};
+use crate::model::{LonLat, Meters};
+
+/// The unit of a run's costs and thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Geodesic metres (shown as km).
+    Metres,
+    /// Minutes door to door on a network.
+    Minutes,
+}
+
+impl Unit {
+    /// A cost in the unit people read: km or minutes.
+    pub fn shown(self, cost: f64) -> f64 {
+        match self {
+            Unit::Metres => cost / 1000.0,
+            Unit::Minutes => cost,
+        }
+    }
+
+    /// The cost of a value in the unit people read (km or minutes).
+    pub fn from_shown(self, value: f64) -> f64 {
+        match self {
+            Unit::Metres => value * 1000.0,
+            Unit::Minutes => value,
+        }
+    }
+
+    /// `weight × cost` in the unit people read (`weight × m / 1000` for
+    /// km, in that order, as the placement has always summed it).
+    pub fn weighted(self, weight: f64, cost: f64) -> f64 {
+        match self {
+            Unit::Metres => weight * cost / 1000.0,
+            Unit::Minutes => weight * cost,
+        }
+    }
+
+    /// The short French symbol: `km` or `min`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Metres => "km",
+            Unit::Minutes => "min",
+        }
+    }
+}
+
+/// The cost of reaching a site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// Index of the site (in the list the cost was measured against).
+    pub site: usize,
+    /// Metres or minutes, in the measure's [`Unit`].
+    pub value: f64,
+    /// Length of the way measured, metres: the geodesic distance, or the
+    /// length of the fastest path on the network.
+    pub length_m: f64,
+}
+
+impl Cost {
+    /// The cost of a geodesic nearest site.
+    pub fn geodesic(n: &Nearest) -> Cost {
+        Cost {
+            site: n.site,
+            value: n.distance.0,
+            length_m: n.distance.0,
+        }
+    }
+}
+
+/// How the way to a site is measured.
+#[derive(Debug, Clone, Copy)]
+pub enum Measure<'a> {
+    /// Geodesic distance on the WGS84 ellipsoid.
+    Geodesic,
+    /// Travel time on a network of one mode; points farther than
+    /// `snap_max` from it are left unmeasured.
+    Network { net: &'a Network, snap_max: Meters },
+}
+
+impl<'a> Measure<'a> {
+    pub fn unit(&self) -> Unit {
+        match self {
+            Measure::Geodesic => Unit::Metres,
+            Measure::Network { .. } => Unit::Minutes,
+        }
+    }
+
+    /// The network's mode, `None` as the crow flies.
+    pub fn mode(&self) -> Option<Mode> {
+        match self {
+            Measure::Geodesic => None,
+            Measure::Network { net, .. } => Some(net.mode()),
+        }
+    }
+
+    /// Prepares nearest-site queries against `sites`: an R-tree, or one
+    /// search of the whole network from all the sites at once.
+    pub fn towards(&self, sites: &[LonLat]) -> SiteField<'a> {
+        match *self {
+            Measure::Geodesic => SiteField::Geodesic(SiteIndex::new(sites)),
+            Measure::Network { net, snap_max } => {
+                let snaps: Vec<Option<Snap>> =
+                    sites.par_iter().map(|p| net.snap(*p, snap_max)).collect();
+                let unsnapped = (0..sites.len()).filter(|&j| snaps[j].is_none()).collect();
+                let field = nearest_destinations(net, &snaps, None);
+                SiteField::Network {
+                    net,
+                    snap_max,
+                    field,
+                    unsnapped,
+                }
+            }
+        }
+    }
+
+    /// For each origin, the destinations whose cost is at most the origin's
+    /// `reaches` entry, with that cost, in ascending destination order (none
+    /// for a negative reach).
+    /// Also returns the origins the measure could not take (too far from the
+    /// network).
+    pub fn within(
+        &self,
+        origins: &[LonLat],
+        reaches: &[f64],
+        destinations: &[LonLat],
+    ) -> (Vec<Vec<(usize, f64)>>, Vec<usize>) {
+        match *self {
+            Measure::Geodesic => {
+                let index = SiteIndex::tree_only(destinations);
+                let rows = origins
+                    .par_iter()
+                    .zip(reaches)
+                    .map(|(p, &r)| {
+                        if !(r >= 0.0) {
+                            return Vec::new();
+                        }
+                        index
+                            .within(*p, Meters(r))
+                            .into_iter()
+                            .map(|(j, d)| (j, d.0))
+                            .collect()
+                    })
+                    .collect();
+                (rows, Vec::new())
+            }
+            Measure::Network { net, snap_max } => {
+                let dest: Vec<Option<Snap>> = destinations
+                    .par_iter()
+                    .map(|p| net.snap(*p, snap_max))
+                    .collect();
+                let targets = Targets::new(net, &dest);
+                let snaps: Vec<Option<Snap>> =
+                    origins.par_iter().map(|p| net.snap(*p, snap_max)).collect();
+                let rows = snaps
+                    .par_iter()
+                    .zip(reaches)
+                    .map_init(Scratch::default, |scratch, (o, &r)| {
+                        let Some(o) = o.as_ref().filter(|_| r >= 0.0) else {
+                            return Vec::new();
+                        };
+                        let max_ms = minutes_to_ms(r);
+                        one_to_many(net, o, &dest, &targets, Some(max_ms), scratch)
+                            .into_iter()
+                            .map(|t| (t.destination, t.minutes()))
+                            .collect()
+                    })
+                    .collect();
+                let lost = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                (rows, lost)
+            }
+        }
+    }
+}
+
+/// A bound in minutes as whole milliseconds, rounded down: a trip of
+/// `time_ms` is within `m` minutes exactly when `time_ms / 60,000 ≤ m`.
+fn minutes_to_ms(m: f64) -> u64 {
+    if m.is_finite() && m >= 0.0 {
+        (m * 60_000.0).floor() as u64
+    } else if m > 0.0 {
+        u64::MAX
+    } else {
+        0
+    }
+}
+
+/// Nearest-site queries against one set of sites (from [`Measure::towards`]).
+pub enum SiteField<'a> {
+    Geodesic(SiteIndex),
+    Network {
+        net: &'a Network,
+        snap_max: Meters,
+        field: NearestField,
+        /// Sites farther than `snap_max` from the network.
+        unsnapped: Vec<usize>,
+    },
+}
+
+/// The nearest site of some origins, and the origins left unmeasured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestCosts {
+    pub costs: Vec<Option<Cost>>,
+    /// Origins farther than the snapping limit from the network.
+    pub unsnapped: Vec<usize>,
+}
+
+impl SiteField<'_> {
+    /// The sites no trip reaches (too far from the network).
+    pub fn unsnapped_sites(&self) -> &[usize] {
+        match self {
+            SiteField::Geodesic(_) => &[],
+            SiteField::Network { unsnapped, .. } => unsnapped,
+        }
+    }
+
+    /// The nearest site of each origin, in order; ties go to the lowest
+    /// site index.
+    pub fn nearest(&self, origins: &[LonLat]) -> NearestCosts {
+        match self {
+            SiteField::Geodesic(index) => NearestCosts {
+                costs: origins
+                    .par_iter()
+                    .map(|p| index.nearest(*p).as_ref().map(Cost::geodesic))
+                    .collect(),
+                unsnapped: Vec::new(),
+            },
+            SiteField::Network {
+                net,
+                snap_max,
+                field,
+                ..
+            } => {
+                let snaps: Vec<Option<Snap>> = origins
+                    .par_iter()
+                    .map(|p| net.snap(*p, *snap_max))
+                    .collect();
+                let costs = snaps
+                    .iter()
+                    .map(|s| {
+                        let t = field.trip(s.as_ref()?, None)?;
+                        Some(Cost {
+                            site: t.destination,
+                            value: t.minutes(),
+                            length_m: t.length_mm as f64 / 1000.0,
+                        })
+                    })
+                    .collect();
+                let unsnapped = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                NearestCosts { costs, unsnapped }
+            }
+        }
+    }
+
+    /// The geodesic nearest site, when the field is geodesic (the QPV
+    /// area sampling and the grid keep their R-tree).
+    pub fn index(&self) -> Option<&SiteIndex> {
+        match self {
+            SiteField::Geodesic(index) => Some(index),
+            SiteField::Network { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minute_bounds_round_down_to_whole_milliseconds() {
+        assert_eq!(minutes_to_ms(1.0), 60_000);
+        assert_eq!(minutes_to_ms(0.5), 30_000);
+        assert_eq!(minutes_to_ms(f64::INFINITY), u64::MAX);
+        assert_eq!(minutes_to_ms(-1.0), 0);
+    }
+
+    #[test]
+    fn units_show_km_or_minutes() {
+        assert_eq!(Unit::Metres.shown(2500.0), 2.5);
+        assert_eq!(Unit::Metres.from_shown(2.5), 2500.0);
+        assert_eq!(Unit::Minutes.shown(12.0), 12.0);
+        assert_eq!(Unit::Minutes.symbol(), "min");
+    }
+}
