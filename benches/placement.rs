@@ -4,9 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::basics::Basics;
+use maillage::analysis::measure::Measure;
 use maillage::analysis::placement::{mairie_candidates, place, Model, Objective, PlacementParams};
 use maillage::load::territory::{load_territory, DataPaths};
-use maillage::analysis::measure::Measure;
 use maillage::warnings::Warnings;
 
 fn bench(c: &mut Criterion) {

@@ -270,9 +270,10 @@ impl CostTable {
                 )));
             }
         }
-        if let Some(p) = pairs.iter().find(|p| {
-            p.commune >= communes || p.site >= sites || p.cost.is_nan() || p.cost < 0.0
-        }) {
+        if let Some(p) = pairs
+            .iter()
+            .find(|p| p.commune >= communes || p.site >= sites || p.cost.is_nan() || p.cost < 0.0)
+        {
             return Err(Error::Invalid(format!(
                 "table des coûts : paire (commune {}, site {}, coût {}) hors limites",
                 p.commune, p.site, p.cost
@@ -318,12 +319,11 @@ pub fn cost_table(
         .into_iter()
         .enumerate()
         .flat_map(|(i, row)| {
-            row.into_iter()
-                .map(move |(site, cost)| CostPair {
-                    commune: i,
-                    site,
-                    cost,
-                })
+            row.into_iter().map(move |(site, cost)| CostPair {
+                commune: i,
+                site,
+                cost,
+            })
         })
         .collect();
     let table = CostTable {
@@ -388,11 +388,7 @@ pub fn floating_catchment(
     demand: &[u64],
     bands: &Bands,
 ) -> Catchment {
-    let weights: Vec<f64> = costs
-        .pairs
-        .iter()
-        .map(|p| bands.weight(p.cost))
-        .collect();
+    let weights: Vec<f64> = costs.pairs.iter().map(|p| bands.weight(p.cost)).collect();
     // Step 1: the pairs are sorted by commune, so each site adds its
     // communes in ascending order.
     let mut site_demand = vec![0.0f64; costs.sites];
@@ -673,9 +669,14 @@ mod tests {
         assert!(Bands::new(Unit::Metres, vec![(km(5.0), 1.5)]).is_err());
         assert!(Bands::new(Unit::Metres, vec![(km(0.0), 1.0)]).is_err());
         assert!(Bands::new(Unit::Metres, vec![(f64::NAN, 1.0)]).is_err());
-        assert!(
-            CostTable::from_pairs(Unit::Metres, 1, 1, km(1.0), vec![pair(0, 0, 1.0), pair(0, 0, 2.0)]).is_err()
-        );
+        assert!(CostTable::from_pairs(
+            Unit::Metres,
+            1,
+            1,
+            km(1.0),
+            vec![pair(0, 0, 1.0), pair(0, 0, 2.0)]
+        )
+        .is_err());
         assert!(CostTable::from_pairs(Unit::Metres, 1, 1, km(1.0), vec![pair(0, 1, 1.0)]).is_err());
     }
 
@@ -843,7 +844,14 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| {
-                let t = cost_table(&Measure::Geodesic, &communes, &sites, &site_commune, km(20.0)).0;
+                let t = cost_table(
+                    &Measure::Geodesic,
+                    &communes,
+                    &sites,
+                    &site_commune,
+                    km(20.0),
+                )
+                .0;
                 let c = floating_catchment(&t, &supply, &demand, &Bands::apl());
                 (t, c)
             })

@@ -85,7 +85,10 @@ impl Basics {
             Measure::Geodesic => Costs {
                 unit: Unit::Metres,
                 mode: None,
-                communes: nearest.iter().map(|n| n.as_ref().map(Cost::geodesic)).collect(),
+                communes: nearest
+                    .iter()
+                    .map(|n| n.as_ref().map(Cost::geodesic))
+                    .collect(),
                 qpv: qpv
                     .iter()
                     .map(|q| q.nearest.as_ref().map(Cost::geodesic))
@@ -153,4 +156,3 @@ impl Basics {
             .get_or_init(|| crate::analysis::adjacency::commune_adjacency(&t.communes))
     }
 }
-

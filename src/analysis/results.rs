@@ -13,10 +13,10 @@ use crate::analysis::basins::{BasinSize, Basins};
 use crate::analysis::coverage::CoverageRow;
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
+use crate::analysis::measure::{Cost, Unit};
 use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
-use crate::analysis::measure::{Cost, Unit};
 use crate::index::Nearest;
 use crate::model::LonLat;
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::basics::Costs;
 use crate::analysis::distance::QpvDistance;
 use crate::analysis::stats::{summarise, WeightedSummary};
-use crate::analysis::basics::Costs;
 use crate::model::{Classement, Scope, Territory};
 
 /// The part of the perimeter a row summarises.

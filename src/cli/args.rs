@@ -411,7 +411,9 @@ pub struct Minutes(pub f64);
 /// Parses a positive duration in minutes, with a decimal point.
 pub fn parse_minutes(s: &str) -> Result<Minutes, String> {
     let m: f64 = s.trim().parse().map_err(|_| {
-        format!("« {s} » n'est pas un nombre : une durée en minutes s'écrit 15 ou 7.5 (point décimal)")
+        format!(
+            "« {s} » n'est pas un nombre : une durée en minutes s'écrit 15 ou 7.5 (point décimal)"
+        )
     })?;
     if !m.is_finite() || m <= 0.0 {
         return Err(format!(

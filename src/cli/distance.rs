@@ -250,8 +250,16 @@ impl DistanceArgs {
             )?,
             enhanced: by_unit(
                 unit,
-                (self.access_bands_km.clone(), "--access-bands-km", km.enhanced),
-                (self.access_bands_min.clone(), "--access-bands-min", min.enhanced),
+                (
+                    self.access_bands_km.clone(),
+                    "--access-bands-km",
+                    km.enhanced,
+                ),
+                (
+                    self.access_bands_min.clone(),
+                    "--access-bands-min",
+                    min.enhanced,
+                ),
             )?,
             apl: by_unit(
                 unit,
@@ -414,12 +422,12 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-// Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
-const DEFAULT_ACCESS_KM: &str = "10";
-// Default of `--access-bands-km` ([`Bands::luo_qi`]).
-const DEFAULT_ACCESS_BANDS: &str = "5:1,10:0.68,15:0.22";
-// Default of `--apl-bands-km` ([`Bands::apl`]).
-const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
+    // Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
+    const DEFAULT_ACCESS_KM: &str = "10";
+    // Default of `--access-bands-km` ([`Bands::luo_qi`]).
+    const DEFAULT_ACCESS_BANDS: &str = "5:1,10:0.68,15:0.22";
+    // Default of `--apl-bands-km` ([`Bands::apl`]).
+    const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
 
     #[test]
     fn option_defaults_are_the_library_defaults() {

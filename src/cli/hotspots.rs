@@ -47,7 +47,11 @@ impl HotspotsArgs {
         let reach = by_unit(
             unit,
             (self.reach_km.map(|k| k.0), "--reach-km", DEFAULT_REACH_KM),
-            (self.reach_min.map(|m| m.0), "--reach-min", DEFAULT_REACH_MIN),
+            (
+                self.reach_min.map(|m| m.0),
+                "--reach-min",
+                DEFAULT_REACH_MIN,
+            ),
         )?;
         Ok(HotspotParams {
             non_mobile_rate: self.non_mobile_rate.0,

@@ -4,10 +4,10 @@
 use clap::{Args, ValueEnum};
 
 use crate::analysis::results::Results;
+use crate::cli::args::NetworkArgs;
 use crate::cli::args::{parse_ml, MlArg, ProposalArgs};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::args::NetworkArgs;
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{basins, hotspots, placement, Context, DataArgs, EXIT_OK};
 use crate::model::Scope;

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::analysis::basics::Basics;
+use crate::analysis::measure::{Measure, Unit};
 use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
     Objective, Placement, PlacementError, PlacementParams,
 };
 use crate::analysis::results::{PlacementResults, Results};
-use crate::analysis::measure::{Measure, Unit};
 use crate::cli::args::{
     by_unit, parse_candidates, parse_minutes, parse_ml, parse_radii, parse_share, CandidateSource,
     Minutes, MlArg, NetworkArgs, ProposalArgs, Radii, Share,
@@ -127,7 +127,11 @@ impl PlacementArgs {
         let r = by_unit(
             unit,
             (km, "--radius-km", DEFAULT_RADIUS_KM),
-            (self.radius_min.map(|m| m.0), "--radius-min", DEFAULT_RADIUS_MIN),
+            (
+                self.radius_min.map(|m| m.0),
+                "--radius-min",
+                DEFAULT_RADIUS_MIN,
+            ),
         )?;
         Ok(unit.from_shown(r))
     }

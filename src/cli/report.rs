@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 
 use crate::analysis::access::Bands;
 use crate::cli::args::{CandidateSource, NetworkArgs, ProposalArgs};
-use crate::cli::reseau::RunNetwork;
 use crate::cli::placement::check_k;
+use crate::cli::reseau::RunNetwork;
 use crate::cli::{basins, distance, hotspots, placement, Context, DataArgs, EXIT_OK};
 use crate::load::reference::CHIFFRES_CLES;
 use crate::load::territory::defaults;
@@ -153,7 +153,10 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
     let u = unit.symbol();
     let reach = args.hotspots.params(unit)?.reach;
     for (key, value) in [
-        (format!("access_{u}"), json!(unit.shown(access.catchment.reach()))),
+        (
+            format!("access_{u}"),
+            json!(unit.shown(access.catchment.reach())),
+        ),
         (format!("access_bands_{u}"), json!(bands(&access.enhanced))),
         (format!("apl_bands_{u}"), json!(bands(&access.apl))),
         (format!("radius_{u}"), json!(args.coverage.shown(unit)?)),

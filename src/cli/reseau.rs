@@ -182,12 +182,7 @@ impl RunNetwork {
     pub fn open(args: &NetworkArgs, ctx: &mut Context) -> anyhow::Result<Self> {
         let net = match args.mode()? {
             None => None,
-            Some(mode) => Some(open_network(
-                &args.reseau,
-                mode,
-                args.params.speeds(),
-                ctx,
-            )?),
+            Some(mode) => Some(open_network(&args.reseau, mode, args.params.speeds(), ctx)?),
         };
         Ok(RunNetwork {
             net,

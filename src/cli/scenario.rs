@@ -64,7 +64,9 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     ctx.progress.step("scénario");
     let b0 = net.basics(&t, ctx);
     let b1 = Basics::measured(&after, &net.measure());
-    net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| after.sites[j].id.clone());
+    net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| {
+        after.sites[j].id.clone()
+    });
     let coverage = [b0.coverage(&t, &radii), b1.coverage(&after, &radii)];
     let summaries = [
         distance_summaries(&t, &b0.costs, &b0.qpv),

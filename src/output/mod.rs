@@ -106,7 +106,11 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         out.add(layers::HOTSPOTS_GEOJSON, layers::hotspots_geojson(t, h));
     }
     if let Some(bs) = &r.basins {
-        out.add_table("bassins.csv", &basins_table(t, unit, &bs.basins, &bs.sizes), csv);
+        out.add_table(
+            "bassins.csv",
+            &basins_table(t, unit, &bs.basins, &bs.sizes),
+            csv,
+        );
         out.add_table(
             "bassins_communes.csv",
             &basin_communes_table(t, &bs.basins),

@@ -7,11 +7,11 @@ use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
+use crate::analysis::measure::{Cost, Unit};
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
-use crate::analysis::measure::{Cost, Unit};
 use crate::index::network::Mode;
 use crate::index::Nearest;
 use crate::model::Scope;
@@ -325,18 +325,21 @@ pub fn points_table(
 
 /// `distances_synthese.csv`: weighted distance summaries.
 pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
-    let mut table = table_in(unit, &[
-        "type_perimetre",
-        "code_perimetre",
-        "nom_perimetre",
-        "categorie",
-        "ponderation",
-        "lieux",
-        "poids",
-        "distance_moyenne_km",
-        "distance_mediane_km",
-        "distance_p90_km",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "type_perimetre",
+            "code_perimetre",
+            "nom_perimetre",
+            "categorie",
+            "ponderation",
+            "lieux",
+            "poids",
+            "distance_moyenne_km",
+            "distance_mediane_km",
+            "distance_p90_km",
+        ],
+    );
     for r in rows {
         let mut row: Vec<Cell> = scope_cells(t, &r.scope).into();
         row.extend([
@@ -355,23 +358,26 @@ pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
 
 /// `couverture.csv`: coverage by perimeter, category and radius.
 pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table {
-    let mut table = table_in(unit, &[
-        "type_perimetre",
-        "code_perimetre",
-        "nom_perimetre",
-        "categorie",
-        "rayon_km",
-        "lieux",
-        "lieux_couverts",
-        "part_lieux",
-        "population",
-        "population_couverte",
-        "part_population",
-        "jeunes_16_25",
-        "jeunes_16_25_couverts",
-        "part_jeunes",
-        "jeunes_16_25_source",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "type_perimetre",
+            "code_perimetre",
+            "nom_perimetre",
+            "categorie",
+            "rayon_km",
+            "lieux",
+            "lieux_couverts",
+            "part_lieux",
+            "population",
+            "population_couverte",
+            "part_population",
+            "jeunes_16_25",
+            "jeunes_16_25_couverts",
+            "part_jeunes",
+            "jeunes_16_25_source",
+        ],
+    );
     let share = |a: u64, b: u64| {
         if b == 0 {
             Cell::Empty
@@ -462,25 +468,28 @@ pub fn hotspot_communes_table(
 
 /// `hotspots.csv`: one row per cluster, ranked.
 pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -> Table {
-    let mut table = table_in(unit, &[
-        "rang",
-        "nb_communes",
-        "jeunes_non_mobiles_hors_portee",
-        "jeunes_16_25",
-        "population",
-        "codes_ml",
-        "communes_frr",
-        "communes_frr_plus",
-        "communes_zrr",
-        "communes_autres",
-        "site_plus_proche",
-        "type_site_plus_proche",
-        "distance_site_km",
-        "commune_la_plus_proche_du_site",
-        "codes_insee",
-        "communes",
-        "jeunes_16_25_source",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "rang",
+            "nb_communes",
+            "jeunes_non_mobiles_hors_portee",
+            "jeunes_16_25",
+            "population",
+            "codes_ml",
+            "communes_frr",
+            "communes_frr_plus",
+            "communes_zrr",
+            "communes_autres",
+            "site_plus_proche",
+            "type_site_plus_proche",
+            "distance_site_km",
+            "commune_la_plus_proche_du_site",
+            "codes_insee",
+            "communes",
+            "jeunes_16_25_source",
+        ],
+    );
     for (r, c) in clusters.iter().enumerate() {
         let site = c.nearest_site.as_ref().map(|(n, _)| &t.sites[n.site]);
         table.push(vec![
@@ -528,28 +537,31 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
 
 /// `bassins.csv`: the size of each mobility basin.
 pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSize]) -> Table {
-    let mut table = table_in(unit, &[
-        "bassin",
-        "statut",
-        "missions_locales",
-        "nb_communes",
-        "population",
-        "jeunes_16_25",
-        "ecart_moyenne_jeunes",
-        "jeunes_non_mobiles",
-        "jeunes_sans_permis",
-        "jeunes_accompagnes_estimes",
-        "demande_appui_mobilite_estimee",
-        "distance_moyenne_km",
-        "distance_mediane_km",
-        "distance_p90_km",
-        "sieges",
-        "antennes",
-        "permanences",
-        "part_population_frr",
-        "nb_qpv",
-        "jeunes_16_25_source",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "bassin",
+            "statut",
+            "missions_locales",
+            "nb_communes",
+            "population",
+            "jeunes_16_25",
+            "ecart_moyenne_jeunes",
+            "jeunes_non_mobiles",
+            "jeunes_sans_permis",
+            "jeunes_accompagnes_estimes",
+            "demande_appui_mobilite_estimee",
+            "distance_moyenne_km",
+            "distance_mediane_km",
+            "distance_p90_km",
+            "sieges",
+            "antennes",
+            "permanences",
+            "part_population_frr",
+            "nb_qpv",
+            "jeunes_16_25_source",
+        ],
+    );
     let statut = if basins.proposed {
         "proposition (liste PAMS non publique)"
     } else {
@@ -676,7 +688,11 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
     row("k", p.params.k.into(), "sites");
     row("k_places", p.placed.len().into(), "sites");
     let u = p.unit.symbol();
-    row(&in_unit(p.unit, "rayon_km"), Cell::Float(p.unit.shown(p.params.radius), 3), u);
+    row(
+        &in_unit(p.unit, "rayon_km"),
+        Cell::Float(p.unit.shown(p.params.radius), 3),
+        u,
+    );
     row(
         "perimetre",
         p.params
@@ -799,27 +815,30 @@ fn unit_total(p: &Placement) -> &'static str {
 /// Mission Locale: young people and population within the radius, and the
 /// distance to the nearest site weighted by young people and by population.
 pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) -> Table {
-    let mut table = table_in(unit, &[
-        "perimetre",
-        "code",
-        "nom",
-        "nb_communes",
-        "population",
-        "jeunes_16_25",
-        "jeunes_couverts_avant",
-        "jeunes_couverts_apres",
-        "population_couverte_avant",
-        "population_couverte_apres",
-        "distance_moyenne_jeunes_avant_km",
-        "distance_moyenne_jeunes_apres_km",
-        "distance_p90_jeunes_avant_km",
-        "distance_p90_jeunes_apres_km",
-        "distance_moyenne_population_avant_km",
-        "distance_moyenne_population_apres_km",
-        "distance_p90_population_avant_km",
-        "distance_p90_population_apres_km",
-        "jeunes_16_25_source",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "perimetre",
+            "code",
+            "nom",
+            "nb_communes",
+            "population",
+            "jeunes_16_25",
+            "jeunes_couverts_avant",
+            "jeunes_couverts_apres",
+            "population_couverte_avant",
+            "population_couverte_apres",
+            "distance_moyenne_jeunes_avant_km",
+            "distance_moyenne_jeunes_apres_km",
+            "distance_p90_jeunes_avant_km",
+            "distance_p90_jeunes_apres_km",
+            "distance_moyenne_population_avant_km",
+            "distance_moyenne_population_apres_km",
+            "distance_p90_population_avant_km",
+            "distance_p90_population_apres_km",
+            "jeunes_16_25_source",
+        ],
+    );
     let f = |s: Option<WeightedSummary>, q: fn(&WeightedSummary) -> f64| {
         s.map_or(Cell::Empty, |s| Cell::Float(q(&s), 3))
     };
@@ -867,7 +886,10 @@ pub fn scenario_indicators_table(
             let x = unit.shown(r.threshold);
             let u = unit.symbol();
             for (n, (name, v)) in [
-                (format!("jeunes_a_moins_de_{x}_{u}"), r.counts.jeunes_covered),
+                (
+                    format!("jeunes_a_moins_de_{x}_{u}"),
+                    r.counts.jeunes_covered,
+                ),
                 (
                     format!("population_a_moins_de_{x}_{u}"),
                     r.counts.population_covered,
@@ -894,8 +916,7 @@ pub fn scenario_indicators_table(
             {
                 let order = usize::MAX / 2 + 2 * usize::from(w == "population") + n;
                 let name = in_unit(unit, &format!("distance_{stat}_{w}_km"));
-                rows.entry((r.scope.clone(), order, name))
-                    .or_default()[k] = Some(v);
+                rows.entry((r.scope.clone(), order, name)).or_default()[k] = Some(v);
             }
         }
     }
@@ -929,18 +950,21 @@ pub fn scenario_indicators_table(
 
 /// `scenario_communes.csv`: the communes whose nearest site changes.
 pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) -> Table {
-    let mut table = table_in(unit, &[
-        "code_insee",
-        "nom",
-        "code_ml",
-        "site_avant",
-        "distance_avant_km",
-        "site_apres",
-        "distance_apres_km",
-        "ecart_km",
-        "jeunes_16_25",
-        "jeunes_16_25_source",
-    ]);
+    let mut table = table_in(
+        unit,
+        &[
+            "code_insee",
+            "nom",
+            "code_ml",
+            "site_avant",
+            "distance_avant_km",
+            "site_apres",
+            "distance_apres_km",
+            "ecart_km",
+            "jeunes_16_25",
+            "jeunes_16_25_source",
+        ],
+    );
     for c in changes {
         let commune = &t.communes[c.commune];
         let km = |x: &Option<(String, f64)>| {

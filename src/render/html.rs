@@ -25,8 +25,8 @@ use crate::model::Scope;
 use crate::model::{Classement, LonLat, SiteKind, SiteStatus, DEPARTEMENTS};
 use crate::output::french;
 use crate::output::tables::{
-    basins_table, coverage_table, hotspot_clusters_table, placement_scopes_table, placement_table,
-    in_unit, summary_table,
+    basins_table, coverage_table, hotspot_clusters_table, in_unit, placement_scopes_table,
+    placement_table, summary_table,
 };
 use crate::output::write::{Cell, Table};
 

@@ -14,6 +14,7 @@ mod hotspots;
 mod html;
 mod layers;
 mod maps;
+mod network_analyses;
 mod placement;
 mod report;
 mod scenario;

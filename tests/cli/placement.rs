@@ -3,11 +3,11 @@
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use maillage::analysis::basics::Basics;
+use maillage::analysis::measure::Measure;
 use maillage::analysis::placement::{
     mairie_candidates, place, Method, Model, Objective, PlacementParams,
 };
 use maillage::load::territory::{load_territory, DataPaths};
-use maillage::analysis::measure::Measure;
 use maillage::model::Territory;
 use maillage::warnings::Warnings;
 

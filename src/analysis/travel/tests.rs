@@ -509,3 +509,81 @@ fn at_node(_net: &Network, v: u32) -> Snap {
         leg_mm: 0,
     }
 }
+
+/// The analyses' "destinations within reach" ([`crate::analysis::measure::
+/// Measure::within`], which the accessibility cost table and the placement
+/// use) against the reference: for seeded points on Saint-Barthélemy by
+/// bicycle, a destination is listed exactly when the reference time (both
+/// snapping legs at the snapping speed, plus the reference path) is within
+/// the reach, with that time; points away from a bound by less than the
+/// rounding are not judged.
+#[test]
+fn measure_within_matches_reference_dijkstra() {
+    use crate::analysis::measure::Measure;
+    let raw = extract(SBH);
+    let speeds = Speeds::default();
+    let net = Network::build(raw, Mode::Velo, speeds);
+    let reference = Reference::new(raw, Mode::Velo, speeds);
+    let (lon0, lat0, lon1, lat1) = raw.nodes.iter().fold(
+        (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+        |(a, b, c, d), (_, p)| (a.min(p.lon), b.min(p.lat), c.max(p.lon), d.max(p.lat)),
+    );
+    let mut rng = SplitMix64(99);
+    let mut point = || {
+        LonLat::new(
+            lon0 + (lon1 - lon0) * rng.next_f64(),
+            lat0 + (lat1 - lat0) * rng.next_f64(),
+        )
+    };
+    let origins: Vec<LonLat> = (0..60).map(|_| point()).collect();
+    let destinations: Vec<LonLat> = (0..20).map(|_| point()).collect();
+    let snap_max = Meters(500.0);
+    let reaches: Vec<f64> = (0..origins.len()).map(|i| 4.0 + (i % 8) as f64).collect();
+    let measure = Measure::Network {
+        net: &net,
+        snap_max,
+    };
+    let (rows, lost) = measure.within(&origins, &reaches, &destinations);
+    let snaps: Vec<Option<Snap>> = origins.iter().map(|p| net.snap(*p, snap_max)).collect();
+    let dest: Vec<Option<Snap>> = destinations
+        .iter()
+        .map(|p| net.snap(*p, snap_max))
+        .collect();
+    assert_eq!(
+        lost,
+        (0..origins.len())
+            .filter(|&i| snaps[i].is_none())
+            .collect::<Vec<_>>()
+    );
+    let mut listed = 0;
+    for (i, o) in snaps.iter().enumerate() {
+        let Some(o) = o else {
+            assert!(rows[i].is_empty());
+            continue;
+        };
+        let from = reference.index[&net.osm_id(o.node)];
+        let dist = reference.dijkstra(&[(from, o.leg_ms as f64 / 1000.0)]);
+        for (j, d) in dest.iter().enumerate() {
+            let got = rows[i].iter().find(|(k, _)| *k == j).map(|(_, m)| *m);
+            let Some(d) = d else {
+                assert_eq!(got, None, "destination {j} is not on the network");
+                continue;
+            };
+            let (secs, hops) = dist[reference.index[&net.osm_id(d.node)]];
+            let want = (secs + d.leg_ms as f64 / 1000.0) / 60.0;
+            let tol = 0.001 * (hops as f64 + 3.0) / 60.0;
+            if (want - reaches[i]).abs() <= tol {
+                continue;
+            }
+            match got {
+                Some(m) => {
+                    assert!(want <= reaches[i], "{i} → {j}: {want} min listed");
+                    assert!((m - want).abs() <= tol, "{i} → {j}: {m} vs {want} min");
+                    listed += 1;
+                }
+                None => assert!(want > reaches[i], "{i} → {j}: {want} min missing"),
+            }
+        }
+    }
+    assert!(listed > 20, "only {listed} pairs within reach");
+}
