@@ -153,7 +153,7 @@ impl<'a> Measure<'a> {
                     .par_iter()
                     .zip(reaches)
                     .map(|(p, &r)| {
-                        if !(r >= 0.0) {
+                        if r.is_nan() || r < 0.0 {
                             return Vec::new();
                         }
                         index
