@@ -7,7 +7,7 @@
 //! is the young people aged 16–25 of each commune (`Territory::jeunes`),
 //! placed at the commune's reference point (its town hall, see
 //! [`crate::model::Commune::reference`]). **Costs** are geodesic distances
-//! in metres from that point to each site ([`SiteIndex::within`], within
+//! in metres from that point to each site ([`crate::index::SiteIndex::within`], within
 //! millimetres of Karney's algorithm), or with a road network the travel
 //! time in minutes by the run's mode ([`crate::analysis::measure`]); they
 //! are kept only up to the largest catchment ([`CostTable`]), and the bands
