@@ -11,6 +11,7 @@ use std::fmt;
 use geo::MultiPolygon;
 
 pub mod figures;
+pub mod transit;
 pub mod youth;
 
 /// WGS84 longitude and latitude, in degrees.
