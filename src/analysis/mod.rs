@@ -16,4 +16,5 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod transit;
 pub mod travel;

@@ -4,6 +4,7 @@
 pub mod network;
 pub mod polygons;
 pub mod sites;
+pub mod transit;
 
 pub use polygons::PolygonIndex;
 pub use sites::{Nearest, SiteIndex};
