@@ -279,7 +279,7 @@ impl<'a> Transit<'a> {
         let n_dest = egress.snaps.len();
         let w_n = self.params.departures();
         self.route_window(&access, egress, ws);
-        let index = if w_n == 1 { 0 } else { (w_n + 1) / 2 }.min(w_n - 1);
+        let index = if w_n == 1 { 0 } else { w_n.div_ceil(2) }.min(w_n - 1);
         (0..n_dest)
             .map(|d| {
                 let s = &mut ws.samples[d * w_n..(d + 1) * w_n];

@@ -193,7 +193,12 @@ fn reference(
             }
         }
     }
-    let index = if w_n == 1 { 0 } else { (w_n + 1) / 2 };
+    // R5: index round(0.5 × n) of the sorted times (Java rounds half up).
+    let index = if w_n == 1 {
+        0
+    } else {
+        (0.5 * w_n as f64).round() as usize
+    };
     samples
         .into_iter()
         .map(|mut v| {
