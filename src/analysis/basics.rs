@@ -3,9 +3,8 @@
 //! and QPV, and the QPV distances.
 
 use crate::analysis::distance::{nearest_sites, qpv_distances, sites_per_commune, QpvDistance};
-use crate::analysis::measure::{Cost, Measure, Unit};
+use crate::analysis::measure::{Cost, Measure, TravelMode, Unit};
 use crate::analysis::results::CoverageResults;
-use crate::index::network::Mode;
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
 use crate::model::{LonLat, Territory};
 
@@ -34,7 +33,7 @@ pub struct Basics {
 pub struct Costs {
     pub unit: Unit,
     /// The network's mode; `None` as the crow flies.
-    pub mode: Option<Mode>,
+    pub mode: Option<TravelMode>,
     /// One per commune, from its reference point.
     pub communes: Vec<Option<Cost>>,
     /// One per QPV, from its interior point.
@@ -97,7 +96,7 @@ impl Basics {
                 unsnapped_qpv: Vec::new(),
                 unsnapped_sites: Vec::new(),
             },
-            Measure::Network { .. } => {
+            Measure::Network { .. } | Measure::Transit(_) => {
                 let field = measure.towards(&positions);
                 let mut origins = points.clone();
                 origins.extend(qpv.iter().map(|q| q.point));

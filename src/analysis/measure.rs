@@ -1,6 +1,7 @@
 //! How a run measures the way from a place to a site: a geodesic distance
-//! (the default, `--mode vol-oiseau`) or a travel time on a road network
-//! (`--reseau … --mode marche|velo|voiture`).
+//! (the default, `--mode vol-oiseau`), a travel time on a road network
+//! (`--reseau … --mode marche|velo|voiture`), or by public transport
+//! (`--mode transport`, [`crate::analysis::transit`]).
 //!
 //! Every analysis that compares places with sites (coverage, hotspots,
 //! placement, scenarios, accessibility scores, summaries, the grid) asks a
@@ -17,6 +18,7 @@
 
 use rayon::prelude::*;
 
+use crate::analysis::transit::{Egress, Transit, Workspace};
 use crate::analysis::travel::{nearest_destinations, one_to_many, NearestField, Scratch, Targets};
 use crate::index::network::{Mode, Network, Snap};
 use crate::index::{Nearest, SiteIndex};
@@ -66,6 +68,41 @@ impl Unit {
     }
 }
 
+/// How a network run travels: a road mode, or public transport with
+/// walking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TravelMode {
+    Road(Mode),
+    Transit,
+}
+
+impl TravelMode {
+    /// The mode's name as `--mode` takes it and the tables write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TravelMode::Road(m) => m.name(),
+            TravelMode::Transit => "transport",
+        }
+    }
+
+    /// How the mode is travelled, in words: `à pied`, `à vélo`, `en
+    /// voiture`, `en transports en commun`.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            TravelMode::Road(Mode::Marche) => "à pied",
+            TravelMode::Road(Mode::Velo) => "à vélo",
+            TravelMode::Road(Mode::Voiture) => "en voiture",
+            TravelMode::Transit => "en transports en commun",
+        }
+    }
+}
+
+impl std::fmt::Display for TravelMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The cost of reaching a site.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
@@ -74,8 +111,9 @@ pub struct Cost {
     /// Metres or minutes, in the measure's [`Unit`].
     pub value: f64,
     /// Length of the way measured, metres: the geodesic distance, or the
-    /// length of the fastest path on the network.
-    pub length_m: f64,
+    /// length of the fastest path on a road network; `None` by public
+    /// transport.
+    pub length_m: Option<f64>,
 }
 
 impl Cost {
@@ -84,7 +122,7 @@ impl Cost {
         Cost {
             site: n.site,
             value: n.distance.0,
-            length_m: n.distance.0,
+            length_m: Some(n.distance.0),
         }
     }
 }
@@ -97,21 +135,24 @@ pub enum Measure<'a> {
     /// Travel time on a network of one mode; points farther than
     /// `snap_max` from it are left unmeasured.
     Network { net: &'a Network, snap_max: Meters },
+    /// Travel time by public transport and walking.
+    Transit(&'a Transit),
 }
 
 impl<'a> Measure<'a> {
     pub fn unit(&self) -> Unit {
         match self {
             Measure::Geodesic => Unit::Metres,
-            Measure::Network { .. } => Unit::Minutes,
+            Measure::Network { .. } | Measure::Transit(_) => Unit::Minutes,
         }
     }
 
     /// The network's mode, `None` as the crow flies.
-    pub fn mode(&self) -> Option<Mode> {
+    pub fn mode(&self) -> Option<TravelMode> {
         match self {
             Measure::Geodesic => None,
-            Measure::Network { net, .. } => Some(net.mode()),
+            Measure::Network { net, .. } => Some(TravelMode::Road(net.mode())),
+            Measure::Transit(_) => Some(TravelMode::Transit),
         }
     }
 
@@ -129,6 +170,21 @@ impl<'a> Measure<'a> {
                     net,
                     snap_max,
                     field,
+                    unsnapped,
+                }
+            }
+            Measure::Transit(transit) => {
+                let egress = transit.egress(sites);
+                let walk = transit.walk();
+                let max_ms = u64::from(transit.params().max_s) * 1000;
+                let field = nearest_destinations(walk, &egress.snaps, Some(max_ms));
+                let unsnapped = (0..sites.len())
+                    .filter(|&j| egress.snaps[j].is_none())
+                    .collect();
+                SiteField::Transit {
+                    transit,
+                    egress,
+                    walk_field: field,
                     unsnapped,
                 }
             }
@@ -190,6 +246,33 @@ impl<'a> Measure<'a> {
                 let lost = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
                 (rows, lost)
             }
+            Measure::Transit(transit) => {
+                let egress = transit.egress(destinations);
+                let snap_max = transit.params().snap_max;
+                let walk = transit.walk();
+                let snaps: Vec<Option<Snap>> =
+                    origins.par_iter().map(|p| walk.snap(*p, snap_max)).collect();
+                let rows = snaps
+                    .par_iter()
+                    .zip(reaches)
+                    .map_init(Workspace::default, |ws, (o, &r)| {
+                        let Some(o) = o.as_ref().filter(|_| r >= 0.0) else {
+                            return Vec::new();
+                        };
+                        transit
+                            .times(o, &egress, ws)
+                            .into_iter()
+                            .enumerate()
+                            .filter_map(|(j, t)| {
+                                let m = f64::from(t?) / 60.0;
+                                (m <= r).then_some((j, m))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let lost = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                (rows, lost)
+            }
         }
     }
 }
@@ -216,6 +299,15 @@ pub enum SiteField<'a> {
         /// Sites farther than `snap_max` from the network.
         unsnapped: Vec<usize>,
     },
+    Transit {
+        transit: &'a Transit,
+        /// The walks from the stops to the sites.
+        egress: Egress,
+        /// The nearest site on foot alone from every node, within the
+        /// longest trip.
+        walk_field: NearestField,
+        unsnapped: Vec<usize>,
+    },
 }
 
 /// The nearest site of some origins, and the origins left unmeasured.
@@ -231,7 +323,9 @@ impl SiteField<'_> {
     pub fn unsnapped_sites(&self) -> &[usize] {
         match self {
             SiteField::Geodesic(_) => &[],
-            SiteField::Network { unsnapped, .. } => unsnapped,
+            SiteField::Network { unsnapped, .. } | SiteField::Transit { unsnapped, .. } => {
+                unsnapped
+            }
         }
     }
 
@@ -263,7 +357,47 @@ impl SiteField<'_> {
                         Some(Cost {
                             site: t.destination,
                             value: t.minutes(),
-                            length_m: t.length_mm as f64 / 1000.0,
+                            length_m: Some(t.length_mm as f64 / 1000.0),
+                        })
+                    })
+                    .collect();
+                let unsnapped = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                NearestCosts { costs, unsnapped }
+            }
+            SiteField::Transit {
+                transit,
+                egress,
+                walk_field,
+                ..
+            } => {
+                let walk = transit.walk();
+                let snap_max = transit.params().snap_max;
+                let snaps: Vec<Option<Snap>> =
+                    origins.par_iter().map(|p| walk.snap(*p, snap_max)).collect();
+                let costs = snaps
+                    .par_iter()
+                    .map_init(Workspace::default, |ws, s| {
+                        let o = s.as_ref()?;
+                        // Walking alone: the nearest site on foot (whole
+                        // seconds, as the transit times).
+                        let max_ms = u64::from(transit.params().max_s) * 1000;
+                        let on_foot = walk_field
+                            .trip(o, Some(max_ms))
+                            .map(|t| (((t.time_ms + 500) / 1000) as i32, t.destination));
+                        let by_transit = transit
+                            .transit_medians(o, egress, ws)
+                            .into_iter()
+                            .enumerate()
+                            .filter_map(|(j, t)| Some((t?, j)))
+                            .min();
+                        let (secs, site) = match (on_foot, by_transit) {
+                            (Some(a), Some(b)) => a.min(b),
+                            (a, b) => a.or(b)?,
+                        };
+                        Some(Cost {
+                            site,
+                            value: f64::from(secs) / 60.0,
+                            length_m: None,
                         })
                     })
                     .collect();
@@ -278,7 +412,7 @@ impl SiteField<'_> {
     pub fn index(&self) -> Option<&SiteIndex> {
         match self {
             SiteField::Geodesic(index) => Some(index),
-            SiteField::Network { .. } => None,
+            SiteField::Network { .. } | SiteField::Transit { .. } => None,
         }
     }
 }

@@ -40,6 +40,8 @@
 //! label is kept only when it improves the best one at that stop (local
 //! pruning, exact for earliest arrival with unlimited transfers).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::analysis::travel::{many_to_many_from, one_to_many, Direction, Scratch, Targets};
@@ -80,8 +82,8 @@ fn seconds(ms: u64) -> i32 {
 
 /// A public transport network: the walking network, the routes of one
 /// service day and the transfers between their stops.
-pub struct Transit<'a> {
-    walk: &'a Network,
+pub struct Transit {
+    walk: Arc<Network>,
     routes: Routes,
     params: TransitParams,
     stop_snaps: Vec<Option<Snap>>,
@@ -91,6 +93,16 @@ pub struct Transit<'a> {
     /// Per stop: the minimum time of a transfer at the stop itself, `None`
     /// where forbidden.
     same_stop: Vec<Option<i32>>,
+}
+
+impl std::fmt::Debug for Transit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transit")
+            .field("stops", &self.stop_snaps.len())
+            .field("routes", &self.routes.routes.len())
+            .field("params", &self.params)
+            .finish()
+    }
 }
 
 /// The walks from the stops to some destinations.
@@ -118,11 +130,11 @@ pub struct Workspace {
     scratch: Scratch,
 }
 
-impl<'a> Transit<'a> {
+impl Transit {
     /// Prepares the network: snaps the stops to the walking network (a stop
     /// farther than `snap_max` is never reached on foot), and finds the
     /// transfers on foot between stops within `walk_max_s`.
-    pub fn new(walk: &'a Network, tt: &Timetable, params: TransitParams) -> Transit<'a> {
+    pub fn new(walk: Arc<Network>, tt: &Timetable, params: TransitParams) -> Transit {
         assert_eq!(
             walk.mode(),
             Mode::Marche,
@@ -135,7 +147,7 @@ impl<'a> Transit<'a> {
             .collect();
         let walk_max_ms = u64::from(params.walk_max_s) * 1000;
         let walks = many_to_many_from(
-            walk,
+            &walk,
             &stop_snaps,
             &stop_snaps,
             Some(walk_max_ms),
@@ -173,7 +185,7 @@ impl<'a> Transit<'a> {
         for p in &mut footpaths {
             p.sort_unstable();
         }
-        let stop_targets = Targets::new(walk, &stop_snaps);
+        let stop_targets = Targets::new(&walk, &stop_snaps);
         Transit {
             walk,
             routes: Routes::build(tt),
@@ -190,8 +202,8 @@ impl<'a> Transit<'a> {
     }
 
     /// The walking network the legs are on.
-    pub fn walk(&self) -> &'a Network {
-        self.walk
+    pub fn walk(&self) -> &Network {
+        &self.walk
     }
 
     /// The stops farther than the snapping limit from the walking network.
@@ -209,7 +221,7 @@ impl<'a> Transit<'a> {
             .collect();
         let walk_max_ms = u64::from(self.params.walk_max_s) * 1000;
         let walks = many_to_many_from(
-            self.walk,
+            &self.walk,
             &self.stop_snaps,
             &snaps,
             Some(walk_max_ms),
@@ -224,7 +236,7 @@ impl<'a> Transit<'a> {
                     .collect()
             })
             .collect();
-        let targets = Targets::new(self.walk, &snaps);
+        let targets = Targets::new(&self.walk, &snaps);
         Egress {
             per_stop,
             snaps,
@@ -240,7 +252,7 @@ impl<'a> Transit<'a> {
         let max_ms = u64::from(self.params.max_s) * 1000;
         let mut best: Vec<Option<i32>> = self.transit_medians(origin, egress, ws);
         let walks = one_to_many(
-            self.walk,
+            &self.walk,
             origin,
             &egress.snaps,
             &egress.targets,
@@ -266,7 +278,7 @@ impl<'a> Transit<'a> {
     ) -> Vec<Option<i32>> {
         let walk_max_ms = u64::from(self.params.walk_max_s) * 1000;
         let access: Vec<(u32, i32)> = one_to_many(
-            self.walk,
+            &self.walk,
             origin,
             &self.stop_snaps,
             &self.stop_targets,

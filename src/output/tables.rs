@@ -7,12 +7,11 @@ use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
-use crate::analysis::measure::{Cost, Unit};
+use crate::analysis::measure::{Cost, TravelMode, Unit};
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
-use crate::index::network::Mode;
 use crate::index::Nearest;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
@@ -996,7 +995,7 @@ pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) ->
 /// nearest site by the network, the door-to-door time in minutes and the
 /// length of that fastest path in km (empty where the place is farther than
 /// the snapping limit from the network, or no site is reachable).
-pub fn network_columns(t: &Territory, mode: Mode, costs: &[Option<Cost>]) -> Table {
+pub fn network_columns(t: &Territory, mode: TravelMode, costs: &[Option<Cost>]) -> Table {
     let mut table = Table::new(&[
         "mode",
         "site_plus_proche_reseau",
@@ -1009,7 +1008,8 @@ pub fn network_columns(t: &Territory, mode: Mode, costs: &[Option<Cost>]) -> Tab
             c.as_ref().map(|c| t.sites[c.site].id.clone()).into(),
             c.as_ref().map_or(Cell::Empty, |c| Cell::Float(c.value, 2)),
             c.as_ref()
-                .map_or(Cell::Empty, |c| Cell::Float(c.length_m / 1000.0, 3)),
+                .and_then(|c| c.length_m)
+                .map_or(Cell::Empty, |m| Cell::Float(m / 1000.0, 3)),
         ]);
     }
     table

@@ -21,7 +21,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         .map(|n| n.as_ref().map_or(f64::NAN, |n| unit.shown(n.value)))
         .collect();
     let by = match r.basics.costs.mode {
-        Some(m) => format!(" {}", crate::render::mode_phrase(m)),
+        Some(m) => format!(" {}", m.phrase()),
         None => String::new(),
     };
 

@@ -288,7 +288,7 @@ type Row = (String, Value);
 fn mode_words(r: &Results) -> String {
     match r.basics.costs.mode {
         None => String::new(),
-        Some(m) => format!(" {}", crate::render::mode_phrase(m)),
+        Some(m) => format!(" {}", m.phrase()),
     }
 }
 
@@ -592,7 +592,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             let _ = write!(
                 h,
                 "<h2>Carte des communes : temps {} jusqu'au site le plus proche</h2>",
-                super::mode_phrase(m)
+                m.phrase()
             );
         }
     }
@@ -669,7 +669,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 let _ = write!(
                     h,
                     "<h2 id=\"distances\">Temps {} jusqu'au site le plus proche</h2>",
-                    super::mode_phrase(m)
+                    m.phrase()
                 );
             }
         }

@@ -531,7 +531,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             None => "Distance de la mairie au site le plus proche".to_string(),
             Some(m) => format!(
                 "Temps de la mairie au site le plus proche {}",
-                super::mode_phrase(m)
+                m.phrase()
             ),
         };
         let mut legend = vec![Entry::Heading(heading)];
@@ -572,7 +572,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             Some(m) => format!(
                 "Temps de porte à porte {} sur le réseau OpenStreetMap (mode {m}), \
                  depuis la mairie ou un point intérieur de la commune.",
-                super::mode_phrase(m)
+                m.phrase()
             ),
         }));
         legend.push(Entry::Gap);
@@ -731,7 +731,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             french::km(r_km),
             data.unit.symbol(),
             data.mode
-                .map_or(String::new(), |m| format!(" {}", super::mode_phrase(m)))
+                .map_or(String::new(), |m| format!(" {}", m.phrase()))
         );
         let d = &data.cost;
         self.fill_communes(|i| {
@@ -860,7 +860,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 None => format!("{place} : distance au site d'accueil le plus proche"),
                 Some(m) => format!(
                     "{place} : temps {} jusqu'au site d'accueil le plus proche",
-                    super::mode_phrase(m)
+                    m.phrase()
                 ),
             },
             MapKind::Hotspots => format!("{place} : points chauds de non-mobilité"),

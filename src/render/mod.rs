@@ -18,9 +18,8 @@ pub mod data;
 pub mod html;
 mod maps;
 
-use crate::analysis::measure::Unit;
+use crate::analysis::measure::{TravelMode, Unit};
 use crate::error::Error;
-use crate::index::network::Mode;
 use crate::model::{LonLat, Scope, Territory};
 
 pub use maps::Prepared;
@@ -115,7 +114,7 @@ pub struct MapData<'a> {
     /// The unit of the costs: km as the crow flies, minutes by network.
     pub unit: Unit,
     /// The network's mode, `None` as the crow flies.
-    pub mode: Option<Mode>,
+    pub mode: Option<TravelMode>,
     /// Distance in km (or time in minutes by network) from each commune's
     /// reference point to its nearest site (NaN where unknown), one per
     /// commune.
@@ -134,15 +133,6 @@ pub struct MapData<'a> {
     pub placement_caption: String,
     /// The sources line, printed under the map.
     pub sources: String,
-}
-
-/// How a mode is travelled, in words: `à pied`, `à vélo`, `en voiture`.
-pub fn mode_phrase(m: Mode) -> &'static str {
-    match m {
-        Mode::Marche => "à pied",
-        Mode::Velo => "à vélo",
-        Mode::Voiture => "en voiture",
-    }
 }
 
 /// Draws one map (see [`Prepared::render`] to draw several from one

@@ -283,14 +283,14 @@ fn random_timetable(seed: u64, walk: &Network) -> (Timetable, Vec<LonLat>) {
 
 #[test]
 fn range_raptor_matches_a_connection_scan_per_minute() {
-    let walk = grid(30);
+    let walk = Arc::new(grid(30));
     let mut compared = 0;
     let mut reached = 0;
     for seed in 1..=4 {
         let (tt, places) = random_timetable(seed, &walk);
         for (window, departure) in [(0, 7 * 3600), (1, 7 * 3600 + 600), (30, 7 * 3600 + 1800)] {
             let p = params(departure, window);
-            let transit = Transit::new(&walk, &tt, p);
+            let transit = Transit::new(walk.clone(), &tt, p);
             let egress = transit.egress(&places);
             let mut ws = Workspace::default();
             for &o in &places[..8] {
@@ -311,8 +311,8 @@ fn range_raptor_matches_a_connection_scan_per_minute() {
 
 /// Two stops 1.4 km apart on the grid's bottom row (nodes 0 and 14), one
 /// bus between them.
-fn one_bus(times: &[i32]) -> (Network, Timetable) {
-    let walk = grid(16);
+fn one_bus(times: &[i32]) -> (Arc<Network>, Timetable) {
+    let walk = Arc::new(grid(16));
     let a = walk.position(0);
     let b = walk.position(14);
     let trips = times
@@ -327,7 +327,7 @@ fn one_bus(times: &[i32]) -> (Network, Timetable) {
 fn boarding_at_the_departure_second_is_allowed() {
     let (walk, tt) = one_bus(&[8 * 3600]);
     let p = params(8 * 3600, 0);
-    let t = Transit::new(&walk, &tt, p);
+    let t = Transit::new(walk.clone(), &tt, p);
     let dest = [walk.position(14)];
     let e = t.egress(&dest);
     let at_stop = walk.snap(walk.position(0), p.snap_max).unwrap();
@@ -335,7 +335,7 @@ fn boarding_at_the_departure_second_is_allowed() {
     // At the stop at 8:00:00, the bus leaves at 8:00:00: boarded.
     assert_eq!(t.transit_medians(&at_stop, &e, &mut ws), vec![Some(120)]);
     // A second later, no bus.
-    let late = Transit::new(&walk, &tt, params(8 * 3600 + 1, 0));
+    let late = Transit::new(walk.clone(), &tt, params(8 * 3600 + 1, 0));
     assert_eq!(late.transit_medians(&at_stop, &e, &mut ws), vec![None]);
 }
 
@@ -346,7 +346,7 @@ fn walking_alone_beats_a_late_bus_and_counts_whatever_its_length() {
     // 15-minute limit on legs to and from stops.
     let (walk, tt) = one_bus(&[8 * 3600 + 2400]);
     let p = params(8 * 3600, 0);
-    let t = Transit::new(&walk, &tt, p);
+    let t = Transit::new(walk.clone(), &tt, p);
     let dest = [walk.position(14)];
     let e = t.egress(&dest);
     let o = walk.snap(walk.position(0), p.snap_max).unwrap();
@@ -368,7 +368,7 @@ fn the_window_reports_the_median_departure() {
     // (none: unreachable within the window's trips after 8:40).
     let (walk, tt) = one_bus(&[8 * 3600 + 600, 8 * 3600 + 2400]);
     let p = params(8 * 3600, 60);
-    let t = Transit::new(&walk, &tt, p);
+    let t = Transit::new(walk.clone(), &tt, p);
     let dest = [walk.position(14)];
     let e = t.egress(&dest);
     let o = walk.snap(walk.position(0), p.snap_max).unwrap();
@@ -401,7 +401,7 @@ fn transfers_honour_the_feed_minimum_and_forbidden_ones() {
     // unreachable.
     // Stops at the grid's corners (0, 0), (14, 0) and (14, 14): more than
     // 15 minutes on foot from one another.
-    let walk = grid(16);
+    let walk = Arc::new(grid(16));
     let stops = vec![
         stop(0, walk.position(0)),
         stop(1, walk.position(14)),
@@ -421,7 +421,7 @@ fn transfers_honour_the_feed_minimum_and_forbidden_ones() {
             to: 1,
             seconds: rule,
         }];
-        let t = Transit::new(&walk, &tt, params(8 * 3600, 0));
+        let t = Transit::new(walk.clone(), &tt, params(8 * 3600, 0));
         let e = t.egress(&dest);
         assert_eq!(t.transit_medians(&o, &e, &mut ws), vec![want], "{rule:?}");
     }
@@ -435,11 +435,11 @@ fn trips_longer_than_the_limit_are_unreachable() {
     let o = walk.snap(walk.position(0), p.snap_max).unwrap();
     let mut ws = Workspace::default();
     p.max_s = 1920;
-    let t = Transit::new(&walk, &tt, p);
+    let t = Transit::new(walk.clone(), &tt, p);
     let e = t.egress(&dest);
     assert_eq!(t.transit_medians(&o, &e, &mut ws), vec![Some(1920)]);
     p.max_s = 1919;
-    let t = Transit::new(&walk, &tt, p);
+    let t = Transit::new(walk.clone(), &tt, p);
     let e = t.egress(&dest);
     assert_eq!(t.transit_medians(&o, &e, &mut ws), vec![None]);
 }
