@@ -8,6 +8,7 @@ pub mod basins;
 pub mod csv_in;
 pub mod features;
 pub mod geojson;
+pub mod gtfs;
 pub mod layers;
 pub mod osm;
 pub mod points;
