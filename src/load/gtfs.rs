@@ -1834,4 +1834,197 @@ SUN,20190601,1
         assert_eq!(w.total(), 3, "{:?}", w.lines());
         assert!(t.transfers.is_empty());
     }
+
+    /// The r5r example feeds of Porto Alegre (tests/fixtures/transit).
+    fn poa(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/transit")
+            .join(name)
+    }
+
+    /// A file of a zipped feed as rows of named fields, read here without
+    /// the reader under test.
+    fn raw_rows(zip_path: &Path, name: &str) -> Vec<HashMap<String, String>> {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+        let mut text = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        rdr.records()
+            .map(|r| {
+                let r = r.unwrap();
+                header
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn porto_alegre_feeds_read_for_monday_13_may_2019() {
+        let paths = [poa("poa_eptc.zip"), poa("poa_trensurb.zip")];
+        let mut w = Warnings::new();
+        let start = std::time::Instant::now();
+        let t = read_gtfs(&paths, monday(), &mut w).unwrap();
+        eprintln!("POA read in {:?}", start.elapsed());
+        assert!(w.is_empty(), "{:?}", w.lines());
+        let summary: Vec<_> = t
+            .feeds
+            .iter()
+            .map(|f| (f.prefix.as_str(), f.stops, f.trips, f.trips_on_date))
+            .collect();
+        // Every EPTC trip runs on weekdays; Trensurb has weekday, Saturday
+        // and Sunday trips; no trip of Sunday runs past midnight.
+        assert_eq!(
+            summary,
+            [
+                ("poa_eptc", 3986, 2374, 2374),
+                ("poa_trensurb", 24, 1248, 529)
+            ]
+        );
+        assert_eq!(t.stops.len(), 3986 + 24);
+        assert_eq!(t.trips.len(), 2374 + 529);
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(t.feeds[0].period, Some((d(2019, 4, 15), d(2019, 7, 15))));
+        assert_eq!(t.feeds[1].period, Some((d(2019, 3, 1), d(2019, 12, 31))));
+        assert_eq!(t.stops[3986].id, "poa_trensurb:MR");
+        assert_eq!(t.stops[3986].name, "ESTACAO MERCADO");
+
+        for trip in &t.trips {
+            let n = trip.stops.len();
+            assert!(n >= 2, "{}", trip.id);
+            assert_eq!((trip.arrivals.len(), trip.departures.len()), (n, n));
+            for i in 0..n {
+                assert!(trip.arrivals[i] <= trip.departures[i], "{} at {i}", trip.id);
+                if i > 0 {
+                    assert!(
+                        trip.departures[i - 1] <= trip.arrivals[i],
+                        "{} at {i}",
+                        trip.id
+                    );
+                }
+            }
+            assert!(trip.stops.iter().all(|&s| (s as usize) < t.stops.len()));
+            let feed = if trip.id.starts_with("poa_eptc:") {
+                0
+            } else {
+                1
+            };
+            let served = if feed == 0 { 0..3986 } else { 3986..4010 };
+            assert!(
+                trip.stops.iter().all(|s| served.contains(&(*s as usize))),
+                "{}",
+                trip.id
+            );
+        }
+
+        // EPTC times only the first and last stop of each trip: every other
+        // time of the feed is empty, and was interpolated.
+        let eptc = poa("poa_eptc.zip");
+        let rows = raw_rows(&eptc, "stop_times.txt");
+        let empty = rows
+            .iter()
+            .filter(|r| r["arrival_time"].is_empty() && r["departure_time"].is_empty())
+            .count();
+        let eptc_trips = &t.trips[..2374];
+        let intermediate: usize = eptc_trips.iter().map(|x| x.stops.len() - 2).sum();
+        assert_eq!(rows.len(), 130_019);
+        assert_eq!(empty, 125_271);
+        assert_eq!(intermediate, empty, "every intermediate stop was untimed");
+
+        // A few trips against an independent computation: the raw rows,
+        // sorted by sequence, distances by geographiclib-rs directly, the
+        // share of the time by cumulated distance, rounded half away.
+        let stops: HashMap<String, (f64, f64)> = raw_rows(&eptc, "stops.txt")
+            .into_iter()
+            .map(|r| {
+                let p = (
+                    r["stop_lat"].parse().unwrap(),
+                    r["stop_lon"].parse().unwrap(),
+                );
+                (r["stop_id"].clone(), p)
+            })
+            .collect();
+        let wgs84 = geographiclib_rs::Geodesic::wgs84();
+        let secs = |s: &str| {
+            let v: Vec<i32> = s.split(':').map(|x| x.parse().unwrap()).collect();
+            v[0] * 3600 + v[1] * 60 + v[2]
+        };
+        for k in [0, 1, 500, 1234, 2373] {
+            let trip = &eptc_trips[k];
+            let raw_id = trip.id.strip_prefix("poa_eptc:").unwrap();
+            let mut mine: Vec<_> = rows.iter().filter(|r| r["trip_id"] == raw_id).collect();
+            mine.sort_by_key(|r| r["stop_sequence"].parse::<u32>().unwrap());
+            assert_eq!(mine.len(), trip.stops.len());
+            let pos: Vec<(f64, f64)> = mine.iter().map(|r| stops[&r["stop_id"]]).collect();
+            let mut cum = vec![0.0];
+            for w2 in pos.windows(2) {
+                let s12: f64 = geographiclib_rs::InverseGeodesic::inverse(
+                    &wgs84, w2[0].0, w2[0].1, w2[1].0, w2[1].1,
+                );
+                cum.push(cum.last().unwrap() + s12);
+            }
+            let t0 = secs(&mine[0]["departure_time"]) as f64;
+            let t1 = secs(&mine[mine.len() - 1]["arrival_time"]) as f64;
+            let total = cum[cum.len() - 1];
+            let expected: Vec<i32> = cum
+                .iter()
+                .map(|c| (t0 + (t1 - t0) * c / total).round() as i32)
+                .collect();
+            assert_eq!(trip.arrivals, expected, "{}", trip.id);
+            assert_eq!(trip.departures, expected, "{}", trip.id);
+            // And within 2 s of a spherical (haversine) interpolation.
+            let hav = |a: (f64, f64), b: (f64, f64)| {
+                let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
+                let (dla, dlo) = (la2 - la1, (b.1 - a.1).to_radians());
+                let h =
+                    (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+                2.0 * 6_371_008.8 * h.sqrt().asin()
+            };
+            let mut c = 0.0;
+            let mut sph = vec![0.0];
+            for w2 in pos.windows(2) {
+                c += hav(w2[0], w2[1]);
+                sph.push(c);
+            }
+            for (i, got) in trip.arrivals.iter().enumerate() {
+                let e = t0 + (t1 - t0) * sph[i] / c;
+                assert!(
+                    (f64::from(*got) - e).abs() <= 2.0,
+                    "{} at {i}: {got} vs {e}",
+                    trip.id
+                );
+            }
+            assert!(trip.stops.len() > 2, "{} has interpolated stops", trip.id);
+        }
+        assert_eq!(eptc_trips[0].id, "poa_eptc:T1-2@1#1202");
+        assert_eq!(eptc_trips[0].arrivals[0], hms(12, 2, 0));
+
+        // Trensurb times every stop: its times are the feed's.
+        let first = &t.trips[2374];
+        assert_eq!(first.id, "poa_trensurb:FULLW_AP_MR_05:05:00");
+        assert_eq!(first.route, "poa_trensurb:LINHA1");
+        let mut raw: Vec<_> = raw_rows(&poa("poa_trensurb.zip"), "stop_times.txt")
+            .into_iter()
+            .filter(|r| r["trip_id"] == "FULLW_AP_MR_05:05:00")
+            .collect();
+        raw.sort_by_key(|r| r["stop_sequence"].parse::<u32>().unwrap());
+        let arr: Vec<i32> = raw.iter().map(|r| secs(&r["arrival_time"])).collect();
+        let dep: Vec<i32> = raw.iter().map(|r| secs(&r["departure_time"])).collect();
+        assert_eq!((&first.arrivals, &first.departures), (&arr, &dep));
+        let names: Vec<_> = first
+            .stops
+            .iter()
+            .map(|&s| {
+                t.stops[s as usize]
+                    .id
+                    .strip_prefix("poa_trensurb:")
+                    .unwrap()
+            })
+            .collect();
+        let raw_stops: Vec<_> = raw.iter().map(|r| r["stop_id"].as_str()).collect();
+        assert_eq!(names, raw_stops);
+    }
 }
