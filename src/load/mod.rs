@@ -1,6 +1,6 @@
 //! Reading: every input format (GeoJSON, Shapefile with its `.prj` and
-//! `.dbf`, CSV, point files, the reports' reference figures), decoding and
-//! validation into the domain types of [`crate::model`]. Errors name the
+//! `.dbf`, CSV, point files, the reports' reference figures, GTFS feeds),
+//! decoding and validation into the domain types of [`crate::model`]. Errors name the
 //! file, the feature or line and the field; recoverable problems are counted
 //! in [`crate::warnings::Warnings`]. Nothing here computes or writes.
 
@@ -8,6 +8,7 @@ pub mod basins;
 pub mod csv_in;
 pub mod features;
 pub mod geojson;
+pub mod gtfs;
 pub mod layers;
 pub mod osm;
 pub mod points;

@@ -114,7 +114,8 @@ pub struct TransitStop {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransitTrip {
     /// `feed:trip_id` (with `#k` appended for the k-th run of a
-    /// `frequencies.txt` template, from 0).
+    /// `frequencies.txt` template, from 0, and `~J-1` for a trip of the day
+    /// before still running after midnight, since a trip may run both days).
     pub id: String,
     /// `feed:route_id`.
     pub route: String,
@@ -146,6 +147,7 @@ pub struct FeedSummary {
     pub prefix: String,
     /// First and last day of its services (calendar and calendar_dates).
     pub period: Option<(Date, Date)>,
+    /// Its stops in the [`Timetable`]: those served by a trip kept.
     pub stops: usize,
     /// Trips of the feed (templates counted once) and those running on the
     /// date or still running from the day before.
