@@ -149,6 +149,22 @@ impl Basics {
         }
     }
 
+    /// Per commune, whether the run's measure found no way to any site:
+    /// no site stands in it, it was measured (near enough to the network),
+    /// and no site is reached (by public transport or on foot, within the
+    /// longest trip). Always false as the crow flies.
+    pub fn without_trip(&self) -> Vec<bool> {
+        let lost: std::collections::BTreeSet<usize> =
+            self.costs.unsnapped_communes.iter().copied().collect();
+        (0..self.costs.communes.len())
+            .map(|i| {
+                self.sites_in_commune[i] == 0
+                    && !lost.contains(&i)
+                    && self.costs.communes[i].is_none()
+            })
+            .collect()
+    }
+
     /// Which communes share a border (see [`crate::analysis::adjacency`]).
     pub fn adjacency(&self, t: &Territory) -> &[Vec<usize>] {
         self.adjacency

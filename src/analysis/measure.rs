@@ -250,8 +250,10 @@ impl<'a> Measure<'a> {
                 let egress = transit.egress(destinations);
                 let snap_max = transit.params().snap_max;
                 let walk = transit.walk();
-                let snaps: Vec<Option<Snap>> =
-                    origins.par_iter().map(|p| walk.snap(*p, snap_max)).collect();
+                let snaps: Vec<Option<Snap>> = origins
+                    .par_iter()
+                    .map(|p| walk.snap(*p, snap_max))
+                    .collect();
                 let rows = snaps
                     .par_iter()
                     .zip(reaches)
@@ -259,12 +261,14 @@ impl<'a> Measure<'a> {
                         let Some(o) = o.as_ref().filter(|_| r >= 0.0) else {
                             return Vec::new();
                         };
+                        // Walks need no search beyond the reach.
+                        let bound = (r * 60.0).ceil().min(f64::from(u32::MAX)) as u32;
                         transit
-                            .times(o, &egress, ws)
+                            .times(o, &egress, bound, ws)
                             .into_iter()
                             .enumerate()
                             .filter_map(|(j, t)| {
-                                let m = f64::from(t?) / 60.0;
+                                let m = t? as f64 / 60_000.0;
                                 (m <= r).then_some((j, m))
                             })
                             .collect()
@@ -372,31 +376,34 @@ impl SiteField<'_> {
             } => {
                 let walk = transit.walk();
                 let snap_max = transit.params().snap_max;
-                let snaps: Vec<Option<Snap>> =
-                    origins.par_iter().map(|p| walk.snap(*p, snap_max)).collect();
+                let snaps: Vec<Option<Snap>> = origins
+                    .par_iter()
+                    .map(|p| walk.snap(*p, snap_max))
+                    .collect();
                 let costs = snaps
                     .par_iter()
                     .map_init(Workspace::default, |ws, s| {
                         let o = s.as_ref()?;
-                        // Walking alone: the nearest site on foot (whole
-                        // seconds, as the transit times).
+                        // Walking alone: the nearest site on foot, in
+                        // milliseconds; by transit in whole seconds. Ties
+                        // go to the first site (see `analysis::transit`).
                         let max_ms = u64::from(transit.params().max_s) * 1000;
                         let on_foot = walk_field
                             .trip(o, Some(max_ms))
-                            .map(|t| (((t.time_ms + 500) / 1000) as i32, t.destination));
+                            .map(|t| (t.time_ms, t.destination));
                         let by_transit = transit
                             .transit_medians(o, egress, ws)
                             .into_iter()
                             .enumerate()
-                            .filter_map(|(j, t)| Some((t?, j)))
+                            .filter_map(|(j, t)| Some((t? as u64 * 1000, j)))
                             .min();
-                        let (secs, site) = match (on_foot, by_transit) {
+                        let (ms, site) = match (on_foot, by_transit) {
                             (Some(a), Some(b)) => a.min(b),
                             (a, b) => a.or(b)?,
                         };
                         Some(Cost {
                             site,
-                            value: f64::from(secs) / 60.0,
+                            value: ms as f64 / 60_000.0,
                             length_m: None,
                         })
                     })

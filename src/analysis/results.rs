@@ -18,6 +18,7 @@ use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
 use crate::index::Nearest;
+use crate::model::transit::{Date, FeedSummary};
 use crate::model::LonLat;
 
 /// Everything a run computed.
@@ -31,6 +32,20 @@ pub struct Results {
     pub basins: Option<BasinResults>,
     pub placement: Option<PlacementResults>,
     pub scenario: Option<ScenarioResults>,
+    /// How the times were measured, by public transport.
+    pub transit: Option<TransitRun>,
+}
+
+/// The settings of a run by public transport, for the page and the tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitRun {
+    pub date: Date,
+    /// First departure, seconds from midnight.
+    pub departure: i32,
+    pub window_min: u32,
+    pub walk_max_min: f64,
+    pub max_min: f64,
+    pub feeds: Vec<FeedSummary>,
 }
 
 impl Results {
@@ -44,6 +59,7 @@ impl Results {
             basins: None,
             placement: None,
             scenario: None,
+            transit: None,
         }
     }
 }

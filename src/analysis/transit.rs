@@ -21,7 +21,10 @@
 //! - **Walking alone** is a trip too, whatever its length, counted with the
 //!   same `max_s`; since it does not depend on the departure minute, the
 //!   median of `min(walk, transit)` over the window is `min(walk, median of
-//!   transit)`, which is how it is combined ([`Transit::times`]).
+//!   transit)`, which is how it is combined ([`Transit::times`]). Walking
+//!   alone keeps the walking router's milliseconds; a destination's time is
+//!   the smaller in milliseconds, and among equally near destinations the
+//!   first listed is the nearest.
 //! - **Limit**: a trip longer than `max_s` (120 minutes) is unreachable.
 //! - **Window**: departures every minute in `[departure, departure + W)`;
 //!   the time reported is the element at index `round(W/2)` (half up; the
@@ -88,8 +91,12 @@ pub struct Transit {
     params: TransitParams,
     stop_snaps: Vec<Option<Snap>>,
     stop_targets: Targets,
-    /// Per stop: `(other stop, seconds)` of the transfers on foot.
-    footpaths: Vec<Vec<(u32, i32)>>,
+    /// The transfers on foot in compressed rows: those of stop `s` are
+    /// `foot_start[s]..foot_start[s + 1]` in `foot_to` and `foot_s`,
+    /// shortest first; only between stops some trip serves.
+    foot_start: Vec<u32>,
+    foot_to: Vec<u32>,
+    foot_s: Vec<i32>,
     /// Per stop: the minimum time of a transfer at the stop itself, `None`
     /// where forbidden.
     same_stop: Vec<Option<i32>>,
@@ -125,6 +132,8 @@ pub struct Workspace {
     is_improved: Vec<bool>,
     route_from: Vec<u32>,
     touched_routes: Vec<u32>,
+    reached: Vec<u32>,
+    is_reached: Vec<bool>,
     arrivals: Vec<i32>,
     samples: Vec<i32>,
     scratch: Scratch,
@@ -182,17 +191,30 @@ impl Transit {
                 (Some(m), None) => paths.push((to, m as i32)),
             }
         }
-        for p in &mut footpaths {
-            p.sort_unstable();
+        // A walk to or from a stop no trip serves leads nowhere (egress
+        // leaves from the stop a trip reached, not after a transfer).
+        let routes = Routes::build(tt);
+        let served: Vec<bool> = routes.of_stop.iter().map(|r| !r.is_empty()).collect();
+        let mut foot_start = Vec::with_capacity(footpaths.len() + 1);
+        let (mut foot_to, mut foot_s) = (Vec::new(), Vec::new());
+        foot_start.push(0);
+        for (s, mut p) in footpaths.into_iter().enumerate() {
+            p.retain(|&(q, _)| served[s] && served[q as usize]);
+            p.sort_unstable_by_key(|&(q, w)| (w, q));
+            foot_to.extend(p.iter().map(|x| x.0));
+            foot_s.extend(p.iter().map(|x| x.1));
+            foot_start.push(foot_to.len() as u32);
         }
         let stop_targets = Targets::new(&walk, &stop_snaps);
         Transit {
             walk,
-            routes: Routes::build(tt),
+            routes,
             params,
             stop_snaps,
             stop_targets,
-            footpaths,
+            foot_start,
+            foot_to,
+            foot_s,
             same_stop,
         }
     }
@@ -244,26 +266,37 @@ impl Transit {
         }
     }
 
-    /// The time in seconds from a snapped origin to every destination of
-    /// `egress`: walking alone or by public transport, the median over the
-    /// window (see the module documentation); `None` when unreachable
-    /// within `max_s`.
-    pub fn times(&self, origin: &Snap, egress: &Egress, ws: &mut Workspace) -> Vec<Option<i32>> {
-        let max_ms = u64::from(self.params.max_s) * 1000;
-        let mut best: Vec<Option<i32>> = self.transit_medians(origin, egress, ws);
+    /// The time in milliseconds from a snapped origin to every destination
+    /// of `egress`: walking alone (at the walking router's millisecond) or
+    /// by public transport (whole seconds), the median over the window (see
+    /// the module documentation); `None` when unreachable within `max_s`.
+    /// Walks are searched up to `walk_bound_s` only (the caller's reach, at
+    /// most `max_s`).
+    pub fn times(
+        &self,
+        origin: &Snap,
+        egress: &Egress,
+        walk_bound_s: u32,
+        ws: &mut Workspace,
+    ) -> Vec<Option<u64>> {
+        let bound_ms = u64::from(walk_bound_s.min(self.params.max_s)) * 1000;
+        let mut best: Vec<Option<u64>> = self
+            .transit_medians(origin, egress, ws)
+            .into_iter()
+            .map(|t| t.map(|s| s as u64 * 1000))
+            .collect();
         let walks = one_to_many(
             &self.walk,
             origin,
             &egress.snaps,
             &egress.targets,
-            Some(max_ms),
+            Some(bound_ms),
             &mut ws.scratch,
         );
         for t in walks {
-            let w = seconds(t.time_ms);
             let b = &mut best[t.destination];
-            if b.is_none_or(|x| w < x) {
-                *b = Some(w);
+            if b.is_none_or(|x| t.time_ms < x) {
+                *b = Some(t.time_ms);
             }
         }
         best
@@ -317,6 +350,8 @@ impl Transit {
         ws.is_marked.resize(n_stops, false);
         ws.is_improved.clear();
         ws.is_improved.resize(n_stops, false);
+        ws.is_reached.clear();
+        ws.is_reached.resize(n_stops, false);
         ws.route_from.clear();
         ws.route_from.resize(self.routes.routes.len(), u32::MAX);
         ws.arrivals.clear();
@@ -380,7 +415,8 @@ impl Transit {
         }
         ws.marked.clear();
         ws.touched_routes.sort_unstable();
-        let mut reached: Vec<u32> = Vec::new();
+        let mut reached = std::mem::take(&mut ws.reached);
+        reached.clear();
         for k in 0..ws.touched_routes.len() {
             let r = ws.touched_routes[k] as usize;
             let start = ws.route_from[r] as usize;
@@ -393,7 +429,10 @@ impl Transit {
                     let a = route.arrival(t, i);
                     if a <= limit && a < ws.vehicle[s] {
                         ws.vehicle[s] = a;
-                        reached.push(s as u32);
+                        if !ws.is_reached[s] {
+                            ws.is_reached[s] = true;
+                            reached.push(s as u32);
+                        }
                     }
                 }
                 let b = ws.board[s];
@@ -407,9 +446,9 @@ impl Transit {
             }
         }
         reached.sort_unstable();
-        reached.dedup();
         for &s in &reached {
             let su = s as usize;
+            ws.is_reached[su] = false;
             if !ws.is_improved[su] {
                 ws.is_improved[su] = true;
                 ws.improved.push(s);
@@ -427,21 +466,27 @@ impl Transit {
             if let Some(m) = self.same_stop[su] {
                 relax(su, v.saturating_add(m), ws);
             }
-            for &(q, w) in &self.footpaths[su] {
-                relax(q as usize, v.saturating_add(w), ws);
+            let row = self.foot_start[su] as usize..self.foot_start[su + 1] as usize;
+            for (&q, &w) in self.foot_to[row.clone()].iter().zip(&self.foot_s[row]) {
+                let t = v.saturating_add(w);
+                if t > limit {
+                    break; // the rest are longer
+                }
+                relax(q as usize, t, ws);
             }
         }
+        ws.reached = reached;
     }
 
     /// The time from each origin to every destination, in parallel, in
     /// origin order (an empty list for an origin farther than the snapping
     /// limit from the walking network).
-    pub fn matrix(&self, origins: &[LonLat], egress: &Egress) -> Vec<Option<Vec<Option<i32>>>> {
+    pub fn matrix(&self, origins: &[LonLat], egress: &Egress) -> Vec<Option<Vec<Option<u64>>>> {
         origins
             .par_iter()
             .map_init(Workspace::default, |ws, p| {
                 let o = self.walk.snap(*p, self.params.snap_max)?;
-                Some(self.times(&o, egress, ws))
+                Some(self.times(&o, egress, self.params.max_s, ws))
             })
             .collect()
     }

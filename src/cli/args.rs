@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::measure::Unit;
+use crate::analysis::measure::{TravelMode, Unit};
+use crate::analysis::transit::TransitParams;
 use crate::index::network::{Mode, Speeds};
+use crate::model::transit::Date;
 use crate::model::{Meters, SiteKind, Territory};
 
 /// A positive, finite distance in km (`--reach-km 3`, `--placement-radius-km 7.5`).
@@ -384,6 +386,7 @@ pub enum MeasureArg {
     Marche,
     Velo,
     Voiture,
+    Transport,
 }
 
 /// A road network to measure on, for the analyses (`--reseau`, `--mode`).
@@ -391,18 +394,99 @@ pub enum MeasureArg {
 #[command(next_help_heading = "Réseau (temps de parcours)")]
 pub struct NetworkArgs {
     /// Extrait OpenStreetMap .osm.pbf (répéter l'option pour en fusionner
-    /// plusieurs), avec --mode marche, velo ou voiture : communes.csv, qpv.csv
-    /// et points_distance.csv gagnent le site le plus proche par le réseau, le
-    /// temps (temps_min) et la distance (distance_reseau_km).
+    /// plusieurs), avec --mode marche, velo, voiture ou transport (le réseau
+    /// piéton des trajets vers, entre et depuis les arrêts) : toutes les
+    /// analyses mesurent alors des temps de parcours (voir le README).
     #[arg(long, value_name = "FICHIER.osm.pbf")]
     pub reseau: Vec<PathBuf>,
-    /// Mesure : vol-oiseau (distance géodésique, par défaut), marche, velo ou
-    /// voiture (temps sur le réseau de --reseau, mêmes règles que maillage temps).
+    /// Mesure : vol-oiseau (distance géodésique, par défaut), marche, velo,
+    /// voiture (temps sur le réseau de --reseau, mêmes règles que maillage
+    /// temps) ou transport (à pied et en transports en commun, horaires de
+    /// --gtfs, départ --depart).
     #[arg(long, value_enum, default_value_t = MeasureArg::VolOiseau)]
     pub mode: MeasureArg,
     #[command(flatten)]
     pub params: NetworkParams,
+    #[command(flatten)]
+    pub transit: TransitArgs,
+    /// Mode transport : durée maximale d'un trajet en minutes ; au-delà, le
+    /// site est hors d'atteinte. Par défaut 120.
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes, help_heading = "Transports en commun (--mode transport)")]
+    pub max_min: Option<Minutes>,
 }
+
+/// A departure: the service day and the time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Departure {
+    pub date: Date,
+    /// Seconds from the day's midnight.
+    pub seconds: i32,
+}
+
+impl std::fmt::Display for Departure {
+    /// `2019-05-13T08:00`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}T{:02}:{:02}",
+            self.date,
+            self.seconds / 3600,
+            self.seconds / 60 % 60
+        )
+    }
+}
+
+/// Parses `2019-05-13T08:00` (or `…T08:00:00`, or a space for the `T`).
+pub fn parse_departure(s: &str) -> Result<Departure, String> {
+    let expected = "attendu une date et une heure AAAA-MM-JJTHH:MM, comme 2019-05-13T08:00";
+    let t = s.trim();
+    let (d, h) = t
+        .split_once(['T', ' '])
+        .ok_or_else(|| format!("« {s} » : {expected}"))?;
+    let date = Date::parse(d).ok_or_else(|| format!("« {s} » : date inconnue ; {expected}"))?;
+    let parts: Vec<&str> = h.split(':').collect();
+    let num = |x: &str, max: i32| -> Option<i32> {
+        let v: i32 = x.parse().ok()?;
+        (x.len() == 2 && (0..max).contains(&v)).then_some(v)
+    };
+    let hms = match parts.as_slice() {
+        [hh, mm] => num(hh, 24).zip(num(mm, 60)).map(|(a, b)| (a, b, 0)),
+        [hh, mm, ss] => num(hh, 24)
+            .zip(num(mm, 60))
+            .zip(num(ss, 60))
+            .map(|((a, b), c)| (a, b, c)),
+        _ => None,
+    };
+    let (hh, mm, ss) = hms.ok_or_else(|| format!("« {s} » : heure illisible ; {expected}"))?;
+    Ok(Departure {
+        date,
+        seconds: hh * 3600 + mm * 60 + ss,
+    })
+}
+
+/// The public transport options (`--mode transport`).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Transports en commun (--mode transport)")]
+pub struct TransitArgs {
+    /// Horaires GTFS (.zip ou dossier) ; répéter l'option pour plusieurs
+    /// réseaux (TER de la région, réseaux urbains).
+    #[arg(long, value_name = "FICHIER.zip")]
+    pub gtfs: Vec<PathBuf>,
+    /// Jour et heure du premier départ, AAAA-MM-JJTHH:MM (heure des horaires).
+    #[arg(long, value_name = "AAAA-MM-JJTHH:MM", value_parser = parse_departure)]
+    pub depart: Option<Departure>,
+    /// Fenêtre de départs en minutes : un départ chaque minute, le temps
+    /// retenu est la médiane, comme R5 ; 0 : un seul départ.
+    #[arg(long, value_name = "MIN", default_value_t = 60)]
+    pub fenetre_min: u32,
+    /// Plus long trajet à pied vers un arrêt, entre deux arrêts et depuis un
+    /// arrêt, en minutes (un trajet tout à pied n'a pas cette limite).
+    #[arg(long, value_name = "MIN", default_value = "15", value_parser = parse_minutes)]
+    pub marche_max_min: Minutes,
+}
+
+/// The default longest trip by public transport, minutes.
+pub const DEFAULT_TRANSIT_MAX_MIN: f64 = 120.0;
 
 /// A positive, finite number of minutes (`--reach-min 15`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -454,7 +538,8 @@ pub fn by_unit<T>(
         Unit::Metres => {
             if min.0.is_some() {
                 anyhow::bail!(
-                    "{} : une durée ne s'applique qu'aux temps de parcours sur un réseau                      (--reseau et --mode marche, velo ou voiture) ; à vol d'oiseau, donnez {}",
+                    "{} : une durée ne s'applique qu'aux temps de parcours (--reseau et --mode marche, \
+                     velo, voiture ou transport) ; à vol d'oiseau, donnez {}",
                     min.1,
                     km.1
                 );
@@ -464,7 +549,8 @@ pub fn by_unit<T>(
         Unit::Minutes => {
             if km.0.is_some() {
                 anyhow::bail!(
-                    "{} : avec --mode marche, velo ou voiture les seuils sont des temps de                      parcours ; donnez {}",
+                    "{} : avec --mode marche, velo, voiture ou transport les seuils sont des temps \
+                     de parcours ; donnez {}",
                     km.1,
                     min.1
                 );
@@ -478,30 +564,97 @@ impl NetworkArgs {
     /// The unit of the run's costs: metres as the crow flies, minutes by
     /// network.
     pub fn unit(&self) -> anyhow::Result<Unit> {
-        Ok(match self.mode()? {
+        Ok(match self.travel()? {
             None => Unit::Metres,
             Some(_) => Unit::Minutes,
         })
     }
 
-    /// The network mode asked for, if any, checked against `--reseau`.
-    pub fn mode(&self) -> anyhow::Result<Option<Mode>> {
+    /// The travel mode asked for, if any, checked against the other
+    /// options: a network mode needs `--reseau`; transport also `--gtfs` and
+    /// `--depart`, which no other mode takes.
+    pub fn travel(&self) -> anyhow::Result<Option<TravelMode>> {
         let mode = match self.mode {
             MeasureArg::VolOiseau => None,
-            MeasureArg::Marche => Some(Mode::Marche),
-            MeasureArg::Velo => Some(Mode::Velo),
-            MeasureArg::Voiture => Some(Mode::Voiture),
+            MeasureArg::Marche => Some(TravelMode::Road(Mode::Marche)),
+            MeasureArg::Velo => Some(TravelMode::Road(Mode::Velo)),
+            MeasureArg::Voiture => Some(TravelMode::Road(Mode::Voiture)),
+            MeasureArg::Transport => Some(TravelMode::Transit),
         };
+        let t = &self.transit;
+        if mode != Some(TravelMode::Transit) {
+            let given: Vec<&str> = [
+                ("--gtfs", !t.gtfs.is_empty()),
+                ("--depart", t.depart.is_some()),
+                ("--max-min", self.max_min.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect();
+            if !given.is_empty() {
+                anyhow::bail!(
+                    "{} : ne sert qu'avec --mode transport (temps en transports en commun)",
+                    given.join(", ")
+                );
+            }
+        }
         match (mode, self.reseau.is_empty()) {
+            (Some(TravelMode::Transit), true) => anyhow::bail!(
+                "--mode transport : donnez le réseau piéton avec --reseau FICHIER.osm.pbf (les \
+                 trajets à pied vers, entre et depuis les arrêts ; voir le README)"
+            ),
             (Some(m), true) => anyhow::bail!(
                 "--mode {m} : donnez le réseau avec --reseau FICHIER.osm.pbf (les extraits \
                  OpenStreetMap régionaux, voir le README)"
             ),
-            (None, false) => {
-                anyhow::bail!("--reseau sans --mode : choisissez --mode marche, velo ou voiture")
-            }
-            _ => Ok(mode),
+            (None, false) => anyhow::bail!(
+                "--reseau sans --mode : choisissez --mode marche, velo, voiture ou transport"
+            ),
+            _ => {}
         }
+        if mode == Some(TravelMode::Transit) {
+            if t.gtfs.is_empty() {
+                anyhow::bail!(
+                    "--mode transport : donnez les horaires avec --gtfs FICHIER.zip (GTFS du TER \
+                     et des réseaux urbains)"
+                );
+            }
+            if t.depart.is_none() {
+                anyhow::bail!(
+                    "--mode transport : donnez le jour et l'heure du départ avec --depart \
+                     AAAA-MM-JJTHH:MM (un jour couvert par les horaires)"
+                );
+            }
+        }
+        Ok(mode)
+    }
+
+    /// The road mode asked for, if any (transport walks on `marche`).
+    pub fn mode(&self) -> anyhow::Result<Option<Mode>> {
+        Ok(match self.travel()? {
+            Some(TravelMode::Road(m)) => Some(m),
+            Some(TravelMode::Transit) => Some(Mode::Marche),
+            None => None,
+        })
+    }
+
+    /// The public transport settings (`None` unless `--mode transport`).
+    pub fn transit_params(&self) -> anyhow::Result<Option<TransitParams>> {
+        if self.travel()? != Some(TravelMode::Transit) {
+            return Ok(None);
+        }
+        let t = &self.transit;
+        let Some(dep) = t.depart else {
+            return Ok(None);
+        };
+        let max = self.max_min.map_or(DEFAULT_TRANSIT_MAX_MIN, |m| m.0);
+        Ok(Some(TransitParams {
+            departure: dep.seconds,
+            window_min: t.fenetre_min,
+            walk_max_s: (t.marche_max_min.0 * 60.0).round() as u32,
+            max_s: (max * 60.0).round() as u32,
+            snap_max: self.params.snap_max_m,
+        }))
     }
 }
 

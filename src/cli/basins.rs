@@ -10,7 +10,7 @@ use crate::analysis::basins::{
     basins_from_epci, basins_from_units, epci_units, propose_basins, size_basins, Assignment,
     Basins, DemandRates,
 };
-use crate::analysis::results::{BasinResults, Results};
+use crate::analysis::results::BasinResults;
 use crate::cli::args::NetworkArgs;
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
@@ -196,7 +196,7 @@ pub fn run(cmd: &BasinsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Resul
     let t = ctx.load(data)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     r.basins = Some(analyse(&t, &r.basics, &cmd.basins, ctx)?);
     ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)

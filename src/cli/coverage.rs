@@ -4,7 +4,6 @@
 use clap::Args;
 
 use crate::analysis::measure::Unit;
-use crate::analysis::results::Results;
 use crate::cli::args::{by_unit, parse_minutes_list, parse_radii, MinutesList, NetworkArgs, Radii};
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
@@ -76,7 +75,7 @@ pub fn run(cmd: &CoverageCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let t = ctx.load(data)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("couverture");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     r.coverage = Some(r.basics.coverage(&t, &radii));
     ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)

@@ -10,7 +10,7 @@ use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
 use crate::analysis::measure::{Measure, Unit};
-use crate::analysis::results::{DistanceResults, GridResults, PointResults, Results};
+use crate::analysis::results::{DistanceResults, GridResults, PointResults};
 use crate::analysis::summary::distance_summaries;
 use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, NetworkArgs};
 use crate::cli::reseau::RunNetwork;
@@ -411,7 +411,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     plan.check_grid(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
     ctx.write_results(&t, &r, plan.write_access_costs)?;
     Ok(EXIT_OK)

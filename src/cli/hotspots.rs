@@ -5,7 +5,7 @@ use clap::Args;
 use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
 use crate::analysis::measure::Unit;
-use crate::analysis::results::{HotspotResults, Results};
+use crate::analysis::results::HotspotResults;
 use crate::cli::args::{
     by_unit, parse_km, parse_minutes, parse_share, Km, Minutes, NetworkArgs, Share,
 };
@@ -89,7 +89,7 @@ pub fn run(cmd: &HotspotsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let t = ctx.load(data)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     r.hotspots = Some(analyse(&t, &r.basics, &p, ctx));
     ctx.write_results(&t, &r, false)?;
     Ok(EXIT_OK)

@@ -3,7 +3,6 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::analysis::results::Results;
 use crate::cli::args::NetworkArgs;
 use crate::cli::args::{parse_ml, MlArg, ProposalArgs};
 use crate::cli::basins::BasinsArgs;
@@ -127,7 +126,7 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
     let kinds = args.kind.kinds();
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     // The analyses the maps show, computed as the report does.
     if kinds.contains(&MapKind::Hotspots) {
         r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));

@@ -11,7 +11,7 @@ use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
     Objective, Placement, PlacementError, PlacementParams,
 };
-use crate::analysis::results::{PlacementResults, Results};
+use crate::analysis::results::PlacementResults;
 use crate::cli::args::{
     by_unit, parse_candidates, parse_minutes, parse_ml, parse_radii, parse_share, CandidateSource,
     Minutes, MlArg, NetworkArgs, ProposalArgs, Radii, Share,
@@ -301,7 +301,7 @@ pub fn run(args: &PlacementArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
     let candidates = load_candidates(&t, &args.candidates, ctx)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     ctx.progress.step("placement");
     let p = analyse(&t, &r.basics, &net.measure(), candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {

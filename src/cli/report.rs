@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use crate::analysis::results::Results;
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
@@ -72,7 +71,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     plan.check_grid(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = Results::new(net.basics(&t, ctx));
+    let mut r = net.results(&t, ctx);
     r.distance = Some(distance::analyse(&t, &r.basics, &net, &plan, ctx)?);
     ctx.progress.step("couverture");
     r.coverage = Some(r.basics.coverage(&t, &radii));
@@ -168,6 +167,17 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
     ] {
         m.insert(key, value);
     }
+    if let Some(tp) = n.transit_params()? {
+        let dep = n.transit.depart.map(|d| d.to_string());
+        for (key, value) in [
+            ("depart", json!(dep)),
+            ("fenetre_min", json!(tp.window_min)),
+            ("marche_max_min", json!(f64::from(tp.walk_max_s) / 60.0)),
+            ("max_min", json!(f64::from(tp.max_s) / 60.0)),
+        ] {
+            m.insert(key.to_string(), value);
+        }
+    }
     Ok(m)
 }
 
@@ -202,6 +212,9 @@ fn inputs(args: &ReportArgs, data: &DataArgs) -> anyhow::Result<Vec<InputFile>> 
     }
     for p in &args.network.reseau {
         v.extend(InputFile::read("reseau", p)?);
+    }
+    for p in &args.network.transit.gtfs {
+        v.extend(InputFile::read("gtfs", p)?);
     }
     if let Some(p) = &args.basins.basins {
         v.extend(InputFile::read("bassins", p)?);

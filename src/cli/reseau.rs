@@ -9,12 +9,17 @@ use anyhow::bail;
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::measure::Measure;
+use crate::analysis::measure::{Measure, TravelMode};
+use crate::analysis::results::{Results, TransitRun};
+use crate::analysis::transit::Transit;
 use crate::cli::args::{NetworkArgs, SpeedArgs};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{file, Mode, Network, Speeds};
+use crate::load::gtfs::read_gtfs;
 use crate::load::osm::read_osm;
+use crate::model::transit::{Date, FeedSummary};
 use crate::model::{Meters, Territory};
+use std::sync::Arc;
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -172,34 +177,113 @@ fn read_network(
 /// The network of an analysis run (`--reseau`, `--mode`), opened once: the
 /// measure every analysis of the run uses.
 pub struct RunNetwork {
-    net: Option<Network>,
+    opened: Opened,
     files: Vec<PathBuf>,
     snap_max: Meters,
+    /// The service day, by public transport.
+    date: Option<Date>,
+}
+
+/// What a run measures on.
+enum Opened {
+    Geodesic,
+    Road(Box<Network>),
+    /// Public transport, with the feeds read (for the manifest and page).
+    Transit(Box<Transit>, Vec<FeedSummary>),
 }
 
 impl RunNetwork {
-    /// Opens the network of `args`, or nothing as the crow flies.
+    /// Opens the network of `args`, or nothing as the crow flies: for
+    /// `--mode transport` the walking network, the feeds' trips on the
+    /// departure's day, and the transfers between their stops.
     pub fn open(args: &NetworkArgs, ctx: &mut Context) -> anyhow::Result<Self> {
-        let net = match args.mode()? {
-            None => None,
-            Some(mode) => Some(open_network(&args.reseau, mode, args.params.speeds(), ctx)?),
+        let opened = match (args.travel()?, args.transit_params()?) {
+            (None, _) => Opened::Geodesic,
+            (Some(TravelMode::Road(mode)), _) => Opened::Road(Box::new(open_network(
+                &args.reseau,
+                mode,
+                args.params.speeds(),
+                ctx,
+            )?)),
+            (Some(TravelMode::Transit), Some(params)) => {
+                let walk = open_network(&args.reseau, Mode::Marche, args.params.speeds(), ctx)?;
+                let date = args
+                    .transit
+                    .depart
+                    .map(|d| d.date)
+                    .ok_or_else(|| anyhow::anyhow!("--mode transport : --depart manque"))?;
+                ctx.progress.step("lecture des horaires");
+                let tt = read_gtfs(&args.transit.gtfs, date, &mut ctx.warnings)?;
+                if tt.trips.is_empty() {
+                    bail!(
+                        "{} : aucune course le {date} (ni de la veille après minuit)",
+                        files_text(&args.transit.gtfs)
+                    );
+                }
+                ctx.progress.say(&format!(
+                    "horaires du {date} : {} arrêts, {} courses",
+                    tt.stops.len(),
+                    tt.trips.len()
+                ));
+                ctx.progress.step("correspondances à pied");
+                let transit = Transit::new(Arc::new(walk), &tt, params);
+                let lost = transit.unsnapped_stops();
+                for &s in &lost {
+                    ctx.warnings.add(
+                        Path::new(&files_text(&args.transit.gtfs)),
+                        format!(
+                            "arrêt à plus de {} m du réseau piéton : jamais atteint à pied",
+                            args.params.snap_max_m.0
+                        ),
+                        tt.stops[s].id.clone(),
+                    );
+                }
+                Opened::Transit(Box::new(transit), tt.feeds)
+            }
+            (Some(TravelMode::Transit), None) => bail!("--mode transport : --depart manque"),
         };
         Ok(RunNetwork {
-            net,
+            opened,
             files: args.reseau.clone(),
             snap_max: args.params.snap_max_m,
+            date: args.transit.depart.map(|d| d.date),
         })
     }
 
     /// The measure of the run.
     pub fn measure(&self) -> Measure<'_> {
-        match &self.net {
-            None => Measure::Geodesic,
-            Some(net) => Measure::Network {
+        match &self.opened {
+            Opened::Geodesic => Measure::Geodesic,
+            Opened::Road(net) => Measure::Network {
                 net,
                 snap_max: self.snap_max,
             },
+            Opened::Transit(t, _) => Measure::Transit(t),
         }
+    }
+
+    /// The settings of a run by public transport (`None` otherwise).
+    pub fn transit_run(&self) -> Option<TransitRun> {
+        let Opened::Transit(t, feeds) = &self.opened else {
+            return None;
+        };
+        let p = t.params();
+        Some(TransitRun {
+            date: self.date?,
+            departure: p.departure,
+            window_min: p.window_min,
+            walk_max_min: f64::from(p.walk_max_s) / 60.0,
+            max_min: f64::from(p.max_s) / 60.0,
+            feeds: feeds.clone(),
+        })
+    }
+
+    /// The results of a run, starting from its basics (see
+    /// [`RunNetwork::basics`]) and how the times are measured.
+    pub fn results(&self, t: &Territory, ctx: &mut Context) -> Results {
+        let mut r = Results::new(self.basics(t, ctx));
+        r.transit = self.transit_run();
+        r
     }
 
     /// The basics of `t` in the run's measure; the communes, QPV and sites
@@ -223,15 +307,16 @@ impl RunNetwork {
         places: &[usize],
         id: &dyn Fn(usize) -> String,
     ) {
-        let Some(net) = &self.net else { return };
+        let Some(mode) = self.measure().mode() else {
+            return;
+        };
         let files = files_text(&self.files);
         for &i in places {
             ctx.warnings.add(
                 Path::new(&files),
                 format!(
                     "{what} à plus de {} m du réseau ({}) : non mesuré par le réseau",
-                    self.snap_max.0,
-                    net.mode()
+                    self.snap_max.0, mode
                 ),
                 id(i),
             );
@@ -245,15 +330,16 @@ impl RunNetwork {
         sites: &[usize],
         id: &dyn Fn(usize) -> String,
     ) {
-        let Some(net) = &self.net else { return };
+        let Some(mode) = self.measure().mode() else {
+            return;
+        };
         let files = files_text(&self.files);
         for &j in sites {
             ctx.warnings.add(
                 Path::new(&files),
                 format!(
                     "site à plus de {} m du réseau ({}) : aucun trajet n'y mène",
-                    self.snap_max.0,
-                    net.mode()
+                    self.snap_max.0, mode
                 ),
                 id(j),
             );

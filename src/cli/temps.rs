@@ -8,13 +8,19 @@ use anyhow::{bail, Context as _};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
+use crate::analysis::measure::Measure;
+use crate::analysis::transit::{Transit, TransitParams};
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
-use crate::cli::args::NetworkParams;
+use crate::cli::args::{NetworkParams, TransitArgs, DEFAULT_TRANSIT_MAX_MIN};
 use crate::cli::reseau::{files_text, open_network};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{Mode, Network, Snap, Speeds};
+use crate::load::gtfs::read_gtfs;
 use crate::load::points::read_points_wgs84;
 use crate::load::points::NamedPoints;
+use crate::model::transit::Date;
 use crate::model::Meters;
 use crate::output::write::{Cell, Outputs, Table};
 use crate::warnings::Warnings;
@@ -41,12 +47,15 @@ pub enum ModeArg {
     Marche,
     Velo,
     Voiture,
+    Transport,
 }
 
-impl From<ModeArg> for Mode {
-    fn from(m: ModeArg) -> Mode {
-        match m {
-            ModeArg::Marche => Mode::Marche,
+impl ModeArg {
+    /// The road mode, or walking for transport (its access, transfers and
+    /// egress are on foot).
+    fn road(self) -> Mode {
+        match self {
+            ModeArg::Marche | ModeArg::Transport => Mode::Marche,
             ModeArg::Velo => Mode::Velo,
             ModeArg::Voiture => Mode::Voiture,
         }
@@ -57,8 +66,10 @@ impl From<ModeArg> for Mode {
 /// the short one).
 pub const LONG_ABOUT: &str = "\
 Temps de parcours sur un réseau routier OpenStreetMap (.osm.pbf), à pied, à vélo
-ou en voiture, des origines vers les destinations. Écrit temps.csv (colonnes
-origine, destination, temps_min, distance_reseau_km). Aucune couche de communes
+ou en voiture, ou en transports en commun (--mode transport : horaires GTFS de
+--gtfs, marche sur le réseau de --reseau), des origines vers les destinations.
+Écrit temps.csv (colonnes origine, destination, temps_min, distance_reseau_km ;
+la distance reste vide en transports en commun). Aucune couche de communes
 n'est lue.
 
 Chaque point est rattaché au nœud du réseau le plus proche, trajet compté à vol
@@ -82,14 +93,16 @@ pub struct TempsArgs {
     /// plusieurs. Ou un réseau préparé par maillage reseau, seul.
     #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
     pub reseau: Vec<PathBuf>,
-    /// Mode de déplacement : marche, velo ou voiture.
+    /// Mode de déplacement : marche, velo, voiture ou transport.
     ///
     /// marche : 4,5 km/h, toutes les voies sauf autoroutes et voies interdites
     /// aux piétons, sans sens unique. velo : 15 km/h, sans autoroutes ni voies
     /// express, sens uniques respectés (sauf double sens cyclable). voiture :
     /// routes ouvertes aux voitures, à la vitesse maximale autorisée (maxspeed,
     /// sinon une vitesse par type de route, voir le README), sens uniques
-    /// respectés.
+    /// respectés. transport : à pied et en transports en commun (--gtfs,
+    /// --depart), médiane sur la fenêtre de départs, trajets de plus de
+    /// --max-min (120 par défaut) hors d'atteinte.
     #[arg(long, value_enum)]
     pub mode: ModeArg,
     /// Une ligne par origine : la destination la plus rapide à atteindre
@@ -105,11 +118,15 @@ pub struct TempsArgs {
     pub max_min: Option<f64>,
     #[command(flatten)]
     pub params: NetworkParams,
+    #[command(flatten)]
+    pub transit: TransitArgs,
 }
 
 /// The checked arguments.
 struct Plan {
     mode: Mode,
+    /// Public transport settings, with `--mode transport`.
+    transit: Option<(TransitParams, Date)>,
     speeds: Speeds,
     max_ms: Option<u64>,
     snap_max: Meters,
@@ -134,8 +151,34 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
         .max_min
         .map(|m| positive("--max-min", m).map(|m| (m * 60_000.0).round() as u64))
         .transpose()?;
+    let t = &args.transit;
+    let transit = if args.mode == ModeArg::Transport {
+        if t.gtfs.is_empty() {
+            bail!("--mode transport : donnez les horaires avec --gtfs FICHIER.zip");
+        }
+        let Some(dep) = t.depart else {
+            bail!("--mode transport : donnez le jour et l'heure du départ avec --depart AAAA-MM-JJTHH:MM");
+        };
+        let max = args.max_min.unwrap_or(DEFAULT_TRANSIT_MAX_MIN);
+        Some((
+            TransitParams {
+                departure: dep.seconds,
+                window_min: t.fenetre_min,
+                walk_max_s: (t.marche_max_min.0 * 60.0).round() as u32,
+                max_s: (max * 60.0).round() as u32,
+                snap_max: args.params.snap_max_m,
+            },
+            dep.date,
+        ))
+    } else {
+        if !t.gtfs.is_empty() || t.depart.is_some() {
+            bail!("--gtfs, --depart : ne servent qu'avec --mode transport");
+        }
+        None
+    };
     Ok(Plan {
-        mode: args.mode.into(),
+        mode: args.mode.road(),
+        transit,
         speeds,
         max_ms,
         snap_max: args.params.snap_max_m,
@@ -185,6 +228,9 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
     let origins = read_points_wgs84(&args.origines, &mut ctx.warnings)?;
     let dests = read_points_wgs84(&args.destinations, &mut ctx.warnings)?;
     let net = open_network(&args.reseau, plan.mode, plan.speeds, ctx)?;
+    if let Some((params, date)) = plan.transit {
+        return run_transit(args, net, params, date, &origins, &dests, ctx);
+    }
     let files = files_text(&args.reseau);
     ctx.progress.step("rattachement au réseau");
     let o_snap = snap_all(&net, &args.origines, &origins, &plan, &mut ctx.warnings);
@@ -234,6 +280,114 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
                     Some(&dests.ids[t.destination]),
                     Some(t),
                 ));
+            }
+        }
+    }
+    let mut outputs = Outputs::new();
+    outputs.add_table("temps.csv", &table, ctx.csv);
+    ctx.write(&outputs)
+        .with_context(|| format!("écriture de temps.csv dans {}", ctx.out.display()))?;
+    Ok(EXIT_OK)
+}
+
+/// `maillage temps --mode transport`: the times by public transport and
+/// walking ([`crate::analysis::transit`]) from every origin.
+fn run_transit(
+    args: &TempsArgs,
+    walk: Network,
+    params: TransitParams,
+    date: Date,
+    origins: &NamedPoints,
+    dests: &NamedPoints,
+    ctx: &mut Context,
+) -> anyhow::Result<u8> {
+    if dests.ids.is_empty() {
+        bail!(
+            "{} : aucune destination dans le fichier",
+            args.destinations.display()
+        );
+    }
+    ctx.progress.step("lecture des horaires");
+    let tt = read_gtfs(&args.transit.gtfs, date, &mut ctx.warnings)?;
+    ctx.progress.say(&format!(
+        "horaires du {date} : {} arrêts, {} courses",
+        tt.stops.len(),
+        tt.trips.len()
+    ));
+    ctx.progress.step("correspondances à pied");
+    let transit = Transit::new(Arc::new(walk), &tt, params);
+    for s in transit.unsnapped_stops() {
+        ctx.warnings.add(
+            Path::new(&files_text(&args.transit.gtfs)),
+            format!(
+                "arrêt à plus de {} m du réseau piéton : jamais atteint à pied",
+                params.snap_max.0
+            ),
+            tt.stops[s].id.clone(),
+        );
+    }
+    ctx.progress.step("temps de parcours");
+    let egress = transit.egress(&dests.points);
+    let lost = |path: &Path, pts: &NamedPoints, i: usize, warnings: &mut Warnings| {
+        warnings.add(
+            path,
+            format!(
+                "point à plus de {} m du réseau piéton : non mesuré",
+                params.snap_max.0
+            ),
+            format!("ligne {} ({})", pts.lines[i], pts.ids[i]),
+        );
+    };
+    for (j, s) in egress.snaps.iter().enumerate() {
+        if s.is_none() {
+            lost(&args.destinations, dests, j, &mut ctx.warnings);
+        }
+    }
+    let minutes = |m: f64| Cell::Float(m, 2);
+    let mut table = Table::new(&["origine", "destination", "temps_min", "distance_reseau_km"]);
+    if args.plus_proche {
+        // One walking search from all the destinations, then the transit
+        // medians per origin (see `Measure::Transit`).
+        let nearest = Measure::Transit(&transit)
+            .towards(&dests.points)
+            .nearest(&origins.points);
+        for &i in &nearest.unsnapped {
+            lost(&args.origines, origins, i, &mut ctx.warnings);
+        }
+        for (i, c) in nearest.costs.iter().enumerate() {
+            if c.is_none() && !nearest.unsnapped.contains(&i) {
+                ctx.warnings.add(
+                    &args.origines,
+                    format!(
+                        "aucune destination à moins de {} min (transport) : cellules vides",
+                        f64::from(params.max_s) / 60.0
+                    ),
+                    format!("ligne {} ({})", origins.lines[i], origins.ids[i]),
+                );
+            }
+            table.push(vec![
+                Cell::Text(origins.ids[i].clone()),
+                c.map_or(Cell::Empty, |c| Cell::Text(dests.ids[c.site].clone())),
+                c.map_or(Cell::Empty, |c| minutes(c.value)),
+                Cell::Empty,
+            ]);
+        }
+    } else {
+        let matrix = transit.matrix(&origins.points, &egress);
+        for (i, times) in matrix.iter().enumerate() {
+            let Some(times) = times else {
+                lost(&args.origines, origins, i, &mut ctx.warnings);
+                continue;
+            };
+            for (j, t) in times.iter().enumerate() {
+                if let Some(t) = t {
+                    table.push(vec![
+                        Cell::Text(origins.ids[i].clone()),
+                        Cell::Text(dests.ids[j].clone()),
+                        minutes(*t as f64 / 60_000.0),
+                        Cell::Empty,
+                    ]);
+                }
             }
         }
     }

@@ -140,6 +140,9 @@ struct Figures {
     /// Non-mobile young people with no site within reach, when the run
     /// looked for hotspots.
     hors_portee: Option<f64>,
+    /// By public transport: communes (and their young people) with no trip
+    /// to any site within the longest trip.
+    sans_trajet: Option<(usize, u64)>,
 }
 
 fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
@@ -199,6 +202,11 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
         jeunes_covered,
         distance_moyenne,
         hors_portee,
+        sans_trajet: r.transit.as_ref().map(|_| {
+            let none = r.basics.without_trip();
+            let m: Vec<usize> = members.iter().copied().filter(|&i| none[i]).collect();
+            (m.len(), m.iter().map(|&i| t.jeunes[i]).sum())
+        }),
     }
 }
 
@@ -305,6 +313,34 @@ fn label_in(unit: Unit, label: &str) -> String {
     }
 }
 
+/// A date in French words: `lundi 13 mai 2019`.
+fn french_date(d: crate::model::transit::Date) -> String {
+    const DAYS: [&str; 7] = [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ];
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    format!(
+        "{} {} {} {}",
+        DAYS[d.weekday()],
+        d.day,
+        MONTHS[(d.month - 1) as usize],
+        d.year
+    )
+}
+
 /// How one key figure is written for each column.
 type Value = Box<dyn Fn(&Figures) -> String>;
 
@@ -350,6 +386,21 @@ fn access_rows(r: &Results) -> Vec<Row> {
             Box::new(|f: &Figures| {
                 f.distance_moyenne
                     .map_or_else(|| "–".into(), |d| french::decimal(d, 2))
+            }),
+        ));
+    }
+    if let Some(tr) = &r.transit {
+        rows.push((
+            format!(
+                "Communes sans aucun trajet vers un site en moins de {} min (transports en \
+                 commun ou à pied)",
+                french::km(tr.max_min)
+            ),
+            Box::new(|f: &Figures| {
+                f.sans_trajet.map_or_else(
+                    || "–".into(),
+                    |(n, j)| format!("{} ({} jeunes)", french::int(n as u64), french::int(j)),
+                )
             }),
         ));
     }
@@ -583,6 +634,38 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         );
     }
 
+    if let Some(tr) = &r.transit {
+        let f = figures(data, r, None);
+        let (n, j) = f.sans_trajet.unwrap_or((0, 0));
+        let h0 = tr.departure / 3600;
+        let m0 = tr.departure / 60 % 60;
+        let end = tr.departure + 60 * tr.window_min.max(1) as i32 - 60;
+        let window = if tr.window_min <= 1 {
+            format!("départ à {h0} h {m0:02}")
+        } else {
+            format!(
+                "départs de {h0} h {m0:02} à {} h {:02} (temps médian)",
+                end / 3600,
+                end / 60 % 60
+            )
+        };
+        let _ = write!(
+            h,
+            "<p class=\"headline\"><strong>{} communes ({} jeunes de 16 à 25 ans)</strong> n'ont \
+             aucun trajet vers un site d'accueil en moins de {} minutes, ni en transports en \
+             commun ni à pied, le {} ({window}, horaires {}).</p>",
+            french::int(n as u64),
+            french::int(j),
+            french::km(tr.max_min),
+            french_date(tr.date),
+            esc(&tr
+                .feeds
+                .iter()
+                .map(|f| f.prefix.clone())
+                .collect::<Vec<_>>()
+                .join(", "))
+        );
+    }
     h.push_str("<h2>Indicateurs clés par département</h2>");
     h.push_str(&key_figures(data, r, youth_note));
 

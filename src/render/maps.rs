@@ -529,10 +529,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         let total: u64 = scope_members.iter().map(|&i| t.jeunes[i]).sum();
         let heading = match data.mode {
             None => "Distance de la mairie au site le plus proche".to_string(),
-            Some(m) => format!(
-                "Temps de la mairie au site le plus proche {}",
-                m.phrase()
-            ),
+            Some(m) => format!("Temps de la mairie au site le plus proche {}", m.phrase()),
         };
         let mut legend = vec![Entry::Heading(heading)];
         for (b, (_, label, colour)) in bands.iter().enumerate() {
