@@ -11,7 +11,7 @@ use super::canvas::{
     downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
 };
 use super::{Format, MapData, MapKind};
-use crate::analysis::measure::Unit;
+use crate::analysis::measure::{TravelMode, Unit};
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
 use crate::model::Scope;
@@ -557,7 +557,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             legend.push(Entry::Swatch(
                 rgb(0xcccccc).into(),
                 format!(
-                    "non mesurée (loin du réseau) : {} communes",
+                    "sans temps (loin du réseau, ou aucun site atteint) : {} communes",
                     french::int(unmeasured as u64)
                 ),
             ));
@@ -565,6 +565,10 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         legend.push(Entry::Text(match data.mode {
             None => "Distance à vol d'oiseau (géodésique), mesurée depuis la mairie \
                      ou un point intérieur de la commune."
+                .into(),
+            Some(TravelMode::Transit) => "Temps médian de porte à porte à pied et en \
+                 transports en commun (horaires GTFS, marche sur le réseau OpenStreetMap), \
+                 depuis la mairie ou un point intérieur de la commune."
                 .into(),
             Some(m) => format!(
                 "Temps de porte à porte {} sur le réseau OpenStreetMap (mode {m}), \
