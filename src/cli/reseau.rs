@@ -11,7 +11,7 @@ use clap::Args;
 use crate::analysis::basics::Basics;
 use crate::analysis::measure::{Measure, TravelMode};
 use crate::analysis::results::{Results, TransitRun};
-use crate::analysis::transit::Transit;
+use crate::analysis::transit::{Transit, TransitParams};
 use crate::cli::args::{NetworkArgs, SpeedArgs};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{file, Mode, Network, Speeds};
@@ -174,6 +174,45 @@ fn read_network(
     })
 }
 
+/// Public transport for `maillage temps` and the analyses: the feeds'
+/// trips on `date` (a day without any is an error), and the transfers on
+/// foot between their stops on the walking network; a stop too far from it
+/// is counted in a warning.
+pub fn open_transit(
+    walk: Network,
+    gtfs: &[PathBuf],
+    date: Date,
+    params: TransitParams,
+    ctx: &mut Context,
+) -> anyhow::Result<(Transit, Vec<FeedSummary>)> {
+    ctx.progress.step("lecture des horaires");
+    let tt = read_gtfs(gtfs, date, &mut ctx.warnings)?;
+    if tt.trips.is_empty() {
+        bail!(
+            "{} : aucune course le {date} (ni de la veille après minuit)",
+            files_text(gtfs)
+        );
+    }
+    ctx.progress.say(&format!(
+        "horaires du {date} : {} arrêts, {} courses",
+        tt.stops.len(),
+        tt.trips.len()
+    ));
+    ctx.progress.step("correspondances à pied");
+    let transit = Transit::new(Arc::new(walk), &tt, params);
+    for s in transit.unsnapped_stops() {
+        ctx.warnings.add(
+            Path::new(&files_text(gtfs)),
+            format!(
+                "arrêt à plus de {} m du réseau piéton : jamais atteint à pied",
+                params.snap_max.0
+            ),
+            tt.stops[s].id.clone(),
+        );
+    }
+    Ok((transit, tt.feeds))
+}
+
 /// The network of an analysis run (`--reseau`, `--mode`), opened once: the
 /// measure every analysis of the run uses.
 pub struct RunNetwork {
@@ -212,33 +251,8 @@ impl RunNetwork {
                     .depart
                     .map(|d| d.date)
                     .ok_or_else(|| anyhow::anyhow!("--mode transport : --depart manque"))?;
-                ctx.progress.step("lecture des horaires");
-                let tt = read_gtfs(&args.transit.gtfs, date, &mut ctx.warnings)?;
-                if tt.trips.is_empty() {
-                    bail!(
-                        "{} : aucune course le {date} (ni de la veille après minuit)",
-                        files_text(&args.transit.gtfs)
-                    );
-                }
-                ctx.progress.say(&format!(
-                    "horaires du {date} : {} arrêts, {} courses",
-                    tt.stops.len(),
-                    tt.trips.len()
-                ));
-                ctx.progress.step("correspondances à pied");
-                let transit = Transit::new(Arc::new(walk), &tt, params);
-                let lost = transit.unsnapped_stops();
-                for &s in &lost {
-                    ctx.warnings.add(
-                        Path::new(&files_text(&args.transit.gtfs)),
-                        format!(
-                            "arrêt à plus de {} m du réseau piéton : jamais atteint à pied",
-                            args.params.snap_max_m.0
-                        ),
-                        tt.stops[s].id.clone(),
-                    );
-                }
-                Opened::Transit(Box::new(transit), tt.feeds)
+                let (transit, feeds) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
+                Opened::Transit(Box::new(transit), feeds)
             }
             (Some(TravelMode::Transit), None) => bail!("--mode transport : --depart manque"),
         };

@@ -8,16 +8,13 @@ use anyhow::{bail, Context as _};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use std::sync::Arc;
-
 use crate::analysis::measure::Measure;
-use crate::analysis::transit::{Transit, TransitParams};
+use crate::analysis::transit::TransitParams;
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
 use crate::cli::args::{NetworkParams, TransitArgs, DEFAULT_TRANSIT_MAX_MIN};
-use crate::cli::reseau::{files_text, open_network};
+use crate::cli::reseau::{files_text, open_network, open_transit};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{Mode, Network, Snap, Speeds};
-use crate::load::gtfs::read_gtfs;
 use crate::load::points::read_points_wgs84;
 use crate::load::points::NamedPoints;
 use crate::model::transit::Date;
@@ -307,25 +304,7 @@ fn run_transit(
             args.destinations.display()
         );
     }
-    ctx.progress.step("lecture des horaires");
-    let tt = read_gtfs(&args.transit.gtfs, date, &mut ctx.warnings)?;
-    ctx.progress.say(&format!(
-        "horaires du {date} : {} arrêts, {} courses",
-        tt.stops.len(),
-        tt.trips.len()
-    ));
-    ctx.progress.step("correspondances à pied");
-    let transit = Transit::new(Arc::new(walk), &tt, params);
-    for s in transit.unsnapped_stops() {
-        ctx.warnings.add(
-            Path::new(&files_text(&args.transit.gtfs)),
-            format!(
-                "arrêt à plus de {} m du réseau piéton : jamais atteint à pied",
-                params.snap_max.0
-            ),
-            tt.stops[s].id.clone(),
-        );
-    }
+    let (transit, _) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
     ctx.progress.step("temps de parcours");
     let egress = transit.egress(&dests.points);
     let lost = |path: &Path, pts: &NamedPoints, i: usize, warnings: &mut Warnings| {

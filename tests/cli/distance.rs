@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
-use crate::util::{assert_exit, read_csv, Dir};
+use crate::util::{assert_exit, mini_layers, read_csv, Dir};
 
 #[test]
 fn distance_writes_qpv_grid_points_and_summaries() {
@@ -529,25 +529,6 @@ fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
         worst_distance.0,
         worst_distance.1
     );
-}
-
-/// The mini territory's layers as command-line arguments.
-fn mini_layers() -> Vec<String> {
-    let f = |n: &str| {
-        crate::util::fixture(&format!("mini/{n}"))
-            .display()
-            .to_string()
-    };
-    vec![
-        "--communes".into(),
-        f("communes.geojson"),
-        "--zones".into(),
-        f("zones.csv"),
-        "--sites".into(),
-        f("sites.csv"),
-        "--classement".into(),
-        f("classement.csv"),
-    ]
 }
 
 /// With `--reseau` and a mode, communes.csv and qpv.csv gain the nearest

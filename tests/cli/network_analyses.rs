@@ -7,21 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::{assert_exit, fixture, read_csv, Dir};
-
-fn mini_layers() -> Vec<String> {
-    let f = |n: &str| fixture(&format!("mini/{n}")).display().to_string();
-    vec![
-        "--communes".into(),
-        f("communes.geojson"),
-        "--zones".into(),
-        f("zones.csv"),
-        "--sites".into(),
-        f("sites.csv"),
-        "--classement".into(),
-        f("classement.csv"),
-    ]
-}
+use crate::util::{assert_exit, fixture, mini_layers, read_csv, Dir};
 
 fn grid() -> String {
     fixture("network/mini_grid.osm.pbf").display().to_string()

@@ -102,3 +102,18 @@ macro_rules! eqnice {
         }
     }};
 }
+
+/// The mini territory's layers as command-line arguments.
+pub fn mini_layers() -> Vec<String> {
+    let f = |n: &str| fixture(&format!("mini/{n}")).display().to_string();
+    vec![
+        "--communes".into(),
+        f("communes.geojson"),
+        "--zones".into(),
+        f("zones.csv"),
+        "--sites".into(),
+        f("sites.csv"),
+        "--classement".into(),
+        f("classement.csv"),
+    ]
+}
