@@ -18,7 +18,7 @@
 //! counts, node count `n`, arc count `m`, `n` (lon, lat) `f64` pairs, `n`
 //! OSM ids `i64`, `n + 1` row starts, then `m` heads, `m` times (ms) and `m`
 //! lengths (mm), all `u32`). Only the forward rows are stored; the backward
-//! rows and the snapping R-tree are derived on reading, by the same code as
+//! rows and the snapping grid are derived on reading, by the same code as
 //! after a build, so a network read back is the one that was written.
 //!
 //! A file from another format version is refused (prepare it again), and so
@@ -377,7 +377,7 @@ mod tests {
         assert_eq!(back.networks.len(), 3);
         for (a, b) in nets.iter().zip(&back.networks) {
             assert!(same(a, b), "{}", a.mode);
-            // The derived R-tree snaps alike.
+            // The derived snapping grid snaps alike.
             let p = LonLat::new(-62.84, 17.90);
             assert_eq!(
                 a.snap(p, crate::model::Meters(1000.0)),

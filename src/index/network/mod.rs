@@ -22,8 +22,9 @@
 //! ([`crate::geom::distance`], Karney's algorithm).
 //!
 //! **Snapping** ([`Network::snap`]): a point goes to the nearest kept node
-//! (geodesic distance; ties to the lowest node number), found with an R-tree
-//! over the nodes' positions on a sphere, which is valid anywhere on Earth.
+//! (geodesic distance; ties to the lowest node number), found in a uniform
+//! longitude/latitude grid of the nodes searched ring by ring, with exact
+//! lower bounds taken on a sphere, which is valid anywhere on Earth.
 //! The leg from the point to that node is travelled as the crow flies at
 //! walking speed for walking and driving (one leaves the car where the road
 //! ends and walks; this also keeps a point far from any road from looking
@@ -32,11 +33,10 @@
 //! given a made-up time.
 
 pub mod file;
+mod grid;
 pub mod rules;
 
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
 
 use crate::geom::distance;
 use crate::load::osm::RawOsm;
@@ -44,7 +44,7 @@ use crate::model::{LonLat, Meters};
 
 pub use rules::{Mode, Speeds};
 
-/// Radius of the sphere the snapping R-tree places nodes on, in metres
+/// Radius of the sphere the snapping index places nodes on, in metres
 /// (the mean Earth radius, IUGG).
 const SPHERE_RADIUS_M: f64 = 6_371_008.8;
 
@@ -139,7 +139,7 @@ pub struct Network {
     osm_ids: Vec<i64>,
     forward: Csr,
     backward: Csr,
-    tree: RTree<GeomWithData<[f64; 3], u32>>,
+    grid: grid::Grid,
     stats: BuildStats,
 }
 
@@ -150,15 +150,6 @@ type WayArcs = (bool, usize, Vec<(i64, i64, u32, u32)>);
 /// Milliseconds to travel `meters` at `kmh`, rounded.
 fn millis(meters: f64, kmh: f64) -> u64 {
     (meters * 3600.0 / kmh).round() as u64
-}
-
-fn on_sphere(p: LonLat) -> [f64; 3] {
-    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
-    [
-        SPHERE_RADIUS_M * lat.cos() * lon.cos(),
-        SPHERE_RADIUS_M * lat.cos() * lon.sin(),
-        SPHERE_RADIUS_M * lat.sin(),
-    ]
 }
 
 impl Network {
@@ -290,7 +281,7 @@ impl Network {
     }
 
     /// The network from its kept nodes and forward arcs: the backward rows
-    /// and the snapping R-tree are derived here, the same way for a graph
+    /// and the snapping grid are derived here, the same way for a graph
     /// just built and for one read from a prepared file ([`file`]).
     fn assemble(
         mode: Mode,
@@ -311,13 +302,7 @@ impl Network {
         bwd.sort_unstable();
         let backward = Csr::from_sorted(k, &bwd);
         drop(bwd);
-        let tree = RTree::bulk_load(
-            positions
-                .iter()
-                .enumerate()
-                .map(|(i, p)| GeomWithData::new(on_sphere(*p), i as u32))
-                .collect(),
-        );
+        let grid = grid::Grid::new(&positions);
         Network {
             mode,
             speeds,
@@ -325,7 +310,7 @@ impl Network {
             osm_ids,
             forward,
             backward,
-            tree,
+            grid,
             stats,
         }
     }
@@ -402,24 +387,9 @@ impl Network {
     /// Snaps `p` to the nearest node (geodesic distance, ties to the lowest
     /// node number); `None` when no node lies within `max`.
     pub fn snap(&self, p: LonLat, max: Meters) -> Option<Snap> {
-        let q = on_sphere(p);
-        let mut best: Option<(f64, u32)> = None;
-        for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
-            let lower = d2.sqrt() * CHORD_TO_GEODESIC_MIN;
-            if lower > max.0 || best.is_some_and(|(b, _)| lower > b) {
-                break;
-            }
-            let v = e.data;
-            let d = distance(p, self.positions[v as usize]).0;
-            let better = match best {
-                None => true,
-                Some((b, bv)) => d < b || (d == b && v < bv),
-            };
-            if better {
-                best = Some((d, v));
-            }
-        }
-        let (d, node) = best.filter(|(d, _)| *d <= max.0)?;
+        let (d, node) = self.grid.nearest(&self.positions, p, max.0, |v| {
+            distance(p, self.positions[v as usize]).0
+        })?;
         Some(Snap {
             node,
             distance: Meters(d),
