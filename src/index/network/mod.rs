@@ -55,15 +55,14 @@ const SPHERE_RADIUS_M: f64 = 6_371_008.8;
 const CHORD_TO_GEODESIC_MIN: f64 = 0.99;
 
 /// One arc list in compressed sparse rows: the arcs of node `v` are
-/// `start[v]..start[v + 1]`.
-#[derive(Debug, Clone, Default)]
+/// `arcs[start[v]..start[v + 1]]`, each held whole (other end, time and
+/// length side by side, read together by the searches).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Csr {
     start: Vec<u32>,
-    /// The other end of each arc (the head for forward rows, the tail for
-    /// backward rows).
-    other: Vec<u32>,
-    time_ms: Vec<u32>,
-    length_mm: Vec<u32>,
+    /// Each arc seen from its row's node: [`Arc::node`] is the head for
+    /// forward rows, the tail for backward rows.
+    arcs: Vec<Arc>,
 }
 
 impl Csr {
@@ -78,10 +77,47 @@ impl Csr {
         }
         Csr {
             start,
-            other: arcs.iter().map(|a| a.1).collect(),
-            time_ms: arcs.iter().map(|a| a.2).collect(),
-            length_mm: arcs.iter().map(|a| a.3).collect(),
+            arcs: arcs
+                .iter()
+                .map(|a| Arc {
+                    node: a.1,
+                    time_ms: a.2,
+                    length_mm: a.3,
+                })
+                .collect(),
         }
+    }
+
+    /// The same arcs by their other end (backward rows from forward ones,
+    /// and back), by a counting sort: each row lists its arcs in the order
+    /// of their other end, and arcs between the same two nodes in their
+    /// order in `self` (for rows sorted by (other end, time, length), the
+    /// rows of sorting all the reversed arcs).
+    fn reversed(&self, n: usize) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for a in &self.arcs {
+            start[a.node as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next = start[..n].to_vec();
+        let mut arcs = vec![
+            Arc {
+                node: 0,
+                time_ms: 0,
+                length_mm: 0,
+            };
+            self.arcs.len()
+        ];
+        for v in 0..n as u32 {
+            for a in &self.arcs[self.row(v)] {
+                let at = &mut next[a.node as usize];
+                arcs[*at as usize] = Arc { node: v, ..*a };
+                *at += 1;
+            }
+        }
+        Csr { start, arcs }
     }
 
     #[inline]
@@ -291,18 +327,10 @@ impl Network {
         forward: Csr,
         stats: BuildStats,
     ) -> Network {
-        let k = positions.len();
-        let mut bwd: Vec<(u32, u32, u32, u32)> = (0..k as u32)
-            .flat_map(|v| {
-                let f = &forward;
-                f.row(v)
-                    .map(move |i| (f.other[i], v, f.time_ms[i], f.length_mm[i]))
-            })
-            .collect();
-        bwd.sort_unstable();
-        let backward = Csr::from_sorted(k, &bwd);
-        drop(bwd);
-        let grid = grid::Grid::new(&positions);
+        let (backward, grid) = rayon::join(
+            || forward.reversed(positions.len()),
+            || grid::Grid::new(&positions),
+        );
         Network {
             mode,
             speeds,
@@ -328,7 +356,7 @@ impl Network {
     }
 
     pub fn arc_count(&self) -> usize {
-        self.forward.other.len()
+        self.forward.arcs.len()
     }
 
     pub fn stats(&self) -> BuildStats {
@@ -358,22 +386,12 @@ impl Network {
 
     /// Arcs leaving `v`, by head.
     pub fn out_arcs(&self, v: u32) -> impl Iterator<Item = Arc> + '_ {
-        let c = &self.forward;
-        c.row(v).map(move |i| Arc {
-            node: c.other[i],
-            time_ms: c.time_ms[i],
-            length_mm: c.length_mm[i],
-        })
+        self.forward.arcs[self.forward.row(v)].iter().copied()
     }
 
     /// Arcs entering `v`, by tail.
     pub fn in_arcs(&self, v: u32) -> impl Iterator<Item = Arc> + '_ {
-        let c = &self.backward;
-        c.row(v).map(move |i| Arc {
-            node: c.other[i],
-            time_ms: c.time_ms[i],
-            length_mm: c.length_mm[i],
-        })
+        self.backward.arcs[self.backward.row(v)].iter().copied()
     }
 
     /// The speed of the snapping leg, km/h (see the module doc).
@@ -423,7 +441,7 @@ fn strongly_connected(n: usize, g: &Csr) -> (Vec<u32>, usize) {
         while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
             let vi = v as usize;
             if *pos < g.row(v).end {
-                let w = g.other[*pos];
+                let w = g.arcs[*pos].node;
                 *pos += 1;
                 let wi = w as usize;
                 if index[wi] == NONE {

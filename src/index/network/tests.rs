@@ -329,3 +329,30 @@ fn network_snapping_grid_matches_brute_force() {
     // The limit was exercised.
     assert!(beyond > 100, "{beyond}");
 }
+
+#[test]
+fn network_backward_rows_are_the_sorted_reversed_arcs() {
+    // The counting sort gives the rows of sorting every reversed arc by
+    // (head, tail, time, length), on a real extract in every mode.
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/network/osm_saint_barthelemy.osm.pbf");
+    let r = crate::load::osm::read_osm(&[path]).expect("fixture reads");
+    for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+        let net = Network::build(&r, mode, Speeds::default());
+        let k = net.node_count();
+        let mut reversed: Vec<(u32, u32, u32, u32)> = (0..k as u32)
+            .flat_map(|v| {
+                net.out_arcs(v)
+                    .map(move |a| (a.node, v, a.time_ms, a.length_mm))
+            })
+            .collect();
+        reversed.sort_unstable();
+        assert_eq!(net.backward, Csr::from_sorted(k, &reversed), "{mode}");
+        assert_eq!(net.backward.reversed(k), net.forward, "{mode}");
+        for v in 0..k as u32 {
+            assert!(net
+                .in_arcs(v)
+                .all(|a| net.out_arcs(a.node).any(|b| b.node == v)));
+        }
+    }
+}
