@@ -587,3 +587,129 @@ fn measure_within_matches_reference_dijkstra() {
     }
     assert!(listed > 20, "only {listed} pairs within reach");
 }
+
+/// The packed search (keys `time << shift | destination`, radix heap)
+/// gives exactly the fields of the tuple search on the real extracts, in
+/// every mode: many destinations (some on one node, some unsnapped, random
+/// legs, ties in time), unbounded and bounded.
+#[test]
+fn network_nearest_packed_matches_tuples() {
+    for (file, seed) in [(SBH, 11), (POA, 12)] {
+        let raw = extract(file);
+        for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+            let net = Network::build(raw, mode, Speeds::default());
+            let mut rng = SplitMix64(seed);
+            let n = net.node_count();
+            let mut dests: Vec<Option<Snap>> = (0..300)
+                .map(|i| {
+                    if i % 17 == 0 {
+                        return None;
+                    }
+                    let v = (rng.next_f64() * n as f64) as u32;
+                    // Every third leg zero: ties in time between nodes.
+                    let ms = if i % 3 == 0 {
+                        0
+                    } else {
+                        (rng.next_f64() * 90_000.0) as u64
+                    };
+                    Some(Snap {
+                        node: v,
+                        distance: Meters(0.0),
+                        leg_ms: ms,
+                        leg_mm: ms + (rng.next_f64() * 5_000.0) as u64,
+                    })
+                })
+                .collect();
+            // Same node, same time, another length; and a duplicate.
+            let first = dests[1].expect("snapped");
+            dests.push(Some(Snap {
+                leg_mm: first.leg_mm / 2,
+                ..first
+            }));
+            dests.push(dests[2]);
+            for max in [None, Some(0), Some(60_000), Some(6 * 60_000)] {
+                let shift = packed_shift(&net, &dests, max).expect("fits");
+                assert_eq!(shift, 9);
+                let packed = nearest_packed(&net, &dests, max, shift);
+                let tuples = nearest_tuples(&net, &dests, max);
+                assert!(packed == tuples, "{file} {mode} {max:?}");
+                assert_eq!(nearest_destinations(&net, &dests, max), tuples);
+            }
+            // One destination (no destination bits) and none at all.
+            for d in [&dests[1..2], &[][..]] {
+                let shift = packed_shift(&net, d, None).expect("fits");
+                assert_eq!(shift, 0);
+                assert!(nearest_packed(&net, d, None, shift) == nearest_tuples(&net, d, None));
+            }
+        }
+    }
+}
+
+/// Label times that could reach 2^62 with the destination bits: the
+/// search falls back to the tuples, with the same answer.
+#[test]
+fn network_nearest_falls_back_on_huge_legs() {
+    let net = line(6);
+    let huge = Snap {
+        leg_ms: 1 << 60,
+        ..at(&net, 6)
+    };
+    let dests = [Some(huge), Some(at(&net, 1)), None];
+    assert_eq!(packed_shift(&net, &dests, None), None);
+    // A bound brings the keys back in range.
+    assert_eq!(packed_shift(&net, &dests, Some(1 << 40)), Some(2));
+    let field = nearest_destinations(&net, &dests, None);
+    assert_eq!(field, nearest_tuples(&net, &dests, None));
+    assert_eq!(field.time_ms[net.node_of(6).unwrap() as usize] >> 59, 0);
+    assert!(field.destination.iter().all(|&d| d == 1));
+    let alone = nearest_destinations(&net, &dests[..1], None);
+    assert_eq!(alone.time_ms[net.node_of(6).unwrap() as usize], 1 << 60);
+    assert!(alone.destination.iter().all(|&d| d == 0));
+}
+
+/// The radix heap pops what a binary heap pops, for seeded monotone
+/// pushes (keys never below the last popped, many equal keys).
+#[test]
+fn radix_heap_pops_in_key_order() {
+    let mut rng = SplitMix64(0x7261_6469_78);
+    let mut radix = RadixHeap::default();
+    let mut binary: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::new();
+    let mut last = 0u64;
+    let mut popped = 0;
+    for step in 0..200_000u32 {
+        if rng.next_f64() < 0.55 {
+            // Small steps, big jumps, and the same key again.
+            let r = rng.next_f64();
+            let key = if r < 0.2 {
+                last
+            } else if r < 0.9 {
+                last + (rng.next_f64() * 1_000.0) as u64
+            } else {
+                last + (rng.next_f64() * 1e15) as u64
+            };
+            radix.push(key, step);
+            binary.push(std::cmp::Reverse(key));
+        } else {
+            let a = radix.pop().map(|e| e.0);
+            let b = binary.pop().map(|e| e.0);
+            assert_eq!(a, b, "step {step}");
+            if let Some(k) = a {
+                assert!(k >= last);
+                last = k;
+                popped += 1;
+            }
+        }
+    }
+    while let Some(std::cmp::Reverse(b)) = binary.pop() {
+        assert_eq!(radix.pop().map(|e| e.0), Some(b));
+    }
+    assert_eq!(radix.pop(), None);
+    assert!(popped > 50_000);
+    // Keys at the top of the range.
+    let mut top = RadixHeap::default();
+    for key in [u64::MAX, 1 << 63, 0, u64::MAX - 1] {
+        top.push(key, 0);
+    }
+    let order: Vec<u64> = std::iter::from_fn(|| top.pop().map(|e| e.0)).collect();
+    assert_eq!(order, vec![0, 1 << 63, u64::MAX - 1, u64::MAX]);
+}
