@@ -117,23 +117,29 @@ pub fn nearest_destinations(
     destinations: &[Option<Snap>],
     max_ms: Option<u64>,
 ) -> NearestField {
-    match packed_shift(net, destinations, max_ms) {
-        Some(shift) => nearest_packed(net, destinations, max_ms, shift),
+    match packing(net, destinations, max_ms) {
+        Some(p) => nearest_packed(net, destinations, max_ms, p),
         None => nearest_tuples(net, destinations, max_ms),
     }
 }
 
-/// The number of low bits that hold the destination in a packed
-/// `(time, destination)` key of [`nearest_packed`], when every time the
-/// search computes fits above them with room to spare (no sum can then
-/// overflow, and `u64::MAX` stays free to mean "unreached"); `None`
-/// otherwise.
+/// How [`nearest_packed`] packs labels: the number of low bits of a key
+/// that hold the destination, and the least arc time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packing {
+    shift: u32,
+    min_arc_ms: u32,
+}
+
+/// The [`Packing`] of a search, when every time it computes fits above the
+/// destination bits with room to spare (no sum can then overflow, and
+/// `u64::MAX` stays free to mean "unreached"); `None` otherwise.
 ///
 /// A label is the cost of a path without repeated arcs, so its time is at
 /// most the largest snapping leg plus the sum of all arc times, and one
 /// more arc adds at most that sum again; with `max_ms`, labels stay within
 /// it and one arc adds at most `u32::MAX`.
-fn packed_shift(net: &Network, destinations: &[Option<Snap>], max_ms: Option<u64>) -> Option<u32> {
+fn packing(net: &Network, destinations: &[Option<Snap>], max_ms: Option<u64>) -> Option<Packing> {
     let count = destinations.len();
     if count > 1 << 32 {
         return None;
@@ -145,32 +151,43 @@ fn packed_shift(net: &Network, destinations: &[Option<Snap>], max_ms: Option<u64
         .map(|s| s.leg_ms)
         .max()
         .unwrap_or(0);
-    let arcs: u128 = (0..net.node_count() as u32)
-        .flat_map(|v| net.out_arcs(v))
-        .map(|a| u128::from(a.time_ms))
-        .sum();
-    let mut cap = u128::from(max_leg) + 2 * arcs;
+    let (mut sum, mut min_arc_ms) = (0u128, u32::MAX);
+    for a in (0..net.node_count() as u32).flat_map(|v| net.out_arcs(v)) {
+        sum += u128::from(a.time_ms);
+        min_arc_ms = min_arc_ms.min(a.time_ms);
+    }
+    let mut cap = u128::from(max_leg) + 2 * sum;
     if let Some(m) = max_ms {
         cap = cap.min(u128::from(m) + u128::from(u32::MAX));
     }
     // Two bits of room: every key stays below 2^62.
-    (cap < 1u128 << (62 - shift)).then_some(shift)
+    (cap < 1u128 << (62 - shift)).then_some(Packing { shift, min_arc_ms })
 }
+
+/// How many entries of a window ahead [`nearest_packed`] reads the labels
+/// and rows of, and half as many ahead the labels of their neighbours.
+const AHEAD: usize = 16;
 
 /// [`nearest_destinations`] with each label `(time, destination, length)`
 /// held as a key `time << shift | destination` and the length beside it:
 /// comparing `(key, length)` is comparing the tuples. The queue is a radix
-/// heap on the keys, which never decrease along an arc. Nodes come out of
-/// it in key order; the rare label improved later at an equal key (a
-/// shorter path of the same time from the same destination) is pushed and
-/// scanned again, so the labels end as the least tuples, exactly as in
-/// [`nearest_tuples`].
+/// heap on the keys, which never decrease along an arc.
+///
+/// The nodes come out of it by windows: with `t` the least time queued and
+/// `a` the least arc time, every label of time below `t + a` is final (an
+/// arc from any of them ends at `t + a` or later), so a whole window is
+/// scanned in a row, reading ahead in it so that the cache misses of
+/// several nodes overlap. When some arc takes 0 ms, windows hold one key:
+/// the rare label then improved at an equal key (a shorter path of the same
+/// time from the same destination) is pushed and scanned again. Either way
+/// the labels end as the least tuples, exactly as in [`nearest_tuples`].
 fn nearest_packed(
     net: &Network,
     destinations: &[Option<Snap>],
     max_ms: Option<u64>,
-    shift: u32,
+    packing: Packing,
 ) -> NearestField {
+    let Packing { shift, min_arc_ms } = packing;
     let n = net.node_count();
     let mask = (1u64 << shift) - 1;
     // Keys above this one are beyond `max_ms`.
@@ -189,23 +206,46 @@ fn nearest_packed(
             heap.push(label.0, s.node);
         }
     }
-    while let Some((key, v)) = heap.pop() {
-        let (k, length) = best[v as usize];
-        if key != k {
-            continue;
+    let mut window: Vec<(u64, u32)> = Vec::new();
+    while let Some(first) = heap.pop() {
+        window.clear();
+        window.push(first);
+        if min_arc_ms > 0 {
+            let end = ((first.0 >> shift) + u64::from(min_arc_ms)) << shift;
+            while heap.peek().is_some_and(|k| k < end) {
+                window.extend(heap.pop());
+            }
         }
-        for a in net.in_arcs(v) {
-            let next = (
-                key + (u64::from(a.time_ms) << shift),
-                length + u64::from(a.length_mm),
-            );
-            if next.0 > max_key {
+        for i in 0..window.len() {
+            // Reading ahead (safe Rust has no prefetch): these loads do not
+            // wait on the current node's, so their misses overlap.
+            if let Some(&(_, u)) = window.get(i + AHEAD) {
+                std::hint::black_box(best[u as usize]);
+                std::hint::black_box(net.in_arcs(u).next());
+            }
+            if let Some(&(_, u)) = window.get(i + AHEAD / 2) {
+                for a in net.in_arcs(u) {
+                    std::hint::black_box(best[a.node as usize]);
+                }
+            }
+            let (key, v) = window[i];
+            let (k, length) = best[v as usize];
+            if key != k {
                 continue;
             }
-            let b = &mut best[a.node as usize];
-            if next < *b {
-                *b = next;
-                heap.push(next.0, a.node);
+            for a in net.in_arcs(v) {
+                let next = (
+                    key + (u64::from(a.time_ms) << shift),
+                    length + u64::from(a.length_mm),
+                );
+                if next.0 > max_key {
+                    continue;
+                }
+                let b = &mut best[a.node as usize];
+                if next < *b {
+                    *b = next;
+                    heap.push(next.0, a.node);
+                }
             }
         }
     }
@@ -265,6 +305,16 @@ impl RadixHeap {
     fn push(&mut self, key: u64, v: u32) {
         debug_assert!(key >= self.last, "radix heap: {key} below {}", self.last);
         self.buckets[Self::bucket(self.last, key)].push((key, v));
+    }
+
+    /// A least key, `None` when empty.
+    fn peek(&self) -> Option<u64> {
+        if self.buckets[0].is_empty() {
+            let i = (1..self.buckets.len()).find(|&i| !self.buckets[i].is_empty())?;
+            self.buckets[i].iter().map(|e| e.0).min()
+        } else {
+            Some(self.last)
+        }
     }
 
     /// A least `(key, node)`, `None` when empty.

@@ -628,21 +628,65 @@ fn network_nearest_packed_matches_tuples() {
             }));
             dests.push(dests[2]);
             for max in [None, Some(0), Some(60_000), Some(6 * 60_000)] {
-                let shift = packed_shift(&net, &dests, max).expect("fits");
-                assert_eq!(shift, 9);
-                let packed = nearest_packed(&net, &dests, max, shift);
+                let p = packing(&net, &dests, max).expect("fits");
+                assert_eq!(p.shift, 9);
                 let tuples = nearest_tuples(&net, &dests, max);
-                assert!(packed == tuples, "{file} {mode} {max:?}");
+                assert!(
+                    nearest_packed(&net, &dests, max, p) == tuples,
+                    "{file} {mode} {max:?}"
+                );
                 assert_eq!(nearest_destinations(&net, &dests, max), tuples);
+                // Windows of one key (as when some arc takes 0 ms), and
+                // windows as wide as the least arc time allows.
+                for min_arc_ms in [0, p.min_arc_ms / 2] {
+                    let q = Packing { min_arc_ms, ..p };
+                    assert!(
+                        nearest_packed(&net, &dests, max, q) == tuples,
+                        "{file} {mode} {max:?} {q:?}"
+                    );
+                }
             }
             // One destination (no destination bits) and none at all.
             for d in [&dests[1..2], &[][..]] {
-                let shift = packed_shift(&net, d, None).expect("fits");
-                assert_eq!(shift, 0);
-                assert!(nearest_packed(&net, d, None, shift) == nearest_tuples(&net, d, None));
+                let p = packing(&net, d, None).expect("fits");
+                assert_eq!(p.shift, 0);
+                assert!(nearest_packed(&net, d, None, p) == nearest_tuples(&net, d, None));
             }
         }
     }
+}
+
+/// Arcs of 0 ms (two nodes under a millimetre apart): the packed search takes
+/// one key at a time, and still finds the shortest of the equally fast
+/// paths.
+#[test]
+fn network_nearest_packed_with_instant_arcs() {
+    // 1 – 2 – 3 on a line, node 4 under a millimetre from node 2, joined to 1, 2
+    // and 3: from 3, the paths through 2 and through 4 take the same
+    // milliseconds.
+    let p = |lon: f64| LonLat::new(lon, 50.0);
+    let raw = RawOsm {
+        nodes: vec![
+            (1, p(2.001)),
+            (2, p(2.002)),
+            (3, p(2.003)),
+            (4, p(2.002 + 5e-9)),
+        ],
+        ways: vec![
+            RawWay::new(1, &[1, 2, 3], &[("highway", "footway")]),
+            RawWay::new(2, &[1, 4, 3], &[("highway", "footway")]),
+            RawWay::new(3, &[2, 4], &[("highway", "footway")]),
+        ],
+        files: vec![],
+    };
+    let net = Network::build(&raw, Mode::Marche, Speeds::default());
+    assert_eq!(net.node_count(), 4);
+    let dests = [Some(at(&net, 3)), Some(at(&net, 1)), Some(at(&net, 3))];
+    let p = packing(&net, &dests, None).expect("fits");
+    assert_eq!(p.min_arc_ms, 0);
+    let tuples = nearest_tuples(&net, &dests, None);
+    assert_eq!(nearest_packed(&net, &dests, None, p), tuples);
+    assert_eq!(nearest_destinations(&net, &dests, None), tuples);
 }
 
 /// Label times that could reach 2^62 with the destination bits: the
@@ -655,9 +699,12 @@ fn network_nearest_falls_back_on_huge_legs() {
         ..at(&net, 6)
     };
     let dests = [Some(huge), Some(at(&net, 1)), None];
-    assert_eq!(packed_shift(&net, &dests, None), None);
+    assert_eq!(packing(&net, &dests, None), None);
     // A bound brings the keys back in range.
-    assert_eq!(packed_shift(&net, &dests, Some(1 << 40)), Some(2));
+    assert_eq!(
+        packing(&net, &dests, Some(1 << 40)).map(|p| p.shift),
+        Some(2)
+    );
     let field = nearest_destinations(&net, &dests, None);
     assert_eq!(field, nearest_tuples(&net, &dests, None));
     assert_eq!(field.time_ms[net.node_of(6).unwrap() as usize] >> 59, 0);
