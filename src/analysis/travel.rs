@@ -151,11 +151,7 @@ fn packing(net: &Network, destinations: &[Option<Snap>], max_ms: Option<u64>) ->
         .map(|s| s.leg_ms)
         .max()
         .unwrap_or(0);
-    let (mut sum, mut min_arc_ms) = (0u128, u32::MAX);
-    for a in (0..net.node_count() as u32).flat_map(|v| net.out_arcs(v)) {
-        sum += u128::from(a.time_ms);
-        min_arc_ms = min_arc_ms.min(a.time_ms);
-    }
+    let (min_arc_ms, sum) = net.arc_times_ms();
     let mut cap = u128::from(max_leg) + 2 * sum;
     if let Some(m) = max_ms {
         cap = cap.min(u128::from(m) + u128::from(u32::MAX));
@@ -249,28 +245,21 @@ fn nearest_packed(
             }
         }
     }
+    let unpack = |b: &(u64, u64)| {
+        if b.0 == UNREACHED {
+            (UNREACHED, u32::MAX)
+        } else {
+            (b.0 >> shift, (b.0 & mask) as u32)
+        }
+    };
+    let ((time_ms, destination), length_mm) = rayon::join(
+        || best.par_iter().map(unpack).unzip(),
+        || best.par_iter().map(|b| b.1).collect(),
+    );
     NearestField {
-        time_ms: best
-            .iter()
-            .map(|b| {
-                if b.0 == UNREACHED {
-                    UNREACHED
-                } else {
-                    b.0 >> shift
-                }
-            })
-            .collect(),
-        destination: best
-            .iter()
-            .map(|b| {
-                if b.0 == UNREACHED {
-                    u32::MAX
-                } else {
-                    (b.0 & mask) as u32
-                }
-            })
-            .collect(),
-        length_mm: best.iter().map(|b| b.1).collect(),
+        time_ms,
+        length_mm,
+        destination,
     }
 }
 

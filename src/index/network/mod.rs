@@ -177,6 +177,8 @@ pub struct Network {
     backward: Csr,
     grid: grid::Grid,
     stats: BuildStats,
+    /// The least arc time and the sum of all arc times, ms.
+    arc_times: (u32, u128),
 }
 
 /// What one way gives: whether the mode uses it, how many of its nodes are
@@ -331,6 +333,9 @@ impl Network {
             || forward.reversed(positions.len()),
             || grid::Grid::new(&positions),
         );
+        let arc_times = forward.arcs.iter().fold((u32::MAX, 0u128), |(m, s), a| {
+            (m.min(a.time_ms), s + u128::from(a.time_ms))
+        });
         Network {
             mode,
             speeds,
@@ -340,6 +345,7 @@ impl Network {
             backward,
             grid,
             stats,
+            arc_times,
         }
     }
 
@@ -361,6 +367,12 @@ impl Network {
 
     pub fn stats(&self) -> BuildStats {
         self.stats
+    }
+
+    /// The least arc time (`u32::MAX` without arcs) and the sum of all arc
+    /// times, ms.
+    pub fn arc_times_ms(&self) -> (u32, u128) {
+        self.arc_times
     }
 
     /// The speeds the graph was built with.

@@ -356,3 +356,25 @@ fn network_backward_rows_are_the_sorted_reversed_arcs() {
         }
     }
 }
+
+#[test]
+fn network_arc_times_summary() {
+    let r = raw(
+        line_nodes(&[1, 2, 3]),
+        vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential")])],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let times: Vec<u32> = (0..3)
+        .flat_map(|v| walk.out_arcs(v))
+        .map(|a| a.time_ms)
+        .collect();
+    assert_eq!(times.len(), 4);
+    let sum: u128 = times.iter().map(|&t| u128::from(t)).sum();
+    assert_eq!(walk.arc_times_ms(), (*times.iter().min().unwrap(), sum));
+    let empty = Network::build(
+        &raw(line_nodes(&[1]), vec![]),
+        Mode::Marche,
+        Speeds::default(),
+    );
+    assert_eq!(empty.arc_times_ms(), (u32::MAX, 0));
+}
