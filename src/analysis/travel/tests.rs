@@ -718,7 +718,7 @@ fn network_nearest_falls_back_on_huge_legs() {
 /// pushes (keys never below the last popped, many equal keys).
 #[test]
 fn radix_heap_pops_in_key_order() {
-    let mut rng = SplitMix64(0x7261_6469_78);
+    let mut rng = SplitMix64(0x0072_6164_6978);
     let mut radix = RadixHeap::default();
     let mut binary: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::new();
     let mut last = 0u64;
