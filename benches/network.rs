@@ -2,7 +2,7 @@
 //! walking network: a seeded synthetic grid of about 2 million nodes, made
 //! of raw OSM ways and nodes in memory and built by the same
 //! [`Network::build`] as a real extract (way rules, geodesic arc lengths,
-//! largest component, snapping R-tree). Measured: the graph build; the
+//! largest component, snapping grid). Measured: the graph build; the
 //! nearest of 962 seeded sites by network for 3,782 seeded points (snapping
 //! both, then one multi-source search); one bounded 60-minute one-to-many
 //! search from a point to the 962 sites, walking and cycling; and reading
@@ -138,7 +138,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Network::build(&raw, Mode::Marche, speeds))
     });
     // The prepared file (`maillage reseau`) of the walking graph, decoded
-    // from memory: checksum, checks, backward rows and R-tree.
+    // from memory: checksum, checks, backward rows and snapping grid.
     let prepared = file::encode(std::slice::from_ref(&walk), speeds, &[]);
     eprintln!("réseau préparé (marche) : {} octets", prepared.len());
     g.bench_function("prepared_file_read_marche", |b| {

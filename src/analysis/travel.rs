@@ -117,6 +117,220 @@ pub fn nearest_destinations(
     destinations: &[Option<Snap>],
     max_ms: Option<u64>,
 ) -> NearestField {
+    match packing(net, destinations, max_ms) {
+        Some(p) => nearest_packed(net, destinations, max_ms, p),
+        None => nearest_tuples(net, destinations, max_ms),
+    }
+}
+
+/// How [`nearest_packed`] packs labels: the number of low bits of a key
+/// that hold the destination, and the least arc time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packing {
+    shift: u32,
+    min_arc_ms: u32,
+}
+
+/// The [`Packing`] of a search, when every time it computes fits above the
+/// destination bits with room to spare (no sum can then overflow, and
+/// `u64::MAX` stays free to mean "unreached"); `None` otherwise.
+///
+/// A label is the cost of a path without repeated arcs, so its time is at
+/// most the largest snapping leg plus the sum of all arc times, and one
+/// more arc adds at most that sum again; with `max_ms`, labels stay within
+/// it and one arc adds at most `u32::MAX`.
+fn packing(net: &Network, destinations: &[Option<Snap>], max_ms: Option<u64>) -> Option<Packing> {
+    let count = destinations.len();
+    if count > 1 << 32 {
+        return None;
+    }
+    let shift = usize::BITS - count.saturating_sub(1).leading_zeros();
+    let max_leg = destinations
+        .iter()
+        .flatten()
+        .map(|s| s.leg_ms)
+        .max()
+        .unwrap_or(0);
+    let (min_arc_ms, sum) = net.arc_times_ms();
+    let mut cap = u128::from(max_leg) + 2 * sum;
+    if let Some(m) = max_ms {
+        cap = cap.min(u128::from(m) + u128::from(u32::MAX));
+    }
+    // Two bits of room: every key stays below 2^62.
+    (cap < 1u128 << (62 - shift)).then_some(Packing { shift, min_arc_ms })
+}
+
+/// How many entries of a window ahead [`nearest_packed`] reads the labels
+/// and rows of, and half as many ahead the labels of their neighbours.
+const AHEAD: usize = 16;
+
+/// [`nearest_destinations`] with each label `(time, destination, length)`
+/// held as a key `time << shift | destination` and the length beside it:
+/// comparing `(key, length)` is comparing the tuples. The queue is a radix
+/// heap on the keys, which never decrease along an arc.
+///
+/// The nodes come out of it by windows: with `t` the least time queued and
+/// `a` the least arc time, every label of time below `t + a` is final (an
+/// arc from any of them ends at `t + a` or later), so a whole window is
+/// scanned in a row, reading ahead in it so that the cache misses of
+/// several nodes overlap. When some arc takes 0 ms, windows hold one key:
+/// the rare label then improved at an equal key (a shorter path of the same
+/// time from the same destination) is pushed and scanned again. Either way
+/// the labels end as the least tuples, exactly as in [`nearest_tuples`].
+fn nearest_packed(
+    net: &Network,
+    destinations: &[Option<Snap>],
+    max_ms: Option<u64>,
+    packing: Packing,
+) -> NearestField {
+    let Packing { shift, min_arc_ms } = packing;
+    let n = net.node_count();
+    let mask = (1u64 << shift) - 1;
+    // Keys above this one are beyond `max_ms`.
+    let max_key = max_ms.map_or(u64::MAX, |m| m << shift | mask);
+    // (key, length) per node.
+    let mut best: Vec<(u64, u64)> = vec![(UNREACHED, UNREACHED); n];
+    let mut heap = RadixHeap::default();
+    for (d, s) in destinations.iter().enumerate() {
+        let Some(s) = s else { continue };
+        if max_ms.is_some_and(|m| s.leg_ms > m) {
+            continue;
+        }
+        let label = (s.leg_ms << shift | d as u64, s.leg_mm);
+        if label < best[s.node as usize] {
+            best[s.node as usize] = label;
+            heap.push(label.0, s.node);
+        }
+    }
+    let mut window: Vec<(u64, u32)> = Vec::new();
+    while let Some(first) = heap.pop() {
+        window.clear();
+        window.push(first);
+        if min_arc_ms > 0 {
+            let end = ((first.0 >> shift) + u64::from(min_arc_ms)) << shift;
+            while heap.peek().is_some_and(|k| k < end) {
+                window.extend(heap.pop());
+            }
+        }
+        for i in 0..window.len() {
+            // Reading ahead (safe Rust has no prefetch): these loads do not
+            // wait on the current node's, so their misses overlap.
+            if let Some(&(_, u)) = window.get(i + AHEAD) {
+                std::hint::black_box(best[u as usize]);
+                std::hint::black_box(net.in_arcs(u).next());
+            }
+            if let Some(&(_, u)) = window.get(i + AHEAD / 2) {
+                for a in net.in_arcs(u) {
+                    std::hint::black_box(best[a.node as usize]);
+                }
+            }
+            let (key, v) = window[i];
+            let (k, length) = best[v as usize];
+            if key != k {
+                continue;
+            }
+            for a in net.in_arcs(v) {
+                let next = (
+                    key + (u64::from(a.time_ms) << shift),
+                    length + u64::from(a.length_mm),
+                );
+                if next.0 > max_key {
+                    continue;
+                }
+                let b = &mut best[a.node as usize];
+                if next < *b {
+                    *b = next;
+                    heap.push(next.0, a.node);
+                }
+            }
+        }
+    }
+    let unpack = |b: &(u64, u64)| {
+        if b.0 == UNREACHED {
+            (UNREACHED, u32::MAX)
+        } else {
+            (b.0 >> shift, (b.0 & mask) as u32)
+        }
+    };
+    let ((time_ms, destination), length_mm) = rayon::join(
+        || best.par_iter().map(unpack).unzip(),
+        || best.par_iter().map(|b| b.1).collect(),
+    );
+    NearestField {
+        time_ms,
+        length_mm,
+        destination,
+    }
+}
+
+/// A monotone priority queue of `(key, node)` (a radix heap: R. K. Ahuja,
+/// K. Mehlhorn, J. Orlin and R. E. Tarjan, *Faster algorithms for the
+/// shortest path problem*, J. ACM 37, 1990): no key pushed may be below
+/// the last one popped. Bucket `i > 0` holds the keys whose highest bit
+/// differing from the last popped key is bit `i - 1`; bucket 0 holds keys
+/// equal to it.
+#[derive(Debug)]
+struct RadixHeap {
+    last: u64,
+    buckets: [Vec<(u64, u32)>; 65],
+}
+
+impl Default for RadixHeap {
+    fn default() -> Self {
+        RadixHeap {
+            last: 0,
+            buckets: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl RadixHeap {
+    #[inline]
+    fn bucket(last: u64, key: u64) -> usize {
+        (u64::BITS - (key ^ last).leading_zeros()) as usize
+    }
+
+    #[inline]
+    fn push(&mut self, key: u64, v: u32) {
+        debug_assert!(key >= self.last, "radix heap: {key} below {}", self.last);
+        self.buckets[Self::bucket(self.last, key)].push((key, v));
+    }
+
+    /// A least key, `None` when empty.
+    fn peek(&self) -> Option<u64> {
+        if self.buckets[0].is_empty() {
+            let i = (1..self.buckets.len()).find(|&i| !self.buckets[i].is_empty())?;
+            self.buckets[i].iter().map(|e| e.0).min()
+        } else {
+            Some(self.last)
+        }
+    }
+
+    /// A least `(key, node)`, `None` when empty.
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        if self.buckets[0].is_empty() {
+            let i = (1..self.buckets.len()).find(|&i| !self.buckets[i].is_empty())?;
+            let mut moved = std::mem::take(&mut self.buckets[i]);
+            self.last = moved.iter().map(|e| e.0).min()?;
+            // Every key of bucket i now shares more high bits with `last`:
+            // it goes to a lower bucket.
+            for &(key, v) in &moved {
+                self.buckets[Self::bucket(self.last, key)].push((key, v));
+            }
+            moved.clear();
+            self.buckets[i] = moved;
+        }
+        self.buckets[0].pop()
+    }
+}
+
+/// [`nearest_destinations`] on `(u64, u32, u64)` tuples in a binary heap:
+/// for label times too large for [`nearest_packed`]'s keys.
+fn nearest_tuples(
+    net: &Network,
+    destinations: &[Option<Snap>],
+    max_ms: Option<u64>,
+) -> NearestField {
     let n = net.node_count();
     // The cost of a node: (time, destination, length), compared as a tuple.
     let mut best: Vec<(u64, u32, u64)> = vec![(UNREACHED, u32::MAX, UNREACHED); n];

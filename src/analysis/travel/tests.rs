@@ -587,3 +587,176 @@ fn measure_within_matches_reference_dijkstra() {
     }
     assert!(listed > 20, "only {listed} pairs within reach");
 }
+
+/// The packed search (keys `time << shift | destination`, radix heap)
+/// gives exactly the fields of the tuple search on the real extracts, in
+/// every mode: many destinations (some on one node, some unsnapped, random
+/// legs, ties in time), unbounded and bounded.
+#[test]
+fn network_nearest_packed_matches_tuples() {
+    for (file, seed) in [(SBH, 11), (POA, 12)] {
+        let raw = extract(file);
+        for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+            let net = Network::build(raw, mode, Speeds::default());
+            let mut rng = SplitMix64(seed);
+            let n = net.node_count();
+            let mut dests: Vec<Option<Snap>> = (0..300)
+                .map(|i| {
+                    if i % 17 == 0 {
+                        return None;
+                    }
+                    let v = (rng.next_f64() * n as f64) as u32;
+                    // Every third leg zero: ties in time between nodes.
+                    let ms = if i % 3 == 0 {
+                        0
+                    } else {
+                        (rng.next_f64() * 90_000.0) as u64
+                    };
+                    Some(Snap {
+                        node: v,
+                        distance: Meters(0.0),
+                        leg_ms: ms,
+                        leg_mm: ms + (rng.next_f64() * 5_000.0) as u64,
+                    })
+                })
+                .collect();
+            // Same node, same time, another length; and a duplicate.
+            let first = dests[1].expect("snapped");
+            dests.push(Some(Snap {
+                leg_mm: first.leg_mm / 2,
+                ..first
+            }));
+            dests.push(dests[2]);
+            for max in [None, Some(0), Some(60_000), Some(6 * 60_000)] {
+                let p = packing(&net, &dests, max).expect("fits");
+                assert_eq!(p.shift, 9);
+                let tuples = nearest_tuples(&net, &dests, max);
+                assert!(
+                    nearest_packed(&net, &dests, max, p) == tuples,
+                    "{file} {mode} {max:?}"
+                );
+                assert_eq!(nearest_destinations(&net, &dests, max), tuples);
+                // Windows of one key (as when some arc takes 0 ms), and
+                // windows as wide as the least arc time allows.
+                for min_arc_ms in [0, p.min_arc_ms / 2] {
+                    let q = Packing { min_arc_ms, ..p };
+                    assert!(
+                        nearest_packed(&net, &dests, max, q) == tuples,
+                        "{file} {mode} {max:?} {q:?}"
+                    );
+                }
+            }
+            // One destination (no destination bits) and none at all.
+            for d in [&dests[1..2], &[][..]] {
+                let p = packing(&net, d, None).expect("fits");
+                assert_eq!(p.shift, 0);
+                assert!(nearest_packed(&net, d, None, p) == nearest_tuples(&net, d, None));
+            }
+        }
+    }
+}
+
+/// Arcs of 0 ms (two nodes under a millimetre apart): the packed search takes
+/// one key at a time, and still finds the shortest of the equally fast
+/// paths.
+#[test]
+fn network_nearest_packed_with_instant_arcs() {
+    // 1 – 2 – 3 on a line, node 4 under a millimetre from node 2, joined to 1, 2
+    // and 3: from 3, the paths through 2 and through 4 take the same
+    // milliseconds.
+    let p = |lon: f64| LonLat::new(lon, 50.0);
+    let raw = RawOsm {
+        nodes: vec![
+            (1, p(2.001)),
+            (2, p(2.002)),
+            (3, p(2.003)),
+            (4, p(2.002 + 5e-9)),
+        ],
+        ways: vec![
+            RawWay::new(1, &[1, 2, 3], &[("highway", "footway")]),
+            RawWay::new(2, &[1, 4, 3], &[("highway", "footway")]),
+            RawWay::new(3, &[2, 4], &[("highway", "footway")]),
+        ],
+        files: vec![],
+    };
+    let net = Network::build(&raw, Mode::Marche, Speeds::default());
+    assert_eq!(net.node_count(), 4);
+    let dests = [Some(at(&net, 3)), Some(at(&net, 1)), Some(at(&net, 3))];
+    let p = packing(&net, &dests, None).expect("fits");
+    assert_eq!(p.min_arc_ms, 0);
+    let tuples = nearest_tuples(&net, &dests, None);
+    assert_eq!(nearest_packed(&net, &dests, None, p), tuples);
+    assert_eq!(nearest_destinations(&net, &dests, None), tuples);
+}
+
+/// Label times that could reach 2^62 with the destination bits: the
+/// search falls back to the tuples, with the same answer.
+#[test]
+fn network_nearest_falls_back_on_huge_legs() {
+    let net = line(6);
+    let huge = Snap {
+        leg_ms: 1 << 60,
+        ..at(&net, 6)
+    };
+    let dests = [Some(huge), Some(at(&net, 1)), None];
+    assert_eq!(packing(&net, &dests, None), None);
+    // A bound brings the keys back in range.
+    assert_eq!(
+        packing(&net, &dests, Some(1 << 40)).map(|p| p.shift),
+        Some(2)
+    );
+    let field = nearest_destinations(&net, &dests, None);
+    assert_eq!(field, nearest_tuples(&net, &dests, None));
+    assert_eq!(field.time_ms[net.node_of(6).unwrap() as usize] >> 59, 0);
+    assert!(field.destination.iter().all(|&d| d == 1));
+    let alone = nearest_destinations(&net, &dests[..1], None);
+    assert_eq!(alone.time_ms[net.node_of(6).unwrap() as usize], 1 << 60);
+    assert!(alone.destination.iter().all(|&d| d == 0));
+}
+
+/// The radix heap pops what a binary heap pops, for seeded monotone
+/// pushes (keys never below the last popped, many equal keys).
+#[test]
+fn radix_heap_pops_in_key_order() {
+    let mut rng = SplitMix64(0x0072_6164_6978);
+    let mut radix = RadixHeap::default();
+    let mut binary: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::new();
+    let mut last = 0u64;
+    let mut popped = 0;
+    for step in 0..200_000u32 {
+        if rng.next_f64() < 0.55 {
+            // Small steps, big jumps, and the same key again.
+            let r = rng.next_f64();
+            let key = if r < 0.2 {
+                last
+            } else if r < 0.9 {
+                last + (rng.next_f64() * 1_000.0) as u64
+            } else {
+                last + (rng.next_f64() * 1e15) as u64
+            };
+            radix.push(key, step);
+            binary.push(std::cmp::Reverse(key));
+        } else {
+            let a = radix.pop().map(|e| e.0);
+            let b = binary.pop().map(|e| e.0);
+            assert_eq!(a, b, "step {step}");
+            if let Some(k) = a {
+                assert!(k >= last);
+                last = k;
+                popped += 1;
+            }
+        }
+    }
+    while let Some(std::cmp::Reverse(b)) = binary.pop() {
+        assert_eq!(radix.pop().map(|e| e.0), Some(b));
+    }
+    assert_eq!(radix.pop(), None);
+    assert!(popped > 50_000);
+    // Keys at the top of the range.
+    let mut top = RadixHeap::default();
+    for key in [u64::MAX, 1 << 63, 0, u64::MAX - 1] {
+        top.push(key, 0);
+    }
+    let order: Vec<u64> = std::iter::from_fn(|| top.pop().map(|e| e.0)).collect();
+    assert_eq!(order, vec![0, 1 << 63, u64::MAX - 1, u64::MAX]);
+}

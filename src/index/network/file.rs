@@ -18,7 +18,7 @@
 //! counts, node count `n`, arc count `m`, `n` (lon, lat) `f64` pairs, `n`
 //! OSM ids `i64`, `n + 1` row starts, then `m` heads, `m` times (ms) and `m`
 //! lengths (mm), all `u32`). Only the forward rows are stored; the backward
-//! rows and the snapping R-tree are derived on reading, by the same code as
+//! rows and the snapping grid are derived on reading, by the same code as
 //! after a build, so a network read back is the one that was written.
 //!
 //! A file from another format version is refused (prepare it again), and so
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{BuildStats, Csr, Mode, Network, Speeds};
+use super::{Arc, BuildStats, Csr, Mode, Network, Speeds};
 use crate::error::Error;
 use crate::model::LonLat;
 use crate::output::write::write_atomic;
@@ -102,7 +102,7 @@ pub fn encode(networks: &[Network], speeds: Speeds, sources: &[(String, u64)]) -
             p.extend((v as u64).to_le_bytes());
         }
         p.extend((net.positions.len() as u64).to_le_bytes());
-        p.extend((net.forward.other.len() as u64).to_le_bytes());
+        p.extend((net.forward.arcs.len() as u64).to_le_bytes());
         for q in &net.positions {
             p.extend(q.lon.to_le_bytes());
             p.extend(q.lat.to_le_bytes());
@@ -111,9 +111,12 @@ pub fn encode(networks: &[Network], speeds: Speeds, sources: &[(String, u64)]) -
             p.extend(id.to_le_bytes());
         }
         let f = &net.forward;
-        for col in [&f.start, &f.other, &f.time_ms, &f.length_mm] {
-            for v in col {
-                p.extend(v.to_le_bytes());
+        for v in &f.start {
+            p.extend(v.to_le_bytes());
+        }
+        for column in [|a: &Arc| a.node, |a: &Arc| a.time_ms, |a: &Arc| a.length_mm] {
+            for a in &f.arcs {
+                p.extend(column(a).to_le_bytes());
             }
         }
     }
@@ -182,24 +185,35 @@ impl Cursor<'_> {
     fn f64(&mut self) -> Option<f64> {
         Some(f64::from_le_bytes(self.arr()?))
     }
-    fn i64(&mut self) -> Option<i64> {
-        Some(i64::from_le_bytes(self.arr()?))
-    }
     /// A count of items of `size` bytes each that the rest can hold.
     fn count(&mut self, size: usize) -> Option<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
         (n.checked_mul(size)? <= self.bytes.len() - self.at).then_some(n)
     }
-    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
-        (0..n).map(|_| self.u32()).collect()
+    /// `n` little-endian words of `N` bytes, each turned into a value.
+    fn words<const N: usize, T>(&mut self, n: usize, f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
+        let bytes = self.take(n.checked_mul(N)?)?;
+        Some(
+            bytes
+                .chunks_exact(N)
+                .map(|w| f(w.try_into().unwrap_or([0; N])))
+                .collect(),
+        )
     }
+}
+
+/// What every refusal of a prepared file advises.
+const AGAIN: &str = "préparez-le à nouveau avec maillage reseau";
+
+/// The message for a payload whose length or checksum does not match.
+fn corrupt_checksum() -> String {
+    format!("réseau préparé corrompu : la somme de contrôle ne correspond pas ({AGAIN})")
 }
 
 /// Decodes the bytes of a prepared file, the networks of `want` only (all
 /// of them when `None`; the others are checked against the checksum and
 /// skipped); `Err` holds the French reason.
 pub fn decode(bytes: &[u8], want: Option<Mode>) -> Result<Prepared, String> {
-    const AGAIN: &str = "préparez-le à nouveau avec maillage reseau";
     if bytes.len() < 16 || &bytes[..16] != MAGIC {
         return Err(
             "ce n'est ni un réseau préparé par maillage reseau ni un fichier OpenStreetMap PBF"
@@ -230,13 +244,16 @@ pub fn decode(bytes: &[u8], want: Option<Mode>) -> Result<Prepared, String> {
             HEADER_LEN as u64 + len
         ));
     }
-    if payload.len() as u64 != len || Sha256::digest(payload)[..] != bytes[28..60] {
-        return Err(format!(
-            "réseau préparé corrompu : la somme de contrôle ne correspond pas ({AGAIN})"
-        ));
+    if payload.len() as u64 != len {
+        return Err(corrupt_checksum());
     }
-    parse(payload, want)
-        .ok_or_else(|| format!("réseau préparé corrompu : graphe mal formé ({AGAIN})"))
+    // The checksum on one thread while the other parses: the parse is
+    // bounds-checked, and its result is dropped unless the checksum matches.
+    let (digest, parsed) = rayon::join(|| Sha256::digest(payload), || parse(payload, want));
+    if digest[..] != bytes[28..60] {
+        return Err(corrupt_checksum());
+    }
+    parsed.ok_or_else(|| format!("réseau préparé corrompu : graphe mal formé ({AGAIN})"))
 }
 
 /// The payload, checked to be a well-formed graph (`None` otherwise).
@@ -288,18 +305,32 @@ fn parse(payload: &[u8], want: Option<Mode>) -> Option<Prepared> {
             c.take(n * 24 + (n + 1) * 4 + m * 12)?;
             continue;
         }
-        let positions: Vec<LonLat> = (0..n)
-            .map(|_| Some(LonLat::new(c.f64()?, c.f64()?)))
-            .collect::<Option<_>>()?;
-        let osm_ids: Vec<i64> = (0..n).map(|_| c.i64()).collect::<Option<_>>()?;
-        let start = c.u32s(n + 1)?;
-        let other = c.u32s(m)?;
-        let time_ms = c.u32s(m)?;
-        let length_mm = c.u32s(m)?;
+        let positions: Vec<LonLat> = c.words(n, |w: [u8; 16]| {
+            let (lon, lat) = w.split_at(8);
+            let f = |x: &[u8]| f64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
+            LonLat::new(f(lon), f(lat))
+        })?;
+        let osm_ids: Vec<i64> = c.words(n, i64::from_le_bytes)?;
+        let start: Vec<u32> = c.words(n + 1, u32::from_le_bytes)?;
+        // The three columns of the arcs, read side by side.
+        let columns = c.take(m * 12)?;
+        let (heads, rest) = columns.split_at(m * 4);
+        let (times, lengths) = rest.split_at(m * 4);
+        let word = |x: &[u8]| u32::from_le_bytes(x.try_into().unwrap_or([0; 4]));
+        let arcs: Vec<Arc> = heads
+            .chunks_exact(4)
+            .zip(times.chunks_exact(4))
+            .zip(lengths.chunks_exact(4))
+            .map(|((h, t), l)| Arc {
+                node: word(h),
+                time_ms: word(t),
+                length_mm: word(l),
+            })
+            .collect();
         let well_formed = start.first() == Some(&0)
             && start.last() == Some(&(m as u32))
             && start.windows(2).all(|w| w[0] <= w[1])
-            && other.iter().all(|&v| (v as usize) < n)
+            && arcs.iter().all(|a| (a.node as usize) < n)
             && osm_ids.windows(2).all(|w| w[0] < w[1])
             && positions
                 .iter()
@@ -307,12 +338,7 @@ fn parse(payload: &[u8], want: Option<Mode>) -> Option<Prepared> {
         if !well_formed {
             return None;
         }
-        let forward = Csr {
-            start,
-            other,
-            time_ms,
-            length_mm,
-        };
+        let forward = Csr { start, arcs };
         networks.push(Network::assemble(
             mode, speeds, positions, osm_ids, forward, stats,
         ));
@@ -357,14 +383,8 @@ mod tests {
                 p.lon.to_bits() == q.lon.to_bits() && p.lat.to_bits() == q.lat.to_bits()
             })
             && a.osm_ids == b.osm_ids
-            && [(&a.forward, &b.forward), (&a.backward, &b.backward)]
-                .iter()
-                .all(|(x, y)| {
-                    x.start == y.start
-                        && x.other == y.other
-                        && x.time_ms == y.time_ms
-                        && x.length_mm == y.length_mm
-                })
+            && a.forward == b.forward
+            && a.backward == b.backward
     }
 
     #[test]
@@ -377,7 +397,7 @@ mod tests {
         assert_eq!(back.networks.len(), 3);
         for (a, b) in nets.iter().zip(&back.networks) {
             assert!(same(a, b), "{}", a.mode);
-            // The derived R-tree snaps alike.
+            // The derived snapping grid snaps alike.
             let p = LonLat::new(-62.84, 17.90);
             assert_eq!(
                 a.snap(p, crate::model::Meters(1000.0)),
@@ -423,7 +443,7 @@ mod tests {
         assert!(e.contains("périmé") && e.contains("maillage reseau"), "{e}");
         // A head arc pointing past the nodes, checksum recomputed: malformed.
         let mut bad = bytes.clone();
-        let m = nets[0].forward.other.len();
+        let m = nets[0].forward.arcs.len();
         let n = nets[0].positions.len();
         let heads = HEADER_LEN + 16 + 4 + 4 + 11 + 8 + 4 + 1 + 48 + 16 + n * 24 + (n + 1) * 4;
         assert!(m > 0);

@@ -22,8 +22,9 @@
 //! ([`crate::geom::distance`], Karney's algorithm).
 //!
 //! **Snapping** ([`Network::snap`]): a point goes to the nearest kept node
-//! (geodesic distance; ties to the lowest node number), found with an R-tree
-//! over the nodes' positions on a sphere, which is valid anywhere on Earth.
+//! (geodesic distance; ties to the lowest node number), found in a uniform
+//! longitude/latitude grid of the nodes searched ring by ring, with exact
+//! lower bounds taken on a sphere, which is valid anywhere on Earth.
 //! The leg from the point to that node is travelled as the crow flies at
 //! walking speed for walking and driving (one leaves the car where the road
 //! ends and walks; this also keeps a point far from any road from looking
@@ -32,11 +33,10 @@
 //! given a made-up time.
 
 pub mod file;
+mod grid;
 pub mod rules;
 
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
 
 use crate::geom::distance;
 use crate::load::osm::RawOsm;
@@ -44,7 +44,7 @@ use crate::model::{LonLat, Meters};
 
 pub use rules::{Mode, Speeds};
 
-/// Radius of the sphere the snapping R-tree places nodes on, in metres
+/// Radius of the sphere the snapping index places nodes on, in metres
 /// (the mean Earth radius, IUGG).
 const SPHERE_RADIUS_M: f64 = 6_371_008.8;
 
@@ -55,15 +55,14 @@ const SPHERE_RADIUS_M: f64 = 6_371_008.8;
 const CHORD_TO_GEODESIC_MIN: f64 = 0.99;
 
 /// One arc list in compressed sparse rows: the arcs of node `v` are
-/// `start[v]..start[v + 1]`.
-#[derive(Debug, Clone, Default)]
+/// `arcs[start[v]..start[v + 1]]`, each held whole (other end, time and
+/// length side by side, read together by the searches).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Csr {
     start: Vec<u32>,
-    /// The other end of each arc (the head for forward rows, the tail for
-    /// backward rows).
-    other: Vec<u32>,
-    time_ms: Vec<u32>,
-    length_mm: Vec<u32>,
+    /// Each arc seen from its row's node: [`Arc::node`] is the head for
+    /// forward rows, the tail for backward rows.
+    arcs: Vec<Arc>,
 }
 
 impl Csr {
@@ -78,10 +77,47 @@ impl Csr {
         }
         Csr {
             start,
-            other: arcs.iter().map(|a| a.1).collect(),
-            time_ms: arcs.iter().map(|a| a.2).collect(),
-            length_mm: arcs.iter().map(|a| a.3).collect(),
+            arcs: arcs
+                .iter()
+                .map(|a| Arc {
+                    node: a.1,
+                    time_ms: a.2,
+                    length_mm: a.3,
+                })
+                .collect(),
         }
+    }
+
+    /// The same arcs by their other end (backward rows from forward ones,
+    /// and back), by a counting sort: each row lists its arcs in the order
+    /// of their other end, and arcs between the same two nodes in their
+    /// order in `self` (for rows sorted by (other end, time, length), the
+    /// rows of sorting all the reversed arcs).
+    fn reversed(&self, n: usize) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for a in &self.arcs {
+            start[a.node as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next = start[..n].to_vec();
+        let mut arcs = vec![
+            Arc {
+                node: 0,
+                time_ms: 0,
+                length_mm: 0,
+            };
+            self.arcs.len()
+        ];
+        for v in 0..n as u32 {
+            for a in &self.arcs[self.row(v)] {
+                let at = &mut next[a.node as usize];
+                arcs[*at as usize] = Arc { node: v, ..*a };
+                *at += 1;
+            }
+        }
+        Csr { start, arcs }
     }
 
     #[inline]
@@ -139,8 +175,10 @@ pub struct Network {
     osm_ids: Vec<i64>,
     forward: Csr,
     backward: Csr,
-    tree: RTree<GeomWithData<[f64; 3], u32>>,
+    grid: grid::Grid,
     stats: BuildStats,
+    /// The least arc time and the sum of all arc times, ms.
+    arc_times: (u32, u128),
 }
 
 /// What one way gives: whether the mode uses it, how many of its nodes are
@@ -150,15 +188,6 @@ type WayArcs = (bool, usize, Vec<(i64, i64, u32, u32)>);
 /// Milliseconds to travel `meters` at `kmh`, rounded.
 fn millis(meters: f64, kmh: f64) -> u64 {
     (meters * 3600.0 / kmh).round() as u64
-}
-
-fn on_sphere(p: LonLat) -> [f64; 3] {
-    let (lat, lon) = (p.lat.to_radians(), p.lon.to_radians());
-    [
-        SPHERE_RADIUS_M * lat.cos() * lon.cos(),
-        SPHERE_RADIUS_M * lat.cos() * lon.sin(),
-        SPHERE_RADIUS_M * lat.sin(),
-    ]
 }
 
 impl Network {
@@ -290,7 +319,7 @@ impl Network {
     }
 
     /// The network from its kept nodes and forward arcs: the backward rows
-    /// and the snapping R-tree are derived here, the same way for a graph
+    /// and the snapping grid are derived here, the same way for a graph
     /// just built and for one read from a prepared file ([`file`]).
     fn assemble(
         mode: Mode,
@@ -300,24 +329,13 @@ impl Network {
         forward: Csr,
         stats: BuildStats,
     ) -> Network {
-        let k = positions.len();
-        let mut bwd: Vec<(u32, u32, u32, u32)> = (0..k as u32)
-            .flat_map(|v| {
-                let f = &forward;
-                f.row(v)
-                    .map(move |i| (f.other[i], v, f.time_ms[i], f.length_mm[i]))
-            })
-            .collect();
-        bwd.sort_unstable();
-        let backward = Csr::from_sorted(k, &bwd);
-        drop(bwd);
-        let tree = RTree::bulk_load(
-            positions
-                .iter()
-                .enumerate()
-                .map(|(i, p)| GeomWithData::new(on_sphere(*p), i as u32))
-                .collect(),
+        let (backward, grid) = rayon::join(
+            || forward.reversed(positions.len()),
+            || grid::Grid::new(&positions),
         );
+        let arc_times = forward.arcs.iter().fold((u32::MAX, 0u128), |(m, s), a| {
+            (m.min(a.time_ms), s + u128::from(a.time_ms))
+        });
         Network {
             mode,
             speeds,
@@ -325,8 +343,9 @@ impl Network {
             osm_ids,
             forward,
             backward,
-            tree,
+            grid,
             stats,
+            arc_times,
         }
     }
 
@@ -343,11 +362,17 @@ impl Network {
     }
 
     pub fn arc_count(&self) -> usize {
-        self.forward.other.len()
+        self.forward.arcs.len()
     }
 
     pub fn stats(&self) -> BuildStats {
         self.stats
+    }
+
+    /// The least arc time (`u32::MAX` without arcs) and the sum of all arc
+    /// times, ms.
+    pub fn arc_times_ms(&self) -> (u32, u128) {
+        self.arc_times
     }
 
     /// The speeds the graph was built with.
@@ -373,22 +398,12 @@ impl Network {
 
     /// Arcs leaving `v`, by head.
     pub fn out_arcs(&self, v: u32) -> impl Iterator<Item = Arc> + '_ {
-        let c = &self.forward;
-        c.row(v).map(move |i| Arc {
-            node: c.other[i],
-            time_ms: c.time_ms[i],
-            length_mm: c.length_mm[i],
-        })
+        self.forward.arcs[self.forward.row(v)].iter().copied()
     }
 
     /// Arcs entering `v`, by tail.
     pub fn in_arcs(&self, v: u32) -> impl Iterator<Item = Arc> + '_ {
-        let c = &self.backward;
-        c.row(v).map(move |i| Arc {
-            node: c.other[i],
-            time_ms: c.time_ms[i],
-            length_mm: c.length_mm[i],
-        })
+        self.backward.arcs[self.backward.row(v)].iter().copied()
     }
 
     /// The speed of the snapping leg, km/h (see the module doc).
@@ -402,24 +417,9 @@ impl Network {
     /// Snaps `p` to the nearest node (geodesic distance, ties to the lowest
     /// node number); `None` when no node lies within `max`.
     pub fn snap(&self, p: LonLat, max: Meters) -> Option<Snap> {
-        let q = on_sphere(p);
-        let mut best: Option<(f64, u32)> = None;
-        for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
-            let lower = d2.sqrt() * CHORD_TO_GEODESIC_MIN;
-            if lower > max.0 || best.is_some_and(|(b, _)| lower > b) {
-                break;
-            }
-            let v = e.data;
-            let d = distance(p, self.positions[v as usize]).0;
-            let better = match best {
-                None => true,
-                Some((b, bv)) => d < b || (d == b && v < bv),
-            };
-            if better {
-                best = Some((d, v));
-            }
-        }
-        let (d, node) = best.filter(|(d, _)| *d <= max.0)?;
+        let (d, node) = self.grid.nearest(&self.positions, p, max.0, |v| {
+            distance(p, self.positions[v as usize]).0
+        })?;
         Some(Snap {
             node,
             distance: Meters(d),
@@ -453,7 +453,7 @@ fn strongly_connected(n: usize, g: &Csr) -> (Vec<u32>, usize) {
         while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
             let vi = v as usize;
             if *pos < g.row(v).end {
-                let w = g.other[*pos];
+                let w = g.arcs[*pos].node;
                 *pos += 1;
                 let wi = w as usize;
                 if index[wi] == NONE {

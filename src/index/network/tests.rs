@@ -179,7 +179,7 @@ fn network_snapping_within_and_beyond_the_limit() {
 
 #[test]
 fn network_snapping_matches_a_scan() {
-    // Seeded nodes around Porto Alegre (far from France: the sphere R-tree
+    // Seeded nodes around Porto Alegre (far from France: the snapping grid
     // works anywhere) against a brute-force scan.
     let mut rng = crate::seeded::SplitMix64(0x6e65_7477_6f72_6b00);
     let mut nodes = Vec::new();
@@ -229,4 +229,152 @@ fn network_empty_when_no_way_is_open() {
     assert!(walk
         .snap(LonLat::new(2.001, 50.0), Meters(1000.0))
         .is_none());
+}
+
+/// The nearest node by brute force over all nodes: geodesic distance, ties
+/// to the lowest node number.
+fn brute_force_snap(net: &Network, p: LonLat) -> Option<(f64, u32)> {
+    (0..net.node_count() as u32)
+        .map(|v| (distance(p, net.position(v)).0, v))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+}
+
+#[test]
+fn network_snapping_grid_matches_brute_force() {
+    let mut rng = crate::seeded::SplitMix64(0x6772_6964_2d73_6e61);
+    // Three clusters: dense streets near Lille, sparse nodes astride the
+    // antimeridian in Fiji, and a few near the North Pole; some nodes share
+    // a position (ties to the lowest node).
+    let mut pts: Vec<LonLat> = Vec::new();
+    for _ in 0..3_000 {
+        pts.push(LonLat::new(
+            3.0 + 0.2 * rng.next_f64(),
+            50.55 + 0.1 * rng.next_f64(),
+        ));
+    }
+    for i in 0..50 {
+        pts.push(pts[i * 7]);
+    }
+    let lille = pts.len();
+    for _ in 0..300 {
+        let lon = 179.9 + 0.2 * rng.next_f64();
+        pts.push(LonLat::new(
+            if lon > 180.0 { lon - 360.0 } else { lon },
+            -17.0 + 0.2 * rng.next_f64(),
+        ));
+    }
+    for _ in 0..100 {
+        pts.push(LonLat::new(
+            -180.0 + 360.0 * rng.next_f64(),
+            89.9 + 0.09 * rng.next_f64(),
+        ));
+    }
+    // Queries around each cluster (also well outside the nodes' box),
+    // anywhere on Earth (mostly far beyond any limit), and exactly on
+    // shared nodes (a tie at distance 0).
+    let mut queries: Vec<LonLat> = Vec::new();
+    for _ in 0..400 {
+        queries.push(LonLat::new(
+            2.9 + 0.4 * rng.next_f64(),
+            50.45 + 0.3 * rng.next_f64(),
+        ));
+    }
+    for _ in 0..150 {
+        let lon = 179.85 + 0.3 * rng.next_f64();
+        queries.push(LonLat::new(
+            if lon > 180.0 { lon - 360.0 } else { lon },
+            -17.05 + 0.3 * rng.next_f64(),
+        ));
+    }
+    for _ in 0..50 {
+        queries.push(LonLat::new(
+            -180.0 + 360.0 * rng.next_f64(),
+            89.7 + 0.3 * rng.next_f64(),
+        ));
+    }
+    for _ in 0..30 {
+        queries.push(LonLat::new(
+            -180.0 + 360.0 * rng.next_f64(),
+            -89.0 + 178.0 * rng.next_f64(),
+        ));
+    }
+    for i in 0..20 {
+        queries.push(pts[i * 7]);
+    }
+    let mut beyond = 0;
+    // The Lille cluster alone (a fine grid), then all the nodes (a grid
+    // spanning every longitude).
+    for count in [lille, pts.len()] {
+        let nodes: Vec<(i64, LonLat)> = (1..).zip(pts[..count].iter().copied()).collect();
+        // One way through every node: one connected walking graph (arcs of
+        // any length are fine here).
+        let ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
+        let r = raw(nodes, vec![RawWay::new(1, &ids, &[("highway", "path")])]);
+        let walk = Network::build(&r, Mode::Marche, Speeds::default());
+        assert_eq!(walk.node_count(), count);
+        for (i, p) in queries.iter().enumerate() {
+            let nearest = brute_force_snap(&walk, *p);
+            for max in [50.0, 1_000.0, 20_000.0, f64::INFINITY] {
+                let expected = nearest.filter(|(d, _)| *d <= max);
+                let got = walk.snap(*p, Meters(max));
+                assert_eq!(
+                    got.map(|s| (s.distance.0, s.node)),
+                    expected,
+                    "{count} nodes, query {i} {p:?}, max {max}"
+                );
+                beyond += usize::from(expected.is_none());
+            }
+        }
+    }
+    // The limit was exercised.
+    assert!(beyond > 100, "{beyond}");
+}
+
+#[test]
+fn network_backward_rows_are_the_sorted_reversed_arcs() {
+    // The counting sort gives the rows of sorting every reversed arc by
+    // (head, tail, time, length), on a real extract in every mode.
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/network/osm_saint_barthelemy.osm.pbf");
+    let r = crate::load::osm::read_osm(&[path]).expect("fixture reads");
+    for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+        let net = Network::build(&r, mode, Speeds::default());
+        let k = net.node_count();
+        let mut reversed: Vec<(u32, u32, u32, u32)> = (0..k as u32)
+            .flat_map(|v| {
+                net.out_arcs(v)
+                    .map(move |a| (a.node, v, a.time_ms, a.length_mm))
+            })
+            .collect();
+        reversed.sort_unstable();
+        assert_eq!(net.backward, Csr::from_sorted(k, &reversed), "{mode}");
+        assert_eq!(net.backward.reversed(k), net.forward, "{mode}");
+        for v in 0..k as u32 {
+            assert!(net
+                .in_arcs(v)
+                .all(|a| net.out_arcs(a.node).any(|b| b.node == v)));
+        }
+    }
+}
+
+#[test]
+fn network_arc_times_summary() {
+    let r = raw(
+        line_nodes(&[1, 2, 3]),
+        vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential")])],
+    );
+    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let times: Vec<u32> = (0..3)
+        .flat_map(|v| walk.out_arcs(v))
+        .map(|a| a.time_ms)
+        .collect();
+    assert_eq!(times.len(), 4);
+    let sum: u128 = times.iter().map(|&t| u128::from(t)).sum();
+    assert_eq!(walk.arc_times_ms(), (*times.iter().min().unwrap(), sum));
+    let empty = Network::build(
+        &raw(line_nodes(&[1]), vec![]),
+        Mode::Marche,
+        Speeds::default(),
+    );
+    assert_eq!(empty.arc_times_ms(), (u32::MAX, 0));
 }
