@@ -215,6 +215,10 @@ pub fn parse_site_weights(s: &str) -> Result<SupplyWeights, String> {
 /// Checked options of a distance run.
 pub struct DistancePlan {
     pub grid_m: Option<f64>,
+    /// Whether `--grid-m` was given (by public transport the default grid
+    /// keeps its straight lines only: one routing per cell is asked for
+    /// explicitly).
+    pub grid_asked: bool,
     pub points: Option<(Vec<String>, Vec<LonLat>)>,
     pub access: AccessParams,
     pub write_access_costs: bool,
@@ -295,6 +299,7 @@ impl DistanceArgs {
         };
         Ok(DistancePlan {
             grid_m,
+            grid_asked: self.grid_m.is_some(),
             points,
             access,
             write_access_costs: self.write_access_costs,
@@ -343,8 +348,17 @@ pub fn analyse(
     ctx.progress.step("tables des distances");
     let summaries = distance_summaries(t, &b.costs, &b.qpv);
     // By network, one search from all the sites serves the grid and the points.
-    let field = match (&measure, plan.grid_m.is_some() || plan.points.is_some()) {
-        (Measure::Network { .. }, true) => {
+    let transit = matches!(measure, Measure::Transit(_));
+    let grid_by_network = plan.grid_m.is_some() && (plan.grid_asked || !transit);
+    if transit && plan.grid_m.is_some() && !plan.grid_asked {
+        ctx.progress.say(
+            "grille : distances à vol d'oiseau seulement ; en transports en commun, \
+             demandez-la avec --grid-m (un calcul d'itinéraire par maille)",
+        );
+    }
+    let field = match measure {
+        Measure::Geodesic => None,
+        _ if grid_by_network || plan.points.is_some() => {
             let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
             Some(measure.towards(&sites))
         }
@@ -354,7 +368,7 @@ pub fn analyse(
         ctx.progress.step(&format!("grille de {size} m"));
         let cells = commune_grid(&t.communes, size);
         let nearest = grid_distances(&b.index, &cells);
-        let costs = field.as_ref().map(|f| {
+        let costs = field.as_ref().filter(|_| grid_by_network).map(|f| {
             let centres: Vec<LonLat> = cells
                 .iter()
                 .map(|c| crate::geom::lambert::LAMBERT_93.unproject(c.centre))
