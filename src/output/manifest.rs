@@ -55,7 +55,18 @@ impl InputFile {
     /// A user's file, read again to hash it; a Shapefile comes with the
     /// companion files that exist beside it (`.dbf`, `.shx`, `.prj`, `.cpg`).
     pub fn read(role: &str, path: &Path) -> Result<Vec<Self>, Error> {
-        let mut paths = vec![path.to_path_buf()];
+        // A folder (a GTFS feed given unzipped): each of its files, by name.
+        let mut paths = if path.is_dir() {
+            let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| Error::io(path, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![path.to_path_buf()]
+        };
         let is_shp = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("shp"));

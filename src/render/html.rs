@@ -649,12 +649,16 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 end / 60 % 60
             )
         };
+        let (communes, verb) = if n == 1 {
+            ("1 commune".to_string(), "n'a")
+        } else {
+            (format!("{} communes", french::int(n as u64)), "n'ont")
+        };
         let _ = write!(
             h,
-            "<p class=\"headline\"><strong>{} communes ({} jeunes de 16 à 25 ans)</strong> n'ont \
-             aucun trajet vers un site d'accueil en moins de {} minutes, ni en transports en \
-             commun ni à pied, le {} ({window}, horaires {}).</p>",
-            french::int(n as u64),
+            "<p class=\"headline\"><strong>{communes} ({} jeunes de 16 à 25 ans)</strong> \
+             {verb} aucun trajet vers un site d'accueil en moins de {} minutes, ni en transports \
+             en commun ni à pied, le {}, {window} ; horaires : {}.</p>",
             french::int(j),
             french::km(tr.max_min),
             french_date(tr.date),

@@ -311,3 +311,179 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         .collect();
     assert_eq!(value(&chosen), best);
 }
+
+/// A small feed over the mini territory, written as a folder of GTFS files:
+/// one bus line from Y's town hall to the Ham permanence (HAM-P01), every
+/// 30 minutes from 14:05, 12 minutes' ride, on Mondays of 2026-12.
+fn mini_feed(dir: &Dir) -> String {
+    dir.write(
+        "gtfs/stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon\n\
+         Y,Y mairie,49.803016,2.988852\n\
+         HAM,Ham,49.7466,3.0733\n",
+    );
+    dir.write(
+        "gtfs/calendar.txt",
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n\
+         LUN,1,0,0,0,0,0,0,20261201,20261231\n",
+    );
+    let mut trips = String::from("route_id,service_id,trip_id\n");
+    let mut times = String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+    for k in 0..6 {
+        let m = 5 + 30 * k;
+        let (h, mm) = (14 + m / 60, m % 60);
+        trips.push_str(&format!("L1,LUN,T{k}\n"));
+        times.push_str(&format!(
+            "T{k},{h:02}:{mm:02}:00,{h:02}:{mm:02}:00,Y,1\nT{k},{h:02}:{:02}:00,{h:02}:{:02}:00,HAM,2\n",
+            mm + 12,
+            mm + 12
+        ));
+    }
+    dir.write("gtfs/trips.txt", trips);
+    dir.write("gtfs/stop_times.txt", times);
+    dir.path().join("gtfs").display().to_string()
+}
+
+/// The report by public transport on the mini territory: communes.csv's
+/// times are those `maillage temps --mode transport --plus-proche` gives
+/// from the same points to the same sites; coverage and hotspots follow
+/// them; with a limit shorter than the trip, Y has no trip to any site and
+/// the table and the page say so.
+#[test]
+fn report_by_public_transport_follows_the_times_of_temps() {
+    let dir = Dir::new();
+    let feed = mini_feed(&dir);
+    let g = grid();
+    let run = |extra: &[&str], out: &str| {
+        let mut args: Vec<String> = vec!["report".into()];
+        args.extend(mini_layers());
+        args.extend(
+            [
+                "--reseau",
+                &g,
+                "--mode",
+                "transport",
+                "--gtfs",
+                &feed,
+                "--depart",
+                "2026-12-07T14:00",
+                "--fenetre-min",
+                "10",
+                "--csv",
+                "rfc4180",
+                "--out",
+                out,
+                "--quiet",
+            ]
+            .map(String::from),
+        );
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        dir.run(&a)
+    };
+    assert_exit(&run(&[], "out"), 0);
+    let communes = read_csv(&dir.read("out/communes.csv"));
+    assert!(communes.iter().all(|r| r["mode"] == "transport"));
+    assert!(communes.iter().all(|r| r["distance_reseau_km"].is_empty()));
+    // The same points and sites through `maillage temps`.
+    let mut orig = String::from("id,lon,lat\n");
+    for r in &communes {
+        orig.push_str(&format!(
+            "{},{},{}\n",
+            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
+        ));
+    }
+    dir.write("o.csv", orig);
+    let sites = std::fs::read_to_string(fixture("mini/sites.csv")).unwrap();
+    let mut lines: Vec<&str> = sites.lines().skip(1).collect();
+    lines.sort();
+    let mut dest = String::from("id,lon,lat\n");
+    for line in lines {
+        let f: Vec<&str> = line.split(';').collect();
+        let (lon, lat) = if f[5].is_empty() {
+            let c = communes.iter().find(|r| r["code_insee"] == f[4]).unwrap();
+            (c["lon_mesure"].clone(), c["lat_mesure"].clone())
+        } else {
+            (f[5].to_string(), f[6].to_string())
+        };
+        dest.push_str(&format!("{},{lon},{lat}\n", f[0]));
+    }
+    dir.write("d.csv", dest);
+    let out = dir.run(&[
+        "temps",
+        "--origines",
+        "o.csv",
+        "--destinations",
+        "d.csv",
+        "--reseau",
+        &g,
+        "--mode",
+        "transport",
+        "--gtfs",
+        &feed,
+        "--depart",
+        "2026-12-07T14:00",
+        "--fenetre-min",
+        "10",
+        "--plus-proche",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "t",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let temps = read_csv(&dir.read("t/temps.csv"));
+    for (c, t) in communes.iter().zip(&temps) {
+        assert_eq!(c["code_insee"], t["origine"]);
+        assert_eq!(c["temps_min"], t["temps_min"], "{}", c["code_insee"]);
+        assert_eq!(c["site_plus_proche_reseau"], t["destination"]);
+    }
+    // Y reaches the Ham permanence by the bus: faster than walking there.
+    let y = communes
+        .iter()
+        .find(|r| r["code_insee"] == "80829")
+        .unwrap();
+    assert_eq!(y["site_plus_proche_reseau"], "HAM-P01");
+    let y_min = num(&y["temps_min"]);
+    assert!(y_min < 60.0, "{y_min}");
+    assert_eq!(y["aucun_trajet_vers_un_site"], "false");
+    // Coverage at the default thresholds, from the times.
+    let coverage = read_csv(&dir.read("out/couverture.csv"));
+    for r in coverage
+        .iter()
+        .filter(|r| r["type_perimetre"] == "region" && r["categorie"] == "toutes")
+    {
+        let s = num(&r["seuil_min"]);
+        let n = communes
+            .iter()
+            .filter(|c| cost(c).is_some_and(|t| t <= s))
+            .count();
+        assert_eq!(num(&r["lieux_couverts"]) as usize, n, "{s} min");
+    }
+    // A limit shorter than Y's trip: no trip to any site, said in the table
+    // and at the top of the page.
+    let limit = format!("{}", (y_min - 1.0).floor().max(1.0));
+    assert_exit(&run(&["--max-min", &limit], "short"), 0);
+    let short = read_csv(&dir.read("short/communes.csv"));
+    let y = short.iter().find(|r| r["code_insee"] == "80829").unwrap();
+    assert_eq!(y["temps_min"], "");
+    assert_eq!(y["aucun_trajet_vers_un_site"], "true");
+    assert_eq!(
+        short
+            .iter()
+            .filter(|r| r["aucun_trajet_vers_un_site"] == "true")
+            .count(),
+        1
+    );
+    let page = dir.read("short/synthese.html");
+    assert!(
+        page.contains("<strong>1 commune (")
+            && page.contains("</strong> n'a aucun trajet vers un site"),
+        "headline missing"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&dir.read("short/manifest.json")).unwrap();
+    assert_eq!(manifest["parameters"]["depart"], "2026-12-07T14:00");
+    assert_eq!(manifest["parameters"]["mode"], "transport");
+}
