@@ -1,6 +1,7 @@
 //! The maps' data, from the typed results of a run (so a map always shows
 //! what the tables say, from the same values), and the rendered images.
 
+use crate::analysis::measure::TravelMode;
 use crate::analysis::results::Results;
 use crate::error::Error;
 use crate::model::Scope;
@@ -127,6 +128,21 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
     }
 
     let mut sources = sources;
+    match (r.basics.costs.mode, &r.transit) {
+        (Some(TravelMode::Transit), Some(tr)) => sources.push_str(&format!(
+            " · temps : marche sur OpenStreetMap (ODbL), horaires GTFS {} du {}",
+            tr.feeds
+                .iter()
+                .map(|f| f.prefix.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            tr.date
+        )),
+        (Some(m), _) => {
+            sources.push_str(&format!(" · temps : réseau OpenStreetMap (ODbL), mode {m}"))
+        }
+        (None, _) => {}
+    }
     if let YouthSource::EstimatedFromRegionalTotal { total } = t.jeunes_source {
         sources.push_str(&format!(
             " · jeunes de 16 à 25 ans : estimation ({} pour la région, rapport d'activité \
