@@ -23,7 +23,7 @@ pub struct CoverageArgs {
     #[arg(long, value_name = "KM,KM,…", value_parser = parse_radii)]
     pub radius_km: Option<Radii>,
     /// Seuils de temps de parcours en minutes, avec --reseau et --mode
-    /// marche, velo ou voiture. Par défaut 15,30,45,60.
+    /// marche, velo, voiture ou transport. Par défaut 15,30,45,60.
     #[arg(long, value_name = "MIN,MIN,…", value_parser = parse_minutes_list)]
     pub seuils_min: Option<MinutesList>,
 }

@@ -351,15 +351,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// clap's help text with its few English words in French (`[default: …]`,
 /// `[possible values: …]`, the headings' colons).
 pub fn french_help(help: &str) -> String {
-    help.replace("Usage: ", "Utilisation : ")
+    let text = help
+        .replace("Usage: ", "Utilisation : ")
         .replace("[default: ", "[par défaut : ")
-        .replace("[possible values: ", "[valeurs possibles : ")
-        .replace("\nOptions:\n", "\nOptions :\n")
-        .replace("\nArguments:\n", "\nArguments :\n")
-        .replace("Commandes:\n", "Commandes :\n")
-        .replace("Options générales:\n", "Options générales :\n")
-        .replace("embarqué):\n", "embarqué) :\n")
-        .replace("Accessibilité:\n", "Accessibilité :\n")
+        .replace("[possible values: ", "[valeurs possibles : ");
+    // Headings (a line of its own, flush left, ending in a colon) take the
+    // French space before the colon.
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.trim_end_matches('\n');
+            let heading = body.ends_with(':')
+                && !body.ends_with(" :")
+                && !body.starts_with(char::is_whitespace)
+                && !body.is_empty();
+            if heading {
+                format!("{} :{}", &body[..body.len() - 1], &line[body.len()..])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A command-line usage error from clap, in French: which option, which
