@@ -342,9 +342,10 @@ pub fn analyse(
     let access = access_scores(t, &measure, &plan.access);
     ctx.progress.step("tables des distances");
     let summaries = distance_summaries(t, &b.costs, &b.qpv);
-    // By network, one search from all the sites serves the grid and the points.
+    // By network or public transport, one search from all the sites serves
+    // the grid and the points.
     let field = match (&measure, plan.grid_m.is_some() || plan.points.is_some()) {
-        (Measure::Network { .. }, true) => {
+        (Measure::Network { .. } | Measure::Transit(_), true) => {
             let sites: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
             Some(measure.towards(&sites))
         }
