@@ -168,8 +168,19 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
             dep.date,
         ))
     } else {
-        if !t.gtfs.is_empty() || t.depart.is_some() {
-            bail!("--gtfs, --depart : ne servent qu'avec --mode transport");
+        let given: Vec<&str> = [
+            ("--gtfs", !t.gtfs.is_empty()),
+            ("--depart", t.depart.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+        if !given.is_empty() {
+            bail!(
+                "{} : ne {} qu'avec --mode transport",
+                given.join(", "),
+                if given.len() > 1 { "servent" } else { "sert" }
+            );
         }
         None
     };

@@ -19,3 +19,4 @@ mod placement;
 mod report;
 mod scenario;
 mod temps;
+mod transit;
