@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
-use crate::util::{assert_exit, mini_layers, read_csv, Dir};
+use crate::util::{assert_exit, measuring_points, mini_layers, mini_site_points, read_csv, Dir};
 
 #[test]
 fn distance_writes_qpv_grid_points_and_summaries() {
@@ -558,32 +558,9 @@ fn a_road_network_adds_travel_times_to_the_communes() {
     assert!(!plain[0].contains_key("temps_min"));
     let walk = read_csv(&dir.read("walk/communes.csv"));
     assert_eq!(walk.len(), 4);
-    let sites = std::fs::read_to_string(crate::util::fixture("mini/sites.csv")).unwrap();
     // The sites and the communes' measuring points as `maillage temps` reads them.
-    // In site-id order, the order of the territory's sites: ties go to the
-    // first, as the straight-line rule gives them to the smallest id.
-    let mut lines: Vec<&str> = sites.lines().skip(1).collect();
-    lines.sort();
-    let mut dest = String::from("id,lon,lat\n");
-    for line in lines {
-        let f: Vec<&str> = line.split(';').collect();
-        let (lon, lat) = if f[5].is_empty() {
-            // A site given by its commune stands at the commune's measuring point.
-            let c = walk.iter().find(|r| r["code_insee"] == f[4]).unwrap();
-            (c["lon_mesure"].clone(), c["lat_mesure"].clone())
-        } else {
-            (f[5].to_string(), f[6].to_string())
-        };
-        dest.push_str(&format!("{},{lon},{lat}\n", f[0]));
-    }
-    let mut orig = String::from("id,lon,lat\n");
-    for r in &walk {
-        orig.push_str(&format!(
-            "{},{},{}\n",
-            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
-        ));
-    }
-    dir.write("o.csv", orig);
+    let dest = mini_site_points(&walk);
+    dir.write("o.csv", measuring_points(&walk));
     dir.write("d.csv", dest);
     let out = dir.run(&[
         "temps",

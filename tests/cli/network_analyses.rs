@@ -7,7 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::{assert_exit, fixture, mini_layers, read_csv, Dir};
+use crate::util::{
+    assert_exit, fixture, measuring_points, mini_layers, mini_site_points, read_csv, Dir,
+};
 
 fn grid() -> String {
     fixture("network/mini_grid.osm.pbf").display().to_string()
@@ -204,14 +206,7 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         .filter(|r| r["code_ml"] == "60471")
         .collect();
     assert!(communes.len() > 100);
-    let mut points = String::from("id,lon,lat\n");
-    for r in &communes {
-        points.push_str(&format!(
-            "{},{},{}\n",
-            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
-        ));
-    }
-    dir.write("mairies.csv", points);
+    dir.write("mairies.csv", measuring_points(&communes));
     let mut a = vec![
         "temps",
         "--origines",
@@ -386,29 +381,8 @@ fn report_by_public_transport_follows_the_times_of_temps() {
     assert!(communes.iter().all(|r| r["mode"] == "transport"));
     assert!(communes.iter().all(|r| r["distance_reseau_km"].is_empty()));
     // The same points and sites through `maillage temps`.
-    let mut orig = String::from("id,lon,lat\n");
-    for r in &communes {
-        orig.push_str(&format!(
-            "{},{},{}\n",
-            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
-        ));
-    }
-    dir.write("o.csv", orig);
-    let sites = std::fs::read_to_string(fixture("mini/sites.csv")).unwrap();
-    let mut lines: Vec<&str> = sites.lines().skip(1).collect();
-    lines.sort();
-    let mut dest = String::from("id,lon,lat\n");
-    for line in lines {
-        let f: Vec<&str> = line.split(';').collect();
-        let (lon, lat) = if f[5].is_empty() {
-            let c = communes.iter().find(|r| r["code_insee"] == f[4]).unwrap();
-            (c["lon_mesure"].clone(), c["lat_mesure"].clone())
-        } else {
-            (f[5].to_string(), f[6].to_string())
-        };
-        dest.push_str(&format!("{},{lon},{lat}\n", f[0]));
-    }
-    dir.write("d.csv", dest);
+    dir.write("o.csv", measuring_points(&communes));
+    dir.write("d.csv", mini_site_points(&communes));
     let out = dir.run(&[
         "temps",
         "--origines",

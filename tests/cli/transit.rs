@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::{assert_exit, fixture, read_csv, Dir};
+use crate::util::{assert_exit, fixture, measuring_points, read_csv, Dir};
 
 fn walk_network() -> String {
     fixture("network/poa_osm.pbf").display().to_string()
@@ -452,14 +452,7 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
 
     // temps_min is what `maillage temps --plus-proche` gives from the same
     // measuring points to the sites, with the same options.
-    let mut points = String::from("id,lon,lat\n");
-    for r in &communes {
-        points.push_str(&format!(
-            "{},{},{}\n",
-            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
-        ));
-    }
-    dir.write("mesure.csv", points);
+    dir.write("mesure.csv", measuring_points(&communes));
     dir.write("sites_points.csv", site_points());
     let mut a: Vec<String> = [
         "temps",
@@ -637,14 +630,7 @@ fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
         .filter(|r| r["code_ml"] == ML)
         .collect();
     assert_eq!(communes.len(), 235);
-    let mut points = String::from("id,lon,lat\n");
-    for r in &communes {
-        points.push_str(&format!(
-            "{},{},{}\n",
-            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
-        ));
-    }
-    dir.write("mairies.csv", points);
+    dir.write("mairies.csv", measuring_points(&communes));
     let mut a: Vec<String> = [
         "temps",
         "--origines",

@@ -117,3 +117,38 @@ pub fn mini_layers() -> Vec<String> {
         f("classement.csv"),
     ]
 }
+
+/// The measuring points of communes read from a `communes.csv` (rfc4180) as
+/// a `maillage temps` points file (`id,lon,lat`, the INSEE code as id).
+pub fn measuring_points(communes: &[std::collections::BTreeMap<String, String>]) -> String {
+    let mut s = String::from("id,lon,lat\n");
+    for r in communes {
+        s.push_str(&format!(
+            "{},{},{}\n",
+            r["code_insee"], r["lon_mesure"], r["lat_mesure"]
+        ));
+    }
+    s
+}
+
+/// The mini territory's sites as a `maillage temps` points file, in site-id
+/// order (the order of the territory's sites: ties go to the first, as the
+/// straight-line rule gives them to the smallest id). A site given by its
+/// commune stands at the commune's measuring point, read from `communes`.
+pub fn mini_site_points(communes: &[std::collections::BTreeMap<String, String>]) -> String {
+    let sites = std::fs::read_to_string(fixture("mini/sites.csv")).unwrap();
+    let mut lines: Vec<&str> = sites.lines().skip(1).collect();
+    lines.sort();
+    let mut dest = String::from("id,lon,lat\n");
+    for line in lines {
+        let f: Vec<&str> = line.split(';').collect();
+        let (lon, lat) = if f[5].is_empty() {
+            let c = communes.iter().find(|r| r["code_insee"] == f[4]).unwrap();
+            (c["lon_mesure"].clone(), c["lat_mesure"].clone())
+        } else {
+            (f[5].to_string(), f[6].to_string())
+        };
+        dest.push_str(&format!("{},{lon},{lat}\n", f[0]));
+    }
+    dest
+}
