@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::util::{
-    assert_exit, fixture, measuring_points, mini_layers, mini_site_points, read_csv, Dir,
+    assert_exit, assert_network_report, fixture, measuring_points, mini_layers, mini_site_points,
+    read_csv, Dir,
 };
 
 fn grid() -> String {
@@ -43,28 +44,7 @@ fn report_by_bicycle_measures_every_analysis_in_minutes() {
     );
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_exit(&dir.run(&a), 0);
-    for f in [
-        "communes.csv",
-        "qpv.csv",
-        "couverture.csv",
-        "distances_synthese.csv",
-        "hotspots.csv",
-        "hotspots_communes.csv",
-        "bassins.csv",
-        "placement.csv",
-        "placement_bilan.csv",
-        "placement_synthese.csv",
-        "grille_distance.csv",
-        "grille_distance.tif",
-        "grille_temps.tif",
-        "carte_distances.png",
-        "carte_placement.svg",
-        "synthese.html",
-        "maillage.gpkg",
-        "manifest.json",
-    ] {
-        assert!(dir.path().join("out").join(f).exists(), "{f} missing");
-    }
+    assert_network_report(&dir.path().join("out"));
     let communes = read_csv(&dir.read("out/communes.csv"));
     assert_eq!(communes.len(), 4);
     assert!(communes.iter().all(|r| r["mode"] == "velo"));

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::{assert_exit, fixture, measuring_points, read_csv, Dir};
+use crate::util::{assert_exit, assert_network_report, fixture, measuring_points, read_csv, Dir};
 
 fn walk_network() -> String {
     fixture("network/poa_osm.pbf").display().to_string()
@@ -422,28 +422,7 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
     // The grid by public transport is asked for explicitly (one routing per cell).
     args.extend(["--grid-m", "400", "--out", "out", "--quiet"].map(String::from));
     run_ok(&dir, &args);
-    for f in [
-        "communes.csv",
-        "qpv.csv",
-        "couverture.csv",
-        "distances_synthese.csv",
-        "hotspots.csv",
-        "hotspots_communes.csv",
-        "bassins.csv",
-        "placement.csv",
-        "placement_bilan.csv",
-        "placement_synthese.csv",
-        "grille_distance.csv",
-        "grille_distance.tif",
-        "grille_temps.tif",
-        "carte_distances.png",
-        "carte_placement.svg",
-        "synthese.html",
-        "maillage.gpkg",
-        "manifest.json",
-    ] {
-        assert!(dir.path().join("out").join(f).exists(), "{f} missing");
-    }
+    assert_network_report(&dir.path().join("out"));
     let communes = read_csv(&dir.read("out/communes.csv"));
     assert_eq!(communes.len(), 1124);
     assert!(communes.iter().all(|r| r["mode"] == "transport"));

@@ -152,3 +152,30 @@ pub fn mini_site_points(communes: &[std::collections::BTreeMap<String, String>])
     }
     dest
 }
+
+/// Asserts that a report with travel times wrote, in `out`, the tables,
+/// rasters (the time raster included), maps, page, layers and manifest.
+pub fn assert_network_report(out: &Path) {
+    for f in [
+        "communes.csv",
+        "qpv.csv",
+        "couverture.csv",
+        "distances_synthese.csv",
+        "hotspots.csv",
+        "hotspots_communes.csv",
+        "bassins.csv",
+        "placement.csv",
+        "placement_bilan.csv",
+        "placement_synthese.csv",
+        "grille_distance.csv",
+        "grille_distance.tif",
+        "grille_temps.tif",
+        "carte_distances.png",
+        "carte_placement.svg",
+        "synthese.html",
+        "maillage.gpkg",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+}
