@@ -100,8 +100,10 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
     let mut placement = Vec::new();
     let mut placement_caption = String::from("Aucune proposition dans ce calcul.");
     let mut placement_radius = 0.0;
+    let mut placement_covered = vec![false; t.communes.len()];
     if let Some(p) = &r.placement {
         placement_radius = p.placement.unit.shown(p.placement.params.radius);
+        placement_covered = p.placement.before.iter().map(|c| c.covered).collect();
         let within = format!("{} {}{by}", french::km(placement_radius), unit.symbol());
         let mut total = 0.0;
         for (k, placed) in p.placement.placed.iter().enumerate() {
@@ -160,6 +162,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         basins_caption,
         placement,
         placement_radius,
+        placement_covered,
         placement_caption,
         sources,
     }

@@ -734,9 +734,9 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             data.mode
                 .map_or(String::new(), |m| format!(" {}", m.phrase()))
         );
-        let d = &data.cost;
+        let covered = &data.placement_covered;
         self.fill_communes(|i| {
-            if d[i] <= r_km {
+            if covered[i] {
                 rgb(0xe8e8e8).into()
             } else {
                 rgb(0xfdd0a2).into()

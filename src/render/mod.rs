@@ -129,6 +129,10 @@ pub struct MapData<'a> {
     pub placement: Vec<NewSite>,
     /// Catchment radius of the proposal, in km or minutes.
     pub placement_radius: f64,
+    /// Per commune, whether it is covered before the proposal (a site in
+    /// it, or its nearest site within the radius: the placement's own
+    /// rule); all false without a proposal.
+    pub placement_covered: Vec<bool>,
     /// What the proposal is (drawn under the map's title).
     pub placement_caption: String,
     /// The sources line, printed under the map.
