@@ -162,9 +162,8 @@ impl<'a> Measure<'a> {
         match *self {
             Measure::Geodesic => SiteField::Geodesic(SiteIndex::new(sites)),
             Measure::Network { net, snap_max } => {
-                let snaps: Vec<Option<Snap>> =
-                    sites.par_iter().map(|p| net.snap(*p, snap_max)).collect();
-                let unsnapped = (0..sites.len()).filter(|&j| snaps[j].is_none()).collect();
+                let snaps: Vec<Option<Snap>> = net.snap_all(sites, snap_max);
+                let unsnapped = unsnapped(&snaps);
                 let field = nearest_destinations(net, &snaps, None);
                 SiteField::Network {
                     net,
@@ -178,9 +177,7 @@ impl<'a> Measure<'a> {
                 let walk = transit.walk();
                 let max_ms = u64::from(transit.params().max_s) * 1000;
                 let field = nearest_destinations(walk, &egress.snaps, Some(max_ms));
-                let unsnapped = (0..sites.len())
-                    .filter(|&j| egress.snaps[j].is_none())
-                    .collect();
+                let unsnapped = unsnapped(&egress.snaps);
                 SiteField::Transit {
                     transit,
                     egress,
@@ -222,13 +219,9 @@ impl<'a> Measure<'a> {
                 (rows, Vec::new())
             }
             Measure::Network { net, snap_max } => {
-                let dest: Vec<Option<Snap>> = destinations
-                    .par_iter()
-                    .map(|p| net.snap(*p, snap_max))
-                    .collect();
+                let dest: Vec<Option<Snap>> = net.snap_all(destinations, snap_max);
                 let targets = Targets::new(net, &dest);
-                let snaps: Vec<Option<Snap>> =
-                    origins.par_iter().map(|p| net.snap(*p, snap_max)).collect();
+                let snaps: Vec<Option<Snap>> = net.snap_all(origins, snap_max);
                 let rows = snaps
                     .par_iter()
                     .zip(reaches)
@@ -243,17 +236,14 @@ impl<'a> Measure<'a> {
                             .collect()
                     })
                     .collect();
-                let lost = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                let lost = unsnapped(&snaps);
                 (rows, lost)
             }
             Measure::Transit(transit) => {
                 let egress = transit.egress(destinations);
                 let snap_max = transit.params().snap_max;
                 let walk = transit.walk();
-                let snaps: Vec<Option<Snap>> = origins
-                    .par_iter()
-                    .map(|p| walk.snap(*p, snap_max))
-                    .collect();
+                let snaps: Vec<Option<Snap>> = walk.snap_all(origins, snap_max);
                 let rows = snaps
                     .par_iter()
                     .zip(reaches)
@@ -274,11 +264,16 @@ impl<'a> Measure<'a> {
                             .collect()
                     })
                     .collect();
-                let lost = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                let lost = unsnapped(&snaps);
                 (rows, lost)
             }
         }
     }
+}
+
+/// The indices of the points left unsnapped.
+fn unsnapped(snaps: &[Option<Snap>]) -> Vec<usize> {
+    (0..snaps.len()).filter(|&i| snaps[i].is_none()).collect()
 }
 
 /// A bound in minutes as whole milliseconds, rounded down: a trip of
@@ -350,10 +345,7 @@ impl SiteField<'_> {
                 field,
                 ..
             } => {
-                let snaps: Vec<Option<Snap>> = origins
-                    .par_iter()
-                    .map(|p| net.snap(*p, *snap_max))
-                    .collect();
+                let snaps: Vec<Option<Snap>> = net.snap_all(origins, *snap_max);
                 let costs = snaps
                     .iter()
                     .map(|s| {
@@ -365,7 +357,7 @@ impl SiteField<'_> {
                         })
                     })
                     .collect();
-                let unsnapped = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                let unsnapped = unsnapped(&snaps);
                 NearestCosts { costs, unsnapped }
             }
             SiteField::Transit {
@@ -376,10 +368,7 @@ impl SiteField<'_> {
             } => {
                 let walk = transit.walk();
                 let snap_max = transit.params().snap_max;
-                let snaps: Vec<Option<Snap>> = origins
-                    .par_iter()
-                    .map(|p| walk.snap(*p, snap_max))
-                    .collect();
+                let snaps: Vec<Option<Snap>> = walk.snap_all(origins, snap_max);
                 let costs = snaps
                     .par_iter()
                     .map_init(Workspace::default, |ws, s| {
@@ -408,18 +397,9 @@ impl SiteField<'_> {
                         })
                     })
                     .collect();
-                let unsnapped = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
+                let unsnapped = unsnapped(&snaps);
                 NearestCosts { costs, unsnapped }
             }
-        }
-    }
-
-    /// The geodesic nearest site, when the field is geodesic (the QPV
-    /// area sampling and the grid keep their R-tree).
-    pub fn index(&self) -> Option<&SiteIndex> {
-        match self {
-            SiteField::Geodesic(index) => Some(index),
-            SiteField::Network { .. } | SiteField::Transit { .. } => None,
         }
     }
 }

@@ -149,11 +149,8 @@ impl Transit {
             Mode::Marche,
             "transit walks on the walking network"
         );
-        let stop_snaps: Vec<Option<Snap>> = tt
-            .stops
-            .par_iter()
-            .map(|s| walk.snap(s.position, params.snap_max))
-            .collect();
+        let positions: Vec<LonLat> = tt.stops.iter().map(|s| s.position).collect();
+        let stop_snaps = walk.snap_all(&positions, params.snap_max);
         let walk_max_ms = u64::from(params.walk_max_s) * 1000;
         let walks = many_to_many_from(
             &walk,
@@ -237,10 +234,7 @@ impl Transit {
 
     /// The walks from every stop to `destinations` (snapped here).
     pub fn egress(&self, destinations: &[LonLat]) -> Egress {
-        let snaps: Vec<Option<Snap>> = destinations
-            .par_iter()
-            .map(|p| self.walk.snap(*p, self.params.snap_max))
-            .collect();
+        let snaps = self.walk.snap_all(destinations, self.params.snap_max);
         let walk_max_ms = u64::from(self.params.walk_max_s) * 1000;
         let walks = many_to_many_from(
             &self.walk,

@@ -598,38 +598,3 @@ pub fn many_to_many_from(
 
 #[cfg(test)]
 mod tests;
-
-/// Travel by network from each origin to its nearest site, and the points
-/// the network could not take (farther than `snap_max` from it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NearestByNetwork {
-    /// The trip to the nearest site of each origin (`destination` indexes
-    /// the sites), `None` when unmeasured or unreachable.
-    pub trips: Vec<Option<Trip>>,
-    /// Origins farther than `snap_max` from the network.
-    pub unsnapped: Vec<usize>,
-}
-
-/// The nearest site by network of every origin: the sites and origins are
-/// snapped to `net` ([`Network::snap`]), then one search from all the sites
-/// ([`nearest_destinations`]). Returns the trips of the origins and the
-/// sites that could not be snapped.
-pub fn nearest_sites_by_network(
-    net: &Network,
-    sites: &[crate::model::LonLat],
-    origins: &[crate::model::LonLat],
-    snap_max: crate::model::Meters,
-) -> (NearestByNetwork, Vec<usize>) {
-    let site_snaps: Vec<Option<Snap>> = sites.par_iter().map(|p| net.snap(*p, snap_max)).collect();
-    let unsnapped_sites = (0..sites.len())
-        .filter(|&j| site_snaps[j].is_none())
-        .collect();
-    let field = nearest_destinations(net, &site_snaps, None);
-    let snaps: Vec<Option<Snap>> = origins.par_iter().map(|p| net.snap(*p, snap_max)).collect();
-    let trips = snaps
-        .iter()
-        .map(|s| s.as_ref().and_then(|s| field.trip(s, None)))
-        .collect();
-    let unsnapped = (0..origins.len()).filter(|&i| snaps[i].is_none()).collect();
-    (NearestByNetwork { trips, unsnapped }, unsnapped_sites)
-}

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 
 use crate::analysis::measure::Measure;
 use crate::analysis::transit::TransitParams;
@@ -201,11 +200,7 @@ fn snap_all(
     plan: &Plan,
     warnings: &mut Warnings,
 ) -> Vec<Option<Snap>> {
-    let snaps: Vec<Option<Snap>> = pts
-        .points
-        .par_iter()
-        .map(|p| net.snap(*p, plan.snap_max))
-        .collect();
+    let snaps = net.snap_all(&pts.points, plan.snap_max);
     for (i, s) in snaps.iter().enumerate() {
         if s.is_none() {
             warnings.add(

@@ -414,6 +414,11 @@ impl Network {
         }
     }
 
+    /// Snaps every point ([`Network::snap`]), in parallel, in their order.
+    pub fn snap_all(&self, points: &[LonLat], max: Meters) -> Vec<Option<Snap>> {
+        points.par_iter().map(|p| self.snap(*p, max)).collect()
+    }
+
     /// Snaps `p` to the nearest node (geodesic distance, ties to the lowest
     /// node number); `None` when no node lies within `max`.
     pub fn snap(&self, p: LonLat, max: Meters) -> Option<Snap> {
