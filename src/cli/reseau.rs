@@ -313,11 +313,34 @@ impl RunNetwork {
         b
     }
 
-    /// Warns about places farther than the snapping limit from the network.
+    /// Warns about places (communes, QPV, points) farther than the snapping
+    /// limit from the network: they are not measured.
     pub fn warn_unsnapped(
         &self,
         ctx: &mut Context,
         what: &str,
+        places: &[usize],
+        id: &dyn Fn(usize) -> String,
+    ) {
+        self.warn_far(ctx, what, "non mesuré par le réseau", places, id);
+    }
+
+    /// Warns about sites farther than the snapping limit from the network:
+    /// no trip leads to them.
+    pub fn warn_unsnapped_sites(
+        &self,
+        ctx: &mut Context,
+        sites: &[usize],
+        id: &dyn Fn(usize) -> String,
+    ) {
+        self.warn_far(ctx, "site", "aucun trajet n'y mène", sites, id);
+    }
+
+    fn warn_far(
+        &self,
+        ctx: &mut Context,
+        what: &str,
+        consequence: &str,
         places: &[usize],
         id: &dyn Fn(usize) -> String,
     ) {
@@ -329,33 +352,10 @@ impl RunNetwork {
             ctx.warnings.add(
                 Path::new(&files),
                 format!(
-                    "{what} à plus de {} m du réseau ({}) : non mesuré par le réseau",
-                    self.snap_max.0, mode
+                    "{what} à plus de {} m du réseau ({mode}) : {consequence}",
+                    self.snap_max.0
                 ),
                 id(i),
-            );
-        }
-    }
-
-    /// Warns about sites farther than the snapping limit from the network.
-    pub fn warn_unsnapped_sites(
-        &self,
-        ctx: &mut Context,
-        sites: &[usize],
-        id: &dyn Fn(usize) -> String,
-    ) {
-        let Some(mode) = self.measure().mode() else {
-            return;
-        };
-        let files = files_text(&self.files);
-        for &j in sites {
-            ctx.warnings.add(
-                Path::new(&files),
-                format!(
-                    "site à plus de {} m du réseau ({}) : aucun trajet n'y mène",
-                    self.snap_max.0, mode
-                ),
-                id(j),
             );
         }
     }
