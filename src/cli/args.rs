@@ -581,22 +581,9 @@ impl NetworkArgs {
             MeasureArg::Voiture => Some(TravelMode::Road(Mode::Voiture)),
             MeasureArg::Transport => Some(TravelMode::Transit),
         };
-        let t = &self.transit;
         if mode != Some(TravelMode::Transit) {
-            let given: Vec<&str> = [
-                ("--gtfs", !t.gtfs.is_empty()),
-                ("--depart", t.depart.is_some()),
-                ("--max-min", self.max_min.is_some()),
-            ]
-            .into_iter()
-            .filter_map(|(name, on)| on.then_some(name))
-            .collect();
-            if !given.is_empty() {
-                anyhow::bail!(
-                    "{} : ne sert qu'avec --mode transport (temps en transports en commun)",
-                    given.join(", ")
-                );
-            }
+            self.transit
+                .refuse_without_transport(&[("--max-min", self.max_min.is_some())])?;
         }
         match (mode, self.reseau.is_empty()) {
             (Some(TravelMode::Transit), true) => anyhow::bail!(
@@ -613,48 +600,74 @@ impl NetworkArgs {
             _ => {}
         }
         if mode == Some(TravelMode::Transit) {
-            if t.gtfs.is_empty() {
-                anyhow::bail!(
-                    "--mode transport : donnez les horaires avec --gtfs FICHIER.zip (GTFS du TER \
-                     et des réseaux urbains)"
-                );
-            }
-            if t.depart.is_none() {
-                anyhow::bail!(
-                    "--mode transport : donnez le jour et l'heure du départ avec --depart \
-                     AAAA-MM-JJTHH:MM (un jour couvert par les horaires)"
-                );
-            }
+            self.transit_params()?;
         }
         Ok(mode)
     }
 
-    /// The road mode asked for, if any (transport walks on `marche`).
-    pub fn mode(&self) -> anyhow::Result<Option<Mode>> {
-        Ok(match self.travel()? {
-            Some(TravelMode::Road(m)) => Some(m),
-            Some(TravelMode::Transit) => Some(Mode::Marche),
-            None => None,
-        })
-    }
-
-    /// The public transport settings (`None` unless `--mode transport`).
-    pub fn transit_params(&self) -> anyhow::Result<Option<TransitParams>> {
-        if self.travel()? != Some(TravelMode::Transit) {
+    /// The public transport settings and the service day (`None` unless
+    /// `--mode transport`; an error naming `--gtfs` or `--depart` when
+    /// missing).
+    pub fn transit_params(&self) -> anyhow::Result<Option<(TransitParams, Date)>> {
+        if self.mode != MeasureArg::Transport {
             return Ok(None);
         }
-        let t = &self.transit;
-        let Some(dep) = t.depart else {
-            return Ok(None);
+        let max = self.max_min.map(|m| m.0);
+        self.transit.plan(max, self.params.snap_max_m).map(Some)
+    }
+}
+
+impl TransitArgs {
+    /// Refuses the public transport options given without `--mode
+    /// transport`, naming them (`extra`: the command's own such options).
+    pub fn refuse_without_transport(&self, extra: &[(&str, bool)]) -> anyhow::Result<()> {
+        let given: Vec<&str> = [
+            ("--gtfs", !self.gtfs.is_empty()),
+            ("--depart", self.depart.is_some()),
+        ]
+        .iter()
+        .chain(extra)
+        .filter_map(|&(name, on)| on.then_some(name))
+        .collect();
+        if !given.is_empty() {
+            anyhow::bail!(
+                "{} : ne {} qu'avec --mode transport (temps en transports en commun)",
+                given.join(", "),
+                if given.len() > 1 { "servent" } else { "sert" }
+            );
+        }
+        Ok(())
+    }
+
+    /// With `--mode transport`: the routing settings (`max_min`, the longest
+    /// trip, 120 minutes by default) and the service day of `--depart`;
+    /// an error names `--gtfs` or `--depart` when missing.
+    pub fn plan(
+        &self,
+        max_min: Option<f64>,
+        snap_max: Meters,
+    ) -> anyhow::Result<(TransitParams, Date)> {
+        if self.gtfs.is_empty() {
+            anyhow::bail!(
+                "--mode transport : donnez les horaires avec --gtfs FICHIER.zip (GTFS du TER \
+                 et des réseaux urbains)"
+            );
+        }
+        let Some(dep) = self.depart else {
+            anyhow::bail!(
+                "--mode transport : donnez le jour et l'heure du départ avec --depart \
+                 AAAA-MM-JJTHH:MM (un jour couvert par les horaires)"
+            );
         };
-        let max = self.max_min.map_or(DEFAULT_TRANSIT_MAX_MIN, |m| m.0);
-        Ok(Some(TransitParams {
+        let max = max_min.unwrap_or(DEFAULT_TRANSIT_MAX_MIN);
+        let params = TransitParams {
             departure: dep.seconds,
-            window_min: t.fenetre_min,
-            walk_max_s: (t.marche_max_min.0 * 60.0).round() as u32,
+            window_min: self.fenetre_min,
+            walk_max_s: (self.marche_max_min.0 * 60.0).round() as u32,
             max_s: (max * 60.0).round() as u32,
-            snap_max: self.params.snap_max_m,
-        }))
+            snap_max,
+        };
+        Ok((params, dep.date))
     }
 }
 

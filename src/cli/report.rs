@@ -167,7 +167,7 @@ fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Va
     ] {
         m.insert(key, value);
     }
-    if let Some(tp) = n.transit_params()? {
+    if let Some((tp, _)) = n.transit_params()? {
         let dep = n.transit.depart.map(|d| d.to_string());
         for (key, value) in [
             ("depart", json!(dep)),

@@ -219,16 +219,15 @@ pub struct RunNetwork {
     opened: Opened,
     files: Vec<PathBuf>,
     snap_max: Meters,
-    /// The service day, by public transport.
-    date: Option<Date>,
 }
 
 /// What a run measures on.
 enum Opened {
     Geodesic,
     Road(Box<Network>),
-    /// Public transport, with the feeds read (for the manifest and page).
-    Transit(Box<Transit>, Vec<FeedSummary>),
+    /// Public transport, with the feeds read and the service day (for the
+    /// manifest and page).
+    Transit(Box<Transit>, Vec<FeedSummary>, Date),
 }
 
 impl RunNetwork {
@@ -236,31 +235,26 @@ impl RunNetwork {
     /// `--mode transport` the walking network, the feeds' trips on the
     /// departure's day, and the transfers between their stops.
     pub fn open(args: &NetworkArgs, ctx: &mut Context) -> anyhow::Result<Self> {
-        let opened = match (args.travel()?, args.transit_params()?) {
-            (None, _) => Opened::Geodesic,
-            (Some(TravelMode::Road(mode)), _) => Opened::Road(Box::new(open_network(
+        let opened = match args.travel()? {
+            None => Opened::Geodesic,
+            Some(TravelMode::Road(mode)) => Opened::Road(Box::new(open_network(
                 &args.reseau,
                 mode,
                 args.params.speeds(),
                 ctx,
             )?)),
-            (Some(TravelMode::Transit), Some(params)) => {
+            Some(TravelMode::Transit) => {
+                let max = args.max_min.map(|m| m.0);
+                let (params, date) = args.transit.plan(max, args.params.snap_max_m)?;
                 let walk = open_network(&args.reseau, Mode::Marche, args.params.speeds(), ctx)?;
-                let date = args
-                    .transit
-                    .depart
-                    .map(|d| d.date)
-                    .ok_or_else(|| anyhow::anyhow!("--mode transport : --depart manque"))?;
                 let (transit, feeds) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
-                Opened::Transit(Box::new(transit), feeds)
+                Opened::Transit(Box::new(transit), feeds, date)
             }
-            (Some(TravelMode::Transit), None) => bail!("--mode transport : --depart manque"),
         };
         Ok(RunNetwork {
             opened,
             files: args.reseau.clone(),
             snap_max: args.params.snap_max_m,
-            date: args.transit.depart.map(|d| d.date),
         })
     }
 
@@ -272,18 +266,18 @@ impl RunNetwork {
                 net,
                 snap_max: self.snap_max,
             },
-            Opened::Transit(t, _) => Measure::Transit(t),
+            Opened::Transit(t, _, _) => Measure::Transit(t),
         }
     }
 
     /// The settings of a run by public transport (`None` otherwise).
     pub fn transit_run(&self) -> Option<TransitRun> {
-        let Opened::Transit(t, feeds) = &self.opened else {
+        let Opened::Transit(t, feeds, date) = &self.opened else {
             return None;
         };
         let p = t.params();
         Some(TransitRun {
-            date: self.date?,
+            date: *date,
             departure: p.departure,
             window_min: p.window_min,
             walk_max_min: f64::from(p.walk_max_s) / 60.0,

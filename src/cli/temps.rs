@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use crate::analysis::measure::Measure;
 use crate::analysis::transit::TransitParams;
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
-use crate::cli::args::{NetworkParams, TransitArgs, DEFAULT_TRANSIT_MAX_MIN};
+use crate::cli::args::{NetworkParams, TransitArgs};
 use crate::cli::reseau::{files_text, open_network, open_transit};
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::index::network::{Mode, Network, Snap, Speeds};
@@ -149,38 +149,9 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
         .transpose()?;
     let t = &args.transit;
     let transit = if args.mode == ModeArg::Transport {
-        if t.gtfs.is_empty() {
-            bail!("--mode transport : donnez les horaires avec --gtfs FICHIER.zip");
-        }
-        let Some(dep) = t.depart else {
-            bail!("--mode transport : donnez le jour et l'heure du départ avec --depart AAAA-MM-JJTHH:MM");
-        };
-        let max = args.max_min.unwrap_or(DEFAULT_TRANSIT_MAX_MIN);
-        Some((
-            TransitParams {
-                departure: dep.seconds,
-                window_min: t.fenetre_min,
-                walk_max_s: (t.marche_max_min.0 * 60.0).round() as u32,
-                max_s: (max * 60.0).round() as u32,
-                snap_max: args.params.snap_max_m,
-            },
-            dep.date,
-        ))
+        Some(t.plan(args.max_min, args.params.snap_max_m)?)
     } else {
-        let given: Vec<&str> = [
-            ("--gtfs", !t.gtfs.is_empty()),
-            ("--depart", t.depart.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, on)| on.then_some(name))
-        .collect();
-        if !given.is_empty() {
-            bail!(
-                "{} : ne {} qu'avec --mode transport",
-                given.join(", "),
-                if given.len() > 1 { "servent" } else { "sert" }
-            );
-        }
+        t.refuse_without_transport(&[])?;
         None
     };
     Ok(Plan {
