@@ -257,11 +257,7 @@ pub fn run(args: &TempsArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Resu
             }
         }
     }
-    let mut outputs = Outputs::new();
-    outputs.add_table("temps.csv", &table, ctx.csv);
-    ctx.write(&outputs)
-        .with_context(|| format!("écriture de temps.csv dans {}", ctx.out.display()))?;
-    Ok(EXIT_OK)
+    write_temps(&table, ctx)
 }
 
 /// `maillage temps --mode transport`: the times by public transport and
@@ -283,7 +279,6 @@ fn run_transit(
     }
     let (transit, _) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
     ctx.progress.step("temps de parcours");
-    let egress = transit.egress(&dests.points);
     let lost = |path: &Path, pts: &NamedPoints, i: usize, warnings: &mut Warnings| {
         warnings.add(
             path,
@@ -294,24 +289,23 @@ fn run_transit(
             format!("ligne {} ({})", pts.lines[i], pts.ids[i]),
         );
     };
-    for (j, s) in egress.snaps.iter().enumerate() {
-        if s.is_none() {
-            lost(&args.destinations, dests, j, &mut ctx.warnings);
-        }
-    }
     let minutes = |m: f64| Cell::Float(m, 2);
     let mut table = Table::new(&["origine", "destination", "temps_min", "distance_reseau_km"]);
     if args.plus_proche {
         // One walking search from all the destinations, then the transit
         // medians per origin (see `Measure::Transit`).
-        let nearest = Measure::Transit(&transit)
-            .towards(&dests.points)
-            .nearest(&origins.points);
+        let field = Measure::Transit(&transit).towards(&dests.points);
+        for &j in field.unsnapped_sites() {
+            lost(&args.destinations, dests, j, &mut ctx.warnings);
+        }
+        let nearest = field.nearest(&origins.points);
+        let mut measured = vec![true; origins.ids.len()];
         for &i in &nearest.unsnapped {
+            measured[i] = false;
             lost(&args.origines, origins, i, &mut ctx.warnings);
         }
         for (i, c) in nearest.costs.iter().enumerate() {
-            if c.is_none() && !nearest.unsnapped.contains(&i) {
+            if c.is_none() && measured[i] {
                 ctx.warnings.add(
                     &args.origines,
                     format!(
@@ -329,6 +323,12 @@ fn run_transit(
             ]);
         }
     } else {
+        let egress = transit.egress(&dests.points);
+        for (j, s) in egress.snaps.iter().enumerate() {
+            if s.is_none() {
+                lost(&args.destinations, dests, j, &mut ctx.warnings);
+            }
+        }
         let matrix = transit.matrix(&origins.points, &egress);
         for (i, times) in matrix.iter().enumerate() {
             let Some(times) = times else {
@@ -347,8 +347,13 @@ fn run_transit(
             }
         }
     }
+    write_temps(&table, ctx)
+}
+
+/// Writes `temps.csv`.
+fn write_temps(table: &Table, ctx: &mut Context) -> anyhow::Result<u8> {
     let mut outputs = Outputs::new();
-    outputs.add_table("temps.csv", &table, ctx.csv);
+    outputs.add_table("temps.csv", table, ctx.csv);
     ctx.write(&outputs)
         .with_context(|| format!("écriture de temps.csv dans {}", ctx.out.display()))?;
     Ok(EXIT_OK)
