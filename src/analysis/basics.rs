@@ -149,20 +149,19 @@ impl Basics {
         }
     }
 
-    /// Per commune, whether the run's measure found no way to any site:
-    /// no site stands in it, it was measured (near enough to the network),
-    /// and no site is reached (by public transport or on foot, within the
-    /// longest trip). Always false as the crow flies.
-    pub fn without_trip(&self) -> Vec<bool> {
-        let lost: std::collections::BTreeSet<usize> =
-            self.costs.unsnapped_communes.iter().copied().collect();
-        (0..self.costs.communes.len())
-            .map(|i| {
-                self.sites_in_commune[i] == 0
-                    && !lost.contains(&i)
-                    && self.costs.communes[i].is_none()
-            })
-            .collect()
+    /// Per commune, whether the run's measure found no way to any site: no
+    /// site stands in it and no site is reached (by public transport or on
+    /// foot, within the longest trip); `None` for a commune the measure
+    /// could not take (too far from the network). Never true as the crow
+    /// flies.
+    pub fn without_trip(&self) -> Vec<Option<bool>> {
+        let mut out: Vec<Option<bool>> = (0..self.costs.communes.len())
+            .map(|i| Some(self.sites_in_commune[i] == 0 && self.costs.communes[i].is_none()))
+            .collect();
+        for &i in &self.costs.unsnapped_communes {
+            out[i] = None;
+        }
+        out
     }
 
     /// Which communes share a border (see [`crate::analysis::adjacency`]).

@@ -1026,15 +1026,9 @@ pub fn communes_full_table(t: &Territory, r: &crate::analysis::results::Results)
     }
     if b.costs.mode == Some(TravelMode::Transit) {
         // The headline by public transport: no trip to any site that morning.
-        let lost: std::collections::BTreeSet<usize> =
-            b.costs.unsnapped_communes.iter().copied().collect();
         let mut col = Table::new(&["aucun_trajet_vers_un_site"]);
-        for (i, none) in b.without_trip().into_iter().enumerate() {
-            col.push(vec![if lost.contains(&i) {
-                Cell::Empty
-            } else {
-                none.into()
-            }]);
+        for none in b.without_trip() {
+            col.push(vec![none.into()]);
         }
         table.append_new_columns(&col);
     }

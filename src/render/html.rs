@@ -204,7 +204,11 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
         hors_portee,
         sans_trajet: r.transit.as_ref().map(|_| {
             let none = r.basics.without_trip();
-            let m: Vec<usize> = members.iter().copied().filter(|&i| none[i]).collect();
+            let m: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| none[i] == Some(true))
+                .collect();
             (m.len(), m.iter().map(|&i| t.jeunes[i]).sum())
         }),
     }
