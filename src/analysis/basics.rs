@@ -45,17 +45,6 @@ pub struct Costs {
     pub unsnapped_sites: Vec<usize>,
 }
 
-impl Costs {
-    /// The cost counted for commune `i`: zero when a site stands in it.
-    pub fn effective(&self, b: &Basics, i: usize) -> Option<f64> {
-        if b.sites_in_commune[i] > 0 {
-            Some(0.0)
-        } else {
-            self.communes[i].map(|c| c.value)
-        }
-    }
-}
-
 impl Basics {
     /// The basics measured as the crow flies.
     pub fn new(t: &Territory) -> Self {
@@ -149,6 +138,15 @@ impl Basics {
         }
     }
 
+    /// The cost counted for commune `i`: zero when a site stands in it.
+    pub fn effective_cost(&self, i: usize) -> Option<f64> {
+        if self.sites_in_commune[i] > 0 {
+            Some(0.0)
+        } else {
+            self.costs.communes[i].map(|c| c.value)
+        }
+    }
+
     /// Per commune, whether the run's measure found no way to any site: no
     /// site stands in it and no site is reached (by public transport or on
     /// foot, within the longest trip); `None` for a commune the measure
@@ -156,7 +154,7 @@ impl Basics {
     /// flies.
     pub fn without_trip(&self) -> Vec<Option<bool>> {
         let mut out: Vec<Option<bool>> = (0..self.costs.communes.len())
-            .map(|i| Some(self.sites_in_commune[i] == 0 && self.costs.communes[i].is_none()))
+            .map(|i| Some(self.effective_cost(i).is_none()))
             .collect();
         for &i in &self.costs.unsnapped_communes {
             out[i] = None;

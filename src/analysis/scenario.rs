@@ -60,7 +60,7 @@ impl Change {
 
 fn effective(t: &Territory, b: &Basics, i: usize) -> Option<(String, f64)> {
     let n = b.costs.communes[i].as_ref()?;
-    let d = b.costs.effective(b, i)?;
+    let d = b.effective_cost(i)?;
     Some((t.sites[n.site].id.clone(), d))
 }
 

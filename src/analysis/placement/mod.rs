@@ -300,7 +300,7 @@ pub fn place(
     }
     let before: Vec<CommuneState> = (0..t.communes.len())
         .map(|i| {
-            let cost = b.costs.effective(b, i);
+            let cost = b.effective_cost(i);
             CommuneState {
                 cost,
                 covered: cost.is_some_and(|d| d <= params.radius),
