@@ -5,11 +5,11 @@
 //! a brute force over the times `maillage temps` gives; thresholds in the
 //! wrong unit refused.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::util::{
     assert_exit, assert_network_report, fixture, measuring_points, mini_layers, mini_site_points,
-    read_csv, Dir,
+    read_csv, CoverBrute, Dir,
 };
 
 fn grid() -> String {
@@ -225,37 +225,8 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         radius += 0.037;
     }
     let codes: Vec<&String> = communes.iter().map(|r| &r["code_insee"]).collect();
-    let jeunes: Vec<u64> = communes
-        .iter()
-        .map(|r| r["jeunes_16_25"].parse().unwrap())
-        .collect();
-    let covered_by = |j: usize| -> BTreeSet<usize> {
-        (0..codes.len())
-            .filter(|&i| {
-                i == j
-                    || times
-                        .get(&(codes[i].clone(), codes[j].clone()))
-                        .is_some_and(|&t| t <= radius)
-            })
-            .collect()
-    };
-    let sets: Vec<BTreeSet<usize>> = (0..codes.len()).map(covered_by).collect();
-    let covered_before: BTreeSet<usize> = (0..codes.len())
-        .filter(|&i| before[i].is_some_and(|t| t <= radius))
-        .collect();
-    let value = |chosen: &[usize]| -> u64 {
-        let mut c = covered_before.clone();
-        for &j in chosen {
-            c.extend(&sets[j]);
-        }
-        c.iter().map(|&i| jeunes[i]).sum()
-    };
-    let mut best = 0;
-    for x in 0..codes.len() {
-        for y in x + 1..codes.len() {
-            best = best.max(value(&[x, y]));
-        }
-    }
+    let brute = CoverBrute::new(&communes, &times, &before, radius);
+    let best = brute.best_pair();
     let r = format!("{radius}");
     let mut a = vec![
         "placement",
@@ -276,15 +247,15 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
     assert_exit(&dir.run(&a), 0);
     let bilan = read_csv(&dir.read("p/placement_bilan.csv"));
     let get = |k: &str| num(&bilan.iter().find(|r| r["indicateur"] == k).unwrap()["valeur"]);
-    assert_eq!(get("couvert_avant") as u64, value(&[]));
+    assert_eq!(get("couvert_avant") as u64, brute.value(&[]));
     assert_eq!(get("couvert_apres") as u64, best);
-    assert!(best > value(&[]), "the test wants a useful placement");
+    assert!(best > brute.value(&[]), "the test wants a useful placement");
     let placed = read_csv(&dir.read("p/placement.csv"));
     let chosen: Vec<usize> = placed
         .iter()
         .map(|r| codes.iter().position(|c| **c == r["code_insee"]).unwrap())
         .collect();
-    assert_eq!(value(&chosen), best);
+    assert_eq!(brute.value(&chosen), best);
 }
 
 /// A small feed over the mini territory, written as a folder of GTFS files:

@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::util::{assert_exit, assert_network_report, fixture, measuring_points, read_csv, Dir};
+use crate::util::{
+    assert_exit, assert_network_report, fixture, measuring_points, read_csv, CoverBrute, Dir,
+};
 
 fn walk_network() -> String {
     fixture("network/poa_osm.pbf").display().to_string()
@@ -647,38 +649,8 @@ fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
         .expect("a radius between 10 and 20 minutes away from every time");
     let radius = (k as f64 + 0.5) / 100.0;
     let codes: Vec<&String> = communes.iter().map(|r| &r["code_insee"]).collect();
-    let jeunes: Vec<u64> = communes
-        .iter()
-        .map(|r| r["jeunes_16_25"].parse().unwrap())
-        .collect();
-    let sets: Vec<BTreeSet<usize>> = (0..codes.len())
-        .map(|j| {
-            (0..codes.len())
-                .filter(|&i| {
-                    i == j
-                        || times
-                            .get(&(codes[i].clone(), codes[j].clone()))
-                            .is_some_and(|&t| t <= radius)
-                })
-                .collect()
-        })
-        .collect();
-    let covered_before: BTreeSet<usize> = (0..codes.len())
-        .filter(|&i| before[i].is_some_and(|t| t <= radius))
-        .collect();
-    let value = |chosen: &[usize]| -> u64 {
-        let mut c = covered_before.clone();
-        for &j in chosen {
-            c.extend(&sets[j]);
-        }
-        c.iter().map(|&i| jeunes[i]).sum()
-    };
-    let mut best = 0;
-    for x in 0..codes.len() {
-        for y in x + 1..codes.len() {
-            best = best.max(value(&[x, y]));
-        }
-    }
+    let brute = CoverBrute::new(&communes, &times, &before, radius);
+    let best = brute.best_pair();
     let r = format!("{radius}");
     let mut a: Vec<String> = [
         "placement",
@@ -701,14 +673,14 @@ fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
     let bilan = read_csv(&dir.read("p/placement_bilan.csv"));
     let get = |k: &str| num(&bilan.iter().find(|r| r["indicateur"] == k).unwrap()["valeur"]);
     assert_eq!(get("seuil_min"), radius);
-    assert_eq!(get("couvert_avant") as u64, value(&[]));
+    assert_eq!(get("couvert_avant") as u64, brute.value(&[]));
     assert_eq!(get("couvert_apres") as u64, best);
-    assert!(best > value(&[]), "the test wants a useful placement");
+    assert!(best > brute.value(&[]), "the test wants a useful placement");
     let placed = read_csv(&dir.read("p/placement.csv"));
     assert_eq!(placed.len(), 2);
     let chosen: Vec<usize> = placed
         .iter()
         .map(|r| codes.iter().position(|c| **c == r["code_insee"]).unwrap())
         .collect();
-    assert_eq!(value(&chosen), best);
+    assert_eq!(brute.value(&chosen), best);
 }

@@ -179,3 +179,67 @@ pub fn assert_network_report(out: &Path) {
         assert!(out.join(f).exists(), "{f} missing");
     }
 }
+
+/// A brute-force maximal covering of a placement test: the communes (rows
+/// of a `communes.csv`) each a candidate at its town hall, `times` the
+/// minutes from town hall to town hall (`maillage temps`' long form),
+/// `before` each commune's cost of its nearest existing site; a commune is
+/// covered by its own town hall, or within `radius` of a chosen one.
+pub struct CoverBrute {
+    /// Per candidate, the communes it covers.
+    sets: Vec<std::collections::BTreeSet<usize>>,
+    covered_before: std::collections::BTreeSet<usize>,
+    jeunes: Vec<u64>,
+}
+
+impl CoverBrute {
+    pub fn new(
+        communes: &[std::collections::BTreeMap<String, String>],
+        times: &std::collections::BTreeMap<(String, String), f64>,
+        before: &[Option<f64>],
+        radius: f64,
+    ) -> Self {
+        let codes: Vec<&String> = communes.iter().map(|r| &r["code_insee"]).collect();
+        let sets = (0..codes.len())
+            .map(|j| {
+                (0..codes.len())
+                    .filter(|&i| {
+                        i == j
+                            || times
+                                .get(&(codes[i].clone(), codes[j].clone()))
+                                .is_some_and(|&t| t <= radius)
+                    })
+                    .collect()
+            })
+            .collect();
+        CoverBrute {
+            sets,
+            covered_before: (0..codes.len())
+                .filter(|&i| before[i].is_some_and(|t| t <= radius))
+                .collect(),
+            jeunes: communes
+                .iter()
+                .map(|r| r["jeunes_16_25"].parse().unwrap())
+                .collect(),
+        }
+    }
+
+    /// The young people covered with the candidates `chosen` added.
+    pub fn value(&self, chosen: &[usize]) -> u64 {
+        let mut c = self.covered_before.clone();
+        for &j in chosen {
+            c.extend(&self.sets[j]);
+        }
+        c.iter().map(|&i| self.jeunes[i]).sum()
+    }
+
+    /// The best value of any two candidates, every pair tried.
+    pub fn best_pair(&self) -> u64 {
+        let n = self.sets.len();
+        (0..n)
+            .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
+            .map(|(x, y)| self.value(&[x, y]))
+            .max()
+            .unwrap_or(0)
+    }
+}
