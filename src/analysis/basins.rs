@@ -54,6 +54,9 @@ pub struct BasinSize {
     pub followed: f64,
     /// Of them, those expected to need mobility support.
     pub demand: f64,
+    /// Communes of a département without the reports' rates (outside the
+    /// reports' région): left out of `followed` and `demand`.
+    pub unrated_communes: usize,
     /// Population-weighted distance to the nearest site, in km (or time in
     /// minutes by network: the unit of `Basics::costs`).
     pub distance: Option<WeightedSummary>,
@@ -89,6 +92,7 @@ pub fn size_basins(
             without_licence: 0.0,
             followed: 0.0,
             demand: 0.0,
+            unrated_communes: 0,
             distance: None,
             sites: [0; 3],
             frr_population_share: 0.0,
@@ -119,6 +123,8 @@ pub fn size_basins(
                 s.followed += f;
                 s.demand += f * share;
             }
+        } else {
+            s.unrated_communes += 1;
         }
         if t.classement[i].is_frr() {
             frr_pop[k] += c.population;

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::figures::{Control, Figure};
+use crate::model::places::{Level, REPORTS_REGION};
 use crate::model::{SiteKind, Territory, DEPARTEMENTS};
 
 /// The verdict on one figure.
@@ -107,10 +108,21 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
             }
         }
     }
+    // A figure of the data is compared only where the territory loaded holds
+    // the figure's perimeter: the whole reports' région, or the département.
+    let departements = t.departements();
+    let holds = |perimetre: &str| {
+        if perimetre == "region" {
+            t.name.level == Level::Region(REPORTS_REGION.to_string())
+        } else {
+            departements.iter().any(|d| d == perimetre)
+        }
+    };
     figures
         .iter()
         .map(|f| {
             let (data, data_note) = match &f.control {
+                Control::Metric(_) if !holds(&f.perimetre) => (None, String::new()),
                 Control::Metric(m) => (metric(t, m, &f.perimetre), format!("données : {m}")),
                 Control::SumOfDepartements | Control::WithinDepartements
                     if f.perimetre == "region" =>
@@ -146,6 +158,9 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
                 _ => (None, String::new()),
             };
             let verdict = match (&f.control, data) {
+                (Control::Metric(_), _) if !holds(&f.perimetre) => Verdict::NotChecked(
+                    "périmètre du rapport absent du territoire chargé",
+                ),
                 (Control::Parameter, _) => Verdict::NotChecked("paramètre par défaut des analyses"),
                 (Control::Reference, _) => Verdict::NotChecked(
                     "référence : rien dans les données ne permet de la vérifier",

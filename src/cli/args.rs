@@ -469,7 +469,7 @@ pub fn parse_departure(s: &str) -> Result<Departure, String> {
 #[command(next_help_heading = "Transports en commun (--mode transport)")]
 pub struct TransitArgs {
     /// Horaires GTFS (.zip ou dossier) ; répéter l'option pour plusieurs
-    /// réseaux (TER de la région, réseaux urbains).
+    /// réseaux (TER régional, réseaux urbains).
     #[arg(long, value_name = "FICHIER.zip")]
     pub gtfs: Vec<PathBuf>,
     /// Jour et heure du premier départ, AAAA-MM-JJTHH:MM (heure des horaires).

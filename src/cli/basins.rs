@@ -188,6 +188,19 @@ pub fn analyse(
         }
     };
     let sizes = size_basins(t, b, &basins, &rates);
+    // Say which communes the département rates could not size.
+    for (i, c) in t.communes.iter().enumerate() {
+        if basins.of_commune[i].is_some() && !rates.by_departement.contains_key(&c.departement) {
+            ctx.warnings.add(
+                Path::new("chiffres_cles.csv"),
+                "commune d'un département sans taux du rapport 2024 (jeunes accompagnés, \
+                 appui à la mobilité : donnés pour les cinq départements des rapports seulement) : hors des colonnes \
+                 jeunes_accompagnes_estimes et demande_appui_mobilite_estimee \
+                 (comptée dans communes_sans_taux_departemental)",
+                format!("{} {} ({})", c.code.as_str(), c.nom, c.departement),
+            );
+        }
+    }
     Ok(BasinResults { basins, sizes })
 }
 

@@ -7,6 +7,7 @@ use clap::Args;
 use crate::analysis::check::{reconcile, CheckRow, Verdict};
 use crate::cli::{Context, DataArgs, EXIT_OK, EXIT_UNEXPLAINED};
 use crate::load::reference::read_figures;
+use crate::model::places::{Level, REPORTS_REGION};
 use crate::output::write::{Cell, Outputs, Table};
 
 const EXAMPLES: &str = "\
@@ -48,6 +49,15 @@ pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
     ctx.progress.step("rapprochement avec les rapports");
     let figures = read_figures(args.reference.as_deref(), &mut ctx.warnings)?;
     let rows = reconcile(&t, &figures);
+    if t.name.level != Level::Region(REPORTS_REGION.to_string()) {
+        // Said plainly, before the table: most figures cannot be compared.
+        println!(
+            "Le territoire chargé ({}) n'est pas celui des rapports d'activité \
+             (Hauts-de-France) : seuls les chiffres des départements présents et les \
+             contrôles internes des rapports sont vérifiés.",
+            t.name.name
+        );
+    }
 
     let mut table = Table::new(&[
         "id",

@@ -39,7 +39,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_UNEXPLAINED: u8 = 3;
 
 const ABOUT: &str =
-    "Mesure la couverture du territoire par les Missions Locales des Hauts-de-France, \
+    "Mesure la couverture d'un territoire par les Missions Locales (par défaut les \
+Hauts-de-France, données embarquées ; tout territoire avec --communes, --zones, --sites…), \
 et aide à l'améliorer.";
 
 const AFTER_HELP: &str = "\
@@ -100,7 +101,7 @@ pub enum Command {
     /// Où k nouvelles permanences toucheraient le plus de jeunes loin d'un site.
     #[command(alias = "place")]
     Placement(placement::PlacementArgs),
-    /// Les cartes (PNG, SVG) de la région, d'un département ou d'une Mission Locale.
+    /// Les cartes (PNG, SVG) du territoire, d'un département ou d'une Mission Locale.
     Map(map::MapArgs),
     /// Couverture et distances avant et après l'ouverture, la fermeture ou le déplacement de sites.
     Scenario(scenario::ScenarioArgs),
@@ -172,10 +173,16 @@ pub struct DataArgs {
     /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
     #[arg(long, global = true, value_name = "FILE")]
     pub sites: Option<PathBuf>,
-    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, le
-    /// total régional du rapport 2024 est réparti selon la population (une estimation).
+    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, la
+    /// part des 16-25 ans du rapport 2024 (12,8 % de la population des
+    /// Hauts-de-France) est appliquée à la population de chaque commune (une estimation).
     #[arg(long, global = true, value_name = "FILE")]
     pub jeunes: Option<PathBuf>,
+    /// Nom du territoire dans les tableaux, les cartes et la page. Sans lui, il
+    /// est tiré des départements des communes (la région quand ce sont tous
+    /// ses départements, le département, « France métropolitaine »…).
+    #[arg(long, global = true, value_name = "NOM")]
+    pub territoire: Option<String>,
 }
 
 impl DataArgs {
@@ -229,6 +236,7 @@ impl DataArgs {
             missions_locales: self.missions_locales.clone(),
             sites: self.sites.clone(),
             jeunes: self.jeunes.clone(),
+            territoire: self.territoire.clone(),
         }
     }
 }

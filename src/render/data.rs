@@ -57,10 +57,20 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             .map(|(k, (name, s))| Area {
                 label: format!("{:02}", k + 1),
                 caption: format!(
-                    "{name} : {} communes, {} jeunes, demande d'appui à la mobilité estimée {}",
+                    "{name} : {} communes, {} jeunes, demande d'appui à la mobilité {}",
                     french::int(s.communes as u64),
                     french::int(s.jeunes),
-                    french::int(s.demand.round() as u64)
+                    if s.unrated_communes == 0 {
+                        format!("estimée {}", french::int(s.demand.round() as u64))
+                    } else if s.unrated_communes < s.communes {
+                        format!(
+                            "estimée {} ({} communes sans taux du rapport)",
+                            french::int(s.demand.round() as u64),
+                            french::int(s.unrated_communes as u64)
+                        )
+                    } else {
+                        "non estimée (aucun taux du rapport pour ses départements)".to_string()
+                    }
                 ),
                 members: bs.members(k),
             })
@@ -147,8 +157,9 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
     }
     if let YouthSource::EstimatedFromRegionalTotal { total } = t.jeunes_source {
         sources.push_str(&format!(
-            " · jeunes de 16 à 25 ans : estimation ({} pour la région, rapport d'activité \
-             2024, répartis selon la population)",
+            " · jeunes de 16 à 25 ans : estimation ({} au total : part des 16-25 ans \
+             dans la population du rapport d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la \
+             population)",
             french::int(total)
         ));
     }

@@ -22,7 +22,7 @@ use crate::analysis::summary::{Category, Weight};
 use crate::error::Error;
 use crate::geom::LAMBERT_93;
 use crate::model::Scope;
-use crate::model::{Classement, LonLat, SiteKind, SiteStatus, DEPARTEMENTS};
+use crate::model::{departement_name, Classement, LonLat, SiteKind, SiteStatus};
 use crate::output::french;
 use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, in_unit, placement_scopes_table,
@@ -215,14 +215,17 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
 }
 
 fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
+    let t = data.territory;
+    let deps = t.departements();
     let cols: Vec<Figures> = std::iter::once(figures(data, r, None))
-        .chain(DEPARTEMENTS.iter().map(|(d, _)| figures(data, r, Some(d))))
+        .chain(deps.iter().map(|d| figures(data, r, Some(d))))
         .collect();
     let mut s = String::from(
-        "<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th><th>Région</th>",
+        "<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th>",
     );
-    for (_, name) in DEPARTEMENTS {
-        let _ = write!(s, "<th>{name}</th>");
+    let _ = write!(s, "<th>{}</th>", t.name.column_title());
+    for d in &deps {
+        let _ = write!(s, "<th>{}</th>", esc(departement_name(d)));
     }
     s.push_str("</tr></thead><tbody>");
     let rows: Vec<(&str, Vec<Row>)> = vec![
@@ -602,7 +605,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     let t = data.territory;
     let youth_note = match t.jeunes_source {
         crate::model::YouthSource::EstimatedFromRegionalTotal { .. } => {
-            "Jeunes de 16 à 25 ans (estimation : total régional réparti selon la population)"
+            "Jeunes de 16 à 25 ans (estimation : part des 16-25 ans du rapport d'activité \
+             2024, 12,8 %, appliquée à la population)"
         }
         crate::model::YouthSource::File(_) => "Jeunes de 16 à 25 ans",
     };
@@ -614,12 +618,17 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    h.push_str("<title>Maillage des Missions Locales des Hauts-de-France : synthèse</title>");
+    let _ = write!(
+        h,
+        "<title>Maillage des Missions Locales {} : synthèse</title>",
+        esc(&t.name.of)
+    );
     let _ = write!(h, "<style>{STYLE}</style></head><body>");
     let _ = write!(
         h,
-        "<header><h1>Maillage territorial des Missions Locales des Hauts-de-France</h1>\
+        "<header><h1>Maillage territorial des Missions Locales {}</h1>\
          <p>{} Missions Locales · {} sites d'accueil · {} communes · maillage {}</p></header><main>",
+        esc(&t.name.of),
         t.missions_locales.len(),
         french::int(t.sites.len() as u64),
         french::int(t.communes.len() as u64),
@@ -704,7 +713,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
          aria-label=\"Carte des communes\">{svg}</svg>\
          <div id=\"zoom\"><button id=\"zoom-in\" title=\"Zoomer\">+</button>\
          <button id=\"zoom-out\" title=\"Dézoomer\">−</button>\
-         <button id=\"zoom-home\" title=\"Toute la région\">⌂</button></div>\
+         <button id=\"zoom-home\" title=\"Tout le territoire\">⌂</button></div>\
          <div id=\"tip\"></div></div>\
          <p style=\"font-size:12px;color:#666\">Molette ou boutons pour zoomer, glisser pour \
          se déplacer, survoler une commune pour ses chiffres. Lambert-93, contours simplifiés à \

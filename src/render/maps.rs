@@ -404,7 +404,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     /// Where counts of the legend are taken: the region or the ML.
     fn scope_label(&self) -> &'static str {
-        self.scope.within()
+        self.scope.within(self.data().territory)
     }
 
     /// Whether site `s` belongs to the map's scope.

@@ -59,8 +59,10 @@ fn report_by_bicycle_measures_every_analysis_in_minutes() {
     assert!(!coverage[0].contains_key("rayon_km"));
     let region: Vec<_> = coverage
         .iter()
-        .filter(|r| r["type_perimetre"] == "region" && r["categorie"] == "toutes")
+        .filter(|r| r["type_perimetre"] == "territoire" && r["categorie"] == "toutes")
         .collect();
+    // The mini territory is two départements' towns: named after them.
+    assert!(region.iter().all(|r| r["nom_perimetre"] == "Oise et Somme"));
     let thresholds: Vec<f64> = region.iter().map(|r| num(&r["seuil_min"])).collect();
     assert_eq!(thresholds, [15.0, 30.0, 45.0, 60.0]);
     let mut seen_uncovered = false;
@@ -100,7 +102,7 @@ fn report_by_bicycle_measures_every_analysis_in_minutes() {
     let row = summary
         .iter()
         .find(|r| {
-            r["type_perimetre"] == "region"
+            r["type_perimetre"] == "territoire"
                 && r["categorie"] == "toutes"
                 && r["ponderation"] == "jeunes_16_25"
         })
