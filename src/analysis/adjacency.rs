@@ -9,7 +9,8 @@
 use geo::{Distance, Euclidean, Intersects, MultiPolygon};
 use rayon::prelude::*;
 
-use crate::analysis::grid::to_l93;
+use crate::analysis::grid::to_plane;
+use crate::geom::frame::Frame;
 use crate::index::PolygonIndex;
 use crate::model::Commune;
 
@@ -17,9 +18,9 @@ use crate::model::Commune;
 pub const ADJACENCY_TOLERANCE_M: f64 = 50.0;
 
 /// Neighbours of each commune, as sorted index lists (symmetric).
-pub fn commune_adjacency(communes: &[Commune]) -> Vec<Vec<usize>> {
+pub fn commune_adjacency(frame: &Frame, communes: &[Commune]) -> Vec<Vec<usize>> {
     let geoms: Vec<MultiPolygon<f64>> = communes.iter().map(|c| c.geometry.clone()).collect();
-    let projected: Vec<MultiPolygon<f64>> = geoms.par_iter().map(to_l93).collect();
+    let projected: Vec<MultiPolygon<f64>> = geoms.par_iter().map(|g| to_plane(frame, g)).collect();
     polygon_adjacency(&geoms, &projected)
 }
 

@@ -165,6 +165,6 @@ impl Basics {
     /// Which communes share a border (see [`crate::analysis::adjacency`]).
     pub fn adjacency(&self, t: &Territory) -> &[Vec<usize>] {
         self.adjacency
-            .get_or_init(|| crate::analysis::adjacency::commune_adjacency(&t.communes))
+            .get_or_init(|| crate::analysis::adjacency::commune_adjacency(&t.frame, &t.communes))
     }
 }

@@ -274,7 +274,7 @@ pub fn propose_basins(
         let u = units.of_commune[i];
         communes_of[u].push(i);
         jeunes[u] += t.jeunes[i];
-        let p = crate::geom::LAMBERT_93.project(c.reference);
+        let p = t.frame.project(c.reference);
         let w = c.population.max(1) as f64;
         centre[u].0 += p.x * w;
         centre[u].1 += p.y * w;

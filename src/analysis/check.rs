@@ -158,9 +158,9 @@ pub fn reconcile(t: &Territory, figures: &[Figure]) -> Vec<CheckRow> {
                 _ => (None, String::new()),
             };
             let verdict = match (&f.control, data) {
-                (Control::Metric(_), _) if !holds(&f.perimetre) => Verdict::NotChecked(
-                    "périmètre du rapport absent du territoire chargé",
-                ),
+                (Control::Metric(_), _) if !holds(&f.perimetre) => {
+                    Verdict::NotChecked("périmètre du rapport absent du territoire chargé")
+                }
                 (Control::Parameter, _) => Verdict::NotChecked("paramètre par défaut des analyses"),
                 (Control::Reference, _) => Verdict::NotChecked(
                     "référence : rien dans les données ne permet de la vérifier",

@@ -4,7 +4,8 @@
 
 use rayon::prelude::*;
 
-use crate::analysis::grid::{cells_in, to_l93, GridCell};
+use crate::analysis::grid::{cells_in, to_plane, GridCell};
+use crate::geom::frame::Frame;
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
 use crate::model::{LonLat, Meters, Territory};
 
@@ -78,7 +79,7 @@ pub fn qpv_distances(
             let point = crate::geom::interior_point(&q.geometry)
                 .unwrap_or_else(|| LonLat::new(f64::NAN, f64::NAN));
             let nearest = index.nearest(point);
-            let cells = cells_in(&to_l93(&q.geometry), sample_m);
+            let cells = cells_in(&to_plane(&t.frame, &q.geometry), sample_m);
             let mut counts = [0usize; 5];
             if cells.is_empty() {
                 if let Some(n) = &nearest {
@@ -90,7 +91,7 @@ pub fn qpv_distances(
                         x: (*ix as f64 + 0.5) * sample_m,
                         y: (*iy as f64 + 0.5) * sample_m,
                     };
-                    if let Some(n) = index.nearest_l93(c) {
+                    if let Some(n) = index.nearest_in(&t.frame, c) {
                         counts[band(n.distance)] += 1;
                     }
                 }
@@ -114,10 +115,14 @@ pub fn qpv_distances(
 }
 
 /// Distances of grid cells, in cell order.
-pub fn grid_distances(index: &SiteIndex, cells: &[GridCell]) -> Vec<Option<Nearest>> {
+pub fn grid_distances(
+    index: &SiteIndex,
+    frame: &Frame,
+    cells: &[GridCell],
+) -> Vec<Option<Nearest>> {
     cells
         .par_iter()
-        .map(|c| index.nearest_l93(c.centre))
+        .map(|c| index.nearest_in(frame, c.centre))
         .collect()
 }
 

@@ -1,17 +1,18 @@
-//! Regular grids in Lambert-93: the cells of the region for distance maps,
-//! and sample points inside a polygon (the share of a QPV within a distance).
+//! Regular grids in the territory's plane ([`Frame`]: Lambert-93 in
+//! France): the cells of the territory for distance maps, and sample points
+//! inside a polygon (the share of a QPV within a distance).
 
 use geo::{Intersects, MapCoords, MultiPolygon, Point};
 use rayon::prelude::*;
 
-use crate::geom::LAMBERT_93;
+use crate::geom::frame::Frame;
 use crate::model::{Commune, LonLat, L93};
 
 /// A grid cell whose centre lies in a commune.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GridCell {
     /// Column and row: the centre is at `((ix + ½)·size, (iy + ½)·size)` in
-    /// Lambert-93 metres, so every run uses the same cells.
+    /// the frame's metres, so every run uses the same cells.
     pub ix: i64,
     pub iy: i64,
     pub centre: L93,
@@ -20,10 +21,10 @@ pub struct GridCell {
     pub commune: usize,
 }
 
-/// Projects a lon/lat polygon to Lambert-93.
-pub fn to_l93(p: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+/// Projects a lon/lat polygon to the frame's plane.
+pub fn to_plane(frame: &Frame, p: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     p.map_coords(|c| {
-        let q = LAMBERT_93.project(LonLat::new(c.x, c.y));
+        let q = frame.project(LonLat::new(c.x, c.y));
         geo::Coord { x: q.x, y: q.y }
     })
 }
@@ -55,25 +56,25 @@ pub fn cells_in(poly: &MultiPolygon<f64>, size: f64) -> Vec<(i64, i64)> {
     out
 }
 
-/// The communes' total area in square metres (Lambert-93): about the
-/// number of grid cells times the square of their side.
-pub fn communes_area_m2(communes: &[Commune]) -> f64 {
+/// The communes' total area in square metres (in the frame's plane): about
+/// the number of grid cells times the square of their side.
+pub fn communes_area_m2(frame: &Frame, communes: &[Commune]) -> f64 {
     use geo::Area;
     communes
         .par_iter()
-        .map(|c| to_l93(&c.geometry).unsigned_area())
+        .map(|c| to_plane(frame, &c.geometry).unsigned_area())
         .sum()
 }
 
 /// The cells of `size` metres whose centre lies in a commune, sorted by row
 /// then column. Parallel over communes; the result does not depend on the
 /// number of threads.
-pub fn commune_grid(communes: &[Commune], size: f64) -> Vec<GridCell> {
+pub fn commune_grid(frame: &Frame, communes: &[Commune], size: f64) -> Vec<GridCell> {
     let mut cells: Vec<GridCell> = communes
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, c)| {
-            cells_in(&to_l93(&c.geometry), size)
+            cells_in(&to_plane(frame, &c.geometry), size)
                 .into_iter()
                 .map(move |(ix, iy)| GridCell {
                     ix,

@@ -317,7 +317,7 @@ impl DistancePlan {
         let Some(size) = self.grid_m else {
             return Ok(());
         };
-        let area = communes_area_m2(&t.communes);
+        let area = communes_area_m2(&t.frame, &t.communes);
         let cells = area / (size * size);
         if cells > MAX_GRID_CELLS {
             anyhow::bail!(
@@ -366,13 +366,10 @@ pub fn analyse(
     };
     let grid = plan.grid_m.map(|size| {
         ctx.progress.step(&format!("grille de {size} m"));
-        let cells = commune_grid(&t.communes, size);
-        let nearest = grid_distances(&b.index, &cells);
+        let cells = commune_grid(&t.frame, &t.communes, size);
+        let nearest = grid_distances(&b.index, &t.frame, &cells);
         let costs = field.as_ref().filter(|_| grid_by_network).map(|f| {
-            let centres: Vec<LonLat> = cells
-                .iter()
-                .map(|c| crate::geom::lambert::LAMBERT_93.unproject(c.centre))
-                .collect();
+            let centres: Vec<LonLat> = cells.iter().map(|c| t.frame.unproject(c.centre)).collect();
             f.nearest(&centres).costs
         });
         GridResults {

@@ -144,7 +144,7 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
         )?);
     }
     ctx.progress.step("cartes");
-    let md = map_data(&t, &r, data.sources_line());
+    let md = map_data(&t, &r, data.sources_line(&t.frame));
     let mut outputs = Outputs::new();
     add_maps(&md, &kinds, &scope, &args.format.formats(), &mut outputs)?;
     ctx.write(&outputs)?;

@@ -206,7 +206,7 @@ impl DataArgs {
 
     /// The sources line of the maps and the page: the embedded data's
     /// sources, or the files the user gave.
-    pub fn sources_line(&self) -> String {
+    pub fn sources_line(&self, frame: &crate::geom::frame::Frame) -> String {
         let file = |p: &Option<PathBuf>, default: &str| match p {
             Some(p) => format!(
                 "fichier {}",
@@ -217,12 +217,13 @@ impl DataArgs {
         };
         format!(
             "Sources : communes {} ; QPV {} ; classement {} ; zones des Missions Locales {} ; \
-             sites {}. Lambert-93 (EPSG:2154). Traitement : maillage {}",
+             sites {}. {}. Traitement : maillage {}",
             file(&self.communes, "IGN ADMIN EXPRESS et INSEE, COG 2025"),
             file(&self.qpv, "ANCT, périmètre 2024"),
             file(&self.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
             file(&self.zones, "UNML, janvier 2026"),
             file(&self.sites, "UNML (sièges)"),
+            frame.label(),
             env!("CARGO_PKG_VERSION"),
         )
     }

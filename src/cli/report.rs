@@ -1,5 +1,6 @@
 //! `maillage report`: the whole pipeline on the given (or embedded) data.
 
+use crate::model::Territory;
 use clap::Args;
 
 use crate::cli::basins::BasinsArgs;
@@ -94,7 +95,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         &mut outputs,
     );
     ctx.progress.step("cartes");
-    let maps = map_data(&t, &r, data.sources_line());
+    let maps = map_data(&t, &r, data.sources_line(&t.frame));
     add_maps(
         &maps,
         &MapKind::ALL,
@@ -105,7 +106,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     outputs.add(HTML_NAME, synthese(&maps, &r)?);
     ctx.progress.step("couches cartographiques");
     add_layers(&t, &r, &mut outputs)?;
-    add_report_manifest(args, data, ctx, &mut outputs)?;
+    add_report_manifest(args, data, &t, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }
@@ -119,13 +120,24 @@ fn bands(b: &Bands) -> String {
 }
 
 /// The parameters of a report, defaults included.
-fn parameters(args: &ReportArgs, ctx: &Context) -> anyhow::Result<Map<String, Value>> {
+fn parameters(
+    args: &ReportArgs,
+    t: &Territory,
+    ctx: &Context,
+) -> anyhow::Result<Map<String, Value>> {
     let d = &args.distance;
     let w = &d.site_weights;
     let n = &args.network;
     let unit = n.unit()?;
     let access = d.access(unit)?;
+    let (level, code) = t.name.level_code();
     let v = json!({
+        "territory": { "name": t.name.name, "level": level, "code": code },
+        "projection": if t.frame.is_lambert93() {
+            json!("EPSG:2154")
+        } else {
+            json!(t.frame.wkt())
+        },
         "csv": match ctx.csv {
             CsvStyle::French => "francais",
             CsvStyle::Rfc4180 => "rfc4180",
@@ -233,12 +245,13 @@ fn inputs(args: &ReportArgs, data: &DataArgs) -> anyhow::Result<Vec<InputFile>> 
 pub fn add_report_manifest(
     args: &ReportArgs,
     data: &DataArgs,
+    t: &Territory,
     ctx: &mut Context,
     outputs: &mut Outputs,
 ) -> anyhow::Result<()> {
     // Starting this step ends the previous one: every step before it is timed.
     ctx.progress.step("manifeste");
-    let parameters = parameters(args, ctx)?;
+    let parameters = parameters(args, t, ctx)?;
     let inputs = inputs(args, data)?;
     let run = RunRecord {
         command: "report",

@@ -1,4 +1,5 @@
-//! Fast geodesic distances for points already projected to Lambert-93.
+//! Fast geodesic distances for points already projected to a conformal
+//! conic: Lambert-93, or a territory's own [`Frame`].
 //!
 //! The projection is conformal, so a short element of length `ds` on the
 //! ellipsoid maps to `k · ds` in the plane, where the scale factor `k` depends
@@ -14,82 +15,127 @@
 
 use std::sync::LazyLock;
 
-use crate::geom::LAMBERT_93;
+use crate::geom::frame::Frame;
 use crate::model::{LonLat, Meters, L93};
 
-/// A point in Lambert-93 with its distance to the cone's apex, ready for
-/// [`fast_distance`].
+/// A point in a frame's plane with its distance to the cone's apex, ready
+/// for [`Metric::distance`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Projected {
     pub xy: L93,
-    /// Distance from the apex of the Lambert-93 cone, in metres.
+    /// Distance from the apex of the frame's cone, in metres.
     pub rho: f64,
 }
 
-struct InverseScaleTable {
+/// Fast geodesic distances in one [`Frame`]: the frame and its table of
+/// `1/k` over the ρ range of its latitudes, two degrees beyond its band.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    frame: Frame,
     apex: L93,
     rho0: f64,
     step: f64,
     values: Vec<f64>,
 }
 
-/// Table of `1/k` over the ρ range of latitudes 38°–56° N.
-static TABLE: LazyLock<InverseScaleTable> = LazyLock::new(|| {
-    let apex = LAMBERT_93.apex();
-    let rho_of = |lat: f64| {
-        let p = LAMBERT_93.project(LonLat::new(3.0, lat));
-        ((p.x - apex.x).powi(2) + (p.y - apex.y).powi(2)).sqrt()
-    };
-    let (rho_hi, rho_lo) = (rho_of(38.0), rho_of(56.0));
-    let step = 100.0;
-    let n = ((rho_hi - rho_lo) / step).ceil() as usize + 2;
-    let values = (0..n)
-        .map(|i| 1.0 / LAMBERT_93.scale_factor_at_rho(rho_lo + step * i as f64))
-        .collect();
-    InverseScaleTable {
-        apex,
-        rho0: rho_lo,
-        step,
-        values,
-    }
-});
+/// The metric of Lambert-93.
+static LAMBERT_93_METRIC: LazyLock<Metric> = LazyLock::new(|| Metric::new(Frame::lambert93()));
 
-fn inverse_scale(rho: f64) -> f64 {
-    let t = &*TABLE;
-    let pos = ((rho - t.rho0) / t.step).clamp(0.0, (t.values.len() - 2) as f64);
-    let i = pos as usize;
-    let f = pos - i as f64;
-    t.values[i] * (1.0 - f) + t.values[i + 1] * f
+impl Metric {
+    pub fn new(frame: Frame) -> Metric {
+        let apex = frame.apex();
+        let rho_of = |lat: f64| {
+            let p = frame.project(LonLat::new(frame.params().lon0, lat));
+            ((p.x - apex.x).powi(2) + (p.y - apex.y).powi(2)).sqrt()
+        };
+        let (b0, b1) = frame.band();
+        // Lambert-93 keeps the table of 38°–56° N it always had.
+        let (a, b) = if frame.is_lambert93() {
+            (38.0, 56.0)
+        } else {
+            (b0 - 2.0, b1 + 2.0)
+        };
+        let (r1, r2) = (rho_of(a), rho_of(b));
+        let (rho_lo, rho_hi) = (r1.min(r2), r1.max(r2));
+        let step = 100.0;
+        let n = ((rho_hi - rho_lo) / step).ceil() as usize + 2;
+        let values = (0..n)
+            .map(|i| 1.0 / frame.scale_factor_at_rho(rho_lo + step * i as f64))
+            .collect();
+        Metric {
+            frame,
+            apex,
+            rho0: rho_lo,
+            step,
+            values,
+        }
+    }
+
+    /// The metric of Lambert-93, built once.
+    pub fn lambert93() -> &'static Metric {
+        &LAMBERT_93_METRIC
+    }
+
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    fn inverse_scale(&self, rho: f64) -> f64 {
+        let pos = ((rho - self.rho0) / self.step).clamp(0.0, (self.values.len() - 2) as f64);
+        let i = pos as usize;
+        let f = pos - i as f64;
+        self.values[i] * (1.0 - f) + self.values[i + 1] * f
+    }
+
+    /// Projects a point for [`Metric::distance`].
+    pub fn project(&self, p: LonLat) -> Projected {
+        self.from_xy(self.frame.project(p))
+    }
+
+    /// Prepares a point already in the frame's plane.
+    pub fn from_xy(&self, xy: L93) -> Projected {
+        Projected {
+            xy,
+            rho: ((xy.x - self.apex.x).powi(2) + (xy.y - self.apex.y).powi(2)).sqrt(),
+        }
+    }
+
+    /// The geodesic distance between two projected points (see the module
+    /// doc for the method and its accuracy), both within the frame's band.
+    #[inline]
+    pub fn distance(&self, a: &Projected, b: &Projected) -> Meters {
+        let (dx, dy) = (b.xy.x - a.xy.x, b.xy.y - a.xy.y);
+        let d = (dx * dx + dy * dy).sqrt();
+        if d == 0.0 {
+            return Meters(0.0);
+        }
+        let (mx, my) = (
+            a.xy.x + dx / 2.0 - self.apex.x,
+            a.xy.y + dy / 2.0 - self.apex.y,
+        );
+        let rho_m = (mx * mx + my * my).sqrt();
+        let w = (self.inverse_scale(a.rho)
+            + 4.0 * self.inverse_scale(rho_m)
+            + self.inverse_scale(b.rho))
+            / 6.0;
+        Meters(d * w)
+    }
 }
 
-/// Projects a point for [`fast_distance`].
+/// Projects a point to Lambert-93 for [`fast_distance`].
 pub fn project(p: LonLat) -> Projected {
-    from_l93(LAMBERT_93.project(p))
+    LAMBERT_93_METRIC.project(p)
 }
 
 /// Prepares a point already in Lambert-93 for [`fast_distance`].
 pub fn from_l93(xy: L93) -> Projected {
-    let apex = TABLE.apex;
-    Projected {
-        xy,
-        rho: ((xy.x - apex.x).powi(2) + (xy.y - apex.y).powi(2)).sqrt(),
-    }
+    LAMBERT_93_METRIC.from_xy(xy)
 }
 
-/// The geodesic distance between two projected points (see the module doc
-/// for the method and its accuracy).
+/// The geodesic distance between two points projected to Lambert-93.
 #[inline]
 pub fn fast_distance(a: &Projected, b: &Projected) -> Meters {
-    let (dx, dy) = (b.xy.x - a.xy.x, b.xy.y - a.xy.y);
-    let d = (dx * dx + dy * dy).sqrt();
-    if d == 0.0 {
-        return Meters(0.0);
-    }
-    let apex = TABLE.apex;
-    let (mx, my) = (a.xy.x + dx / 2.0 - apex.x, a.xy.y + dy / 2.0 - apex.y);
-    let rho_m = (mx * mx + my * my).sqrt();
-    let w = (inverse_scale(a.rho) + 4.0 * inverse_scale(rho_m) + inverse_scale(b.rho)) / 6.0;
-    Meters(d * w)
+    LAMBERT_93_METRIC.distance(a, b)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! ellipsoid, and small polygon helpers.
 
 pub mod fast;
+pub mod frame;
 pub mod geodesic;
 pub mod lambert;
 

@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
-use crate::geom::fast::{fast_distance, project, Projected};
-use crate::geom::LAMBERT_93;
+use crate::geom::fast::{Metric, Projected};
+use crate::geom::frame::Frame;
 use crate::model::{LonLat, Meters, L93};
 
 type Entry = GeomWithData<[f64; 2], usize>;
@@ -36,6 +36,10 @@ pub struct Nearest {
 
 /// An R-tree over site positions.
 pub struct SiteIndex {
+    /// The plane of the sites ([`Frame::for_points`]: Lambert-93 in France).
+    metric: Metric,
+    /// The sites' positions, for queries outside the frame's band.
+    lonlat: Vec<LonLat>,
     positions: Vec<Projected>,
     tree: RTree<Entry>,
     /// Upper bound of the Lambert-93 scale factor over the indexed area and
@@ -43,6 +47,9 @@ pub struct SiteIndex {
     k_max: f64,
     /// Lower bound of the same.
     k_min: f64,
+    /// The distances to the cone's apex of the frame's band: a point of the
+    /// plane lies in the band when its distance is within.
+    rho_band: (f64, f64),
     grid: Option<CandidateGrid>,
 }
 
@@ -68,10 +75,6 @@ const GRID_MARGIN_M: f64 = 40_000.0;
 /// Largest number of cells; a wider spread of sites uses larger cells.
 const GRID_MAX_CELLS: f64 = 4_000_000.0;
 
-/// Latitudes where Lambert-93 queries are valid (metropolitan France and
-/// its surroundings); the scale-factor bound is computed over this band.
-const LAT_BAND: (f64, f64) = (40.0, 53.0);
-
 impl SiteIndex {
     /// An index for many queries: the R-tree and the candidate grid.
     pub fn new(positions: &[LonLat]) -> Self {
@@ -84,7 +87,12 @@ impl SiteIndex {
     /// grid (some 100,000 cells over the region) would cost more than it
     /// saves: the R-tree alone, same answers.
     pub fn tree_only(positions: &[LonLat]) -> Self {
-        let projected: Vec<Projected> = positions.iter().map(|p| project(*p)).collect();
+        // Sites straddling the equator (no conic fits them) are indexed in
+        // Lambert-93 and every query is measured by a scan.
+        let frame = Frame::for_points(positions.iter().copied());
+        let straddle = frame.is_none();
+        let metric = Metric::new(frame.unwrap_or_else(Frame::lambert93));
+        let projected: Vec<Projected> = positions.iter().map(|p| metric.project(*p)).collect();
         let entries = projected
             .iter()
             .enumerate()
@@ -93,16 +101,31 @@ impl SiteIndex {
         // The scale factor of a conic projection varies monotonically away
         // from its minimum between the standard parallels, so the maximum over
         // the band is at one of its ends; a small margin absorbs rounding.
-        let k_max = LAMBERT_93
-            .scale_factor(LAT_BAND.0)
-            .max(LAMBERT_93.scale_factor(LAT_BAND.1))
-            * 1.000_001;
+        let frame = *metric.frame();
+        let (b0, b1) = if straddle {
+            (f64::NAN, f64::NAN)
+        } else {
+            frame.band()
+        };
+        let k_max = frame.scale_factor(b0).max(frame.scale_factor(b1)) * 1.000_001;
         // The minimum lies between the standard parallels: sample the band.
         let k_min = (0..=1300)
-            .map(|i| LAMBERT_93.scale_factor(LAT_BAND.0 + f64::from(i) * 0.01))
+            .map(|i| frame.scale_factor(b0 + f64::from(i) * (b1 - b0) / 1300.0))
             .fold(f64::INFINITY, f64::min)
             * 0.999_999;
+        let rho_band = if straddle {
+            (f64::NAN, f64::NAN)
+        } else {
+            let (r0, r1) = (
+                metric.project(LonLat::new(0.0, b0)).rho,
+                metric.project(LonLat::new(0.0, b1)).rho,
+            );
+            (r0.min(r1), r0.max(r1))
+        };
         SiteIndex {
+            metric,
+            rho_band,
+            lonlat: positions.to_vec(),
             positions: projected,
             tree: RTree::bulk_load(entries),
             k_max,
@@ -182,20 +205,33 @@ impl SiteIndex {
         self.positions.is_empty()
     }
 
-    /// The nearest site by geodesic distance, with ties. `None` when the index
-    /// is empty. Query points outside latitudes 40°–53° N fall back to a full
-    /// scan, which is exact but slow.
-    pub fn nearest(&self, p: LonLat) -> Option<Nearest> {
-        if !(LAT_BAND.0..=LAT_BAND.1).contains(&p.lat) {
-            return self.nearest_by_scan(p);
-        }
-        self.nearest_projected(&project(p))
+    /// Whether the frame's scale bounds hold at this latitude (40°–53° N in
+    /// Lambert-93, three degrees around the sites for a local frame).
+    fn in_band(&self, lat: f64) -> bool {
+        let (b0, b1) = self.metric.frame().band();
+        (b0..=b1).contains(&lat)
     }
 
-    /// The nearest site to a point given in Lambert-93 (grid cells), which
-    /// must lie in metropolitan France.
-    pub fn nearest_l93(&self, p: L93) -> Option<Nearest> {
-        self.nearest_projected(&crate::geom::fast::from_l93(p))
+    /// The nearest site by geodesic distance, with ties. `None` when the index
+    /// is empty. Query points outside the frame's band fall back to a full
+    /// scan with Karney's distance, which is exact but slow.
+    pub fn nearest(&self, p: LonLat) -> Option<Nearest> {
+        if !self.in_band(p.lat) {
+            return self.nearest_by_scan(p);
+        }
+        self.nearest_projected(&self.metric.project(p))
+    }
+
+    /// The nearest site to a point given in the plane of `frame` (grid
+    /// cells): directly when it is the index's own frame.
+    pub fn nearest_in(&self, frame: &Frame, p: L93) -> Option<Nearest> {
+        if frame == self.metric.frame() {
+            let q = self.metric.from_xy(p);
+            if (self.rho_band.0..=self.rho_band.1).contains(&q.rho) {
+                return self.nearest_projected(&q);
+            }
+        }
+        self.nearest(frame.unproject(p))
     }
 
     fn nearest_projected(&self, q: &Projected) -> Option<Nearest> {
@@ -223,7 +259,7 @@ impl SiteIndex {
         };
         let mut best = f64::INFINITY;
         for (d, &i) in dists.iter_mut().zip(cands) {
-            *d = fast_distance(q, &self.positions[i as usize]).0;
+            *d = self.metric.distance(q, &self.positions[i as usize]).0;
             best = best.min(*d);
         }
         // Ties: every candidate within the tolerance, lowest index first.
@@ -252,7 +288,7 @@ impl SiteIndex {
                     break;
                 }
             }
-            let d = fast_distance(q, &self.positions[e.data]).0;
+            let d = self.metric.distance(q, &self.positions[e.data]).0;
             found.push((d, e.data));
             if best.is_none_or(|(b, i)| d < b || (d == b && e.data < i)) {
                 best = Some((d, e.data));
@@ -261,16 +297,11 @@ impl SiteIndex {
         best.map(|(b, _)| Self::with_ties(b, found))
     }
 
-    /// The nearest site by scanning every site with the same distance: the
-    /// reference the index is tested against, and the fallback far from France.
+    /// The nearest site by scanning every site with the same distance (or
+    /// Karney's, for a point outside the frame's band): the reference the
+    /// index is tested against, and the fallback far from the sites.
     pub fn nearest_by_scan(&self, p: LonLat) -> Option<Nearest> {
-        let q = project(p);
-        let found: Vec<(f64, usize)> = self
-            .positions
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (fast_distance(&q, s).0, i))
-            .collect();
+        let found: Vec<(f64, usize)> = self.scan(p).collect();
         let best = found
             .iter()
             .map(|(d, _)| *d)
@@ -278,6 +309,27 @@ impl SiteIndex {
                 Some(acc.map_or(d, |a| a.min(d)))
             })?;
         Some(Self::with_ties(best, found))
+    }
+
+    /// Every site's distance to `p`, in index order: the frame's when `p`
+    /// lies in its band, Karney's otherwise.
+    fn scan(&self, p: LonLat) -> Box<dyn Iterator<Item = (f64, usize)> + '_> {
+        if self.in_band(p.lat) {
+            let q = self.metric.project(p);
+            Box::new(
+                self.positions
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (self.metric.distance(&q, s).0, i)),
+            )
+        } else {
+            Box::new(
+                self.lonlat
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (crate::geom::distance(p, *s).0, i)),
+            )
+        }
     }
 
     fn with_ties(best: f64, found: Vec<(f64, usize)>) -> Nearest {
@@ -303,7 +355,14 @@ impl SiteIndex {
     /// Every site within `radius` (geodesic) of the point, with its distance,
     /// in ascending index order.
     pub fn within(&self, p: LonLat, radius: Meters) -> Vec<(usize, Meters)> {
-        let q = project(p);
+        if !self.in_band(p.lat) {
+            return self
+                .scan(p)
+                .filter(|(d, _)| *d <= radius.0)
+                .map(|(d, i)| (i, Meters(d)))
+                .collect();
+        }
+        let q = self.metric.project(p);
         // Projected distance ≤ geodesic × k_max, so this circle holds every
         // site within the radius.
         let r_proj = radius.0 * self.k_max;
@@ -311,7 +370,7 @@ impl SiteIndex {
             .tree
             .locate_within_distance([q.xy.x, q.xy.y], r_proj * r_proj)
             .filter_map(|e| {
-                let d = fast_distance(&q, &self.positions[e.data]);
+                let d = self.metric.distance(&q, &self.positions[e.data]);
                 (d.0 <= radius.0).then_some((e.data, d))
             })
             .collect();
@@ -324,6 +383,49 @@ impl SiteIndex {
 mod tests {
     use super::*;
     use crate::geom::distance;
+    use crate::geom::fast::{fast_distance, project};
+
+    /// Far from France (Porto Alegre, 30° S) the index works in a local
+    /// frame: nearest, within and the grid path against Karney by brute force.
+    #[test]
+    fn a_territory_far_from_france_gets_exact_answers() {
+        let mut rng = crate::seeded::SplitMix64(SEED ^ 11);
+        let mut pt = |w: f64| {
+            LonLat::new(
+                -51.25 + w * (rng.next_f64() - 0.5),
+                -30.05 + w * (rng.next_f64() - 0.5),
+            )
+        };
+        let sites: Vec<LonLat> = (0..150).map(|_| pt(0.4)).collect();
+        let idx = SiteIndex::new(&sites);
+        assert!(!idx.metric.frame().is_lambert93());
+        assert!(idx.grid.is_some());
+        let frame = *idx.metric.frame();
+        // Queries around the sites, and some far outside the frame's band.
+        let mut queries: Vec<LonLat> = (0..600).map(|_| pt(0.6)).collect();
+        queries.extend([LonLat::new(-51.2, -40.0), LonLat::new(2.3, 49.0)]);
+        for q in queries {
+            let exact: Vec<f64> = sites.iter().map(|s| distance(q, *s).0).collect();
+            let best = exact.iter().copied().fold(f64::INFINITY, f64::min);
+            for n in [
+                idx.nearest(q).unwrap(),
+                idx.nearest_in(&frame, frame.project(q)).unwrap(),
+            ] {
+                assert!(
+                    (n.distance.0 - best).abs() < 0.01,
+                    "{q:?}: {} vs {best}",
+                    n.distance.0
+                );
+                assert!((exact[n.site] - best).abs() < 0.01);
+            }
+            let r = best + 3_000.0;
+            let got: Vec<usize> = idx.within(q, Meters(r)).iter().map(|(i, _)| *i).collect();
+            let want: Vec<usize> = (0..sites.len())
+                .filter(|&i| exact[i] <= r - 0.01 || (exact[i] <= r + 0.01 && got.contains(&i)))
+                .collect();
+            assert_eq!(got, want, "{q:?}");
+        }
+    }
 
     /// A small deterministic generator (SplitMix64), so the oracle test
     /// needs no extra crate and replays the same points on every machine.

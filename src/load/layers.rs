@@ -61,8 +61,8 @@ pub const MAX_PEOPLE: f64 = 10_000_000.0;
 
 /// Geographic plausibility window for the region and its neighbours, used to
 /// name the likely mistake when coordinates fall outside it.
-const LON_RANGE: (f64, f64) = (-5.5, 10.0);
-const LAT_RANGE: (f64, f64) = (41.0, 51.5);
+const LON_RANGE: (f64, f64) = crate::geom::frame::FRANCE_LON;
+const LAT_RANGE: (f64, f64) = crate::geom::frame::FRANCE_LAT;
 
 fn parse_insee(
     path: &Path,
@@ -102,12 +102,13 @@ fn located(f: &RawFeature, id: &str) -> Location {
 /// the crossing is then ambiguous.
 fn multipolygon(
     path: &Path,
+    window: Window,
     f: &RawFeature,
     location: &Location,
     warnings: &mut Warnings,
 ) -> Result<MultiPolygon<f64>, Error> {
     let m = multipolygon_of(path, f, location)?;
-    check_polygons(path, location, &m, warnings)?;
+    check_polygons(path, window, location, &m, warnings)?;
     Ok(m)
 }
 
@@ -150,6 +151,7 @@ pub const RING_CROSSES_ITSELF: &str = "un anneau du polygone se recoupe (polygon
 
 fn check_polygons(
     path: &Path,
+    window: Window,
     location: &Location,
     m: &MultiPolygon<f64>,
     warnings: &mut Warnings,
@@ -158,8 +160,8 @@ fn check_polygons(
     let field_error = |problem: String| Error::field(path, location.clone(), "geometry", problem);
     for c in m.coords_iter() {
         let p = LonLat::new(c.x, c.y);
-        if !in_window(p) {
-            return check_lonlat(path, location, "geometry", p).map(|_| ());
+        if !window.contains(p) {
+            return window.check(path, location, "geometry", p).map(|_| ());
         }
     }
     for (k, p) in m.0.iter().enumerate() {
@@ -264,6 +266,72 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
+pub use crate::geom::frame::{Window, AROUND_DEG};
+
+/// Reading-side parts of [`Window`]: deciding it from a layer, and the
+/// messages.
+impl Window {
+    /// The window of a communes layer: France when the median of the
+    /// features' first vertices (or points) lies in metropolitan France,
+    /// otherwise around that median. One stray feature cannot move it.
+    pub fn of_layer(layer: &RawLayer) -> Window {
+        use geo::CoordsIter;
+        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = layer
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref()?.coords_iter().next())
+            .filter(|c| c.x.is_finite() && c.y.is_finite())
+            .map(|c| (c.x, c.y))
+            .unzip();
+        if lons.is_empty() {
+            return Window::France;
+        }
+        lons.sort_by(f64::total_cmp);
+        lats.sort_by(f64::total_cmp);
+        let m = LonLat::new(lons[lons.len() / 2], lats[lats.len() / 2]);
+        if in_window(m) || m.lon.abs() > 180.0 || m.lat.abs() > 90.0 {
+            Window::France
+        } else {
+            Window::Around(m)
+        }
+    }
+
+    /// `p` when it lies in the window, else an error naming the place, the
+    /// field and the likely cause.
+    pub fn check(
+        &self,
+        path: &Path,
+        location: &Location,
+        field: &str,
+        p: LonLat,
+    ) -> Result<LonLat, Error> {
+        let m = match self {
+            Window::France => return check_lonlat(path, location, field, p),
+            Window::Around(m) => *m,
+        };
+        if self.contains(p) {
+            return Ok(p);
+        }
+        let hint = if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
+            "ce sont sans doute des mètres, attendu une longitude/latitude WGS84 en degrés"
+                .to_string()
+        } else if self.contains(LonLat::new(p.lat, p.lon)) {
+            "longitude et latitude semblent inversées".to_string()
+        } else {
+            format!(
+                "hors du territoire : à plus de {} degrés du point médian des communes ({}, {})",
+                AROUND_DEG, m.lon, m.lat
+            )
+        };
+        Err(Error::field(
+            path,
+            location.clone(),
+            field,
+            format!("({}, {}) : {hint}", p.lon, p.lat),
+        ))
+    }
+}
+
 /// Whether a point lies in the plausibility window around France.
 fn in_window(p: LonLat) -> bool {
     (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat)
@@ -302,14 +370,21 @@ pub fn check_lonlat(
     ))
 }
 
-fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Option<LonLat>, Error> {
+fn mairie_point(
+    path: &Path,
+    window: Window,
+    f: &RawFeature,
+    location: &Location,
+) -> Result<Option<LonLat>, Error> {
     if let Some((name, v)) = f.get(&["mairie", "chef_lieu", "chflieu"]) {
         let coords = v.as_array().and_then(|a| match a.as_slice() {
             [x, y] => Some((x.as_f64()?, y.as_f64()?)),
             _ => None,
         });
         return match coords {
-            Some((lon, lat)) => check_lonlat(path, location, name, LonLat::new(lon, lat)).map(Some),
+            Some((lon, lat)) => window
+                .check(path, location, name, LonLat::new(lon, lat))
+                .map(Some),
             None => Err(Error::field(
                 path,
                 location.clone(),
@@ -321,9 +396,9 @@ fn mairie_point(path: &Path, f: &RawFeature, location: &Location) -> Result<Opti
     let lon = f.number(path, &["mairie_lon", "lon_mairie"])?;
     let lat = f.number(path, &["mairie_lat", "lat_mairie"])?;
     match (lon, lat) {
-        (Some((n, lon)), Some((_, lat))) => {
-            check_lonlat(path, location, &n, LonLat::new(lon, lat)).map(Some)
-        }
+        (Some((n, lon)), Some((_, lat))) => window
+            .check(path, location, &n, LonLat::new(lon, lat))
+            .map(Some),
         _ => Ok(None),
     }
 }
@@ -358,6 +433,7 @@ fn near_polygon(geometry: &MultiPolygon<f64>, p: LonLat) -> bool {
 /// rule applies as for a file that gives none.
 fn given_reference(
     path: &Path,
+    window: Window,
     f: &RawFeature,
     location: &Location,
     geometry: &MultiPolygon<f64>,
@@ -393,7 +469,7 @@ fn given_reference(
             ),
         ));
     };
-    let p = check_lonlat(path, location, &name, LonLat::new(lon, lat))?;
+    let p = window.check(path, location, &name, LonLat::new(lon, lat))?;
     let holds = match kind {
         ReferenceKind::Mairie => near_polygon(geometry, p),
         _ => geometry.intersects(&geo::Point::new(p.lon, p.lat)),
@@ -422,13 +498,14 @@ pub fn interior_point(geometry: &MultiPolygon<f64>) -> Option<LonLat> {
 /// a point inside the polygon, with a warning saying which.
 fn measuring_point(
     path: &Path,
+    window: Window,
     f: &RawFeature,
     location: &Location,
     geometry: &MultiPolygon<f64>,
     warnings: &mut Warnings,
 ) -> Result<(Option<LonLat>, LonLat, ReferenceKind), Error> {
     let mut rejected = false;
-    let mairie = match mairie_point(path, f, location) {
+    let mairie = match mairie_point(path, window, f, location) {
         Ok(Some(p)) if !near_polygon(geometry, p) => {
             rejected = true;
             // Real directories hold a few misplaced town halls (swapped or
@@ -481,7 +558,11 @@ fn measuring_point(
 }
 
 /// Builds communes, sorted by INSEE code. Duplicated codes are an error.
-pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune>, Error> {
+pub fn communes(
+    layer: &RawLayer,
+    window: Window,
+    warnings: &mut Warnings,
+) -> Result<Vec<Commune>, Error> {
     let path = layer.path.as_path();
     let mut out: Vec<(Commune, Location)> = Vec::with_capacity(layer.features.len());
     for f in &layer.features {
@@ -536,11 +617,11 @@ pub fn communes(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Commune
                 ))
             }
         };
-        let geometry = multipolygon(path, f, &location, warnings)?;
+        let geometry = multipolygon(path, window, f, &location, warnings)?;
         let (mairie, reference, reference_kind) =
-            match given_reference(path, f, &location, &geometry, warnings)? {
+            match given_reference(path, window, f, &location, &geometry, warnings)? {
                 Some((kind, p)) => ((kind == ReferenceKind::Mairie).then_some(p), p, kind),
-                None => measuring_point(path, f, &location, &geometry, warnings)?,
+                None => measuring_point(path, window, f, &location, &geometry, warnings)?,
             };
         out.push((
             Commune {
@@ -583,7 +664,7 @@ fn relocate(e: Error, location: &Location) -> Error {
 }
 
 /// Builds QPV, sorted by code. Duplicated codes are an error.
-pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error> {
+pub fn qpv(layer: &RawLayer, window: Window, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error> {
     let path = layer.path.as_path();
     let mut out: Vec<(Qpv, Location)> = Vec::with_capacity(layer.features.len());
     for f in &layer.features {
@@ -637,7 +718,7 @@ pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error>
             },
             |(_, s)| s,
         );
-        let geometry = multipolygon(path, f, &location, warnings)?;
+        let geometry = multipolygon(path, window, f, &location, warnings)?;
         out.push((
             Qpv {
                 code,
@@ -655,7 +736,7 @@ pub fn qpv(layer: &RawLayer, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error>
 /// Builds sites, sorted by id. A site with neither coordinates nor a known
 /// commune code is an error; a site whose commune is given without
 /// coordinates takes the commune's town-hall point (`communes` is sorted).
-pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error> {
+pub fn sites(layer: &RawLayer, window: Window, communes: &[Commune]) -> Result<Vec<Site>, Error> {
     let path = layer.path.as_path();
     let mut out: Vec<(Site, Location)> = Vec::with_capacity(layer.features.len());
     for f in &layer.features {
@@ -691,12 +772,9 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
             None => None,
         };
         let point = match &f.geometry {
-            Some(geo::Geometry::Point(p)) => Some(check_lonlat(
-                path,
-                &location,
-                "geometry",
-                LonLat::new(p.x(), p.y()),
-            )?),
+            Some(geo::Geometry::Point(p)) => {
+                Some(window.check(path, &location, "geometry", LonLat::new(p.x(), p.y()))?)
+            }
             Some(other) => {
                 return Err(Error::field(
                     path,
@@ -713,7 +791,7 @@ pub fn sites(layer: &RawLayer, communes: &[Commune]) -> Result<Vec<Site>, Error>
                     .number(path, &["lat", "latitude", "y"])
                     .map_err(|e| relocate(e, &location))?;
                 match (lon, lat) {
-                    (Some((n, lon)), Some((_, lat))) => Some(check_lonlat(
+                    (Some((n, lon)), Some((_, lat))) => Some(window.check(
                         path,
                         &location,
                         &format!("{n}/lat"),
@@ -939,9 +1017,9 @@ mod tests {
             defaults::COMMUNES.bytes,
         )
         .unwrap();
-        let given = communes(&layer, &mut Warnings::new()).unwrap();
+        let given = communes(&layer, Window::France, &mut Warnings::new()).unwrap();
         let mut w = Warnings::new();
-        let ruled = communes(&embedded_without_given_points(), &mut w).unwrap();
+        let ruled = communes(&embedded_without_given_points(), Window::France, &mut w).unwrap();
         // The loader still warns about the source's town halls when it
         // decides: 175 beyond 1 km, 7 without a point (the two impossible
         // ones were removed at build time).
@@ -982,7 +1060,9 @@ mod tests {
     fn a_users_file_is_checked_and_a_given_point_only_if_it_holds() {
         let load = |props: &str| {
             let mut w = Warnings::new();
-            let c = communes(&square_commune(props), &mut w).unwrap().remove(0);
+            let c = communes(&square_commune(props), Window::France, &mut w)
+                .unwrap()
+                .remove(0);
             (c.reference_kind, c.reference, w)
         };
         // A town hall 5 km away: set aside, with a warning.
@@ -1016,6 +1096,7 @@ mod tests {
         // An unknown kind is an error naming the field.
         let e = communes(
             &square_commune(r#","point_de_mesure":"centre","lon_mesure":2.0,"lat_mesure":49.0"#),
+            Window::France,
             &mut Warnings::new(),
         )
         .unwrap_err()

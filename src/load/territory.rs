@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::geom::frame::Frame;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp};
@@ -110,7 +111,10 @@ pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error
 /// Loads and assembles the territory.
 pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Territory, Error> {
     let communes_layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
-    let communes = layers::communes(&communes_layer, warnings)?;
+    // Coordinates must lie in France, or near the communes' median for a
+    // territory elsewhere (layers::Window).
+    let window = layers::Window::of_layer(&communes_layer);
+    let communes = layers::communes(&communes_layer, window, warnings)?;
     drop(communes_layer);
     if communes.is_empty() {
         return Err(Error::file(
@@ -263,7 +267,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
 
     // QPV.
     let q_layer = read_layer(paths.qpv.as_deref(), defaults::QPV, warnings)?;
-    let qpv = layers::qpv(&q_layer, warnings)?;
+    let qpv = layers::qpv(&q_layer, window, warnings)?;
     for q in &qpv {
         for c in &q.communes {
             if codes.binary_search(c).is_err() {
@@ -280,7 +284,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     // just across the border still serves people), but say what is odd.
     let s_layer = read_layer(paths.sites.as_deref(), defaults::SITES, warnings)?;
     let s_path = s_layer.path.clone();
-    let mut sites = layers::sites(&s_layer, &communes)?;
+    let mut sites = layers::sites(&s_layer, window, &communes)?;
     if sites.is_empty() {
         return Err(Error::file(
             &s_path,
@@ -294,8 +298,17 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         Some(n) => TerritoryName::given(n),
         None => TerritoryName::from_departements(communes.iter().map(|c| c.departement.as_str())),
     };
+    let frame = Frame::for_points(communes.iter().map(|c| c.reference)).ok_or_else(|| {
+        Error::file(
+            &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
+            "les communes sont de part et d'autre de l'équateur : aucune projection conique ne \
+             convient, ce territoire n'est pas pris en charge",
+        )
+    })?;
     Ok(Territory {
         name,
+        frame,
+        window,
         communes,
         classement,
         ml_of_commune,
@@ -356,7 +369,7 @@ pub fn read_sites(
     warnings: &mut Warnings,
 ) -> Result<Vec<crate::model::Site>, Error> {
     let layer = read_file(path, warnings)?;
-    let mut sites = layers::sites(&layer, &t.communes)?;
+    let mut sites = layers::sites(&layer, t.window, &t.communes)?;
     if sites.is_empty() {
         return Err(Error::file(path, "aucun site dans le fichier"));
     }

@@ -414,6 +414,10 @@ pub struct MissionLocale {
 pub struct Territory {
     /// What the territory is called (from its départements, or given).
     pub name: places::TerritoryName,
+    /// The plane its grids and maps are drawn in (Lambert-93 in France).
+    pub frame: crate::geom::frame::Frame,
+    /// Where the coordinates of its layers (and points) may lie.
+    pub window: crate::geom::frame::Window,
     pub communes: Vec<Commune>,
     /// One per commune, same order.
     pub classement: Vec<Classement>,
@@ -444,8 +448,11 @@ impl Territory {
     /// région first, in the order of the reports' tables ([`DEPARTEMENTS`]),
     /// then the others by code.
     pub fn departements(&self) -> Vec<String> {
-        let present: std::collections::BTreeSet<&str> =
-            self.communes.iter().map(|c| c.departement.as_str()).collect();
+        let present: std::collections::BTreeSet<&str> = self
+            .communes
+            .iter()
+            .map(|c| c.departement.as_str())
+            .collect();
         let mut v: Vec<String> = DEPARTEMENTS
             .iter()
             .filter(|(d, _)| present.contains(d))

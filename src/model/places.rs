@@ -127,8 +127,7 @@ impl TerritoryName {
                 .filter(|d| d.region_code == r)
                 .all(|d| codes.contains(d.code.as_str()))
         };
-        let metropolitan: Vec<&Departement> =
-            LIST.iter().filter(|d| d.code.len() == 2).collect();
+        let metropolitan: Vec<&Departement> = LIST.iter().filter(|d| d.code.len() == 2).collect();
         if metropolitan.iter().all(|d| codes.contains(d.code.as_str())) {
             let name = if deps.len() == metropolitan.len() {
                 "France métropolitaine"
@@ -273,8 +272,14 @@ mod tests {
         assert_eq!(departement_name("974"), "La Réunion");
         assert_eq!(departement_name("99"), "99");
         assert!(in_reports_region("80") && !in_reports_region("76"));
-        assert_eq!(of_name("Somme", departement("80").unwrap().tncc), "de la Somme");
-        assert_eq!(of_name("Aisne", departement("02").unwrap().tncc), "de l'Aisne");
+        assert_eq!(
+            of_name("Somme", departement("80").unwrap().tncc),
+            "de la Somme"
+        );
+        assert_eq!(
+            of_name("Aisne", departement("02").unwrap().tncc),
+            "de l'Aisne"
+        );
     }
 
     #[test]
@@ -284,7 +289,10 @@ mod tests {
         assert_eq!(hdf.of, "des Hauts-de-France");
         assert_eq!(hdf.level_code(), ("region", "32"));
         let somme = TerritoryName::from_departements(["80"]);
-        assert_eq!((somme.name.as_str(), somme.level_code()), ("Somme", ("departement", "80")));
+        assert_eq!(
+            (somme.name.as_str(), somme.level_code()),
+            ("Somme", ("departement", "80"))
+        );
         let two = TerritoryName::from_departements(["80", "60"]);
         assert_eq!(two.name, "Oise et Somme");
         assert_eq!(two.of, "de l'Oise et de la Somme");
@@ -294,7 +302,10 @@ mod tests {
         ]);
         assert_eq!(bzh_nor.name, "Bretagne et Normandie");
         let corse = TerritoryName::from_departements(["2A", "2B"]);
-        assert_eq!((corse.name.as_str(), corse.of.as_str()), ("Corse", "de Corse"));
+        assert_eq!(
+            (corse.name.as_str(), corse.of.as_str()),
+            ("Corse", "de Corse")
+        );
         let metro: Vec<&str> = departements()
             .iter()
             .filter(|d| d.code.len() == 2)
@@ -308,6 +319,9 @@ mod tests {
         assert_eq!(six.name, "6 départements (Hauts-de-France et Normandie)");
         let poa = TerritoryName::from_departements(["98", "99"]);
         assert_eq!(poa.name, "territoire étudié");
-        assert_eq!(TerritoryName::given("Porto Alegre").of, "du territoire « Porto Alegre »");
+        assert_eq!(
+            TerritoryName::given("Porto Alegre").of,
+            "du territoire « Porto Alegre »"
+        );
     }
 }

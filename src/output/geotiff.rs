@@ -1,5 +1,5 @@
-//! GeoTIFF writer for the distance grid: one band of 32-bit floats in
-//! Lambert-93 (EPSG:2154), written by hand (the format is small and fixed:
+//! GeoTIFF writer for the distance grid: one band of 32-bit floats in the
+//! territory's frame (Lambert-93, EPSG:2154, in France), written by hand (the format is small and fixed:
 //! a little-endian TIFF 6.0 header, one image file directory, uncompressed
 //! strips) so the bytes depend only on the grid.
 //!
@@ -8,8 +8,14 @@
 //! `GeoKeyDirectoryTag` says projected (`GTModelTypeGeoKey` = 1), pixel is
 //! area (`GTRasterTypeGeoKey` = 1) and `ProjectedCSTypeGeoKey` = 2154, and
 //! GDAL's `GDAL_NODATA` tag names the value of the cells outside every commune.
+//! A local frame ([`Frame`]) is written as a user-defined projected system:
+//! WGS 84 (`GeographicTypeGeoKey` = 4326), `ProjCoordTransGeoKey` = 8
+//! (Lambert conformal conic 2SP) and its parallels and false origin in
+//! `GeoDoubleParamsTag`; in the southern hemisphere, the southern conic
+//! (negated latitudes), which gives the frame's coordinates.
 
 use crate::analysis::grid::GridCell;
+use crate::geom::frame::Frame;
 
 /// The value of cells with no distance (outside every commune, or no site).
 pub const NODATA: f32 = -9999.0;
@@ -132,8 +138,43 @@ fn rows_per_strip(width: u32) -> u32 {
     (65_536 / (width.max(1) * 4)).max(1)
 }
 
-/// The raster as a GeoTIFF file in EPSG:2154.
-pub fn geotiff(r: &Raster) -> Vec<u8> {
+/// The GeoKey directory and double parameters of a frame.
+fn geokeys(frame: &Frame) -> (Vec<u16>, Vec<f64>) {
+    if frame.is_lambert93() {
+        return (
+            vec![
+                1, 1, 0, 3, // version 1.1.0, 3 keys
+                1024, 0, 1, 1, // GTModelTypeGeoKey = ModelTypeProjected
+                1025, 0, 1, 1, // GTRasterTypeGeoKey = RasterPixelIsArea
+                3072, 0, 1, 2154, // ProjectedCSTypeGeoKey = EPSG:2154
+            ],
+            Vec::new(),
+        );
+    }
+    let p = frame.params();
+    let s = if frame.is_south() { -1.0 } else { 1.0 };
+    let doubles = vec![s * p.lat1, s * p.lat2, 0.0, 0.0, p.lon0, s * p.lat0];
+    let keys = vec![
+        1, 1, 0, 13, // version 1.1.0, 13 keys
+        1024, 0, 1, 1, // GTModelTypeGeoKey = ModelTypeProjected
+        1025, 0, 1, 1, // GTRasterTypeGeoKey = RasterPixelIsArea
+        2048, 0, 1, 4326, // GeographicTypeGeoKey = WGS 84
+        3072, 0, 1, 32767, // ProjectedCSTypeGeoKey = user-defined
+        3074, 0, 1, 32767, // ProjectionGeoKey = user-defined
+        3075, 0, 1, 8, // ProjCoordTransGeoKey = CT_LambertConfConic_2SP
+        3076, 0, 1, 9001, // ProjLinearUnitsGeoKey = metre
+        3078, 34736, 1, 0, // ProjStdParallel1GeoKey
+        3079, 34736, 1, 1, // ProjStdParallel2GeoKey
+        3082, 34736, 1, 2, // ProjFalseEastingGeoKey
+        3083, 34736, 1, 3, // ProjFalseNorthingGeoKey
+        3084, 34736, 1, 4, // ProjFalseOriginLongGeoKey
+        3085, 34736, 1, 5, // ProjFalseOriginLatGeoKey
+    ];
+    (keys, doubles)
+}
+
+/// The raster as a GeoTIFF file in the frame (EPSG:2154 in France).
+pub fn geotiff(r: &Raster, frame: &Frame) -> Vec<u8> {
     let rps = rows_per_strip(r.width);
     let strips = r.height.div_ceil(rps).max(1);
     let row_bytes = r.width as usize * 4;
@@ -149,12 +190,7 @@ pub fn geotiff(r: &Raster) -> Vec<u8> {
     // Offsets of the strips are known once the header, IFD and the values
     // stored outside it are laid out: build the entries with placeholder
     // offsets first, then fill them in.
-    let geokeys: [u16; 16] = [
-        1, 1, 0, 3, // version 1.1.0, 3 keys
-        1024, 0, 1, 1, // GTModelTypeGeoKey = ModelTypeProjected
-        1025, 0, 1, 1, // GTRasterTypeGeoKey = RasterPixelIsArea
-        3072, 0, 1, 2154, // ProjectedCSTypeGeoKey = EPSG:2154
-    ];
+    let (geokeys, geodoubles) = geokeys(frame);
     let mut entries = vec![
         longs(256, &[r.width]),
         longs(257, &[r.height]),
@@ -170,8 +206,11 @@ pub fn geotiff(r: &Raster) -> Vec<u8> {
         doubles(33550, &[r.pixel, r.pixel, 0.0]),
         doubles(33922, &[0.0, 0.0, 0.0, r.west, r.north, 0.0]),
         shorts(34735, &geokeys),
-        ascii(42113, &nodata),
     ];
+    if !geodoubles.is_empty() {
+        entries.push(doubles(34736, &geodoubles));
+    }
+    entries.push(ascii(42113, &nodata));
     let ifd_len = 2 + 12 * entries.len() + 4;
     let ifd_at = 8usize;
     // Values longer than 4 bytes follow the IFD, each on an 8-byte boundary.
@@ -273,7 +312,7 @@ mod tests {
             .map(|c| near((c.ix * 10 + c.iy) as f64))
             .collect();
         let r = grid_raster(&cells, &nearest, 200.0);
-        let bytes = geotiff(&r);
+        let bytes = geotiff(&r, &Frame::lambert93());
         let mut d = Decoder::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(d.dimensions().unwrap(), (30, 40));
         let scale = d.get_tag_f64_vec(Tag::ModelPixelScaleTag).unwrap();

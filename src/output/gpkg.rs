@@ -19,7 +19,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
 use crate::error::Error;
-use crate::geom::LAMBERT_93;
+use crate::geom::frame::Frame;
 use crate::model::LonLat;
 use crate::output::write::{format_float, Cell, CsvStyle, Table};
 
@@ -29,6 +29,8 @@ pub const APPLICATION_ID: i32 = 0x4750_4B47;
 pub const USER_VERSION: i32 = 10300;
 /// The `srs_id` of the layers: RGF93 v1 / Lambert-93.
 pub const SRS_LAMBERT_93: i32 = 2154;
+/// The srs_id of a territory's local frame (outside France).
+pub const SRS_LOCAL: i32 = 990_001;
 /// The date written as `last_change` of every layer (fixed, so that the file
 /// does not depend on the day of the run).
 pub const LAST_CHANGE: &str = "2025-01-01T00:00:00.000Z";
@@ -154,11 +156,11 @@ fn sql_value(cell: &Cell, ty: FieldType) -> SqlValue {
     }
 }
 
-/// Projects a lon/lat geometry to Lambert-93.
-pub fn project_l93(g: &Geometry<f64>) -> Geometry<f64> {
+/// Projects a lon/lat geometry to the frame's plane.
+pub fn project_to(frame: &Frame, g: &Geometry<f64>) -> Geometry<f64> {
     use geo::MapCoords;
     g.map_coords(|c| {
-        let p = LAMBERT_93.project(LonLat::new(c.x, c.y));
+        let p = frame.project(LonLat::new(c.x, c.y));
         Coord { x: p.x, y: p.y }
     })
 }
@@ -287,7 +289,7 @@ fn sql_err(path: &Path, e: rusqlite::Error) -> Error {
 
 /// Writes the layers into a new GeoPackage at `path` (which must not exist
 /// or be empty).
-pub fn write_file(path: &Path, layers: &[VectorLayer]) -> Result<(), Error> {
+pub fn write_file(path: &Path, layers: &[VectorLayer], frame: &Frame) -> Result<(), Error> {
     let err = |e| sql_err(path, e);
     let conn = Connection::open(path).map_err(err)?;
     // Fixed settings: the bytes depend only on the layers.
@@ -308,6 +310,26 @@ pub fn write_file(path: &Path, layers: &[VectorLayer]) -> Result<(), Error> {
                  organization_coordsys_id, definition, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(err)?;
+        let (local_wkt, local_label) = (frame.wkt(), frame.label());
+        let projected = if frame.is_lambert93() {
+            (
+                "RGF93 v1 / Lambert-93",
+                SRS_LAMBERT_93,
+                "EPSG",
+                2154,
+                WKT_2154,
+                "Lambert-93, the official projection of metropolitan France",
+            )
+        } else {
+            (
+                "maillage local LCC",
+                SRS_LOCAL,
+                "maillage",
+                SRS_LOCAL,
+                local_wkt.as_str(),
+                local_label.as_str(),
+            )
+        };
         let rows: [(&str, i32, &str, i32, &str, &str); 4] = [
             (
                 "Undefined cartesian SRS",
@@ -333,14 +355,7 @@ pub fn write_file(path: &Path, layers: &[VectorLayer]) -> Result<(), Error> {
                 WKT_4326,
                 "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
             ),
-            (
-                "RGF93 v1 / Lambert-93",
-                SRS_LAMBERT_93,
-                "EPSG",
-                2154,
-                WKT_2154,
-                "Lambert-93, the official projection of metropolitan France",
-            ),
+            projected,
         ];
         for r in rows {
             srs.execute(rusqlite::params![r.0, r.1, r.2, r.3, r.4, r.5])
@@ -348,14 +363,19 @@ pub fn write_file(path: &Path, layers: &[VectorLayer]) -> Result<(), Error> {
         }
     }
     for layer in layers {
-        write_layer(&conn, layer).map_err(err)?;
+        write_layer(&conn, layer, frame).map_err(err)?;
     }
     conn.execute_batch("COMMIT").map_err(err)?;
     conn.close().map_err(|(_, e)| err(e))?;
     Ok(())
 }
 
-fn write_layer(conn: &Connection, layer: &VectorLayer) -> rusqlite::Result<()> {
+fn write_layer(conn: &Connection, layer: &VectorLayer, frame: &Frame) -> rusqlite::Result<()> {
+    let srs_id = if frame.is_lambert93() {
+        SRS_LAMBERT_93
+    } else {
+        SRS_LOCAL
+    };
     let types = field_types(&layer.table);
     let name = ident(&layer.name);
     let mut columns = vec![
@@ -385,7 +405,7 @@ fn write_layer(conn: &Connection, layer: &VectorLayer) -> rusqlite::Result<()> {
     ))?;
     let mut extent: Option<geo::Rect<f64>> = None;
     for (i, (row, g)) in layer.table.rows.iter().zip(&layer.geometries).enumerate() {
-        let (blob, env) = gpkg_blob(&project_l93(g), SRS_LAMBERT_93);
+        let (blob, env) = gpkg_blob(&project_to(frame, g), srs_id);
         if let Some(e) = env {
             extent = Some(match extent {
                 None => e,
@@ -425,26 +445,26 @@ fn write_layer(conn: &Connection, layer: &VectorLayer) -> rusqlite::Result<()> {
             min_y,
             max_x,
             max_y,
-            SRS_LAMBERT_93
+            srs_id
         ],
     )?;
     conn.execute(
         "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) \
          VALUES (?1, 'geom', ?2, ?3, 0, 0)",
-        rusqlite::params![layer.name, layer.geometry_type.name(), SRS_LAMBERT_93],
+        rusqlite::params![layer.name, layer.geometry_type.name(), srs_id],
     )?;
     Ok(())
 }
 
 /// The GeoPackage of `layers` as bytes: written into a temporary folder,
 /// read back, and the temporary file removed.
-pub fn to_bytes(layers: &[VectorLayer]) -> Result<Vec<u8>, Error> {
+pub fn to_bytes(layers: &[VectorLayer], frame: &Frame) -> Result<Vec<u8>, Error> {
     let dir = tempfile::Builder::new()
         .prefix("maillage-gpkg-")
         .tempdir()
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     let path = dir.path().join("maillage.gpkg");
-    write_file(&path, layers)?;
+    write_file(&path, layers, frame)?;
     std::fs::read(&path).map_err(|e| Error::io(&path, e))
 }
 
@@ -498,7 +518,7 @@ mod tests {
 
     #[test]
     fn a_geopackage_reads_back_with_its_types_srs_and_envelopes() {
-        let bytes = to_bytes(&layers()).unwrap();
+        let bytes = to_bytes(&layers(), &Frame::lambert93()).unwrap();
         assert_eq!(&bytes[..16], b"SQLite format 3\0");
         assert_eq!(&bytes[68..72], b"GPKG");
         assert_eq!(i32::from_be_bytes(bytes[60..64].try_into().unwrap()), 10300);
@@ -555,7 +575,7 @@ mod tests {
             .unwrap();
         assert_eq!(n, 4);
         // Same layers, same bytes.
-        assert_eq!(to_bytes(&layers()).unwrap(), bytes);
+        assert_eq!(to_bytes(&layers(), &Frame::lambert93()).unwrap(), bytes);
     }
 
     #[test]

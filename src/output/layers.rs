@@ -259,7 +259,7 @@ pub fn layer_geojson(layer: &VectorLayer) -> Vec<u8> {
 /// hotspot tables). Returns the layers' names.
 pub fn add_layers(t: &Territory, r: &Results, outputs: &mut Outputs) -> Result<Vec<String>, Error> {
     let layers = layers(t, r);
-    outputs.add(GPKG_NAME, gpkg::to_bytes(&layers)?);
+    outputs.add(GPKG_NAME, gpkg::to_bytes(&layers, &t.frame)?);
     let geojson: Vec<(String, Vec<u8>)> = layers
         .par_iter()
         .filter(|l| l.name != "hotspots")

@@ -70,14 +70,14 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
                 .collect();
             out.add(
                 "grille_distance.tif",
-                geotiff::geotiff(&geotiff::grid_raster(&g.cells, &km, g.size)),
+                geotiff::geotiff(&geotiff::grid_raster(&g.cells, &km, g.size), &t.frame),
             );
             if let Some(costs) = &g.costs {
                 let min: Vec<Option<f64>> =
                     costs.iter().map(|c| c.as_ref().map(|c| c.value)).collect();
                 out.add(
                     GRID_TIME_TIF,
-                    geotiff::geotiff(&geotiff::grid_raster(&g.cells, &min, g.size)),
+                    geotiff::geotiff(&geotiff::grid_raster(&g.cells, &min, g.size), &t.frame),
                 );
             }
         }

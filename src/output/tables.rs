@@ -13,8 +13,8 @@ use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
 use crate::index::Nearest;
-use crate::model::Scope;
 use crate::model::places::in_reports_region;
+use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
 use crate::output::write::{Cell, Table};
 
@@ -211,7 +211,11 @@ pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
     match scope {
         Scope::Region => {
             let (level, code) = t.name.level_code();
-            [level.into(), code.to_string().into(), t.name.name.clone().into()]
+            [
+                level.into(),
+                code.to_string().into(),
+                t.name.name.clone().into(),
+            ]
         }
         Scope::Departement(d) => [
             "departement".into(),
@@ -275,16 +279,23 @@ pub fn qpv_table(t: &Territory, qpv: &[QpvDistance], sites_in_qpv: &[usize]) -> 
     table
 }
 
-/// `grille_distance.csv`: one row per grid cell.
+/// `grille_distance.csv`: one row per grid cell, its centre in Lambert-93
+/// (`x_l93`, `y_l93`) or, outside France, in the territory's local frame
+/// (`x_local`, `y_local`, described in the manifest and the GeoTIFF).
 pub fn grid_table(
     t: &Territory,
     cells: &[GridCell],
     nearest: &[Option<Nearest>],
     size_m: f64,
 ) -> Table {
+    let (x, y) = if t.frame.is_lambert93() {
+        ("x_l93", "y_l93")
+    } else {
+        ("x_local", "y_local")
+    };
     let mut table = Table::new(&[
-        "x_l93",
-        "y_l93",
+        x,
+        y,
         "taille_m",
         "code_insee",
         "site_plus_proche",

@@ -20,7 +20,6 @@ use crate::analysis::measure::Unit;
 use crate::analysis::results::Results;
 use crate::analysis::summary::{Category, Weight};
 use crate::error::Error;
-use crate::geom::LAMBERT_93;
 use crate::model::Scope;
 use crate::model::{departement_name, Classement, LonLat, SiteKind, SiteStatus};
 use crate::output::french;
@@ -220,9 +219,8 @@ fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
     let cols: Vec<Figures> = std::iter::once(figures(data, r, None))
         .chain(deps.iter().map(|d| figures(data, r, Some(d))))
         .collect();
-    let mut s = String::from(
-        "<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th>",
-    );
+    let mut s =
+        String::from("<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th>");
     let _ = write!(s, "<th>{}</th>", t.name.column_title());
     for d in &deps {
         let _ = write!(s, "<th>{}</th>", esc(departement_name(d)));
@@ -423,7 +421,7 @@ fn access_rows(r: &Results) -> Vec<Row> {
     rows
 }
 
-/// The communes as SVG paths (Lambert-93 in hectometres, y down),
+/// The communes as SVG paths (the territory's frame in hectometres, y down),
 /// simplified at 150 m, and the data of their tooltips.
 fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
     let t = data.territory;
@@ -440,7 +438,7 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
         let g = c
             .geometry
             .map_coords(|p| {
-                let q = LAMBERT_93.project(LonLat::new(p.x, p.y));
+                let q = t.frame.project(LonLat::new(p.x, p.y));
                 geo::Coord {
                     x: q.x / scale,
                     y: -q.y / scale,
@@ -490,7 +488,7 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
     }
     let mut sites = String::new();
     for s in &t.sites {
-        let q = LAMBERT_93.project(s.position);
+        let q = t.frame.project(s.position);
         let r = match s.kind {
             SiteKind::Siege => 9,
             SiteKind::Antenne => 6,
@@ -716,12 +714,13 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
          <button id=\"zoom-home\" title=\"Tout le territoire\">⌂</button></div>\
          <div id=\"tip\"></div></div>\
          <p style=\"font-size:12px;color:#666\">Molette ou boutons pour zoomer, glisser pour \
-         se déplacer, survoler une commune pour ses chiffres. Lambert-93, contours simplifiés à \
+         se déplacer, survoler une commune pour ses chiffres. {}, contours simplifiés à \
          150 m.</p>",
         bbox[0] - pad,
         bbox[1] - pad,
         bbox[2] - bbox[0] + 2.0 * pad,
-        bbox[3] - bbox[1] + 2.0 * pad
+        bbox[3] - bbox[1] + 2.0 * pad,
+        esc(&t.frame.label())
     );
     let _ = write!(
         h,

@@ -13,7 +13,7 @@ use super::canvas::{
 use super::{Format, MapData, MapKind};
 use crate::analysis::measure::{TravelMode, Unit};
 use crate::error::Error;
-use crate::geom::LAMBERT_93;
+use crate::geom::frame::Frame as Plane;
 use crate::model::Scope;
 use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
 use crate::output::french;
@@ -113,9 +113,9 @@ pub struct Prepared<'a> {
     gaps: MultiPolygon<f64>,
 }
 
-fn project(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+fn project(frame: &Plane, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     mp.map_coords(|c| {
-        let p = LAMBERT_93.project(LonLat::new(c.x, c.y));
+        let p = frame.project(LonLat::new(c.x, c.y));
         Coord { x: p.x, y: p.y }
     })
 }
@@ -177,18 +177,22 @@ impl<'a> Prepared<'a> {
         let communes: Vec<MultiPolygon<f64>> = t
             .communes
             .par_iter()
-            .map(|c| project(&c.geometry))
+            .map(|c| project(&t.frame, &c.geometry))
             .collect();
         let areas: Vec<f64> = communes.iter().map(|g| g.unsigned_area()).collect();
         let mut by_area: Vec<usize> = (0..communes.len()).collect();
         by_area.sort_by(|&a, &b| areas[b].total_cmp(&areas[a]).then(a.cmp(&b)));
         let bboxes = communes.iter().map(|g| g.bounding_rect()).collect();
-        let qpv = t.qpv.par_iter().map(|q| project(&q.geometry)).collect();
+        let qpv = t
+            .qpv
+            .par_iter()
+            .map(|q| project(&t.frame, &q.geometry))
+            .collect();
         let sites = t
             .sites
             .iter()
             .map(|s| {
-                let p = LAMBERT_93.project(s.position);
+                let p = t.frame.project(s.position);
                 (p.x, p.y)
             })
             .collect();
@@ -764,7 +768,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             .placement
             .iter()
             .map(|s| {
-                let p = LAMBERT_93.project(s.position);
+                let p = data.territory.frame.project(s.position);
                 (self.frame.px(p.x, p.y), s)
             })
             .collect();
@@ -1003,8 +1007,11 @@ mod tests {
             &mut crate::warnings::Warnings::new(),
         )
         .unwrap();
-        let communes: Vec<MultiPolygon<f64>> =
-            t.communes.iter().map(|c| project(&c.geometry)).collect();
+        let communes: Vec<MultiPolygon<f64>> = t
+            .communes
+            .iter()
+            .map(|c| project(&t.frame, &c.geometry))
+            .collect();
         let all: Vec<&MultiPolygon<f64>> = communes.iter().collect();
         let raw = union(&all);
         let tolerance = 80.0;

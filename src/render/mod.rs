@@ -1,4 +1,5 @@
-//! Maps drawn with plotters, as PNG and SVG, in Lambert-93 (EPSG:2154).
+//! Maps drawn with plotters, as PNG and SVG, in the territory's frame
+//! (Lambert-93, EPSG:2154, in France).
 //!
 //! Five maps ([`MapKind`]): the regional map of the activity report (FRR,
 //! FRR+, ZRR kept, QPV, the coverage zones of the Missions Locales, the

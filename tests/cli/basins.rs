@@ -14,7 +14,7 @@ use crate::util::{assert_exit, read_csv, Dir};
 #[test]
 fn proposed_basins_are_contiguous_whole_epci() {
     let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
-    let adjacency = commune_adjacency(&t.communes);
+    let adjacency = commune_adjacency(&t.frame, &t.communes);
     let units = epci_units(&t, &adjacency);
     assert_eq!(
         units.len(),

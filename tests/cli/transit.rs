@@ -4,8 +4,8 @@
 //! French message naming the option or the file, and nothing written; on
 //! the mini territory with a small GTFS folder, the grid and the points
 //! measured by public transport; on the Porto Alegre test territory
-//! (`tests/fixtures/poa/`), the whole report and a placement, ignored while
-//! maillage refuses coordinates outside France.
+//! (`tests/fixtures/poa/`, outside France), the whole report and a
+//! placement, and the territory's labels.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -319,15 +319,9 @@ fn distance_by_public_transport_measures_the_grid_and_the_points() {
 // ---------------------------------------------------------------------------
 // The Porto Alegre test territory (`tests/fixtures/poa/`, built by
 // `scripts/make-poa-territory`): every analysis by public transport.
-//
-// Ignored: maillage refuses coordinates outside metropolitan France in the
-// commune, QPV and site layers (`load::layers::in_window`), and its
-// nearest-site index bounds the Lambert-93 scale factor over 40–53° N only
-// (`index::sites::LAT_BAND`), so the report cannot run on this territory
-// yet (see `tests/fixtures/poa/README.md`). These tests are what should
-// hold once maillage measures outside France; both passed with the
-// coordinate window lifted in an uncommitted experiment
-// (`cargo test --test cli transit -- --include-ignored`).
+// The territory lies at 30° S: its layers are checked around the communes'
+// median (`geom::frame::Window`) and measured in a local conic
+// (`geom::frame::Frame`).
 // ---------------------------------------------------------------------------
 
 fn poa_layers() -> Vec<String> {
@@ -415,7 +409,6 @@ fn within(t: Option<f64>, s: f64) -> Option<bool> {
 }
 
 #[test]
-#[ignore = "issue 14: maillage refuses coordinates outside France and its straight-line index assumes Lambert-93 latitudes (tests/fixtures/poa/README.md)"]
 fn report_by_public_transport_on_the_porto_alegre_territory() {
     let dir = Dir::new();
     let mut args: Vec<String> = vec!["report".into()];
@@ -423,8 +416,10 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
     args.extend(transport("10"));
     // The grid by public transport is asked for explicitly (one routing per cell).
     args.extend(["--grid-m", "400", "--out", "out", "--quiet"].map(String::from));
+    args.extend(["--territoire", "Porto Alegre (test)"].map(String::from));
     run_ok(&dir, &args);
     assert_network_report(&dir.path().join("out"));
+    assert_labels_of(&dir.path().join("out"), "Porto Alegre (test)");
     let communes = read_csv(&dir.read("out/communes.csv"));
     assert_eq!(communes.len(), 1124);
     assert!(communes.iter().all(|r| r["mode"] == "transport"));
@@ -481,7 +476,7 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
     let coverage = read_csv(&dir.read("out/couverture.csv"));
     let region: Vec<_> = coverage
         .iter()
-        .filter(|r| r["type_perimetre"] == "region" && r["categorie"] == "toutes")
+        .filter(|r| r["type_perimetre"] == "territoire" && r["categorie"] == "toutes")
         .collect();
     let thresholds: Vec<f64> = region.iter().map(|r| num(&r["seuil_min"])).collect();
     assert_eq!(thresholds, [15.0, 30.0, 45.0, 60.0]);
@@ -553,7 +548,7 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
         young
     );
     assert!(page.contains(&headline), "{headline}");
-    assert!(page.contains("le lundi 13 mai 2019 (départs de 14 h 00 à 14 h 09"));
+    assert!(page.contains("le lundi 13 mai 2019, départs de 14 h 00 à 14 h 09 (temps médian)"));
 
     // The manifest: the departure, the window and the feeds' SHA-256.
     let manifest: serde_json::Value = serde_json::from_str(&dir.read("out/manifest.json")).unwrap();
@@ -596,7 +591,6 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
 /// between the town halls, with the existing sites' times of
 /// `communes.csv`.
 #[test]
-#[ignore = "issue 14: maillage refuses coordinates outside France and its straight-line index assumes Lambert-93 latitudes (tests/fixtures/poa/README.md)"]
 fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
     const ML: &str = "98561";
     let dir = Dir::new();
@@ -683,4 +677,80 @@ fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
         .map(|r| codes.iter().position(|c| **c == r["code_insee"]).unwrap())
         .collect();
     assert_eq!(brute.value(&chosen), best);
+}
+
+/// No output of a run outside the reports' région names Hauts-de-France or
+/// its départements as the territory: the tables name the territory given,
+/// the page's title and key figures too, the départements by their codes.
+fn assert_labels_of(out: &std::path::Path, name: &str) {
+    let mut names: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            ["csv", "geojson", "html", "json", "svg"]
+                .iter()
+                .any(|x| p.extension().is_some_and(|e| e == *x))
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() > 15, "{names:?}");
+    for p in &names {
+        let text = std::fs::read_to_string(p).unwrap();
+        for word in [
+            "Hauts-de-France",
+            "Somme",
+            "Pas-de-Calais",
+            "dans la région",
+        ] {
+            assert!(!text.contains(word), "{} says « {word} »", p.display());
+        }
+    }
+    let coverage = read_csv(&std::fs::read_to_string(out.join("couverture.csv")).unwrap());
+    let top: BTreeSet<(&str, &str, &str)> = coverage
+        .iter()
+        .filter(|r| r["type_perimetre"] != "departement" && r["type_perimetre"] != "ml")
+        .map(|r| {
+            (
+                r["type_perimetre"].as_str(),
+                r["code_perimetre"].as_str(),
+                r["nom_perimetre"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(top, BTreeSet::from([("territoire", "", name)]));
+    // The pseudo-départements 98 and 99 are not French: named by their code.
+    let deps: BTreeSet<&str> = coverage
+        .iter()
+        .filter(|r| r["type_perimetre"] == "departement")
+        .map(|r| r["nom_perimetre"].as_str())
+        .collect();
+    assert_eq!(deps, BTreeSet::from(["98", "99"]));
+    let page = std::fs::read_to_string(out.join("synthese.html")).unwrap();
+    assert!(page.contains(&format!(
+        "<title>Maillage des Missions Locales du territoire « {name} »"
+    )));
+    assert!(
+        page.contains("<th>Territoire</th><th>98</th><th>99</th>"),
+        "key figures' heading"
+    );
+    // Young people: the reports' share, labelled as applied outside their région.
+    let communes = read_csv(&std::fs::read_to_string(out.join("communes.csv")).unwrap());
+    assert!(communes
+        .iter()
+        .all(|r| r["jeunes_16_25_source"] == "estimation hors région"));
+    let pop: u64 = communes
+        .iter()
+        .map(|r| r["population"].parse::<u64>().unwrap())
+        .sum();
+    let jeunes: u64 = communes
+        .iter()
+        .map(|r| r["jeunes_16_25"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(jeunes, (pop * 768_524 + 6_003_815 / 2) / 6_003_815);
+    // The basins: no département rate, said in the column (empty, not 0).
+    let basins = read_csv(&std::fs::read_to_string(out.join("bassins.csv")).unwrap());
+    for b in &basins {
+        assert_eq!(b["demande_appui_mobilite_estimee"], "");
+        assert_eq!(b["communes_sans_taux_departemental"], b["nb_communes"]);
+    }
 }
