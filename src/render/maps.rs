@@ -889,8 +889,8 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             legend.push(Entry::Gap);
             legend.push(Entry::Swatch(
                 rgb(GAP).into(),
-                "lacune des contours communaux de la source (communes nouvelles \
-                 incomplètes, voir geodata/PROVENANCE.md)"
+                "lacune des contours communaux de la source (terres couvertes par \
+                 aucune commune)"
                     .into(),
             ));
         }
