@@ -171,6 +171,12 @@ fn territory(people: &[(u64, u64)]) -> Territory {
     }
     let n = communes.len();
     Territory {
+        name: maillage::model::places::TerritoryName::from_departements(
+            communes.iter().map(|c| c.departement.as_str()),
+        ),
+        frame: maillage::geom::frame::Frame::for_points(communes.iter().map(|c| c.reference))
+            .unwrap(),
+        window: maillage::geom::frame::Window::France,
         classement: (0..n)
             .map(|i| {
                 [

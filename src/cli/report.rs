@@ -1,6 +1,5 @@
 //! `maillage report`: the whole pipeline on the given (or embedded) data.
 
-use crate::model::Territory;
 use clap::Args;
 
 use crate::cli::basins::BasinsArgs;
@@ -19,7 +18,8 @@ use crate::load::territory::defaults;
 use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
 use crate::output::write::CsvStyle;
 
-use crate::model::Scope;
+use crate::error::Error;
+use crate::model::{Scope, Territory};
 use crate::output::add_tables;
 use crate::output::layers::add_layers;
 use crate::output::write::Outputs;
@@ -86,26 +86,43 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         ctx,
     )?);
 
-    ctx.progress.step("tables");
-    let mut outputs = Outputs::new();
-    add_tables(
-        &t,
-        &r,
-        ctx.table_options(plan.write_access_costs),
-        &mut outputs,
+    // Tables, maps with the page, and map layers are independent: built side
+    // by side, then gathered in that order.
+    ctx.progress.step("tables, cartes et couches");
+    let options = ctx.table_options(plan.write_access_costs);
+    let sources = data.sources_line(&t.frame);
+    let (tables, (maps, layers)) = rayon::join(
+        || {
+            let mut o = Outputs::new();
+            add_tables(&t, &r, options, &mut o);
+            o
+        },
+        || {
+            rayon::join(
+                || -> Result<Outputs, Error> {
+                    let mut o = Outputs::new();
+                    let maps = map_data(&t, &r, sources);
+                    add_maps(
+                        &maps,
+                        &MapKind::ALL,
+                        &Scope::Region,
+                        &[Format::Png, Format::Svg],
+                        &mut o,
+                    )?;
+                    o.add(HTML_NAME, synthese(&maps, &r)?);
+                    Ok(o)
+                },
+                || -> Result<Outputs, Error> {
+                    let mut o = Outputs::new();
+                    add_layers(&t, &r, &mut o)?;
+                    Ok(o)
+                },
+            )
+        },
     );
-    ctx.progress.step("cartes");
-    let maps = map_data(&t, &r, data.sources_line(&t.frame));
-    add_maps(
-        &maps,
-        &MapKind::ALL,
-        &Scope::Region,
-        &[Format::Png, Format::Svg],
-        &mut outputs,
-    )?;
-    outputs.add(HTML_NAME, synthese(&maps, &r)?);
-    ctx.progress.step("couches cartographiques");
-    add_layers(&t, &r, &mut outputs)?;
+    let mut outputs = tables;
+    outputs.append(maps?);
+    outputs.append(layers?);
     add_report_manifest(args, data, &t, ctx, &mut outputs)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)

@@ -13,7 +13,7 @@ use crate::geom::frame::Frame;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp};
-use crate::model::places::TerritoryName;
+use crate::model::places::{in_reports_region, TerritoryName};
 use crate::model::youth::{apportion, youth_estimate_total};
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
 use crate::warnings::Warnings;
@@ -232,9 +232,16 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         None => {
             let populations: Vec<u64> = communes.iter().map(|c| c.population).collect();
             let total = youth_estimate_total(populations.iter().sum());
+            let outside_region = communes
+                .iter()
+                .filter(|c| !in_reports_region(&c.departement))
+                .count();
             (
                 apportion(&populations, total),
-                YouthSource::EstimatedFromRegionalTotal { total },
+                YouthSource::EstimatedFromRegionalTotal {
+                    total,
+                    outside_region,
+                },
             )
         }
         Some(p) => {

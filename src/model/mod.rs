@@ -438,7 +438,11 @@ pub struct Territory {
 pub enum YouthSource {
     /// Estimated: the regional total spread over communes in proportion to
     /// their population (the reports give no per-commune figure).
-    EstimatedFromRegionalTotal { total: u64 },
+    EstimatedFromRegionalTotal {
+        total: u64,
+        /// Communes outside the reports' région (the same share applied).
+        outside_region: usize,
+    },
     /// Read from a per-commune file given by the user.
     File(String),
 }

@@ -55,18 +55,17 @@ pub const ACCESS_DECIMALS: usize = 3;
 /// `estimation hors région` (the same share applied outside it) or
 /// `estimation, en partie hors région`.
 pub fn youth_label(t: &Territory) -> &'static str {
-    if let YouthSource::File(_) = t.jeunes_source {
-        return "fichier";
-    }
-    let inside = t
-        .communes
-        .iter()
-        .filter(|c| in_reports_region(&c.departement))
-        .count();
-    match inside {
-        n if n == t.communes.len() => "estimation",
-        0 => "estimation hors région",
-        _ => "estimation, en partie hors région",
+    match t.jeunes_source {
+        YouthSource::File(_) => "fichier",
+        YouthSource::EstimatedFromRegionalTotal {
+            outside_region: 0, ..
+        } => "estimation",
+        YouthSource::EstimatedFromRegionalTotal { outside_region, .. }
+            if outside_region == t.communes.len() =>
+        {
+            "estimation hors région"
+        }
+        YouthSource::EstimatedFromRegionalTotal { .. } => "estimation, en partie hors région",
     }
 }
 

@@ -195,6 +195,11 @@ impl Outputs {
         self.files.push((name.into(), bytes));
     }
 
+    /// Adds every file of `other`, after those already here.
+    pub fn append(&mut self, other: Outputs) {
+        self.files.extend(other.files);
+    }
+
     /// Adds a table as CSV in `style`.
     pub fn add_table(&mut self, name: impl Into<String>, table: &Table, style: CsvStyle) {
         self.add(name, table.to_csv(style));

@@ -1,6 +1,8 @@
 //! The maps' data, from the typed results of a run (so a map always shows
 //! what the tables say, from the same values), and the rendered images.
 
+use rayon::prelude::*;
+
 use crate::analysis::measure::TravelMode;
 use crate::analysis::results::Results;
 use crate::error::Error;
@@ -155,7 +157,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         }
         (None, _) => {}
     }
-    if let YouthSource::EstimatedFromRegionalTotal { total } = t.jeunes_source {
+    if let YouthSource::EstimatedFromRegionalTotal { total, .. } = t.jeunes_source {
         sources.push_str(&format!(
             " · jeunes de 16 à 25 ans : estimation ({} au total : part des 16-25 ans \
              dans la population du rapport d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la \
@@ -195,13 +197,24 @@ pub fn add_maps(
         Scope::Departement(d) => Some(d.as_str()),
         Scope::Ml(m) => Some(data.territory.missions_locales[*m].code.as_str()),
     };
-    let mut names = Vec::new();
-    for &kind in kinds {
-        for &format in formats {
+    // Each map is drawn on its own thread; the files keep the order of
+    // `kinds` and `formats`.
+    let jobs: Vec<(MapKind, Format)> = kinds
+        .iter()
+        .flat_map(|&k| formats.iter().map(move |&f| (k, f)))
+        .collect();
+    let drawn: Vec<Result<(String, Vec<u8>), Error>> = jobs
+        .par_iter()
+        .map(|&(kind, format)| {
             let name = format!("{}.{}", kind.file_stem(suffix), format.extension());
-            outputs.add(name.clone(), prepared.render(kind, scope, format)?);
-            names.push(name);
-        }
+            Ok((name, prepared.render(kind, scope, format)?))
+        })
+        .collect();
+    let mut names = Vec::new();
+    for d in drawn {
+        let (name, bytes) = d?;
+        outputs.add(name.clone(), bytes);
+        names.push(name);
     }
     Ok(names)
 }
