@@ -73,3 +73,41 @@ fn an_explanation_holds_only_for_the_documented_value() {
     let out = dir.run(&["check-data", "--qpv", f.to_str().unwrap(), "--out", "res"]);
     assert_exit(&out, 3);
 }
+
+/// On a territory that is not the reports' région (the mini territory: four
+/// towns of the Oise and the Somme), check-data says so, leaves the région's
+/// figures unchecked, and still compares the départements present.
+#[test]
+fn another_territory_is_said_and_only_its_perimeters_are_compared() {
+    let dir = Dir::new();
+    let mut args = vec!["check-data".to_string()];
+    args.extend(crate::util::mini_layers());
+    args.extend(["--out".to_string(), "res".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = dir.run(&args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Le territoire chargé (Oise et Somme) n'est pas celui des rapports"),
+        "{stdout}"
+    );
+    let line = |id: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no line for {id} in\n{stdout}"))
+            .to_string()
+    };
+    // Region figures: not compared with four towns.
+    assert!(
+        line("zrr").contains("non vérifié (périmètre du rapport absent"),
+        "{}",
+        line("zrr")
+    );
+    assert!(line("communes_couvertes").contains("non vérifié"));
+    // The Somme's are compared (its QPV: the embedded layer, all ten).
+    assert!(line("qpv_80").ends_with("ok"), "{}", line("qpv_80"));
+    assert!(line("qpv_59").contains("non vérifié (périmètre du rapport absent"));
+    // The report's internal checks still hold.
+    assert!(line("ic_pacea_region").contains("écart expliqué"));
+    assert_exit(&out, 0);
+}
