@@ -2,7 +2,6 @@
 //! shapefile record or a CSV row becomes before a layer builder reads the
 //! fields it needs.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -16,8 +15,56 @@ pub struct RawFeature {
     pub location: Location,
     /// Attributes keyed by lower-case name; the value keeps the name as the
     /// file spells it, for messages.
-    pub props: BTreeMap<String, (String, Value)>,
+    pub props: Props,
     pub geometry: Option<geo::Geometry<f64>>,
+}
+
+/// A feature's attributes: (lower-case name, (name as spelled, value)),
+/// sorted by lower-case name. A sorted vector rather than a map: features
+/// have a handful of attributes, and a million CSV rows must not each carry
+/// a tree node.
+#[derive(Debug, Clone, Default)]
+pub struct Props(Vec<(String, (String, Value))>);
+
+impl Props {
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// Sets `key` (lower-case) to `value`, replacing an earlier one.
+    pub fn insert(&mut self, key: String, value: (String, Value)) {
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&(String, Value)> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// The values in the order of their lower-case names.
+    pub fn values(&self) -> impl Iterator<Item = &(String, Value)> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl std::ops::Index<&str> for Props {
+    type Output = (String, Value);
+    fn index(&self, key: &str) -> &Self::Output {
+        self.get(key).unwrap_or_else(|| panic!("no attribute {key}"))
+    }
+}
+
+impl std::ops::Index<&String> for Props {
+    type Output = (String, Value);
+    fn index(&self, key: &String) -> &Self::Output {
+        &self[key.as_str()]
+    }
 }
 
 /// A whole layer read from one file.
@@ -31,7 +78,7 @@ impl RawFeature {
     pub fn new(location: Location) -> Self {
         RawFeature {
             location,
-            props: BTreeMap::new(),
+            props: Props::default(),
             geometry: None,
         }
     }

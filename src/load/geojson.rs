@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
@@ -34,29 +36,30 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             "le fichier est vide : attendu une FeatureCollection GeoJSON",
         ));
     }
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Error::file(
-            path,
-            format!(
-                "JSON invalide ligne {} colonne {} : {} (fichier tronqué ou autre chose que du GeoJSON ?)",
-                e.line(),
-                e.column(),
-                json_problem(&e)
-            ),
-        )
-    })?;
-    let coords = crs_of(path, &root)?;
-    let features: Vec<&Value> = match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => match root.get("features") {
-            Some(Value::Array(a)) => a.iter().collect(),
-            _ => {
+    // A FeatureCollection is split into its features without building the
+    // whole tree (each feature stays a slice of the file), and the features
+    // are parsed in parallel: memory stays near the file's size.
+    let top: Top<'_> = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
+    let coords = crs_of(path, top.crs.as_ref())?;
+    let features: Vec<&RawValue> = match top.kind.as_deref() {
+        Some("FeatureCollection") => match top.features {
+            Some(a) => a,
+            None => {
                 return Err(Error::file(
                     path,
                     "FeatureCollection sans tableau « features »",
                 ))
             }
         },
-        Some("Feature") => vec![&root],
+        Some("Feature") => {
+            // A single feature: read it whole (rare, small).
+            let root: Value =
+                serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
+            return Ok(RawLayer {
+                path: path.to_path_buf(),
+                features: vec![read_feature(path, 0, &root, coords)?],
+            });
+        }
         Some(other) => {
             return Err(Error::file(
                 path,
@@ -70,19 +73,58 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             ))
         }
     };
-    let mut out = Vec::with_capacity(features.len());
-    for (index, fv) in features.into_iter().enumerate() {
-        out.push(read_feature(path, index, fv, coords)?);
-    }
+    let parsed: Vec<Result<RawFeature, Error>> = features
+        .par_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            read_raw_feature(path, index, raw, coords)
+        })
+        .collect();
+    // The first problem in file order, whatever the thread that found it.
+    let out = parsed.into_iter().collect::<Result<Vec<_>, Error>>()?;
     Ok(RawLayer {
         path: path.to_path_buf(),
         features: out,
     })
 }
 
-fn crs_of(path: &Path, root: &Value) -> Result<Coords, Error> {
-    let Some(name) = root
-        .get("crs")
+/// The members of a GeoJSON object that decide how it is read; `features`
+/// kept as slices of the file. `features` that is not an array of objects
+/// is caught as invalid.
+#[derive(serde::Deserialize)]
+struct Top<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow, default, deserialize_with = "features_or_none")]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// `features` as raw slices when it is an array, `None` for anything else
+/// (the caller then says « sans tableau « features » »).
+fn features_or_none<'de, D>(d: D) -> Result<Option<Vec<&'de RawValue>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+    Ok(serde_json::from_str::<Vec<&'de RawValue>>(raw.get()).ok())
+}
+
+fn invalid_json(path: &Path, e: &serde_json::Error) -> Error {
+    Error::file(
+        path,
+        format!(
+            "JSON invalide ligne {} colonne {} : {} (fichier tronqué ou autre chose que du GeoJSON ?)",
+            e.line(),
+            e.column(),
+            json_problem(e)
+        ),
+    )
+}
+
+fn crs_of(path: &Path, crs: Option<&Value>) -> Result<Coords, Error> {
+    let Some(name) = crs
         .and_then(|c| c.get("properties"))
         .and_then(|p| p.get("name"))
         .and_then(Value::as_str)
@@ -104,6 +146,204 @@ fn crs_of(path: &Path, root: &Value) -> Result<Coords, Error> {
             ),
         ))
     }
+}
+
+/// A feature's members, its geometry kept as a slice of the file.
+#[derive(serde::Deserialize)]
+struct FeatureRaw<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    properties: Option<Value>,
+    #[serde(borrow, default)]
+    geometry: Option<&'a RawValue>,
+}
+
+/// A geometry's members, coordinates kept as a slice of the file until its
+/// type is known (the members may come in any order).
+#[derive(serde::Deserialize)]
+struct GeometryRaw<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    geometries: Option<Vec<&'a RawValue>>,
+}
+
+/// A position: its first two numbers, and how many numbers it had (a
+/// shorter one is refused after parsing, with its text).
+#[derive(Clone, Copy)]
+struct Pos {
+    xy: [f64; 2],
+    count: u8,
+}
+
+impl<'de> serde::Deserialize<'de> for Pos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Pos;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a position (an array of numbers)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Pos, A::Error> {
+                let mut p = Pos {
+                    xy: [f64::NAN; 2],
+                    count: 0,
+                };
+                while let Some(x) = seq.next_element::<f64>()? {
+                    if usize::from(p.count) < 2 {
+                        p.xy[usize::from(p.count)] = x;
+                    }
+                    p.count = p.count.saturating_add(1);
+                }
+                Ok(p)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// Reads one feature from its slice of the file.
+fn read_raw_feature(
+    path: &Path,
+    index: usize,
+    raw: &RawValue,
+    coords: Coords,
+) -> Result<RawFeature, Error> {
+    let fr: FeatureRaw<'_> = match serde_json::from_str(raw.get()) {
+        Ok(f) => f,
+        // Not an object, or members of the wrong kind: the general reader
+        // gives the message.
+        Err(_) => {
+            let fv: Value = serde_json::from_str(raw.get()).map_err(|e| invalid_json(path, &e))?;
+            return read_feature(path, index, &fv, coords);
+        }
+    };
+    let id = match &fr.id {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let location = Location::Feature { index, id };
+    if fr.kind.as_ref().and_then(Value::as_str) != Some("Feature") {
+        return Err(Error::record(
+            path,
+            location,
+            "pas un objet GeoJSON Feature (pas de « type » : « Feature »)",
+        ));
+    }
+    let mut f = RawFeature::new(location.clone());
+    match fr.properties {
+        Some(Value::Object(props)) => {
+            for (k, v) in props {
+                f.insert(&k, v);
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => {
+            return Err(Error::record(
+                path,
+                location,
+                "« properties » n'est pas un objet JSON",
+            ))
+        }
+    }
+    if let Some(g) = fr.geometry.filter(|g| g.get().trim() != "null") {
+        let field = |problem: String| Error::field(path, location.clone(), "geometry", problem);
+        let mut geom = parse_geometry(g).map_err(field)?;
+        check_coordinates(path, &location, &geom, coords)?;
+        if coords == Coords::Lambert93 {
+            use geo::MapCoordsInPlace;
+            geom.map_coords_in_place(|c| {
+                let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
+                geo::Coord {
+                    x: ll.lon,
+                    y: ll.lat,
+                }
+            });
+        }
+        f.geometry = Some(geom);
+    }
+    Ok(f)
+}
+
+/// A GeoJSON geometry read straight into `geo` types, or the problem.
+fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, String> {
+    use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+    let invalid = |e: String| format!("géométrie GeoJSON invalide : {e}");
+    let g: GeometryRaw<'_> = serde_json::from_str(raw.get()).map_err(|e| invalid(e.to_string()))?;
+    let kind = g.kind.ok_or_else(|| invalid("membre « type » absent".into()))?;
+    if kind == "GeometryCollection" {
+        let members = g
+            .geometries
+            .ok_or_else(|| invalid("membre « geometries » absent".into()))?;
+        return members
+            .iter()
+            .map(|m| parse_geometry(m))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|v| geo::Geometry::GeometryCollection(geo::GeometryCollection(v)));
+    }
+    let c = g
+        .coordinates
+        .ok_or_else(|| invalid("membre « coordinates » absent".into()))?
+        .get();
+    fn parse<T: serde::de::DeserializeOwned>(c: &str) -> Result<T, String> {
+        serde_json::from_str(c).map_err(|e| format!("géométrie GeoJSON invalide : {e}"))
+    }
+    fn coord(p: &Pos) -> Result<Coord<f64>, String> {
+        if p.count < 2 {
+            let shown: Vec<String> = p.xy[..usize::from(p.count)]
+                .iter()
+                .map(|x| Value::from(*x).to_string())
+                .collect();
+            return Err(format!(
+                "la position [{}] a {} nombre(s) : attendu au moins la longitude et la latitude",
+                shown.join(","),
+                p.count
+            ));
+        }
+        Ok(Coord {
+            x: p.xy[0],
+            y: p.xy[1],
+        })
+    }
+    fn line(v: &[Pos]) -> Result<LineString<f64>, String> {
+        v.iter().map(coord).collect::<Result<Vec<_>, _>>().map(LineString)
+    }
+    fn polygon(rings: &[Vec<Pos>]) -> Result<Polygon<f64>, String> {
+        let mut rings = rings.iter().map(|r| line(r));
+        let exterior = rings.next().transpose()?.unwrap_or_else(|| LineString(Vec::new()));
+        let interiors = rings.collect::<Result<Vec<_>, _>>()?;
+        Ok(Polygon::new(exterior, interiors))
+    }
+    Ok(match kind.as_str() {
+        "Point" => geo::Geometry::Point(Point(coord(&parse::<Pos>(c)?)?)),
+        "MultiPoint" => geo::Geometry::MultiPoint(MultiPoint(
+            parse::<Vec<Pos>>(c)?
+                .iter()
+                .map(|p| coord(p).map(Point))
+                .collect::<Result<_, _>>()?,
+        )),
+        "LineString" => geo::Geometry::LineString(line(&parse::<Vec<Pos>>(c)?)?),
+        "MultiLineString" => geo::Geometry::MultiLineString(MultiLineString(
+            parse::<Vec<Vec<Pos>>>(c)?
+                .iter()
+                .map(|l| line(l))
+                .collect::<Result<_, _>>()?,
+        )),
+        "Polygon" => geo::Geometry::Polygon(polygon(&parse::<Vec<Vec<Pos>>>(c)?)?),
+        "MultiPolygon" => geo::Geometry::MultiPolygon(MultiPolygon(
+            parse::<Vec<Vec<Vec<Pos>>>>(c)?
+                .iter()
+                .map(|p| polygon(p))
+                .collect::<Result<_, _>>()?,
+        )),
+        other => return Err(invalid(format!("type de géométrie « {other} » inconnu"))),
+    })
 }
 
 fn feature_id(fv: &Value) -> Option<String> {
@@ -151,7 +391,7 @@ fn read_feature(
         None | Some(Value::Null) => {}
         Some(g) => {
             check_positions(g).map_err(|e| Error::field(path, location.clone(), "geometry", e))?;
-            let gj = serde_json::from_value::<geojson::Geometry>(g.clone()).map_err(|e| {
+            let gj = <geojson::Geometry as serde::Deserialize>::deserialize(g).map_err(|e| {
                 Error::field(
                     path,
                     location.clone(),
