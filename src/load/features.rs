@@ -56,7 +56,8 @@ impl Props {
 impl std::ops::Index<&str> for Props {
     type Output = (String, Value);
     fn index(&self, key: &str) -> &Self::Output {
-        self.get(key).unwrap_or_else(|| panic!("no attribute {key}"))
+        self.get(key)
+            .unwrap_or_else(|| panic!("no attribute {key}"))
     }
 }
 

@@ -53,8 +53,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
         },
         Some("Feature") => {
             // A single feature: read it whole (rare, small).
-            let root: Value =
-                serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
+            let root: Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
             return Ok(RawLayer {
                 path: path.to_path_buf(),
                 features: vec![read_feature(path, 0, &root, coords)?],
@@ -76,9 +75,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     let parsed: Vec<Result<RawFeature, Error>> = features
         .par_iter()
         .enumerate()
-        .map(|(index, raw)| {
-            read_raw_feature(path, index, raw, coords)
-        })
+        .map(|(index, raw)| read_raw_feature(path, bytes, index, raw, coords))
         .collect();
     // The first problem in file order, whatever the thread that found it.
     let out = parsed.into_iter().collect::<Result<Vec<_>, Error>>()?;
@@ -210,6 +207,7 @@ impl<'de> serde::Deserialize<'de> for Pos {
 /// Reads one feature from its slice of the file.
 fn read_raw_feature(
     path: &Path,
+    bytes: &[u8],
     index: usize,
     raw: &RawValue,
     coords: Coords,
@@ -219,7 +217,13 @@ fn read_raw_feature(
         // Not an object, or members of the wrong kind: the general reader
         // gives the message.
         Err(_) => {
-            let fv: Value = serde_json::from_str(raw.get()).map_err(|e| invalid_json(path, &e))?;
+            let fv: Value = serde_json::from_str(raw.get()).map_err(|e| {
+                // Positions within the file, not within the feature.
+                serde_json::from_slice::<Value>(bytes).err().map_or_else(
+                    || invalid_json(path, &e),
+                    |whole| invalid_json(path, &whole),
+                )
+            })?;
             return read_feature(path, index, &fv, coords);
         }
     };
@@ -253,8 +257,17 @@ fn read_raw_feature(
         }
     }
     if let Some(g) = fr.geometry.filter(|g| g.get().trim() != "null") {
-        let field = |problem: String| Error::field(path, location.clone(), "geometry", problem);
-        let mut geom = parse_geometry(g).map_err(field)?;
+        let mut geom = parse_geometry(g).map_err(|e| match e {
+            GeometryError::Problem(problem) => {
+                Error::field(path, location.clone(), "geometry", problem)
+            }
+            // A number the splitting let through (1e999): the message of the
+            // whole file, with its line and column.
+            GeometryError::Syntax => match serde_json::from_slice::<Value>(bytes) {
+                Err(e) => invalid_json(path, &e),
+                Ok(_) => Error::field(path, location.clone(), "geometry", "JSON invalide"),
+            },
+        })?;
         check_coordinates(path, &location, &geom, coords)?;
         if coords == Coords::Lambert93 {
             use geo::MapCoordsInPlace;
@@ -271,12 +284,36 @@ fn read_raw_feature(
     Ok(f)
 }
 
+/// Why a geometry could not be read.
+enum GeometryError {
+    /// Said in French, for the feature's `geometry` field.
+    Problem(String),
+    /// Not JSON (a number out of range): the whole file's message applies.
+    Syntax,
+}
+
+impl From<String> for GeometryError {
+    fn from(s: String) -> Self {
+        GeometryError::Problem(s)
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> GeometryError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => GeometryError::Syntax,
+        _ => GeometryError::Problem(format!("géométrie GeoJSON invalide : {}", json_problem(e))),
+    }
+}
+
 /// A GeoJSON geometry read straight into `geo` types, or the problem.
-fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, String> {
+fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
     use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
-    let invalid = |e: String| format!("géométrie GeoJSON invalide : {e}");
-    let g: GeometryRaw<'_> = serde_json::from_str(raw.get()).map_err(|e| invalid(e.to_string()))?;
-    let kind = g.kind.ok_or_else(|| invalid("membre « type » absent".into()))?;
+    let invalid = |e: String| GeometryError::Problem(format!("géométrie GeoJSON invalide : {e}"));
+    let g: GeometryRaw<'_> = serde_json::from_str(raw.get()).map_err(|e| json_error(&e))?;
+    let kind = g
+        .kind
+        .ok_or_else(|| invalid("membre « type » absent".into()))?;
     if kind == "GeometryCollection" {
         let members = g
             .geometries
@@ -291,8 +328,8 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, String> {
         .coordinates
         .ok_or_else(|| invalid("membre « coordinates » absent".into()))?
         .get();
-    fn parse<T: serde::de::DeserializeOwned>(c: &str) -> Result<T, String> {
-        serde_json::from_str(c).map_err(|e| format!("géométrie GeoJSON invalide : {e}"))
+    fn parse<T: serde::de::DeserializeOwned>(c: &str) -> Result<T, GeometryError> {
+        serde_json::from_str(c).map_err(|e| json_error(&e))
     }
     fn coord(p: &Pos) -> Result<Coord<f64>, String> {
         if p.count < 2 {
@@ -312,11 +349,17 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, String> {
         })
     }
     fn line(v: &[Pos]) -> Result<LineString<f64>, String> {
-        v.iter().map(coord).collect::<Result<Vec<_>, _>>().map(LineString)
+        v.iter()
+            .map(coord)
+            .collect::<Result<Vec<_>, _>>()
+            .map(LineString)
     }
     fn polygon(rings: &[Vec<Pos>]) -> Result<Polygon<f64>, String> {
         let mut rings = rings.iter().map(|r| line(r));
-        let exterior = rings.next().transpose()?.unwrap_or_else(|| LineString(Vec::new()));
+        let exterior = rings
+            .next()
+            .transpose()?
+            .unwrap_or_else(|| LineString(Vec::new()));
         let interiors = rings.collect::<Result<Vec<_>, _>>()?;
         Ok(Polygon::new(exterior, interiors))
     }
