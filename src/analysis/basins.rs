@@ -227,17 +227,29 @@ pub fn contiguous(members: &[usize], adjacency: &[Vec<usize>]) -> bool {
     let Some(&start) = members.first() else {
         return true;
     };
-    let inside: BTreeSet<usize> = members.iter().copied().collect();
-    let mut seen = BTreeSet::from([start]);
+    // 0: not a member, 1: member not reached yet, 2: reached. A flat array
+    // rather than sets: the balancing asks this for every candidate move.
+    let mut mark = vec![0u8; adjacency.len()];
+    let mut members_count = 0usize;
+    for &m in members {
+        if mark[m] == 0 {
+            mark[m] = 1;
+            members_count += 1;
+        }
+    }
+    mark[start] = 2;
+    let mut reached = 1usize;
     let mut queue = VecDeque::from([start]);
     while let Some(i) = queue.pop_front() {
         for &j in &adjacency[i] {
-            if inside.contains(&j) && seen.insert(j) {
+            if mark[j] == 1 {
+                mark[j] = 2;
+                reached += 1;
                 queue.push_back(j);
             }
         }
     }
-    seen.len() == inside.len()
+    reached == members_count
 }
 
 /// Proposes `k` contiguous basins made of whole units (EPCI), balanced on
