@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights};
 use crate::analysis::basics::Basics;
-use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
+use crate::analysis::distance::{grid_distances, locate_grid_cells, locate_points, nearest_sites};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
 use crate::analysis::measure::{Measure, Unit};
 use crate::analysis::results::{DistanceResults, GridResults, PointResults};
@@ -16,10 +16,13 @@ use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, 
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::index::PolygonIndex;
-use crate::load::points::read_points;
+use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
+use crate::load::points::{read_points, Window};
+use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
-use crate::output::french;
+use crate::output::tables::{points_csv_rows, POINTS_COLUMNS};
+use crate::output::write::{csv_start, Outputs, StagedFile, StreamedFile};
+use crate::output::{add_tables, french};
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -219,9 +222,27 @@ pub struct DistancePlan {
     /// keeps its straight lines only: one routing per cell is asked for
     /// explicitly).
     pub grid_asked: bool,
-    pub points: Option<(Vec<String>, Vec<LonLat>)>,
+    pub points: Option<PlanPoints>,
     pub access: AccessParams,
     pub write_access_costs: bool,
+}
+
+/// The points of `--points`, as a run takes them.
+pub enum PlanPoints {
+    /// Read whole: ids and positions (reports, and measures by network,
+    /// which route all the points at once).
+    Whole(Vec<String>, Vec<LonLat>),
+    /// Read, measured and written a chunk at a time ([`stream_points`]), by
+    /// `distance` as the crow flies.
+    Streamed(StreamedPoints),
+}
+
+/// A points file being read a chunk at a time, with its first chunk read
+/// while planning: a bad row there, or a file without rows, is reported
+/// before the data are loaded, as a whole-file read does.
+pub struct StreamedPoints {
+    stream: PointsStream,
+    first: PointChunk,
 }
 
 impl DistanceArgs {
@@ -275,26 +296,35 @@ impl DistanceArgs {
 
     /// Checks the options and reads the points file, before any computation;
     /// `points_alone` as in [`DistanceArgs::grid`]; `unit` is the run's.
+    /// With `stream`, the points file is opened and its first chunk read,
+    /// the rest being read as the points are measured ([`stream_points`]).
     pub fn plan(
         &self,
         ctx: &mut Context,
         points_alone: bool,
         unit: Unit,
+        stream: bool,
     ) -> anyhow::Result<DistancePlan> {
         let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
+        let no_points = |p: &std::path::Path| {
+            Error::file(p, "aucun point : le fichier a un en-tête mais aucune ligne")
+        };
         let points = match &self.points {
             None => None,
+            Some(p) if stream => {
+                let mut stream = PointsStream::open(p, &mut ctx.warnings, Window::France)?;
+                let first = stream
+                    .next_chunk(chunk_rows())?
+                    .ok_or_else(|| no_points(p))?;
+                Some(PlanPoints::Streamed(StreamedPoints { stream, first }))
+            }
             Some(p) => {
-                let points = read_points(p, &mut ctx.warnings)?;
-                if points.0.is_empty() {
-                    return Err(Error::file(
-                        p,
-                        "aucun point : le fichier a un en-tête mais aucune ligne",
-                    )
-                    .into());
+                let (ids, pts) = read_points(p, &mut ctx.warnings)?;
+                if ids.is_empty() {
+                    return Err(no_points(p).into());
                 }
-                Some(points)
+                Some(PlanPoints::Whole(ids, pts))
             }
         };
         Ok(DistancePlan {
@@ -383,8 +413,8 @@ pub fn analyse(
         }
     });
     let points = match &plan.points {
-        None => None,
-        Some((ids, pts)) => {
+        None | Some(PlanPoints::Streamed(_)) => None,
+        Some(PlanPoints::Whole(ids, pts)) => {
             // Separate steps, so that --verbose times the nearest-site search
             // alone (scripts/bench-peers reads it).
             ctx.progress.step("points : site le plus proche");
@@ -399,7 +429,9 @@ pub fn analyse(
             };
             ctx.progress.step("points : commune");
             let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
-            let communes = locate_points(&PolygonIndex::new(&geoms), pts);
+            let index = PolygonIndex::new(&geoms);
+            let grid = LocateGrid::new(&index, locate_grid_cells(pts.len()));
+            let communes = locate_points(&grid, pts);
             ctx.progress.step("points : table");
             Some(PointResults {
                 ids: ids.clone(),
@@ -420,15 +452,111 @@ pub fn analyse(
 
 pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let args = &cmd.distance;
-    let plan = args.plan(ctx, true, cmd.network.unit()?)?;
+    // As the crow flies, the points are streamed: any number of them in
+    // bounded memory. By network they are routed all at once.
+    let unit = cmd.network.unit()?;
+    let mut plan = args.plan(ctx, true, unit, unit == Unit::Metres)?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     ctx.progress.step("distances");
     let mut r = net.results(&t, ctx);
+    let streamed = match plan.points.take() {
+        Some(PlanPoints::Streamed(s)) => Some(s),
+        other => {
+            plan.points = other;
+            None
+        }
+    };
     r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
-    ctx.write_results(&t, &r, plan.write_access_costs)?;
+    let mut outputs = Outputs::new();
+    add_tables(
+        &t,
+        &r,
+        ctx.table_options(plan.write_access_costs),
+        &mut outputs,
+    );
+    if let Some(s) = streamed {
+        let file = stream_points(&t, &r.basics.index, s, ctx)?;
+        outputs.add_staged(POINTS_CSV, file);
+    }
+    ctx.write(&outputs)?;
     Ok(EXIT_OK)
+}
+
+/// The name of the points' table.
+const POINTS_CSV: &str = "points_distance.csv";
+
+/// Measures and writes the points of a streamed file a chunk at a time: a
+/// reader thread reads and checks the next chunk while this one is located
+/// and measured (in parallel) and its rows formatted (in parallel) and
+/// written, in the file's order, to a temporary file in the output folder.
+/// The rows are those [`analyse`] gives a whole file; a bad row anywhere
+/// stops the run with the whole-file read's error, and the temporary file
+/// is removed.
+pub fn stream_points(
+    t: &Territory,
+    sites: &SiteIndex,
+    points: StreamedPoints,
+    ctx: &mut Context,
+) -> anyhow::Result<StagedFile> {
+    let StreamedPoints { mut stream, first } = points;
+    ctx.progress.step("points : grille des communes");
+    let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+    let index = PolygonIndex::new(&geoms);
+    let grid = LocateGrid::new(&index, locate_grid_cells(stream.estimated_rows()));
+    ctx.progress.step("points");
+    let style = ctx.csv;
+    let mut file = StreamedFile::create(&ctx.out, POINTS_CSV)?;
+    file.write(&csv_start(style, POINTS_COLUMNS))?;
+    let rows = chunk_rows();
+    let mut time = [std::time::Duration::ZERO; 4];
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        s.spawn(move || loop {
+            let next = stream.next_chunk(rows);
+            let last = !matches!(next, Ok(Some(_)));
+            if tx.send(next).is_err() || last {
+                break;
+            }
+        });
+        let mut chunk = first;
+        loop {
+            let clock = std::time::Instant::now();
+            let nearest = nearest_sites(sites, &chunk.points);
+            time[0] += clock.elapsed();
+            let clock = std::time::Instant::now();
+            let communes = locate_points(&grid, &chunk.points);
+            time[1] += clock.elapsed();
+            let clock = std::time::Instant::now();
+            let bytes = points_csv_rows(t, style, &chunk.ids, &chunk.points, &communes, &nearest);
+            drop(chunk);
+            time[2] += clock.elapsed();
+            let clock = std::time::Instant::now();
+            file.write(&bytes)?;
+            drop(bytes);
+            chunk = match rx.recv() {
+                Ok(Ok(Some(c))) => c,
+                Ok(Ok(None)) => break,
+                Ok(Err(e)) => return Err(e.into()),
+                Err(_) => anyhow::bail!("lecture des points interrompue"),
+            };
+            time[3] += clock.elapsed();
+        }
+        Ok(())
+    })?;
+    for (what, d) in [
+        "points : site le plus proche",
+        "points : commune",
+        "points : table",
+        "points : écriture et attente de la lecture",
+    ]
+    .into_iter()
+    .zip(time)
+    {
+        ctx.progress.record(what, d);
+    }
+    Ok(file.finish()?)
 }
 
 #[cfg(test)]

@@ -120,12 +120,20 @@ impl Columns {
             Window::France => check_lonlat,
             Window::World => check_world,
         };
-        let p = check(path, &at(), &self.names[1], LonLat::new(lon, lat))?;
+        let p = LonLat::new(lon, lat);
+        // The line is counted only for the message of a point out of the
+        // window (the check is pure: asked again, it fails again).
+        if check(path, &Location::Line(0), &self.names[1], p).is_err() {
+            check(path, &at(), &self.names[1], p)?;
+        }
         Ok(Some((id, p)))
     }
 
     /// The columns of `headers`, or the error naming those missing.
-    pub(crate) fn find(path: &Path, headers: &csv::StringRecord) -> Result<(Self, Option<usize>), Error> {
+    pub(crate) fn find(
+        path: &Path,
+        headers: &csv::StringRecord,
+    ) -> Result<(Self, Option<usize>), Error> {
         let column = |names: &[&str]| {
             headers
                 .iter()

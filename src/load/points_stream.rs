@@ -8,10 +8,11 @@
 //! warning, from a first pass over the bytes) and whether the file is blank.
 //! Line numbers are counted from byte offsets as [`LineCounter`] does, over
 //! the window of text the CSV reader has not finished with. Ids must be
-//! unique over the whole file: a set of 64-bit hashes of the ids notices a
-//! possible repeat; at the end of the file a second pass over the ids with
-//! those hashes names the first repeated id and both its lines, exactly as
-//! the whole-file read does (a hash shared by two different ids is no error).
+//! unique over the whole file: a 64-bit hash of each id is kept (8 bytes a
+//! row) and, at the end of the file, the sorted hashes show whether a hash
+//! comes twice; then a second pass over the ids with such hashes names the
+//! first repeated id and both its lines, exactly as the whole-file read
+//! does (a hash shared by two different ids is no error).
 //!
 //! [`LineCounter`]: crate::load::csv_in::LineCounter
 
@@ -21,6 +22,8 @@ use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::load::csv_in::{csv_error_at, empty_file, reader_from, warn_windows_1252};
@@ -140,7 +143,9 @@ impl Decoded {
         match &mut self.windows_1252 {
             None => self.out.extend_from_slice(raw),
             Some(d) => {
-                let cap = d.max_utf8_buffer_length(raw.len()).unwrap_or(raw.len() * 3 + 16);
+                let cap = d
+                    .max_utf8_buffer_length(raw.len())
+                    .unwrap_or(raw.len() * 3 + 16);
                 self.out.resize(cap, 0);
                 let (_, _, written, _) = d.decode_to_utf8(raw, &mut self.out, last);
                 self.out.truncate(written);
@@ -282,21 +287,18 @@ pub struct PointsStream {
     rdr: csv::Reader<Source>,
     cols: Columns,
     rec: csv::StringRecord,
-    /// Hashes of the ids read so far.
-    seen: HashSet64,
-    /// Hashes met twice: ids that may be repeated.
-    repeated: HashSet64,
+    /// Hashes of the ids read so far, in the file's order.
+    hashes: Vec<u64>,
     rows: usize,
+    /// Rows the file holds, estimated from the first chunk.
+    estimated: usize,
     finished: bool,
 }
 
 /// Opens `path` as a points file: the encoding (with its warning), a blank
 /// file and the header are checked here, the rows by
 /// [`PointsStream::next_chunk`].
-fn open_source(
-    path: &Path,
-    utf8: bool,
-) -> Result<(csv::Reader<Source>, csv::StringRecord), Error> {
+fn open_source(path: &Path, utf8: bool) -> Result<(csv::Reader<Source>, csv::StringRecord), Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut text = Decoded::new(file, utf8);
     // The head of the text: up to its first line break and its first
@@ -345,11 +347,17 @@ impl PointsStream {
             rdr,
             cols,
             rec: csv::StringRecord::new(),
-            seen: HashSet64::default(),
-            repeated: HashSet64::default(),
+            hashes: Vec::new(),
             rows: 0,
+            estimated: 0,
             finished: false,
         })
+    }
+
+    /// The rows the file holds, estimated from the first chunk's (at least
+    /// the rows read so far).
+    pub fn estimated_rows(&self) -> usize {
+        self.estimated.max(self.rows)
     }
 
     /// The file's path.
@@ -379,16 +387,10 @@ impl PointsStream {
                 src.keep_from(p.byte());
             }
             let line = |r: &csv::StringRecord| r.position().map_or(0, |p| src.line(p.byte()));
-            let Some((id, p)) = self
-                .cols
-                .row(&self.path, &self.rec, self.window, &line)?
-            else {
+            let Some((id, p)) = self.cols.row(&self.path, &self.rec, self.window, &line)? else {
                 continue;
             };
-            let h = id_hash(id);
-            if !self.seen.insert(h) {
-                self.repeated.insert(h);
-            }
+            self.hashes.push(id_hash(id));
             chunk.points.push(p);
             chunk.ids.push(id.to_string());
         }
@@ -398,18 +400,25 @@ impl PointsStream {
         self.rows += chunk.len();
         if chunk.is_empty() {
             self.finished = true;
-            self.seen = HashSet64::default();
-            if !self.repeated.is_empty() {
-                self.check_repeated_ids()?;
+            let mut hashes = std::mem::take(&mut self.hashes);
+            hashes.par_sort_unstable();
+            let repeated: HashSet64 = hashes
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0])
+                .collect();
+            drop(hashes);
+            if !repeated.is_empty() {
+                self.check_repeated_ids(&repeated)?;
             }
             return Ok(None);
         }
         Ok(Some(chunk))
     }
 
-    /// Sizes the set of id hashes for the whole file, from the rows of the
+    /// Sizes the list of id hashes for the whole file, from the rows of the
     /// first chunk and the bytes they took (rather than growing it step by
-    /// step, which holds two tables at once).
+    /// step, which holds two lists at once).
     fn reserve_for_file(&mut self, rows: usize) {
         let Some(read) = self.rec.position().map(|p| p.byte()).filter(|&b| b > 0) else {
             return;
@@ -418,7 +427,9 @@ impl PointsStream {
             return;
         };
         let estimate = (size as f64 / read as f64 * rows as f64 * 1.05).min(1e9) as usize;
-        self.seen.reserve(estimate.saturating_sub(self.seen.len()));
+        self.estimated = estimate;
+        self.hashes
+            .reserve(estimate.saturating_sub(self.hashes.len()));
     }
 
     fn csv_error(&mut self, e: &csv::Error) -> Error {
@@ -438,7 +449,7 @@ impl PointsStream {
 
     /// Reads the file again for the ids whose hash was met twice, and
     /// reports the first id repeated, as the whole-file read does.
-    fn check_repeated_ids(&mut self) -> Result<(), Error> {
+    fn check_repeated_ids(&self, repeated: &HashSet64) -> Result<(), Error> {
         let (mut rdr, _) = open_source(&self.path, self.utf8)?;
         let mut first: HashMap<String, u64> = HashMap::new();
         let mut rec = csv::StringRecord::new();
@@ -458,7 +469,7 @@ impl PointsStream {
             let Some((id, _)) = self.cols.row(&self.path, &rec, self.window, &line)? else {
                 continue;
             };
-            if !self.repeated.contains(&id_hash(id)) {
+            if !repeated.contains(&id_hash(id)) {
                 continue;
             }
             let at = line(&rec);

@@ -15,7 +15,8 @@ use crate::analysis::summary::{Category, SummaryRow, Weight};
 use crate::index::Nearest;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
-use crate::output::write::{Cell, Table};
+use crate::output::write::{bool_text, csv_writer, push_float, Cell, CsvStyle, Table};
+use rayon::prelude::*;
 
 /// Columns of `communes.csv`.
 pub const COMMUNES_COLUMNS: &[&str] = &[
@@ -281,6 +282,72 @@ pub fn grid_table(
     table
 }
 
+/// Columns of `points_distance.csv`.
+pub const POINTS_COLUMNS: &[&str] = &[
+    "id",
+    "lon",
+    "lat",
+    "code_insee",
+    "code_ml",
+    "site_plus_proche",
+    "type_site_plus_proche",
+    "ml_site_plus_proche",
+    "distance_km",
+    "site_meme_ml",
+];
+
+/// Rows of `points_distance.csv` as CSV bytes in `style`, without the
+/// header ([`crate::output::write::csv_start`] with [`POINTS_COLUMNS`]):
+/// the bytes [`points_table`] gives through [`Table::to_csv`], formatted in
+/// parallel without a [`Cell`] per value, for files of millions of points
+/// written a chunk at a time.
+pub fn points_csv_rows(
+    t: &Territory,
+    style: CsvStyle,
+    ids: &[String],
+    points: &[LonLat],
+    communes: &[Option<usize>],
+    nearest: &[Option<Nearest>],
+) -> Vec<u8> {
+    // Rows per parallel task.
+    const PART: usize = 4096;
+    let parts: Vec<Vec<u8>> = ids
+        .par_chunks(PART)
+        .enumerate()
+        .map(|(k, part)| {
+            let mut w = csv_writer(style, Vec::with_capacity(part.len() * 96));
+            let (mut lon, mut lat, mut km) = (String::new(), String::new(), String::new());
+            for (i, id) in (k * PART..).zip(part) {
+                let (p, commune, n) = (points[i], communes[i], nearest[i].as_ref());
+                let site = n.map(|n| &t.sites[n.site]);
+                lon.clear();
+                push_float(&mut lon, p.lon, 6, style);
+                lat.clear();
+                push_float(&mut lat, p.lat, 6, style);
+                km.clear();
+                if let Some(n) = n {
+                    push_float(&mut km, n.distance.km(), 3, style);
+                }
+                // Writing into a Vec cannot fail.
+                let _ = w.write_record([
+                    id.as_str(),
+                    lon.as_str(),
+                    lat.as_str(),
+                    commune.map_or("", |c| t.communes[c].code.as_str()),
+                    commune.map_or("", |c| t.missions_locales[t.ml_of_commune[c]].code.as_str()),
+                    site.map_or("", |s| s.id.as_str()),
+                    site.map_or("", |s| s.kind.code()),
+                    site.map_or("", |s| s.code_ml.as_str()),
+                    km.as_str(),
+                    same_ml(t, commune, n).map_or("", |b| bool_text(b, style)),
+                ]);
+            }
+            w.into_inner().unwrap_or_default()
+        })
+        .collect();
+    parts.concat()
+}
+
 /// `points_distance.csv`: one row per input point, in input order.
 pub fn points_table(
     t: &Territory,
@@ -289,18 +356,7 @@ pub fn points_table(
     communes: &[Option<usize>],
     nearest: &[Option<Nearest>],
 ) -> Table {
-    let mut table = Table::new(&[
-        "id",
-        "lon",
-        "lat",
-        "code_insee",
-        "code_ml",
-        "site_plus_proche",
-        "type_site_plus_proche",
-        "ml_site_plus_proche",
-        "distance_km",
-        "site_meme_ml",
-    ]);
+    let mut table = Table::new(POINTS_COLUMNS);
     for (((id, p), commune), n) in ids.iter().zip(points).zip(communes).zip(nearest) {
         let site = n.as_ref().map(|n| &t.sites[n.site]);
         table.push(vec![
