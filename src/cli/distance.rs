@@ -2,6 +2,7 @@
 //! and arbitrary points, with weighted summaries.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
@@ -21,8 +22,9 @@ use crate::load::points::{read_points, Window};
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
 use crate::output::tables::{points_csv_rows, POINTS_COLUMNS};
-use crate::output::write::{csv_start, Outputs, StagedFile, StreamedFile};
+use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
 use crate::output::{add_tables, french};
+use crate::warnings::Warnings;
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -239,10 +241,49 @@ pub enum PlanPoints {
 
 /// A points file being read a chunk at a time, with its first chunk read
 /// while planning: a bad row there, or a file without rows, is reported
-/// before the data are loaded, as a whole-file read does.
+/// before the data are loaded, as a whole-file read does. A reader thread
+/// then reads ahead, a few chunks at most, while the data load.
 pub struct StreamedPoints {
-    stream: PointsStream,
     first: PointChunk,
+    rest: std::sync::mpsc::Receiver<Result<Option<PointChunk>, Error>>,
+    estimated_rows: usize,
+}
+
+/// Chunks the reader thread reads ahead of the computation.
+const READ_AHEAD_CHUNKS: usize = 4;
+
+impl StreamedPoints {
+    /// Opens the points file, reads its first chunk and starts reading
+    /// ahead; the error of the first chunk, or of a file without rows.
+    fn open(path: &std::path::Path, warnings: &mut Warnings) -> Result<Self, Error> {
+        let mut stream = PointsStream::open(path, warnings, Window::France)?;
+        let rows = chunk_rows();
+        let first = stream.next_chunk(rows)?.ok_or_else(|| no_points(path))?;
+        let estimated_rows = stream.estimated_rows();
+        let (tx, rest) = std::sync::mpsc::sync_channel(READ_AHEAD_CHUNKS);
+        // Ends at the end of the file, at its first error, or when the run
+        // no longer listens.
+        std::thread::spawn(move || loop {
+            let next = stream.next_chunk(rows);
+            let last = !matches!(next, Ok(Some(_)));
+            if tx.send(next).is_err() || last {
+                break;
+            }
+        });
+        Ok(StreamedPoints {
+            first,
+            rest,
+            estimated_rows,
+        })
+    }
+}
+
+/// The error of a points file with a header and no row.
+fn no_points(path: &std::path::Path) -> Error {
+    Error::file(
+        path,
+        "aucun point : le fichier a un en-tête mais aucune ligne",
+    )
 }
 
 impl DistanceArgs {
@@ -307,18 +348,12 @@ impl DistanceArgs {
     ) -> anyhow::Result<DistancePlan> {
         let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
-        let no_points = |p: &std::path::Path| {
-            Error::file(p, "aucun point : le fichier a un en-tête mais aucune ligne")
-        };
         let points = match &self.points {
             None => None,
-            Some(p) if stream => {
-                let mut stream = PointsStream::open(p, &mut ctx.warnings, Window::France)?;
-                let first = stream
-                    .next_chunk(chunk_rows())?
-                    .ok_or_else(|| no_points(p))?;
-                Some(PlanPoints::Streamed(StreamedPoints { stream, first }))
-            }
+            Some(p) if stream => Some(PlanPoints::Streamed(StreamedPoints::open(
+                p,
+                &mut ctx.warnings,
+            )?)),
             Some(p) => {
                 let (ids, pts) = read_points(p, &mut ctx.warnings)?;
                 if ids.is_empty() {
@@ -459,8 +494,6 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
     let streamed = match plan.points.take() {
         Some(PlanPoints::Streamed(s)) => Some(s),
         other => {
@@ -468,16 +501,43 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             None
         }
     };
-    r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
-    let mut outputs = Outputs::new();
-    add_tables(
-        &t,
-        &r,
-        ctx.table_options(plan.write_access_costs),
-        &mut outputs,
-    );
-    if let Some(s) = streamed {
-        let file = stream_points(&t, &r.basics.index, s, ctx)?;
+    let (out, style) = (ctx.out.clone(), ctx.csv);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    // The points are measured and written beside the analysis of the
+    // communes, which leaves cores idle in its sequential parts.
+    let (analysed, points) = std::thread::scope(|s| {
+        let points = streamed.map(|p| s.spawn(|| stream_points(&t, p, &out, style, &stop)));
+        let analysed = (|| -> anyhow::Result<Outputs> {
+            ctx.progress.step("distances");
+            let mut r = net.results(&t, ctx);
+            r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
+            let mut outputs = Outputs::new();
+            add_tables(
+                &t,
+                &r,
+                ctx.table_options(plan.write_access_costs),
+                &mut outputs,
+            );
+            if points.is_some() {
+                ctx.progress.step("points");
+            }
+            Ok(outputs)
+        })();
+        if analysed.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let points = points.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("calcul des points interrompu")))
+        });
+        (analysed, points)
+    });
+    let mut outputs = analysed?;
+    if let Some(p) = points {
+        let (file, timings) = p?;
+        for (what, d) in timings {
+            ctx.progress.record(what, d);
+        }
         outputs.add_staged(POINTS_CSV, file);
     }
     ctx.write(&outputs)?;
@@ -487,65 +547,59 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
 /// The name of the points' table.
 const POINTS_CSV: &str = "points_distance.csv";
 
-/// Measures and writes the points of a streamed file a chunk at a time: a
-/// reader thread reads and checks the next chunk while this one is located
-/// and measured (in parallel) and its rows formatted (in parallel) and
-/// written, in the file's order, to a temporary file in the output folder.
-/// The rows are those [`analyse`] gives a whole file; a bad row anywhere
-/// stops the run with the whole-file read's error, and the temporary file
-/// is removed.
+/// Measures and writes the points of a streamed file a chunk at a time, in
+/// the file's order, to a temporary file in the output folder `out`: each
+/// chunk is located and measured in parallel and its rows formatted in
+/// parallel, while the reader thread reads the next ones. The rows are
+/// those [`analyse`] gives a whole file. A bad row anywhere stops with the
+/// whole-file read's error, and `stop` stops early; the temporary file is
+/// then removed. Also returns the time spent in each part.
 pub fn stream_points(
     t: &Territory,
-    sites: &SiteIndex,
     points: StreamedPoints,
-    ctx: &mut Context,
-) -> anyhow::Result<StagedFile> {
-    let StreamedPoints { mut stream, first } = points;
-    ctx.progress.step("points : grille des communes");
+    out: &std::path::Path,
+    style: CsvStyle,
+    stop: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<(StagedFile, Vec<(&'static str, Duration)>)> {
+    let clock = Instant::now();
+    let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+    let sites = SiteIndex::new(&positions);
     let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
     let index = PolygonIndex::new(&geoms);
-    let grid = LocateGrid::new(&index, locate_grid_cells(stream.estimated_rows()));
-    ctx.progress.step("points");
-    let style = ctx.csv;
-    let mut file = StreamedFile::create(&ctx.out, POINTS_CSV)?;
+    let grid = LocateGrid::new(&index, locate_grid_cells(points.estimated_rows));
+    let mut file = StreamedFile::create(out, POINTS_CSV)?;
     file.write(&csv_start(style, POINTS_COLUMNS))?;
-    let rows = chunk_rows();
-    let mut time = [std::time::Duration::ZERO; 4];
-    std::thread::scope(|s| -> anyhow::Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        s.spawn(move || loop {
-            let next = stream.next_chunk(rows);
-            let last = !matches!(next, Ok(Some(_)));
-            if tx.send(next).is_err() || last {
-                break;
-            }
-        });
-        let mut chunk = first;
-        loop {
-            let clock = std::time::Instant::now();
-            let nearest = nearest_sites(sites, &chunk.points);
-            time[0] += clock.elapsed();
-            let clock = std::time::Instant::now();
-            let communes = locate_points(&grid, &chunk.points);
-            time[1] += clock.elapsed();
-            let clock = std::time::Instant::now();
-            let bytes = points_csv_rows(t, style, &chunk.ids, &chunk.points, &communes, &nearest);
-            drop(chunk);
-            time[2] += clock.elapsed();
-            let clock = std::time::Instant::now();
-            file.write(&bytes)?;
-            drop(bytes);
-            chunk = match rx.recv() {
-                Ok(Ok(Some(c))) => c,
-                Ok(Ok(None)) => break,
-                Ok(Err(e)) => return Err(e.into()),
-                Err(_) => anyhow::bail!("lecture des points interrompue"),
-            };
-            time[3] += clock.elapsed();
+    let mut time = [Duration::ZERO; 5];
+    time[0] = clock.elapsed();
+    let StreamedPoints { first, rest, .. } = points;
+    let mut chunk = first;
+    loop {
+        let clock = Instant::now();
+        let nearest = nearest_sites(&sites, &chunk.points);
+        time[1] += clock.elapsed();
+        let clock = Instant::now();
+        let communes = locate_points(&grid, &chunk.points);
+        time[2] += clock.elapsed();
+        let clock = Instant::now();
+        let bytes = points_csv_rows(t, style, &chunk.ids, &chunk.points, &communes, &nearest);
+        drop(chunk);
+        time[3] += clock.elapsed();
+        let clock = Instant::now();
+        file.write(&bytes)?;
+        drop(bytes);
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            anyhow::bail!("calcul des points interrompu");
         }
-        Ok(())
-    })?;
-    for (what, d) in [
+        chunk = match rest.recv() {
+            Ok(Ok(Some(c))) => c,
+            Ok(Ok(None)) => break,
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => anyhow::bail!("lecture des points interrompue"),
+        };
+        time[4] += clock.elapsed();
+    }
+    let timings = [
+        "points : index des sites et grille des communes",
         "points : site le plus proche",
         "points : commune",
         "points : table",
@@ -553,10 +607,8 @@ pub fn stream_points(
     ]
     .into_iter()
     .zip(time)
-    {
-        ctx.progress.record(what, d);
-    }
-    Ok(file.finish()?)
+    .collect();
+    Ok((file.finish()?, timings))
 }
 
 #[cfg(test)]

@@ -245,4 +245,44 @@ mod tests {
         assert_eq!(idx.locate(LonLat::new(3.0, 0.5)), None);
         assert_eq!(idx.bbox_neighbours(0), vec![1]);
     }
+
+    #[test]
+    fn grid_answers_as_the_index_does() {
+        // Squares sharing borders, one overlapping two others, one with a
+        // hole, a triangle with a long slanted edge, a ring of one point.
+        let mut polys = vec![
+            square(0.0, 0.0, 1.0),
+            square(1.0, 0.0, 1.0),
+            square(0.5, 0.5, 1.0),
+            MultiPolygon(vec![geo::Polygon::new(
+                geo::LineString::from(vec![(3.0, 0.0), (5.0, 0.0), (5.0, 2.0), (3.0, 2.0)]),
+                vec![geo::LineString::from(vec![
+                    (3.5, 0.5),
+                    (4.5, 0.5),
+                    (4.5, 1.5),
+                    (3.5, 1.5),
+                ])],
+            )]),
+            MultiPolygon(vec![
+                polygon![(x: 0.0, y: 2.0), (x: 2.9, y: 2.1), (x: 0.0, y: 3.0)],
+            ]),
+        ];
+        polys.push(MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString(vec![geo::Coord { x: 2.5, y: 0.5 }]),
+            vec![],
+        )]));
+        let idx = PolygonIndex::new(&polys);
+        for cells in [0, 1, 7, 100, 5_000, 200_000] {
+            let grid = LocateGrid::new(&idx, cells);
+            let mut pts = vec![LonLat::new(2.5, 0.5), LonLat::new(-1.0, 9.0)];
+            for i in 0..=120 {
+                for j in 0..=90 {
+                    pts.push(LonLat::new(-0.5 + i as f64 / 20.0, -0.5 + j as f64 / 25.0));
+                }
+            }
+            for p in pts {
+                assert_eq!(grid.locate(p), idx.locate(p), "{p:?} with {cells} cells");
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ use crate::analysis::summary::{Category, SummaryRow, Weight};
 use crate::index::Nearest;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
-use crate::output::write::{bool_text, csv_writer, push_float, Cell, CsvStyle, Table};
+use crate::output::write::{bool_text, push_float, Cell, CsvStyle, Table};
 use rayon::prelude::*;
 
 /// Columns of `communes.csv`.
@@ -311,41 +311,75 @@ pub fn points_csv_rows(
 ) -> Vec<u8> {
     // Rows per parallel task.
     const PART: usize = 4096;
+    let sep = match style {
+        CsvStyle::French => b';',
+        CsvStyle::Rfc4180 => b',',
+    };
     let parts: Vec<Vec<u8>> = ids
         .par_chunks(PART)
         .enumerate()
         .map(|(k, part)| {
-            let mut w = csv_writer(style, Vec::with_capacity(part.len() * 96));
-            let (mut lon, mut lat, mut km) = (String::new(), String::new(), String::new());
+            let mut out = Vec::with_capacity(part.len() * 96);
+            let mut num = String::new();
             for (i, id) in (k * PART..).zip(part) {
                 let (p, commune, n) = (points[i], communes[i], nearest[i].as_ref());
                 let site = n.map(|n| &t.sites[n.site]);
-                lon.clear();
-                push_float(&mut lon, p.lon, 6, style);
-                lat.clear();
-                push_float(&mut lat, p.lat, 6, style);
-                km.clear();
-                if let Some(n) = n {
-                    push_float(&mut km, n.distance.km(), 3, style);
-                }
-                // Writing into a Vec cannot fail.
-                let _ = w.write_record([
-                    id.as_str(),
-                    lon.as_str(),
-                    lat.as_str(),
+                push_field(&mut out, id.as_bytes(), sep);
+                out.push(sep);
+                num.clear();
+                push_float(&mut num, p.lon, 6, style);
+                push_field(&mut out, num.as_bytes(), sep);
+                out.push(sep);
+                num.clear();
+                push_float(&mut num, p.lat, 6, style);
+                push_field(&mut out, num.as_bytes(), sep);
+                for field in [
                     commune.map_or("", |c| t.communes[c].code.as_str()),
                     commune.map_or("", |c| t.missions_locales[t.ml_of_commune[c]].code.as_str()),
                     site.map_or("", |s| s.id.as_str()),
                     site.map_or("", |s| s.kind.code()),
                     site.map_or("", |s| s.code_ml.as_str()),
-                    km.as_str(),
-                    same_ml(t, commune, n).map_or("", |b| bool_text(b, style)),
-                ]);
+                ] {
+                    out.push(sep);
+                    push_field(&mut out, field.as_bytes(), sep);
+                }
+                out.push(sep);
+                num.clear();
+                if let Some(n) = n {
+                    push_float(&mut num, n.distance.km(), 3, style);
+                }
+                push_field(&mut out, num.as_bytes(), sep);
+                out.push(sep);
+                let same = same_ml(t, commune, n).map_or("", |b| bool_text(b, style));
+                push_field(&mut out, same.as_bytes(), sep);
+                out.extend_from_slice(b"\r\n");
             }
-            w.into_inner().unwrap_or_default()
+            out
         })
         .collect();
     parts.concat()
+}
+
+/// Appends one field of a CSV row as the csv crate's writer does (the
+/// settings of [`crate::output::write::csv_writer`]): in quotes, its quotes
+/// doubled, when it holds the separator, a quote or a line break; as it is
+/// otherwise.
+fn push_field(out: &mut Vec<u8>, field: &[u8], sep: u8) {
+    if field
+        .iter()
+        .any(|&b| b == sep || b == b'"' || b == b'\n' || b == b'\r')
+    {
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
 }
 
 /// `points_distance.csv`: one row per input point, in input order.
@@ -1100,4 +1134,50 @@ pub fn qpv_full_table(t: &Territory, r: &crate::analysis::results::Results) -> O
         table.append_new_columns(&network_columns(t, mode, &b.costs.qpv));
     }
     Some(table)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::index::SiteIndex;
+    use crate::load::territory::{load_territory, DataPaths};
+    use crate::output::write::csv_start;
+    use crate::warnings::Warnings;
+
+    /// The streamed rows are the bytes of the table written whole, in both
+    /// styles, ids needing quotes included.
+    #[test]
+    fn points_rows_are_the_table_bytes() {
+        let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+        let ids: Vec<String> = ["plain", "a;b", "a,b", "q\"uote", "line\nbreak", "", "é"]
+            .iter()
+            .cycle()
+            .take(40)
+            .enumerate()
+            .map(|(i, s)| format!("{s}{i}"))
+            .collect();
+        let points: Vec<LonLat> = (0..ids.len())
+            .map(|i| LonLat::new(1.3 + 0.0781 * i as f64, 48.8 + 0.0573 * i as f64))
+            .collect();
+        let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+        let index = crate::index::PolygonIndex::new(&geoms);
+        let communes: Vec<_> = points.iter().map(|p| index.locate(*p)).collect();
+        let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+        let sites = SiteIndex::new(&positions);
+        let mut nearest: Vec<_> = points.iter().map(|p| sites.nearest(*p)).collect();
+        nearest[3] = None;
+        assert!(communes.iter().any(Option::is_none) && communes.iter().any(Option::is_some));
+        for style in [CsvStyle::French, CsvStyle::Rfc4180] {
+            let whole = points_table(&t, &ids, &points, &communes, &nearest).to_csv(style);
+            let mut streamed = csv_start(style, POINTS_COLUMNS);
+            streamed.extend(points_csv_rows(
+                &t, style, &ids, &points, &communes, &nearest,
+            ));
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 }

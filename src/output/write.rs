@@ -98,7 +98,7 @@ pub fn push_float(out: &mut String, x: f64, decimals: usize, style: CsvStyle) {
 /// arithmetic; `false`, with nothing written, outside its range (more than
 /// 9 decimals, |x| of 2^50 or more), left to `format!`.
 fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
-    if decimals > 9 || !(x.abs() < (1u64 << 50) as f64) {
+    if decimals > 9 || !x.is_finite() || x.abs() >= (1u64 << 50) as f64 {
         return false;
     }
     let bits = x.to_bits();
@@ -134,11 +134,14 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
     if negative {
         out.push('-');
     }
-    let int = n / scale;
+    // Divided in 64 bits when it fits (coordinates and distances do).
+    let (int, mut f) = match (u64::try_from(n), u64::try_from(scale)) {
+        (Ok(n), Ok(scale)) => (u128::from(n / scale), u128::from(n % scale)),
+        _ => (n / scale, n % scale),
+    };
     let _ = std::fmt::Write::write_fmt(out, format_args!("{int}"));
     if decimals > 0 {
         out.push('.');
-        let mut f = n % scale;
         let mut digits = [b'0'; 9];
         for d in digits[..decimals].iter_mut().rev() {
             *d = b'0' + (f % 10) as u8;
@@ -301,10 +304,12 @@ impl Outputs {
 
     /// Adds a file written by [`StreamedFile`] (in the folder the outputs
     /// are written to), renamed into place by [`Outputs::write_all`].
-    pub fn add_staged(&mut self, name: impl Into<String>, file: StagedFile) {
+    pub fn add_staged(&mut self, name: impl Into<String>, mut file: StagedFile) {
+        // The folders made for it are the output folder: they stay.
+        file.created.clear();
         self.files.push((
             name.into(),
-            Content::Staged(std::cell::RefCell::new(Some(file.0))),
+            Content::Staged(std::cell::RefCell::new(file.tmp.take())),
         ));
     }
 
@@ -387,9 +392,23 @@ pub struct StreamedFile {
     created: Vec<PathBuf>,
 }
 
-/// A finished [`StreamedFile`], ready to be renamed into place.
+/// A finished [`StreamedFile`], ready to be renamed into place by
+/// [`Outputs::write_all`]; dropped before (a run failing elsewhere), it is
+/// removed with the folders made for it, as an unfinished one.
 #[derive(Debug)]
-pub struct StagedFile(tempfile::NamedTempFile);
+pub struct StagedFile {
+    tmp: Option<tempfile::NamedTempFile>,
+    created: Vec<PathBuf>,
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        drop(self.tmp.take());
+        for d in &self.created {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
 
 impl StreamedFile {
     /// Starts the output `name` in the folder `dir` (created if needed).
@@ -430,8 +449,10 @@ impl StreamedFile {
             .take()
             .ok_or_else(|| Error::file(&self.path, "fichier de sortie inachevé"))?;
         finish_temp(&self.path, &tmp)?;
-        self.created.clear();
-        Ok(StagedFile(tmp))
+        Ok(StagedFile {
+            tmp: Some(tmp),
+            created: std::mem::take(&mut self.created),
+        })
     }
 }
 
@@ -539,7 +560,7 @@ mod tests {
             -0.000_000_4,
             1e-300,
             5e-324,
-            123_456_789.987_654_321,
+            123_456_789.987_654_33,
             (1u64 << 49) as f64 + 0.5,
             4.111138,
             48.9562,
