@@ -585,8 +585,9 @@ pub fn stream_points(
         drop(chunk);
         time[3] += clock.elapsed();
         let clock = Instant::now();
-        file.write(&bytes)?;
-        drop(bytes);
+        for part in bytes {
+            file.write(&part)?;
+        }
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             anyhow::bail!("calcul des points interrompu");
         }

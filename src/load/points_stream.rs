@@ -373,8 +373,13 @@ impl PointsStream {
         if self.finished {
             return Ok(None);
         }
-        let mut chunk = PointChunk::default();
-        while chunk.len() < max.max(1) {
+        let max = max.max(1);
+        let room = max.min(1 << 20);
+        let mut chunk = PointChunk {
+            ids: Vec::with_capacity(room),
+            points: Vec::with_capacity(room),
+        };
+        while chunk.len() < max {
             let more = match self.rdr.read_record(&mut self.rec) {
                 Ok(more) => more,
                 Err(e) => return Err(self.csv_error(&e)),

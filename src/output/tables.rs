@@ -297,10 +297,11 @@ pub const POINTS_COLUMNS: &[&str] = &[
 ];
 
 /// Rows of `points_distance.csv` as CSV bytes in `style`, without the
-/// header ([`crate::output::write::csv_start`] with [`POINTS_COLUMNS`]):
-/// the bytes [`points_table`] gives through [`Table::to_csv`], formatted in
-/// parallel without a [`Cell`] per value, for files of millions of points
-/// written a chunk at a time.
+/// header ([`crate::output::write::csv_start`] with [`POINTS_COLUMNS`]), in
+/// pieces to be written one after the other: the bytes [`points_table`]
+/// gives through [`Table::to_csv`], formatted in parallel without a
+/// [`Cell`] per value, for files of millions of points written a chunk at
+/// a time.
 pub fn points_csv_rows(
     t: &Territory,
     style: CsvStyle,
@@ -308,15 +309,14 @@ pub fn points_csv_rows(
     points: &[LonLat],
     communes: &[Option<usize>],
     nearest: &[Option<Nearest>],
-) -> Vec<u8> {
+) -> Vec<Vec<u8>> {
     // Rows per parallel task.
     const PART: usize = 4096;
     let sep = match style {
         CsvStyle::French => b';',
         CsvStyle::Rfc4180 => b',',
     };
-    let parts: Vec<Vec<u8>> = ids
-        .par_chunks(PART)
+    ids.par_chunks(PART)
         .enumerate()
         .map(|(k, part)| {
             let mut out = Vec::with_capacity(part.len() * 96);
@@ -356,8 +356,7 @@ pub fn points_csv_rows(
             }
             out
         })
-        .collect();
-    parts.concat()
+        .collect()
 }
 
 /// Appends one field of a CSV row as the csv crate's writer does (the

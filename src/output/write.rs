@@ -139,7 +139,19 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
         (Ok(n), Ok(scale)) => (u128::from(n / scale), u128::from(n % scale)),
         _ => (n / scale, n % scale),
     };
-    let _ = std::fmt::Write::write_fmt(out, format_args!("{int}"));
+    // The integer part's digits, most significant first.
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut rest = int;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
     if decimals > 0 {
         out.push('.');
         let mut digits = [b'0'; 9];
