@@ -62,21 +62,28 @@ pub(crate) fn reader<'t>(
     path: &Path,
     text: &'t str,
 ) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), Error> {
-    reader_from(path, text.lines().next().unwrap_or(""), text.as_bytes())
+    reader_from(
+        path,
+        text.lines().next().unwrap_or(""),
+        text.as_bytes(),
+        csv::Trim::All,
+    )
 }
 
 /// A CSV reader over the decoded text `source`, whose first line is
-/// `first_line`, as [`reader`] makes one.
+/// `first_line`, as [`reader`] makes one, but trimming as `trim` says (the
+/// header is trimmed in any case).
 pub(crate) fn reader_from<R: std::io::Read>(
     path: &Path,
     first_line: &str,
     source: R,
+    trim: csv::Trim,
 ) -> Result<(csv::Reader<R>, csv::StringRecord), Error> {
     let delimiter = sniff_delimiter(first_line);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .trim(csv::Trim::All)
+        .trim(trim)
         .from_reader(source);
     let headers = rdr
         .headers()

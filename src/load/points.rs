@@ -87,7 +87,9 @@ pub(crate) struct Columns {
 
 impl Columns {
     /// The id and position of one record, checked against `window`; `None`
-    /// for a blank record; `line` gives a record's line for messages.
+    /// for a blank record; `line` gives a record's line for messages. Fields
+    /// are trimmed here as `csv::Trim::All` trims them (a record read with
+    /// it is unchanged).
     pub(crate) fn row<'r>(
         &self,
         path: &Path,
@@ -95,16 +97,17 @@ impl Columns {
         window: Window,
         line: &dyn Fn(&csv::StringRecord) -> u64,
     ) -> Result<Option<(&'r str, LonLat)>, Error> {
-        if rec.iter().all(str::is_empty) {
+        if rec.iter().all(|f| f.trim().is_empty()) {
             return Ok(None);
         }
         let at = || Location::Line(line(rec));
-        let id = rec.get(self.ci).unwrap_or("");
+        let field = |c: usize| rec.get(c).unwrap_or("").trim();
+        let id = field(self.ci);
         if id.is_empty() {
             return Err(Error::field(path, at(), &self.names[0], "manquant"));
         }
         let coord = |c: usize, name: &str| {
-            let raw = rec.get(c).unwrap_or("");
+            let raw = field(c);
             parse_number(raw).ok_or_else(|| {
                 Error::field(
                     path,

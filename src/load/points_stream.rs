@@ -328,7 +328,9 @@ fn open_source(path: &Path, utf8: bool) -> Result<(csv::Reader<Source>, csv::Str
         src: Cursor::new(head).chain(text),
         seen: RefCell::new(Seen::default()),
     };
-    reader_from(path, &first_line, source)
+    // Fields are trimmed by `Columns::row` (as `csv::Trim::All` trims them,
+    // without a copy of each record).
+    reader_from(path, &first_line, source, csv::Trim::Headers)
 }
 
 impl PointsStream {
