@@ -6,15 +6,14 @@
 //! What a whole-file read decides from the whole text is decided here
 //! before the first chunk: the encoding (UTF-8, or Windows-1252 with a
 //! warning, from a first pass over the bytes) and whether the file is blank.
-//! Line numbers are counted from byte offsets as [`LineCounter`] does, over
+//! Line numbers are counted from byte offsets as the whole-file read's
+//! `LineCounter` does, over
 //! the window of text the CSV reader has not finished with. Ids must be
 //! unique over the whole file: a 64-bit hash of each id is kept (8 bytes a
 //! row) and, at the end of the file, the sorted hashes show whether a hash
 //! comes twice; then a second pass over the ids with such hashes names the
 //! first repeated id and both its lines, exactly as the whole-file read
 //! does (a hash shared by two different ids is no error).
-//!
-//! [`LineCounter`]: crate::load::csv_in::LineCounter
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -218,7 +217,7 @@ impl<R: Read> Tee<R> {
     }
 
     /// The line of the first non-blank byte at or after `byte`, as
-    /// [`crate::load::csv_in::LineCounter::line`] gives it.
+    /// `LineCounter::line` gives it.
     fn line(&self, byte: u64) -> u64 {
         let s = self.seen.borrow();
         let at = usize::try_from(byte.saturating_sub(s.start))
