@@ -1170,9 +1170,9 @@ mod tests {
         for style in [CsvStyle::French, CsvStyle::Rfc4180] {
             let whole = points_table(&t, &ids, &points, &communes, &nearest).to_csv(style);
             let mut streamed = csv_start(style, POINTS_COLUMNS);
-            streamed.extend(points_csv_rows(
-                &t, style, &ids, &points, &communes, &nearest,
-            ));
+            for part in points_csv_rows(&t, style, &ids, &points, &communes, &nearest) {
+                streamed.extend(part);
+            }
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
                 String::from_utf8(whole).unwrap()
