@@ -126,6 +126,11 @@ pub fn locate_points(communes: &LocateGrid<'_, '_>, points: &[LonLat]) -> Vec<Op
     points.par_iter().map(|p| communes.locate(*p)).collect()
 }
 
+/// [`locate_points`] on one thread, for a piece of a larger parallel task.
+pub fn locate_each(communes: &LocateGrid<'_, '_>, points: &[LonLat]) -> Vec<Option<usize>> {
+    points.iter().map(|p| communes.locate(*p)).collect()
+}
+
 /// Cells of the [`LocateGrid`] worth building to locate `points` points:
 /// none for a few thousand points (the index alone answers them sooner than
 /// the grid is built), then about two per point up to two million (about
