@@ -7,7 +7,15 @@ Nearest site, maillage against geopandas `sjoin_nearest` (EPSG:2154), on
 region: both tools get the same points and the same 962 sites, in the same
 run. maillage's time is its own "points : site le plus proche" step, read
 from `--verbose` (projection to Lambert-93 included); geopandas' time is
-`to_crs` + `sjoin_nearest`, and `sjoin_nearest` alone. Both answers are
+`to_crs` + `sjoin_nearest`, and `sjoin_nearest` alone. The figure that
+matters is the whole process of each tool, from the points file to the
+result file: maillage's `distance --points` run (reading, locating each
+point's commune, nearest site, writing points_distance.csv and the commune
+tables), against a Python process that imports geopandas, reads the points
+CSV and the sites, projects both (`to_crs`), joins (`sjoin_nearest`) and
+writes the joined table as CSV; both timed from outside, wall clock; the
+geopandas pipeline without the interpreter's start and imports is printed
+too. Both answers are
 compared point by point: maillage ranks sites by geodesic distance,
 geopandas by Lambert-93 planar distance, so they may differ where two sites
 are almost equally far; such cases are counted apart, with their distances.
@@ -75,10 +83,42 @@ def run_geopandas(points, sites):
     return t2 - t0, t2 - t1, j, gp, gs
 
 
+# The whole geopandas pipeline, run as its own process: points CSV in, CSV out.
+GEOPANDAS_WHOLE = """
+import sys, time
+t0 = time.perf_counter()
+import geopandas as gpd
+import pandas as pd
+t1 = time.perf_counter()
+points_csv, sites_csv, out_csv = sys.argv[1:4]
+points = pd.read_csv(points_csv, dtype={"id": str})
+sites = pd.read_csv(sites_csv, dtype={"site_id": str})
+gp = gpd.GeoDataFrame(points[["id"]], geometry=gpd.points_from_xy(points.lon, points.lat), crs=4326).to_crs(2154)
+gs = gpd.GeoDataFrame(sites[["site_id"]], geometry=gpd.points_from_xy(sites.lon, sites.lat), crs=4326).to_crs(2154)
+j = gpd.sjoin_nearest(gp, gs, how="left", distance_col="distance_m")
+j.drop(columns="geometry").to_csv(out_csv, index=False)
+t2 = time.perf_counter()
+print(f"{t1 - t0} {t2 - t1}")
+"""
+
+
+def run_geopandas_whole(points_csv, out_csv):
+    """Wall time of the whole geopandas process, and of its pipeline alone
+    (read, project, join, write; without the interpreter and imports)."""
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", GEOPANDAS_WHOLE, points_csv,
+                        os.path.join(ROOT, "geodata", "sites.csv"), out_csv],
+                       capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    _, pipeline = map(float, p.stdout.split())
+    return wall, pipeline
+
+
 def compare(name, points, sites):
     pts_csv = os.path.join(WORK, f"{name}.csv")
     points.to_csv(pts_csv, index=False)
     m_step, m_wall, mres = run_maillage(pts_csv, os.path.join(WORK, f"maillage_{name}"))
+    g_wall, g_pipeline = run_geopandas_whole(pts_csv, os.path.join(WORK, f"geopandas_{name}.csv"))
     g_total, g_join, j, gp, gs = run_geopandas(points, sites)
     # geopandas returns one row per tied site: keep the set per point.
     ties = j.groupby("id")["site_id"].apply(set)
@@ -103,6 +143,12 @@ def compare(name, points, sites):
         print(f"ratio geopandas (sjoin alone) / maillage:    {g_join / m_step:6.1f}x")
     else:
         print("maillage step below the 1 ms resolution of its timer: ratio not computed")
+    print(f"whole process, points file to result file (wall clock, {os.cpu_count()} cores):")
+    print(f"  maillage distance --points:                                  {m_wall:8.3f} s")
+    print(f"  geopandas, python + imports + read + to_crs + sjoin + write: {g_wall:8.3f} s"
+          f"   (pipeline without start and imports {g_pipeline:.3f} s)")
+    print(f"ratio whole process geopandas / maillage: {g_wall / m_wall:6.1f}x"
+          f"   (geopandas pipeline alone / maillage whole: {g_pipeline / m_wall:.1f}x)")
     print(f"same nearest site: {agree:,} of {n:,}; different: {len(differ):,}")
     if gaps:
         worst = max(g for g, _ in gaps)

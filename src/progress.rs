@@ -72,6 +72,20 @@ impl Progress {
         self.timings.push((std::mem::take(&mut self.current), d));
     }
 
+    /// Records a part of the current step measured apart (the parts of a
+    /// streamed computation, summed over its chunks): shown like a step
+    /// with `--verbose` and kept with the timings.
+    pub fn record(&mut self, what: &str, d: Duration) {
+        if self.verbosity == Verbosity::Verbose {
+            let line = format!("{what} : {:.3} s", d.as_secs_f64());
+            match &self.bar {
+                Some(b) => b.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+        self.timings.push((what.to_string(), d));
+    }
+
     /// Ends the last step and clears the spinner.
     pub fn finish(&mut self) {
         self.finish_step();

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::analysis::grid::{cells_in, to_plane, GridCell};
 use crate::geom::frame::Frame;
-use crate::index::{Nearest, PolygonIndex, SiteIndex};
+use crate::index::{LocateGrid, Nearest, PolygonIndex, SiteIndex};
 use crate::model::{LonLat, Meters, Territory};
 
 /// Upper bounds of the distance bands, in km: 0–5, 5–10, 10–15, 15–20, 20+.
@@ -127,8 +127,25 @@ pub fn grid_distances(
 }
 
 /// The commune each point lies in (the lowest index on a shared border).
-pub fn locate_points(communes: &PolygonIndex<'_>, points: &[LonLat]) -> Vec<Option<usize>> {
+pub fn locate_points(communes: &LocateGrid<'_, '_>, points: &[LonLat]) -> Vec<Option<usize>> {
     points.par_iter().map(|p| communes.locate(*p)).collect()
+}
+
+/// [`locate_points`] on one thread, for a piece of a larger parallel task.
+pub fn locate_each(communes: &LocateGrid<'_, '_>, points: &[LonLat]) -> Vec<Option<usize>> {
+    points.iter().map(|p| communes.locate(*p)).collect()
+}
+
+/// Cells of the [`LocateGrid`] worth building to locate `points` points:
+/// none for a few thousand points (the index alone answers them sooner than
+/// the grid is built), then about two per point up to two million (about
+/// 300 m cells over the region, 8 MB).
+pub fn locate_grid_cells(points: usize) -> usize {
+    if points < 20_000 {
+        0
+    } else {
+        points.saturating_mul(2).min(2_000_000)
+    }
 }
 
 #[cfg(test)]

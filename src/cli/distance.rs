@@ -2,12 +2,15 @@
 //! and arbitrary points, with weighted summaries.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use crate::analysis::access::{access_scores, AccessParams, Bands, SupplyWeights};
 use crate::analysis::basics::Basics;
-use crate::analysis::distance::{grid_distances, locate_points, nearest_sites};
+use crate::analysis::distance::{
+    grid_distances, locate_each, locate_grid_cells, locate_points, nearest_sites,
+};
 use crate::analysis::grid::{commune_grid, communes_area_m2};
 use crate::analysis::measure::{Measure, Unit};
 use crate::analysis::results::{DistanceResults, GridResults, PointResults};
@@ -16,10 +19,15 @@ use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, 
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
-use crate::index::PolygonIndex;
-use crate::load::points::read_points;
+use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
+use crate::load::points::{read_points, Window};
+use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
-use crate::output::french;
+use crate::output::tables::{points_csv_rows, POINTS_COLUMNS};
+use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
+use crate::output::{add_tables, french};
+use crate::warnings::Warnings;
+use rayon::prelude::*;
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -219,9 +227,66 @@ pub struct DistancePlan {
     /// keeps its straight lines only: one routing per cell is asked for
     /// explicitly).
     pub grid_asked: bool,
-    pub points: Option<(Vec<String>, Vec<LonLat>)>,
+    pub points: Option<PlanPoints>,
     pub access: AccessParams,
     pub write_access_costs: bool,
+}
+
+/// The points of `--points`, as a run takes them.
+pub enum PlanPoints {
+    /// Read whole: ids and positions (reports, and measures by network,
+    /// which route all the points at once).
+    Whole(Vec<String>, Vec<LonLat>),
+    /// Read, measured and written a chunk at a time ([`stream_points`]), by
+    /// `distance` as the crow flies.
+    Streamed(StreamedPoints),
+}
+
+/// A points file being read a chunk at a time, with its first chunk read
+/// while planning: a bad row there, or a file without rows, is reported
+/// before the data are loaded, as a whole-file read does. A reader thread
+/// then reads ahead, a few chunks at most, while the data load.
+pub struct StreamedPoints {
+    first: PointChunk,
+    rest: std::sync::mpsc::Receiver<Result<Option<PointChunk>, Error>>,
+    estimated_rows: usize,
+}
+
+/// Chunks the reader thread reads ahead of the computation.
+const READ_AHEAD_CHUNKS: usize = 4;
+
+impl StreamedPoints {
+    /// Opens the points file, reads its first chunk and starts reading
+    /// ahead; the error of the first chunk, or of a file without rows.
+    fn open(path: &std::path::Path, warnings: &mut Warnings) -> Result<Self, Error> {
+        let mut stream = PointsStream::open(path, warnings, Window::France)?;
+        let rows = chunk_rows();
+        let first = stream.next_chunk(rows)?.ok_or_else(|| no_points(path))?;
+        let estimated_rows = stream.estimated_rows();
+        let (tx, rest) = std::sync::mpsc::sync_channel(READ_AHEAD_CHUNKS);
+        // Ends at the end of the file, at its first error, or when the run
+        // no longer listens.
+        std::thread::spawn(move || loop {
+            let next = stream.next_chunk(rows);
+            let last = !matches!(next, Ok(Some(_)));
+            if tx.send(next).is_err() || last {
+                break;
+            }
+        });
+        Ok(StreamedPoints {
+            first,
+            rest,
+            estimated_rows,
+        })
+    }
+}
+
+/// The error of a points file with a header and no row.
+fn no_points(path: &std::path::Path) -> Error {
+    Error::file(
+        path,
+        "aucun point : le fichier a un en-tête mais aucune ligne",
+    )
 }
 
 impl DistanceArgs {
@@ -275,26 +340,29 @@ impl DistanceArgs {
 
     /// Checks the options and reads the points file, before any computation;
     /// `points_alone` as in [`DistanceArgs::grid`]; `unit` is the run's.
+    /// With `stream`, the points file is opened and its first chunk read,
+    /// the rest being read as the points are measured ([`stream_points`]).
     pub fn plan(
         &self,
         ctx: &mut Context,
         points_alone: bool,
         unit: Unit,
+        stream: bool,
     ) -> anyhow::Result<DistancePlan> {
         let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
         let points = match &self.points {
             None => None,
+            Some(p) if stream => Some(PlanPoints::Streamed(StreamedPoints::open(
+                p,
+                &mut ctx.warnings,
+            )?)),
             Some(p) => {
-                let points = read_points(p, &mut ctx.warnings)?;
-                if points.0.is_empty() {
-                    return Err(Error::file(
-                        p,
-                        "aucun point : le fichier a un en-tête mais aucune ligne",
-                    )
-                    .into());
+                let (ids, pts) = read_points(p, &mut ctx.warnings)?;
+                if ids.is_empty() {
+                    return Err(no_points(p).into());
                 }
-                Some(points)
+                Some(PlanPoints::Whole(ids, pts))
             }
         };
         Ok(DistancePlan {
@@ -380,8 +448,8 @@ pub fn analyse(
         }
     });
     let points = match &plan.points {
-        None => None,
-        Some((ids, pts)) => {
+        None | Some(PlanPoints::Streamed(_)) => None,
+        Some(PlanPoints::Whole(ids, pts)) => {
             // Separate steps, so that --verbose times the nearest-site search
             // alone (scripts/bench-peers reads it).
             ctx.progress.step("points : site le plus proche");
@@ -396,7 +464,9 @@ pub fn analyse(
             };
             ctx.progress.step("points : commune");
             let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
-            let communes = locate_points(&PolygonIndex::new(&geoms), pts);
+            let index = PolygonIndex::new(&geoms);
+            let grid = LocateGrid::new(&index, locate_grid_cells(pts.len()));
+            let communes = locate_points(&grid, pts);
             ctx.progress.step("points : table");
             Some(PointResults {
                 ids: ids.clone(),
@@ -417,15 +487,145 @@ pub fn analyse(
 
 pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let args = &cmd.distance;
-    let plan = args.plan(ctx, true, cmd.network.unit()?)?;
+    // As the crow flies, the points are streamed: any number of them in
+    // bounded memory. By network they are routed all at once.
+    let unit = cmd.network.unit()?;
+    let mut plan = args.plan(ctx, true, unit, unit == Unit::Metres)?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
-    r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
-    ctx.write_results(&t, &r, plan.write_access_costs)?;
+    let streamed = match plan.points.take() {
+        Some(PlanPoints::Streamed(s)) => Some(s),
+        other => {
+            plan.points = other;
+            None
+        }
+    };
+    let (out, style) = (ctx.out.clone(), ctx.csv);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    // The points are measured and written beside the analysis of the
+    // communes, which leaves cores idle in its sequential parts.
+    let (analysed, points) = std::thread::scope(|s| {
+        let points = streamed.map(|p| s.spawn(|| stream_points(&t, p, &out, style, &stop)));
+        let analysed = (|| -> anyhow::Result<Outputs> {
+            ctx.progress.step("distances");
+            let mut r = net.results(&t, ctx);
+            r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
+            let mut outputs = Outputs::new();
+            add_tables(
+                &t,
+                &r,
+                ctx.table_options(plan.write_access_costs),
+                &mut outputs,
+            );
+            if points.is_some() {
+                ctx.progress.step("points");
+            }
+            Ok(outputs)
+        })();
+        if analysed.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let points = points.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("calcul des points interrompu")))
+        });
+        (analysed, points)
+    });
+    let mut outputs = analysed?;
+    if let Some(p) = points {
+        let (file, timings) = p?;
+        for (what, d) in timings {
+            ctx.progress.record(what, d);
+        }
+        outputs.add_staged(POINTS_CSV, file);
+    }
+    ctx.write(&outputs)?;
     Ok(EXIT_OK)
+}
+
+/// Rows located and formatted by one parallel task.
+const PIECE_ROWS: usize = 4096;
+
+/// The name of the points' table.
+const POINTS_CSV: &str = "points_distance.csv";
+
+/// Measures and writes the points of a streamed file a chunk at a time, in
+/// the file's order, to a temporary file in the output folder `out`: each
+/// chunk is located and measured in parallel and its rows formatted in
+/// parallel, while the reader thread reads the next ones. The rows are
+/// those [`analyse`] gives a whole file. A bad row anywhere stops with the
+/// whole-file read's error, and `stop` stops early; the temporary file is
+/// then removed. Also returns the time spent in each part.
+pub fn stream_points(
+    t: &Territory,
+    points: StreamedPoints,
+    out: &std::path::Path,
+    style: CsvStyle,
+    stop: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<(StagedFile, Vec<(&'static str, Duration)>)> {
+    let clock = Instant::now();
+    let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+    let sites = SiteIndex::new(&positions);
+    let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+    let index = PolygonIndex::new(&geoms);
+    let grid = LocateGrid::new(&index, locate_grid_cells(points.estimated_rows));
+    let mut file = StreamedFile::create(out, POINTS_CSV)?;
+    file.write(&csv_start(style, POINTS_COLUMNS))?;
+    let mut time = [Duration::ZERO; 4];
+    time[0] = clock.elapsed();
+    let StreamedPoints { first, rest, .. } = points;
+    let mut chunk = first;
+    loop {
+        let clock = Instant::now();
+        let nearest = nearest_sites(&sites, &chunk.points);
+        time[1] += clock.elapsed();
+        // Located and formatted in one parallel pass, a piece at a time
+        // (one wait for the slowest thread per chunk, not two).
+        let clock = Instant::now();
+        let starts: Vec<usize> = (0..chunk.len()).step_by(PIECE_ROWS).collect();
+        let bytes: Vec<Vec<Vec<u8>>> = starts
+            .into_par_iter()
+            .map(|s| {
+                let r = s..(s + PIECE_ROWS).min(chunk.len());
+                let communes = locate_each(&grid, &chunk.points[r.clone()]);
+                points_csv_rows(
+                    t,
+                    style,
+                    &chunk.ids[r.clone()],
+                    &chunk.points[r.clone()],
+                    &communes,
+                    &nearest[r],
+                )
+            })
+            .collect();
+        drop(chunk);
+        time[2] += clock.elapsed();
+        let clock = Instant::now();
+        for part in bytes.iter().flatten() {
+            file.write(part)?;
+        }
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            anyhow::bail!("calcul des points interrompu");
+        }
+        chunk = match rest.recv() {
+            Ok(Ok(Some(c))) => c,
+            Ok(Ok(None)) => break,
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => anyhow::bail!("lecture des points interrompue"),
+        };
+        time[3] += clock.elapsed();
+    }
+    let timings = [
+        "points : index des sites et grille des communes",
+        "points : site le plus proche",
+        "points : commune et table",
+        "points : écriture et attente de la lecture",
+    ]
+    .into_iter()
+    .zip(time)
+    .collect();
+    Ok((file.finish()?, timings))
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ pub struct ReportArgs {
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let unit = args.network.unit()?;
-    let plan = args.distance.plan(ctx, false, unit)?;
+    let plan = args.distance.plan(ctx, false, unit, false)?;
     let radii = args.coverage.thresholds(unit)?;
     let hotspot_params = args.hotspots.params(unit)?;
     args.placement.radius(unit)?;

@@ -6,5 +6,5 @@ pub mod polygons;
 pub mod sites;
 pub mod transit;
 
-pub use polygons::PolygonIndex;
+pub use polygons::{LocateGrid, PolygonIndex};
 pub use sites::{Nearest, SiteIndex};

@@ -28,22 +28,32 @@ pub(crate) fn decode<'a>(
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
-            warnings.add(
-                path,
-                "pas en UTF-8 : lu en Windows-1252 (Latin-1), comme l'enregistrent les tableurs",
-                "tout le fichier",
-            );
+            warn_windows_1252(path, warnings);
             let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             s
         }
     };
     if text.trim().is_empty() {
-        return Err(Error::file(
-            path,
-            "le fichier est vide : attendu une ligne d'en-tête et des lignes de données",
-        ));
+        return Err(empty_file(path));
     }
     Ok(text)
+}
+
+/// The warning of a file read as Windows-1252.
+pub(crate) fn warn_windows_1252(path: &Path, warnings: &mut Warnings) {
+    warnings.add(
+        path,
+        "pas en UTF-8 : lu en Windows-1252 (Latin-1), comme l'enregistrent les tableurs",
+        "tout le fichier",
+    );
+}
+
+/// The error of a file with nothing but blanks.
+pub(crate) fn empty_file(path: &Path) -> Error {
+    Error::file(
+        path,
+        "le fichier est vide : attendu une ligne d'en-tête et des lignes de données",
+    )
 }
 
 /// A CSV reader over decoded `text`, with the separator its header line
@@ -52,12 +62,29 @@ pub(crate) fn reader<'t>(
     path: &Path,
     text: &'t str,
 ) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), Error> {
-    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
+    reader_from(
+        path,
+        text.lines().next().unwrap_or(""),
+        text.as_bytes(),
+        csv::Trim::All,
+    )
+}
+
+/// A CSV reader over the decoded text `source`, whose first line is
+/// `first_line`, as [`reader`] makes one, but trimming as `trim` says (the
+/// header is trimmed in any case).
+pub(crate) fn reader_from<R: std::io::Read>(
+    path: &Path,
+    first_line: &str,
+    source: R,
+    trim: csv::Trim,
+) -> Result<(csv::Reader<R>, csv::StringRecord), Error> {
+    let delimiter = sniff_delimiter(first_line);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+        .trim(trim)
+        .from_reader(source);
     let headers = rdr
         .headers()
         .map_err(|e| Error::file(path, format!("ligne d'en-tête illisible : {e}")))?
@@ -148,6 +175,23 @@ impl<'a> LineCounter<'a> {
 }
 
 pub(crate) fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) -> Error {
+    csv_error_at(
+        path,
+        e,
+        |byte| lines.line(byte),
+        |byte| lines.unclosed_quote_from(byte),
+    )
+}
+
+/// [`csv_error`] for any source: `line` maps a byte offset to its line as
+/// [`LineCounter::line`] does, `unclosed_quote` says whether the record
+/// starting at a byte offset opens a quote it never closes.
+pub(crate) fn csv_error_at(
+    path: &Path,
+    e: &csv::Error,
+    line: impl FnOnce(u64) -> u64,
+    unclosed_quote: impl FnOnce(u64) -> bool,
+) -> Error {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             pos,
@@ -155,7 +199,7 @@ pub(crate) fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) ->
             len,
         } => {
             let start = pos.as_ref().map_or(0, |p| p.byte());
-            let hint = if lines.unclosed_quote_from(start) {
+            let hint = if unclosed_quote(start) {
                 "un guillemet (\") ouvert et jamais refermé ?"
             } else if len > expected_len {
                 "un séparateur dans une valeur sans guillemets ?"
@@ -164,7 +208,7 @@ pub(crate) fn csv_error(path: &Path, e: &csv::Error, lines: &LineCounter<'_>) ->
             };
             Error::record(
                 path,
-                Location::Line(lines.line(start)),
+                Location::Line(line(start)),
                 format!("{len} champs alors que l'en-tête en a {expected_len} ({hint})"),
             )
         }

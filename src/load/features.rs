@@ -178,6 +178,12 @@ impl RawFeature {
 /// Parses a number written the French way or the programs' way:
 /// `1234.5`, `1234,5`, `1 234,5` (ordinary or narrow no-break spaces).
 pub fn parse_number(s: &str) -> Option<f64> {
+    // Plain ASCII without blanks or commas (most values) is its own cleaned
+    // text: parsed without a copy.
+    if s.bytes().all(|b| b.is_ascii_graphic() && b != b',') {
+        let x: f64 = s.parse().ok()?;
+        return x.is_finite().then_some(x);
+    }
     let cleaned: String = s
         .trim()
         .chars()

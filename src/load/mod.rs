@@ -12,6 +12,7 @@ pub mod gtfs;
 pub mod layers;
 pub mod osm;
 pub mod points;
+pub mod points_stream;
 pub mod prj;
 pub mod reference;
 pub mod shp;

@@ -76,6 +76,102 @@ pub struct NamedPoints {
     pub points: Vec<LonLat>,
 }
 
+/// The columns of a points file: id, lon and lat, by position, with their
+/// names as the header spells them (for messages).
+pub(crate) struct Columns {
+    ci: usize,
+    cx: usize,
+    cy: usize,
+    pub(crate) names: [String; 3],
+}
+
+impl Columns {
+    /// The id and position of one record, checked against `window`; `None`
+    /// for a blank record; `line` gives a record's line for messages. Fields
+    /// are trimmed here as `csv::Trim::All` trims them (a record read with
+    /// it is unchanged).
+    pub(crate) fn row<'r>(
+        &self,
+        path: &Path,
+        rec: &'r csv::StringRecord,
+        window: Window,
+        line: &dyn Fn(&csv::StringRecord) -> u64,
+    ) -> Result<Option<(&'r str, LonLat)>, Error> {
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            return Ok(None);
+        }
+        let at = || Location::Line(line(rec));
+        let field = |c: usize| rec.get(c).unwrap_or("").trim();
+        let id = field(self.ci);
+        if id.is_empty() {
+            return Err(Error::field(path, at(), &self.names[0], "manquant"));
+        }
+        let coord = |c: usize, name: &str| {
+            let raw = field(c);
+            parse_number(raw).ok_or_else(|| {
+                Error::field(
+                    path,
+                    at(),
+                    name,
+                    format!("attendu un nombre fini, trouvé « {raw} »"),
+                )
+            })
+        };
+        let lon = coord(self.cx, &self.names[1])?;
+        let lat = coord(self.cy, &self.names[2])?;
+        let check = match window {
+            Window::France => check_lonlat,
+            Window::World => check_world,
+        };
+        let p = LonLat::new(lon, lat);
+        // The line is counted only for the message of a point out of the
+        // window (the check is pure: asked again, it fails again).
+        if check(path, &Location::Line(0), &self.names[1], p).is_err() {
+            check(path, &at(), &self.names[1], p)?;
+        }
+        Ok(Some((id, p)))
+    }
+
+    /// The columns of `headers`, or the error naming those missing.
+    pub(crate) fn find(
+        path: &Path,
+        headers: &csv::StringRecord,
+    ) -> Result<(Self, Option<usize>), Error> {
+        let column = |names: &[&str]| {
+            headers
+                .iter()
+                .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        };
+        let (Some(ci), Some(cx), Some(cy)) = (
+            column(&["id", "identifiant", "id_fs"]),
+            column(&["lon", "longitude", "x"]),
+            column(&["lat", "latitude", "y"]),
+        ) else {
+            return Err(Error::file(
+                path,
+                "attendu les colonnes id, lon et lat dans la ligne d'en-tête",
+            ));
+        };
+        let cn = column(&["nom", "name", "lib_fs", "libelle"]);
+        let names = [
+            headers[ci].to_string(),
+            headers[cx].to_string(),
+            headers[cy].to_string(),
+        ];
+        Ok((Columns { ci, cx, cy, names }, cn))
+    }
+}
+
+/// The error of an id met a second time at `line`, first at `first`.
+pub(crate) fn repeated_id(path: &Path, line: u64, column: &str, id: &str, first: u64) -> Error {
+    Error::field(
+        path,
+        Location::Line(line),
+        column,
+        format!("« {id} » figure déjà à la ligne {first} : chaque id doit être unique"),
+    )
+}
+
 /// Parses point rows from `bytes`, in metropolitan France; `path` names the
 /// file in messages.
 pub fn parse_points(
@@ -95,27 +191,7 @@ pub fn parse_points_within(
 ) -> Result<NamedPoints, Error> {
     let text = decode(path, bytes, warnings)?;
     let (mut rdr, headers) = reader(path, &text)?;
-    let column = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
-    };
-    let (Some(ci), Some(cx), Some(cy)) = (
-        column(&["id", "identifiant", "id_fs"]),
-        column(&["lon", "longitude", "x"]),
-        column(&["lat", "latitude", "y"]),
-    ) else {
-        return Err(Error::file(
-            path,
-            "attendu les colonnes id, lon et lat dans la ligne d'en-tête",
-        ));
-    };
-    let cn = column(&["nom", "name", "lib_fs", "libelle"]);
-    let names = [
-        headers[ci].to_string(),
-        headers[cx].to_string(),
-        headers[cy].to_string(),
-    ];
+    let (cols, cn) = Columns::find(path, &headers)?;
     let lines = LineCounter::new(text.as_bytes());
     let mut ids = Vec::new();
     let mut labels = Vec::new();
@@ -129,47 +205,21 @@ pub fn parse_points_within(
         if !more {
             break;
         }
-        if rec.iter().all(str::is_empty) {
+        let line = |r: &csv::StringRecord| r.position().map_or(0, |p| lines.line(p.byte()));
+        let Some((id, p)) = cols.row(path, &rec, window, &line)? else {
             continue;
-        }
-        let line = || Location::Line(rec.position().map_or(0, |p| lines.line(p.byte())));
-        let id = rec.get(ci).unwrap_or("");
-        if id.is_empty() {
-            return Err(Error::field(path, line(), &names[0], "manquant"));
-        }
-        let coord = |c: usize, name: &str| {
-            let raw = rec.get(c).unwrap_or("");
-            parse_number(raw).ok_or_else(|| {
-                Error::field(
-                    path,
-                    line(),
-                    name,
-                    format!("attendu un nombre fini, trouvé « {raw} »"),
-                )
-            })
         };
-        let lon = coord(cx, &names[1])?;
-        let lat = coord(cy, &names[2])?;
-        let check = match window {
-            Window::France => check_lonlat,
-            Window::World => check_world,
-        };
-        pts.push(check(path, &line(), &names[1], LonLat::new(lon, lat))?);
+        pts.push(p);
         ids.push(id.to_string());
         labels.push(cn.and_then(|c| rec.get(c)).unwrap_or("").to_string());
-        at.push(rec.position().map_or(0, |p| lines.line(p.byte())));
+        at.push(line(&rec));
     }
     // Ids name the output rows: two points with one id could not be told
     // apart.
     let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for (id, &line) in ids.iter().zip(&at) {
         if let Some(first) = seen.insert(id.as_str(), line) {
-            return Err(Error::field(
-                path,
-                Location::Line(line),
-                &names[0],
-                format!("« {id} » figure déjà à la ligne {first} : chaque id doit être unique"),
-            ));
+            return Err(repeated_id(path, line, &cols.names[0], id, first));
         }
     }
     drop(seen);

@@ -2,7 +2,7 @@
 //! (about 10 cm), properties in the given order, so the bytes are stable.
 
 use geo::MapCoords;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A feature to write: ordered properties and a geometry in lon/lat.
 pub struct OutFeature {
@@ -133,6 +133,7 @@ fn geometry_bytes(g: &geo::Geometry<f64>, out: &mut Vec<u8>) {
 mod tests {
     use super::*;
     use geo::{point, polygon, MultiPolygon};
+    use serde_json::Map;
 
     /// The bytes are those of the JSON tree the writer used to build.
     #[test]

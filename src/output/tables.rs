@@ -16,7 +16,8 @@ use crate::index::Nearest;
 use crate::model::places::in_reports_region;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
-use crate::output::write::{Cell, Table};
+use crate::output::write::{bool_text, push_float, Cell, CsvStyle, Table};
+use rayon::prelude::*;
 
 /// Columns of `communes.csv`.
 pub const COMMUNES_COLUMNS: &[&str] = &[
@@ -316,6 +317,105 @@ pub fn grid_table(
     table
 }
 
+/// Columns of `points_distance.csv`.
+pub const POINTS_COLUMNS: &[&str] = &[
+    "id",
+    "lon",
+    "lat",
+    "code_insee",
+    "code_ml",
+    "site_plus_proche",
+    "type_site_plus_proche",
+    "ml_site_plus_proche",
+    "distance_km",
+    "site_meme_ml",
+];
+
+/// Rows of `points_distance.csv` as CSV bytes in `style`, without the
+/// header ([`crate::output::write::csv_start`] with [`POINTS_COLUMNS`]), in
+/// pieces to be written one after the other: the bytes [`points_table`]
+/// gives through [`Table::to_csv`], formatted in parallel without a
+/// [`Cell`] per value, for files of millions of points written a chunk at
+/// a time.
+pub fn points_csv_rows(
+    t: &Territory,
+    style: CsvStyle,
+    ids: &[String],
+    points: &[LonLat],
+    communes: &[Option<usize>],
+    nearest: &[Option<Nearest>],
+) -> Vec<Vec<u8>> {
+    // Rows per parallel task.
+    const PART: usize = 4096;
+    let sep = match style {
+        CsvStyle::French => b';',
+        CsvStyle::Rfc4180 => b',',
+    };
+    ids.par_chunks(PART)
+        .enumerate()
+        .map(|(k, part)| {
+            let mut out = Vec::with_capacity(part.len() * 96);
+            let mut num = String::new();
+            for (i, id) in (k * PART..).zip(part) {
+                let (p, commune, n) = (points[i], communes[i], nearest[i].as_ref());
+                let site = n.map(|n| &t.sites[n.site]);
+                push_field(&mut out, id.as_bytes(), sep);
+                out.push(sep);
+                num.clear();
+                push_float(&mut num, p.lon, 6, style);
+                push_field(&mut out, num.as_bytes(), sep);
+                out.push(sep);
+                num.clear();
+                push_float(&mut num, p.lat, 6, style);
+                push_field(&mut out, num.as_bytes(), sep);
+                for field in [
+                    commune.map_or("", |c| t.communes[c].code.as_str()),
+                    commune.map_or("", |c| t.missions_locales[t.ml_of_commune[c]].code.as_str()),
+                    site.map_or("", |s| s.id.as_str()),
+                    site.map_or("", |s| s.kind.code()),
+                    site.map_or("", |s| s.code_ml.as_str()),
+                ] {
+                    out.push(sep);
+                    push_field(&mut out, field.as_bytes(), sep);
+                }
+                out.push(sep);
+                num.clear();
+                if let Some(n) = n {
+                    push_float(&mut num, n.distance.km(), 3, style);
+                }
+                push_field(&mut out, num.as_bytes(), sep);
+                out.push(sep);
+                let same = same_ml(t, commune, n).map_or("", |b| bool_text(b, style));
+                push_field(&mut out, same.as_bytes(), sep);
+                out.extend_from_slice(b"\r\n");
+            }
+            out
+        })
+        .collect()
+}
+
+/// Appends one field of a CSV row as the csv crate's writer does (the
+/// settings of [`crate::output::write::csv_writer`]): in quotes, its quotes
+/// doubled, when it holds the separator, a quote or a line break; as it is
+/// otherwise.
+fn push_field(out: &mut Vec<u8>, field: &[u8], sep: u8) {
+    if field
+        .iter()
+        .any(|&b| b == sep || b == b'"' || b == b'\n' || b == b'\r')
+    {
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
 /// `points_distance.csv`: one row per input point, in input order.
 pub fn points_table(
     t: &Territory,
@@ -324,18 +424,7 @@ pub fn points_table(
     communes: &[Option<usize>],
     nearest: &[Option<Nearest>],
 ) -> Table {
-    let mut table = Table::new(&[
-        "id",
-        "lon",
-        "lat",
-        "code_insee",
-        "code_ml",
-        "site_plus_proche",
-        "type_site_plus_proche",
-        "ml_site_plus_proche",
-        "distance_km",
-        "site_meme_ml",
-    ]);
+    let mut table = Table::new(POINTS_COLUMNS);
     for (((id, p), commune), n) in ids.iter().zip(points).zip(communes).zip(nearest) {
         let site = n.as_ref().map(|n| &t.sites[n.site]);
         table.push(vec![
@@ -1090,4 +1179,50 @@ pub fn qpv_full_table(t: &Territory, r: &crate::analysis::results::Results) -> O
         table.append_new_columns(&network_columns(t, mode, &b.costs.qpv));
     }
     Some(table)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::index::SiteIndex;
+    use crate::load::territory::{load_territory, DataPaths};
+    use crate::output::write::csv_start;
+    use crate::warnings::Warnings;
+
+    /// The streamed rows are the bytes of the table written whole, in both
+    /// styles, ids needing quotes included.
+    #[test]
+    fn points_rows_are_the_table_bytes() {
+        let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+        let ids: Vec<String> = ["plain", "a;b", "a,b", "q\"uote", "line\nbreak", "", "é"]
+            .iter()
+            .cycle()
+            .take(40)
+            .enumerate()
+            .map(|(i, s)| format!("{s}{i}"))
+            .collect();
+        let points: Vec<LonLat> = (0..ids.len())
+            .map(|i| LonLat::new(1.3 + 0.0781 * i as f64, 48.8 + 0.0573 * i as f64))
+            .collect();
+        let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
+        let index = crate::index::PolygonIndex::new(&geoms);
+        let communes: Vec<_> = points.iter().map(|p| index.locate(*p)).collect();
+        let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+        let sites = SiteIndex::new(&positions);
+        let mut nearest: Vec<_> = points.iter().map(|p| sites.nearest(*p)).collect();
+        nearest[3] = None;
+        assert!(communes.iter().any(Option::is_none) && communes.iter().any(Option::is_some));
+        for style in [CsvStyle::French, CsvStyle::Rfc4180] {
+            let whole = points_table(&t, &ids, &points, &communes, &nearest).to_csv(style);
+            let mut streamed = csv_start(style, POINTS_COLUMNS);
+            for part in points_csv_rows(&t, style, &ids, &points, &communes, &nearest) {
+                streamed.extend(part);
+            }
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 }

@@ -66,17 +66,102 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 /// Formats a float with `decimals` decimals in the given style; `-0` prints
 /// as `0` so that signs never depend on rounding paths.
 pub fn format_float(x: f64, decimals: usize, style: CsvStyle) -> String {
+    let mut s = String::new();
+    push_float(&mut s, x, decimals, style);
+    s
+}
+
+/// Appends [`format_float`]'s text to `out`, without allocating.
+pub fn push_float(out: &mut String, x: f64, decimals: usize, style: CsvStyle) {
+    use std::fmt::Write as _;
     if !x.is_finite() {
-        return String::new();
+        return;
     }
-    let mut s = format!("{x:.decimals$}");
+    let start = out.len();
+    if !push_fixed(out, x, decimals) {
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{x:.decimals$}");
+    }
+    let s = &out[start..];
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s.remove(0);
+        out.remove(start);
     }
-    match style {
-        CsvStyle::French => s.replace('.', ","),
-        CsvStyle::Rfc4180 => s,
+    if style == CsvStyle::French {
+        if let Some(dot) = out[start..].find('.') {
+            out.replace_range(start + dot..start + dot + 1, ",");
+        }
     }
+}
+
+/// Appends `x` with `decimals` decimals exactly as `format!("{x:.decimals$}")`
+/// does (the exact binary value rounded half to even), in integer
+/// arithmetic; `false`, with nothing written, outside its range (more than
+/// 9 decimals, |x| of 2^50 or more), left to `format!`.
+fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
+    if decimals > 9 || !x.is_finite() || x.abs() >= (1u64 << 50) as f64 {
+        return false;
+    }
+    let bits = x.to_bits();
+    let negative = bits >> 63 == 1;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    // x = m * 2^e exactly.
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), exp - 1075)
+    };
+    let scale = 10u128.pow(decimals as u32);
+    let q = u128::from(m) * scale;
+    // The scaled value rounded half to even: q * 2^e.
+    let n: u128 = if e >= 0 {
+        q << e
+    } else {
+        let s = (-e) as u32;
+        if s >= 127 {
+            0 // q < 2^84: below one half
+        } else {
+            let int = q >> s;
+            let rem = q & ((1u128 << s) - 1);
+            let half = 1u128 << (s - 1);
+            if rem > half || (rem == half && int & 1 == 1) {
+                int + 1
+            } else {
+                int
+            }
+        }
+    };
+    if negative {
+        out.push('-');
+    }
+    // Divided in 64 bits when it fits (coordinates and distances do).
+    let (int, mut f) = match (u64::try_from(n), u64::try_from(scale)) {
+        (Ok(n), Ok(scale)) => (u128::from(n / scale), u128::from(n % scale)),
+        _ => (n / scale, n % scale),
+    };
+    // The integer part's digits, most significant first.
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut rest = int;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    if decimals > 0 {
+        out.push('.');
+        let mut digits = [b'0'; 9];
+        for d in digits[..decimals].iter_mut().rev() {
+            *d = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits[..decimals]).unwrap_or_default());
+    }
+    true
 }
 
 /// Formats a float with the fewest digits that read back as the same `f64`
@@ -143,20 +228,8 @@ impl Table {
 
     /// The table as CSV bytes.
     pub fn to_csv(&self, style: CsvStyle) -> Vec<u8> {
-        let (sep, bom) = match style {
-            CsvStyle::French => (b';', true),
-            CsvStyle::Rfc4180 => (b',', false),
-        };
-        let mut out = Vec::new();
-        if bom {
-            out.extend_from_slice(b"\xEF\xBB\xBF");
-        }
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(sep)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
+        let mut w = csv_writer(style, csv_start(style, &self.headers));
         // Writing into a Vec cannot fail, so the results are ignored on purpose.
-        let _ = w.write_record(&self.headers);
         for row in &self.rows {
             let fields: Vec<String> = row
                 .iter()
@@ -165,11 +238,7 @@ impl Table {
                     Cell::Int(n) => n.to_string(),
                     Cell::Float(x, d) => format_float(*x, *d, style),
                     Cell::Exact(x) => format_exact(*x, style),
-                    Cell::Bool(b) => match (style, b) {
-                        (CsvStyle::French, true) => "oui".into(),
-                        (CsvStyle::French, false) => "non".into(),
-                        (CsvStyle::Rfc4180, b) => b.to_string(),
-                    },
+                    Cell::Bool(b) => bool_text(*b, style).to_string(),
                     Cell::Empty => String::new(),
                 })
                 .collect();
@@ -179,10 +248,60 @@ impl Table {
     }
 }
 
-/// Outputs computed in memory, written together at the end of a run.
+/// The start of a CSV file in `style`: the byte-order mark if any, and the
+/// header line.
+pub fn csv_start<I, T>(style: CsvStyle, headers: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut out = Vec::new();
+    if style == CsvStyle::French {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let mut w = csv_writer(style, out);
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(headers);
+    w.into_inner().unwrap_or_default()
+}
+
+/// A CSV writer appending rows in `style` (separator, quoting, line ends)
+/// to `out`.
+pub fn csv_writer(style: CsvStyle, out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    let sep = match style {
+        CsvStyle::French => b';',
+        CsvStyle::Rfc4180 => b',',
+    };
+    csv::WriterBuilder::new()
+        .delimiter(sep)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// The text of a yes/no value in `style`.
+pub fn bool_text(b: bool, style: CsvStyle) -> &'static str {
+    match (style, b) {
+        (CsvStyle::French, true) => "oui",
+        (CsvStyle::French, false) => "non",
+        (CsvStyle::Rfc4180, true) => "true",
+        (CsvStyle::Rfc4180, false) => "false",
+    }
+}
+
+/// One output: its bytes, or a file already written beside its target.
+#[derive(Debug)]
+enum Content {
+    Bytes(Vec<u8>),
+    /// Taken out when renamed into place.
+    Staged(std::cell::RefCell<Option<tempfile::NamedTempFile>>),
+}
+
+/// Outputs computed in memory, written together at the end of a run, and
+/// outputs streamed to a temporary file as they were computed
+/// ([`StreamedFile`]), renamed into place with the others.
 #[derive(Debug, Default)]
 pub struct Outputs {
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Content)>,
 }
 
 impl Outputs {
@@ -192,7 +311,18 @@ impl Outputs {
 
     /// Adds a file, named relative to the output folder.
     pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
-        self.files.push((name.into(), bytes));
+        self.files.push((name.into(), Content::Bytes(bytes)));
+    }
+
+    /// Adds a file written by [`StreamedFile`] (in the folder the outputs
+    /// are written to), renamed into place by [`Outputs::write_all`].
+    pub fn add_staged(&mut self, name: impl Into<String>, mut file: StagedFile) {
+        // The folders made for it are the output folder: they stay.
+        file.created.clear();
+        self.files.push((
+            name.into(),
+            Content::Staged(std::cell::RefCell::new(file.tmp.take())),
+        ));
     }
 
     /// Adds every file of `other`, after those already here.
@@ -205,9 +335,13 @@ impl Outputs {
         self.add(name, table.to_csv(style));
     }
 
-    /// Every file added so far, in order: name and bytes.
+    /// Every file held in memory, in order: name and bytes (files added by
+    /// [`Outputs::add_staged`] are not in memory and are left out).
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))
+        self.files.iter().filter_map(|(n, c)| match c {
+            Content::Bytes(b) => Some((n.as_str(), b.as_slice())),
+            Content::Staged(_) => None,
+        })
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -221,15 +355,9 @@ impl Outputs {
     /// they were and no temporary file behind. Returns the paths written, in
     /// order.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::file(
-                dir,
-                "est un fichier, pas un dossier : --out doit nommer un dossier (créé au besoin)",
-            ));
-        }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        output_dir(dir)?;
         let mut staged = Vec::with_capacity(self.files.len());
-        for (name, bytes) in &self.files {
+        for (name, content) in &self.files {
             let path = dir.join(name);
             if path.is_dir() {
                 return Err(Error::file(
@@ -237,7 +365,16 @@ impl Outputs {
                     "est un dossier : un fichier de sortie ne peut pas le remplacer (supprimez-le ou choisissez un autre --out)",
                 ));
             }
-            staged.push((stage(&path, bytes)?, path));
+            let tmp = match content {
+                Content::Bytes(bytes) => stage(&path, bytes)?,
+                Content::Staged(file) => file.borrow_mut().take().ok_or_else(|| {
+                    Error::file(
+                        &path,
+                        "fichier déjà écrit : une sortie ne s'écrit qu'une fois",
+                    )
+                })?,
+            };
+            staged.push((tmp, path));
         }
         let mut written = Vec::with_capacity(staged.len());
         for (tmp, path) in staged {
@@ -246,6 +383,118 @@ impl Outputs {
         }
         Ok(written)
     }
+}
+
+/// Checks that `dir` can hold the outputs and creates it if needed.
+fn output_dir(dir: &Path) -> Result<(), Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::file(
+            dir,
+            "est un fichier, pas un dossier : --out doit nommer un dossier (créé au besoin)",
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// An output written a piece at a time to a temporary file in the output
+/// folder, for tables too large to hold in memory; [`StreamedFile::finish`]
+/// hands it to [`Outputs::add_staged`], which renames it into place with the
+/// other outputs. Dropped unfinished (a failed run), the temporary file is
+/// removed, and so are the folders its creation made: no partial output
+/// is left.
+pub struct StreamedFile {
+    path: PathBuf,
+    tmp: Option<tempfile::NamedTempFile>,
+    /// Folders created for it, deepest first.
+    created: Vec<PathBuf>,
+}
+
+/// A finished [`StreamedFile`], ready to be renamed into place by
+/// [`Outputs::write_all`]; dropped before (a run failing elsewhere), it is
+/// removed with the folders made for it, as an unfinished one.
+#[derive(Debug)]
+pub struct StagedFile {
+    tmp: Option<tempfile::NamedTempFile>,
+    created: Vec<PathBuf>,
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        drop(self.tmp.take());
+        for d in &self.created {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+impl StreamedFile {
+    /// Starts the output `name` in the folder `dir` (created if needed).
+    pub fn create(dir: &Path, name: &str) -> Result<Self, Error> {
+        let created: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        let mut file = StreamedFile {
+            path: dir.join(name),
+            tmp: None,
+            created,
+        };
+        output_dir(dir)?;
+        file.tmp = Some(
+            tempfile::Builder::new()
+                .prefix(".maillage-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|e| Error::io(dir, e))?,
+        );
+        Ok(file)
+    }
+
+    /// Appends bytes.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match &mut self.tmp {
+            Some(tmp) => tmp.write_all(bytes).map_err(|e| Error::io(&self.path, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// The complete file, synced, with an ordinary file's permissions.
+    pub fn finish(mut self) -> Result<StagedFile, Error> {
+        let tmp = self
+            .tmp
+            .take()
+            .ok_or_else(|| Error::file(&self.path, "fichier de sortie inachevé"))?;
+        finish_temp(&self.path, &tmp)?;
+        Ok(StagedFile {
+            tmp: Some(tmp),
+            created: std::mem::take(&mut self.created),
+        })
+    }
+}
+
+impl Drop for StreamedFile {
+    fn drop(&mut self) {
+        // The temporary file first, then the folders made for it, if empty.
+        drop(self.tmp.take());
+        for d in &self.created {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+/// Syncs a complete temporary file and gives it an ordinary file's
+/// permissions (temporary files are private, 0600).
+fn finish_temp(path: &Path, tmp: &tempfile::NamedTempFile) -> Result<(), Error> {
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder,
@@ -274,15 +523,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // Temporary files are private (0600); an output is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
+    finish_temp(path, &tmp)?;
     Ok(tmp)
 }
 
@@ -315,6 +556,55 @@ mod tests {
             en,
             "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,1.235,true\r\n59350,Lille,0.000,\r\n"
         );
+    }
+
+    #[test]
+    fn fixed_decimals_are_those_of_format() {
+        // Ties of the exact binary value (j/128 with j odd), their
+        // neighbours, signs, zeros, subnormals and large values; then a
+        // sweep of pseudo-random values at every scale.
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.0078125,
+            2.5078125,
+            -0.0078125,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.000_000_4,
+            -0.000_000_4,
+            1e-300,
+            5e-324,
+            123_456_789.987_654_33,
+            (1u64 << 49) as f64 + 0.5,
+            4.111138,
+            48.9562,
+            0.0005,
+            0.0015,
+            1.0005,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = 10f64.powi((state % 17) as i32 - 8);
+            let x = (unit - 0.3) * scale;
+            xs.push(x);
+            xs.push((x * 1e6).round() / 1e6);
+            xs.push(f64::from_bits(state >> 2));
+        }
+        for x in xs {
+            for d in [0, 1, 3, 6, 9] {
+                let mut mine = String::new();
+                if push_fixed(&mut mine, x, d) {
+                    assert_eq!(mine, format!("{x:.d$}"), "{x:e} with {d} decimals");
+                }
+            }
+        }
     }
 
     #[test]

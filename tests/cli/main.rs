@@ -16,6 +16,7 @@ mod layers;
 mod maps;
 mod network_analyses;
 mod placement;
+mod points_stream;
 mod report;
 mod scenario;
 mod temps;
