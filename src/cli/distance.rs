@@ -20,7 +20,7 @@ use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
-use crate::load::points::{read_points, Window};
+use crate::load::points::{read_points_in, Window};
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
 use crate::output::tables::{points_csv_rows, POINTS_COLUMNS};
@@ -228,8 +228,32 @@ pub struct DistancePlan {
     /// explicitly).
     pub grid_asked: bool,
     pub points: Option<PlanPoints>,
+    /// The points file, and the window its rows were checked against.
+    pub points_path: Option<std::path::PathBuf>,
+    pub points_window: Window,
     pub access: AccessParams,
     pub write_access_costs: bool,
+}
+
+/// The first point outside the territory's window, as an error naming the
+/// file, the point (its rank and id) and the likely cause.
+pub fn points_outside(
+    t: &Territory,
+    path: &std::path::Path,
+    first_index: usize,
+    ids: &[String],
+    points: &[LonLat],
+) -> Result<(), Error> {
+    match points.iter().position(|p| !t.window.contains(*p)) {
+        None => Ok(()),
+        Some(i) => {
+            let at = crate::error::Location::Feature {
+                index: first_index + i,
+                id: Some(ids[i].clone()),
+            };
+            t.window.check(path, &at, "lon/lat", points[i]).map(|_| ())
+        }
+    }
 }
 
 /// The points of `--points`, as a run takes them.
@@ -258,8 +282,12 @@ const READ_AHEAD_CHUNKS: usize = 4;
 impl StreamedPoints {
     /// Opens the points file, reads its first chunk and starts reading
     /// ahead; the error of the first chunk, or of a file without rows.
-    fn open(path: &std::path::Path, warnings: &mut Warnings) -> Result<Self, Error> {
-        let mut stream = PointsStream::open(path, warnings, Window::France)?;
+    fn open(
+        path: &std::path::Path,
+        warnings: &mut Warnings,
+        window: Window,
+    ) -> Result<Self, Error> {
+        let mut stream = PointsStream::open(path, warnings, window)?;
         let rows = chunk_rows();
         let first = stream.next_chunk(rows)?.ok_or_else(|| no_points(path))?;
         let estimated_rows = stream.estimated_rows();
@@ -342,23 +370,36 @@ impl DistanceArgs {
     /// `points_alone` as in [`DistanceArgs::grid`]; `unit` is the run's.
     /// With `stream`, the points file is opened and its first chunk read,
     /// the rest being read as the points are measured ([`stream_points`]).
+    ///
+    /// The points must lie in France when the embedded communes are used
+    /// (`own_communes` false), checked as they are read; with the user's
+    /// communes the territory decides where they may lie, so they are read
+    /// as WGS84 positions and checked against it once it is loaded
+    /// ([`DistancePlan::check_points`]).
     pub fn plan(
         &self,
         ctx: &mut Context,
         points_alone: bool,
         unit: Unit,
         stream: bool,
+        own_communes: bool,
     ) -> anyhow::Result<DistancePlan> {
         let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
+        let window = if own_communes {
+            Window::World
+        } else {
+            Window::France
+        };
         let points = match &self.points {
             None => None,
             Some(p) if stream => Some(PlanPoints::Streamed(StreamedPoints::open(
                 p,
                 &mut ctx.warnings,
+                window,
             )?)),
             Some(p) => {
-                let (ids, pts) = read_points(p, &mut ctx.warnings)?;
+                let (ids, pts) = read_points_in(p, window, &mut ctx.warnings)?;
                 if ids.is_empty() {
                     return Err(no_points(p).into());
                 }
@@ -368,6 +409,8 @@ impl DistanceArgs {
         Ok(DistancePlan {
             grid_m,
             grid_asked: self.grid_m.is_some(),
+            points_path: self.points.clone(),
+            points_window: window,
             points,
             access,
             write_access_costs: self.write_access_costs,
@@ -380,6 +423,22 @@ impl DistanceArgs {
 pub const MAX_GRID_CELLS: f64 = 10_000_000.0;
 
 impl DistancePlan {
+    /// With the user's communes, the points read so far (the whole file, or
+    /// the first chunk) against the territory's window; the next chunks are
+    /// checked as they come ([`stream_points`]).
+    pub fn check_points(&self, t: &Territory) -> Result<(), Error> {
+        let (Some(path), Window::World) = (&self.points_path, self.points_window) else {
+            return Ok(());
+        };
+        match &self.points {
+            Some(PlanPoints::Whole(ids, pts)) => points_outside(t, path, 0, ids, pts),
+            Some(PlanPoints::Streamed(s)) => {
+                points_outside(t, path, 0, &s.first.ids, &s.first.points)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Refuses a grid too fine for the territory's area before any work.
     pub fn check_grid(&self, t: &Territory) -> anyhow::Result<()> {
         let Some(size) = self.grid_m else {
@@ -490,9 +549,16 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     // As the crow flies, the points are streamed: any number of them in
     // bounded memory. By network they are routed all at once.
     let unit = cmd.network.unit()?;
-    let mut plan = args.plan(ctx, true, unit, unit == Unit::Metres)?;
+    let mut plan = args.plan(
+        ctx,
+        true,
+        unit,
+        unit == Unit::Metres,
+        data.communes.is_some(),
+    )?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
+    plan.check_points(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     let streamed = match plan.points.take() {
         Some(PlanPoints::Streamed(s)) => Some(s),
@@ -503,10 +569,14 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     };
     let (out, style) = (ctx.out.clone(), ctx.csv);
     let stop = std::sync::atomic::AtomicBool::new(false);
+    let points_path = plan.points_path.clone().unwrap_or_default();
+    let check_window = plan.points_window == Window::World;
     // The points are measured and written beside the analysis of the
     // communes, which leaves cores idle in its sequential parts.
     let (analysed, points) = std::thread::scope(|s| {
-        let points = streamed.map(|p| s.spawn(|| stream_points(&t, p, &out, style, &stop)));
+        let points = streamed.map(|p| {
+            s.spawn(|| stream_points(&t, p, &points_path, check_window, &out, style, &stop))
+        });
         let analysed = (|| -> anyhow::Result<Outputs> {
             ctx.progress.step("distances");
             let mut r = net.results(&t, ctx);
@@ -560,6 +630,8 @@ const POINTS_CSV: &str = "points_distance.csv";
 pub fn stream_points(
     t: &Territory,
     points: StreamedPoints,
+    path: &std::path::Path,
+    check_window: bool,
     out: &std::path::Path,
     style: CsvStyle,
     stop: &std::sync::atomic::AtomicBool,
@@ -576,7 +648,13 @@ pub fn stream_points(
     time[0] = clock.elapsed();
     let StreamedPoints { first, rest, .. } = points;
     let mut chunk = first;
+    // The first chunk was checked against the territory by the plan.
+    let mut done = 0usize;
     loop {
+        if done > 0 && check_window {
+            points_outside(t, path, done, &chunk.ids, &chunk.points)?;
+        }
+        done += chunk.len();
         let clock = Instant::now();
         let nearest = nearest_sites(&sites, &chunk.points);
         time[1] += clock.elapsed();

@@ -188,7 +188,20 @@ pub fn load_candidates(
             "",
         ),
     };
-    let pts = parse_points(&path, &bytes, &mut ctx.warnings)?;
+    // In France the candidates are checked as they are read (with their
+    // line); elsewhere against the territory's window.
+    let pts = if t.window == crate::geom::frame::Window::France {
+        parse_points(&path, &bytes, &mut ctx.warnings)?
+    } else {
+        let pts = crate::load::points::parse_points_within(
+            &path,
+            &bytes,
+            &mut ctx.warnings,
+            crate::load::points::Window::World,
+        )?;
+        crate::cli::distance::points_outside(t, &path, 0, &pts.ids, &pts.points)?;
+        pts
+    };
     if pts.ids.is_empty() {
         return Err(Error::file(
             &path,

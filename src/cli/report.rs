@@ -63,13 +63,16 @@ pub struct ReportArgs {
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let unit = args.network.unit()?;
-    let plan = args.distance.plan(ctx, false, unit, false)?;
+    let plan = args
+        .distance
+        .plan(ctx, false, unit, false, data.communes.is_some())?;
     let radii = args.coverage.thresholds(unit)?;
     let hotspot_params = args.hotspots.params(unit)?;
     args.placement.radius(unit)?;
     check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
     plan.check_grid(&t)?;
+    plan.check_points(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
     let mut r = net.results(&t, ctx);

@@ -26,6 +26,18 @@ pub fn read_points(
     Ok((p.ids, p.points))
 }
 
+/// [`read_points`] with the positions checked against `window` (France,
+/// or only WGS84 validity when the territory decides later).
+pub fn read_points_in(
+    path: &Path,
+    window: Window,
+    warnings: &mut Warnings,
+) -> Result<(Vec<String>, Vec<LonLat>), Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let p = parse_points_within(path, &bytes, warnings, window)?;
+    Ok((p.ids, p.points))
+}
+
 /// Reads `id, lon, lat` rows anywhere on Earth (WGS84 degrees), for
 /// `maillage temps`.
 pub fn read_points_wgs84(path: &Path, warnings: &mut Warnings) -> Result<NamedPoints, Error> {

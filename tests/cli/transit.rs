@@ -754,3 +754,70 @@ fn assert_labels_of(out: &std::path::Path, name: &str) {
         assert_eq!(b["communes_sans_taux_departemental"], b["nb_communes"]);
     }
 }
+
+/// Points of a territory outside France: those inside it are measured
+/// (streamed, as the crow flies, against a brute force over the sites with
+/// Karney's distance), a point in France is refused, naming it, and nothing
+/// is written.
+#[test]
+fn points_of_a_territory_outside_france_are_checked_against_it() {
+    let dir = Dir::new();
+    dir.write(
+        "pts.csv",
+        "id,lon,lat\na,-51.2118666785315,-30.1005760100267\nb,-51.1582459466033,-30.0538460280879\n",
+    );
+    let mut args: Vec<String> = ["distance", "--points", "pts.csv", "--grid-m", "0"]
+        .map(String::from)
+        .to_vec();
+    args.extend(poa_layers());
+    args.extend(["--csv", "rfc4180", "--out", "out", "--quiet"].map(String::from));
+    run_ok(&dir, &args);
+    let rows = read_csv(&dir.read("out/points_distance.csv"));
+    assert_eq!(rows.len(), 2);
+    let sites_text = std::fs::read_to_string(fixture("poa/sites.csv")).unwrap();
+    let sites: Vec<(f64, f64)> = sites_text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            (f[5].parse().unwrap(), f[6].parse().unwrap())
+        })
+        .collect();
+    for (r, (lon, lat)) in rows.iter().zip([
+        (-51.2118666785315, -30.1005760100267),
+        (-51.1582459466033, -30.0538460280879),
+    ]) {
+        let best = sites
+            .iter()
+            .map(|&(slon, slat)| geodesic_km(lon, lat, slon, slat))
+            .fold(f64::INFINITY, f64::min);
+        let got: f64 = r["distance_km"].parse().unwrap();
+        assert!((got - best).abs() < 0.0006, "{got} vs {best}");
+    }
+
+    dir.write(
+        "far.csv",
+        "id,lon,lat\na,-51.2118666785315,-30.1005760100267\nparis,2.35,48.85\n",
+    );
+    args[2] = "far.csv".into();
+    let n = args.len();
+    args[n - 2] = "out2".into();
+    let out = dir.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_exit(&out, 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("far.csv") && err.contains("paris") && err.contains("hors du territoire"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out2").exists());
+}
+
+/// Karney's geodesic distance in km (WGS84), through maillage's own
+/// reference, which its tests check against GeographicLib.
+fn geodesic_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    maillage::geom::distance(
+        maillage::model::LonLat::new(lon1, lat1),
+        maillage::model::LonLat::new(lon2, lat2),
+    )
+    .0 / 1000.0
+}
