@@ -91,9 +91,12 @@ fn polygon_bytes(p: &geo::Polygon<f64>, out: &mut Vec<u8>) {
     out.push(b']');
 }
 
+/// Writes a geometry's `coordinates` member.
+type WriteCoords<'a> = dyn Fn(&mut Vec<u8>) + 'a;
+
 fn geometry_bytes(g: &geo::Geometry<f64>, out: &mut Vec<u8>) {
     use geo::Geometry as G;
-    let (kind, coords): (&str, &dyn Fn(&mut Vec<u8>)) = match g {
+    let (kind, coords): (&str, &WriteCoords<'_>) = match g {
         G::Point(p) => ("Point", &|o: &mut Vec<u8>| coord_bytes(&p.0, o)),
         G::MultiPoint(m) => ("MultiPoint", &|o: &mut Vec<u8>| {
             list(&m.0, o, |p, o| coord_bytes(&p.0, o))
