@@ -11,8 +11,8 @@ use crate::analysis::basics::Basics;
 use crate::analysis::distance::{
     grid_distances, locate_each, locate_grid_cells, locate_points, nearest_sites,
 };
-use crate::analysis::grid::{commune_grid, communes_area_m2};
-use crate::analysis::measure::{Measure, Unit};
+use crate::analysis::grid::{commune_grid, communes_area_m2, GridBands};
+use crate::analysis::measure::{Measure, TravelMode, Unit};
 use crate::analysis::results::{DistanceResults, GridResults, PointResults};
 use crate::analysis::summary::distance_summaries;
 use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, NetworkArgs};
@@ -23,7 +23,8 @@ use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
 use crate::load::points::{read_points_in, Window};
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
-use crate::output::tables::{points_csv_rows, POINTS_COLUMNS};
+use crate::output::geotiff::{geotiff, sparse_raster};
+use crate::output::tables::{grid_table, points_csv_rows, POINTS_COLUMNS};
 use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
 use crate::output::{add_tables, french};
 use crate::warnings::Warnings;
@@ -439,11 +440,15 @@ impl DistancePlan {
         }
     }
 
-    /// Refuses a grid too fine for the territory's area before any work.
-    pub fn check_grid(&self, t: &Territory) -> anyhow::Result<()> {
+    /// Refuses a grid measured by network too fine for the territory's area
+    /// before any work (a straight-line grid is streamed: any size).
+    pub fn check_grid(&self, t: &Territory, unit: Unit, transit: bool) -> anyhow::Result<()> {
         let Some(size) = self.grid_m else {
             return Ok(());
         };
+        if grid_streamed(self, unit, transit) {
+            return Ok(());
+        }
         let area = communes_area_m2(&t.frame, &t.communes);
         let cells = area / (size * size);
         if cells > MAX_GRID_CELLS {
@@ -491,7 +496,8 @@ pub fn analyse(
         }
         _ => None,
     };
-    let grid = plan.grid_m.map(|size| {
+    let streamed = grid_streamed(plan, measure.unit(), transit);
+    let grid = plan.grid_m.filter(|_| !streamed).map(|size| {
         ctx.progress.step(&format!("grille de {size} m"));
         let cells = commune_grid(&t.frame, &t.communes, size);
         let nearest = grid_distances(&b.index, &t.frame, &cells);
@@ -557,7 +563,8 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         data.communes.is_some(),
     )?;
     let t = ctx.load(data)?;
-    plan.check_grid(&t)?;
+    let transit = cmd.network.travel()? == Some(TravelMode::Transit);
+    plan.check_grid(&t, unit, transit)?;
     plan.check_points(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
     let streamed = match plan.points.take() {
@@ -588,6 +595,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
                 ctx.table_options(plan.write_access_costs),
                 &mut outputs,
             );
+            add_streamed_grid(&t, &r.basics, &plan, unit, transit, ctx, &mut outputs)?;
             if points.is_some() {
                 ctx.progress.step("points");
             }
@@ -613,6 +621,80 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }
+
+/// Cells of a band of the streamed grid (about 15 MB of rows at a time).
+const GRID_BAND_CELLS: usize = 200_000;
+
+/// Whether the grid of `plan` is streamed: straight-line distances, written
+/// a band of rows at a time (any number of cells in bounded memory). A grid
+/// measured by network (each cell routed) is computed whole, within
+/// [`MAX_GRID_CELLS`].
+pub fn grid_streamed(plan: &DistancePlan, unit: Unit, transit: bool) -> bool {
+    plan.grid_m.is_some() && (unit == Unit::Metres || (transit && !plan.grid_asked))
+}
+
+/// Computes and writes the straight-line grid a band of rows at a time:
+/// `grille_distance.csv` to a temporary file in the output folder `out`
+/// (renamed with the other outputs), and the GeoTIFF's pixels, kept as one
+/// value per cell (12 bytes) until the raster is written. Same bytes as the
+/// whole-grid path.
+pub fn stream_grid(
+    t: &Territory,
+    index: &SiteIndex,
+    size: f64,
+    out: &std::path::Path,
+    style: CsvStyle,
+) -> Result<(StagedFile, Vec<u8>), Error> {
+    let mut file = StreamedFile::create(out, GRID_CSV)?;
+    let mut pixels: Vec<(i64, i64, Option<f32>)> = Vec::new();
+    let mut first = true;
+    for band in GridBands::new(&t.frame, &t.communes, size, GRID_BAND_CELLS) {
+        let nearest = grid_distances(index, &t.frame, &band);
+        let table = grid_table(t, &band, &nearest, size);
+        // The first band carries the header (and the byte-order mark).
+        file.write(&if first {
+            table.to_csv(style)
+        } else {
+            table.rows_csv(style)
+        })?;
+        first = false;
+        pixels.extend(
+            band.iter()
+                .zip(&nearest)
+                .map(|(c, n)| (c.ix, c.iy, n.as_ref().map(|n| n.distance.km() as f32))),
+        );
+    }
+    if first {
+        file.write(&grid_table(t, &[], &[], size).to_csv(style))?;
+    }
+    let tif = geotiff(&sparse_raster(&pixels, size), &t.frame);
+    Ok((file.finish()?, tif))
+}
+
+/// Streams the straight-line grid of `plan`, when it is streamed
+/// ([`grid_streamed`]), into `outputs`.
+pub fn add_streamed_grid(
+    t: &Territory,
+    b: &Basics,
+    plan: &DistancePlan,
+    unit: Unit,
+    transit: bool,
+    ctx: &mut Context,
+    outputs: &mut Outputs,
+) -> Result<(), Error> {
+    let Some(size) = plan.grid_m.filter(|_| grid_streamed(plan, unit, transit)) else {
+        return Ok(());
+    };
+    ctx.progress.step(&format!("grille de {size} m"));
+    let (csv, tif) = stream_grid(t, &b.index, size, &ctx.out, ctx.csv)?;
+    outputs.add_staged(GRID_CSV, csv);
+    outputs.add(GRID_TIF, tif);
+    Ok(())
+}
+
+/// The name of the grid's table and GeoTIFF.
+pub const GRID_CSV: &str = "grille_distance.csv";
+pub const GRID_TIF: &str = "grille_distance.tif";
 
 /// Rows located and formatted by one parallel task.
 const PIECE_ROWS: usize = 4096;

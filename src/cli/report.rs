@@ -18,6 +18,7 @@ use crate::load::territory::defaults;
 use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
 use crate::output::write::CsvStyle;
 
+use crate::analysis::measure::TravelMode;
 use crate::error::Error;
 use crate::model::{Scope, Territory};
 use crate::output::add_tables;
@@ -71,7 +72,8 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     args.placement.radius(unit)?;
     check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
-    plan.check_grid(&t)?;
+    let transit = args.network.travel()? == Some(TravelMode::Transit);
+    plan.check_grid(&t, unit, transit)?;
     plan.check_points(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
@@ -89,6 +91,9 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         ctx,
     )?);
 
+    // The straight-line grid is written as it is computed, band by band.
+    let mut grid = Outputs::new();
+    distance::add_streamed_grid(&t, &r.basics, &plan, unit, transit, ctx, &mut grid)?;
     // Tables, maps with the page, and map layers are independent: built side
     // by side, then gathered in that order.
     ctx.progress.step("tables, cartes et couches");
@@ -124,6 +129,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         },
     );
     let mut outputs = tables;
+    outputs.append(grid);
     outputs.append(maps?);
     outputs.append(layers?);
     add_report_manifest(args, data, &t, ctx, &mut outputs)?;

@@ -53,12 +53,23 @@ impl Raster {
 /// `[ix·size, (ix+1)·size] × [iy·size, (iy+1)·size]`. Cells outside every
 /// commune, and cells without a value, hold [`NODATA`].
 pub fn grid_raster(cells: &[GridCell], values: &[Option<f64>], size: f64) -> Raster {
+    let sparse: Vec<(i64, i64, Option<f32>)> = cells
+        .iter()
+        .zip(values)
+        .map(|(c, v)| (c.ix, c.iy, v.map(|v| v as f32)))
+        .collect();
+    sparse_raster(&sparse, size)
+}
+
+/// [`grid_raster`] from (column, row, value) triples, as a streamed grid
+/// keeps them.
+pub fn sparse_raster(cells: &[(i64, i64, Option<f32>)], size: f64) -> Raster {
     let (mut x0, mut x1, mut y0, mut y1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
-    for c in cells {
-        x0 = x0.min(c.ix);
-        x1 = x1.max(c.ix);
-        y0 = y0.min(c.iy);
-        y1 = y1.max(c.iy);
+    for &(ix, iy, _) in cells {
+        x0 = x0.min(ix);
+        x1 = x1.max(ix);
+        y0 = y0.min(iy);
+        y1 = y1.max(iy);
     }
     if cells.is_empty() {
         (x0, x1, y0, y1) = (0, 0, 0, 0);
@@ -66,11 +77,11 @@ pub fn grid_raster(cells: &[GridCell], values: &[Option<f64>], size: f64) -> Ras
     let width = (x1 - x0 + 1) as usize;
     let height = (y1 - y0 + 1) as usize;
     let mut pixels = vec![NODATA; width * height];
-    for (c, v) in cells.iter().zip(values) {
+    for &(ix, iy, v) in cells {
         if let Some(v) = v {
-            let row = (y1 - c.iy) as usize;
-            let col = (c.ix - x0) as usize;
-            pixels[row * width + col] = *v as f32;
+            let row = (y1 - iy) as usize;
+            let col = (ix - x0) as usize;
+            pixels[row * width + col] = v;
         }
     }
     Raster {

@@ -137,12 +137,13 @@ pub fn manifest(run: &RunRecord<'_>, outputs: &Outputs) -> Vec<u8> {
         })
         .collect();
     let files: Vec<Value> = outputs
-        .files()
-        .map(|(name, bytes)| {
+        .listing()
+        .into_iter()
+        .map(|(name, bytes, sha256)| {
             json!({
                 "file": name,
-                "bytes": bytes.len(),
-                "sha256": sha256_hex(bytes),
+                "bytes": bytes,
+                "sha256": sha256,
             })
         })
         .collect();

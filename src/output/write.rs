@@ -228,7 +228,17 @@ impl Table {
 
     /// The table as CSV bytes.
     pub fn to_csv(&self, style: CsvStyle) -> Vec<u8> {
-        let mut w = csv_writer(style, csv_start(style, &self.headers));
+        self.rows_after(style, csv_start(style, &self.headers))
+    }
+
+    /// The rows alone as CSV bytes (a table written in pieces, after its
+    /// [`csv_start`]).
+    pub fn rows_csv(&self, style: CsvStyle) -> Vec<u8> {
+        self.rows_after(style, Vec::new())
+    }
+
+    fn rows_after(&self, style: CsvStyle, start: Vec<u8>) -> Vec<u8> {
+        let mut w = csv_writer(style, start);
         // Writing into a Vec cannot fail, so the results are ignored on purpose.
         for row in &self.rows {
             let fields: Vec<String> = row
@@ -292,8 +302,12 @@ pub fn bool_text(b: bool, style: CsvStyle) -> &'static str {
 #[derive(Debug)]
 enum Content {
     Bytes(Vec<u8>),
-    /// Taken out when renamed into place.
-    Staged(std::cell::RefCell<Option<tempfile::NamedTempFile>>),
+    /// Taken out when renamed into place; with its size and SHA-256.
+    Staged(
+        std::cell::RefCell<Option<tempfile::NamedTempFile>>,
+        u64,
+        String,
+    ),
 }
 
 /// Outputs computed in memory, written together at the end of a run, and
@@ -321,7 +335,11 @@ impl Outputs {
         file.created.clear();
         self.files.push((
             name.into(),
-            Content::Staged(std::cell::RefCell::new(file.tmp.take())),
+            Content::Staged(
+                std::cell::RefCell::new(file.tmp.take()),
+                file.bytes,
+                std::mem::take(&mut file.sha256),
+            ),
         ));
     }
 
@@ -340,8 +358,20 @@ impl Outputs {
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().filter_map(|(n, c)| match c {
             Content::Bytes(b) => Some((n.as_str(), b.as_slice())),
-            Content::Staged(_) => None,
+            Content::Staged(..) => None,
         })
+    }
+
+    /// Every file, in order: name, size and SHA-256 (hex), whether it is
+    /// held in memory or was streamed to disk (hashed as it was written).
+    pub fn listing(&self) -> Vec<(&str, u64, String)> {
+        self.files
+            .iter()
+            .map(|(n, c)| match c {
+                Content::Bytes(b) => (n.as_str(), b.len() as u64, super::manifest::sha256_hex(b)),
+                Content::Staged(_, len, sha) => (n.as_str(), *len, sha.clone()),
+            })
+            .collect()
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -367,7 +397,7 @@ impl Outputs {
             }
             let tmp = match content {
                 Content::Bytes(bytes) => stage(&path, bytes)?,
-                Content::Staged(file) => file.borrow_mut().take().ok_or_else(|| {
+                Content::Staged(file, ..) => file.borrow_mut().take().ok_or_else(|| {
                     Error::file(
                         &path,
                         "fichier déjà écrit : une sortie ne s'écrit qu'une fois",
@@ -405,6 +435,9 @@ fn output_dir(dir: &Path) -> Result<(), Error> {
 pub struct StreamedFile {
     path: PathBuf,
     tmp: Option<tempfile::NamedTempFile>,
+    /// Bytes written so far, and their running SHA-256.
+    bytes: u64,
+    hasher: sha2::Sha256,
     /// Folders created for it, deepest first.
     created: Vec<PathBuf>,
 }
@@ -415,6 +448,8 @@ pub struct StreamedFile {
 #[derive(Debug)]
 pub struct StagedFile {
     tmp: Option<tempfile::NamedTempFile>,
+    bytes: u64,
+    sha256: String,
     created: Vec<PathBuf>,
 }
 
@@ -438,6 +473,8 @@ impl StreamedFile {
         let mut file = StreamedFile {
             path: dir.join(name),
             tmp: None,
+            bytes: 0,
+            hasher: sha2::Digest::new(),
             created,
         };
         output_dir(dir)?;
@@ -453,6 +490,8 @@ impl StreamedFile {
 
     /// Appends bytes.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        sha2::Digest::update(&mut self.hasher, bytes);
+        self.bytes += bytes.len() as u64;
         match &mut self.tmp {
             Some(tmp) => tmp.write_all(bytes).map_err(|e| Error::io(&self.path, e)),
             None => Ok(()),
@@ -466,8 +505,11 @@ impl StreamedFile {
             .take()
             .ok_or_else(|| Error::file(&self.path, "fichier de sortie inachevé"))?;
         finish_temp(&self.path, &tmp)?;
+        let hasher = std::mem::take(&mut self.hasher);
         Ok(StagedFile {
             tmp: Some(tmp),
+            bytes: self.bytes,
+            sha256: format!("{:x}", sha2::Digest::finalize(hasher)),
             created: std::mem::take(&mut self.created),
         })
     }
