@@ -212,6 +212,27 @@ mod tests {
     use super::*;
     use geo::polygon;
 
+    /// Band by band, whatever the band's height, the grid is the whole
+    /// grid: same cells, order and communes.
+    #[test]
+    fn bands_give_the_whole_grid() {
+        let t = crate::load::territory::load_territory(
+            &crate::load::territory::DataPaths::default(),
+            &mut crate::warnings::Warnings::new(),
+        )
+        .unwrap();
+        let communes = &t.communes[..400];
+        for size in [500.0, 1000.0] {
+            let whole = commune_grid(&t.frame, communes, size);
+            assert!(whole.len() > 1000);
+            for band_cells in [1, 700, 5_000, 10_000_000] {
+                let banded: Vec<GridCell> =
+                    GridBands::new(&t.frame, communes, size, band_cells).flatten().collect();
+                assert_eq!(banded, whole, "{size} m, bands of {band_cells} cells");
+            }
+        }
+    }
+
     #[test]
     fn cells_of_a_square_are_counted_exactly() {
         // A 1 km square from (1000, 2000): 5 × 5 centres of a 200 m grid.
