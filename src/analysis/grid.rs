@@ -226,8 +226,9 @@ mod tests {
             let whole = commune_grid(&t.frame, communes, size);
             assert!(whole.len() > 1000);
             for band_cells in [1, 700, 5_000, 10_000_000] {
-                let banded: Vec<GridCell> =
-                    GridBands::new(&t.frame, communes, size, band_cells).flatten().collect();
+                let banded: Vec<GridCell> = GridBands::new(&t.frame, communes, size, band_cells)
+                    .flatten()
+                    .collect();
                 assert_eq!(banded, whole, "{size} m, bands of {band_cells} cells");
             }
         }

@@ -387,20 +387,33 @@ impl DistanceArgs {
     ) -> anyhow::Result<DistancePlan> {
         let access = self.access(unit)?;
         let grid_m = self.grid(points_alone);
-        let window = if own_communes {
-            Window::World
-        } else {
-            Window::France
-        };
+        // Read as French points first (their messages name swapped axes and
+        // Lambert-93 metres); with the user's communes, a file that is not
+        // French is read again as WGS84 positions, to be checked against the
+        // territory once loaded.
+        let mut window = Window::France;
         let points = match &self.points {
             None => None,
-            Some(p) if stream => Some(PlanPoints::Streamed(StreamedPoints::open(
-                p,
-                &mut ctx.warnings,
-                window,
-            )?)),
+            Some(p) if stream => {
+                let opened = match StreamedPoints::open(p, &mut ctx.warnings, Window::France) {
+                    Err(e) if own_communes => {
+                        let mut scratch = Warnings::new();
+                        window = Window::World;
+                        StreamedPoints::open(p, &mut scratch, Window::World).map_err(|_| e)?
+                    }
+                    other => other?,
+                };
+                Some(PlanPoints::Streamed(opened))
+            }
             Some(p) => {
-                let (ids, pts) = read_points_in(p, window, &mut ctx.warnings)?;
+                let (ids, pts) = match read_points_in(p, Window::France, &mut ctx.warnings) {
+                    Err(e) if own_communes => {
+                        let mut scratch = Warnings::new();
+                        window = Window::World;
+                        read_points_in(p, Window::World, &mut scratch).map_err(|_| e)?
+                    }
+                    other => other?,
+                };
                 if ids.is_empty() {
                     return Err(no_points(p).into());
                 }
@@ -419,18 +432,27 @@ impl DistanceArgs {
     }
 }
 
-/// The most grid cells a run computes (the default 200 m grid of the region
-/// has about 800,000; each cell costs some 200 bytes until written).
+/// The most grid cells a run routes by network (the default 200 m grid of the
+/// region has about 800,000; each cell costs some 200 bytes until written).
 pub const MAX_GRID_CELLS: f64 = 10_000_000.0;
+
+/// The most grid cells a straight-line grid writes, streamed: about 4.5 GB
+/// of table (45 bytes a row) and 1.2 GB held for its GeoTIFF. Metropolitan
+/// France at 200 m has 14.2 million.
+pub const MAX_STREAMED_GRID_CELLS: f64 = 100_000_000.0;
 
 impl DistancePlan {
     /// With the user's communes, the points read so far (the whole file, or
     /// the first chunk) against the territory's window; the next chunks are
     /// checked as they come ([`stream_points`]).
     pub fn check_points(&self, t: &Territory) -> Result<(), Error> {
-        let (Some(path), Window::World) = (&self.points_path, self.points_window) else {
+        let Some(path) = &self.points_path else {
             return Ok(());
         };
+        // Read as French points into a French territory: nothing to add.
+        if self.points_window == Window::France && t.window == crate::geom::frame::Window::France {
+            return Ok(());
+        }
         match &self.points {
             Some(PlanPoints::Whole(ids, pts)) => points_outside(t, path, 0, ids, pts),
             Some(PlanPoints::Streamed(s)) => {
@@ -446,19 +468,22 @@ impl DistancePlan {
         let Some(size) = self.grid_m else {
             return Ok(());
         };
-        if grid_streamed(self, unit, transit) {
-            return Ok(());
-        }
+        let streamed = grid_streamed(self, unit, transit);
+        let (max, what) = if streamed {
+            (MAX_STREAMED_GRID_CELLS, "qu'une grille écrit")
+        } else {
+            (MAX_GRID_CELLS, "qu'un calcul par réseau traite")
+        };
         let area = communes_area_m2(&t.frame, &t.communes);
         let cells = area / (size * size);
-        if cells > MAX_GRID_CELLS {
+        if cells > max {
             anyhow::bail!(
                 "--grid-m {size} : environ {} millions de mailles sur les {} km² des communes, plus \
-                 que les {} millions qu'un calcul traite ; choisissez --grid-m {} ou plus",
+                 que les {} millions {what} ; choisissez --grid-m {} ou plus",
                 french::decimal(cells / 1e6, 0),
                 french::decimal(area / 1e6, 0),
-                french::decimal(MAX_GRID_CELLS / 1e6, 0),
-                (area / MAX_GRID_CELLS).sqrt().ceil()
+                french::decimal(max / 1e6, 0),
+                (area / max).sqrt().ceil()
             );
         }
         Ok(())
@@ -577,7 +602,8 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let (out, style) = (ctx.out.clone(), ctx.csv);
     let stop = std::sync::atomic::AtomicBool::new(false);
     let points_path = plan.points_path.clone().unwrap_or_default();
-    let check_window = plan.points_window == Window::World;
+    let check_window =
+        plan.points_window == Window::World || t.window != crate::geom::frame::Window::France;
     // The points are measured and written beside the analysis of the
     // communes, which leaves cores idle in its sequential parts.
     let (analysed, points) = std::thread::scope(|s| {

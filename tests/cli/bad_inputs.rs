@@ -732,7 +732,7 @@ const CASES: &[Case] = &[
         base: Embedded,
         data: &[],
         expect: Error(&[
-            "--grid-m 10 : environ 320 millions de mailles sur les 31\u{a0}973 km² des communes, plus que les 10 millions qu'un calcul traite ; choisissez --grid-m 57 ou plus",
+            "--grid-m 10 : environ 320 millions de mailles sur les 31\u{a0}973 km² des communes, plus que les 100 millions qu'une grille écrit ; choisissez --grid-m 18 ou plus",
         ]),
     },
     Case {
