@@ -32,28 +32,7 @@ pub fn to_plane(frame: &Frame, p: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// The centres of the grid of `size` metres that fall inside a polygon
 /// given in Lambert-93, as (ix, iy) pairs in row-major order.
 pub fn cells_in(poly: &MultiPolygon<f64>, size: f64) -> Vec<(i64, i64)> {
-    use geo::BoundingRect;
-    let Some(r) = poly.bounding_rect() else {
-        return Vec::new();
-    };
-    let (x0, x1) = (
-        (r.min().x / size).floor() as i64,
-        (r.max().x / size).floor() as i64,
-    );
-    let (y0, y1) = (
-        (r.min().y / size).floor() as i64,
-        (r.max().y / size).floor() as i64,
-    );
-    let mut out = Vec::new();
-    for iy in y0..=y1 {
-        for ix in x0..=x1 {
-            let c = Point::new((ix as f64 + 0.5) * size, (iy as f64 + 0.5) * size);
-            if poly.intersects(&c) {
-                out.push((ix, iy));
-            }
-        }
-    }
-    out
+    cells_in_rows(poly, size, i64::MIN, i64::MAX)
 }
 
 /// The centres of the grid of `size` metres inside a polygon (given in the
@@ -143,7 +122,10 @@ impl Iterator for GridBands {
         if self.next_row > self.last_row {
             return None;
         }
-        let (iy0, iy1) = (self.next_row, self.next_row + self.rows_per_band);
+        let (iy0, iy1) = (
+            self.next_row,
+            self.next_row.saturating_add(self.rows_per_band),
+        );
         self.next_row = iy1;
         let size = self.size;
         let mut cells: Vec<GridCell> = self
@@ -185,26 +167,9 @@ pub fn communes_area_m2(frame: &Frame, communes: &[Commune]) -> f64 {
 /// then column. Parallel over communes; the result does not depend on the
 /// number of threads.
 pub fn commune_grid(frame: &Frame, communes: &[Commune], size: f64) -> Vec<GridCell> {
-    let mut cells: Vec<GridCell> = communes
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, c)| {
-            cells_in(&to_plane(frame, &c.geometry), size)
-                .into_iter()
-                .map(move |(ix, iy)| GridCell {
-                    ix,
-                    iy,
-                    centre: L93 {
-                        x: (ix as f64 + 0.5) * size,
-                        y: (iy as f64 + 0.5) * size,
-                    },
-                    commune: i,
-                })
-        })
-        .collect();
-    cells.sort_by_key(|c| (c.iy, c.ix, c.commune));
-    cells.dedup_by_key(|c| (c.iy, c.ix));
-    cells
+    GridBands::new(frame, communes, size, usize::MAX)
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]

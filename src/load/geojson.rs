@@ -257,31 +257,43 @@ fn read_raw_feature(
         }
     }
     if let Some(g) = fr.geometry.filter(|g| g.get().trim() != "null") {
-        let mut geom = parse_geometry(g).map_err(|e| match e {
-            GeometryError::Problem(problem) => {
-                Error::field(path, location.clone(), "geometry", problem)
-            }
-            // A number the splitting let through (1e999): the message of the
-            // whole file, with its line and column.
-            GeometryError::Syntax => match serde_json::from_slice::<Value>(bytes) {
-                Err(e) => invalid_json(path, &e),
-                Ok(_) => Error::field(path, location.clone(), "geometry", "JSON invalide"),
-            },
-        })?;
-        check_coordinates(path, &location, &geom, coords)?;
-        if coords == Coords::Lambert93 {
-            use geo::MapCoordsInPlace;
-            geom.map_coords_in_place(|c| {
-                let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
-                geo::Coord {
-                    x: ll.lon,
-                    y: ll.lat,
-                }
-            });
-        }
-        f.geometry = Some(geom);
+        f.geometry = Some(read_geometry(path, bytes, &location, g, coords)?);
     }
     Ok(f)
+}
+
+/// A feature's geometry, checked, in lon/lat; `bytes` (the whole file)
+/// gives the position of a JSON error.
+fn read_geometry(
+    path: &Path,
+    bytes: &[u8],
+    location: &Location,
+    g: &RawValue,
+    coords: Coords,
+) -> Result<geo::Geometry<f64>, Error> {
+    let mut geom = parse_geometry(g).map_err(|e| match e {
+        GeometryError::Problem(problem) => {
+            Error::field(path, location.clone(), "geometry", problem)
+        }
+        // A number the splitting let through (1e999): the message of the
+        // whole file, with its line and column.
+        GeometryError::Syntax => match serde_json::from_slice::<Value>(bytes) {
+            Err(e) => invalid_json(path, &e),
+            Ok(_) => Error::field(path, location.clone(), "geometry", "JSON invalide"),
+        },
+    })?;
+    check_coordinates(path, location, &geom, coords)?;
+    if coords == Coords::Lambert93 {
+        use geo::MapCoordsInPlace;
+        geom.map_coords_in_place(|c| {
+            let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
+            geo::Coord {
+                x: ll.lon,
+                y: ll.lat,
+            }
+        });
+    }
+    Ok(geom)
 }
 
 /// Why a geometry could not be read.
@@ -433,70 +445,12 @@ fn read_feature(
     match fv.get("geometry") {
         None | Some(Value::Null) => {}
         Some(g) => {
-            check_positions(g).map_err(|e| Error::field(path, location.clone(), "geometry", e))?;
-            let gj = <geojson::Geometry as serde::Deserialize>::deserialize(g).map_err(|e| {
-                Error::field(
-                    path,
-                    location.clone(),
-                    "geometry",
-                    format!("géométrie GeoJSON invalide : {e}"),
-                )
-            })?;
-            let mut geom: geo::Geometry<f64> = geo::Geometry::try_from(gj)
-                .map_err(|e| Error::field(path, location.clone(), "geometry", e.to_string()))?;
-            check_coordinates(path, &location, &geom, coords)?;
-            if coords == Coords::Lambert93 {
-                use geo::MapCoordsInPlace;
-                geom.map_coords_in_place(|c| {
-                    let ll = LAMBERT_93.unproject(L93 { x: c.x, y: c.y });
-                    geo::Coord {
-                        x: ll.lon,
-                        y: ll.lat,
-                    }
-                });
-            }
-            f.geometry = Some(geom);
+            let raw = serde_json::value::to_raw_value(g)
+                .map_err(|e| Error::field(path, location.clone(), "geometry", json_problem(&e)))?;
+            f.geometry = Some(read_geometry(path, &[], &location, &raw, coords)?);
         }
     }
     Ok(f)
-}
-
-/// Checks that every position of a geometry has at least two numbers: the
-/// `geojson` crate accepts shorter ones and then fails on them (found by
-/// fuzzing), so they are refused here with a message.
-fn check_positions(g: &Value) -> Result<(), String> {
-    let depth = match g.get("type").and_then(Value::as_str) {
-        Some("Point") => 0,
-        Some("MultiPoint" | "LineString") => 1,
-        Some("MultiLineString" | "Polygon") => 2,
-        Some("MultiPolygon") => 3,
-        Some("GeometryCollection") => {
-            if let Some(Value::Array(gs)) = g.get("geometries") {
-                for member in gs {
-                    check_positions(member)?;
-                }
-            }
-            return Ok(());
-        }
-        // Unknown types and missing members: the geometry parser says so.
-        _ => return Ok(()),
-    };
-    fn walk(v: &Value, depth: usize) -> Result<(), String> {
-        let Value::Array(items) = v else {
-            return Ok(());
-        };
-        if depth == 0 {
-            if items.len() < 2 {
-                return Err(format!(
-                    "la position {v} a {} nombre(s) : attendu au moins la longitude et la latitude",
-                    items.len()
-                ));
-            }
-            return Ok(());
-        }
-        items.iter().try_for_each(|i| walk(i, depth - 1))
-    }
-    g.get("coordinates").map_or(Ok(()), |c| walk(c, depth))
 }
 
 /// Rejects non-finite coordinates, and lon/lat out of range, naming the
