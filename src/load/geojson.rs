@@ -56,7 +56,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             let root: Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
             return Ok(RawLayer {
                 path: path.to_path_buf(),
-                features: vec![read_feature(path, 0, &root, coords)?],
+                features: vec![read_feature(path, bytes, 0, &root, coords)?],
             });
         }
         Some(other) => {
@@ -224,9 +224,22 @@ fn read_raw_feature(
                     |whole| invalid_json(path, &whole),
                 )
             })?;
-            return read_feature(path, index, &fv, coords);
+            return read_feature(path, bytes, index, &fv, coords);
         }
     };
+    build_feature(path, bytes, index, fr, coords)
+}
+
+/// A feature from its members, however they were read: `kind` must be
+/// « Feature », `properties` an object (or absent), `geometry` is kept as
+/// JSON text until read.
+fn build_feature(
+    path: &Path,
+    bytes: &[u8],
+    index: usize,
+    fr: FeatureRaw<'_>,
+    coords: Coords,
+) -> Result<RawFeature, Error> {
     let id = match &fr.id {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -401,56 +414,33 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
     })
 }
 
-fn feature_id(fv: &Value) -> Option<String> {
-    match fv.get("id") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
+/// A feature read whole as JSON (a file that is a single Feature, or a
+/// feature that is not an object): [`build_feature`] on its members.
 fn read_feature(
     path: &Path,
+    bytes: &[u8],
     index: usize,
     fv: &Value,
     coords: Coords,
 ) -> Result<RawFeature, Error> {
-    let location = Location::Feature {
-        index,
-        id: feature_id(fv),
-    };
-    if fv.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(Error::record(
-            path,
-            location,
-            "pas un objet GeoJSON Feature (pas de « type » : « Feature »)",
-        ));
-    }
-    let mut f = RawFeature::new(location.clone());
-    match fv.get("properties") {
-        Some(Value::Object(props)) => {
-            for (k, v) in props {
-                f.insert(k, v.clone());
-            }
-        }
-        Some(Value::Null) | None => {}
-        Some(_) => {
-            return Err(Error::record(
+    let geometry = match fv.get("geometry") {
+        None | Some(Value::Null) => None,
+        Some(g) => Some(serde_json::value::to_raw_value(g).map_err(|e| {
+            Error::field(
                 path,
-                location,
-                "« properties » n'est pas un objet JSON",
-            ))
-        }
-    }
-    match fv.get("geometry") {
-        None | Some(Value::Null) => {}
-        Some(g) => {
-            let raw = serde_json::value::to_raw_value(g)
-                .map_err(|e| Error::field(path, location.clone(), "geometry", json_problem(&e)))?;
-            f.geometry = Some(read_geometry(path, &[], &location, &raw, coords)?);
-        }
-    }
-    Ok(f)
+                Location::Feature { index, id: None },
+                "geometry",
+                json_problem(&e),
+            )
+        })?),
+    };
+    let fr = FeatureRaw {
+        kind: fv.get("type").cloned(),
+        id: fv.get("id").cloned(),
+        properties: fv.get("properties").cloned(),
+        geometry: geometry.as_deref(),
+    };
+    build_feature(path, bytes, index, fr, coords)
 }
 
 /// Rejects non-finite coordinates, and lon/lat out of range, naming the

@@ -334,7 +334,7 @@ impl Window {
 
 /// Whether a point lies in the plausibility window around France.
 fn in_window(p: LonLat) -> bool {
-    (LON_RANGE.0..=LON_RANGE.1).contains(&p.lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&p.lat)
+    Window::France.contains(p)
 }
 
 /// Checks that a lon/lat pair is usable and, if not, names the likely cause.
