@@ -47,8 +47,10 @@ pub struct SiteIndex {
     k_max: f64,
     /// Lower bound of the same.
     k_min: f64,
-    /// The distances to the cone's apex of the frame's band: a point of the
-    /// plane lies in the band when its distance is within.
+    /// The frame's band of latitudes (NaN for sites straddling the equator),
+    /// and the distances to the cone's apex it spans: a point of the plane
+    /// lies in the band when its distance is within.
+    band: (f64, f64),
     rho_band: (f64, f64),
     grid: Option<CandidateGrid>,
 }
@@ -124,6 +126,7 @@ impl SiteIndex {
         };
         SiteIndex {
             metric,
+            band: (b0, b1),
             rho_band,
             lonlat: positions.to_vec(),
             positions: projected,
@@ -208,7 +211,8 @@ impl SiteIndex {
     /// Whether the frame's scale bounds hold at this latitude (40°–53° N in
     /// Lambert-93, three degrees around the sites for a local frame).
     fn in_band(&self, lat: f64) -> bool {
-        let (b0, b1) = self.metric.frame().band();
+        // Sites straddling the equator have no band (NaN): every query scans.
+        let (b0, b1) = self.band;
         (b0..=b1).contains(&lat)
     }
 
@@ -384,6 +388,32 @@ mod tests {
     use super::*;
     use crate::geom::distance;
     use crate::geom::fast::{fast_distance, project};
+
+    /// Sites on both sides of the equator fit no conic: every query is
+    /// measured by a scan with Karney's distance, near them or far away.
+    #[test]
+    fn sites_straddling_the_equator_are_scanned_exactly() {
+        let sites = [
+            LonLat::new(-78.5, -0.3),
+            LonLat::new(-78.4, 0.2),
+            LonLat::new(-78.2, 0.6),
+        ];
+        let idx = SiteIndex::new(&sites);
+        for q in [
+            LonLat::new(-78.45, 0.0),
+            LonLat::new(-78.3, 0.5),
+            LonLat::new(2.3, 48.9),
+        ] {
+            let exact: Vec<f64> = sites.iter().map(|s| distance(q, *s).0).collect();
+            let best = exact.iter().copied().fold(f64::INFINITY, f64::min);
+            let n = idx.nearest(q).unwrap();
+            assert!((n.distance.0 - best).abs() < 1e-6, "{q:?}");
+            assert_eq!(
+                idx.within(q, Meters(best + 1.0)).len(),
+                exact.iter().filter(|&&d| d <= best + 1.0).count()
+            );
+        }
+    }
 
     /// Far from France (Porto Alegre, 30° S) the index works in a local
     /// frame: nearest, within and the grid path against Karney by brute force.
