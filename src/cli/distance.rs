@@ -236,6 +236,24 @@ pub struct DistancePlan {
     pub write_access_costs: bool,
 }
 
+/// Reads points as French (`read` with [`Window::France`]); when that fails
+/// and the communes are the user's, again as WGS84 positions, setting
+/// `window` to [`Window::World`] (the French read's error if this fails too).
+fn french_or_world<T>(
+    own_communes: bool,
+    warnings: &mut Warnings,
+    window: &mut Window,
+    read: impl Fn(Window, &mut Warnings) -> Result<T, Error>,
+) -> Result<T, Error> {
+    match read(Window::France, warnings) {
+        Err(e) if own_communes => {
+            *window = Window::World;
+            read(Window::World, &mut Warnings::new()).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
 /// The first point outside the territory's window, as an error naming the
 /// file, the point (its rank and id) and the likely cause.
 pub fn points_outside(
@@ -394,26 +412,19 @@ impl DistanceArgs {
         let mut window = Window::France;
         let points = match &self.points {
             None => None,
-            Some(p) if stream => {
-                let opened = match StreamedPoints::open(p, &mut ctx.warnings, Window::France) {
-                    Err(e) if own_communes => {
-                        let mut scratch = Warnings::new();
-                        window = Window::World;
-                        StreamedPoints::open(p, &mut scratch, Window::World).map_err(|_| e)?
-                    }
-                    other => other?,
-                };
-                Some(PlanPoints::Streamed(opened))
-            }
+            Some(p) if stream => Some(PlanPoints::Streamed(french_or_world(
+                own_communes,
+                &mut ctx.warnings,
+                &mut window,
+                |w, warnings| StreamedPoints::open(p, warnings, w),
+            )?)),
             Some(p) => {
-                let (ids, pts) = match read_points_in(p, Window::France, &mut ctx.warnings) {
-                    Err(e) if own_communes => {
-                        let mut scratch = Warnings::new();
-                        window = Window::World;
-                        read_points_in(p, Window::World, &mut scratch).map_err(|_| e)?
-                    }
-                    other => other?,
-                };
+                let (ids, pts) = french_or_world(
+                    own_communes,
+                    &mut ctx.warnings,
+                    &mut window,
+                    |w, warnings| read_points_in(p, w, warnings),
+                )?;
                 if ids.is_empty() {
                     return Err(no_points(p).into());
                 }
