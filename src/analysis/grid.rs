@@ -43,25 +43,100 @@ pub fn cells_in_rows(poly: &MultiPolygon<f64>, size: f64, iy0: i64, iy1: i64) ->
     let Some(r) = poly.bounding_rect() else {
         return Vec::new();
     };
-    let (x0, x1) = (
-        (r.min().x / size).floor() as i64,
-        (r.max().x / size).floor() as i64,
-    );
     let (y0, y1) = (
         ((r.min().y / size).floor() as i64).max(iy0),
         ((r.max().y / size).floor() as i64).min(iy1 - 1),
     );
-    let mut out = Vec::new();
-    for iy in y0..=y1 {
-        for ix in x0..=x1 {
-            let c = Point::new((ix as f64 + 0.5) * size, (iy as f64 + 0.5) * size);
-            if poly.intersects(&c) {
-                out.push((ix, iy));
+    if y0 > y1 {
+        return Vec::new();
+    }
+    // Each edge, with its polygon, in the buckets of the rows whose centre
+    // line it may cross or come within DOUBT of.
+    let rows = (y1 - y0 + 1) as usize;
+    let mut edges: Vec<(usize, u32, geo::Line<f64>)> = Vec::new();
+    for (k, p) in poly.0.iter().enumerate() {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            for e in ring.lines() {
+                let (lo, hi) = (e.start.y.min(e.end.y), e.start.y.max(e.end.y));
+                let first = (((lo - DOUBT) / size - 0.5).ceil() as i64).max(y0);
+                let last = (((hi + DOUBT) / size - 0.5).floor() as i64).min(y1);
+                for iy in first..=last {
+                    edges.push(((iy - y0) as usize, k as u32, e));
+                }
             }
         }
     }
+    edges.sort_by_key(|e| e.0);
+    let mut out = Vec::new();
+    let mut crossings: Vec<(u32, f64)> = Vec::new();
+    let mut doubts: Vec<(f64, f64)> = Vec::new();
+    let mut row: Vec<i64> = Vec::new();
+    let mut doubtful: Vec<i64> = Vec::new();
+    let mut rest = &edges[..];
+    for r in 0..rows {
+        let n = rest.iter().take_while(|e| e.0 == r).count();
+        let (here, tail) = rest.split_at(n);
+        rest = tail;
+        if here.is_empty() {
+            continue;
+        }
+        let iy = y0 + r as i64;
+        let yc = (iy as f64 + 0.5) * size;
+        crossings.clear();
+        doubts.clear();
+        for &(_, k, e) in here {
+            let (a, b) = (e.start, e.end);
+            // Half-open rule: a vertex on the line counts for the edge
+            // leaving upwards only, so each ring crosses an even number of
+            // times.
+            if (a.y <= yc) != (b.y <= yc) {
+                let x = a.x + (yc - a.y) * (b.x - a.x) / (b.y - a.y);
+                crossings.push((k, x));
+                doubts.push((x, x));
+            }
+            let (na, nb) = ((a.y - yc).abs() <= DOUBT, (b.y - yc).abs() <= DOUBT);
+            if na && nb {
+                doubts.push((a.x.min(b.x), a.x.max(b.x)));
+            } else if na {
+                doubts.push((a.x, a.x));
+            } else if nb {
+                doubts.push((b.x, b.x));
+            }
+        }
+        crossings.sort_by(|p, q| p.0.cmp(&q.0).then(p.1.total_cmp(&q.1)));
+        row.clear();
+        for pair in crossings.chunks_exact(2) {
+            // Centres strictly inside the span (those near its ends are
+            // doubtful and decided below).
+            let first = (pair[0].1 / size - 0.5).ceil() as i64;
+            let last = (pair[1].1 / size - 0.5).floor() as i64;
+            row.extend(first..=last);
+        }
+        // Centres within DOUBT of the boundary: the exact test decides.
+        doubtful.clear();
+        for &(lo, hi) in &doubts {
+            let first = ((lo - DOUBT) / size - 0.5).ceil() as i64;
+            let last = ((hi + DOUBT) / size - 0.5).floor() as i64;
+            doubtful.extend(first..=last);
+        }
+        doubtful.sort_unstable();
+        doubtful.dedup();
+        row.retain(|ix| doubtful.binary_search(ix).is_err());
+        row.extend(doubtful.iter().copied().filter(|&ix| {
+            poly.intersects(&Point::new((ix as f64 + 0.5) * size, yc))
+        }));
+        row.sort_unstable();
+        row.dedup();
+        out.extend(row.iter().map(|&ix| (ix, iy)));
+    }
     out
 }
+
+/// Distance (metres) from the boundary within which a cell's centre is
+/// tested exactly (point in polygon, the boundary included) rather than by
+/// the parity of the boundary's crossings along its row: far above the
+/// rounding of a crossing's abscissa, far below a cell.
+const DOUBT: f64 = 1e-3;
 
 /// The grid of [`commune_grid`], a band of rows at a time (south to north),
 /// so that a grid of any size is computed in bounded memory: the same cells,
@@ -195,6 +270,92 @@ mod tests {
                     .flatten()
                     .collect();
                 assert_eq!(banded, whole, "{size} m, bands of {band_cells} cells");
+            }
+        }
+    }
+
+    /// The plain reference: every centre of the bounding box tested for
+    /// being in the polygon or on its boundary.
+    fn brute_force(poly: &MultiPolygon<f64>, size: f64) -> Vec<(i64, i64)> {
+        use geo::BoundingRect;
+        let Some(r) = poly.bounding_rect() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for iy in (r.min().y / size).floor() as i64..=(r.max().y / size).floor() as i64 {
+            for ix in (r.min().x / size).floor() as i64..=(r.max().x / size).floor() as i64 {
+                let c = Point::new((ix as f64 + 0.5) * size, (iy as f64 + 0.5) * size);
+                if poly.intersects(&c) {
+                    out.push((ix, iy));
+                }
+            }
+        }
+        out
+    }
+
+    /// A star-shaped ring of `n` vertices around (cx, cy); with `snap`,
+    /// vertices are rounded to a multiple of `snap` so that many fall on
+    /// cell centres, rows and columns.
+    fn star(rng: &mut crate::seeded::SplitMix64, cx: f64, cy: f64, r: f64, n: usize, snap: f64) -> geo::LineString<f64> {
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let a = std::f64::consts::TAU * i as f64 / n as f64;
+                let d = r * (0.3 + 0.7 * rng.next_f64());
+                let (x, y) = (cx + d * a.cos(), cy + d * a.sin());
+                if snap > 0.0 {
+                    ((x / snap).round() * snap, (y / snap).round() * snap)
+                } else {
+                    (x, y)
+                }
+            })
+            .collect();
+        pts.dedup();
+        pts.push(pts[0]);
+        pts.into()
+    }
+
+    /// The scanline gives the brute force's cells on random polygons with
+    /// holes and several parts, with vertices anywhere or snapped onto
+    /// centres, rows and columns (boundary points count), on every band.
+    #[test]
+    fn scanline_equals_brute_force() {
+        let mut rng = crate::seeded::SplitMix64(41);
+        for case in 0..300 {
+            let size = [100.0, 200.0, 250.0][case % 3];
+            let snap = [0.0, size / 2.0, size][case / 3 % 3];
+            let mut parts = Vec::new();
+            for k in 0..1 + case % 3 {
+                let (cx, cy) = (5000.0 + 3000.0 * k as f64, 7000.0 + 1000.0 * k as f64);
+                let exterior = star(&mut rng, cx, cy, 2500.0, 5 + case % 40, snap);
+                let holes = if case % 2 == 0 {
+                    vec![star(&mut rng, cx, cy, 500.0, 6, snap)]
+                } else {
+                    vec![]
+                };
+                parts.push(geo::Polygon::new(exterior, holes));
+            }
+            let poly = MultiPolygon(parts);
+            let expected = brute_force(&poly, size);
+            assert_eq!(cells_in(&poly, size), expected, "case {case}");
+            let mid = expected.get(expected.len() / 2).map_or(0, |c| c.1);
+            let mut banded = cells_in_rows(&poly, size, i64::MIN, mid);
+            banded.extend(cells_in_rows(&poly, size, mid, i64::MAX));
+            assert_eq!(banded, expected, "case {case} in two bands");
+        }
+    }
+
+    /// And on real communes of the embedded region, in Lambert-93.
+    #[test]
+    fn scanline_equals_brute_force_on_communes() {
+        let t = crate::load::territory::load_territory(
+            &crate::load::territory::DataPaths::default(),
+            &mut crate::warnings::Warnings::new(),
+        )
+        .unwrap();
+        for c in t.communes.iter().step_by(40) {
+            let p = to_plane(&t.frame, &c.geometry);
+            for size in [200.0, 1000.0] {
+                assert_eq!(cells_in(&p, size), brute_force(&p, size), "{}", c.code);
             }
         }
     }
