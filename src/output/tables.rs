@@ -302,18 +302,22 @@ pub fn grid_table(
         "distance_km",
         "site_meme_ml",
     ]);
-    for (c, n) in cells.iter().zip(nearest) {
-        table.push(vec![
-            Cell::Float(c.centre.x, 0),
-            Cell::Float(c.centre.y, 0),
-            Cell::Float(size_m, 0),
-            t.communes[c.commune].code.as_str().into(),
-            n.as_ref().map(|n| t.sites[n.site].id.clone()).into(),
-            n.as_ref()
-                .map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
-            same_ml(t, Some(c.commune), n.as_ref()).into(),
-        ]);
-    }
+    table.rows = cells
+        .par_iter()
+        .zip(nearest)
+        .map(|(c, n)| {
+            vec![
+                Cell::Float(c.centre.x, 0),
+                Cell::Float(c.centre.y, 0),
+                Cell::Float(size_m, 0),
+                t.communes[c.commune].code.as_str().into(),
+                n.as_ref().map(|n| t.sites[n.site].id.clone()).into(),
+                n.as_ref()
+                    .map_or(Cell::Empty, |n| Cell::Float(n.distance.km(), 3)),
+                same_ml(t, Some(c.commune), n.as_ref()).into(),
+            ]
+        })
+        .collect();
     table
 }
 

@@ -237,24 +237,62 @@ impl Table {
         self.rows_after(style, Vec::new())
     }
 
+    /// `start` followed by the rows, formatted in parallel pieces of
+    /// [`PIECE_ROWS`] rows joined in order (the same bytes as one writer).
     fn rows_after(&self, style: CsvStyle, start: Vec<u8>) -> Vec<u8> {
-        let mut w = csv_writer(style, start);
-        // Writing into a Vec cannot fail, so the results are ignored on purpose.
-        for row in &self.rows {
-            let fields: Vec<String> = row
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(s) => s.clone(),
-                    Cell::Int(n) => n.to_string(),
-                    Cell::Float(x, d) => format_float(*x, *d, style),
-                    Cell::Exact(x) => format_exact(*x, style),
-                    Cell::Bool(b) => bool_text(*b, style).to_string(),
-                    Cell::Empty => String::new(),
-                })
-                .collect();
-            let _ = w.write_record(&fields);
+        use rayon::prelude::*;
+        let pieces: Vec<Vec<u8>> = self
+            .rows
+            .par_chunks(PIECE_ROWS)
+            .map(|rows| {
+                let mut w = csv_writer(style, Vec::with_capacity(rows.len() * 64));
+                let mut text = String::new();
+                let mut ends: Vec<usize> = Vec::new();
+                for row in rows {
+                    text.clear();
+                    ends.clear();
+                    for c in row {
+                        push_cell(&mut text, c, style);
+                        ends.push(text.len());
+                    }
+                    let fields = ends
+                        .iter()
+                        .scan(0, |from, &to| {
+                            let f = &text[*from..to];
+                            *from = to;
+                            Some(f)
+                        });
+                    // Writing into a Vec cannot fail.
+                    let _ = w.write_record(fields);
+                }
+                w.into_inner().unwrap_or_default()
+            })
+            .collect();
+        let mut out = start;
+        out.reserve(pieces.iter().map(Vec::len).sum());
+        for p in pieces {
+            out.extend_from_slice(&p);
         }
-        w.into_inner().unwrap_or_default()
+        out
+    }
+}
+
+/// Rows formatted by one parallel task of [`Table::to_csv`].
+const PIECE_ROWS: usize = 4096;
+
+/// Appends a cell's text in `style` to `out`.
+fn push_cell(out: &mut String, c: &Cell, style: CsvStyle) {
+    use std::fmt::Write as _;
+    match c {
+        Cell::Text(s) => out.push_str(s),
+        // Writing into a String cannot fail.
+        Cell::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Cell::Float(x, d) => push_float(out, *x, *d, style),
+        Cell::Exact(x) => out.push_str(&format_exact(*x, style)),
+        Cell::Bool(b) => out.push_str(bool_text(*b, style)),
+        Cell::Empty => {}
     }
 }
 
