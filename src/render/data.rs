@@ -203,11 +203,12 @@ pub fn add_maps(
         .iter()
         .flat_map(|&k| formats.iter().map(move |&f| (k, f)))
         .collect();
+    let view = prepared.view(scope, kinds)?;
     let drawn: Vec<Result<(String, Vec<u8>), Error>> = jobs
         .par_iter()
         .map(|&(kind, format)| {
             let name = format!("{}.{}", kind.file_stem(suffix), format.extension());
-            Ok((name, prepared.render(kind, scope, format)?))
+            Ok((name, prepared.render_in(&view, kind, format)?))
         })
         .collect();
     let mut names = Vec::new();

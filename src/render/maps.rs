@@ -168,7 +168,32 @@ struct Sheet<'p, 'a, DB: DrawingBackend> {
     tolerance: f64,
     window: Rect<f64>,
     prep: &'p Prepared<'a>,
+    view: &'p View,
     scope: &'p Scope,
+}
+
+/// What every map of one perimeter shares, whatever its kind and format,
+/// computed once for all of them: its frame, and the communes, gaps and
+/// boundaries simplified at its tolerance.
+pub struct View {
+    scope: Scope,
+    /// The communes of the perimeter.
+    members: Vec<usize>,
+    frame: Frame,
+    /// Simplification tolerance in metres (half a logical pixel).
+    tolerance: f64,
+    window: Rect<f64>,
+    /// Each commune in the map's window, simplified; `None` outside it.
+    communes: Vec<Option<MultiPolygon<f64>>>,
+    /// The territory's gaps, simplified.
+    gaps: MultiPolygon<f64>,
+    /// The boundaries of the départements in the window.
+    departements: Vec<MultiPolygon<f64>>,
+    /// The boundaries of the Missions Locales' zones in the window, when a
+    /// map shows them.
+    ml_zones: Option<Vec<MultiPolygon<f64>>>,
+    /// The perimeter's outline, when it is not the whole territory.
+    own: Option<MultiPolygon<f64>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -216,8 +241,101 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Draws one map.
+    /// The shared parts of the maps of `scope` (the zones of the Missions
+    /// Locales only when `kinds` has a map showing them).
+    pub fn view(&self, scope: &Scope, kinds: &[MapKind]) -> Result<View, Error> {
+        let members = self.in_scope(scope);
+        let bbox = members
+            .iter()
+            .filter_map(|&i| self.bboxes[i])
+            .reduce(|a, b| {
+                Rect::new(
+                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+                )
+            })
+            .ok_or_else(|| Error::Invalid("cartes : aucune commune à dessiner".into()))?;
+        let frame = Frame::fit(bbox, MAP_AREA, 0.02);
+        let tolerance = frame.m_per_px * 0.5;
+        let window = frame.window();
+        let visible = |i: usize| self.bboxes[i].is_some_and(|b| intersects(&b, &window));
+        let t = self.data.territory;
+        let ((communes, gaps), ((departements, ml_zones), own)) = rayon::join(
+            || {
+                let communes = (0..self.communes.len())
+                    .into_par_iter()
+                    .map(|i| visible(i).then(|| self.communes[i].simplify(tolerance)))
+                    .collect();
+                (communes, self.gaps.simplify(tolerance))
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || {
+                                self.group_unions(
+                                    |i| t.communes[i].departement.clone(),
+                                    &visible,
+                                    tolerance,
+                                )
+                            },
+                            || {
+                                kinds.contains(&MapKind::Regionale).then(|| {
+                                    self.group_unions(
+                                        |i| t.ml_of_commune[i].to_string(),
+                                        &visible,
+                                        tolerance,
+                                    )
+                                })
+                            },
+                        )
+                    },
+                    || (*scope != Scope::Region).then(|| self.union_of(&members, tolerance)),
+                )
+            },
+        );
+        Ok(View {
+            scope: scope.clone(),
+            members,
+            frame,
+            tolerance,
+            window,
+            communes,
+            gaps,
+            departements,
+            ml_zones,
+            own,
+        })
+    }
+
+    /// The outlines of groups of communes (MLs, départements) with a commune
+    /// in the window, simplified, in the order of the groups' keys.
+    fn group_unions(
+        &self,
+        group_of: impl Fn(usize) -> String,
+        visible: &(impl Fn(usize) -> bool + Sync),
+        tolerance: f64,
+    ) -> Vec<MultiPolygon<f64>> {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in 0..self.communes.len() {
+            groups.entry(group_of(i)).or_default().push(i);
+        }
+        groups
+            .values()
+            .filter(|m| m.iter().any(|&i| visible(i)))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|m| self.union_of(m, tolerance))
+            .collect()
+    }
+
+    /// Draws one map of `scope`.
     pub fn render(&self, kind: MapKind, scope: &Scope, format: Format) -> Result<Vec<u8>, Error> {
+        self.render_in(&self.view(scope, &[kind])?, kind, format)
+    }
+
+    /// Draws one map of a view's perimeter.
+    pub fn render_in(&self, view: &View, kind: MapKind, format: Format) -> Result<Vec<u8>, Error> {
         register_fonts()?;
         match format {
             Format::Svg => {
@@ -225,7 +343,7 @@ impl<'a> Prepared<'a> {
                 {
                     let backend = SVGBackend::with_string(&mut s, (WIDTH as u32, HEIGHT as u32));
                     let root = backend.into_drawing_area();
-                    self.draw(&root, 1.0, false, kind, scope)?;
+                    self.draw(&root, 1.0, false, kind, view)?;
                     root.present()
                         .map_err(|e| Error::Invalid(format!("cartes : {e}")))?;
                 }
@@ -237,7 +355,7 @@ impl<'a> Prepared<'a> {
                 {
                     let backend = BitMapBackend::with_buffer(&mut buf, (w as u32, h as u32));
                     let root = backend.into_drawing_area();
-                    self.draw(&root, SUPERSAMPLE as f64, true, kind, scope)?;
+                    self.draw(&root, SUPERSAMPLE as f64, true, kind, view)?;
                     root.present()
                         .map_err(|e| Error::Invalid(format!("cartes : {e}")))?;
                 }
@@ -267,27 +385,16 @@ impl<'a> Prepared<'a> {
         k: f64,
         raster: bool,
         kind: MapKind,
-        scope: &Scope,
+        view: &View,
     ) -> Result<(), Error> {
-        let members = self.in_scope(scope);
-        let bbox = members
-            .iter()
-            .filter_map(|&i| self.bboxes[i])
-            .reduce(|a, b| {
-                Rect::new(
-                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-                )
-            })
-            .ok_or_else(|| Error::Invalid("cartes : aucune commune à dessiner".into()))?;
-        let frame = Frame::fit(bbox, MAP_AREA, 0.02);
         let sheet = Sheet {
             p: Painter::new(root, k, raster),
-            frame,
-            tolerance: frame.m_per_px * 0.5,
-            window: frame.window(),
+            frame: view.frame,
+            tolerance: view.tolerance,
+            window: view.window,
             prep: self,
-            scope,
+            view,
+            scope: &view.scope,
         };
         sheet.p.fill_background(rgb(0xffffff))?;
         let legend = match kind {
@@ -330,17 +437,15 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
     fn fill_communes(&self, colour: impl Fn(usize) -> RGBAColor) -> Result<(), Error> {
         let edges = self.frame.m_per_px < 120.0;
         for &i in &self.prep.by_area {
-            if !self.visible(i) {
+            let Some(g) = &self.view.communes[i] else {
                 continue;
-            }
-            let g = self.simplified(&self.prep.communes[i]);
-            self.p.fill(&self.frame, &g, colour(i))?;
+            };
+            self.p.fill(&self.frame, g, colour(i))?;
             if edges {
-                self.p.outline(&self.frame, &g, rgb(COMMUNE_EDGE), 0.5)?;
+                self.p.outline(&self.frame, g, rgb(COMMUNE_EDGE), 0.5)?;
             }
         }
-        self.p
-            .fill(&self.frame, &self.simplified(&self.prep.gaps), rgb(GAP))
+        self.p.fill(&self.frame, &self.view.gaps, rgb(GAP))
     }
 
     /// Whether a gap of the commune polygons shows on the map.
@@ -352,39 +457,18 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         })
     }
 
-    /// Outer boundaries of groups of communes (MLs, départements, basins).
-    fn group_outlines(
-        &self,
-        group_of: impl Fn(usize) -> String,
-        colour: RGBColor,
-        width: f64,
-    ) -> Result<(), Error> {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for i in 0..self.prep.communes.len() {
-            groups.entry(group_of(i)).or_default().push(i);
-        }
-        let (prep, tolerance) = (self.prep, self.tolerance);
-        let unions: Vec<MultiPolygon<f64>> = groups
-            .values()
-            .filter(|m| m.iter().any(|&i| self.visible(i)))
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(|m| prep.union_of(m, tolerance))
-            .collect();
-        for u in &unions {
-            self.p.outline(&self.frame, u, colour, width)?;
+    fn departements(&self) -> Result<(), Error> {
+        for u in &self.view.departements {
+            self.p.outline(&self.frame, u, INK, 2.2)?;
         }
         Ok(())
     }
 
-    fn departements(&self) -> Result<(), Error> {
-        let t = self.data().territory;
-        self.group_outlines(|i| t.communes[i].departement.clone(), INK, 2.2)
-    }
-
     fn ml_zones(&self) -> Result<(), Error> {
-        let t = self.data().territory;
-        self.group_outlines(|i| t.ml_of_commune[i].to_string(), rgb(0x444444), 1.0)
+        for u in self.view.ml_zones.iter().flatten() {
+            self.p.outline(&self.frame, u, rgb(0x444444), 1.0)?;
+        }
+        Ok(())
     }
 
     /// Fades everything drawn outside the perimeter of the map (a
@@ -393,15 +477,16 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         if *self.scope != Scope::Region {
             let t = self.data().territory;
             for &i in &self.prep.by_area {
-                if !self.scope.has_commune(t, i) && self.visible(i) {
-                    let g = self.simplified(&self.prep.communes[i]);
-                    self.p.fill(&self.frame, &g, rgba(0xf4f4f4, 0.72))?;
+                if let Some(g) = self.view.communes[i]
+                    .as_ref()
+                    .filter(|_| !self.scope.has_commune(t, i))
+                {
+                    self.p.fill(&self.frame, g, rgba(0xf4f4f4, 0.72))?;
                 }
             }
-            let own = self
-                .prep
-                .union_of(&self.prep.in_scope(self.scope), self.tolerance);
-            self.p.outline(&self.frame, &own, rgb(0x08306b), 3.0)?;
+        }
+        if let Some(own) = &self.view.own {
+            self.p.outline(&self.frame, own, rgb(0x08306b), 3.0)?;
         }
         Ok(())
     }
@@ -477,8 +562,8 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             Classement::NonClassee,
         ] {
             let n = self
-                .prep
-                .in_scope(self.scope)
+                .view
+                .members
                 .iter()
                 .filter(|&&i| t.classement[i] == c)
                 .count();
@@ -529,7 +614,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         })?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.8)?;
-        let scope_members = self.prep.in_scope(self.scope);
+        let scope_members = &self.view.members;
         let total: u64 = scope_members.iter().map(|&i| t.jeunes[i]).sum();
         let heading = match data.mode {
             None => "Distance de la mairie au site le plus proche".to_string(),
@@ -626,8 +711,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             self.p.fill(&self.frame, &holes, base)?;
         }
         // The source's gaps go back on top.
-        self.p
-            .fill(&self.frame, &self.simplified(&self.prep.gaps), rgb(GAP))?;
+        self.p.fill(&self.frame, &self.view.gaps, rgb(GAP))?;
         for g in &shapes {
             self.p.outline(&self.frame, g, outline, width)?;
         }
@@ -873,7 +957,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             MapKind::Bassins => format!("{place} : bassins de mobilité (PAMS)"),
         };
         p.text(&title, (ax, 22.0), 26.0, true, INK, Anchor::TopLeft)?;
-        let members = self.prep.in_scope(self.scope);
+        let members = &self.view.members;
         let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
         let n_sites = t.sites.iter().filter(|s| self.scope.has_site(t, s)).count();
         let subtitle = format!(
