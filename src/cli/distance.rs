@@ -625,14 +625,19 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             ctx.progress.step("distances");
             let mut r = net.results(&t, ctx);
             r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
-            let mut outputs = Outputs::new();
-            add_tables(
-                &t,
-                &r,
-                ctx.table_options(plan.write_access_costs),
-                &mut outputs,
+            // The tables are built while the grid is computed.
+            let grid_m = streamed_grid_m(&plan, unit, transit);
+            ctx.progress.step(&grid_step(grid_m, "tables"));
+            let options = ctx.table_options(plan.write_access_costs);
+            let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
+            let (_, streamed) = rayon::join(
+                || add_tables(&t, &r, options, &mut outputs),
+                || {
+                    add_streamed_grid(&t, &r.basics, grid_m, (&out, style), &mut grid)
+                },
             );
-            add_streamed_grid(&t, &r.basics, &plan, unit, transit, ctx, &mut outputs)?;
+            streamed?;
+            outputs.append(grid);
             if points.is_some() {
                 ctx.progress.step("points");
             }
@@ -684,22 +689,38 @@ pub fn stream_grid(
 ) -> Result<(StagedFile, Vec<u8>), Error> {
     let mut file = StreamedFile::create(out, GRID_CSV)?;
     let mut pixels: Vec<(i64, i64, Option<f32>)> = Vec::new();
+    let mut bands = GridBands::new(&t.frame, &t.communes, size, GRID_BAND_CELLS);
+    // Each band is computed while the previous one's rows are written.
+    let mut pending: Option<Vec<u8>> = None;
     let mut first = true;
-    for band in GridBands::new(&t.frame, &t.communes, size, GRID_BAND_CELLS) {
-        let nearest = grid_distances(index, &t.frame, &band);
-        let table = grid_table(t, &band, &nearest, size);
-        // The first band carries the header (and the byte-order mark).
-        file.write(&if first {
-            table.to_csv(style)
-        } else {
-            table.rows_csv(style)
-        })?;
-        first = false;
-        pixels.extend(
-            band.iter()
-                .zip(&nearest)
-                .map(|(c, n)| (c.ix, c.iy, n.as_ref().map(|n| n.distance.km() as f32))),
+    loop {
+        let (written, next) = rayon::join(
+            || pending.take().map_or(Ok(()), |rows| file.write(&rows)),
+            || {
+                let band = bands.next()?;
+                let nearest = grid_distances(index, &t.frame, &band);
+                let table = grid_table(t, &band, &nearest, size);
+                // The first band carries the header (and the byte-order mark).
+                let rows = if first {
+                    table.to_csv(style)
+                } else {
+                    table.rows_csv(style)
+                };
+                let px: Vec<(i64, i64, Option<f32>)> = band
+                    .iter()
+                    .zip(&nearest)
+                    .map(|(c, n)| (c.ix, c.iy, n.as_ref().map(|n| n.distance.km() as f32)))
+                    .collect();
+                Some((rows, px))
+            },
         );
+        written?;
+        let Some((rows, px)) = next else {
+            break;
+        };
+        first = false;
+        pending = Some(rows);
+        pixels.extend(px);
     }
     if first {
         file.write(&grid_table(t, &[], &[], size).to_csv(style))?;
@@ -708,25 +729,37 @@ pub fn stream_grid(
     Ok((file.finish()?, tif))
 }
 
-/// Streams the straight-line grid of `plan`, when it is streamed
-/// ([`grid_streamed`]), into `outputs`.
+/// The side of the straight-line grid of `plan` when it is streamed
+/// ([`grid_streamed`]).
+pub fn streamed_grid_m(plan: &DistancePlan, unit: Unit, transit: bool) -> Option<f64> {
+    plan.grid_m.filter(|_| grid_streamed(plan, unit, transit))
+}
+
+/// The streamed grid of `size` metres, if any ([`streamed_grid_m`]), into
+/// `outputs` (see [`stream_grid`]); the progress step is the caller's.
 pub fn add_streamed_grid(
     t: &Territory,
     b: &Basics,
-    plan: &DistancePlan,
-    unit: Unit,
-    transit: bool,
-    ctx: &mut Context,
+    size: Option<f64>,
+    (out, style): (&std::path::Path, CsvStyle),
     outputs: &mut Outputs,
 ) -> Result<(), Error> {
-    let Some(size) = plan.grid_m.filter(|_| grid_streamed(plan, unit, transit)) else {
+    let Some(size) = size else {
         return Ok(());
     };
-    ctx.progress.step(&format!("grille de {size} m"));
-    let (csv, tif) = stream_grid(t, &b.index, size, &ctx.out, ctx.csv)?;
+    let (csv, tif) = stream_grid(t, &b.index, size, out, style)?;
     outputs.add_staged(GRID_CSV, csv);
     outputs.add(GRID_TIF, tif);
     Ok(())
+}
+
+/// The name of the progress step that computes the streamed grid of `size`
+/// metres, if any, with `then` done beside it.
+pub fn grid_step(size: Option<f64>, then: &str) -> String {
+    match size {
+        Some(size) => format!("grille de {size} m, {then}"),
+        None => then.to_string(),
+    }
 }
 
 /// The name of the grid's table and GeoTIFF.

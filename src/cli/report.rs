@@ -91,43 +91,54 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         ctx,
     )?);
 
-    // The straight-line grid is written as it is computed, band by band.
-    let mut grid = Outputs::new();
-    distance::add_streamed_grid(&t, &r.basics, &plan, unit, transit, ctx, &mut grid)?;
-    // Tables, maps with the page, and map layers are independent: built side
-    // by side, then gathered in that order.
-    ctx.progress.step("tables, cartes et couches");
+    // The straight-line grid, written as it is computed band by band, then
+    // the tables, the maps with the page, and the map layers: all
+    // independent, built side by side, then gathered in that order.
+    let grid_m = distance::streamed_grid_m(&plan, unit, transit);
+    ctx.progress
+        .step(&distance::grid_step(grid_m, "tables, cartes et couches"));
     let options = ctx.table_options(plan.write_access_costs);
     let sources = data.sources_line(&t.frame);
-    let (tables, (maps, layers)) = rayon::join(
-        || {
+    let destination = (ctx.out.as_path(), ctx.csv);
+    let (grid, (tables, (maps, layers))) = rayon::join(
+        || -> Result<Outputs, Error> {
             let mut o = Outputs::new();
-            add_tables(&t, &r, options, &mut o);
-            o
+            distance::add_streamed_grid(&t, &r.basics, grid_m, destination, &mut o)?;
+            Ok(o)
         },
         || {
             rayon::join(
-                || -> Result<Outputs, Error> {
+                || {
                     let mut o = Outputs::new();
-                    let maps = map_data(&t, &r, sources);
-                    add_maps(
-                        &maps,
-                        &MapKind::ALL,
-                        &Scope::Region,
-                        &[Format::Png, Format::Svg],
-                        &mut o,
-                    )?;
-                    o.add(HTML_NAME, synthese(&maps, &r)?);
-                    Ok(o)
+                    add_tables(&t, &r, options, &mut o);
+                    o
                 },
-                || -> Result<Outputs, Error> {
-                    let mut o = Outputs::new();
-                    add_layers(&t, &r, &mut o)?;
-                    Ok(o)
+                || {
+                    rayon::join(
+                        || -> Result<Outputs, Error> {
+                            let mut o = Outputs::new();
+                            let maps = map_data(&t, &r, sources);
+                            add_maps(
+                                &maps,
+                                &MapKind::ALL,
+                                &Scope::Region,
+                                &[Format::Png, Format::Svg],
+                                &mut o,
+                            )?;
+                            o.add(HTML_NAME, synthese(&maps, &r)?);
+                            Ok(o)
+                        },
+                        || -> Result<Outputs, Error> {
+                            let mut o = Outputs::new();
+                            add_layers(&t, &r, &mut o)?;
+                            Ok(o)
+                        },
+                    )
                 },
             )
         },
     );
+    let grid = grid?;
     let mut outputs = tables;
     outputs.append(grid);
     outputs.append(maps?);
