@@ -122,9 +122,12 @@ pub fn cells_in_rows(poly: &MultiPolygon<f64>, size: f64, iy0: i64, iy1: i64) ->
         doubtful.sort_unstable();
         doubtful.dedup();
         row.retain(|ix| doubtful.binary_search(ix).is_err());
-        row.extend(doubtful.iter().copied().filter(|&ix| {
-            poly.intersects(&Point::new((ix as f64 + 0.5) * size, yc))
-        }));
+        row.extend(
+            doubtful
+                .iter()
+                .copied()
+                .filter(|&ix| poly.intersects(&Point::new((ix as f64 + 0.5) * size, yc))),
+        );
         row.sort_unstable();
         row.dedup();
         out.extend(row.iter().map(|&ix| (ix, iy)));
@@ -296,7 +299,14 @@ mod tests {
     /// A star-shaped ring of `n` vertices around (cx, cy); with `snap`,
     /// vertices are rounded to a multiple of `snap` so that many fall on
     /// cell centres, rows and columns.
-    fn star(rng: &mut crate::seeded::SplitMix64, cx: f64, cy: f64, r: f64, n: usize, snap: f64) -> geo::LineString<f64> {
+    fn star(
+        rng: &mut crate::seeded::SplitMix64,
+        cx: f64,
+        cy: f64,
+        r: f64,
+        n: usize,
+        snap: f64,
+    ) -> geo::LineString<f64> {
         let mut pts: Vec<(f64, f64)> = (0..n)
             .map(|i| {
                 let a = std::f64::consts::TAU * i as f64 / n as f64;

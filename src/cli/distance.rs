@@ -24,7 +24,7 @@ use crate::load::points::{read_points_in, Window};
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
 use crate::output::geotiff::{geotiff, sparse_raster};
-use crate::output::tables::{grid_table, points_csv_rows, POINTS_COLUMNS};
+use crate::output::tables::{grid_csv_rows, grid_table, points_csv_rows, POINTS_COLUMNS};
 use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
 use crate::output::{add_tables, french};
 use crate::warnings::Warnings;
@@ -632,9 +632,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
             let (_, streamed) = rayon::join(
                 || add_tables(&t, &r, options, &mut outputs),
-                || {
-                    add_streamed_grid(&t, &r.basics, grid_m, (&out, style), &mut grid)
-                },
+                || add_streamed_grid(&t, &r.basics, grid_m, (&out, style), &mut grid),
             );
             streamed?;
             outputs.append(grid);
@@ -699,13 +697,13 @@ pub fn stream_grid(
             || {
                 let band = bands.next()?;
                 let nearest = grid_distances(index, &t.frame, &band);
-                let table = grid_table(t, &band, &nearest, size);
                 // The first band carries the header (and the byte-order mark).
-                let rows = if first {
-                    table.to_csv(style)
+                let mut rows = if first {
+                    grid_table(t, &[], &[], size).to_csv(style)
                 } else {
-                    table.rows_csv(style)
+                    Vec::new()
                 };
+                rows.extend(grid_csv_rows(t, style, &band, &nearest, size));
                 let px: Vec<(i64, i64, Option<f32>)> = band
                     .iter()
                     .zip(&nearest)

@@ -321,6 +321,70 @@ pub fn grid_table(
     table
 }
 
+/// The rows of [`grid_table`] without its header, as the bytes
+/// [`Table::rows_csv`] gives, formatted in parallel without a [`Cell`] per
+/// value: the streamed grid writes millions of them.
+pub fn grid_csv_rows(
+    t: &Territory,
+    style: CsvStyle,
+    cells: &[GridCell],
+    nearest: &[Option<Nearest>],
+    size_m: f64,
+) -> Vec<u8> {
+    // Rows per parallel task.
+    const PART: usize = 8192;
+    let sep = match style {
+        CsvStyle::French => b';',
+        CsvStyle::Rfc4180 => b',',
+    };
+    let mut size = String::new();
+    push_float(&mut size, size_m, 0, style);
+    let parts: Vec<Vec<u8>> = cells
+        .par_chunks(PART)
+        .zip(nearest.par_chunks(PART))
+        .map(|(cells, nearest)| {
+            let mut out = Vec::with_capacity(cells.len() * 56);
+            let mut num = String::new();
+            for (c, n) in cells.iter().zip(nearest) {
+                for (k, x) in [c.centre.x, c.centre.y].into_iter().enumerate() {
+                    num.clear();
+                    push_float(&mut num, x, 0, style);
+                    push_field(&mut out, num.as_bytes(), sep);
+                    out.push(sep);
+                    if k == 1 {
+                        push_field(&mut out, size.as_bytes(), sep);
+                        out.push(sep);
+                    }
+                }
+                push_field(
+                    &mut out,
+                    t.communes[c.commune].code.as_str().as_bytes(),
+                    sep,
+                );
+                out.push(sep);
+                let n = n.as_ref();
+                push_field(
+                    &mut out,
+                    n.map_or("", |n| t.sites[n.site].id.as_str()).as_bytes(),
+                    sep,
+                );
+                out.push(sep);
+                num.clear();
+                if let Some(n) = n {
+                    push_float(&mut num, n.distance.km(), 3, style);
+                }
+                push_field(&mut out, num.as_bytes(), sep);
+                out.push(sep);
+                let same = same_ml(t, Some(c.commune), n).map_or("", |b| bool_text(b, style));
+                push_field(&mut out, same.as_bytes(), sep);
+                out.extend_from_slice(b"\r\n");
+            }
+            out
+        })
+        .collect();
+    parts.concat()
+}
+
 /// Columns of `points_distance.csv`.
 pub const POINTS_COLUMNS: &[&str] = &[
     "id",
@@ -1193,6 +1257,31 @@ mod tests {
     use crate::load::territory::{load_territory, DataPaths};
     use crate::output::write::csv_start;
     use crate::warnings::Warnings;
+
+    /// The grid's rows written directly are the table's bytes, in both
+    /// styles, with cells that have no nearest site.
+    #[test]
+    fn grid_rows_are_the_table_bytes() {
+        let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+        let cells = crate::analysis::grid::commune_grid(&t.frame, &t.communes[..300], 300.0);
+        assert!(cells.len() > 20_000, "{} cells", cells.len());
+        let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+        let sites = SiteIndex::new(&positions);
+        let mut nearest: Vec<_> = cells
+            .iter()
+            .map(|c| sites.nearest_in(&t.frame, c.centre))
+            .collect();
+        nearest[5] = None;
+        nearest[9_000] = None;
+        for style in [CsvStyle::French, CsvStyle::Rfc4180] {
+            let table = grid_table(&t, &cells, &nearest, 300.0).rows_csv(style);
+            let direct = grid_csv_rows(&t, style, &cells, &nearest, 300.0);
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(table).unwrap()
+            );
+        }
+    }
 
     /// The streamed rows are the bytes of the table written whole, in both
     /// styles, ids needing quotes included.

@@ -255,13 +255,11 @@ impl Table {
                         push_cell(&mut text, c, style);
                         ends.push(text.len());
                     }
-                    let fields = ends
-                        .iter()
-                        .scan(0, |from, &to| {
-                            let f = &text[*from..to];
-                            *from = to;
-                            Some(f)
-                        });
+                    let fields = ends.iter().scan(0, |from, &to| {
+                        let f = &text[*from..to];
+                        *from = to;
+                        Some(f)
+                    });
                     // Writing into a Vec cannot fail.
                     let _ = w.write_record(fields);
                 }
