@@ -191,12 +191,27 @@ impl GridBands {
     }
 }
 
-impl Iterator for GridBands {
-    type Item = Vec<GridCell>;
+impl GridBands {
+    /// The columns and rows the cells span, `(x0, x1, y0, y1)` inclusive;
+    /// `None` without a cell. Found by a pass over the communes before the
+    /// bands (a raster of the grid is laid out before its rows are known).
+    pub fn cell_extent(&self) -> Option<(i64, i64, i64, i64)> {
+        let size = self.size;
+        self.communes
+            .par_iter()
+            .filter_map(|c| {
+                let cells = cells_in_rows(&c.0, size, i64::MIN, i64::MAX);
+                cells.iter().fold(None, |e, &(ix, iy)| {
+                    Some(widen(e.unwrap_or((ix, ix, iy, iy)), (ix, ix, iy, iy)))
+                })
+            })
+            .reduce_with(widen)
+    }
 
-    /// The cells of the next band, sorted by row then column (possibly
-    /// none); `None` after the last row.
-    fn next(&mut self) -> Option<Vec<GridCell>> {
+    /// The next band: its rows (all of them, whether they hold cells or
+    /// not) and its cells sorted by row then column; `None` after the last
+    /// row.
+    pub fn next_band(&mut self) -> Option<(std::ops::Range<i64>, Vec<GridCell>)> {
         if self.next_row > self.last_row {
             return None;
         }
@@ -227,7 +242,22 @@ impl Iterator for GridBands {
             .collect();
         cells.sort_by_key(|c| (c.iy, c.ix, c.commune));
         cells.dedup_by_key(|c| (c.iy, c.ix));
-        Some(cells)
+        Some((iy0..iy1, cells))
+    }
+}
+
+/// The smallest extent `(x0, x1, y0, y1)` holding two.
+fn widen(a: (i64, i64, i64, i64), b: (i64, i64, i64, i64)) -> (i64, i64, i64, i64) {
+    (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3))
+}
+
+impl Iterator for GridBands {
+    type Item = Vec<GridCell>;
+
+    /// The cells of the next band, sorted by row then column (possibly
+    /// none); `None` after the last row.
+    fn next(&mut self) -> Option<Vec<GridCell>> {
+        self.next_band().map(|(_, cells)| cells)
     }
 }
 
@@ -368,6 +398,30 @@ mod tests {
                 assert_eq!(cells_in(&p, size), brute_force(&p, size), "{}", c.code);
             }
         }
+    }
+
+    /// The extent found before the bands is the cells' own.
+    #[test]
+    fn cell_extent_is_the_cells_extent() {
+        let t = crate::load::territory::load_territory(
+            &crate::load::territory::DataPaths::default(),
+            &mut crate::warnings::Warnings::new(),
+        )
+        .unwrap();
+        let communes = &t.communes[..300];
+        let cells = commune_grid(&t.frame, communes, 500.0);
+        let expected = (
+            cells.iter().map(|c| c.ix).min().unwrap(),
+            cells.iter().map(|c| c.ix).max().unwrap(),
+            cells.iter().map(|c| c.iy).min().unwrap(),
+            cells.iter().map(|c| c.iy).max().unwrap(),
+        );
+        let bands = GridBands::new(&t.frame, communes, 500.0, 1000);
+        assert_eq!(bands.cell_extent(), Some(expected));
+        assert_eq!(
+            GridBands::new(&t.frame, &[], 500.0, 1000).cell_extent(),
+            None
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
 use crate::load::points::{read_points_in, Window};
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
 use crate::model::{LonLat, SiteKind, Territory};
-use crate::output::geotiff::{geotiff, sparse_raster};
+use crate::output::geotiff::GridTiff;
 use crate::output::tables::{grid_csv_rows, grid_table, points_csv_rows, POINTS_COLUMNS};
 use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
 use crate::output::{add_tables, french};
@@ -674,57 +674,66 @@ pub fn grid_streamed(plan: &DistancePlan, unit: Unit, transit: bool) -> bool {
 }
 
 /// Computes and writes the straight-line grid a band of rows at a time:
-/// `grille_distance.csv` to a temporary file in the output folder `out`
-/// (renamed with the other outputs), and the GeoTIFF's pixels, kept as one
-/// value per cell (12 bytes) until the raster is written. Same bytes as the
-/// whole-grid path.
+/// `grille_distance.csv` and `grille_distance.tif` to temporary files in the
+/// output folder `out` (renamed with the other outputs), in memory bounded
+/// by a band whatever the number of cells. Same bytes as the whole-grid
+/// path.
 pub fn stream_grid(
     t: &Territory,
     index: &SiteIndex,
     size: f64,
     out: &std::path::Path,
     style: CsvStyle,
-) -> Result<(StagedFile, Vec<u8>), Error> {
-    let mut file = StreamedFile::create(out, GRID_CSV)?;
-    let mut pixels: Vec<(i64, i64, Option<f32>)> = Vec::new();
+) -> Result<(StagedFile, StagedFile), Error> {
+    let mut csv = StreamedFile::create(out, GRID_CSV)?;
+    let mut tif = StreamedFile::create(out, GRID_TIF)?;
     let mut bands = GridBands::new(&t.frame, &t.communes, size, GRID_BAND_CELLS);
-    // Each band is computed while the previous one's rows are written.
-    let mut pending: Option<Vec<u8>> = None;
+    let (layout, start) = GridTiff::new(bands.cell_extent(), size, &t.frame);
+    tif.write(&start)?;
+    // Each band is computed while the previous one is written.
+    let mut pending: Option<(Vec<u8>, Option<(u64, Vec<u8>)>)> = None;
     let mut first = true;
     loop {
         let (written, next) = rayon::join(
-            || pending.take().map_or(Ok(()), |rows| file.write(&rows)),
+            || -> Result<(), Error> {
+                if let Some((rows, pixels)) = pending.take() {
+                    csv.write(&rows)?;
+                    if let Some((at, bytes)) = pixels {
+                        tif.write_at(at, &bytes)?;
+                    }
+                }
+                Ok(())
+            },
             || {
-                let band = bands.next()?;
+                let (rows, band) = bands.next_band()?;
                 let nearest = grid_distances(index, &t.frame, &band);
                 // The first band carries the header (and the byte-order mark).
-                let mut rows = if first {
+                let mut text = if first {
                     grid_table(t, &[], &[], size).to_csv(style)
                 } else {
                     Vec::new()
                 };
-                rows.extend(grid_csv_rows(t, style, &band, &nearest, size));
-                let px: Vec<(i64, i64, Option<f32>)> = band
-                    .iter()
-                    .zip(&nearest)
-                    .map(|(c, n)| (c.ix, c.iy, n.as_ref().map(|n| n.distance.km() as f32)))
-                    .collect();
-                Some((rows, px))
+                text.extend(grid_csv_rows(t, style, &band, &nearest, size));
+                let pixels = layout.rows(
+                    rows,
+                    band.iter()
+                        .zip(&nearest)
+                        .map(|(c, n)| (c.ix, c.iy, n.as_ref().map(|n| n.distance.km() as f32))),
+                );
+                Some((text, pixels))
             },
         );
         written?;
-        let Some((rows, px)) = next else {
+        let Some(band) = next else {
             break;
         };
         first = false;
-        pending = Some(rows);
-        pixels.extend(px);
+        pending = Some(band);
     }
     if first {
-        file.write(&grid_table(t, &[], &[], size).to_csv(style))?;
+        csv.write(&grid_table(t, &[], &[], size).to_csv(style))?;
     }
-    let tif = geotiff(&sparse_raster(&pixels, size), &t.frame);
-    Ok((file.finish()?, tif))
+    Ok((csv.finish()?, tif.finish()?))
 }
 
 /// The side of the straight-line grid of `plan` when it is streamed
@@ -747,7 +756,7 @@ pub fn add_streamed_grid(
     };
     let (csv, tif) = stream_grid(t, &b.index, size, out, style)?;
     outputs.add_staged(GRID_CSV, csv);
-    outputs.add(GRID_TIF, tif);
+    outputs.add_staged(GRID_TIF, tif);
     Ok(())
 }
 

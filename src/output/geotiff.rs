@@ -186,25 +186,45 @@ fn geokeys(frame: &Frame) -> (Vec<u16>, Vec<f64>) {
 
 /// The raster as a GeoTIFF file in the frame (EPSG:2154 in France).
 pub fn geotiff(r: &Raster, frame: &Frame) -> Vec<u8> {
-    let rps = rows_per_strip(r.width);
-    let strips = r.height.div_ceil(rps).max(1);
-    let row_bytes = r.width as usize * 4;
+    let mut out = header(
+        r.width,
+        r.height,
+        (r.west, r.north, r.pixel),
+        r.nodata,
+        frame,
+    );
+    out.reserve(r.values.len() * 4);
+    for v in &r.values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// The bytes of a GeoTIFF before its pixels (the strips follow, one after
+/// the other, rows north first, 4 bytes a pixel): header, image file
+/// directory and its values. `place` is the west and north edges and the
+/// pixel's side, in metres.
+fn header(width: u32, height: u32, place: (f64, f64, f64), nodata: f32, frame: &Frame) -> Vec<u8> {
+    let (west, north, pixel) = place;
+    let rps = rows_per_strip(width);
+    let strips = height.div_ceil(rps).max(1);
+    let row_bytes = width as usize * 4;
     let strip_len = |s: u32| -> u32 {
-        let rows = rps.min(r.height - s * rps);
+        let rows = rps.min(height - s * rps);
         rows * row_bytes as u32
     };
-    let nodata = if r.nodata.fract() == 0.0 {
-        format!("{}", r.nodata as i64)
+    let nodata = if nodata.fract() == 0.0 {
+        format!("{}", nodata as i64)
     } else {
-        format!("{}", r.nodata)
+        format!("{nodata}")
     };
     // Offsets of the strips are known once the header, IFD and the values
     // stored outside it are laid out: build the entries with placeholder
     // offsets first, then fill them in.
     let (geokeys, geodoubles) = geokeys(frame);
     let mut entries = vec![
-        longs(256, &[r.width]),
-        longs(257, &[r.height]),
+        longs(256, &[width]),
+        longs(257, &[height]),
         shorts(258, &[32]),
         shorts(259, &[1]),
         shorts(262, &[1]),
@@ -214,8 +234,8 @@ pub fn geotiff(r: &Raster, frame: &Frame) -> Vec<u8> {
         longs(279, &(0..strips).map(strip_len).collect::<Vec<_>>()),
         shorts(284, &[1]),
         shorts(339, &[3]),
-        doubles(33550, &[r.pixel, r.pixel, 0.0]),
-        doubles(33922, &[0.0, 0.0, 0.0, r.west, r.north, 0.0]),
+        doubles(33550, &[pixel, pixel, 0.0]),
+        doubles(33922, &[0.0, 0.0, 0.0, west, north, 0.0]),
         shorts(34735, &geokeys),
     ];
     if !geodoubles.is_empty() {
@@ -242,7 +262,7 @@ pub fn geotiff(r: &Raster, frame: &Frame) -> Vec<u8> {
         .collect();
     entries[5] = longs(273, &offsets);
 
-    let mut out = Vec::with_capacity(data_at + r.values.len() * 4);
+    let mut out = Vec::with_capacity(data_at);
     out.extend_from_slice(b"II");
     out.extend_from_slice(&42u16.to_le_bytes());
     out.extend_from_slice(&(ifd_at as u32).to_le_bytes());
@@ -268,10 +288,68 @@ pub fn geotiff(r: &Raster, frame: &Frame) -> Vec<u8> {
         }
     }
     out.resize(data_at, 0);
-    for v in &r.values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
     out
+}
+
+/// The GeoTIFF of a grid written a band of rows at a time, in memory
+/// bounded by the band: the bytes of [`geotiff`] of [`sparse_raster`] of
+/// the same cells, laid out from the cells' extent `(x0, x1, y0, y1)`
+/// (columns and rows, inclusive) before their values are known.
+pub struct GridTiff {
+    /// The extent; `None` without a cell (the whole file is the start).
+    extent: Option<(i64, i64, i64, i64)>,
+    /// Where the pixels start.
+    data_at: u64,
+}
+
+impl GridTiff {
+    /// The layout, and the file's first bytes.
+    pub fn new(extent: Option<(i64, i64, i64, i64)>, size: f64, frame: &Frame) -> (Self, Vec<u8>) {
+        let Some((x0, x1, y0, y1)) = extent else {
+            let start = geotiff(&sparse_raster(&[], size), frame);
+            let data_at = start.len() as u64;
+            return (GridTiff { extent, data_at }, start);
+        };
+        let (width, height) = ((x1 - x0 + 1) as u32, (y1 - y0 + 1) as u32);
+        let start = header(
+            width,
+            height,
+            (x0 as f64 * size, (y1 + 1) as f64 * size, size),
+            NODATA,
+            frame,
+        );
+        let data_at = start.len() as u64;
+        (GridTiff { extent, data_at }, start)
+    }
+
+    /// The pixels of the rows `rows` that lie in the extent, north first,
+    /// and the offset where they go in the file; `cells` are every cell of
+    /// those rows with its value. `None` when no row is in the extent.
+    pub fn rows(
+        &self,
+        rows: std::ops::Range<i64>,
+        cells: impl Iterator<Item = (i64, i64, Option<f32>)>,
+    ) -> Option<(u64, Vec<u8>)> {
+        let (x0, x1, y0, y1) = self.extent?;
+        let (lo, hi) = (rows.start.max(y0), (rows.end - 1).min(y1));
+        if lo > hi {
+            return None;
+        }
+        let width = (x1 - x0 + 1) as usize;
+        // The block's first row is the northernmost, `hi`.
+        let mut pixels = vec![NODATA; (hi - lo + 1) as usize * width];
+        for (ix, iy, v) in cells {
+            if let Some(v) = v.filter(|_| (lo..=hi).contains(&iy) && (x0..=x1).contains(&ix)) {
+                pixels[(hi - iy) as usize * width + (ix - x0) as usize] = v;
+            }
+        }
+        let offset = self.data_at + ((y1 - hi) as usize * width * 4) as u64;
+        let mut bytes = Vec::with_capacity(pixels.len() * 4);
+        for v in pixels {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        Some((offset, bytes))
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +386,37 @@ mod tests {
             assert!(r.at(c.centre.x, c.centre.y).unwrap() > 0.0);
         }
         assert_eq!(r.at(599_999.0, 6_800_000.0), None);
+    }
+
+    /// Written a band of rows at a time, south to north, the file is the
+    /// whole raster's bytes, whatever the bands; and without a cell too.
+    #[test]
+    fn bands_give_the_whole_tiff() {
+        let cells: Vec<(i64, i64, Option<f32>)> = (0..37)
+            .flat_map(|iy| (0..23).map(move |ix| (500 + ix, 33_990 + iy)))
+            .filter(|(ix, iy)| (ix * 3 + iy) % 5 != 0 && *iy != 34_000)
+            .map(|(ix, iy)| (ix, iy, (ix % 4 != 0).then_some((ix + iy) as f32 / 7.0)))
+            .collect();
+        let frame = Frame::lambert93();
+        let whole = geotiff(&sparse_raster(&cells, 200.0), &frame);
+        let extent = Some((500, 522, 33_990, 34_026));
+        for band in [1, 4, 10, 100] {
+            let (tiff, start) = GridTiff::new(extent, 200.0, &frame);
+            let mut file = start;
+            file.resize(whole.len(), 0xAB);
+            let mut row = 33_980;
+            while row < 34_040 {
+                let rows = row..row + band;
+                let of_band = cells.iter().copied().filter(|c| rows.contains(&c.1));
+                if let Some((at, bytes)) = tiff.rows(row..row + band, of_band) {
+                    file[at as usize..at as usize + bytes.len()].copy_from_slice(&bytes);
+                }
+                row += band;
+            }
+            assert!(file == whole, "bands of {band} rows");
+        }
+        let (_, start) = GridTiff::new(None, 200.0, &frame);
+        assert_eq!(start, geotiff(&sparse_raster(&[], 200.0), &frame));
     }
 
     #[test]

@@ -471,9 +471,13 @@ fn output_dir(dir: &Path) -> Result<(), Error> {
 pub struct StreamedFile {
     path: PathBuf,
     tmp: Option<tempfile::NamedTempFile>,
-    /// Bytes written so far, and their running SHA-256.
+    /// Bytes written so far, and their running SHA-256 (while written in
+    /// order).
     bytes: u64,
     hasher: sha2::Sha256,
+    /// Whether bytes were written at given offsets ([`StreamedFile::write_at`]):
+    /// the hash is then taken from the finished file.
+    out_of_order: bool,
     /// Folders created for it, deepest first.
     created: Vec<PathBuf>,
 }
@@ -511,6 +515,7 @@ impl StreamedFile {
             tmp: None,
             bytes: 0,
             hasher: sha2::Digest::new(),
+            out_of_order: false,
             created,
         };
         output_dir(dir)?;
@@ -526,10 +531,28 @@ impl StreamedFile {
 
     /// Appends bytes.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.out_of_order {
+            return self.write_at(self.bytes, bytes);
+        }
         sha2::Digest::update(&mut self.hasher, bytes);
         self.bytes += bytes.len() as u64;
         match &mut self.tmp {
             Some(tmp) => tmp.write_all(bytes).map_err(|e| Error::io(&self.path, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes bytes at `offset`, for a file laid out in advance and filled
+    /// in any order (a gap left unwritten reads as zeros).
+    pub fn write_at(&mut self, offset: u64, bytes: &[u8]) -> Result<(), Error> {
+        use std::io::{Seek, SeekFrom};
+        self.out_of_order = true;
+        self.bytes = self.bytes.max(offset + bytes.len() as u64);
+        match &mut self.tmp {
+            Some(tmp) => tmp
+                .seek(SeekFrom::Start(offset))
+                .and_then(|_| tmp.write_all(bytes))
+                .map_err(|e| Error::io(&self.path, e)),
             None => Ok(()),
         }
     }
@@ -541,7 +564,16 @@ impl StreamedFile {
             .take()
             .ok_or_else(|| Error::file(&self.path, "fichier de sortie inachevé"))?;
         finish_temp(&self.path, &tmp)?;
-        let hasher = std::mem::take(&mut self.hasher);
+        let mut hasher = std::mem::take(&mut self.hasher);
+        if self.out_of_order {
+            // The hash of the bytes written in order before is dropped.
+            hasher = sha2::Digest::new();
+            use std::io::{Seek, SeekFrom};
+            let mut file = tmp.as_file();
+            file.seek(SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(&mut file, &mut hasher))
+                .map_err(|e| Error::io(&self.path, e))?;
+        }
         Ok(StagedFile {
             tmp: Some(tmp),
             bytes: self.bytes,
@@ -608,6 +640,31 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A streamed file written in order, then at offsets (a layout filled
+    /// out of order), is listed with its final bytes' size and hash.
+    #[test]
+    fn streamed_file_written_at_offsets_lists_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = StreamedFile::create(dir.path(), "f.bin").unwrap();
+        f.write(b"head:").unwrap();
+        f.write_at(9, b"tail").unwrap();
+        f.write_at(5, b"mid-").unwrap();
+        f.write(b"!").unwrap();
+        let mut outputs = Outputs::new();
+        outputs.add_staged("f.bin", f.finish().unwrap());
+        let expected = b"head:mid-tail!";
+        assert_eq!(
+            outputs.listing(),
+            vec![(
+                "f.bin",
+                expected.len() as u64,
+                super::super::manifest::sha256_hex(expected)
+            )]
+        );
+        outputs.write_all(dir.path()).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("f.bin")).unwrap(), expected);
+    }
 
     #[test]
     fn french_and_rfc4180_conventions() {
