@@ -691,7 +691,7 @@ pub fn stream_grid(
     let (layout, start) = GridTiff::new(bands.cell_extent(), size, &t.frame);
     tif.write(&start)?;
     // Each band is computed while the previous one is written.
-    let mut pending: Option<(Vec<u8>, Option<(u64, Vec<u8>)>)> = None;
+    let mut pending: Option<BandBytes> = None;
     let mut first = true;
     loop {
         let (written, next) = rayon::join(
@@ -735,6 +735,10 @@ pub fn stream_grid(
     }
     Ok((csv.finish()?, tif.finish()?))
 }
+
+/// A band of the streamed grid ready to write: its CSV rows, and its
+/// GeoTIFF pixels with their offset in the file.
+type BandBytes = (Vec<u8>, Option<(u64, Vec<u8>)>);
 
 /// The side of the straight-line grid of `plan` when it is streamed
 /// ([`grid_streamed`]).
