@@ -77,11 +77,16 @@ pub fn push_float(out: &mut String, x: f64, decimals: usize, style: CsvStyle) {
     if !x.is_finite() {
         return;
     }
-    let start = out.len();
-    if !push_fixed(out, x, decimals) {
-        // Writing into a String cannot fail.
-        let _ = write!(out, "{x:.decimals$}");
+    let point = match style {
+        CsvStyle::French => ',',
+        CsvStyle::Rfc4180 => '.',
+    };
+    if push_fixed(out, x, decimals, point) {
+        return;
     }
+    let start = out.len();
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{x:.decimals$}");
     let s = &out[start..];
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
         out.remove(start);
@@ -95,9 +100,10 @@ pub fn push_float(out: &mut String, x: f64, decimals: usize, style: CsvStyle) {
 
 /// Appends `x` with `decimals` decimals exactly as `format!("{x:.decimals$}")`
 /// does (the exact binary value rounded half to even), in integer
-/// arithmetic; `false`, with nothing written, outside its range (more than
-/// 9 decimals, |x| of 2^50 or more), left to `format!`.
-fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
+/// arithmetic, with `point` as the decimal separator and no sign on a value
+/// that rounds to zero; `false`, with nothing written, outside its range
+/// (more than 9 decimals, |x| of 2^50 or more), left to `format!`.
+fn push_fixed(out: &mut String, x: f64, decimals: usize, point: char) -> bool {
     if decimals > 9 || !x.is_finite() || x.abs() >= (1u64 << 50) as f64 {
         return false;
     }
@@ -131,7 +137,7 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
             }
         }
     };
-    if negative {
+    if negative && n != 0 {
         out.push('-');
     }
     // Divided in 64 bits when it fits (coordinates and distances do).
@@ -153,7 +159,7 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize) -> bool {
     }
     out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
     if decimals > 0 {
-        out.push('.');
+        out.push(point);
         let mut digits = [b'0'; 9];
         for d in digits[..decimals].iter_mut().rev() {
             *d = b'0' + (f % 10) as u8;
@@ -340,7 +346,7 @@ enum Content {
     Bytes(Vec<u8>),
     /// Taken out when renamed into place; with its size and SHA-256.
     Staged(
-        std::cell::RefCell<Option<tempfile::NamedTempFile>>,
+        std::sync::Mutex<Option<tempfile::NamedTempFile>>,
         u64,
         String,
     ),
@@ -372,7 +378,7 @@ impl Outputs {
         self.files.push((
             name.into(),
             Content::Staged(
-                std::cell::RefCell::new(file.tmp.take()),
+                std::sync::Mutex::new(file.tmp.take()),
                 file.bytes,
                 std::mem::take(&mut file.sha256),
             ),
@@ -401,8 +407,9 @@ impl Outputs {
     /// Every file, in order: name, size and SHA-256 (hex), whether it is
     /// held in memory or was streamed to disk (hashed as it was written).
     pub fn listing(&self) -> Vec<(&str, u64, String)> {
+        use rayon::prelude::*;
         self.files
-            .iter()
+            .par_iter()
             .map(|(n, c)| match c {
                 Content::Bytes(b) => (n.as_str(), b.len() as u64, super::manifest::sha256_hex(b)),
                 Content::Staged(_, len, sha) => (n.as_str(), *len, sha.clone()),
@@ -421,27 +428,39 @@ impl Outputs {
     /// they were and no temporary file behind. Returns the paths written, in
     /// order.
     pub fn write_all(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        use rayon::prelude::*;
         output_dir(dir)?;
-        let mut staged = Vec::with_capacity(self.files.len());
-        for (name, content) in &self.files {
-            let path = dir.join(name);
-            if path.is_dir() {
-                return Err(Error::file(
-                    &path,
-                    "est un dossier : un fichier de sortie ne peut pas le remplacer (supprimez-le ou choisissez un autre --out)",
-                ));
-            }
-            let tmp = match content {
-                Content::Bytes(bytes) => stage(&path, bytes)?,
-                Content::Staged(file, ..) => file.borrow_mut().take().ok_or_else(|| {
-                    Error::file(
+        // Staged in parallel; the first failure in the files' order is the
+        // one reported, and every temporary file is removed with it.
+        let staged: Vec<Result<(tempfile::NamedTempFile, PathBuf), Error>> = self
+            .files
+            .par_iter()
+            .map(|(name, content)| {
+                let path = dir.join(name);
+                if path.is_dir() {
+                    return Err(Error::file(
                         &path,
-                        "fichier déjà écrit : une sortie ne s'écrit qu'une fois",
-                    )
-                })?,
-            };
-            staged.push((tmp, path));
-        }
+                        "est un dossier : un fichier de sortie ne peut pas le remplacer (supprimez-le ou choisissez un autre --out)",
+                    ));
+                }
+                let tmp = match content {
+                    Content::Bytes(bytes) => stage(&path, bytes)?,
+                    Content::Staged(file, ..) => file
+                        .lock()
+                        .ok()
+                        .and_then(|mut f| f.take())
+                        .ok_or_else(|| {
+                            Error::file(
+                                &path,
+                                "fichier déjà écrit : une sortie ne s'écrit qu'une fois",
+                            )
+                        })?,
+                };
+                Ok((tmp, path))
+            })
+            .collect();
+        let staged: Vec<(tempfile::NamedTempFile, PathBuf)> =
+            staged.into_iter().collect::<Result<_, _>>()?;
         let mut written = Vec::with_capacity(staged.len());
         for (tmp, path) in staged {
             tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
@@ -732,14 +751,33 @@ mod tests {
             xs.push((x * 1e6).round() / 1e6);
             xs.push(f64::from_bits(state >> 2));
         }
+        // The reference: `format!`, without the sign of a value shown as
+        // zero, with the style's decimal separator.
+        let reference = |x: f64, d: usize, style: CsvStyle| {
+            let mut s = format!("{x:.d$}");
+            if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+                s.remove(0);
+            }
+            if style == CsvStyle::French {
+                s = s.replace('.', ",");
+            }
+            s
+        };
+        let mut fixed = 0;
         for x in xs {
             for d in [0, 1, 3, 6, 9] {
-                let mut mine = String::new();
-                if push_fixed(&mut mine, x, d) {
-                    assert_eq!(mine, format!("{x:.d$}"), "{x:e} with {d} decimals");
+                for style in [CsvStyle::French, CsvStyle::Rfc4180] {
+                    let mut mine = String::new();
+                    fixed += usize::from(push_fixed(&mut mine, x, d, ','));
+                    assert_eq!(
+                        format_float(x, d, style),
+                        reference(x, d, style),
+                        "{x:e} with {d} decimals"
+                    );
                 }
             }
         }
+        assert!(fixed > 1_000_000, "{fixed} values in integer arithmetic");
     }
 
     #[test]
