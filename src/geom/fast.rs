@@ -39,7 +39,8 @@ pub struct Metric {
 }
 
 /// The metric of Lambert-93.
-static LAMBERT_93_METRIC: LazyLock<Metric> = LazyLock::new(|| Metric::new(Frame::lambert93()));
+static LAMBERT_93_METRIC: LazyLock<std::sync::Arc<Metric>> =
+    LazyLock::new(|| std::sync::Arc::new(Metric::new(Frame::lambert93())));
 
 impl Metric {
     pub fn new(frame: Frame) -> Metric {
@@ -74,6 +75,16 @@ impl Metric {
     /// The metric of Lambert-93, built once.
     pub fn lambert93() -> &'static Metric {
         &LAMBERT_93_METRIC
+    }
+
+    /// The metric of a frame, shared: Lambert-93's is built once for the
+    /// run, another frame's each time.
+    pub fn shared(frame: Frame) -> std::sync::Arc<Metric> {
+        if frame.is_lambert93() {
+            std::sync::Arc::clone(&LAMBERT_93_METRIC)
+        } else {
+            std::sync::Arc::new(Metric::new(frame))
+        }
     }
 
     pub fn frame(&self) -> &Frame {

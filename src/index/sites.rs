@@ -37,7 +37,7 @@ pub struct Nearest {
 /// An R-tree over site positions.
 pub struct SiteIndex {
     /// The plane of the sites ([`Frame::for_points`]: Lambert-93 in France).
-    metric: Box<Metric>,
+    metric: std::sync::Arc<Metric>,
     /// The sites' positions, for queries outside the frame's band.
     lonlat: Vec<LonLat>,
     positions: Vec<Projected>,
@@ -93,7 +93,7 @@ impl SiteIndex {
         // Lambert-93 and every query is measured by a scan.
         let frame = Frame::for_points(positions.iter().copied());
         let straddle = frame.is_none();
-        let metric = Box::new(Metric::new(frame.unwrap_or_else(Frame::lambert93)));
+        let metric = Metric::shared(frame.unwrap_or_else(Frame::lambert93));
         let projected: Vec<Projected> = positions.iter().map(|p| metric.project(*p)).collect();
         let entries = projected
             .iter()
