@@ -25,6 +25,9 @@ pub struct Progress {
     current: String,
     /// Each finished step with its duration, for the manifest.
     pub timings: Vec<(String, Duration)>,
+    /// Work measured apart ([`Progress::record`]), done during the steps
+    /// (on another thread, or a part of one step): not added to their total.
+    pub parts: Vec<(String, Duration)>,
 }
 
 impl Progress {
@@ -44,6 +47,7 @@ impl Progress {
             step_started: Instant::now(),
             current: String::new(),
             timings: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -72,9 +76,9 @@ impl Progress {
         self.timings.push((std::mem::take(&mut self.current), d));
     }
 
-    /// Records a part of the current step measured apart (the parts of a
-    /// streamed computation, summed over its chunks): shown like a step
-    /// with `--verbose` and kept with the timings.
+    /// Records work measured apart, done during the steps (the parts of a
+    /// streamed computation summed over its chunks, a computation on another
+    /// thread): shown like a step with `--verbose` and kept in `parts`.
     pub fn record(&mut self, what: &str, d: Duration) {
         if self.verbosity == Verbosity::Verbose {
             let line = format!("{what} : {:.3} s", d.as_secs_f64());
@@ -83,7 +87,7 @@ impl Progress {
                 None => eprintln!("{line}"),
             }
         }
-        self.timings.push((what.to_string(), d));
+        self.parts.push((what.to_string(), d));
     }
 
     /// Ends the last step and clears the spinner.

@@ -632,7 +632,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
             let (_, streamed) = rayon::join(
                 || add_tables(&t, &r, options, &mut outputs),
-                || add_streamed_grid(&t, &r.basics, grid_m, (&out, style), &mut grid),
+                || add_streamed_grid(&t, &r.basics.index, grid_m, (&out, style), &mut grid),
             );
             streamed?;
             outputs.append(grid);
@@ -750,7 +750,7 @@ pub fn streamed_grid_m(plan: &DistancePlan, unit: Unit, transit: bool) -> Option
 /// `outputs` (see [`stream_grid`]); the progress step is the caller's.
 pub fn add_streamed_grid(
     t: &Territory,
-    b: &Basics,
+    index: &SiteIndex,
     size: Option<f64>,
     (out, style): (&std::path::Path, CsvStyle),
     outputs: &mut Outputs,
@@ -758,7 +758,7 @@ pub fn add_streamed_grid(
     let Some(size) = size else {
         return Ok(());
     };
-    let (csv, tif) = stream_grid(t, &b.index, size, out, style)?;
+    let (csv, tif) = stream_grid(t, index, size, out, style)?;
     outputs.add_staged(GRID_CSV, csv);
     outputs.add_staged(GRID_TIF, tif);
     Ok(())

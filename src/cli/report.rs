@@ -78,67 +78,79 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
     let mut r = net.results(&t, ctx);
-    r.distance = Some(distance::analyse(&t, &r.basics, &net, &plan, ctx)?);
-    ctx.progress.step("couverture");
-    r.coverage = Some(r.basics.coverage(&t, &radii));
-    r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
-    r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
-    r.placement = Some(placement::report_placement(
-        &t,
-        &r.basics,
-        &net.measure(),
-        &args.placement,
-        ctx,
-    )?);
-
-    // The straight-line grid, written as it is computed band by band, then
-    // the tables, the maps with the page, and the map layers: all
-    // independent, built side by side, then gathered in that order.
+    // The straight-line grid needs only the sites: it is computed and
+    // written, band by band, on its own thread beside the analyses.
     let grid_m = distance::streamed_grid_m(&plan, unit, transit);
-    ctx.progress
-        .step(&distance::grid_step(grid_m, "tables, cartes et couches"));
+    let (out, style) = (ctx.out.clone(), ctx.csv);
+    let index = &r.basics.index;
+    let (analysed, grid) = std::thread::scope(|s| {
+        let grid = s.spawn(|| {
+            let clock = std::time::Instant::now();
+            let mut o = Outputs::new();
+            distance::add_streamed_grid(&t, index, grid_m, (&out, style), &mut o)
+                .map(|()| (o, clock.elapsed()))
+        });
+        let analysed = (|| -> anyhow::Result<_> {
+            let distance = distance::analyse(&t, &r.basics, &net, &plan, ctx)?;
+            ctx.progress.step("couverture");
+            let coverage = r.basics.coverage(&t, &radii);
+            let hotspots = hotspots::analyse(&t, &r.basics, &hotspot_params, ctx);
+            let basins = basins::analyse(&t, &r.basics, &args.basins, ctx)?;
+            let placement =
+                placement::report_placement(&t, &r.basics, &net.measure(), &args.placement, ctx)?;
+            Ok((distance, coverage, hotspots, basins, placement))
+        })();
+        let grid = grid
+            .join()
+            .unwrap_or_else(|_| Err(Error::Invalid("calcul de la grille interrompu".into())));
+        (analysed, grid)
+    });
+    let (distance, coverage, hotspots, basins, placement) = analysed?;
+    let (grid, grid_time) = grid?;
+    r.distance = Some(distance);
+    r.coverage = Some(coverage);
+    r.hotspots = Some(hotspots);
+    r.basins = Some(basins);
+    r.placement = Some(placement);
+    if let Some(size) = grid_m {
+        ctx.progress
+            .record(&format!("grille de {size} m"), grid_time);
+    }
+
+    // The tables, the maps with the page, and the map layers: independent,
+    // built side by side, then gathered in that order.
+    ctx.progress.step("tables, cartes et couches");
     let options = ctx.table_options(plan.write_access_costs);
     let sources = data.sources_line(&t.frame);
-    let destination = (ctx.out.as_path(), ctx.csv);
-    let (grid, (tables, (maps, layers))) = rayon::join(
-        || -> Result<Outputs, Error> {
+    let (tables, (maps, layers)) = rayon::join(
+        || {
             let mut o = Outputs::new();
-            distance::add_streamed_grid(&t, &r.basics, grid_m, destination, &mut o)?;
-            Ok(o)
+            add_tables(&t, &r, options, &mut o);
+            o
         },
         || {
             rayon::join(
-                || {
+                || -> Result<Outputs, Error> {
                     let mut o = Outputs::new();
-                    add_tables(&t, &r, options, &mut o);
-                    o
+                    let maps = map_data(&t, &r, sources);
+                    add_maps(
+                        &maps,
+                        &MapKind::ALL,
+                        &Scope::Region,
+                        &[Format::Png, Format::Svg],
+                        &mut o,
+                    )?;
+                    o.add(HTML_NAME, synthese(&maps, &r)?);
+                    Ok(o)
                 },
-                || {
-                    rayon::join(
-                        || -> Result<Outputs, Error> {
-                            let mut o = Outputs::new();
-                            let maps = map_data(&t, &r, sources);
-                            add_maps(
-                                &maps,
-                                &MapKind::ALL,
-                                &Scope::Region,
-                                &[Format::Png, Format::Svg],
-                                &mut o,
-                            )?;
-                            o.add(HTML_NAME, synthese(&maps, &r)?);
-                            Ok(o)
-                        },
-                        || -> Result<Outputs, Error> {
-                            let mut o = Outputs::new();
-                            add_layers(&t, &r, &mut o)?;
-                            Ok(o)
-                        },
-                    )
+                || -> Result<Outputs, Error> {
+                    let mut o = Outputs::new();
+                    add_layers(&t, &r, &mut o)?;
+                    Ok(o)
                 },
             )
         },
     );
-    let grid = grid?;
     let mut outputs = tables;
     outputs.append(grid);
     outputs.append(maps?);
@@ -299,6 +311,7 @@ pub fn add_report_manifest(
         parameters,
         inputs,
         timings: &ctx.progress.timings,
+        parts: &ctx.progress.parts,
     };
     outputs.add(MANIFEST_NAME, manifest(&run, outputs));
     Ok(())

@@ -118,6 +118,8 @@ pub struct RunRecord<'a> {
     pub inputs: Vec<InputFile>,
     /// Each finished step and its duration.
     pub timings: &'a [(String, Duration)],
+    /// Work timed apart, done during the steps (not in their total).
+    pub parts: &'a [(String, Duration)],
 }
 
 /// The manifest of the outputs added so far (all of them but itself), as
@@ -153,6 +155,11 @@ pub fn manifest(run: &RunRecord<'_>, outputs: &Outputs) -> Vec<u8> {
         .map(|(step, d)| json!({ "step": step, "seconds": round_ms(d.as_secs_f64()) }))
         .collect();
     let total: f64 = run.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let alongside: Vec<Value> = run
+        .parts
+        .iter()
+        .map(|(step, d)| json!({ "step": step, "seconds": round_ms(d.as_secs_f64()) }))
+        .collect();
     let v = json!({
         "tool": "maillage",
         "version": env!("CARGO_PKG_VERSION"),
@@ -166,6 +173,7 @@ pub fn manifest(run: &RunRecord<'_>, outputs: &Outputs) -> Vec<u8> {
                      writing the files is not included",
             "total_seconds": round_ms(total),
             "steps": steps,
+            "alongside_steps": alongside,
         },
     });
     let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();
@@ -204,6 +212,7 @@ mod tests {
                 &crate::load::reference::CHIFFRES_CLES,
             )],
             timings: &timings,
+            parts: &[("y".to_string(), Duration::from_millis(700))],
         };
         let v: Value = serde_json::from_slice(&manifest(&run, &o)).unwrap();
         assert_eq!(v["outputs"][0]["file"], "a.csv");
@@ -211,6 +220,7 @@ mod tests {
         assert_eq!(v["inputs"][0]["source"], "embedded");
         assert_eq!(v["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
         assert_eq!(v["timings"]["total_seconds"], 1.5);
+        assert_eq!(v["timings"]["alongside_steps"][0]["seconds"], 0.7);
         let dir = tempfile::tempdir().unwrap();
         let shp = dir.path().join("c.shp");
         std::fs::write(&shp, b"x").unwrap();
