@@ -13,7 +13,7 @@ pub const QPV_SAMPLE_M: f64 = 50.0;
 
 /// Shared results for one territory.
 pub struct Basics {
-    pub index: SiteIndex,
+    pub index: std::sync::Arc<SiteIndex>,
     /// Nearest site of each commune, from its reference point.
     pub nearest: Vec<Option<Nearest>>,
     pub sites_in_commune: Vec<usize>,
@@ -109,7 +109,7 @@ impl Basics {
             }
         };
         Basics {
-            index,
+            index: std::sync::Arc::new(index),
             nearest,
             sites_in_commune,
             qpv,

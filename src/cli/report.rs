@@ -19,6 +19,7 @@ use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
 use crate::output::write::CsvStyle;
 
 use crate::analysis::measure::TravelMode;
+use crate::analysis::results::Results;
 use crate::error::Error;
 use crate::model::{Scope, Territory};
 use crate::output::add_tables;
@@ -67,8 +68,9 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let plan = args
         .distance
         .plan(ctx, false, unit, false, data.communes.is_some())?;
-    let radii = args.coverage.thresholds(unit)?;
-    let hotspot_params = args.hotspots.params(unit)?;
+    // Checked before the data is loaded.
+    args.coverage.thresholds(unit)?;
+    args.hotspots.params(unit)?;
     args.placement.radius(unit)?;
     check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
@@ -79,60 +81,81 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     ctx.progress.step("distances");
     let mut r = net.results(&t, ctx);
     // The straight-line grid needs only the sites: it is computed and
-    // written, band by band, on its own thread beside the analyses.
+    // written, band by band, on its own thread beside the analyses and the
+    // other outputs.
     let grid_m = distance::streamed_grid_m(&plan, unit, transit);
     let (out, style) = (ctx.out.clone(), ctx.csv);
-    let index = &r.basics.index;
-    let (analysed, grid) = std::thread::scope(|s| {
+    let index = std::sync::Arc::clone(&r.basics.index);
+    let (done, grid) = std::thread::scope(|s| {
         let grid = s.spawn(|| {
             let clock = std::time::Instant::now();
             let mut o = Outputs::new();
-            distance::add_streamed_grid(&t, index, grid_m, (&out, style), &mut o)
+            distance::add_streamed_grid(&t, &index, grid_m, (&out, style), &mut o)
                 .map(|()| (o, clock.elapsed()))
         });
-        let analysed = (|| -> anyhow::Result<_> {
-            let distance = distance::analyse(&t, &r.basics, &net, &plan, ctx)?;
-            ctx.progress.step("couverture");
-            let coverage = r.basics.coverage(&t, &radii);
-            let hotspots = hotspots::analyse(&t, &r.basics, &hotspot_params, ctx);
-            let basins = basins::analyse(&t, &r.basics, &args.basins, ctx)?;
-            let placement =
-                placement::report_placement(&t, &r.basics, &net.measure(), &args.placement, ctx)?;
-            Ok((distance, coverage, hotspots, basins, placement))
-        })();
+        let done = analyses_and_outputs(args, data, &t, &net, &plan, &mut r, ctx);
         let grid = grid
             .join()
             .unwrap_or_else(|_| Err(Error::Invalid("calcul de la grille interrompu".into())));
-        (analysed, grid)
+        (done, grid)
     });
-    let (distance, coverage, hotspots, basins, placement) = analysed?;
+    let (tables, maps, layers) = done?;
     let (grid, grid_time) = grid?;
-    r.distance = Some(distance);
-    r.coverage = Some(coverage);
-    r.hotspots = Some(hotspots);
-    r.basins = Some(basins);
-    r.placement = Some(placement);
     if let Some(size) = grid_m {
         ctx.progress
             .record(&format!("grille de {size} m"), grid_time);
     }
+    let mut outputs = tables;
+    outputs.append(grid);
+    outputs.append(maps);
+    outputs.append(layers);
+    add_report_manifest(args, data, &t, ctx, &mut outputs)?;
+    ctx.write(&outputs)?;
+    Ok(EXIT_OK)
+}
 
-    // The tables, the maps with the page, and the map layers: independent,
-    // built side by side, then gathered in that order.
+/// Every analysis of the report into `r`, then its tables, its maps with the
+/// page, and its map layers: independent, built side by side.
+fn analyses_and_outputs(
+    args: &ReportArgs,
+    data: &DataArgs,
+    t: &Territory,
+    net: &RunNetwork,
+    plan: &distance::DistancePlan,
+    r: &mut Results,
+    ctx: &mut Context,
+) -> anyhow::Result<(Outputs, Outputs, Outputs)> {
+    let unit = args.network.unit()?;
+    let radii = args.coverage.thresholds(unit)?;
+    let hotspot_params = args.hotspots.params(unit)?;
+    r.distance = Some(distance::analyse(t, &r.basics, net, plan, ctx)?);
+    ctx.progress.step("couverture");
+    r.coverage = Some(r.basics.coverage(t, &radii));
+    r.hotspots = Some(hotspots::analyse(t, &r.basics, &hotspot_params, ctx));
+    r.basins = Some(basins::analyse(t, &r.basics, &args.basins, ctx)?);
+    r.placement = Some(placement::report_placement(
+        t,
+        &r.basics,
+        &net.measure(),
+        &args.placement,
+        ctx,
+    )?);
+
     ctx.progress.step("tables, cartes et couches");
     let options = ctx.table_options(plan.write_access_costs);
     let sources = data.sources_line(&t.frame);
+    let r = &*r;
     let (tables, (maps, layers)) = rayon::join(
         || {
             let mut o = Outputs::new();
-            add_tables(&t, &r, options, &mut o);
+            add_tables(t, r, options, &mut o);
             o
         },
         || {
             rayon::join(
                 || -> Result<Outputs, Error> {
                     let mut o = Outputs::new();
-                    let maps = map_data(&t, &r, sources);
+                    let maps = map_data(t, r, sources);
                     add_maps(
                         &maps,
                         &MapKind::ALL,
@@ -140,24 +163,18 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
                         &[Format::Png, Format::Svg],
                         &mut o,
                     )?;
-                    o.add(HTML_NAME, synthese(&maps, &r)?);
+                    o.add(HTML_NAME, synthese(&maps, r)?);
                     Ok(o)
                 },
                 || -> Result<Outputs, Error> {
                     let mut o = Outputs::new();
-                    add_layers(&t, &r, &mut o)?;
+                    add_layers(t, r, &mut o)?;
                     Ok(o)
                 },
             )
         },
     );
-    let mut outputs = tables;
-    outputs.append(grid);
-    outputs.append(maps?);
-    outputs.append(layers?);
-    add_report_manifest(args, data, &t, ctx, &mut outputs)?;
-    ctx.write(&outputs)?;
-    Ok(EXIT_OK)
+    Ok((tables, maps?, layers?))
 }
 
 fn bands(b: &Bands) -> String {
