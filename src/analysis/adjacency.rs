@@ -33,6 +33,7 @@ pub fn polygon_adjacency(
     // Pad the boxes a little so that polygons separated by a hairline gap
     // are still candidates: 0.001° is over 70 m at these latitudes.
     let index = PolygonIndex::new(lonlat);
+    let sharing = sharing_a_vertex(lonlat);
     let pairs: Vec<Vec<usize>> = (0..lonlat.len())
         .into_par_iter()
         .map(|i| {
@@ -41,7 +42,9 @@ pub fn polygon_adjacency(
                 .into_iter()
                 .filter(|&j| j > i)
                 .filter(|&j| {
-                    l93[i].intersects(&l93[j])
+                    // A shared vertex is a shared point: no exact test needed.
+                    sharing.binary_search(&(i, j)).is_ok()
+                        || l93[i].intersects(&l93[j])
                         || Euclidean.distance(&l93[i], &l93[j]) <= ADJACENCY_TOLERANCE_M
                 })
                 .collect()
@@ -60,6 +63,34 @@ pub fn polygon_adjacency(
     adj
 }
 
+/// The pairs `(i, j)`, `i < j`, of polygons with a vertex in common (the
+/// same coordinates, bit for bit, on any ring), sorted: the common case of
+/// neighbours cut from one topology, found by sorting every vertex once.
+fn sharing_a_vertex(polys: &[MultiPolygon<f64>]) -> Vec<(usize, usize)> {
+    use geo::CoordsIter;
+    let mut vertices: Vec<(u64, u64, u32)> = polys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, p)| {
+            p.coords_iter()
+                .map(move |c| (c.x.to_bits(), c.y.to_bits(), i as u32))
+        })
+        .collect();
+    vertices.par_sort_unstable();
+    vertices.dedup();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for run in vertices.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        for (k, a) in run.iter().enumerate() {
+            for b in &run[k + 1..] {
+                pairs.push((a.2 as usize, b.2 as usize));
+            }
+        }
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +100,51 @@ mod tests {
         MultiPolygon(vec![
             polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s)],
         ])
+    }
+
+    /// On real communes, the neighbours are those of the plain rule applied
+    /// to every pair: touching, overlapping or within the tolerance.
+    #[test]
+    fn neighbours_of_real_communes_are_the_plain_rules() {
+        let t = crate::load::territory::load_territory(
+            &crate::load::territory::DataPaths::default(),
+            &mut crate::warnings::Warnings::new(),
+        )
+        .unwrap();
+        // Communes of one département, neighbours of each other.
+        let communes: Vec<Commune> = t
+            .communes
+            .iter()
+            .filter(|c| c.departement == "80")
+            .take(400)
+            .cloned()
+            .collect();
+        let adj = commune_adjacency(&t.frame, &communes);
+        let l93: Vec<_> = communes
+            .iter()
+            .map(|c| to_plane(&t.frame, &c.geometry))
+            .collect();
+        let mut expected = vec![Vec::new(); l93.len()];
+        for i in 0..l93.len() {
+            for j in 0..l93.len() {
+                if i != j
+                    && (l93[i].intersects(&l93[j])
+                        || Euclidean.distance(&l93[i], &l93[j]) <= ADJACENCY_TOLERANCE_M)
+                {
+                    expected[i].push(j);
+                }
+            }
+        }
+        let degrees: usize = expected.iter().map(Vec::len).sum();
+        assert!(degrees > 800, "{degrees}");
+        assert_eq!(adj, expected);
+        let shared = sharing_a_vertex(
+            &communes
+                .iter()
+                .map(|c| c.geometry.clone())
+                .collect::<Vec<_>>(),
+        );
+        assert!(shared.len() > 100, "{} pairs share a vertex", shared.len());
     }
 
     #[test]
