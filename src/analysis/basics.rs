@@ -45,6 +45,12 @@ pub struct Costs {
     pub unsnapped_sites: Vec<usize>,
 }
 
+/// The index of the territory's sites, in their order.
+pub fn site_index(t: &Territory) -> SiteIndex {
+    let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
+    SiteIndex::new(&positions)
+}
+
 impl Basics {
     /// The basics measured as the crow flies.
     pub fn new(t: &Territory) -> Self {
@@ -53,8 +59,17 @@ impl Basics {
 
     /// The basics, with the nearest-site costs in `measure`.
     pub fn measured(t: &Territory, measure: &Measure<'_>) -> Self {
+        Basics::measured_with(t, measure, std::sync::Arc::new(site_index(t)))
+    }
+
+    /// [`Basics::measured`] with the index of the territory's sites
+    /// ([`site_index`]) already built.
+    pub fn measured_with(
+        t: &Territory,
+        measure: &Measure<'_>,
+        index: std::sync::Arc<SiteIndex>,
+    ) -> Self {
         let positions: Vec<LonLat> = t.sites.iter().map(|s| s.position).collect();
-        let index = SiteIndex::new(&positions);
         let points: Vec<LonLat> = t.communes.iter().map(|c| c.reference).collect();
         let nearest = nearest_sites(&index, &points);
         let sites_in_commune = sites_per_commune(t);
@@ -109,7 +124,7 @@ impl Basics {
             }
         };
         Basics {
-            index: std::sync::Arc::new(index),
+            index,
             nearest,
             sites_in_commune,
             qpv,

@@ -79,13 +79,12 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     plan.check_points(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
     // The straight-line grid needs only the sites: it is computed and
     // written, band by band, on its own thread beside the analyses and the
     // other outputs.
     let grid_m = distance::streamed_grid_m(&plan, unit, transit);
     let (out, style) = (ctx.out.clone(), ctx.csv);
-    let index = std::sync::Arc::clone(&r.basics.index);
+    let index = std::sync::Arc::new(crate::analysis::basics::site_index(&t));
     let (done, grid) = std::thread::scope(|s| {
         let grid = s.spawn(|| {
             let clock = std::time::Instant::now();
@@ -93,6 +92,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             distance::add_streamed_grid(&t, &index, grid_m, (&out, style), &mut o)
                 .map(|()| (o, clock.elapsed()))
         });
+        let mut r = net.results_with(&t, ctx, std::sync::Arc::clone(&index));
         let done = analyses_and_outputs(args, data, &t, &net, &plan, &mut r, ctx);
         let grid = grid
             .join()

@@ -289,7 +289,18 @@ impl RunNetwork {
     /// The results of a run, starting from its basics (see
     /// [`RunNetwork::basics`]) and how the times are measured.
     pub fn results(&self, t: &Territory, ctx: &mut Context) -> Results {
-        let mut r = Results::new(self.basics(t, ctx));
+        let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
+        self.results_with(t, ctx, index)
+    }
+
+    /// [`RunNetwork::results`] with the index of the sites already built.
+    pub fn results_with(
+        &self,
+        t: &Territory,
+        ctx: &mut Context,
+        index: std::sync::Arc<crate::index::SiteIndex>,
+    ) -> Results {
+        let mut r = Results::new(self.basics_with(t, ctx, index));
         r.transit = self.transit_run();
         r
     }
@@ -297,7 +308,17 @@ impl RunNetwork {
     /// The basics of `t` in the run's measure; the communes, QPV and sites
     /// the network could not take are counted in warnings.
     pub fn basics(&self, t: &Territory, ctx: &mut Context) -> Basics {
-        let b = Basics::measured(t, &self.measure());
+        let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
+        self.basics_with(t, ctx, index)
+    }
+
+    fn basics_with(
+        &self,
+        t: &Territory,
+        ctx: &mut Context,
+        index: std::sync::Arc<crate::index::SiteIndex>,
+    ) -> Basics {
+        let b = Basics::measured_with(t, &self.measure(), index);
         let c = &b.costs;
         self.warn_unsnapped(ctx, "commune", &c.unsnapped_communes, &|i| {
             t.communes[i].code.to_string()
