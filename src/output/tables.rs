@@ -369,20 +369,34 @@ pub fn grid_csv_rows(
                     sep,
                 );
                 out.push(sep);
-                num.clear();
-                if let Some(n) = n {
-                    push_float(&mut num, n.distance.km(), 3, style);
-                }
-                push_field(&mut out, num.as_bytes(), sep);
-                out.push(sep);
-                let same = same_ml(t, Some(c.commune), n).map_or("", |b| bool_text(b, style));
-                push_field(&mut out, same.as_bytes(), sep);
-                out.extend_from_slice(b"\r\n");
+                push_distance_end(&mut out, &mut num, t, Some(c.commune), n, (style, sep));
             }
             out
         })
         .collect();
     parts.concat()
+}
+
+/// The end of a row of the grid's or the points' table: the distance in
+/// km to the nearest site `n` and whether that site is of the Mission
+/// Locale of `commune`, then the line break; `num` is a scratch buffer.
+fn push_distance_end(
+    out: &mut Vec<u8>,
+    num: &mut String,
+    t: &Territory,
+    commune: Option<usize>,
+    n: Option<&Nearest>,
+    (style, sep): (CsvStyle, u8),
+) {
+    num.clear();
+    if let Some(n) = n {
+        push_float(num, n.distance.km(), 3, style);
+    }
+    push_field(out, num.as_bytes(), sep);
+    out.push(sep);
+    let same = same_ml(t, commune, n).map_or("", |b| bool_text(b, style));
+    push_field(out, same.as_bytes(), sep);
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Columns of `points_distance.csv`.
@@ -447,15 +461,7 @@ pub fn points_csv_rows(
                     push_field(&mut out, field.as_bytes(), sep);
                 }
                 out.push(sep);
-                num.clear();
-                if let Some(n) = n {
-                    push_float(&mut num, n.distance.km(), 3, style);
-                }
-                push_field(&mut out, num.as_bytes(), sep);
-                out.push(sep);
-                let same = same_ml(t, commune, n).map_or("", |b| bool_text(b, style));
-                push_field(&mut out, same.as_bytes(), sep);
-                out.extend_from_slice(b"\r\n");
+                push_distance_end(&mut out, &mut num, t, commune, n, (style, sep));
             }
             out
         })

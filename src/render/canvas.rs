@@ -97,41 +97,16 @@ pub enum Anchor {
     Center,
 }
 
-/// A filled polygon for a bitmap: plotters' `Polygon` element, drawn by
-/// [`scan_fill`] (the same pixels, faster).
-struct ScanPolygon {
-    points: Vec<(i32, i32)>,
-    color: BackendColor,
-}
-
-impl<'a> PointCollection<'a, (i32, i32)> for &'a ScanPolygon {
-    type Point = &'a (i32, i32);
-    type IntoIter = &'a [(i32, i32)];
-    fn point_iter(self) -> &'a [(i32, i32)] {
-        &self.points
-    }
-}
-
-impl<DB: DrawingBackend> Drawable<DB> for ScanPolygon {
-    fn draw<I: Iterator<Item = BackendCoord>>(
-        &self,
-        points: I,
-        backend: &mut DB,
-        _: (u32, u32),
-    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
-        let vertices: Vec<BackendCoord> = points.collect();
-        scan_fill(backend, &vertices, self.color)
-    }
-}
-
-/// A stroked path for a bitmap: plotters' `PathElement`, its thick strokes
-/// filled by [`scan_fill`] (the same pixels, faster).
-struct ScanPath {
+/// A shape for a bitmap drawn with [`scan_fill`] (the same pixels as
+/// plotters, faster): a filled polygon (plotters' `Polygon` element), or a
+/// stroked path (its `PathElement`).
+struct Scan {
     points: Vec<(i32, i32)>,
     style: ShapeStyle,
+    fill: bool,
 }
 
-impl<'a> PointCollection<'a, (i32, i32)> for &'a ScanPath {
+impl<'a> PointCollection<'a, (i32, i32)> for &'a Scan {
     type Point = &'a (i32, i32);
     type IntoIter = &'a [(i32, i32)];
     fn point_iter(self) -> &'a [(i32, i32)] {
@@ -139,9 +114,10 @@ impl<'a> PointCollection<'a, (i32, i32)> for &'a ScanPath {
     }
 }
 
-impl<DB: DrawingBackend> Drawable<DB> for ScanPath {
-    /// `DrawingBackend::draw_path` as plotters-backend 0.3.7 has it, the
-    /// polygon of a thick stroke filled by [`scan_fill`].
+impl<DB: DrawingBackend> Drawable<DB> for Scan {
+    /// A polygon filled by [`scan_fill`]; a path as plotters-backend
+    /// 0.3.7's `DrawingBackend::draw_path` draws it, with the polygon of a
+    /// thick stroke filled by [`scan_fill`].
     fn draw<I: Iterator<Item = BackendCoord>>(
         &self,
         points: I,
@@ -149,6 +125,10 @@ impl<DB: DrawingBackend> Drawable<DB> for ScanPath {
         _: (u32, u32),
     ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
         let color = self.style.color.to_backend_color();
+        if self.fill {
+            let vertices: Vec<BackendCoord> = points.collect();
+            return scan_fill(backend, &vertices, color);
+        }
         if color.alpha == 0.0 {
             return Ok(());
         }
@@ -360,10 +340,12 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         for p in &mp.0 {
             if let Some(pts) = self.ring_px(frame, p.exterior()) {
                 if self.raster {
-                    let color = style.color.to_backend_color();
-                    self.root
-                        .draw(&ScanPolygon { points: pts, color })
-                        .map_err(err)?;
+                    let shape = Scan {
+                        points: pts,
+                        style,
+                        fill: true,
+                    };
+                    self.root.draw(&shape).map_err(err)?;
                 } else {
                     self.root.draw(&Polygon::new(pts, style)).map_err(err)?;
                 }
@@ -407,9 +389,10 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         let (edge, join) = (color.stroke_width(w), color.filled());
         for e in pts.windows(2) {
             self.root
-                .draw(&ScanPath {
+                .draw(&Scan {
                     points: vec![e[0], e[1]],
                     style: edge,
+                    fill: false,
                 })
                 .map_err(err)?;
         }
@@ -759,10 +742,11 @@ mod tests {
                 let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
                 for (pts, c) in &shapes {
                     if scan {
-                        let color = c.to_backend_color();
-                        root.draw(&ScanPolygon {
-                            points: pts.clone(),
-                            color,
+                        let (points, style) = (pts.clone(), c.filled());
+                        root.draw(&Scan {
+                            points,
+                            style,
+                            fill: true,
                         })
                         .unwrap();
                     } else {
@@ -786,7 +770,12 @@ mod tests {
                     for e in pts.windows(2) {
                         if scan {
                             let points = vec![e[0], e[1]];
-                            root.draw(&ScanPath { points, style }).unwrap();
+                            root.draw(&Scan {
+                                points,
+                                style,
+                                fill: false,
+                            })
+                            .unwrap();
                         } else {
                             root.draw(&PathElement::new(vec![e[0], e[1]], style))
                                 .unwrap();
