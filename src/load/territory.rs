@@ -114,8 +114,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     // Coordinates must lie in France, or near the communes' median for a
     // territory elsewhere (layers::Window).
     let window = layers::Window::of_layer(&communes_layer);
-    let communes = layers::communes(&communes_layer, window, warnings)?;
-    drop(communes_layer);
+    let communes = layers::communes(communes_layer, window, warnings)?;
     if communes.is_empty() {
         return Err(Error::file(
             &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
@@ -140,6 +139,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let cl_layer = read_layer(paths.classement.as_deref(), defaults::CLASSEMENT, warnings)?;
     let cl_path = cl_layer.path.clone();
     let mut cl_table = layers::classement(&cl_layer)?;
+    drop(cl_layer);
     let classement: Vec<Classement> = codes
         .iter()
         .map(|c| match cl_table.remove(c) {
@@ -162,6 +162,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let z_layer = read_layer(paths.zones.as_deref(), defaults::ZONES, warnings)?;
     let z_path = z_layer.path.clone();
     let mut z_table = layers::zones(&z_layer)?;
+    drop(z_layer);
     let mut ml_names: BTreeMap<String, String> = BTreeMap::new();
     for ((code, nom), _) in z_table.values() {
         ml_names.entry(code.clone()).or_insert_with(|| nom.clone());
@@ -198,6 +199,8 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         warnings,
     )?;
     let ml_table = layers::ml_names(&ml_layer)?;
+    let ml_path = ml_layer.path.clone();
+    drop(ml_layer);
     for (code, n) in &mut ml_names {
         match ml_table.get(code) {
             Some(Some(nom)) => *n = nom.clone(),
@@ -208,7 +211,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
                 format!(
                     "Mission Locale absente du fichier des Missions Locales {} : nommée comme dans \
                      le fichier des zones de couverture",
-                    ml_layer.path.display()
+                    ml_path.display()
                 ),
                 format!("{code} ({n})"),
             ),
@@ -247,6 +250,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         Some(p) => {
             let layer = read_file(p, warnings)?;
             let mut table = layers::jeunes(&layer)?;
+            drop(layer);
             let v = codes
                 .iter()
                 .map(|c| match table.remove(c) {
@@ -274,12 +278,13 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
 
     // QPV.
     let q_layer = read_layer(paths.qpv.as_deref(), defaults::QPV, warnings)?;
-    let qpv = layers::qpv(&q_layer, window, warnings)?;
+    let q_path = q_layer.path.clone();
+    let qpv = layers::qpv(q_layer, window, warnings)?;
     for q in &qpv {
         for c in &q.communes {
             if codes.binary_search(c).is_err() {
                 warnings.add(
-                    &q_layer.path,
+                    &q_path,
                     "QPV citant une commune inconnue de la couche des communes",
                     format!("{} ({c})", q.code),
                 );
@@ -292,6 +297,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let s_layer = read_layer(paths.sites.as_deref(), defaults::SITES, warnings)?;
     let s_path = s_layer.path.clone();
     let mut sites = layers::sites(&s_layer, window, &communes)?;
+    drop(s_layer);
     if sites.is_empty() {
         return Err(Error::file(
             &s_path,
@@ -338,7 +344,13 @@ pub fn place_sites(
     warnings: &mut Warnings,
 ) {
     let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
-    let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
+    // The polygons are copied and indexed only when a site must be located.
+    let locate = sites.iter().any(|s| s.commune.is_none());
+    let geoms: Vec<_> = if locate {
+        communes.iter().map(|c| c.geometry.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let pindex = PolygonIndex::new(&geoms);
     for s in sites.iter_mut() {
         match &s.commune {
