@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
-use crate::load::features::{RawFeature, RawLayer};
+use crate::load::features::{Props, RawFeature, RawLayer};
 use crate::warnings::Warnings;
 
 /// Reads a CSV file into raw features, one per data row, each located by the
@@ -116,6 +116,15 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
     // The csv crate does not count blank lines in its line numbers, so lines
     // are counted from byte offsets instead: messages must match an editor.
     let line_of = LineCounter::new(text.as_bytes());
+    // The columns in the order of their lower-case names (unique, checked
+    // above): each row's attributes are laid out sorted, as inserting them
+    // one by one would leave them, without a search or a shift per field.
+    let mut columns: Vec<(usize, String, &str)> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i, h.to_lowercase(), h))
+        .collect();
+    columns.sort_by(|a, b| a.1.cmp(&b.1));
     let mut features = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e, &line_of))?;
@@ -124,9 +133,18 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
             continue;
         }
         let mut f = RawFeature::new(Location::Line(line));
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            f.insert(h, Value::String(v.to_string()));
-        }
+        f.props = Props::from_sorted(
+            columns
+                .iter()
+                .filter_map(|(i, key, name)| {
+                    let v = rec.get(*i)?;
+                    Some((
+                        key.clone(),
+                        (name.to_string(), Value::String(v.to_string())),
+                    ))
+                })
+                .collect(),
+        );
         features.push(f);
     }
     Ok(RawLayer {

@@ -31,6 +31,30 @@ impl Props {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
+    /// The attributes `insert` would leave after inserting `entries` one by
+    /// one, in their order: sorted by lower-case name, the last value of a
+    /// name kept. Built with one sort instead of a shift per insertion.
+    pub fn from_entries(mut entries: Vec<(String, (String, Value))>) -> Self {
+        // Stable: entries of one name stay in insertion order, and the last
+        // of each run is the one `insert` would have kept.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, (String, Value))> = Vec::with_capacity(entries.len());
+        for e in entries {
+            match out.last_mut() {
+                Some(last) if last.0 == e.0 => *last = e,
+                _ => out.push(e),
+            }
+        }
+        Props(out)
+    }
+
+    /// Attributes already sorted by lower-case name, each name once (a CSV
+    /// row laid out in the order of its sorted header).
+    pub(crate) fn from_sorted(entries: Vec<(String, (String, Value))>) -> Self {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+        Props(entries)
+    }
+
     /// Sets `key` (lower-case) to `value`, replacing an earlier one.
     pub fn insert(&mut self, key: String, value: (String, Value)) {
         match self.position(&key) {
@@ -75,6 +99,19 @@ pub struct RawLayer {
     pub features: Vec<RawFeature>,
 }
 
+/// `name` in lower case, as `str::to_lowercase` gives it, without a copy
+/// when it has no upper-case letter (the aliases the builders look up).
+pub(crate) fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    }
+}
+
 impl RawFeature {
     pub fn new(location: Location) -> Self {
         RawFeature {
@@ -94,7 +131,7 @@ impl RawFeature {
     pub fn get(&self, aliases: &[&str]) -> Option<(&str, &Value)> {
         aliases.iter().find_map(|a| {
             self.props
-                .get(&a.to_lowercase())
+                .get(&lower(a))
                 .filter(|(_, v)| !v.is_null())
                 .map(|(n, v)| (n.as_str(), v))
         })
@@ -102,9 +139,7 @@ impl RawFeature {
 
     /// Whether any of `aliases` is a column of this feature, even if empty.
     pub fn has(&self, aliases: &[&str]) -> bool {
-        aliases
-            .iter()
-            .any(|a| self.props.contains_key(&a.to_lowercase()))
+        aliases.iter().any(|a| self.props.contains_key(&lower(a)))
     }
 
     /// A text attribute; numbers are rendered as text (a code stored as a

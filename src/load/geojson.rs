@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location};
 use crate::geom::LAMBERT_93;
-use crate::load::features::{RawFeature, RawLayer};
+use crate::load::features::{Props, RawFeature, RawLayer};
 use crate::model::L93;
 use crate::warnings::Warnings;
 
@@ -256,9 +256,13 @@ fn build_feature(
     let mut f = RawFeature::new(location.clone());
     match fr.properties {
         Some(Value::Object(props)) => {
-            for (k, v) in props {
-                f.insert(&k, v);
-            }
+            // As inserting them one by one, in the object's order.
+            f.props = Props::from_entries(
+                props
+                    .into_iter()
+                    .map(|(k, v)| (k.to_lowercase(), (k, v)))
+                    .collect(),
+            );
         }
         Some(Value::Null) | None => {}
         Some(_) => {
@@ -353,6 +357,9 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
         .coordinates
         .ok_or_else(|| invalid("membre « coordinates » absent".into()))?
         .get();
+    if let Some(geometry) = fast::geometry(&kind, c) {
+        return Ok(geometry);
+    }
     fn parse<T: serde::de::DeserializeOwned>(c: &str) -> Result<T, GeometryError> {
         serde_json::from_str(c).map_err(|e| json_error(&e))
     }
@@ -412,6 +419,157 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
         )),
         other => return Err(invalid(format!("type de géométrie « {other} » inconnu"))),
     })
+}
+
+/// Coordinates read straight into `geo` types, without the intermediate
+/// vectors of positions of [`parse_geometry`]: the common case, when every
+/// position has its two numbers and the JSON is what the type expects.
+/// Anything else gives `None`, and [`parse_geometry`] reads the geometry
+/// again for its message; what both read is the same geometry, number for
+/// number (the same `f64` parse, the same `Polygon::new`).
+mod fast {
+    use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+    use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess, Visitor};
+
+    /// A position: its first two numbers; fewer than two is a failure.
+    struct Position;
+
+    impl<'de> DeserializeSeed<'de> for Position {
+        type Value = Coord<f64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Coord<f64>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Position {
+        type Value = Coord<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a position")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coord<f64>, A::Error> {
+            let mut xy = [0.0; 2];
+            let mut count = 0usize;
+            while let Some(x) = seq.next_element::<f64>()? {
+                if count < 2 {
+                    xy[count] = x;
+                }
+                count += 1;
+            }
+            if count < 2 {
+                return Err(A::Error::custom("short position"));
+            }
+            Ok(Coord { x: xy[0], y: xy[1] })
+        }
+    }
+
+    /// An array of positions, gathered in `scratch` (reused from one array
+    /// to the next) and returned in a vector of its exact length.
+    struct Positions<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Positions<'_> {
+        type Value = Vec<Coord<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Coord<f64>>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Positions<'_> {
+        type Value = Vec<Coord<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of positions")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Coord<f64>>, A::Error> {
+            self.0.clear();
+            while let Some(c) = seq.next_element_seed(Position)? {
+                self.0.push(c);
+            }
+            Ok(self.0.as_slice().to_vec())
+        }
+    }
+
+    /// An array of arrays of positions (rings, lines).
+    struct Lines<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Lines<'_> {
+        type Value = Vec<LineString<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Lines<'_> {
+        type Value = Vec<LineString<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of arrays of positions")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Positions(&mut *self.0))? {
+                out.push(LineString(v));
+            }
+            Ok(out)
+        }
+    }
+
+    /// An array of polygons, each an array of rings.
+    struct Polygons<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Polygons<'_> {
+        type Value = Vec<Polygon<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Polygons<'_> {
+        type Value = Vec<Polygon<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of polygons")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(rings) = seq.next_element_seed(Lines(&mut *self.0))? {
+                out.push(polygon(rings));
+            }
+            Ok(out)
+        }
+    }
+
+    /// A polygon from its rings, the first the exterior (an empty one when
+    /// there is none), as the general reader builds it.
+    fn polygon(rings: Vec<LineString<f64>>) -> Polygon<f64> {
+        let mut rings = rings.into_iter();
+        let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+        Polygon::new(exterior, rings.collect())
+    }
+
+    /// Reads `c` whole with `seed`, or `None`.
+    fn read<'de, S: DeserializeSeed<'de>>(c: &'de str, seed: S) -> Option<S::Value> {
+        let mut de = serde_json::Deserializer::from_str(c);
+        let v = seed.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(v)
+    }
+
+    /// The geometry of type `kind` with coordinates `c`, or `None` when the
+    /// general reader must read it (an unknown type included).
+    pub(super) fn geometry(kind: &str, c: &str) -> Option<geo::Geometry<f64>> {
+        let mut scratch = Vec::new();
+        let s = &mut scratch;
+        Some(match kind {
+            "Point" => geo::Geometry::Point(Point(read(c, Position)?)),
+            "MultiPoint" => geo::Geometry::MultiPoint(MultiPoint(
+                read(c, Positions(s))?.into_iter().map(Point).collect(),
+            )),
+            "LineString" => geo::Geometry::LineString(LineString(read(c, Positions(s))?)),
+            "MultiLineString" => {
+                geo::Geometry::MultiLineString(MultiLineString(read(c, Lines(s))?))
+            }
+            "Polygon" => geo::Geometry::Polygon(polygon(read(c, Lines(s))?)),
+            "MultiPolygon" => geo::Geometry::MultiPolygon(MultiPolygon(read(c, Polygons(s))?)),
+            _ => return None,
+        })
+    }
 }
 
 /// A feature read whole as JSON (a file that is a single Feature, or a
