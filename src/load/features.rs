@@ -48,6 +48,19 @@ impl Props {
         Props(out)
     }
 
+    /// The attributes of `entries` when no two have the same lower-case
+    /// name, sorted; `None` otherwise (then [`Props::from_entries`] and the
+    /// order of the entries decide which value stays).
+    pub(crate) fn from_distinct_entries(
+        mut entries: Vec<(String, (String, Value))>,
+    ) -> Option<Self> {
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        Some(Props(entries))
+    }
+
     /// Attributes already sorted by lower-case name, each name once (a CSV
     /// row laid out in the order of its sorted header).
     pub(crate) fn from_sorted(entries: Vec<(String, (String, Value))>) -> Self {

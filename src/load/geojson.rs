@@ -39,7 +39,14 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     // A FeatureCollection is split into its features without building the
     // whole tree (each feature stays a slice of the file), and the features
     // are parsed in parallel: memory stays near the file's size.
-    let top: Top<'_> = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
+    let top: Top<'_> = match serde_json::from_slice::<TopFast<'_>>(bytes) {
+        Ok(t) => Top {
+            kind: t.kind,
+            crs: t.crs,
+            features: t.features,
+        },
+        Err(_) => serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?,
+    };
     let coords = crs_of(path, top.crs.as_ref())?;
     let features: Vec<&RawValue> = match top.kind.as_deref() {
         Some("FeatureCollection") => match top.features {
@@ -75,7 +82,12 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     let parsed: Vec<Result<RawFeature, Error>> = features
         .par_iter()
         .enumerate()
-        .map(|(index, raw)| read_raw_feature(path, bytes, index, raw, coords))
+        .map(
+            |(index, raw)| match fast_feature(path, index, raw, coords) {
+                Some(f) => Ok(f),
+                None => read_raw_feature(path, bytes, index, raw, coords),
+            },
+        )
         .collect();
     // The first problem in file order, whatever the thread that found it.
     let out = parsed.into_iter().collect::<Result<Vec<_>, Error>>()?;
@@ -95,6 +107,20 @@ struct Top<'a> {
     #[serde(default)]
     crs: Option<Value>,
     #[serde(borrow, default, deserialize_with = "features_or_none")]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// [`Top`] read in one pass, for the common file whose `features` is an
+/// array (or absent, or null): its elements are cut as the array is read,
+/// not after a first pass over the whole array. Any failure, `features` of
+/// another kind included, and [`Top`] reads the file again.
+#[derive(serde::Deserialize)]
+struct TopFast<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow, default)]
     features: Option<Vec<&'a RawValue>>,
 }
 
@@ -204,6 +230,154 @@ impl<'de> serde::Deserialize<'de> for Pos {
     }
 }
 
+/// A feature read in one pass over its slice, with its geometry parsed
+/// straight into `geo` types and its properties into [`Props`]: the common
+/// case. `None` whenever anything is unusual (a JSON or type problem, a
+/// member the general reader would refuse, a geometry collection, escaped
+/// member names, two properties whose names differ only by case, a
+/// coordinate out of range): [`read_raw_feature`] then reads the feature
+/// again and gives the message. What both give for a feature that the
+/// fast reader accepts is the same feature, value for value.
+fn fast_feature(path: &Path, index: usize, raw: &RawValue, coords: Coords) -> Option<RawFeature> {
+    let fr: FeatureFast = serde_json::from_str(raw.get()).ok()?;
+    if fr.kind.as_ref().and_then(Value::as_str) != Some("Feature") {
+        return None;
+    }
+    let id = match &fr.id {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let location = Location::Feature { index, id };
+    let mut f = RawFeature::new(location);
+    if let Some(PropsFast(entries)) = fr.properties {
+        f.props = Props::from_distinct_entries(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), (k, v)))
+                .collect(),
+        )?;
+    }
+    if let Some(GeometryFast(geom)) = fr.geometry {
+        f.geometry = Some(finish_geometry(path, &f.location, geom, coords).ok()?);
+    }
+    Some(f)
+}
+
+/// The members of a feature as [`fast_feature`] reads them.
+#[derive(serde::Deserialize)]
+struct FeatureFast {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    properties: Option<PropsFast>,
+    #[serde(default)]
+    geometry: Option<GeometryFast>,
+}
+
+/// The name serde_json gives a raw value inside a map: a `properties`
+/// object whose first member bears it is read differently by
+/// `serde_json::Value`, so the fast reader leaves it to the general one.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A `properties` object: its members in the file's order; one name twice
+/// is a failure (the general reader keeps the last value at the first
+/// place).
+struct PropsFast(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for PropsFast {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PropsFast;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PropsFast, A::Error> {
+                use serde::de::Error as _;
+                let mut out: Vec<(String, Value)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(k) = map.next_key::<String>()? {
+                    if out.is_empty() && k == RAW_VALUE_TOKEN {
+                        return Err(A::Error::custom("raw value token"));
+                    }
+                    let v: Value = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(PropsFast(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A geometry whose `type` is one of the six with coordinates, read
+/// straight into `geo` types (coordinates given before the type are kept
+/// as a slice until it is known). `geometries`, a member given twice, a
+/// missing type or coordinates, or escaped member names are failures.
+struct GeometryFast(geo::Geometry<f64>);
+
+impl<'de> serde::Deserialize<'de> for GeometryFast {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GeometryFast;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a geometry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeometryFast, A::Error> {
+                use serde::de::Error as _;
+                let fail = || A::Error::custom("left to the general reader");
+                let mut kind: Option<&'de str> = None;
+                let mut geometry: Option<geo::Geometry<f64>> = None;
+                let mut later: Option<&'de RawValue> = None;
+                while let Some(key) = map.next_key::<&'de str>()? {
+                    match key {
+                        "type" => {
+                            if kind.is_some() {
+                                return Err(fail());
+                            }
+                            kind = Some(map.next_value()?);
+                        }
+                        "coordinates" => {
+                            if geometry.is_some() || later.is_some() {
+                                return Err(fail());
+                            }
+                            match kind {
+                                Some(k) => {
+                                    geometry = Some(map.next_value_seed(fast::Typed(k))?);
+                                }
+                                None => later = Some(map.next_value()?),
+                            }
+                        }
+                        "geometries" => return Err(fail()),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(fail)?;
+                match (geometry, later) {
+                    (Some(g), _) => Ok(GeometryFast(g)),
+                    (None, Some(c)) => fast::geometry(kind, c.get())
+                        .map(GeometryFast)
+                        .ok_or_else(fail),
+                    (None, None) => Err(fail()),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// Reads one feature from its slice of the file.
 fn read_raw_feature(
     path: &Path,
@@ -288,7 +462,7 @@ fn read_geometry(
     g: &RawValue,
     coords: Coords,
 ) -> Result<geo::Geometry<f64>, Error> {
-    let mut geom = parse_geometry(g).map_err(|e| match e {
+    let geom = parse_geometry(g).map_err(|e| match e {
         GeometryError::Problem(problem) => {
             Error::field(path, location.clone(), "geometry", problem)
         }
@@ -299,6 +473,16 @@ fn read_geometry(
             Ok(_) => Error::field(path, location.clone(), "geometry", "JSON invalide"),
         },
     })?;
+    finish_geometry(path, location, geom, coords)
+}
+
+/// A geometry as read, checked and brought to lon/lat.
+fn finish_geometry(
+    path: &Path,
+    location: &Location,
+    mut geom: geo::Geometry<f64>,
+    coords: Coords,
+) -> Result<geo::Geometry<f64>, Error> {
     check_coordinates(path, location, &geom, coords)?;
     if coords == Coords::Lambert93 {
         use geo::MapCoordsInPlace;
@@ -551,24 +735,41 @@ mod fast {
         Some(v)
     }
 
+    /// The coordinates of a geometry of type `kind` (one of the six that
+    /// have coordinates; any other is a failure).
+    pub(super) struct Typed<'k>(pub(super) &'k str);
+
+    impl<'de> DeserializeSeed<'de> for Typed<'_> {
+        type Value = geo::Geometry<f64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            let mut scratch = Vec::new();
+            let s = &mut scratch;
+            Ok(match self.0 {
+                "Point" => geo::Geometry::Point(Point(Position.deserialize(d)?)),
+                "MultiPoint" => geo::Geometry::MultiPoint(MultiPoint(
+                    Positions(s)
+                        .deserialize(d)?
+                        .into_iter()
+                        .map(Point)
+                        .collect(),
+                )),
+                "LineString" => geo::Geometry::LineString(LineString(Positions(s).deserialize(d)?)),
+                "MultiLineString" => {
+                    geo::Geometry::MultiLineString(MultiLineString(Lines(s).deserialize(d)?))
+                }
+                "Polygon" => geo::Geometry::Polygon(polygon(Lines(s).deserialize(d)?)),
+                "MultiPolygon" => {
+                    geo::Geometry::MultiPolygon(MultiPolygon(Polygons(s).deserialize(d)?))
+                }
+                _ => return Err(D::Error::custom("not a type with coordinates")),
+            })
+        }
+    }
+
     /// The geometry of type `kind` with coordinates `c`, or `None` when the
     /// general reader must read it (an unknown type included).
     pub(super) fn geometry(kind: &str, c: &str) -> Option<geo::Geometry<f64>> {
-        let mut scratch = Vec::new();
-        let s = &mut scratch;
-        Some(match kind {
-            "Point" => geo::Geometry::Point(Point(read(c, Position)?)),
-            "MultiPoint" => geo::Geometry::MultiPoint(MultiPoint(
-                read(c, Positions(s))?.into_iter().map(Point).collect(),
-            )),
-            "LineString" => geo::Geometry::LineString(LineString(read(c, Positions(s))?)),
-            "MultiLineString" => {
-                geo::Geometry::MultiLineString(MultiLineString(read(c, Lines(s))?))
-            }
-            "Polygon" => geo::Geometry::Polygon(polygon(read(c, Lines(s))?)),
-            "MultiPolygon" => geo::Geometry::MultiPolygon(MultiPolygon(read(c, Polygons(s))?)),
-            _ => return None,
-        })
+        read(c, Typed(kind))
     }
 }
 
@@ -746,6 +947,113 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("trouvé un Point"), "{e}");
+    }
+
+    /// Features the fast reader must read as the general one does, and
+    /// features it must leave to the general one (which gives the message).
+    #[test]
+    fn the_fast_reader_gives_the_general_readers_feature_or_steps_aside() {
+        let sq = "[[[2.0,49.0],[2.1,49.0],[2.1,49.1],[2.0,49.1],[2.0,49.0]]]";
+        let open = "[[[2.0,49.0],[2.1,49.0],[2.1,49.1]],[[2.02,49.02],[2.03,49.02],[2.03,49.03]]]";
+        // (feature, whether the fast reader must read it)
+        let cases: Vec<(String, bool)> = vec![
+            (format!(r#"{{"type":"Feature","id":"a","properties":{{"Nom":"X","pop":1.5e3,"l":[1,{{"b":null}}]}},"geometry":{{"type":"Polygon","coordinates":{sq}}}}}"#), true),
+            (format!(r#"{{"geometry":{{"coordinates":[{sq},{open}],"type":"MultiPolygon","bbox":[0,0,1,1]}},"properties":null,"type":"Feature","id":7}}"#), true),
+            (format!(r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":{open}}}}}"#), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[2,49,100,7]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPoint","coordinates":[[2,49],[2.5,49.5]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[2,49],[2.5,49.5]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","geometry":{"type":"MultiLineString","coordinates":[[[2,49],[2.5,49.5]],[]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":null}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Polygon","coordinates":[]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPolygon","coordinates":[[]]}}"#.to_string(), true),
+            // Left to the general reader.
+            (r#"{"type":"Feature","properties":{"A":1,"a":2,"A":3},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"a":1,"a":2},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"$serde_json::private::RawValue":"{\"x\":1}"},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"\u0061b":1},"geometry":{"t\u0079pe":"Point","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":[1],"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":"x","geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2,"49"]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[200,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2,49],"geometries":[]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","type":"Point","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[2,49]}]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Circle","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":null,"coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":"Point"}"#.to_string(), false),
+            (r#"{"type":"Feat","geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","type":"Feature","geometry":null}"#.to_string(), false),
+            (r#"[1,2]"#.to_string(), false),
+        ];
+        for (i, (text, fast_reads)) in cases.iter().enumerate() {
+            for coords in [Coords::LonLat, Coords::Lambert93] {
+                let doc = format!(r#"{{"type":"FeatureCollection","features":[{text}]}}"#);
+                let raw: &RawValue = serde_json::from_str(text).unwrap();
+                let path = Path::new("t.geojson");
+                let fast = fast_feature(path, i, raw, coords);
+                let general = read_raw_feature(path, doc.as_bytes(), i, raw, coords);
+                match fast {
+                    Some(f) => assert_eq!(
+                        format!("{f:?}"),
+                        format!("{:?}", general.unwrap()),
+                        "{text}"
+                    ),
+                    // Out of range in lon/lat is fine in Lambert-93.
+                    None => assert!(
+                        !fast_reads || coords == Coords::Lambert93 && general.is_err(),
+                        "{text} {coords:?}"
+                    ),
+                }
+                if *fast_reads && coords == Coords::LonLat {
+                    assert!(fast_feature(path, i, raw, coords).is_some(), "{text}");
+                }
+            }
+        }
+    }
+
+    /// The one-pass top level agrees with the two-pass one whenever it reads
+    /// a file.
+    #[test]
+    fn the_one_pass_top_level_agrees_with_the_general_one() {
+        let docs = [
+            r#"{"type":"FeatureCollection","features":[{"a":1}, 2 ,"x",[]]}"#,
+            r#"{"features":[],"type":"FeatureCollection","crs":{"properties":{"name":"EPSG:2154"}}}"#,
+            r#"{"type":"FeatureCollection","features":null}"#,
+            r#"{"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","features":{"a":1}}"#,
+            r#"{"type":"FeatureCollection","features":7}"#,
+            r#"{"type":"FeatureCollection","features":[1,]}"#,
+            r#"{"type":"FeatureCollection","features":[],"features":[]}"#,
+            r#"{"type":"Feature","geometry":null}"#,
+            r#"[1]"#,
+        ];
+        let show = |t: &Top<'_>| {
+            format!(
+                "{:?} {:?} {:?}",
+                t.kind,
+                t.crs,
+                t.features
+                    .as_ref()
+                    .map(|v| v.iter().map(|r| r.get()).collect::<Vec<_>>())
+            )
+        };
+        let mut read_fast = 0;
+        for d in docs {
+            let general = serde_json::from_str::<Top<'_>>(d);
+            if let Ok(t) = serde_json::from_str::<TopFast<'_>>(d) {
+                read_fast += 1;
+                let fast = Top {
+                    kind: t.kind,
+                    crs: t.crs,
+                    features: t.features,
+                };
+                assert_eq!(show(&fast), show(&general.unwrap()), "{d}");
+            }
+        }
+        assert_eq!(read_fast, 5);
     }
 
     #[test]
