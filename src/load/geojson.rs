@@ -29,6 +29,21 @@ pub fn read_geojson(path: &Path, _warnings: &mut Warnings) -> Result<RawLayer, E
 
 /// Parses GeoJSON bytes; `path` only names the source in messages.
 pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
+    Ok(RawLayer {
+        path: path.to_path_buf(),
+        features: parse_geojson_with(path, bytes, |f| f)?,
+    })
+}
+
+/// Parses GeoJSON bytes as [`parse_geojson`] does, handing each feature to
+/// `convert` as soon as it is read, in parallel: the layer's raw features
+/// are never all held at once. The first feature that cannot be read, in
+/// file order, is the error, whatever was converted.
+pub fn parse_geojson_with<T: Send>(
+    path: &Path,
+    bytes: &[u8],
+    convert: impl Fn(RawFeature) -> T + Sync,
+) -> Result<Vec<T>, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::file(
@@ -61,10 +76,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
         Some("Feature") => {
             // A single feature: read it whole (rare, small).
             let root: Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
-            return Ok(RawLayer {
-                path: path.to_path_buf(),
-                features: vec![read_feature(path, bytes, 0, &root, coords)?],
-            });
+            return Ok(vec![convert(read_feature(path, bytes, 0, &root, coords)?)]);
         }
         Some(other) => {
             return Err(Error::file(
@@ -79,7 +91,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             ))
         }
     };
-    let parsed: Vec<Result<RawFeature, Error>> = features
+    let parsed: Vec<Result<T, Error>> = features
         .par_iter()
         .enumerate()
         .map(
@@ -88,13 +100,10 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
                 None => read_raw_feature(path, bytes, index, raw, coords),
             },
         )
+        .map(|f| f.map(&convert))
         .collect();
     // The first problem in file order, whatever the thread that found it.
-    let out = parsed.into_iter().collect::<Result<Vec<_>, Error>>()?;
-    Ok(RawLayer {
-        path: path.to_path_buf(),
-        features: out,
-    })
+    parsed.into_iter().collect::<Result<Vec<_>, Error>>()
 }
 
 /// The members of a GeoJSON object that decide how it is read; `features`

@@ -349,6 +349,12 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 
 pub use crate::geom::frame::{Window, AROUND_DEG};
 
+/// A feature's first vertex (or point), which [`Window::of_layer`] takes.
+pub fn first_vertex(f: &RawFeature) -> Option<geo::Coord<f64>> {
+    use geo::CoordsIter;
+    f.geometry.as_ref()?.coords_iter().next()
+}
+
 /// Reading-side parts of [`Window`]: deciding it from a layer, and the
 /// messages.
 impl Window {
@@ -356,11 +362,14 @@ impl Window {
     /// features' first vertices (or points) lies in metropolitan France,
     /// otherwise around that median. One stray feature cannot move it.
     pub fn of_layer(layer: &RawLayer) -> Window {
-        use geo::CoordsIter;
-        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = layer
-            .features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref()?.coords_iter().next())
+        Window::of_first_vertices(layer.features.iter().map(first_vertex))
+    }
+
+    /// [`Window::of_layer`] from each feature's [`first_vertex`], in file
+    /// order.
+    pub fn of_first_vertices(firsts: impl Iterator<Item = Option<geo::Coord<f64>>>) -> Window {
+        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = firsts
+            .flatten()
             .filter(|c| c.x.is_finite() && c.y.is_finite())
             .map(|c| (c.x, c.y))
             .unzip();
@@ -652,6 +661,46 @@ pub fn communes(
     sorted_unique(path, out, |c| c.code.to_string(), "code INSEE")
 }
 
+/// One commune converted on its own, with its warnings: what [`communes`]
+/// does for each feature, for a reader that converts features as it reads
+/// them. [`communes_in_order`] then gives [`communes`]'s result.
+pub fn commune_alone(path: &Path, window: Window, f: RawFeature) -> Converted<Commune> {
+    let mut w = Warnings::new();
+    let r = commune(path, window, f, &mut w);
+    (r, w)
+}
+
+/// A feature's conversion and the warnings it gave.
+pub type Converted<T> = (Result<(T, Location), Error>, Warnings);
+
+/// [`communes`]'s result from every feature's [`commune_alone`], in file
+/// order: warnings up to the first error, then sorted and checked.
+pub fn communes_in_order(
+    path: &Path,
+    converted: impl IntoIterator<Item = Converted<Commune>>,
+    warnings: &mut Warnings,
+) -> Result<Vec<Commune>, Error> {
+    let out = replay(converted, warnings)?;
+    sorted_unique(path, out, |c| c.code.to_string(), "code INSEE")
+}
+
+/// Adds each conversion's warnings in order, up to and including the first
+/// that failed, whose error is returned.
+fn replay<T>(
+    converted: impl IntoIterator<Item = (Result<T, Error>, Warnings)>,
+    warnings: &mut Warnings,
+) -> Result<Vec<T>, Error> {
+    let converted = converted.into_iter();
+    let mut out = Vec::with_capacity(converted.size_hint().0);
+    for (r, w) in converted {
+        if !w.is_empty() {
+            warnings.extend(w);
+        }
+        out.push(r?);
+    }
+    Ok(out)
+}
+
 /// Converts `features` in parallel with `convert`, which records its
 /// warnings in a collector of its own; those are added to `warnings` in
 /// file order, up to and including the first feature that fails, whose
@@ -671,14 +720,7 @@ fn in_file_order<T: Send>(
             (r, w)
         })
         .collect();
-    let mut out = Vec::with_capacity(converted.len());
-    for (r, w) in converted {
-        if !w.is_empty() {
-            warnings.extend(w);
-        }
-        out.push(r?);
-    }
-    Ok(out)
+    replay(converted, warnings)
 }
 
 /// One commune from its feature, located by its INSEE code.
