@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location};
 use crate::geom::LAMBERT_93;
-use crate::load::features::{Props, RawFeature, RawLayer};
+use crate::load::features::{names, Props, RawFeature, RawLayer};
 use crate::model::L93;
 use crate::warnings::Warnings;
 
@@ -263,7 +263,10 @@ fn fast_feature(path: &Path, index: usize, raw: &RawValue, coords: Coords) -> Op
         f.props = Props::from_distinct_entries(
             entries
                 .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), (k, v)))
+                .map(|(k, v)| {
+                    let (key, name) = names(&k);
+                    (key, (name, v))
+                })
                 .collect(),
         )?;
     }
@@ -443,7 +446,10 @@ fn build_feature(
             f.props = Props::from_entries(
                 props
                     .into_iter()
-                    .map(|(k, v)| (k.to_lowercase(), (k, v)))
+                    .map(|(k, v)| {
+                        let (key, name) = names(&k);
+                        (key, (name, v))
+                    })
                     .collect(),
             );
         }
