@@ -210,11 +210,18 @@ fn distinct_len(v: &[geo::Coord<f64>]) -> usize {
 
 /// The ring's edges once consecutive repeated points are dropped, or `None`
 /// when fewer than 4 points remain (no crossing is looked for).
+#[cfg(test)]
 fn ring_edges(ring: &geo::LineString<f64>) -> Option<Vec<geo::Line<f64>>> {
+    let mut edges = Vec::new();
+    ring_edges_into(ring, &mut edges).then_some(edges)
+}
+
+/// [`ring_edges`] into `edges` (emptied first): whether there are any.
+fn ring_edges_into(ring: &geo::LineString<f64>, edges: &mut Vec<geo::Line<f64>>) -> bool {
+    edges.clear();
     if distinct_len(&ring.0) < 4 {
-        return None;
+        return false;
     }
-    let mut edges = Vec::with_capacity(ring.0.len());
     let mut last = ring.0[0];
     for &c in &ring.0[1..] {
         if c != last {
@@ -222,16 +229,38 @@ fn ring_edges(ring: &geo::LineString<f64>) -> Option<Vec<geo::Line<f64>>> {
             last = c;
         }
     }
-    Some(edges)
+    true
+}
+
+/// An edge's bounding box and its index in the ring.
+type EdgeBox = ([f64; 2], [f64; 2], usize);
+
+thread_local! {
+    /// The edges and boxes of the ring being checked, kept from one ring to
+    /// the next on each thread: a national layer has a million edges, and
+    /// each ring would otherwise allocate its own.
+    static RING_SCRATCH: std::cell::RefCell<(Vec<geo::Line<f64>>, Vec<EdgeBox>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Whether edges `i < j` of a ring of `n` edges meet other than at the
 /// vertex two consecutive edges share: the test [`ring_crossing`] applies
 /// to every pair whose bounding boxes touch, with the point it reports.
 fn edges_cross(edges: &[geo::Line<f64>], i: usize, j: usize) -> Option<geo::Coord<f64>> {
+    use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
     use geo::line_intersection::{line_intersection, LineIntersection};
     let n = edges.len();
     let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+    // For consecutive edges only an overlap along one line counts, and
+    // `line_intersection` reports one only when all four ends are aligned;
+    // the end of the second edge off the first's line (its first test,
+    // made here the same way) rules it out.
+    if adjacent
+        && RobustKernel::orient2d(edges[i].start, edges[i].end, edges[j].end)
+            != Orientation::Collinear
+    {
+        return None;
+    }
     match line_intersection(edges[i], edges[j]) {
         None => None,
         // Consecutive edges share their common vertex.
@@ -260,15 +289,12 @@ fn edge_box(e: &geo::Line<f64>) -> ([f64; 2], [f64; 2]) {
 /// their least x, each compared with the following edges that start before
 /// it ends. No tree is built; most rings of a national layer cross nowhere,
 /// and only those that do go through the R-tree, for the same point.
-fn ring_crosses(edges: &[geo::Line<f64>]) -> bool {
-    let mut boxes: Vec<([f64; 2], [f64; 2], usize)> = edges
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let (lo, hi) = edge_box(e);
-            (lo, hi, i)
-        })
-        .collect();
+fn ring_crosses(edges: &[geo::Line<f64>], boxes: &mut Vec<EdgeBox>) -> bool {
+    boxes.clear();
+    boxes.extend(edges.iter().enumerate().map(|(i, e)| {
+        let (lo, hi) = edge_box(e);
+        (lo, hi, i)
+    }));
     boxes.sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]).then(a.2.cmp(&b.2)));
     for (k, (alo, ahi, i)) in boxes.iter().enumerate() {
         for (blo, bhi, j) in &boxes[k + 1..] {
@@ -293,12 +319,17 @@ fn ring_crosses(edges: &[geo::Line<f64>]) -> bool {
 /// point itself, for the few that cross, is the one the R-tree pairing of
 /// [`ring_crossing_rtree`] finds first.
 fn ring_crossing(ring: &geo::LineString<f64>) -> Option<geo::Coord<f64>> {
-    let edges = ring_edges(ring)?;
-    let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
-    if finite && !ring_crosses(&edges) {
-        return None;
-    }
-    ring_crossing_rtree(&edges)
+    RING_SCRATCH.with(|scratch| {
+        let (edges, boxes) = &mut *scratch.borrow_mut();
+        if !ring_edges_into(ring, edges) {
+            return None;
+        }
+        let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
+        if finite && !ring_crosses(edges, boxes) {
+            return None;
+        }
+        ring_crossing_rtree(edges)
+    })
 }
 
 /// The first crossing of [`ring_crossing`]: edges are paired through an
@@ -1283,9 +1314,37 @@ mod tests {
         LineString(points.iter().map(|&(x, y)| Coord { x, y }).collect())
     }
 
-    /// The plain reference for [`ring_crosses`]: every pair of edges.
+    /// The test of two edges as `line_intersection` alone gives it, without
+    /// the shortcut [`edges_cross`] takes for consecutive edges.
+    fn plain_cross(edges: &[geo::Line<f64>], i: usize, j: usize) -> Option<Coord<f64>> {
+        use geo::line_intersection::{line_intersection, LineIntersection};
+        let n = edges.len();
+        let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+        match line_intersection(edges[i], edges[j]) {
+            None => None,
+            Some(LineIntersection::SinglePoint { .. }) if adjacent => None,
+            Some(LineIntersection::Collinear { intersection })
+                if adjacent && intersection.start == intersection.end =>
+            {
+                None
+            }
+            Some(LineIntersection::SinglePoint { intersection, .. }) => Some(intersection),
+            Some(LineIntersection::Collinear { intersection }) => Some(intersection.start),
+        }
+    }
+
+    /// The plain reference for [`ring_crosses`]: every pair of edges, by
+    /// [`plain_cross`]; [`edges_cross`] agrees with it on every pair.
     fn crosses_brute_force(edges: &[geo::Line<f64>]) -> bool {
-        (0..edges.len()).any(|i| (i + 1..edges.len()).any(|j| edges_cross(edges, i, j).is_some()))
+        let mut any = false;
+        for i in 0..edges.len() {
+            for j in i + 1..edges.len() {
+                let plain = plain_cross(edges, i, j);
+                assert_eq!(edges_cross(edges, i, j), plain, "{edges:?} {i} {j}");
+                any |= plain.is_some();
+            }
+        }
+        any
     }
 
     /// The sweep and [`ring_crossing`] against every pair, on one ring.
@@ -1295,7 +1354,7 @@ mod tests {
             return false;
         };
         let expected = crosses_brute_force(&edges);
-        assert_eq!(ring_crosses(&edges), expected, "{r:?}");
+        assert_eq!(ring_crosses(&edges, &mut Vec::new()), expected, "{r:?}");
         assert_eq!(ring_crossing(r).is_some(), expected, "{r:?}");
         assert_eq!(ring_crossing(r), ring_crossing_rtree(&edges), "{r:?}");
         expected
