@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
-use crate::load::features::{RawFeature, RawLayer};
+use crate::load::features::{names, Name, Props, RawFeature, RawLayer};
 use crate::warnings::Warnings;
 
 /// Reads a CSV file into raw features, one per data row, each located by the
@@ -95,7 +95,13 @@ pub(crate) fn reader_from<R: std::io::Read>(
 /// Parses CSV bytes; `path` only names the source in messages.
 pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<RawLayer, Error> {
     let text = decode(path, bytes, warnings)?;
-    let (mut rdr, headers) = reader(path, &text)?;
+    // Headers trimmed by the reader, fields below.
+    let (mut rdr, headers) = reader_from(
+        path,
+        text.lines().next().unwrap_or(""),
+        text.as_bytes(),
+        csv::Trim::Headers,
+    )?;
     let mut seen = std::collections::BTreeSet::new();
     for h in headers.iter() {
         if h.is_empty() {
@@ -116,17 +122,44 @@ pub fn parse_csv(path: &Path, bytes: &[u8], warnings: &mut Warnings) -> Result<R
     // The csv crate does not count blank lines in its line numbers, so lines
     // are counted from byte offsets instead: messages must match an editor.
     let line_of = LineCounter::new(text.as_bytes());
+    // The columns in the order of their lower-case names (unique, checked
+    // above): each row's attributes are laid out sorted, as inserting them
+    // one by one would leave them, without a search or a shift per field.
+    // Every row shares its header's names.
+    let mut columns: Vec<(usize, Name, Name)> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let (key, name) = names(h);
+            (i, key, name)
+        })
+        .collect();
+    columns.sort_by(|a, b| a.1.cmp(&b.1));
     let mut features = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(path, &e, &line_of))?;
+    // One record reused from row to row (what `records()` does, without a
+    // copy of each row); fields trimmed here rather than by the reader,
+    // which copies each row to trim it: `str::trim` is the trimming the
+    // reader applies to text records (after ASCII blanks, which it also
+    // removes).
+    let mut rec = csv::StringRecord::new();
+    while rdr
+        .read_record(&mut rec)
+        .map_err(|e| csv_error(path, &e, &line_of))?
+    {
         let line = rec.position().map_or(0, |p| line_of.line(p.byte()));
-        if rec.iter().all(str::is_empty) {
+        if rec.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
         let mut f = RawFeature::new(Location::Line(line));
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            f.insert(h, Value::String(v.to_string()));
-        }
+        f.props = Props::from_sorted(
+            columns
+                .iter()
+                .filter_map(|(i, key, name)| {
+                    let v = rec.get(*i)?.trim();
+                    Some((key.clone(), (name.clone(), Value::String(v.to_string()))))
+                })
+                .collect(),
+        );
         features.push(f);
     }
     Ok(RawLayer {
@@ -259,6 +292,64 @@ mod tests {
             "Étampes-sur-Marne"
         );
         assert_eq!(w.total(), 1);
+    }
+
+    /// Rows as the reader trimming fields itself (`Trim::All`) gives them:
+    /// (line, [(header, field)]), blank rows left out.
+    fn rows_trimmed_by_the_reader(text: &str) -> Vec<(u64, Vec<(String, String)>)> {
+        let (mut rdr, headers) = reader(Path::new("t.csv"), text).unwrap();
+        let line_of = LineCounter::new(text.as_bytes());
+        rdr.records()
+            .map(Result::unwrap)
+            .filter(|r| !r.iter().all(str::is_empty))
+            .map(|r| {
+                let line = line_of.line(r.position().unwrap().byte());
+                let fields = headers
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect();
+                (line, fields)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fields_are_trimmed_as_the_reader_trims_them() {
+        let text = "Code , NOM\u{a0},Zone\n\
+                    \u{a0}01001\u{2003}, \x0bAbergement\t,\u{202f} z \r\n\
+                    \n\
+                    \u{3000},\x0b, \n\
+                    \"  02 \", \" b \"\"c\"\" \" ,\t\x0c\n\
+                    x,\u{85}y\u{85},z";
+        let expected = rows_trimmed_by_the_reader(text);
+        assert_eq!(expected.len(), 3, "{expected:?}");
+        let (layer, _) = parse(text.as_bytes());
+        let layer = layer.unwrap();
+        let got: Vec<(u64, Vec<(String, String)>)> = layer
+            .features
+            .iter()
+            .map(|f| {
+                let Location::Line(line) = f.location else {
+                    panic!("{:?}", f.location)
+                };
+                let mut fields: Vec<(String, String)> = f
+                    .props
+                    .values()
+                    .map(|(n, v)| (n.to_string(), v.as_str().unwrap().to_string()))
+                    .collect();
+                fields.sort();
+                (line, fields)
+            })
+            .collect();
+        let expected: Vec<_> = expected
+            .into_iter()
+            .map(|(line, mut fields)| {
+                fields.sort();
+                (line, fields)
+            })
+            .collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

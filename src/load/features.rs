@@ -24,22 +24,71 @@ pub struct RawFeature {
 /// have a handful of attributes, and a million CSV rows must not each carry
 /// a tree node.
 #[derive(Debug, Clone, Default)]
-pub struct Props(Vec<(String, (String, Value))>);
+pub struct Props(Vec<(Name, (Name, Value))>);
+
+/// An attribute's name: shared, so that the rows of a table hold their
+/// header's names without a copy each.
+pub type Name = std::sync::Arc<str>;
+
+/// `name` and its lower-case form, one shared string when they are equal.
+pub fn names(name: &str) -> (Name, Name) {
+    let spelled = Name::from(name);
+    let key = match lower(name) {
+        std::borrow::Cow::Borrowed(_) => spelled.clone(),
+        std::borrow::Cow::Owned(l) => Name::from(l),
+    };
+    (key, spelled)
+}
 
 impl Props {
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.0.binary_search_by(|(k, _)| (**k).cmp(key))
+    }
+
+    /// The attributes `insert` would leave after inserting `entries` one by
+    /// one, in their order: sorted by lower-case name, the last value of a
+    /// name kept. Built with one sort instead of a shift per insertion.
+    pub fn from_entries(mut entries: Vec<(Name, (Name, Value))>) -> Self {
+        // Stable: entries of one name stay in insertion order, and the last
+        // of each run is the one `insert` would have kept.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Name, (Name, Value))> = Vec::with_capacity(entries.len());
+        for e in entries {
+            match out.last_mut() {
+                Some(last) if last.0 == e.0 => *last = e,
+                _ => out.push(e),
+            }
+        }
+        Props(out)
+    }
+
+    /// The attributes of `entries` when no two have the same lower-case
+    /// name, sorted; `None` otherwise (then [`Props::from_entries`] and the
+    /// order of the entries decide which value stays).
+    pub(crate) fn from_distinct_entries(mut entries: Vec<(Name, (Name, Value))>) -> Option<Self> {
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        Some(Props(entries))
+    }
+
+    /// Attributes already sorted by lower-case name, each name once (a CSV
+    /// row laid out in the order of its sorted header).
+    pub(crate) fn from_sorted(entries: Vec<(Name, (Name, Value))>) -> Self {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+        Props(entries)
     }
 
     /// Sets `key` (lower-case) to `value`, replacing an earlier one.
-    pub fn insert(&mut self, key: String, value: (String, Value)) {
+    pub fn insert(&mut self, key: Name, value: (Name, Value)) {
         match self.position(&key) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => self.0.insert(i, (key, value)),
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&(String, Value)> {
+    pub fn get(&self, key: &str) -> Option<&(Name, Value)> {
         self.position(key).ok().map(|i| &self.0[i].1)
     }
 
@@ -48,13 +97,13 @@ impl Props {
     }
 
     /// The values in the order of their lower-case names.
-    pub fn values(&self) -> impl Iterator<Item = &(String, Value)> {
+    pub fn values(&self) -> impl Iterator<Item = &(Name, Value)> {
         self.0.iter().map(|(_, v)| v)
     }
 }
 
 impl std::ops::Index<&str> for Props {
-    type Output = (String, Value);
+    type Output = (Name, Value);
     fn index(&self, key: &str) -> &Self::Output {
         self.get(key)
             .unwrap_or_else(|| panic!("no attribute {key}"))
@@ -62,7 +111,7 @@ impl std::ops::Index<&str> for Props {
 }
 
 impl std::ops::Index<&String> for Props {
-    type Output = (String, Value);
+    type Output = (Name, Value);
     fn index(&self, key: &String) -> &Self::Output {
         &self[key.as_str()]
     }
@@ -75,6 +124,19 @@ pub struct RawLayer {
     pub features: Vec<RawFeature>,
 }
 
+/// `name` in lower case, as `str::to_lowercase` gives it, without a copy
+/// when it has no upper-case letter (the aliases the builders look up).
+pub(crate) fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    }
+}
+
 impl RawFeature {
     pub fn new(location: Location) -> Self {
         RawFeature {
@@ -85,8 +147,8 @@ impl RawFeature {
     }
 
     pub fn insert(&mut self, name: &str, value: Value) {
-        self.props
-            .insert(name.to_lowercase(), (name.to_string(), value));
+        let (key, spelled) = names(name);
+        self.props.insert(key, (spelled, value));
     }
 
     /// The first attribute present among `aliases` (case-insensitive), with
@@ -94,17 +156,15 @@ impl RawFeature {
     pub fn get(&self, aliases: &[&str]) -> Option<(&str, &Value)> {
         aliases.iter().find_map(|a| {
             self.props
-                .get(&a.to_lowercase())
+                .get(&lower(a))
                 .filter(|(_, v)| !v.is_null())
-                .map(|(n, v)| (n.as_str(), v))
+                .map(|(n, v)| (&**n, v))
         })
     }
 
     /// Whether any of `aliases` is a column of this feature, even if empty.
     pub fn has(&self, aliases: &[&str]) -> bool {
-        aliases
-            .iter()
-            .any(|a| self.props.contains_key(&a.to_lowercase()))
+        aliases.iter().any(|a| self.props.contains_key(&lower(a)))
     }
 
     /// A text attribute; numbers are rendered as text (a code stored as a
@@ -137,7 +197,7 @@ impl RawFeature {
         let problem = if self.has(aliases) {
             format!("vide : attendu {what}")
         } else {
-            let found: Vec<&str> = self.props.values().map(|(n, _)| n.as_str()).collect();
+            let found: Vec<&str> = self.props.values().map(|(n, _)| &**n).collect();
             format!(
                 "absent : attendu {what} dans une colonne ou propriété nommée {} ; trouvé {}",
                 aliases.join(" ou "),

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Location};
 use crate::geom::LAMBERT_93;
-use crate::load::features::{RawFeature, RawLayer};
+use crate::load::features::{names, Props, RawFeature, RawLayer};
 use crate::model::L93;
 use crate::warnings::Warnings;
 
@@ -29,6 +29,21 @@ pub fn read_geojson(path: &Path, _warnings: &mut Warnings) -> Result<RawLayer, E
 
 /// Parses GeoJSON bytes; `path` only names the source in messages.
 pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
+    Ok(RawLayer {
+        path: path.to_path_buf(),
+        features: parse_geojson_with(path, bytes, |f| f)?,
+    })
+}
+
+/// Parses GeoJSON bytes as [`parse_geojson`] does, handing each feature to
+/// `convert` as soon as it is read, in parallel: the layer's raw features
+/// are never all held at once. The first feature that cannot be read, in
+/// file order, is the error, whatever was converted.
+pub fn parse_geojson_with<T: Send>(
+    path: &Path,
+    bytes: &[u8],
+    convert: impl Fn(RawFeature) -> T + Sync,
+) -> Result<Vec<T>, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::file(
@@ -39,7 +54,14 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
     // A FeatureCollection is split into its features without building the
     // whole tree (each feature stays a slice of the file), and the features
     // are parsed in parallel: memory stays near the file's size.
-    let top: Top<'_> = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
+    let top: Top<'_> = match serde_json::from_slice::<TopFast<'_>>(bytes) {
+        Ok(t) => Top {
+            kind: t.kind,
+            crs: t.crs,
+            features: t.features,
+        },
+        Err(_) => serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?,
+    };
     let coords = crs_of(path, top.crs.as_ref())?;
     let features: Vec<&RawValue> = match top.kind.as_deref() {
         Some("FeatureCollection") => match top.features {
@@ -54,10 +76,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
         Some("Feature") => {
             // A single feature: read it whole (rare, small).
             let root: Value = serde_json::from_slice(bytes).map_err(|e| invalid_json(path, &e))?;
-            return Ok(RawLayer {
-                path: path.to_path_buf(),
-                features: vec![read_feature(path, bytes, 0, &root, coords)?],
-            });
+            return Ok(vec![convert(read_feature(path, bytes, 0, &root, coords)?)]);
         }
         Some(other) => {
             return Err(Error::file(
@@ -72,17 +91,19 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<RawLayer, Error> {
             ))
         }
     };
-    let parsed: Vec<Result<RawFeature, Error>> = features
+    let parsed: Vec<Result<T, Error>> = features
         .par_iter()
         .enumerate()
-        .map(|(index, raw)| read_raw_feature(path, bytes, index, raw, coords))
+        .map(
+            |(index, raw)| match fast_feature(path, index, raw, coords) {
+                Some(f) => Ok(f),
+                None => read_raw_feature(path, bytes, index, raw, coords),
+            },
+        )
+        .map(|f| f.map(&convert))
         .collect();
     // The first problem in file order, whatever the thread that found it.
-    let out = parsed.into_iter().collect::<Result<Vec<_>, Error>>()?;
-    Ok(RawLayer {
-        path: path.to_path_buf(),
-        features: out,
-    })
+    parsed.into_iter().collect::<Result<Vec<_>, Error>>()
 }
 
 /// The members of a GeoJSON object that decide how it is read; `features`
@@ -95,6 +116,20 @@ struct Top<'a> {
     #[serde(default)]
     crs: Option<Value>,
     #[serde(borrow, default, deserialize_with = "features_or_none")]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// [`Top`] read in one pass, for the common file whose `features` is an
+/// array (or absent, or null): its elements are cut as the array is read,
+/// not after a first pass over the whole array. Any failure, `features` of
+/// another kind included, and [`Top`] reads the file again.
+#[derive(serde::Deserialize)]
+struct TopFast<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    crs: Option<Value>,
+    #[serde(borrow, default)]
     features: Option<Vec<&'a RawValue>>,
 }
 
@@ -204,6 +239,157 @@ impl<'de> serde::Deserialize<'de> for Pos {
     }
 }
 
+/// A feature read in one pass over its slice, with its geometry parsed
+/// straight into `geo` types and its properties into [`Props`]: the common
+/// case. `None` whenever anything is unusual (a JSON or type problem, a
+/// member the general reader would refuse, a geometry collection, escaped
+/// member names, two properties whose names differ only by case, a
+/// coordinate out of range): [`read_raw_feature`] then reads the feature
+/// again and gives the message. What both give for a feature that the
+/// fast reader accepts is the same feature, value for value.
+fn fast_feature(path: &Path, index: usize, raw: &RawValue, coords: Coords) -> Option<RawFeature> {
+    let fr: FeatureFast = serde_json::from_str(raw.get()).ok()?;
+    if fr.kind.as_ref().and_then(Value::as_str) != Some("Feature") {
+        return None;
+    }
+    let id = match &fr.id {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let location = Location::Feature { index, id };
+    let mut f = RawFeature::new(location);
+    if let Some(PropsFast(entries)) = fr.properties {
+        f.props = Props::from_distinct_entries(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let (key, name) = names(&k);
+                    (key, (name, v))
+                })
+                .collect(),
+        )?;
+    }
+    if let Some(GeometryFast(geom)) = fr.geometry {
+        f.geometry = Some(finish_geometry(path, &f.location, geom, coords).ok()?);
+    }
+    Some(f)
+}
+
+/// The members of a feature as [`fast_feature`] reads them.
+#[derive(serde::Deserialize)]
+struct FeatureFast {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    properties: Option<PropsFast>,
+    #[serde(default)]
+    geometry: Option<GeometryFast>,
+}
+
+/// The name serde_json gives a raw value inside a map: a `properties`
+/// object whose first member bears it is read differently by
+/// `serde_json::Value`, so the fast reader leaves it to the general one.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A `properties` object: its members in the file's order; one name twice
+/// is a failure (the general reader keeps the last value at the first
+/// place).
+struct PropsFast(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for PropsFast {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PropsFast;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PropsFast, A::Error> {
+                use serde::de::Error as _;
+                let mut out: Vec<(String, Value)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(k) = map.next_key::<String>()? {
+                    if out.is_empty() && k == RAW_VALUE_TOKEN {
+                        return Err(A::Error::custom("raw value token"));
+                    }
+                    let v: Value = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(PropsFast(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A geometry whose `type` is one of the six with coordinates, read
+/// straight into `geo` types (coordinates given before the type are kept
+/// as a slice until it is known). `geometries`, a member given twice, a
+/// missing type or coordinates, or escaped member names are failures.
+struct GeometryFast(geo::Geometry<f64>);
+
+impl<'de> serde::Deserialize<'de> for GeometryFast {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GeometryFast;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a geometry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GeometryFast, A::Error> {
+                use serde::de::Error as _;
+                let fail = || A::Error::custom("left to the general reader");
+                let mut kind: Option<&'de str> = None;
+                let mut geometry: Option<geo::Geometry<f64>> = None;
+                let mut later: Option<&'de RawValue> = None;
+                while let Some(key) = map.next_key::<&'de str>()? {
+                    match key {
+                        "type" => {
+                            if kind.is_some() {
+                                return Err(fail());
+                            }
+                            kind = Some(map.next_value()?);
+                        }
+                        "coordinates" => {
+                            if geometry.is_some() || later.is_some() {
+                                return Err(fail());
+                            }
+                            match kind {
+                                Some(k) => {
+                                    geometry = Some(map.next_value_seed(fast::Typed(k))?);
+                                }
+                                None => later = Some(map.next_value()?),
+                            }
+                        }
+                        "geometries" => return Err(fail()),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(fail)?;
+                match (geometry, later) {
+                    (Some(g), _) => Ok(GeometryFast(g)),
+                    (None, Some(c)) => fast::geometry(kind, c.get())
+                        .map(GeometryFast)
+                        .ok_or_else(fail),
+                    (None, None) => Err(fail()),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// Reads one feature from its slice of the file.
 fn read_raw_feature(
     path: &Path,
@@ -256,9 +442,16 @@ fn build_feature(
     let mut f = RawFeature::new(location.clone());
     match fr.properties {
         Some(Value::Object(props)) => {
-            for (k, v) in props {
-                f.insert(&k, v);
-            }
+            // As inserting them one by one, in the object's order.
+            f.props = Props::from_entries(
+                props
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let (key, name) = names(&k);
+                        (key, (name, v))
+                    })
+                    .collect(),
+            );
         }
         Some(Value::Null) | None => {}
         Some(_) => {
@@ -284,7 +477,7 @@ fn read_geometry(
     g: &RawValue,
     coords: Coords,
 ) -> Result<geo::Geometry<f64>, Error> {
-    let mut geom = parse_geometry(g).map_err(|e| match e {
+    let geom = parse_geometry(g).map_err(|e| match e {
         GeometryError::Problem(problem) => {
             Error::field(path, location.clone(), "geometry", problem)
         }
@@ -295,6 +488,16 @@ fn read_geometry(
             Ok(_) => Error::field(path, location.clone(), "geometry", "JSON invalide"),
         },
     })?;
+    finish_geometry(path, location, geom, coords)
+}
+
+/// A geometry as read, checked and brought to lon/lat.
+fn finish_geometry(
+    path: &Path,
+    location: &Location,
+    mut geom: geo::Geometry<f64>,
+    coords: Coords,
+) -> Result<geo::Geometry<f64>, Error> {
     check_coordinates(path, location, &geom, coords)?;
     if coords == Coords::Lambert93 {
         use geo::MapCoordsInPlace;
@@ -353,6 +556,9 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
         .coordinates
         .ok_or_else(|| invalid("membre « coordinates » absent".into()))?
         .get();
+    if let Some(geometry) = fast::geometry(&kind, c) {
+        return Ok(geometry);
+    }
     fn parse<T: serde::de::DeserializeOwned>(c: &str) -> Result<T, GeometryError> {
         serde_json::from_str(c).map_err(|e| json_error(&e))
     }
@@ -412,6 +618,174 @@ fn parse_geometry(raw: &RawValue) -> Result<geo::Geometry<f64>, GeometryError> {
         )),
         other => return Err(invalid(format!("type de géométrie « {other} » inconnu"))),
     })
+}
+
+/// Coordinates read straight into `geo` types, without the intermediate
+/// vectors of positions of [`parse_geometry`]: the common case, when every
+/// position has its two numbers and the JSON is what the type expects.
+/// Anything else gives `None`, and [`parse_geometry`] reads the geometry
+/// again for its message; what both read is the same geometry, number for
+/// number (the same `f64` parse, the same `Polygon::new`).
+mod fast {
+    use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+    use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess, Visitor};
+
+    /// A position: its first two numbers; fewer than two is a failure.
+    struct Position;
+
+    impl<'de> DeserializeSeed<'de> for Position {
+        type Value = Coord<f64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Coord<f64>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Position {
+        type Value = Coord<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a position")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coord<f64>, A::Error> {
+            let mut xy = [0.0; 2];
+            let mut count = 0usize;
+            while let Some(x) = seq.next_element::<f64>()? {
+                if count < 2 {
+                    xy[count] = x;
+                }
+                count += 1;
+            }
+            if count < 2 {
+                return Err(A::Error::custom("short position"));
+            }
+            Ok(Coord { x: xy[0], y: xy[1] })
+        }
+    }
+
+    /// An array of positions, gathered in `scratch` (reused from one array
+    /// to the next) and returned in a vector of its exact length.
+    struct Positions<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Positions<'_> {
+        type Value = Vec<Coord<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Coord<f64>>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Positions<'_> {
+        type Value = Vec<Coord<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of positions")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Coord<f64>>, A::Error> {
+            self.0.clear();
+            while let Some(c) = seq.next_element_seed(Position)? {
+                self.0.push(c);
+            }
+            Ok(self.0.as_slice().to_vec())
+        }
+    }
+
+    /// An array of arrays of positions (rings, lines).
+    struct Lines<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Lines<'_> {
+        type Value = Vec<LineString<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Lines<'_> {
+        type Value = Vec<LineString<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of arrays of positions")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Positions(&mut *self.0))? {
+                out.push(LineString(v));
+            }
+            Ok(out)
+        }
+    }
+
+    /// An array of polygons, each an array of rings.
+    struct Polygons<'s>(&'s mut Vec<Coord<f64>>);
+
+    impl<'de> DeserializeSeed<'de> for Polygons<'_> {
+        type Value = Vec<Polygon<f64>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Polygons<'_> {
+        type Value = Vec<Polygon<f64>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of polygons")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(rings) = seq.next_element_seed(Lines(&mut *self.0))? {
+                out.push(polygon(rings));
+            }
+            Ok(out)
+        }
+    }
+
+    /// A polygon from its rings, the first the exterior (an empty one when
+    /// there is none), as the general reader builds it.
+    fn polygon(rings: Vec<LineString<f64>>) -> Polygon<f64> {
+        let mut rings = rings.into_iter();
+        let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
+        Polygon::new(exterior, rings.collect())
+    }
+
+    /// Reads `c` whole with `seed`, or `None`.
+    fn read<'de, S: DeserializeSeed<'de>>(c: &'de str, seed: S) -> Option<S::Value> {
+        let mut de = serde_json::Deserializer::from_str(c);
+        let v = seed.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(v)
+    }
+
+    /// The coordinates of a geometry of type `kind` (one of the six that
+    /// have coordinates; any other is a failure).
+    pub(super) struct Typed<'k>(pub(super) &'k str);
+
+    impl<'de> DeserializeSeed<'de> for Typed<'_> {
+        type Value = geo::Geometry<f64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            let mut scratch = Vec::new();
+            let s = &mut scratch;
+            Ok(match self.0 {
+                "Point" => geo::Geometry::Point(Point(Position.deserialize(d)?)),
+                "MultiPoint" => geo::Geometry::MultiPoint(MultiPoint(
+                    Positions(s)
+                        .deserialize(d)?
+                        .into_iter()
+                        .map(Point)
+                        .collect(),
+                )),
+                "LineString" => geo::Geometry::LineString(LineString(Positions(s).deserialize(d)?)),
+                "MultiLineString" => {
+                    geo::Geometry::MultiLineString(MultiLineString(Lines(s).deserialize(d)?))
+                }
+                "Polygon" => geo::Geometry::Polygon(polygon(Lines(s).deserialize(d)?)),
+                "MultiPolygon" => {
+                    geo::Geometry::MultiPolygon(MultiPolygon(Polygons(s).deserialize(d)?))
+                }
+                _ => return Err(D::Error::custom("not a type with coordinates")),
+            })
+        }
+    }
+
+    /// The geometry of type `kind` with coordinates `c`, or `None` when the
+    /// general reader must read it (an unknown type included).
+    pub(super) fn geometry(kind: &str, c: &str) -> Option<geo::Geometry<f64>> {
+        read(c, Typed(kind))
+    }
 }
 
 /// A feature read whole as JSON (a file that is a single Feature, or a
@@ -588,6 +962,113 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("trouvé un Point"), "{e}");
+    }
+
+    /// Features the fast reader must read as the general one does, and
+    /// features it must leave to the general one (which gives the message).
+    #[test]
+    fn the_fast_reader_gives_the_general_readers_feature_or_steps_aside() {
+        let sq = "[[[2.0,49.0],[2.1,49.0],[2.1,49.1],[2.0,49.1],[2.0,49.0]]]";
+        let open = "[[[2.0,49.0],[2.1,49.0],[2.1,49.1]],[[2.02,49.02],[2.03,49.02],[2.03,49.03]]]";
+        // (feature, whether the fast reader must read it)
+        let cases: Vec<(String, bool)> = vec![
+            (format!(r#"{{"type":"Feature","id":"a","properties":{{"Nom":"X","pop":1.5e3,"l":[1,{{"b":null}}]}},"geometry":{{"type":"Polygon","coordinates":{sq}}}}}"#), true),
+            (format!(r#"{{"geometry":{{"coordinates":[{sq},{open}],"type":"MultiPolygon","bbox":[0,0,1,1]}},"properties":null,"type":"Feature","id":7}}"#), true),
+            (format!(r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":{open}}}}}"#), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[2,49,100,7]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPoint","coordinates":[[2,49],[2.5,49.5]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[2,49],[2.5,49.5]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","geometry":{"type":"MultiLineString","coordinates":[[[2,49],[2.5,49.5]],[]]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":null}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Polygon","coordinates":[]}}"#.to_string(), true),
+            (r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPolygon","coordinates":[[]]}}"#.to_string(), true),
+            // Left to the general reader.
+            (r#"{"type":"Feature","properties":{"A":1,"a":2,"A":3},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"a":1,"a":2},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"$serde_json::private::RawValue":"{\"x\":1}"},"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":{"\u0061b":1},"geometry":{"t\u0079pe":"Point","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":[1],"geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","properties":"x","geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2,"49"]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[200,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2,49],"geometries":[]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Point","type":"Point","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[2,49]}]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":"Circle","coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":{"type":null,"coordinates":[2,49]}}"#.to_string(), false),
+            (r#"{"type":"Feature","geometry":"Point"}"#.to_string(), false),
+            (r#"{"type":"Feat","geometry":null}"#.to_string(), false),
+            (r#"{"type":"Feature","type":"Feature","geometry":null}"#.to_string(), false),
+            (r#"[1,2]"#.to_string(), false),
+        ];
+        for (i, (text, fast_reads)) in cases.iter().enumerate() {
+            for coords in [Coords::LonLat, Coords::Lambert93] {
+                let doc = format!(r#"{{"type":"FeatureCollection","features":[{text}]}}"#);
+                let raw: &RawValue = serde_json::from_str(text).unwrap();
+                let path = Path::new("t.geojson");
+                let fast = fast_feature(path, i, raw, coords);
+                let general = read_raw_feature(path, doc.as_bytes(), i, raw, coords);
+                match fast {
+                    Some(f) => assert_eq!(
+                        format!("{f:?}"),
+                        format!("{:?}", general.unwrap()),
+                        "{text}"
+                    ),
+                    // Out of range in lon/lat is fine in Lambert-93.
+                    None => assert!(
+                        !fast_reads || coords == Coords::Lambert93 && general.is_err(),
+                        "{text} {coords:?}"
+                    ),
+                }
+                if *fast_reads && coords == Coords::LonLat {
+                    assert!(fast_feature(path, i, raw, coords).is_some(), "{text}");
+                }
+            }
+        }
+    }
+
+    /// The one-pass top level agrees with the two-pass one whenever it reads
+    /// a file.
+    #[test]
+    fn the_one_pass_top_level_agrees_with_the_general_one() {
+        let docs = [
+            r#"{"type":"FeatureCollection","features":[{"a":1}, 2 ,"x",[]]}"#,
+            r#"{"features":[],"type":"FeatureCollection","crs":{"properties":{"name":"EPSG:2154"}}}"#,
+            r#"{"type":"FeatureCollection","features":null}"#,
+            r#"{"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","features":{"a":1}}"#,
+            r#"{"type":"FeatureCollection","features":7}"#,
+            r#"{"type":"FeatureCollection","features":[1,]}"#,
+            r#"{"type":"FeatureCollection","features":[],"features":[]}"#,
+            r#"{"type":"Feature","geometry":null}"#,
+            r#"[1]"#,
+        ];
+        let show = |t: &Top<'_>| {
+            format!(
+                "{:?} {:?} {:?}",
+                t.kind,
+                t.crs,
+                t.features
+                    .as_ref()
+                    .map(|v| v.iter().map(|r| r.get()).collect::<Vec<_>>())
+            )
+        };
+        let mut read_fast = 0;
+        for d in docs {
+            let general = serde_json::from_str::<Top<'_>>(d);
+            if let Ok(t) = serde_json::from_str::<TopFast<'_>>(d) {
+                read_fast += 1;
+                let fast = Top {
+                    kind: t.kind,
+                    crs: t.crs,
+                    features: t.features,
+                };
+                assert_eq!(show(&fast), show(&general.unwrap()), "{d}");
+            }
+        }
+        assert_eq!(read_fast, 5);
     }
 
     #[test]

@@ -103,23 +103,25 @@ fn located(f: &RawFeature, id: &str) -> Location {
 fn multipolygon(
     path: &Path,
     window: Window,
-    f: &RawFeature,
+    geometry: Option<geo::Geometry<f64>>,
     location: &Location,
     warnings: &mut Warnings,
 ) -> Result<MultiPolygon<f64>, Error> {
-    let m = multipolygon_of(path, f, location)?;
+    let m = multipolygon_of(path, geometry, location)?;
     check_polygons(path, window, location, &m, warnings)?;
     Ok(m)
 }
 
+/// The feature's geometry as a MultiPolygon, moved out of the feature (a
+/// layer is read once, so its coordinates are never copied).
 fn multipolygon_of(
     path: &Path,
-    f: &RawFeature,
+    geometry: Option<geo::Geometry<f64>>,
     location: &Location,
 ) -> Result<MultiPolygon<f64>, Error> {
-    match &f.geometry {
-        Some(geo::Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p.clone()])),
-        Some(geo::Geometry::MultiPolygon(m)) if !m.0.is_empty() => Ok(m.clone()),
+    match geometry {
+        Some(geo::Geometry::Polygon(p)) => Ok(MultiPolygon(vec![p])),
+        Some(geo::Geometry::MultiPolygon(m)) if !m.0.is_empty() => Ok(m),
         Some(geo::Geometry::MultiPolygon(_)) => Err(Error::field(
             path,
             location.clone(),
@@ -132,7 +134,7 @@ fn multipolygon_of(
             "geometry",
             format!(
                 "attendu un Polygon ou un MultiPolygon, trouvé un {}",
-                geometry_name(other)
+                geometry_name(&other)
             ),
         )),
         None => Err(Error::field(
@@ -170,15 +172,16 @@ fn check_polygons(
         } else {
             String::new()
         };
-        let mut distinct = p.exterior().0.clone();
-        distinct.dedup();
+        // The points once consecutive repeats are dropped (what `dedup` would
+        // leave), counted without a copy.
+        let distinct = distinct_len(&p.exterior().0);
         // Twice the ring's area (shoelace); exactly 0 when its points are aligned.
         let area2: f64 = p.exterior().lines().map(|l| l.determinant()).sum();
-        if distinct.len() < 4 || area2 == 0.0 {
+        if distinct < 4 || area2 == 0.0 {
             return Err(field_error(format!(
                 "{which}anneau extérieur de {} points distincts, sans surface : attendu un anneau \
                  fermé d'au moins 3 points entourant la commune ou le quartier",
-                distinct.len().saturating_sub(1)
+                distinct.saturating_sub(1)
             )));
         }
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
@@ -195,27 +198,147 @@ fn check_polygons(
     Ok(())
 }
 
-/// A point where two non-adjacent edges of a closed ring meet, if any (an
-/// edge folding back onto the previous one counts too). Edges are paired
-/// through an R-tree of their bounding boxes, so the cost stays near
-/// n log n for the detailed outlines of IGN files.
-fn ring_crossing(ring: &geo::LineString<f64>) -> Option<geo::Coord<f64>> {
+/// How many points `v` keeps once consecutive repeats are dropped, as
+/// `Vec::dedup` would leave them.
+fn distinct_len(v: &[geo::Coord<f64>]) -> usize {
+    if v.is_empty() {
+        0
+    } else {
+        1 + v.windows(2).filter(|w| w[0] != w[1]).count()
+    }
+}
+
+/// The ring's edges once consecutive repeated points are dropped, or `None`
+/// when fewer than 4 points remain (no crossing is looked for).
+#[cfg(test)]
+fn ring_edges(ring: &geo::LineString<f64>) -> Option<Vec<geo::Line<f64>>> {
+    let mut edges = Vec::new();
+    ring_edges_into(ring, &mut edges).then_some(edges)
+}
+
+/// [`ring_edges`] into `edges` (emptied first): whether there are any.
+fn ring_edges_into(ring: &geo::LineString<f64>, edges: &mut Vec<geo::Line<f64>>) -> bool {
+    edges.clear();
+    if distinct_len(&ring.0) < 4 {
+        return false;
+    }
+    let mut last = ring.0[0];
+    for &c in &ring.0[1..] {
+        if c != last {
+            edges.push(geo::Line::new(last, c));
+            last = c;
+        }
+    }
+    true
+}
+
+/// An edge's bounding box and its index in the ring.
+type EdgeBox = ([f64; 2], [f64; 2], usize);
+
+thread_local! {
+    /// The edges and boxes of the ring being checked, kept from one ring to
+    /// the next on each thread: a national layer has a million edges, and
+    /// each ring would otherwise allocate its own.
+    static RING_SCRATCH: std::cell::RefCell<(Vec<geo::Line<f64>>, Vec<EdgeBox>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Whether edges `i < j` of a ring of `n` edges meet other than at the
+/// vertex two consecutive edges share: the test [`ring_crossing`] applies
+/// to every pair whose bounding boxes touch, with the point it reports.
+fn edges_cross(edges: &[geo::Line<f64>], i: usize, j: usize) -> Option<geo::Coord<f64>> {
+    use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
     use geo::line_intersection::{line_intersection, LineIntersection};
-    use rstar::primitives::{GeomWithData, Rectangle};
-    use rstar::{RTree, AABB};
-    let mut pts = ring.0.clone();
-    pts.dedup();
-    if pts.len() < 4 {
+    let n = edges.len();
+    let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+    // For consecutive edges only an overlap along one line counts, and
+    // `line_intersection` reports one only when all four ends are aligned;
+    // the end of the second edge off the first's line (its first test,
+    // made here the same way) rules it out.
+    if adjacent
+        && RobustKernel::orient2d(edges[i].start, edges[i].end, edges[j].end)
+            != Orientation::Collinear
+    {
         return None;
     }
-    let edges: Vec<geo::Line<f64>> = pts.windows(2).map(|w| geo::Line::new(w[0], w[1])).collect();
-    let n = edges.len();
-    let bbox = |e: &geo::Line<f64>| {
-        (
-            [e.start.x.min(e.end.x), e.start.y.min(e.end.y)],
-            [e.start.x.max(e.end.x), e.start.y.max(e.end.y)],
-        )
-    };
+    match line_intersection(edges[i], edges[j]) {
+        None => None,
+        // Consecutive edges share their common vertex.
+        Some(LineIntersection::SinglePoint { .. }) if adjacent => None,
+        Some(LineIntersection::Collinear { intersection })
+            if adjacent && intersection.start == intersection.end =>
+        {
+            None
+        }
+        Some(LineIntersection::SinglePoint { intersection, .. }) => Some(intersection),
+        Some(LineIntersection::Collinear { intersection }) => Some(intersection.start),
+    }
+}
+
+/// The bounding box of an edge, `([min x, min y], [max x, max y])`.
+fn edge_box(e: &geo::Line<f64>) -> ([f64; 2], [f64; 2]) {
+    (
+        [e.start.x.min(e.end.x), e.start.y.min(e.end.y)],
+        [e.start.x.max(e.end.x), e.start.y.max(e.end.y)],
+    )
+}
+
+/// Whether any two edges of a ring cross, by the test of [`edges_cross`]
+/// applied to exactly the pairs whose (closed) bounding boxes meet, as
+/// [`ring_crossing_rtree`] pairs them: a sweep over the edges sorted by
+/// their least x, each compared with the following edges that start before
+/// it ends. No tree is built; most rings of a national layer cross nowhere,
+/// and only those that do go through the R-tree, for the same point.
+fn ring_crosses(edges: &[geo::Line<f64>], boxes: &mut Vec<EdgeBox>) -> bool {
+    boxes.clear();
+    boxes.extend(edges.iter().enumerate().map(|(i, e)| {
+        let (lo, hi) = edge_box(e);
+        (lo, hi, i)
+    }));
+    boxes.sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]).then(a.2.cmp(&b.2)));
+    for (k, (alo, ahi, i)) in boxes.iter().enumerate() {
+        for (blo, bhi, j) in &boxes[k + 1..] {
+            if blo[0] > ahi[0] {
+                break;
+            }
+            // x ranges meet (sorted by least x); y ranges must too.
+            if blo[1] <= ahi[1] && alo[1] <= bhi[1] {
+                let (i, j) = if i < j { (*i, *j) } else { (*j, *i) };
+                if edges_cross(edges, i, j).is_some() {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// A point where two non-adjacent edges of a closed ring meet, if any (an
+/// edge folding back onto the previous one counts too). Rings with finite
+/// coordinates are first checked by the sweep of [`ring_crosses`]; the
+/// point itself, for the few that cross, is the one the R-tree pairing of
+/// [`ring_crossing_rtree`] finds first.
+fn ring_crossing(ring: &geo::LineString<f64>) -> Option<geo::Coord<f64>> {
+    RING_SCRATCH.with(|scratch| {
+        let (edges, boxes) = &mut *scratch.borrow_mut();
+        if !ring_edges_into(ring, edges) {
+            return None;
+        }
+        let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
+        if finite && !ring_crosses(edges, boxes) {
+            return None;
+        }
+        ring_crossing_rtree(edges)
+    })
+}
+
+/// The first crossing of [`ring_crossing`]: edges are paired through an
+/// R-tree of their bounding boxes, so the cost stays near n log n for the
+/// detailed outlines of IGN files.
+fn ring_crossing_rtree(edges: &[geo::Line<f64>]) -> Option<geo::Coord<f64>> {
+    use rstar::primitives::{GeomWithData, Rectangle};
+    use rstar::{RTree, AABB};
+    let bbox = edge_box;
     let tree = RTree::bulk_load(
         edges
             .iter()
@@ -233,19 +356,8 @@ fn ring_crossing(ring: &geo::LineString<f64>) -> Option<geo::Coord<f64>> {
             if j <= i {
                 continue;
             }
-            let adjacent = j == i + 1 || (i == 0 && j == n - 1);
-            match line_intersection(*e, edges[j]) {
-                None => {}
-                // Consecutive edges share their common vertex.
-                Some(LineIntersection::SinglePoint { .. }) if adjacent => {}
-                Some(LineIntersection::Collinear { intersection })
-                    if adjacent && intersection.start == intersection.end => {}
-                Some(LineIntersection::SinglePoint { intersection, .. }) => {
-                    return Some(intersection)
-                }
-                Some(LineIntersection::Collinear { intersection }) => {
-                    return Some(intersection.start)
-                }
+            if let Some(at) = edges_cross(edges, i, j) {
+                return Some(at);
             }
         }
     }
@@ -268,6 +380,12 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 
 pub use crate::geom::frame::{Window, AROUND_DEG};
 
+/// A feature's first vertex (or point), which [`Window::of_layer`] takes.
+pub fn first_vertex(f: &RawFeature) -> Option<geo::Coord<f64>> {
+    use geo::CoordsIter;
+    f.geometry.as_ref()?.coords_iter().next()
+}
+
 /// Reading-side parts of [`Window`]: deciding it from a layer, and the
 /// messages.
 impl Window {
@@ -275,11 +393,14 @@ impl Window {
     /// features' first vertices (or points) lies in metropolitan France,
     /// otherwise around that median. One stray feature cannot move it.
     pub fn of_layer(layer: &RawLayer) -> Window {
-        use geo::CoordsIter;
-        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = layer
-            .features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref()?.coords_iter().next())
+        Window::of_first_vertices(layer.features.iter().map(first_vertex))
+    }
+
+    /// [`Window::of_layer`] from each feature's [`first_vertex`], in file
+    /// order.
+    pub fn of_first_vertices(firsts: impl Iterator<Item = Option<geo::Coord<f64>>>) -> Window {
+        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = firsts
+            .flatten()
             .filter(|c| c.x.is_finite() && c.y.is_finite())
             .map(|c| (c.x, c.y))
             .unzip();
@@ -558,92 +679,167 @@ fn measuring_point(
 }
 
 /// Builds communes, sorted by INSEE code. Duplicated codes are an error.
+/// The features are converted in parallel, each moved into its commune
+/// (its geometry is not copied, its attributes are dropped at once); the
+/// first error and the warnings come in file order, as read one by one.
 pub fn communes(
-    layer: &RawLayer,
+    layer: RawLayer,
     window: Window,
     warnings: &mut Warnings,
 ) -> Result<Vec<Commune>, Error> {
     let path = layer.path.as_path();
-    let mut out: Vec<(Commune, Location)> = Vec::with_capacity(layer.features.len());
-    for f in &layer.features {
-        let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
-        let location = located(f, &format!("INSEE {code}"));
-        let nom = f.text(NOM_COMMUNE).map(|(_, s)| s).ok_or_else(|| {
-            Error::field(
-                path,
-                location.clone(),
-                "nom",
-                "manquant : attendu le nom de la commune",
-            )
-        })?;
-        let departement = f
-            .text(DEPARTEMENT)
-            .map_or_else(|| code.departement().to_string(), |(_, s)| s);
-        let population = match f
-            .number(path, POPULATION)
-            .map_err(|e| relocate(e, &location))?
-        {
-            Some((name, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => {
-                return Err(Error::field(
-                    path,
-                    location,
-                    name,
-                    format!(
-                        "attendu un nombre entier d'habitants de 0 à {}, trouvé {}",
-                        french::int(MAX_PEOPLE as u64),
-                        raw_number(f, POPULATION, x)
-                    ),
-                ))
-            }
-            Some((_, x)) => x as u64,
-            None if f.has(POPULATION) => {
-                // A column exists but this commune has no value (a commune
-                // nouvelle not yet in the census): keep it, say so.
-                warnings.add(
-                    path,
-                    "population vide : comptée pour 0 habitant",
-                    location.to_string(),
-                );
-                0
-            }
-            None => {
-                return Err(relocate(
-                    f.missing(
-                        path,
-                        POPULATION,
-                        "le nombre d'habitants (population municipale)",
-                    ),
-                    &location,
-                ))
-            }
-        };
-        let geometry = multipolygon(path, window, f, &location, warnings)?;
-        let (mairie, reference, reference_kind) =
-            match given_reference(path, window, f, &location, &geometry, warnings)? {
-                Some((kind, p)) => ((kind == ReferenceKind::Mairie).then_some(p), p, kind),
-                None => measuring_point(path, window, f, &location, &geometry, warnings)?,
-            };
-        out.push((
-            Commune {
-                code,
-                nom,
-                departement,
-                population,
-                epci_siren: f
-                    .text(&["epci_siren", "siren_epci", "epci"])
-                    .map(|(_, s)| s),
-                epci_nom: f
-                    .text(&["epci_nom", "nom_epci", "lib_epci"])
-                    .map(|(_, s)| s),
-                mairie,
-                reference,
-                reference_kind,
-                geometry,
-            },
-            location,
-        ));
-    }
+    let out = in_file_order(layer.features, warnings, |f, w| commune(path, window, f, w))?;
     sorted_unique(path, out, |c| c.code.to_string(), "code INSEE")
+}
+
+/// One commune converted on its own, with its warnings: what [`communes`]
+/// does for each feature, for a reader that converts features as it reads
+/// them. [`communes_in_order`] then gives [`communes`]'s result.
+pub fn commune_alone(path: &Path, window: Window, f: RawFeature) -> Converted<Commune> {
+    let mut w = Warnings::new();
+    let r = commune(path, window, f, &mut w);
+    (r, w)
+}
+
+/// A feature's conversion and the warnings it gave.
+pub type Converted<T> = (Result<(T, Location), Error>, Warnings);
+
+/// [`communes`]'s result from every feature's [`commune_alone`], in file
+/// order: warnings up to the first error, then sorted and checked.
+pub fn communes_in_order(
+    path: &Path,
+    converted: impl IntoIterator<Item = Converted<Commune>>,
+    warnings: &mut Warnings,
+) -> Result<Vec<Commune>, Error> {
+    let out = replay(converted, warnings)?;
+    sorted_unique(path, out, |c| c.code.to_string(), "code INSEE")
+}
+
+/// Adds each conversion's warnings in order, up to and including the first
+/// that failed, whose error is returned.
+fn replay<T>(
+    converted: impl IntoIterator<Item = (Result<T, Error>, Warnings)>,
+    warnings: &mut Warnings,
+) -> Result<Vec<T>, Error> {
+    let converted = converted.into_iter();
+    let mut out = Vec::with_capacity(converted.size_hint().0);
+    for (r, w) in converted {
+        if !w.is_empty() {
+            warnings.extend(w);
+        }
+        out.push(r?);
+    }
+    Ok(out)
+}
+
+/// Converts `features` in parallel with `convert`, which records its
+/// warnings in a collector of its own; those are added to `warnings` in
+/// file order, up to and including the first feature that fails, whose
+/// error is returned: the same warnings, counts and examples as a loop over
+/// the features that stops at the first error.
+fn in_file_order<T: Send>(
+    features: Vec<RawFeature>,
+    warnings: &mut Warnings,
+    convert: impl Fn(RawFeature, &mut Warnings) -> Result<T, Error> + Sync,
+) -> Result<Vec<T>, Error> {
+    use rayon::prelude::*;
+    let converted: Vec<(Result<T, Error>, Warnings)> = features
+        .into_par_iter()
+        .map(|f| {
+            let mut w = Warnings::new();
+            let r = convert(f, &mut w);
+            (r, w)
+        })
+        .collect();
+    replay(converted, warnings)
+}
+
+/// One commune from its feature, located by its INSEE code.
+fn commune(
+    path: &Path,
+    window: Window,
+    mut f: RawFeature,
+    warnings: &mut Warnings,
+) -> Result<(Commune, Location), Error> {
+    // Moved out now, checked where a commune's geometry always was.
+    let geometry = f.geometry.take();
+    let f = &f;
+    let code = parse_insee(path, f, f.require_text(path, CODE_INSEE)?)?;
+    let location = located(f, &format!("INSEE {code}"));
+    let nom = f.text(NOM_COMMUNE).map(|(_, s)| s).ok_or_else(|| {
+        Error::field(
+            path,
+            location.clone(),
+            "nom",
+            "manquant : attendu le nom de la commune",
+        )
+    })?;
+    let departement = f
+        .text(DEPARTEMENT)
+        .map_or_else(|| code.departement().to_string(), |(_, s)| s);
+    let population = match f
+        .number(path, POPULATION)
+        .map_err(|e| relocate(e, &location))?
+    {
+        Some((name, x)) if x < 0.0 || x.fract() != 0.0 || x > MAX_PEOPLE => {
+            return Err(Error::field(
+                path,
+                location,
+                name,
+                format!(
+                    "attendu un nombre entier d'habitants de 0 à {}, trouvé {}",
+                    french::int(MAX_PEOPLE as u64),
+                    raw_number(f, POPULATION, x)
+                ),
+            ))
+        }
+        Some((_, x)) => x as u64,
+        None if f.has(POPULATION) => {
+            // A column exists but this commune has no value (a commune
+            // nouvelle not yet in the census): keep it, say so.
+            warnings.add(
+                path,
+                "population vide : comptée pour 0 habitant",
+                location.to_string(),
+            );
+            0
+        }
+        None => {
+            return Err(relocate(
+                f.missing(
+                    path,
+                    POPULATION,
+                    "le nombre d'habitants (population municipale)",
+                ),
+                &location,
+            ))
+        }
+    };
+    let geometry = multipolygon(path, window, geometry, &location, warnings)?;
+    let (mairie, reference, reference_kind) =
+        match given_reference(path, window, f, &location, &geometry, warnings)? {
+            Some((kind, p)) => ((kind == ReferenceKind::Mairie).then_some(p), p, kind),
+            None => measuring_point(path, window, f, &location, &geometry, warnings)?,
+        };
+    Ok((
+        Commune {
+            code,
+            nom,
+            departement,
+            population,
+            epci_siren: f
+                .text(&["epci_siren", "siren_epci", "epci"])
+                .map(|(_, s)| s),
+            epci_nom: f
+                .text(&["epci_nom", "nom_epci", "lib_epci"])
+                .map(|(_, s)| s),
+            mairie,
+            reference,
+            reference_kind,
+            geometry,
+        },
+        location,
+    ))
 }
 
 fn relocate(e: Error, location: &Location) -> Error {
@@ -663,74 +859,84 @@ fn relocate(e: Error, location: &Location) -> Error {
     }
 }
 
-/// Builds QPV, sorted by code. Duplicated codes are an error.
-pub fn qpv(layer: &RawLayer, window: Window, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error> {
+/// Builds QPV, sorted by code. Duplicated codes are an error. Converted as
+/// [`communes`] are: in parallel, first error and warnings in file order.
+pub fn qpv(layer: RawLayer, window: Window, warnings: &mut Warnings) -> Result<Vec<Qpv>, Error> {
     let path = layer.path.as_path();
-    let mut out: Vec<(Qpv, Location)> = Vec::with_capacity(layer.features.len());
-    for f in &layer.features {
-        let (_, code) = f.require_text(path, &["code_qp", "code_quartier", "cod_qp", "qp"])?;
-        let location = located(f, &code);
-        let nom = f
-            .text(&["nom_qp", "lib_qp", "nom_quartier", "nom"])
-            .map(|(_, s)| s)
-            .ok_or_else(|| {
+    let out = in_file_order(layer.features, warnings, |f, w| qpv_of(path, window, f, w))?;
+    sorted_unique(path, out, |q| q.code.clone(), "code QPV")
+}
+
+/// One QPV from its feature, located by its code.
+fn qpv_of(
+    path: &Path,
+    window: Window,
+    mut f: RawFeature,
+    warnings: &mut Warnings,
+) -> Result<(Qpv, Location), Error> {
+    let geometry = f.geometry.take();
+    let f = &f;
+    let (_, code) = f.require_text(path, &["code_qp", "code_quartier", "cod_qp", "qp"])?;
+    let location = located(f, &code);
+    let nom = f
+        .text(&["nom_qp", "lib_qp", "nom_quartier", "nom"])
+        .map(|(_, s)| s)
+        .ok_or_else(|| {
+            Error::field(
+                path,
+                location.clone(),
+                "nom_qp",
+                "manquant : attendu le nom du QPV",
+            )
+        })?;
+    let mut communes = Vec::new();
+    if let Some((name, v)) = f.get(&[
+        "communes_insee",
+        "insee_com",
+        "communes_insee_list",
+        "code_insee",
+    ]) {
+        let raw: Vec<String> = match v {
+            Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect(),
+            Value::String(s) => s
+                .split([',', ';', '|'])
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+            other => vec![other.to_string()],
+        };
+        for r in raw {
+            communes.push(InseeCode::parse(&r).ok_or_else(|| {
                 Error::field(
                     path,
                     location.clone(),
-                    "nom_qp",
-                    "manquant : attendu le nom du QPV",
+                    name,
+                    format!("attendu des codes INSEE, trouvé « {r} »"),
                 )
-            })?;
-        let mut communes = Vec::new();
-        if let Some((name, v)) = f.get(&[
-            "communes_insee",
-            "insee_com",
-            "communes_insee_list",
-            "code_insee",
-        ]) {
-            let raw: Vec<String> = match v {
-                Value::Array(a) => a
-                    .iter()
-                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                    .collect(),
-                Value::String(s) => s
-                    .split([',', ';', '|'])
-                    .map(|x| x.trim().to_string())
-                    .filter(|x| !x.is_empty())
-                    .collect(),
-                other => vec![other.to_string()],
-            };
-            for r in raw {
-                communes.push(InseeCode::parse(&r).ok_or_else(|| {
-                    Error::field(
-                        path,
-                        location.clone(),
-                        name,
-                        format!("attendu des codes INSEE, trouvé « {r} »"),
-                    )
-                })?);
-            }
+            })?);
         }
-        let departement = f.text(&["departement", "insee_dep", "dep"]).map_or_else(
-            || {
-                // ANCT codes read QN + 3-digit département + number: QN05909M.
-                code.get(3..5).unwrap_or_default().to_string()
-            },
-            |(_, s)| s,
-        );
-        let geometry = multipolygon(path, window, f, &location, warnings)?;
-        out.push((
-            Qpv {
-                code,
-                nom,
-                communes,
-                departement,
-                geometry,
-            },
-            location,
-        ));
     }
-    sorted_unique(path, out, |q| q.code.clone(), "code QPV")
+    let departement = f.text(&["departement", "insee_dep", "dep"]).map_or_else(
+        || {
+            // ANCT codes read QN + 3-digit département + number: QN05909M.
+            code.get(3..5).unwrap_or_default().to_string()
+        },
+        |(_, s)| s,
+    );
+    let geometry = multipolygon(path, window, geometry, &location, warnings)?;
+    Ok((
+        Qpv {
+            code,
+            nom,
+            communes,
+            departement,
+            geometry,
+        },
+        location,
+    ))
 }
 
 /// Builds sites, sorted by id. A site with neither coordinates nor a known
@@ -1017,9 +1223,9 @@ mod tests {
             defaults::COMMUNES.bytes,
         )
         .unwrap();
-        let given = communes(&layer, Window::France, &mut Warnings::new()).unwrap();
+        let given = communes(layer, Window::France, &mut Warnings::new()).unwrap();
         let mut w = Warnings::new();
-        let ruled = communes(&embedded_without_given_points(), Window::France, &mut w).unwrap();
+        let ruled = communes(embedded_without_given_points(), Window::France, &mut w).unwrap();
         // The loader still warns about the source's town halls when it
         // decides: 175 beyond 1 km, 7 without a point (the two impossible
         // ones were removed at build time).
@@ -1060,7 +1266,7 @@ mod tests {
     fn a_users_file_is_checked_and_a_given_point_only_if_it_holds() {
         let load = |props: &str| {
             let mut w = Warnings::new();
-            let c = communes(&square_commune(props), Window::France, &mut w)
+            let c = communes(square_commune(props), Window::France, &mut w)
                 .unwrap()
                 .remove(0);
             (c.reference_kind, c.reference, w)
@@ -1095,7 +1301,7 @@ mod tests {
         }
         // An unknown kind is an error naming the field.
         let e = communes(
-            &square_commune(r#","point_de_mesure":"centre","lon_mesure":2.0,"lat_mesure":49.0"#),
+            square_commune(r#","point_de_mesure":"centre","lon_mesure":2.0,"lat_mesure":49.0"#),
             Window::France,
             &mut Warnings::new(),
         )
@@ -1106,6 +1312,165 @@ mod tests {
 
     fn ring(points: &[(f64, f64)]) -> LineString<f64> {
         LineString(points.iter().map(|&(x, y)| Coord { x, y }).collect())
+    }
+
+    /// The test of two edges as `line_intersection` alone gives it, without
+    /// the shortcut [`edges_cross`] takes for consecutive edges.
+    fn plain_cross(edges: &[geo::Line<f64>], i: usize, j: usize) -> Option<Coord<f64>> {
+        use geo::line_intersection::{line_intersection, LineIntersection};
+        let n = edges.len();
+        let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+        match line_intersection(edges[i], edges[j]) {
+            None => None,
+            Some(LineIntersection::SinglePoint { .. }) if adjacent => None,
+            Some(LineIntersection::Collinear { intersection })
+                if adjacent && intersection.start == intersection.end =>
+            {
+                None
+            }
+            Some(LineIntersection::SinglePoint { intersection, .. }) => Some(intersection),
+            Some(LineIntersection::Collinear { intersection }) => Some(intersection.start),
+        }
+    }
+
+    /// The plain reference for [`ring_crosses`]: every pair of edges, by
+    /// [`plain_cross`]; [`edges_cross`] agrees with it on every pair.
+    fn crosses_brute_force(edges: &[geo::Line<f64>]) -> bool {
+        let mut any = false;
+        for i in 0..edges.len() {
+            for j in i + 1..edges.len() {
+                let plain = plain_cross(edges, i, j);
+                assert_eq!(edges_cross(edges, i, j), plain, "{edges:?} {i} {j}");
+                any |= plain.is_some();
+            }
+        }
+        any
+    }
+
+    /// The sweep and [`ring_crossing`] against every pair, on one ring.
+    fn check_against_brute_force(r: &LineString<f64>) -> bool {
+        let Some(edges) = ring_edges(r) else {
+            assert_eq!(ring_crossing(r), None, "{r:?}");
+            return false;
+        };
+        let expected = crosses_brute_force(&edges);
+        assert_eq!(ring_crosses(&edges, &mut Vec::new()), expected, "{r:?}");
+        assert_eq!(ring_crossing(r).is_some(), expected, "{r:?}");
+        assert_eq!(ring_crossing(r), ring_crossing_rtree(&edges), "{r:?}");
+        expected
+    }
+
+    #[test]
+    fn the_sweep_finds_a_crossing_exactly_when_some_pair_of_edges_meets() {
+        let mut rng = crate::seeded::SplitMix64(0x5EED_1A7E);
+        let (mut crossing, mut clean) = (0, 0);
+        for case in 0..20_000 {
+            // Few distinct values, so that vertices repeat, edges overlap
+            // along a line, touch at a point or meet at a vertex.
+            let n = 3 + (rng.next_f64() * 12.0) as usize;
+            let grid = if case % 2 == 0 { 4.0 } else { 1000.0 };
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|_| {
+                    (
+                        (rng.next_f64() * grid).floor(),
+                        (rng.next_f64() * grid).floor(),
+                    )
+                })
+                .collect();
+            if case % 5 == 0 {
+                // A repeated point somewhere in the ring.
+                let k = (rng.next_f64() * n as f64) as usize;
+                pts.insert(k, pts[k]);
+            }
+            pts.push(pts[0]);
+            if check_against_brute_force(&ring(&pts)) {
+                crossing += 1;
+            } else {
+                clean += 1;
+            }
+        }
+        // Both verdicts were exercised, many times.
+        assert!(crossing > 1000 && clean > 1000, "{crossing} {clean}");
+    }
+
+    #[test]
+    fn the_sweep_agrees_on_edge_cases() {
+        let cases: &[&[(f64, f64)]] = &[
+            // A square, and the same with a straight run through a vertex.
+            &[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)],
+            &[
+                (0.0, 0.0),
+                (0.5, 0.0),
+                (1.0, 0.0),
+                (1.0, 1.0),
+                (0.0, 1.0),
+                (0.0, 0.0),
+            ],
+            // Bow tie.
+            &[(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)],
+            // Spike folding back over the previous edge.
+            &[
+                (0.0, 0.0),
+                (2.0, 0.0),
+                (1.0, 0.0),
+                (1.0, 1.0),
+                (0.0, 1.0),
+                (0.0, 0.0),
+            ],
+            // Two lobes sharing one vertex (touching at a point).
+            &[
+                (0.0, 0.0),
+                (1.0, 1.0),
+                (2.0, 0.0),
+                (2.0, 2.0),
+                (1.0, 1.0),
+                (0.0, 2.0),
+                (0.0, 0.0),
+            ],
+            // A vertex touching the middle of a non-adjacent edge.
+            &[
+                (0.0, 0.0),
+                (4.0, 0.0),
+                (2.0, 2.0),
+                (2.0, 0.0),
+                (1.0, 3.0),
+                (0.0, 0.0),
+            ],
+            // Collinear overlap of two non-adjacent edges.
+            &[
+                (0.0, 0.0),
+                (3.0, 0.0),
+                (3.0, 1.0),
+                (1.0, 1.0),
+                (1.0, 0.0),
+                (2.0, 0.0),
+                (2.0, -1.0),
+                (0.0, -1.0),
+                (0.0, 0.0),
+            ],
+            // Vertical edges sharing their least x, and equal boxes.
+            &[(0.0, 0.0), (0.0, 2.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0)],
+            &[(0.0, 0.0), (1.0, 1.0), (0.0, 0.0), (1.0, 1.0), (0.0, 0.0)],
+            // Negative zero beside zero.
+            &[
+                (-0.0, 0.0),
+                (1.0, 0.0),
+                (0.0, 1.0),
+                (0.0, -1.0),
+                (-0.0, 0.0),
+            ],
+            // Degenerate rings: too few distinct points.
+            &[(0.0, 0.0), (0.0, 0.0), (1.0, 0.0), (0.0, 0.0)],
+            &[],
+        ];
+        let verdicts: Vec<bool> = cases
+            .iter()
+            .map(|c| check_against_brute_force(&ring(c)))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [false, false, true, true, true, true, true, true, true, true, false, false]
+        );
     }
 
     #[test]

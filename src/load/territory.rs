@@ -5,6 +5,7 @@
 //! any directory. Inconsistencies between layers that leave the run
 //! trustworthy are counted as warnings; the others are errors.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -92,11 +93,7 @@ pub fn read_layer(
 
 /// Reads a file by its extension: GeoJSON, Shapefile or CSV.
 pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = extension(path);
     match ext.as_str() {
         "geojson" | "json" => geojson::read_geojson(path, warnings),
         "shp" => shp::read_shapefile(path, warnings),
@@ -108,14 +105,144 @@ pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error
     }
 }
 
+/// A step's result with the warnings it gave, kept aside until the step's
+/// turn comes in the order the layers have always been read in.
+type Deferred<T> = (Result<T, Error>, Warnings);
+
+/// Runs `step` with a collector of its own.
+fn deferred<T>(step: impl FnOnce(&mut Warnings) -> Result<T, Error>) -> Deferred<T> {
+    let mut w = Warnings::new();
+    let r = step(&mut w);
+    (r, w)
+}
+
+/// Adds a deferred step's warnings, then gives its result: as if the step
+/// ran here with `warnings`.
+fn resume<T>(step: Deferred<T>, warnings: &mut Warnings) -> Result<T, Error> {
+    let (r, w) = step;
+    if !w.is_empty() {
+        warnings.extend(w);
+    }
+    r
+}
+
+/// The layers read while the communes are: none depends on them. Each is
+/// read (and its table built) as it always was, only earlier.
+struct SideLayers<'a> {
+    classement: Deferred<(PathBuf, layers::CodeTable<Classement>)>,
+    zones: Deferred<(PathBuf, layers::CodeTable<(String, String)>)>,
+    missions_locales: Deferred<(PathBuf, BTreeMap<String, Option<String>>)>,
+    jeunes: Option<(&'a Path, Deferred<layers::CodeTable<u64>>)>,
+    qpv: Deferred<RawLayer>,
+    sites: Deferred<RawLayer>,
+}
+
+fn read_side_layers(paths: &DataPaths) -> SideLayers<'_> {
+    SideLayers {
+        classement: deferred(|w| {
+            let layer = read_layer(paths.classement.as_deref(), defaults::CLASSEMENT, w)?;
+            Ok((layer.path.clone(), layers::classement(&layer)?))
+        }),
+        zones: deferred(|w| {
+            let layer = read_layer(paths.zones.as_deref(), defaults::ZONES, w)?;
+            Ok((layer.path.clone(), layers::zones(&layer)?))
+        }),
+        missions_locales: deferred(|w| {
+            let layer = read_layer(
+                paths.missions_locales.as_deref(),
+                defaults::MISSIONS_LOCALES,
+                w,
+            )?;
+            Ok((layer.path.clone(), layers::ml_names(&layer)?))
+        }),
+        jeunes: paths.jeunes.as_deref().map(|p| {
+            (
+                p,
+                deferred(|w| {
+                    let layer = read_file(p, w)?;
+                    layers::jeunes(&layer)
+                }),
+            )
+        }),
+        qpv: deferred(|w| read_layer(paths.qpv.as_deref(), defaults::QPV, w)),
+        sites: deferred(|w| read_layer(paths.sites.as_deref(), defaults::SITES, w)),
+    }
+}
+
+/// The communes, and the window their coordinates must lie in: France, or
+/// near the communes' median for a territory elsewhere (layers::Window).
+///
+/// A GeoJSON layer (the embedded one included) is converted as it is read,
+/// feature by feature, so that its raw features are never all held: as if
+/// in France, the usual case, while each feature's first vertex is noted.
+/// When the window those vertices give is another, the file is read again
+/// and converted with it. Either way the result, warnings and errors are
+/// those of reading the layer, then converting it.
+fn load_communes(
+    paths: &DataPaths,
+    warnings: &mut Warnings,
+) -> Result<(Vec<crate::model::Commune>, layers::Window), Error> {
+    let geojson: Option<(PathBuf, Cow<'static, [u8]>)> = match paths.communes.as_deref() {
+        Some(p) if is_geojson(p) => Some((
+            p.to_path_buf(),
+            Cow::Owned(std::fs::read(p).map_err(|e| Error::io(p, e))?),
+        )),
+        None if !defaults::COMMUNES.name.ends_with(".csv") => Some((
+            PathBuf::from(defaults::COMMUNES.name),
+            Cow::Borrowed(defaults::COMMUNES.bytes),
+        )),
+        _ => None,
+    };
+    let Some((path, bytes)) = geojson else {
+        let communes_layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
+        let window = layers::Window::of_layer(&communes_layer);
+        return Ok((layers::communes(communes_layer, window, warnings)?, window));
+    };
+    let assumed = layers::Window::France;
+    let read = geojson::parse_geojson_with(&path, &bytes, |f| {
+        (
+            layers::first_vertex(&f),
+            layers::commune_alone(&path, assumed, f),
+        )
+    })?;
+    let window = layers::Window::of_first_vertices(read.iter().map(|(v, _)| *v));
+    let communes = if window == assumed {
+        layers::communes_in_order(&path, read.into_iter().map(|(_, c)| c), warnings)
+    } else {
+        drop(read);
+        let converted = geojson::parse_geojson_with(&path, &bytes, |f| {
+            layers::commune_alone(&path, window, f)
+        })?;
+        layers::communes_in_order(&path, converted, warnings)
+    };
+    Ok((communes?, window))
+}
+
+/// A file's extension in lower case ("" for none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
+/// Whether [`read_file`] reads `path` as GeoJSON.
+fn is_geojson(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "geojson" | "json")
+}
+
 /// Loads and assembles the territory.
+///
+/// The tables that do not depend on the communes are read on the side
+/// while the communes are; their warnings are added, and their errors
+/// returned, at the place they always were, so that messages, warnings and
+/// the first error stay those of reading the layers one after the other.
 pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Territory, Error> {
-    let communes_layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
-    // Coordinates must lie in France, or near the communes' median for a
-    // territory elsewhere (layers::Window).
-    let window = layers::Window::of_layer(&communes_layer);
-    let communes = layers::communes(&communes_layer, window, warnings)?;
-    drop(communes_layer);
+    let (communes, side) = rayon::join(
+        || deferred(|w| load_communes(paths, w)),
+        || read_side_layers(paths),
+    );
+    let (communes, window) = resume(communes, warnings)?;
     if communes.is_empty() {
         return Err(Error::file(
             &layer_path(paths.communes.as_deref(), defaults::COMMUNES),
@@ -137,9 +264,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
 
     // Classement: a commune absent from the file is taken as not classified.
-    let cl_layer = read_layer(paths.classement.as_deref(), defaults::CLASSEMENT, warnings)?;
-    let cl_path = cl_layer.path.clone();
-    let mut cl_table = layers::classement(&cl_layer)?;
+    let (cl_path, mut cl_table) = resume(side.classement, warnings)?;
     let classement: Vec<Classement> = codes
         .iter()
         .map(|c| match cl_table.remove(c) {
@@ -159,9 +284,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     }
 
     // Coverage zones of the Missions Locales.
-    let z_layer = read_layer(paths.zones.as_deref(), defaults::ZONES, warnings)?;
-    let z_path = z_layer.path.clone();
-    let mut z_table = layers::zones(&z_layer)?;
+    let (z_path, mut z_table) = resume(side.zones, warnings)?;
     let mut ml_names: BTreeMap<String, String> = BTreeMap::new();
     for ((code, nom), _) in z_table.values() {
         ml_names.entry(code.clone()).or_insert_with(|| nom.clone());
@@ -192,12 +315,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         ml_names.insert(NO_ML.to_string(), "(sans Mission Locale)".to_string());
     }
     // Display names, when the ML table is there.
-    let ml_layer = read_layer(
-        paths.missions_locales.as_deref(),
-        defaults::MISSIONS_LOCALES,
-        warnings,
-    )?;
-    let ml_table = layers::ml_names(&ml_layer)?;
+    let (ml_path, ml_table) = resume(side.missions_locales, warnings)?;
     for (code, n) in &mut ml_names {
         match ml_table.get(code) {
             Some(Some(nom)) => *n = nom.clone(),
@@ -208,7 +326,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
                 format!(
                     "Mission Locale absente du fichier des Missions Locales {} : nommée comme dans \
                      le fichier des zones de couverture",
-                    ml_layer.path.display()
+                    ml_path.display()
                 ),
                 format!("{code} ({n})"),
             ),
@@ -228,7 +346,7 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         .collect();
 
     // Young people.
-    let (jeunes, jeunes_source) = match &paths.jeunes {
+    let (jeunes, jeunes_source) = match side.jeunes {
         None => {
             let populations: Vec<u64> = communes.iter().map(|c| c.population).collect();
             let total = youth_estimate_total(populations.iter().sum());
@@ -244,9 +362,8 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
                 },
             )
         }
-        Some(p) => {
-            let layer = read_file(p, warnings)?;
-            let mut table = layers::jeunes(&layer)?;
+        Some((p, read)) => {
+            let mut table = resume(read, warnings)?;
             let v = codes
                 .iter()
                 .map(|c| match table.remove(c) {
@@ -273,13 +390,14 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     };
 
     // QPV.
-    let q_layer = read_layer(paths.qpv.as_deref(), defaults::QPV, warnings)?;
-    let qpv = layers::qpv(&q_layer, window, warnings)?;
+    let q_layer = resume(side.qpv, warnings)?;
+    let q_path = q_layer.path.clone();
+    let qpv = layers::qpv(q_layer, window, warnings)?;
     for q in &qpv {
         for c in &q.communes {
             if codes.binary_search(c).is_err() {
                 warnings.add(
-                    &q_layer.path,
+                    &q_path,
                     "QPV citant une commune inconnue de la couche des communes",
                     format!("{} ({c})", q.code),
                 );
@@ -289,9 +407,10 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
 
     // Sites: locate those given without a commune; keep every site (a site
     // just across the border still serves people), but say what is odd.
-    let s_layer = read_layer(paths.sites.as_deref(), defaults::SITES, warnings)?;
+    let s_layer = resume(side.sites, warnings)?;
     let s_path = s_layer.path.clone();
     let mut sites = layers::sites(&s_layer, window, &communes)?;
+    drop(s_layer);
     if sites.is_empty() {
         return Err(Error::file(
             &s_path,
@@ -338,7 +457,13 @@ pub fn place_sites(
     warnings: &mut Warnings,
 ) {
     let codes: Vec<_> = communes.iter().map(|c| c.code.clone()).collect();
-    let geoms: Vec<_> = communes.iter().map(|c| c.geometry.clone()).collect();
+    // The polygons are copied and indexed only when a site must be located.
+    let locate = sites.iter().any(|s| s.commune.is_none());
+    let geoms: Vec<_> = if locate {
+        communes.iter().map(|c| c.geometry.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let pindex = PolygonIndex::new(&geoms);
     for s in sites.iter_mut() {
         match &s.commune {
@@ -386,4 +511,106 @@ pub fn read_sites(
 
 fn layer_path(path: Option<&Path>, default: Embedded) -> PathBuf {
     path.map_or_else(|| PathBuf::from(default.name), Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`load_communes`] did before it converted features as it read
+    /// them: the whole layer read, its window decided, then converted.
+    fn read_then_convert(
+        paths: &DataPaths,
+        warnings: &mut Warnings,
+    ) -> Result<(Vec<crate::model::Commune>, layers::Window), Error> {
+        let layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
+        let window = layers::Window::of_layer(&layer);
+        Ok((layers::communes(layer, window, warnings)?, window))
+    }
+
+    fn same_as_read_then_convert(paths: &DataPaths) -> String {
+        let (mut w1, mut w2) = (Warnings::new(), Warnings::new());
+        let got = format!("{:?}", load_communes(paths, &mut w1));
+        let expected = format!("{:?}", read_then_convert(paths, &mut w2));
+        assert_eq!(got, expected);
+        assert_eq!(w1.lines(), w2.lines());
+        got
+    }
+
+    /// A square commune 0.02° wide around (lon, lat), with a town hall
+    /// `mairie` away in longitude.
+    fn commune(code: &str, lon: f64, lat: f64, mairie: f64) -> String {
+        let (a, b, c, d) = (lon - 0.01, lon + 0.01, lat - 0.01, lat + 0.01);
+        format!(
+            r#"{{"type":"Feature","properties":{{"code_insee":"{code}","nom":"C{code}","population":10,"mairie":[{},{lat}]}},"geometry":{{"type":"Polygon","coordinates":[[[{a},{c}],[{b},{c}],[{b},{d}],[{a},{d}],[{a},{c}]]]}}}}"#,
+            lon + mairie
+        )
+    }
+
+    #[test]
+    fn communes_converted_as_read_are_those_of_the_whole_layer() {
+        // The embedded layer (in France).
+        let got = same_as_read_then_convert(&DataPaths::default());
+        assert!(
+            got.starts_with("Ok(") && got.ends_with("France))"),
+            "{}",
+            &got[..100]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, features: &[String]| {
+            let p = dir.path().join(name);
+            let text = format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                features.join(",")
+            );
+            std::fs::write(&p, text).unwrap();
+            DataPaths {
+                communes: Some(p),
+                ..DataPaths::default()
+            }
+        };
+        // Réunion: another window, so the file is read again; one town hall
+        // far away gives a warning.
+        let reunion = write(
+            "reunion.geojson",
+            &[
+                commune("97411", 55.45, -20.9, 0.0),
+                commune("97415", 55.3, -21.0, 0.5),
+                commune("97416", 55.5, -21.3, 0.0),
+            ],
+        );
+        let got = same_as_read_then_convert(&reunion);
+        assert!(got.contains("Around"), "{got}");
+        // In France, with a warning, then with an error after a warning:
+        // the same warnings and the same first error.
+        let france = write(
+            "france.json",
+            &[
+                commune("60001", 2.0, 49.0, 0.5),
+                commune("60002", 2.1, 49.0, 0.0),
+            ],
+        );
+        same_as_read_then_convert(&france);
+        let broken = write(
+            "broken.geojson",
+            &[
+                commune("60001", 2.0, 49.0, 0.5),
+                commune("600021", 2.1, 49.0, 0.0),
+                commune("60003", 2.2, 49.0, 0.5),
+                commune("60004", 2.3, 49.0, 9.0),
+            ],
+        );
+        let got = same_as_read_then_convert(&broken);
+        assert!(got.starts_with("Err("), "{got}");
+        // A feature that cannot be read: the reading error, no warning.
+        let unreadable = write(
+            "unreadable.geojson",
+            &[
+                commune("60001", 2.0, 49.0, 0.5),
+                r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[2]}}"#.to_string(),
+            ],
+        );
+        let got = same_as_read_then_convert(&unreadable);
+        assert!(got.contains("attendu au moins"), "{got}");
+    }
 }
