@@ -635,8 +635,9 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     if stand_ins > 0 {
         let _ = write!(
             h,
-            "<div class=\"warn\"><b>Sites : substitut.</b> {} des {} sites ne sont pas la liste \
-             réelle des lieux d'accueil (qui n'est pas publiée) mais un substitut construit par \
+            "<div class=\"warn\"><b>Sites : substitut.</b> {} des {} sites sont marqués \
+             « substitut » dans le fichier des sites : ce ne sont pas les lieux d'accueil réels \
+             (leur liste n'est pas publiée). Ceux du fichier fourni avec l'outil sont placés par \
              une règle documentée (geodata/PROVENANCE.md). Les distances, la couverture et les \
              propositions qui en dépendent illustrent la méthode ; fournissez le fichier réel \
              avec <code>--sites</code>.</div>",
