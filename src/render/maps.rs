@@ -163,13 +163,9 @@ fn contains(r: &Rect<f64>, x: f64, y: f64) -> bool {
 /// A drawing in progress: the painter, the frame, and what the map covers.
 struct Sheet<'p, 'a, DB: DrawingBackend> {
     p: Painter<'p, DB>,
-    frame: Frame,
-    /// Simplification tolerance in metres (half a logical pixel).
-    tolerance: f64,
-    window: Rect<f64>,
     prep: &'p Prepared<'a>,
+    /// The perimeter's frame, scope and shared shapes.
     view: &'p View,
-    scope: &'p Scope,
 }
 
 /// What every map of one perimeter shares, whatever its kind and format,
@@ -389,12 +385,8 @@ impl<'a> Prepared<'a> {
     ) -> Result<(), Error> {
         let sheet = Sheet {
             p: Painter::new(root, k, raster),
-            frame: view.frame,
-            tolerance: view.tolerance,
-            window: view.window,
             prep: self,
             view,
-            scope: &view.scope,
         };
         sheet.p.fill_background(rgb(0xffffff))?;
         let legend = match kind {
@@ -425,48 +417,49 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
     }
 
     fn visible(&self, i: usize) -> bool {
-        self.prep.bboxes[i].is_some_and(|b| intersects(&b, &self.window))
+        self.prep.bboxes[i].is_some_and(|b| intersects(&b, &self.view.window))
     }
 
     fn simplified(&self, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-        mp.simplify(self.tolerance)
+        mp.simplify(self.view.tolerance)
     }
 
     /// Fills every visible commune with `colour(i)`, largest first, with a
     /// thin edge when the map is zoomed in enough to show it.
     fn fill_communes(&self, colour: impl Fn(usize) -> RGBAColor) -> Result<(), Error> {
-        let edges = self.frame.m_per_px < 120.0;
+        let edges = self.view.frame.m_per_px < 120.0;
         for &i in &self.prep.by_area {
             let Some(g) = &self.view.communes[i] else {
                 continue;
             };
-            self.p.fill(&self.frame, g, colour(i))?;
+            self.p.fill(&self.view.frame, g, colour(i))?;
             if edges {
-                self.p.outline(&self.frame, g, rgb(COMMUNE_EDGE), 0.5)?;
+                self.p
+                    .outline(&self.view.frame, g, rgb(COMMUNE_EDGE), 0.5)?;
             }
         }
-        self.p.fill(&self.frame, &self.view.gaps, rgb(GAP))
+        self.p.fill(&self.view.frame, &self.view.gaps, rgb(GAP))
     }
 
     /// Whether a gap of the commune polygons shows on the map.
     fn gaps_visible(&self) -> bool {
         self.prep.gaps.0.iter().any(|p| {
             p.bounding_rect()
-                .is_some_and(|b| intersects(&b, &self.window))
-                && p.unsigned_area() > (4.0 * self.frame.m_per_px).powi(2)
+                .is_some_and(|b| intersects(&b, &self.view.window))
+                && p.unsigned_area() > (4.0 * self.view.frame.m_per_px).powi(2)
         })
     }
 
     fn departements(&self) -> Result<(), Error> {
         for u in &self.view.departements {
-            self.p.outline(&self.frame, u, INK, 2.2)?;
+            self.p.outline(&self.view.frame, u, INK, 2.2)?;
         }
         Ok(())
     }
 
     fn ml_zones(&self) -> Result<(), Error> {
         for u in self.view.ml_zones.iter().flatten() {
-            self.p.outline(&self.frame, u, rgb(0x444444), 1.0)?;
+            self.p.outline(&self.view.frame, u, rgb(0x444444), 1.0)?;
         }
         Ok(())
     }
@@ -474,31 +467,31 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
     /// Fades everything drawn outside the perimeter of the map (a
     /// département or a Mission Locale), then outlines it.
     fn fade_outside(&self) -> Result<(), Error> {
-        if *self.scope != Scope::Region {
+        if self.view.scope != Scope::Region {
             let t = self.data().territory;
             for &i in &self.prep.by_area {
                 if let Some(g) = self.view.communes[i]
                     .as_ref()
-                    .filter(|_| !self.scope.has_commune(t, i))
+                    .filter(|_| !self.view.scope.has_commune(t, i))
                 {
-                    self.p.fill(&self.frame, g, rgba(0xf4f4f4, 0.72))?;
+                    self.p.fill(&self.view.frame, g, rgba(0xf4f4f4, 0.72))?;
                 }
             }
         }
         if let Some(own) = &self.view.own {
-            self.p.outline(&self.frame, own, rgb(0x08306b), 3.0)?;
+            self.p.outline(&self.view.frame, own, rgb(0x08306b), 3.0)?;
         }
         Ok(())
     }
 
     /// Where counts of the legend are taken: the region or the ML.
     fn scope_label(&self) -> &'static str {
-        self.scope.within(self.data().territory)
+        self.view.scope.within(self.data().territory)
     }
 
     /// Whether site `s` belongs to the map's scope.
     fn site_in_scope(&self, s: &crate::model::Site) -> bool {
-        self.scope.has_site(self.data().territory, s)
+        self.view.scope.has_site(self.data().territory, s)
     }
 
     fn sites(&self, kinds_shown: &[SiteKind], scale: f64) -> Result<Vec<Entry>, Error> {
@@ -508,9 +501,9 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         for &kind in kinds_shown.iter().rev() {
             let (shape, r, colour, _) = site_style(kind);
             for (s, &(x, y)) in t.sites.iter().zip(&self.prep.sites) {
-                if s.kind == kind && contains(&self.window, x, y) {
+                if s.kind == kind && contains(&self.view.window, x, y) {
                     self.p
-                        .marker(shape, self.frame.px(x, y), r * scale, rgb(colour))?;
+                        .marker(shape, self.view.frame.px(x, y), r * scale, rgb(colour))?;
                 }
             }
         }
@@ -540,17 +533,21 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.fill_communes(|i| rgb(classement_colour(t.classement[i])).into())?;
         for q in &self.prep.qpv {
             if q.bounding_rect()
-                .is_some_and(|b| intersects(&b, &self.window))
+                .is_some_and(|b| intersects(&b, &self.view.window))
             {
                 let g = self.simplified(q);
-                self.p.fill(&self.frame, &g, rgb(0xe31a1c))?;
-                self.p.outline(&self.frame, &g, rgb(0xe31a1c), 0.8)?;
+                self.p.fill(&self.view.frame, &g, rgb(0xe31a1c))?;
+                self.p.outline(&self.view.frame, &g, rgb(0xe31a1c), 0.8)?;
             }
         }
         self.ml_zones()?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 1.0)?;
-        let n_qpv = t.qpv.iter().filter(|q| self.scope.has_qpv(t, q)).count();
+        let n_qpv = t
+            .qpv
+            .iter()
+            .filter(|q| self.view.scope.has_qpv(t, q))
+            .count();
         let mut legend = vec![Entry::Heading(format!(
             "Classement des communes ({})",
             self.scope_label()
@@ -680,7 +677,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         width: f64,
         base: RGBColor,
     ) -> Result<(), Error> {
-        let (prep, tolerance) = (self.prep, self.tolerance);
+        let (prep, tolerance) = (self.prep, self.view.tolerance);
         let shapes: Vec<MultiPolygon<f64>> = areas
             .par_iter()
             .map(|a| prep.union_of(&a.members, tolerance))
@@ -701,19 +698,19 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         });
         for k in order {
             let g = &shapes[k];
-            self.p.fill(&self.frame, g, colour(k))?;
+            self.p.fill(&self.view.frame, g, colour(k))?;
             let holes = MultiPolygon(
                 g.0.iter()
                     .flat_map(|p| p.interiors())
                     .map(|r| geo::Polygon::new(r.clone(), vec![]))
                     .collect(),
             );
-            self.p.fill(&self.frame, &holes, base)?;
+            self.p.fill(&self.view.frame, &holes, base)?;
         }
         // The source's gaps go back on top.
-        self.p.fill(&self.frame, &self.view.gaps, rgb(GAP))?;
+        self.p.fill(&self.view.frame, &self.view.gaps, rgb(GAP))?;
         for g in &shapes {
-            self.p.outline(&self.frame, g, outline, width)?;
+            self.p.outline(&self.view.frame, g, outline, width)?;
         }
         Ok(())
     }
@@ -752,7 +749,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 .or_else(|| self.prep.communes[largest].interior_point());
             if let Some(p) = p {
                 self.p
-                    .label(&a.label, self.frame.px(p.x(), p.y()), 17.0, INK)?;
+                    .label(&a.label, self.view.frame.px(p.x(), p.y()), 17.0, INK)?;
             }
         }
         Ok(())
@@ -795,7 +792,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         let t = self.data().territory;
         let listed: Vec<&super::Area> = hs
             .iter()
-            .filter(|a| a.members.iter().any(|&i| self.scope.has_commune(t, i)))
+            .filter(|a| a.members.iter().any(|&i| self.view.scope.has_commune(t, i)))
             .collect();
         for a in listed.iter().take(12) {
             legend.push(Entry::Text(a.caption.clone()));
@@ -833,19 +830,19 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.departements()?;
         // Existing sites, small and grey.
         for (s, &(x, y)) in data.territory.sites.iter().zip(&self.prep.sites) {
-            if contains(&self.window, x, y) {
+            if contains(&self.view.window, x, y) {
                 let r = if s.kind == SiteKind::Permanence {
                     2.2
                 } else {
                     3.2
                 };
                 self.p
-                    .marker(Marker::Disc, self.frame.px(x, y), r, rgb(0x525252))?;
+                    .marker(Marker::Disc, self.view.frame.px(x, y), r, rgb(0x525252))?;
             }
         }
         // A radius in km is a circle; a time by network is no circle.
         let radius_px = match data.unit {
-            Unit::Metres => Some(data.placement_radius * 1000.0 / self.frame.m_per_px),
+            Unit::Metres => Some(data.placement_radius * 1000.0 / self.view.frame.m_per_px),
             Unit::Minutes => None,
         };
         let new: Vec<((f64, f64), &super::NewSite)> = data
@@ -853,7 +850,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             .iter()
             .map(|s| {
                 let p = data.territory.frame.project(s.position);
-                (self.frame.px(p.x, p.y), s)
+                (self.view.frame.px(p.x, p.y), s)
             })
             .collect();
         for (c, _) in new.iter().filter(|_| radius_px.is_some()) {
@@ -937,12 +934,12 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         p.rect((0.0, 0.0, ax, HEIGHT), white, None)?;
         p.rect((ax + aw, 0.0, WIDTH - ax - aw, HEIGHT), white, None)?;
         p.rect((ax, ay, aw, ah), None, Some((rgb(0x888888), 1.0)))?;
-        p.scale_bar(&self.frame, (ax + 24.0, ay + ah - 16.0), 170.0)?;
+        p.scale_bar(&self.view.frame, (ax + 24.0, ay + ah - 16.0), 170.0)?;
         p.north_arrow((ax + aw - 34.0, ay + 18.0))?;
 
         let data = self.data();
         let t = data.territory;
-        let place = self.scope.name(t);
+        let place = self.view.scope.name(t);
         let title = match kind {
             MapKind::Regionale => format!("{place} : zonages et implantation des Missions Locales"),
             MapKind::Distances => match data.mode {
@@ -959,7 +956,11 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         p.text(&title, (ax, 22.0), 26.0, true, INK, Anchor::TopLeft)?;
         let members = &self.view.members;
         let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
-        let n_sites = t.sites.iter().filter(|s| self.scope.has_site(t, s)).count();
+        let n_sites = t
+            .sites
+            .iter()
+            .filter(|s| self.view.scope.has_site(t, s))
+            .count();
         let subtitle = format!(
             "{} communes · {} jeunes de 16 à 25 ans · {} sites d'accueil",
             french::int(members.len() as u64),
