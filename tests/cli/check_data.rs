@@ -2,19 +2,22 @@
 
 use crate::util::{assert_exit, Dir};
 
+/// The line of check-data's output for the check `id` (its first word).
+fn check_line(stdout: &str, id: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(id))
+        .unwrap_or_else(|| panic!("no line for {id} in\n{stdout}"))
+        .to_string()
+}
+
 #[test]
 fn embedded_data_reconciles_with_the_reports() {
     let dir = Dir::new();
     let out = dir.run(&["check-data", "--out", "res"]);
     assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = |id: &str| {
-        stdout
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(id))
-            .unwrap_or_else(|| panic!("no line for {id} in\n{stdout}"))
-            .to_string()
-    };
+    let line = |id: &str| check_line(&stdout, id);
     assert!(line("zrr").ends_with("ok"), "{}", line("zrr"));
     assert!(line("missions_locales").ends_with("ok"));
     assert!(line("sites_antenne").ends_with("ok"));
@@ -90,13 +93,7 @@ fn another_territory_is_said_and_only_its_perimeters_are_compared() {
         stdout.contains("Le territoire chargé (Oise et Somme) n'est pas celui des rapports"),
         "{stdout}"
     );
-    let line = |id: &str| {
-        stdout
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(id))
-            .unwrap_or_else(|| panic!("no line for {id} in\n{stdout}"))
-            .to_string()
-    };
+    let line = |id: &str| check_line(&stdout, id);
     // Region figures: not compared with four towns.
     assert!(
         line("zrr").contains("non vérifié (périmètre du rapport absent"),
