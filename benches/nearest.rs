@@ -3,9 +3,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::distance::nearest_sites;
+use maillage::base::LonLat;
 use maillage::index::SiteIndex;
 use maillage::load::territory::{load_territory, DataPaths};
-use maillage::model::LonLat;
 use maillage::warnings::Warnings;
 
 /// Seeded points over the region's bounding box (SplitMix64).

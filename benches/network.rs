@@ -19,9 +19,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::travel::{nearest_destinations, one_to_many, Scratch, Targets};
-use maillage::index::network::{file, Mode, Network, Speeds};
-use maillage::load::osm::{RawOsm, RawWay};
-use maillage::model::{LonLat, Meters};
+use maillage::base::TravelMode;
+use maillage::base::{LonLat, Meters};
+use maillage::index::network::{format, Network, Speeds};
+use maillage::model::osm::{RawOsm, RawWay};
 use maillage::seeded::SplitMix64;
 
 /// Nodes per street; streets run along every third row and column.
@@ -112,8 +113,8 @@ fn points(n: usize, seed: u64) -> Vec<LonLat> {
 fn bench(c: &mut Criterion) {
     let raw = grid(SEED);
     let speeds = Speeds::default();
-    let walk = Network::build(&raw, Mode::Marche, speeds);
-    let bike = Network::build(&raw, Mode::Velo, speeds);
+    let walk = Network::build(&raw, TravelMode::Marche, speeds);
+    let bike = Network::build(&raw, TravelMode::Velo, speeds);
     let origins = points(3_782, SEED + 1);
     let sites = points(962, SEED + 2);
     let snap_max = Meters(1_000.0);
@@ -135,14 +136,14 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("network");
     g.sample_size(10);
     g.bench_function("build_marche_2m_nodes", |b| {
-        b.iter(|| Network::build(&raw, Mode::Marche, speeds))
+        b.iter(|| Network::build(&raw, TravelMode::Marche, speeds))
     });
     // The prepared file (`maillage reseau`) of the walking graph, decoded
     // from memory: checksum, checks, backward rows and snapping grid.
-    let prepared = file::encode(std::slice::from_ref(&walk), speeds, &[]);
+    let prepared = format::encode(std::slice::from_ref(&walk), speeds, &[]);
     eprintln!("réseau préparé (marche) : {} octets", prepared.len());
     g.bench_function("prepared_file_read_marche", |b| {
-        b.iter(|| file::decode(&prepared, Some(Mode::Marche)).map(|p| p.networks.len()))
+        b.iter(|| format::decode(&prepared, Some(TravelMode::Marche)).map(|p| p.networks.len()))
     });
     g.bench_function("nearest_site_3782_points_962_sites", |b| {
         b.iter(|| {

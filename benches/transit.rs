@@ -26,10 +26,11 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, Criterion};
 use maillage::analysis::measure::Measure;
 use maillage::analysis::transit::{Transit, TransitParams};
-use maillage::index::network::{Mode, Network, Speeds};
-use maillage::load::osm::{RawOsm, RawWay};
+use maillage::base::TravelMode;
+use maillage::base::{LonLat, Meters};
+use maillage::index::network::{Network, Speeds};
+use maillage::model::osm::{RawOsm, RawWay};
 use maillage::model::transit::{Date, Timetable, TransitStop, TransitTrip};
-use maillage::model::{LonLat, Meters};
 use maillage::seeded::SplitMix64;
 
 const SIDE: usize = 667;
@@ -73,7 +74,7 @@ fn walking_grid() -> Network {
         ways,
         files: vec![],
     };
-    Network::build(&raw, Mode::Marche, Speeds::default())
+    Network::build(&raw, TravelMode::Marche, Speeds::default())
 }
 
 fn pick(rng: &mut SplitMix64, n: usize) -> usize {

@@ -59,6 +59,7 @@
 //! - [`seeded`]: the seeded generator of tests and benchmarks.
 
 pub mod analysis;
+pub mod base;
 pub mod cli;
 pub mod error;
 pub mod geom;

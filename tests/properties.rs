@@ -18,11 +18,12 @@ use proptest::prelude::*;
 
 use maillage::analysis::basics::Basics;
 use maillage::analysis::coverage::CoverageRow;
+use maillage::base::{LonLat, Meters};
 use maillage::geom::fast::{fast_distance, project};
 use maillage::index::{Nearest, SiteIndex};
 use maillage::model::{
-    Classement, Commune, InseeCode, LonLat, Meters, MissionLocale, ReferenceKind, Site, SiteKind,
-    SiteStatus, Territory, YouthSource,
+    Classement, Commune, InseeCode, MissionLocale, ReferenceKind, Site, SiteKind, SiteStatus,
+    Territory, YouthSource,
 };
 
 /// Two distances this close are tied (the index's rule, 1 mm).
@@ -174,9 +175,9 @@ fn territory(people: &[(u64, u64)]) -> Territory {
         name: maillage::model::places::TerritoryName::from_departements(
             communes.iter().map(|c| c.departement.as_str()),
         ),
-        frame: maillage::geom::frame::Frame::for_points(communes.iter().map(|c| c.reference))
+        frame: maillage::base::frame::Frame::for_points(communes.iter().map(|c| c.reference))
             .unwrap(),
-        window: maillage::geom::frame::Window::France,
+        window: maillage::base::frame::Window::France,
         classement: (0..n)
             .map(|i| {
                 [

@@ -55,9 +55,11 @@
 //!   L'accessibilité potentielle localisée (APL). DREES, *Études et
 //!   Résultats* 795, and *Document de travail* 124.
 
-use crate::analysis::measure::{Measure, Unit};
+use crate::analysis::measure::Measure;
+use crate::base::LonLat;
+use crate::base::Unit;
 use crate::error::Error;
-use crate::model::{LonLat, SiteKind, Territory};
+use crate::model::{SiteKind, Territory};
 
 /// Scores are written per this many young people.
 pub const PER_YOUNG_PEOPLE: f64 = 10_000.0;
@@ -375,7 +377,7 @@ pub struct Catchment {
 /// reach of both: 1 / 400 for each.
 /// ```
 /// use maillage::analysis::access::{floating_catchment, Bands, CostPair, CostTable};
-/// use maillage::analysis::measure::Unit;
+/// use maillage::base::Unit;
 /// let pair = |commune, km: f64| CostPair { commune, site: 0, cost: km * 1000.0 };
 /// let costs = CostTable::from_pairs(Unit::Metres, 2, 1, 10_000.0, vec![pair(0, 2.0), pair(1, 8.0)]).unwrap();
 /// let bands = Bands::catchment(Unit::Metres, 10_000.0).unwrap();

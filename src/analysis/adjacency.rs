@@ -10,7 +10,7 @@ use geo::{Distance, Euclidean, Intersects, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::analysis::grid::to_plane;
-use crate::geom::frame::Frame;
+use crate::base::frame::Frame;
 use crate::index::PolygonIndex;
 use crate::model::Commune;
 

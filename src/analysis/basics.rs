@@ -3,10 +3,12 @@
 //! and QPV, and the QPV distances.
 
 use crate::analysis::distance::{nearest_sites, qpv_distances, sites_per_commune, QpvDistance};
-use crate::analysis::measure::{Cost, Measure, TravelMode, Unit};
+use crate::analysis::measure::{Cost, Measure};
 use crate::analysis::results::CoverageResults;
+use crate::base::LonLat;
+use crate::base::{TravelMode, Unit};
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
-use crate::model::{LonLat, Territory};
+use crate::model::Territory;
 
 /// Side of the grid used to sample QPV areas, in metres.
 pub const QPV_SAMPLE_M: f64 = 50.0;

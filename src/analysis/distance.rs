@@ -5,9 +5,10 @@
 use rayon::prelude::*;
 
 use crate::analysis::grid::{cells_in, to_plane, GridCell};
-use crate::geom::frame::Frame;
+use crate::base::frame::Frame;
+use crate::base::{LonLat, Meters};
 use crate::index::{LocateGrid, Nearest, PolygonIndex, SiteIndex};
-use crate::model::{LonLat, Meters, Territory};
+use crate::model::Territory;
 
 /// Upper bounds of the distance bands, in km: 0–5, 5–10, 10–15, 15–20, 20+.
 pub const BANDS_KM: [f64; 4] = [5.0, 10.0, 15.0, 20.0];
@@ -87,7 +88,7 @@ pub fn qpv_distances(
                 }
             } else {
                 for (ix, iy) in &cells {
-                    let c = crate::model::L93 {
+                    let c = crate::base::L93 {
                         x: (*ix as f64 + 0.5) * sample_m,
                         y: (*iy as f64 + 0.5) * sample_m,
                     };

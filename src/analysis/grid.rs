@@ -5,8 +5,9 @@
 use geo::{Intersects, MapCoords, MultiPolygon, Point};
 use rayon::prelude::*;
 
-use crate::geom::frame::Frame;
-use crate::model::{Commune, LonLat, L93};
+use crate::base::frame::Frame;
+use crate::base::{LonLat, L93};
+use crate::model::Commune;
 
 /// A grid cell whose centre lies in a commune.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -20,88 +20,10 @@ use rayon::prelude::*;
 
 use crate::analysis::transit::{Egress, Transit, Workspace};
 use crate::analysis::travel::{nearest_destinations, one_to_many, NearestField, Scratch, Targets};
-use crate::index::network::{Mode, Network, Snap};
+use crate::base::{LonLat, Meters};
+use crate::base::{TravelMode, Unit};
+use crate::index::network::{Network, Snap};
 use crate::index::{Nearest, SiteIndex};
-use crate::model::{LonLat, Meters};
-
-/// The unit of a run's costs and thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// Geodesic metres (shown as km).
-    Metres,
-    /// Minutes door to door on a network.
-    Minutes,
-}
-
-impl Unit {
-    /// A cost in the unit people read: km or minutes.
-    pub fn shown(self, cost: f64) -> f64 {
-        match self {
-            Unit::Metres => cost / 1000.0,
-            Unit::Minutes => cost,
-        }
-    }
-
-    /// The cost of a value in the unit people read (km or minutes).
-    pub fn from_shown(self, value: f64) -> f64 {
-        match self {
-            Unit::Metres => value * 1000.0,
-            Unit::Minutes => value,
-        }
-    }
-
-    /// `weight × cost` in the unit people read (`weight × m / 1000` for
-    /// km, in that order, as the placement has always summed it).
-    pub fn weighted(self, weight: f64, cost: f64) -> f64 {
-        match self {
-            Unit::Metres => weight * cost / 1000.0,
-            Unit::Minutes => weight * cost,
-        }
-    }
-
-    /// The short French symbol: `km` or `min`.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Unit::Metres => "km",
-            Unit::Minutes => "min",
-        }
-    }
-}
-
-/// How a network run travels: a road mode, or public transport with
-/// walking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TravelMode {
-    Road(Mode),
-    Transit,
-}
-
-impl TravelMode {
-    /// The mode's name as `--mode` takes it and the tables write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            TravelMode::Road(m) => m.name(),
-            TravelMode::Transit => "transport",
-        }
-    }
-
-    /// How the mode is travelled, in words: `à pied`, `à vélo`, `en
-    /// voiture`, `en transports en commun`.
-    pub fn phrase(self) -> &'static str {
-        match self {
-            TravelMode::Road(Mode::Marche) => "à pied",
-            TravelMode::Road(Mode::Velo) => "à vélo",
-            TravelMode::Road(Mode::Voiture) => "en voiture",
-            TravelMode::Transit => "en transports en commun",
-        }
-    }
-}
-
-impl std::fmt::Display for TravelMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// The cost of reaching a site.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,8 +73,8 @@ impl<'a> Measure<'a> {
     pub fn mode(&self) -> Option<TravelMode> {
         match self {
             Measure::Geodesic => None,
-            Measure::Network { net, .. } => Some(TravelMode::Road(net.mode())),
-            Measure::Transit(_) => Some(TravelMode::Transit),
+            Measure::Network { net, .. } => Some(net.mode()),
+            Measure::Transit(_) => Some(TravelMode::Transport),
         }
     }
 

@@ -13,13 +13,14 @@ use crate::analysis::basins::{BasinSize, Basins};
 use crate::analysis::coverage::CoverageRow;
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
-use crate::analysis::measure::{Cost, Unit};
+use crate::analysis::measure::Cost;
 use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
+use crate::base::LonLat;
+use crate::base::Unit;
 use crate::index::Nearest;
 use crate::model::transit::{Date, FeedSummary};
-use crate::model::LonLat;
 
 /// Everything a run computed.
 pub struct Results {

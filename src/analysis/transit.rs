@@ -48,10 +48,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::analysis::travel::{many_to_many_from, one_to_many, Direction, Scratch, Targets};
-use crate::index::network::{Mode, Network, Snap};
+use crate::base::TravelMode;
+use crate::base::{LonLat, Meters};
+use crate::index::network::{Network, Snap};
 use crate::index::transit::Routes;
 use crate::model::transit::Timetable;
-use crate::model::{LonLat, Meters};
 
 /// "Not reached" in the labels.
 const INF: i32 = i32::MAX;
@@ -146,7 +147,7 @@ impl Transit {
     pub fn new(walk: Arc<Network>, tt: &Timetable, params: TransitParams) -> Transit {
         assert_eq!(
             walk.mode(),
-            Mode::Marche,
+            TravelMode::Marche,
             "transit walks on the walking network"
         );
         let positions: Vec<LonLat> = tt.stops.iter().map(|s| s.position).collect();

@@ -95,15 +95,16 @@ impl NearestField {
 /// # Examples
 /// ```
 /// use maillage::analysis::travel::nearest_destinations;
-/// use maillage::index::network::{Mode, Network, Speeds};
-/// use maillage::load::osm::{RawOsm, RawWay};
+/// use maillage::base::TravelMode;
+/// use maillage::index::network::{Network, Speeds};
+/// use maillage::model::osm::{RawOsm, RawWay};
 /// use maillage::model::{LonLat, Meters};
 /// let raw = RawOsm {
 ///     nodes: (1..=3).map(|i| (i, LonLat::new(2.0 + i as f64 / 1000.0, 50.0))).collect(),
 ///     ways: vec![RawWay::new(1, &[1, 2, 3], &[("highway", "footway")])],
 ///     files: vec![],
 /// };
-/// let net = Network::build(&raw, Mode::Marche, Speeds::default());
+/// let net = Network::build(&raw, TravelMode::Marche, Speeds::default());
 /// let school = net.snap(LonLat::new(2.003, 50.0), Meters(1000.0));
 /// let field = nearest_destinations(&net, &[school], None);
 /// let home = net.snap(LonLat::new(2.001, 50.0), Meters(1000.0)).unwrap();

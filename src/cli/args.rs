@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::measure::{TravelMode, Unit};
 use crate::analysis::transit::TransitParams;
-use crate::index::network::{Mode, Speeds};
+use crate::base::Meters;
+use crate::base::{TravelMode, Unit};
+use crate::index::network::Speeds;
 use crate::model::transit::Date;
-use crate::model::{Meters, SiteKind, Territory};
+use crate::model::{SiteKind, Territory};
 
 /// A positive, finite distance in km (`--reach-km 3`, `--placement-radius-km 7.5`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -409,7 +410,7 @@ pub struct NetworkArgs {
     pub params: NetworkParams,
     #[command(flatten)]
     pub transit: TransitArgs,
-    /// Mode transport : durée maximale d'un trajet en minutes ; au-delà, le
+    /// TravelMode transport : durée maximale d'un trajet en minutes ; au-delà, le
     /// site est hors d'atteinte. Par défaut 120.
     #[arg(long, value_name = "MIN", value_parser = parse_minutes, help_heading = "Transports en commun (--mode transport)")]
     pub max_min: Option<Minutes>,
@@ -576,17 +577,17 @@ impl NetworkArgs {
     pub fn travel(&self) -> anyhow::Result<Option<TravelMode>> {
         let mode = match self.mode {
             MeasureArg::VolOiseau => None,
-            MeasureArg::Marche => Some(TravelMode::Road(Mode::Marche)),
-            MeasureArg::Velo => Some(TravelMode::Road(Mode::Velo)),
-            MeasureArg::Voiture => Some(TravelMode::Road(Mode::Voiture)),
-            MeasureArg::Transport => Some(TravelMode::Transit),
+            MeasureArg::Marche => Some(TravelMode::Marche),
+            MeasureArg::Velo => Some(TravelMode::Velo),
+            MeasureArg::Voiture => Some(TravelMode::Voiture),
+            MeasureArg::Transport => Some(TravelMode::Transport),
         };
-        if mode != Some(TravelMode::Transit) {
+        if mode != Some(TravelMode::Transport) {
             self.transit
                 .refuse_without_transport(&[("--max-min", self.max_min.is_some())])?;
         }
         match (mode, self.reseau.is_empty()) {
-            (Some(TravelMode::Transit), true) => anyhow::bail!(
+            (Some(TravelMode::Transport), true) => anyhow::bail!(
                 "--mode transport : donnez le réseau piéton avec --reseau FICHIER.osm.pbf (les \
                  trajets à pied vers, entre et depuis les arrêts ; voir le README)"
             ),
@@ -599,7 +600,7 @@ impl NetworkArgs {
             ),
             _ => {}
         }
-        if mode == Some(TravelMode::Transit) {
+        if mode == Some(TravelMode::Transport) {
             self.transit_params()?;
         }
         Ok(mode)

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::analysis::measure::Unit;
+use crate::base::Unit;
 use crate::cli::args::{by_unit, parse_minutes_list, parse_radii, MinutesList, NetworkArgs, Radii};
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};

@@ -12,21 +12,25 @@ use crate::analysis::distance::{
     grid_distances, locate_each, locate_grid_cells, locate_points, nearest_sites,
 };
 use crate::analysis::grid::{commune_grid, communes_area_m2, GridBands};
-use crate::analysis::measure::{Measure, TravelMode, Unit};
+use crate::analysis::measure::Measure;
 use crate::analysis::results::{DistanceResults, GridResults, PointResults};
 use crate::analysis::summary::distance_summaries;
+use crate::base::frame::Window;
+use crate::base::french;
+use crate::base::LonLat;
+use crate::base::{TravelMode, Unit};
 use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, Minutes, NetworkArgs};
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::error::Error;
 use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
-use crate::load::points::{read_points_in, Window};
+use crate::load::points::read_points_in;
 use crate::load::points_stream::{chunk_rows, PointChunk, PointsStream};
-use crate::model::{LonLat, SiteKind, Territory};
+use crate::model::{SiteKind, Territory};
+use crate::output::add_tables;
 use crate::output::geotiff::GridTiff;
 use crate::output::tables::{grid_csv_rows, grid_table, points_csv_rows, POINTS_COLUMNS};
 use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
-use crate::output::{add_tables, french};
 use crate::warnings::Warnings;
 use rayon::prelude::*;
 
@@ -270,7 +274,8 @@ pub fn points_outside(
                 index: first_index + i,
                 id: Some(ids[i].clone()),
             };
-            t.window.check(path, &at, "lon/lat", points[i]).map(|_| ())
+            crate::load::layers::check_position(t.window, path, &at, "lon/lat", points[i])
+                .map(|_| ())
         }
     }
 }
@@ -461,7 +466,7 @@ impl DistancePlan {
             return Ok(());
         };
         // Read as French points into a French territory: nothing to add.
-        if self.points_window == Window::France && t.window == crate::geom::frame::Window::France {
+        if self.points_window == Window::France && t.window == crate::base::frame::Window::France {
             return Ok(());
         }
         match &self.points {
@@ -599,7 +604,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         data.communes.is_some(),
     )?;
     let t = ctx.load(data)?;
-    let transit = cmd.network.travel()? == Some(TravelMode::Transit);
+    let transit = cmd.network.travel()? == Some(TravelMode::Transport);
     plan.check_grid(&t, unit, transit)?;
     plan.check_points(&t)?;
     let net = RunNetwork::open(&cmd.network, ctx)?;
@@ -614,7 +619,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let stop = std::sync::atomic::AtomicBool::new(false);
     let points_path = plan.points_path.clone().unwrap_or_default();
     let check_window =
-        plan.points_window == Window::World || t.window != crate::geom::frame::Window::France;
+        plan.points_window == Window::World || t.window != crate::base::frame::Window::France;
     // The points are measured and written beside the analysis of the
     // communes, which leaves cores idle in its sequential parts.
     let (analysed, points) = std::thread::scope(|s| {

@@ -4,8 +4,8 @@ use clap::Args;
 
 use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
-use crate::analysis::measure::Unit;
 use crate::analysis::results::HotspotResults;
+use crate::base::Unit;
 use crate::cli::args::{
     by_unit, parse_km, parse_minutes, parse_share, Km, Minutes, NetworkArgs, Share,
 };

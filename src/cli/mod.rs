@@ -206,7 +206,7 @@ impl DataArgs {
 
     /// The sources line of the maps and the page: the embedded data's
     /// sources, or the files the user gave.
-    pub fn sources_line(&self, frame: &crate::geom::frame::Frame) -> String {
+    pub fn sources_line(&self, frame: &crate::base::frame::Frame) -> String {
         let file = |p: &Option<PathBuf>, default: &str| match p {
             Some(p) => format!(
                 "fichier {}",

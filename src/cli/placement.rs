@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::analysis::basics::Basics;
-use crate::analysis::measure::{Measure, Unit};
+use crate::analysis::measure::Measure;
 use crate::analysis::placement::{
     mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
     Objective, Placement, PlacementError, PlacementParams,
 };
 use crate::analysis::results::PlacementResults;
+use crate::base::french;
+use crate::base::Unit;
 use crate::cli::args::{
     by_unit, parse_candidates, parse_minutes, parse_ml, parse_radii, parse_share, CandidateSource,
     Minutes, MlArg, NetworkArgs, ProposalArgs, Radii, Share,
@@ -22,7 +24,6 @@ use crate::error::Error;
 use crate::load::points::parse_points;
 use crate::load::territory::defaults;
 use crate::model::Territory;
-use crate::output::french;
 
 const EXAMPLES: &str = "\
 Exemples :
@@ -190,14 +191,14 @@ pub fn load_candidates(
     };
     // In France the candidates are checked as they are read (with their
     // line); elsewhere against the territory's window.
-    let pts = if t.window == crate::geom::frame::Window::France {
+    let pts = if t.window == crate::base::frame::Window::France {
         parse_points(&path, &bytes, &mut ctx.warnings)?
     } else {
         let pts = crate::load::points::parse_points_within(
             &path,
             &bytes,
             &mut ctx.warnings,
-            crate::load::points::Window::World,
+            crate::base::frame::Window::World,
         )?;
         crate::cli::distance::points_outside(t, &path, 0, &pts.ids, &pts.points)?;
         pts

@@ -18,8 +18,8 @@ use crate::load::territory::defaults;
 use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
 use crate::output::write::CsvStyle;
 
-use crate::analysis::measure::TravelMode;
 use crate::analysis::results::Results;
+use crate::base::TravelMode;
 use crate::error::Error;
 use crate::model::{Scope, Territory};
 use crate::output::add_tables;
@@ -74,7 +74,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     args.placement.radius(unit)?;
     check_k(args.placement.placement_k, "--placement-k")?;
     let t = ctx.load(data)?;
-    let transit = args.network.travel()? == Some(TravelMode::Transit);
+    let transit = args.network.travel()? == Some(TravelMode::Transport);
     plan.check_grid(&t, unit, transit)?;
     plan.check_points(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;

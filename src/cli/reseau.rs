@@ -9,16 +9,20 @@ use anyhow::bail;
 use clap::Args;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::measure::{Measure, TravelMode};
+use crate::analysis::measure::Measure;
 use crate::analysis::results::{Results, TransitRun};
 use crate::analysis::transit::{Transit, TransitParams};
+use crate::base::Meters;
+use crate::base::TravelMode;
 use crate::cli::args::{NetworkArgs, SpeedArgs};
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{file, Mode, Network, Speeds};
+use crate::index::network::{Network, Speeds};
 use crate::load::gtfs::read_gtfs;
 use crate::load::osm::read_osm;
+use crate::load::prepared::{is_prepared, read_prepared};
 use crate::model::transit::{Date, FeedSummary};
-use crate::model::{Meters, Territory};
+use crate::model::Territory;
+use crate::output::prepared::write_prepared;
 use std::sync::Arc;
 
 const EXAMPLES: &str = "\
@@ -65,7 +69,7 @@ pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     ctx.progress.step("lecture du réseau");
     let raw = read_osm(&args.osm)?;
     let mut networks = Vec::new();
-    for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+    for mode in [TravelMode::Marche, TravelMode::Velo, TravelMode::Voiture] {
         ctx.progress
             .step(&format!("construction du graphe ({mode})"));
         let net = Network::build(&raw, mode, speeds);
@@ -80,7 +84,7 @@ pub fn run(args: &ReseauArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     drop(raw);
     let path = target(&ctx.out);
     ctx.progress.step("écriture");
-    file::write(&path, &networks, speeds, &args.osm)?;
+    write_prepared(&path, &networks, speeds, &args.osm)?;
     ctx.progress.finish();
     ctx.progress
         .say(&format!("réseau préparé écrit dans {}", path.display()));
@@ -101,7 +105,7 @@ pub fn files_text(files: &[PathBuf]) -> String {
 /// network is an error, and its size is said on the terminal.
 pub fn open_network(
     files: &[PathBuf],
-    mode: Mode,
+    mode: TravelMode,
     speeds: Speeds,
     ctx: &mut Context,
 ) -> anyhow::Result<Network> {
@@ -130,11 +134,11 @@ pub fn open_network(
 
 fn read_network(
     files: &[PathBuf],
-    mode: Mode,
+    mode: TravelMode,
     speeds: Speeds,
     ctx: &mut Context,
 ) -> anyhow::Result<Network> {
-    let prepared: Vec<&PathBuf> = files.iter().filter(|p| file::is_prepared(p)).collect();
+    let prepared: Vec<&PathBuf> = files.iter().filter(|p| is_prepared(p)).collect();
     let Some(path) = prepared.first() else {
         ctx.progress.step("lecture du réseau");
         let raw = read_osm(files)?;
@@ -149,13 +153,15 @@ fn read_network(
         );
     }
     ctx.progress.step("lecture du réseau préparé");
-    let prepared = file::read(path, Some(mode))?;
+    let prepared = read_prepared(path, Some(mode))?;
     let stored = prepared.speeds;
     let mut differ = Vec::new();
-    if matches!(mode, Mode::Marche | Mode::Voiture) && stored.walk_kmh != speeds.walk_kmh {
+    if matches!(mode, TravelMode::Marche | TravelMode::Voiture)
+        && stored.walk_kmh != speeds.walk_kmh
+    {
         differ.push(("--vitesse-marche-kmh", stored.walk_kmh, speeds.walk_kmh));
     }
-    if mode == Mode::Velo && stored.bike_kmh != speeds.bike_kmh {
+    if mode == TravelMode::Velo && stored.bike_kmh != speeds.bike_kmh {
         differ.push(("--vitesse-velo-kmh", stored.bike_kmh, speeds.bike_kmh));
     }
     if let Some((flag, was, asked)) = differ.first() {
@@ -237,19 +243,20 @@ impl RunNetwork {
     pub fn open(args: &NetworkArgs, ctx: &mut Context) -> anyhow::Result<Self> {
         let opened = match args.travel()? {
             None => Opened::Geodesic,
-            Some(TravelMode::Road(mode)) => Opened::Road(Box::new(open_network(
+            Some(TravelMode::Transport) => {
+                let max = args.max_min.map(|m| m.0);
+                let (params, date) = args.transit.plan(max, args.params.snap_max_m)?;
+                let walk =
+                    open_network(&args.reseau, TravelMode::Marche, args.params.speeds(), ctx)?;
+                let (transit, feeds) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
+                Opened::Transit(Box::new(transit), feeds, date)
+            }
+            Some(mode) => Opened::Road(Box::new(open_network(
                 &args.reseau,
                 mode,
                 args.params.speeds(),
                 ctx,
             )?)),
-            Some(TravelMode::Transit) => {
-                let max = args.max_min.map(|m| m.0);
-                let (params, date) = args.transit.plan(max, args.params.snap_max_m)?;
-                let walk = open_network(&args.reseau, Mode::Marche, args.params.speeds(), ctx)?;
-                let (transit, feeds) = open_transit(walk, &args.transit.gtfs, date, params, ctx)?;
-                Opened::Transit(Box::new(transit), feeds, date)
-            }
         };
         Ok(RunNetwork {
             opened,

@@ -9,13 +9,13 @@ use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
 use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
+use crate::base::french;
 use crate::cli::args::NetworkArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::reseau::RunNetwork;
 use crate::cli::{Context, DataArgs, EXIT_OK};
 use crate::load::territory::read_sites;
 use crate::model::Scope;
-use crate::output::french;
 
 const EXAMPLES: &str = "\
 Exemples :

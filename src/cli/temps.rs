@@ -10,14 +10,15 @@ use clap::{Args, ValueEnum};
 use crate::analysis::measure::Measure;
 use crate::analysis::transit::TransitParams;
 use crate::analysis::travel::{many_to_many, nearest_destinations, Trip};
+use crate::base::Meters;
+use crate::base::TravelMode;
 use crate::cli::args::{NetworkParams, TransitArgs};
 use crate::cli::reseau::{files_text, open_network, open_transit};
 use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::index::network::{Mode, Network, Snap, Speeds};
+use crate::index::network::{Network, Snap, Speeds};
 use crate::load::points::read_points_wgs84;
 use crate::load::points::NamedPoints;
 use crate::model::transit::Date;
-use crate::model::Meters;
 use crate::output::write::{Cell, Outputs, Table};
 use crate::warnings::Warnings;
 
@@ -49,11 +50,11 @@ pub enum ModeArg {
 impl ModeArg {
     /// The road mode, or walking for transport (its access, transfers and
     /// egress are on foot).
-    fn road(self) -> Mode {
+    fn road(self) -> TravelMode {
         match self {
-            ModeArg::Marche | ModeArg::Transport => Mode::Marche,
-            ModeArg::Velo => Mode::Velo,
-            ModeArg::Voiture => Mode::Voiture,
+            ModeArg::Marche | ModeArg::Transport => TravelMode::Marche,
+            ModeArg::Velo => TravelMode::Velo,
+            ModeArg::Voiture => TravelMode::Voiture,
         }
     }
 }
@@ -89,7 +90,7 @@ pub struct TempsArgs {
     /// plusieurs. Ou un réseau préparé par maillage reseau, seul.
     #[arg(long, value_name = "FICHIER.osm.pbf", required = true)]
     pub reseau: Vec<PathBuf>,
-    /// Mode de déplacement : marche, velo, voiture ou transport.
+    /// TravelMode de déplacement : marche, velo, voiture ou transport.
     ///
     /// marche : 4,5 km/h, toutes les voies sauf autoroutes et voies interdites
     /// aux piétons, sans sens unique. velo : 15 km/h, sans autoroutes ni voies
@@ -120,7 +121,7 @@ pub struct TempsArgs {
 
 /// The checked arguments.
 struct Plan {
-    mode: Mode,
+    mode: TravelMode,
     /// Public transport settings, with `--mode transport`.
     transit: Option<(TransitParams, Date)>,
     speeds: Speeds,
@@ -388,7 +389,7 @@ mod tests {
     #[test]
     fn network_temps_arguments_are_checked() {
         let p = parse(&["--max-min", "30"]).unwrap();
-        assert_eq!(p.mode, Mode::Velo);
+        assert_eq!(p.mode, TravelMode::Velo);
         assert_eq!(p.max_ms, Some(1_800_000));
         assert_eq!(p.snap_max, Meters(1000.0));
         assert_eq!(p.speeds, Speeds::default());

@@ -15,8 +15,8 @@
 
 use std::sync::LazyLock;
 
-use crate::geom::frame::Frame;
-use crate::model::{LonLat, Meters, L93};
+use crate::base::frame::Frame;
+use crate::base::{LonLat, Meters, L93};
 
 /// A point in a frame's plane with its distance to the cone's apex, ready
 /// for [`Metric::distance`].

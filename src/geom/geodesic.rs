@@ -8,7 +8,7 @@
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
-use crate::model::{LonLat, Meters};
+use crate::base::{LonLat, Meters};
 
 static WGS84: std::sync::LazyLock<Geodesic> = std::sync::LazyLock::new(Geodesic::wgs84);
 
@@ -17,7 +17,7 @@ static WGS84: std::sync::LazyLock<Geodesic> = std::sync::LazyLock::new(Geodesic:
 /// # Examples
 /// ```
 /// use maillage::geom::distance;
-/// use maillage::model::LonLat;
+/// use maillage::base::LonLat;
 /// // Lille town hall to Amiens town hall, about 99.5 km.
 /// let d = distance(LonLat::new(3.070_32, 50.630_41), LonLat::new(2.297_05, 49.894_49));
 /// assert!((d.km() - 99.5).abs() < 1.0);

@@ -1,14 +1,14 @@
-//! Coordinates and distances: the Lambert conformal conic projection
-//! (Lambert-93 and the other French zones), geodesic distances on the WGS84
-//! ellipsoid, and small polygon helpers.
+//! Distances and shapes: geodesic distances on the WGS84 ellipsoid (Karney,
+//! and a fast Lambert-93 form within millimetres of it) and small polygon
+//! helpers. The projections are in [`crate::base`].
 
 pub mod fast;
-pub mod frame;
 pub mod geodesic;
-pub mod lambert;
 
 pub use geodesic::distance;
-pub use lambert::{LambertConic, LAMBERT_93};
+
+use crate::base::lambert::LAMBERT_93;
+use crate::base::LonLat;
 
 /// A point inside a polygon given in WGS84 longitude/latitude: geo's
 /// [`geo::InteriorPoint`] (the middle of the widest stretch of the polygon
@@ -32,12 +32,12 @@ pub use lambert::{LambertConic, LAMBERT_93};
 /// assert!(square.contains(&Point::new(p.lon, p.lat)));
 /// assert!((p.lon - 2.0).abs() < 1e-3 && (p.lat - 49.0).abs() < 1e-3);
 /// ```
-pub fn interior_point(geometry: &geo::MultiPolygon<f64>) -> Option<crate::model::LonLat> {
+pub fn interior_point(geometry: &geo::MultiPolygon<f64>) -> Option<LonLat> {
     use geo::{InteriorPoint, MapCoords};
     let projected = geometry.map_coords(|c| {
-        let q = LAMBERT_93.project(crate::model::LonLat::new(c.x, c.y));
+        let q = LAMBERT_93.project(LonLat::new(c.x, c.y));
         geo::Coord { x: q.x, y: q.y }
     });
     let p = projected.interior_point()?;
-    Some(LAMBERT_93.unproject(crate::model::L93 { x: p.x(), y: p.y() }))
+    Some(LAMBERT_93.unproject(crate::base::L93 { x: p.x(), y: p.y() }))
 }

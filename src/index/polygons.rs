@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use crate::model::LonLat;
+use crate::base::LonLat;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 

@@ -13,9 +13,9 @@ use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
 
+use crate::base::frame::Frame;
+use crate::base::{LonLat, Meters, L93};
 use crate::geom::fast::{Metric, Projected};
-use crate::geom::frame::Frame;
-use crate::model::{LonLat, Meters, L93};
 
 type Entry = GeomWithData<[f64; 2], usize>;
 

@@ -148,8 +148,8 @@ impl Routes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::LonLat;
     use crate::model::transit::{Date, TransitStop, TransitTrip};
-    use crate::model::LonLat;
 
     pub(crate) fn timetable(trips: &[(&[u32], &[i32])]) -> Timetable {
         let n = trips

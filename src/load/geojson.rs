@@ -8,10 +8,10 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::base::lambert::LAMBERT_93;
+use crate::base::L93;
 use crate::error::{Error, Location};
-use crate::geom::LAMBERT_93;
 use crate::load::features::{names, Props, RawFeature, RawLayer};
-use crate::model::L93;
 use crate::warnings::Warnings;
 
 /// Which coordinates a file holds.

@@ -92,9 +92,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::base::LonLat;
 use crate::error::Error;
 use crate::model::transit::{Date, FeedSummary, MinTransfer, Timetable, TransitStop, TransitTrip};
-use crate::model::LonLat;
 use crate::warnings::Warnings;
 
 /// Seconds in a day: the shift of the day before's trips.

@@ -9,12 +9,13 @@ use std::path::Path;
 use geo::MultiPolygon;
 use serde_json::Value;
 
+use crate::base::french;
+use crate::base::LonLat;
 use crate::error::{Error, Location};
 use crate::load::features::{short, RawFeature, RawLayer};
 use crate::model::{
-    Classement, Commune, InseeCode, LonLat, Qpv, ReferenceKind, Site, SiteKind, SiteStatus,
+    Classement, Commune, InseeCode, Qpv, ReferenceKind, Site, SiteKind, SiteStatus,
 };
-use crate::output::french;
 use crate::warnings::Warnings;
 
 const CODE_INSEE: &[&str] = &[
@@ -58,11 +59,6 @@ fn raw_number(f: &RawFeature, aliases: &[&str], x: f64) -> String {
 /// The most inhabitants (or young people) a commune may have: ten million,
 /// five times Paris. It keeps every sum of the analyses far from overflow.
 pub const MAX_PEOPLE: f64 = 10_000_000.0;
-
-/// Geographic plausibility window for the region and its neighbours, used to
-/// name the likely mistake when coordinates fall outside it.
-const LON_RANGE: (f64, f64) = crate::geom::frame::FRANCE_LON;
-const LAT_RANGE: (f64, f64) = crate::geom::frame::FRANCE_LAT;
 
 fn parse_insee(
     path: &Path,
@@ -163,7 +159,7 @@ fn check_polygons(
     for c in m.coords_iter() {
         let p = LonLat::new(c.x, c.y);
         if !window.contains(p) {
-            return window.check(path, location, "geometry", p).map(|_| ());
+            return check_position(window, path, location, "geometry", p).map(|_| ());
         }
     }
     for (k, p) in m.0.iter().enumerate() {
@@ -378,7 +374,7 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
-pub use crate::geom::frame::{Window, AROUND_DEG};
+pub use crate::base::frame::{Window, AROUND_DEG};
 
 /// A feature's first vertex (or point), which [`Window::of_layer`] takes.
 pub fn first_vertex(f: &RawFeature) -> Option<geo::Coord<f64>> {
@@ -386,109 +382,35 @@ pub fn first_vertex(f: &RawFeature) -> Option<geo::Coord<f64>> {
     f.geometry.as_ref()?.coords_iter().next()
 }
 
-/// Reading-side parts of [`Window`]: deciding it from a layer, and the
-/// messages.
-impl Window {
-    /// The window of a communes layer: France when the median of the
-    /// features' first vertices (or points) lies in metropolitan France,
-    /// otherwise around that median. One stray feature cannot move it.
-    pub fn of_layer(layer: &RawLayer) -> Window {
-        Window::of_first_vertices(layer.features.iter().map(first_vertex))
-    }
-
-    /// [`Window::of_layer`] from each feature's [`first_vertex`], in file
-    /// order.
-    pub fn of_first_vertices(firsts: impl Iterator<Item = Option<geo::Coord<f64>>>) -> Window {
-        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = firsts
-            .flatten()
-            .filter(|c| c.x.is_finite() && c.y.is_finite())
-            .map(|c| (c.x, c.y))
-            .unzip();
-        if lons.is_empty() {
-            return Window::France;
-        }
-        lons.sort_by(f64::total_cmp);
-        lats.sort_by(f64::total_cmp);
-        let m = LonLat::new(lons[lons.len() / 2], lats[lats.len() / 2]);
-        if in_window(m) || m.lon.abs() > 180.0 || m.lat.abs() > 90.0 {
-            Window::France
-        } else {
-            Window::Around(m)
-        }
-    }
-
-    /// `p` when it lies in the window, else an error naming the place, the
-    /// field and the likely cause.
-    pub fn check(
-        &self,
-        path: &Path,
-        location: &Location,
-        field: &str,
-        p: LonLat,
-    ) -> Result<LonLat, Error> {
-        let m = match self {
-            Window::France => return check_lonlat(path, location, field, p),
-            Window::Around(m) => *m,
-        };
-        if self.contains(p) {
-            return Ok(p);
-        }
-        let hint = if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
-            "ce sont sans doute des mètres, attendu une longitude/latitude WGS84 en degrés"
-                .to_string()
-        } else if self.contains(LonLat::new(p.lat, p.lon)) {
-            "longitude et latitude semblent inversées".to_string()
-        } else {
-            format!(
-                "hors du territoire : à plus de {} degrés du point médian des communes ({}, {})",
-                AROUND_DEG, m.lon, m.lat
-            )
-        };
-        Err(Error::field(
-            path,
-            location.clone(),
-            field,
-            format!("({}, {}) : {hint}", p.lon, p.lat),
-        ))
-    }
+/// The window of a communes layer ([`Window::of_first_vertices`] of its
+/// features).
+pub fn window_of_layer(layer: &RawLayer) -> Window {
+    Window::of_first_vertices(layer.features.iter().map(first_vertex))
 }
 
-/// Whether a point lies in the plausibility window around France.
-fn in_window(p: LonLat) -> bool {
-    Window::France.contains(p)
+/// `p` when it lies in `window`, else an error naming the file, the place,
+/// the field and the likely cause ([`Window::check`]).
+pub fn check_position(
+    window: Window,
+    path: &Path,
+    location: &Location,
+    field: &str,
+    p: LonLat,
+) -> Result<LonLat, Error> {
+    window
+        .check(p)
+        .map_err(|why| Error::field(path, location.clone(), field, why))
 }
 
-/// Checks that a lon/lat pair is usable and, if not, names the likely cause.
+/// Checks that a lon/lat pair lies in metropolitan France and, if not,
+/// names the likely cause.
 pub fn check_lonlat(
     path: &Path,
     location: &Location,
     field: &str,
     p: LonLat,
 ) -> Result<LonLat, Error> {
-    if in_window(p) {
-        return Ok(p);
-    }
-    let hint = if (0.0..1_300_000.0).contains(&p.lon) && (6_000_000.0..7_200_000.0).contains(&p.lat)
-    {
-        "on dirait des mètres Lambert-93, attendu une longitude/latitude WGS84 en degrés"
-            .to_string()
-    } else if in_window(LonLat::new(p.lat, p.lon)) {
-        "longitude et latitude semblent inversées".to_string()
-    } else {
-        format!(
-            "hors de France (attendu une longitude de {} à {} et une latitude de {} à {})",
-            french::km(LON_RANGE.0),
-            french::km(LON_RANGE.1),
-            french::km(LAT_RANGE.0),
-            french::km(LAT_RANGE.1)
-        )
-    };
-    Err(Error::field(
-        path,
-        location.clone(),
-        field,
-        format!("({}, {}) : {hint}", p.lon, p.lat),
-    ))
+    check_position(Window::France, path, location, field, p)
 }
 
 fn mairie_point(
@@ -503,9 +425,9 @@ fn mairie_point(
             _ => None,
         });
         return match coords {
-            Some((lon, lat)) => window
-                .check(path, location, name, LonLat::new(lon, lat))
-                .map(Some),
+            Some((lon, lat)) => {
+                check_position(window, path, location, name, LonLat::new(lon, lat)).map(Some)
+            }
             None => Err(Error::field(
                 path,
                 location.clone(),
@@ -517,9 +439,9 @@ fn mairie_point(
     let lon = f.number(path, &["mairie_lon", "lon_mairie"])?;
     let lat = f.number(path, &["mairie_lat", "lat_mairie"])?;
     match (lon, lat) {
-        (Some((n, lon)), Some((_, lat))) => window
-            .check(path, location, &n, LonLat::new(lon, lat))
-            .map(Some),
+        (Some((n, lon)), Some((_, lat))) => {
+            check_position(window, path, location, &n, LonLat::new(lon, lat)).map(Some)
+        }
         _ => Ok(None),
     }
 }
@@ -537,7 +459,7 @@ fn near_polygon(geometry: &MultiPolygon<f64>, p: LonLat) -> bool {
         return true;
     }
     let project = |c: geo::Coord<f64>| {
-        let q = crate::geom::LAMBERT_93.project(LonLat::new(c.x, c.y));
+        let q = crate::base::lambert::LAMBERT_93.project(LonLat::new(c.x, c.y));
         geo::Coord { x: q.x, y: q.y }
     };
     let poly = geometry.map_coords(project);
@@ -590,7 +512,7 @@ fn given_reference(
             ),
         ));
     };
-    let p = window.check(path, location, &name, LonLat::new(lon, lat))?;
+    let p = check_position(window, path, location, &name, LonLat::new(lon, lat))?;
     let holds = match kind {
         ReferenceKind::Mairie => near_polygon(geometry, p),
         _ => geometry.intersects(&geo::Point::new(p.lon, p.lat)),
@@ -978,9 +900,13 @@ pub fn sites(layer: &RawLayer, window: Window, communes: &[Commune]) -> Result<V
             None => None,
         };
         let point = match &f.geometry {
-            Some(geo::Geometry::Point(p)) => {
-                Some(window.check(path, &location, "geometry", LonLat::new(p.x(), p.y()))?)
-            }
+            Some(geo::Geometry::Point(p)) => Some(check_position(
+                window,
+                path,
+                &location,
+                "geometry",
+                LonLat::new(p.x(), p.y()),
+            )?),
             Some(other) => {
                 return Err(Error::field(
                     path,
@@ -997,7 +923,8 @@ pub fn sites(layer: &RawLayer, window: Window, communes: &[Commune]) -> Result<V
                     .number(path, &["lat", "latitude", "y"])
                     .map_err(|e| relocate(e, &location))?;
                 match (lon, lat) {
-                    (Some((n, lon)), Some((_, lat))) => Some(window.check(
+                    (Some((n, lon)), Some((_, lat))) => Some(check_position(
+                        window,
                         path,
                         &location,
                         &format!("{n}/lat"),

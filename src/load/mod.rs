@@ -13,6 +13,7 @@ pub mod layers;
 pub mod osm;
 pub mod points;
 pub mod points_stream;
+pub mod prepared;
 pub mod prj;
 pub mod reference;
 pub mod shp;

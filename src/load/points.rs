@@ -7,11 +7,12 @@
 
 use std::path::Path;
 
+use crate::base::frame::Window;
+use crate::base::LonLat;
 use crate::error::{Error, Location};
 use crate::load::csv_in::{csv_error, decode, reader, LineCounter};
 use crate::load::features::parse_number;
-use crate::load::layers::check_lonlat;
-use crate::model::LonLat;
+use crate::load::layers::check_position;
 use crate::warnings::Warnings;
 
 /// Reads `id, lon, lat` rows (column names matched case-insensitively; also
@@ -43,38 +44,6 @@ pub fn read_points_in(
 pub fn read_points_wgs84(path: &Path, warnings: &mut Warnings) -> Result<NamedPoints, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     parse_points_within(path, &bytes, warnings, Window::World)
-}
-
-/// Where points may lie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    /// Metropolitan France (the check of the other layers' coordinates).
-    France,
-    /// Anywhere: longitude within ±180°, latitude within ±90°.
-    World,
-}
-
-/// `p` when it is a WGS84 position, else an error naming the place and the
-/// field (with a hint when the numbers look like Lambert-93 metres).
-fn check_world(path: &Path, location: &Location, field: &str, p: LonLat) -> Result<LonLat, Error> {
-    if p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0 {
-        return Ok(p);
-    }
-    let hint = if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
-        " : ce sont sans doute des mètres (Lambert-93 ?), il faut des degrés WGS84"
-    } else {
-        ""
-    };
-    Err(Error::field(
-        path,
-        location.clone(),
-        field,
-        format!(
-            "({}, {}) n'est pas une position WGS84 en degrés (longitude de -180 à 180, \
-             latitude de -90 à 90){hint}",
-            p.lon, p.lat
-        ),
-    ))
 }
 
 /// Points read from a file, with their optional names.
@@ -131,15 +100,11 @@ impl Columns {
         };
         let lon = coord(self.cx, &self.names[1])?;
         let lat = coord(self.cy, &self.names[2])?;
-        let check = match window {
-            Window::France => check_lonlat,
-            Window::World => check_world,
-        };
         let p = LonLat::new(lon, lat);
         // The line is counted only for the message of a point out of the
-        // window (the check is pure: asked again, it fails again).
-        if check(path, &Location::Line(0), &self.names[1], p).is_err() {
-            check(path, &at(), &self.names[1], p)?;
+        // window.
+        if !window.contains(p) {
+            check_position(window, path, &at(), &self.names[1], p)?;
         }
         Ok(Some((id, p)))
     }

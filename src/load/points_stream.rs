@@ -24,10 +24,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::base::frame::Window;
+use crate::base::LonLat;
 use crate::error::Error;
 use crate::load::csv_in::{csv_error_at, empty_file, reader_from, warn_windows_1252};
-use crate::load::points::{repeated_id, Columns, Window};
-use crate::model::LonLat;
+use crate::load::points::{repeated_id, Columns};
 use crate::warnings::Warnings;
 
 /// Rows per chunk when [`CHUNK_ENV`] does not say.

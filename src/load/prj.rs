@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
+use crate::base::lambert::{LambertConic, LambertParams, LAMBERT_93_PARAMS};
+use crate::base::LonLat;
 use crate::error::Error;
-use crate::geom::lambert::{LambertConic, LambertParams, LAMBERT_93_PARAMS};
-use crate::model::LonLat;
 
 /// The coordinates a layer is written in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -581,8 +581,9 @@ pub fn parse_prj(path: &Path, wkt: &str) -> Result<Crs, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geom::{distance, LAMBERT_93};
-    use crate::model::L93;
+    use crate::base::lambert::LAMBERT_93;
+    use crate::base::L93;
+    use crate::geom::distance;
 
     fn fixture(rel: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))

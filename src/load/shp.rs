@@ -22,10 +22,10 @@ use geo::{Area, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use serde_json::{Number, Value};
 use shapefile::{PolygonRing, Shape, ShapeReader};
 
+use crate::base::L93;
 use crate::error::{Error, Location};
 use crate::load::features::{RawFeature, RawLayer};
 use crate::load::prj::{parse_prj, Crs};
-use crate::model::L93;
 use crate::warnings::Warnings;
 
 /// The warning given when text without a declared encoding is not UTF-8.
@@ -775,7 +775,7 @@ fn infer_crs(
             format!("{why} : coordonnées lues en mètres Lambert-93 (EPSG:2154) (toutes sont dans son emprise)"),
             "tout le fichier",
         );
-        Ok(Crs::Lambert(*crate::geom::LAMBERT_93))
+        Ok(Crs::Lambert(*crate::base::lambert::LAMBERT_93))
     } else {
         Err(Error::file(
             path,

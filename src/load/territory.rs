@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::base::frame::Frame;
 use crate::error::Error;
-use crate::geom::frame::Frame;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp};
@@ -195,7 +195,7 @@ fn load_communes(
     };
     let Some((path, bytes)) = geojson else {
         let communes_layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
-        let window = layers::Window::of_layer(&communes_layer);
+        let window = layers::window_of_layer(&communes_layer);
         return Ok((layers::communes(communes_layer, window, warnings)?, window));
     };
     let assumed = layers::Window::France;
@@ -524,7 +524,7 @@ mod tests {
         warnings: &mut Warnings,
     ) -> Result<(Vec<crate::model::Commune>, layers::Window), Error> {
         let layer = read_layer(paths.communes.as_deref(), defaults::COMMUNES, warnings)?;
-        let window = layers::Window::of_layer(&layer);
+        let window = layers::window_of_layer(&layer);
         Ok((layers::communes(layer, window, warnings)?, window))
     }
 

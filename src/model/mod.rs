@@ -1,52 +1,18 @@
-//! One type per domain concept.
-//!
-//! Coordinates inside the library are WGS84 longitude/latitude in degrees
-//! ([`LonLat`]; RGF93 and WGS84 agree to well under a metre) for storage and
-//! geodesic distances, and Lambert-93 metres ([`L93`], EPSG:2154) for indexes,
-//! grids and maps. Conversion happens once, at load time or when an index is
-//! built. Distances are [`Meters`] measured on the WGS84 ellipsoid.
+//! One type per domain concept: communes, QPV, sites, Missions Locales, the
+//! territory that holds them, scopes. Coordinates and units are in
+//! [`crate::base`].
 
 use std::fmt;
 
 use geo::MultiPolygon;
 
+use crate::base::LonLat;
+
 pub mod figures;
+pub mod osm;
 pub mod places;
 pub mod transit;
 pub mod youth;
-
-/// WGS84 longitude and latitude, in degrees.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LonLat {
-    pub lon: f64,
-    pub lat: f64,
-}
-
-impl LonLat {
-    pub const fn new(lon: f64, lat: f64) -> Self {
-        LonLat { lon, lat }
-    }
-}
-
-/// Lambert-93 (EPSG:2154) easting and northing, in metres.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct L93 {
-    pub x: f64,
-    pub y: f64,
-}
-
-/// A length in metres.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
-pub struct Meters(pub f64);
-
-impl Meters {
-    pub fn from_km(km: f64) -> Self {
-        Meters(km * 1000.0)
-    }
-    pub fn km(self) -> f64 {
-        self.0 / 1000.0
-    }
-}
 
 /// An INSEE commune code (*code officiel géographique*): five characters, the
 /// first two the département (`02`, `59`, `2A`…), kept as text so that the
@@ -415,9 +381,9 @@ pub struct Territory {
     /// What the territory is called (from its départements, or given).
     pub name: places::TerritoryName,
     /// The plane its grids and maps are drawn in (Lambert-93 in France).
-    pub frame: crate::geom::frame::Frame,
+    pub frame: crate::base::frame::Frame,
     /// Where the coordinates of its layers (and points) may lie.
-    pub window: crate::geom::frame::Window,
+    pub window: crate::base::frame::Window,
     pub communes: Vec<Commune>,
     /// One per commune, same order.
     pub classement: Vec<Classement>,

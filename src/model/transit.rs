@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::model::LonLat;
+use crate::base::LonLat;
 
 /// A calendar date (proleptic Gregorian), as GTFS writes it (`YYYYMMDD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -15,7 +15,7 @@
 //! (negated latitudes), which gives the frame's coordinates.
 
 use crate::analysis::grid::GridCell;
-use crate::geom::frame::Frame;
+use crate::base::frame::Frame;
 
 /// The value of cells with no distance (outside every commune, or no site).
 pub const NODATA: f32 = -9999.0;
@@ -356,7 +356,7 @@ impl GridTiff {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::model::L93;
+    use crate::base::L93;
 
     fn cell(ix: i64, iy: i64) -> GridCell {
         GridCell {

@@ -18,9 +18,9 @@ use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
+use crate::base::frame::Frame;
+use crate::base::LonLat;
 use crate::error::Error;
-use crate::geom::frame::Frame;
-use crate::model::LonLat;
 use crate::output::write::{format_float, Cell, CsvStyle, Table};
 
 /// `PRAGMA application_id` of a GeoPackage: `GPKG` in ASCII.

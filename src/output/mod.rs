@@ -4,12 +4,12 @@
 //! place at once ([`write::Outputs`]). Maps and the page are drawn by
 //! [`crate::render`] from the same results.
 
-pub mod french;
 pub mod geojson;
 pub mod geotiff;
 pub mod gpkg;
 pub mod layers;
 pub mod manifest;
+pub mod prepared;
 pub mod tables;
 pub mod write;
 

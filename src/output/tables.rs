@@ -7,15 +7,17 @@ use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
-use crate::analysis::measure::{Cost, TravelMode, Unit};
+use crate::analysis::measure::Cost;
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
 use crate::analysis::summary::{Category, SummaryRow, Weight};
+use crate::base::LonLat;
+use crate::base::{TravelMode, Unit};
 use crate::index::Nearest;
 use crate::model::places::in_reports_region;
 use crate::model::Scope;
-use crate::model::{departement_name, LonLat, Territory, YouthSource};
+use crate::model::{departement_name, Territory, YouthSource};
 use crate::output::write::{bool_text, push_float, Cell, CsvStyle, Table};
 use rayon::prelude::*;
 
@@ -1233,7 +1235,7 @@ pub fn communes_full_table(t: &Territory, r: &crate::analysis::results::Results)
     if let Some(mode) = b.costs.mode {
         table.append_new_columns(&network_columns(t, mode, &b.costs.communes));
     }
-    if b.costs.mode == Some(TravelMode::Transit) {
+    if b.costs.mode == Some(TravelMode::Transport) {
         // The headline by public transport: no trip to any site that morning.
         let mut col = Table::new(&["aucun_trajet_vers_un_site"]);
         for none in b.without_trip() {

@@ -621,8 +621,8 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         }
         for (frac, label) in [
             (0.0, "0".to_string()),
-            (0.5, crate::output::french::km(km / 2.0)),
-            (1.0, format!("{} km", crate::output::french::km(km))),
+            (0.5, crate::base::french::km(km / 2.0)),
+            (1.0, format!("{} km", crate::base::french::km(km))),
         ] {
             self.text(
                 &label,

@@ -3,12 +3,12 @@
 
 use rayon::prelude::*;
 
-use crate::analysis::measure::TravelMode;
 use crate::analysis::results::Results;
+use crate::base::french;
+use crate::base::TravelMode;
 use crate::error::Error;
 use crate::model::Scope;
 use crate::model::{Territory, YouthSource};
-use crate::output::french;
 use crate::output::write::Outputs;
 use crate::render::{Area, Format, MapData, MapKind, NewSite, Prepared};
 
@@ -143,7 +143,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
 
     let mut sources = sources;
     match (r.basics.costs.mode, &r.transit) {
-        (Some(TravelMode::Transit), Some(tr)) => sources.push_str(&format!(
+        (Some(TravelMode::Transport), Some(tr)) => sources.push_str(&format!(
             " · temps : marche sur OpenStreetMap (ODbL), horaires GTFS {} du {}",
             tr.feeds
                 .iter()

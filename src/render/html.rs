@@ -16,13 +16,14 @@ use serde_json::json;
 use super::maps::bands;
 use super::MapData;
 use crate::analysis::coverage::CoverageCategory;
-use crate::analysis::measure::Unit;
 use crate::analysis::results::Results;
 use crate::analysis::summary::{Category, Weight};
+use crate::base::french;
+use crate::base::LonLat;
+use crate::base::Unit;
 use crate::error::Error;
 use crate::model::Scope;
-use crate::model::{departement_name, Classement, LonLat, SiteKind, SiteStatus};
-use crate::output::french;
+use crate::model::{departement_name, Classement, SiteKind, SiteStatus};
 use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, in_unit, placement_scopes_table,
     placement_table, summary_table,

@@ -11,12 +11,13 @@ use super::canvas::{
     downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
 };
 use super::{Format, MapData, MapKind};
-use crate::analysis::measure::{TravelMode, Unit};
+use crate::base::frame::Frame as Plane;
+use crate::base::french;
+use crate::base::LonLat;
+use crate::base::{TravelMode, Unit};
 use crate::error::Error;
-use crate::geom::frame::Frame as Plane;
 use crate::model::Scope;
-use crate::model::{Classement, LonLat, SiteKind, SiteStatus};
-use crate::output::french;
+use crate::model::{Classement, SiteKind, SiteStatus};
 
 /// Canvas size in logical pixels.
 const WIDTH: f64 = 1760.0;
@@ -652,7 +653,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             None => "Distance à vol d'oiseau (géodésique), mesurée depuis la mairie \
                      ou un point intérieur de la commune."
                 .into(),
-            Some(TravelMode::Transit) => "Temps médian de porte à porte à pied et en \
+            Some(TravelMode::Transport) => "Temps médian de porte à porte à pied et en \
                  transports en commun (horaires GTFS, marche sur le réseau OpenStreetMap), \
                  depuis la mairie ou un point intérieur de la commune."
                 .into(),

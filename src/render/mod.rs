@@ -19,9 +19,10 @@ pub mod data;
 pub mod html;
 mod maps;
 
-use crate::analysis::measure::{TravelMode, Unit};
+use crate::base::LonLat;
+use crate::base::{TravelMode, Unit};
 use crate::error::Error;
-use crate::model::{LonLat, Scope, Territory};
+use crate::model::{Scope, Territory};
 
 pub use maps::Prepared;
 

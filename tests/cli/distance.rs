@@ -413,7 +413,7 @@ fn write_lambert93_shapefile(communes: &serde_json::Value, path: &std::path::Pat
         .add_numeric_field(FieldName::try_from("POPULATION").unwrap(), 10, 0);
     let mut w = shapefile::Writer::from_path(path, table).unwrap();
     let l93 = |c: &serde_json::Value| {
-        let p = maillage::geom::LAMBERT_93.project(maillage::model::LonLat::new(
+        let p = maillage::base::lambert::LAMBERT_93.project(maillage::base::LonLat::new(
             c[0].as_f64().unwrap(),
             c[1].as_f64().unwrap(),
         ));

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod architecture;
 mod bad_inputs;
 mod basins;
 mod check_data;

@@ -816,8 +816,8 @@ fn points_of_a_territory_outside_france_are_checked_against_it() {
 /// reference, which its tests check against GeographicLib.
 fn geodesic_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
     maillage::geom::distance(
-        maillage::model::LonLat::new(lon1, lat1),
-        maillage::model::LonLat::new(lon2, lat2),
+        maillage::base::LonLat::new(lon1, lat1),
+        maillage::base::LonLat::new(lon2, lat2),
     )
     .0 / 1000.0
 }

@@ -22,10 +22,12 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::measure::{Measure, Unit};
+use crate::analysis::measure::Measure;
 use crate::analysis::stats::{summarise, WeightedSummary};
+use crate::base::LonLat;
+use crate::base::Unit;
 use crate::model::Scope;
-use crate::model::{LonLat, Territory};
+use crate::model::Territory;
 use solver::{Problem, Solution, SolveOptions};
 
 /// The placement model.

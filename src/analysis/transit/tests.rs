@@ -11,7 +11,7 @@
 
 use super::*;
 use crate::index::network::Speeds;
-use crate::load::osm::{RawOsm, RawWay};
+use crate::model::osm::{RawOsm, RawWay};
 use crate::model::transit::{Date, MinTransfer, TransitStop, TransitTrip};
 use crate::seeded::SplitMix64;
 use std::sync::Arc;
@@ -42,7 +42,7 @@ fn grid(n: i64) -> Network {
         ways,
         files: vec![],
     };
-    Network::build(&raw, Mode::Marche, Speeds::default())
+    Network::build(&raw, TravelMode::Marche, Speeds::default())
 }
 
 fn stop(i: usize, p: LonLat) -> TransitStop {
@@ -509,7 +509,7 @@ fn porto_alegre_feeds_agree_with_the_connection_scan() {
     use std::path::Path;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let raw = crate::load::osm::read_osm(&[root.join("network/poa_osm.pbf")]).unwrap();
-    let walk = Arc::new(Network::build(&raw, Mode::Marche, Speeds::default()));
+    let walk = Arc::new(Network::build(&raw, TravelMode::Marche, Speeds::default()));
     let date = Date::new(2019, 5, 13).unwrap();
     let feeds = [
         root.join("transit/poa_eptc.zip"),

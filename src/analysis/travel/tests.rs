@@ -13,10 +13,12 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use super::*;
+use crate::base::TravelMode;
+use crate::base::{LonLat, Meters};
 use crate::geom::distance;
-use crate::index::network::{rules, Mode, Speeds};
-use crate::load::osm::{read_osm, RawOsm, RawWay};
-use crate::model::{LonLat, Meters};
+use crate::index::network::{rules, Speeds};
+use crate::load::osm::read_osm;
+use crate::model::osm::{RawOsm, RawWay};
 use crate::seeded::SplitMix64;
 
 fn extract(name: &str) -> &'static RawOsm {
@@ -48,7 +50,7 @@ struct Reference {
 }
 
 impl Reference {
-    fn new(raw: &RawOsm, mode: Mode, speeds: Speeds) -> Self {
+    fn new(raw: &RawOsm, mode: TravelMode, speeds: Speeds) -> Self {
         let pos_of: HashMap<i64, LonLat> = raw.nodes.iter().copied().collect();
         let mut r = Reference {
             index: HashMap::new(),
@@ -131,7 +133,7 @@ impl Reference {
     }
 }
 
-fn same_times_as_reference(file: &str, mode: Mode, pairs: usize, seed: u64) {
+fn same_times_as_reference(file: &str, mode: TravelMode, pairs: usize, seed: u64) {
     let raw = extract(file);
     let speeds = Speeds::default();
     let net = Network::build(raw, mode, speeds);
@@ -201,14 +203,22 @@ fn same_times_as_reference(file: &str, mode: Mode, pairs: usize, seed: u64) {
 
 #[test]
 fn network_router_matches_reference_dijkstra_saint_barthelemy() {
-    for (mode, seed) in [(Mode::Marche, 1), (Mode::Velo, 2), (Mode::Voiture, 3)] {
+    for (mode, seed) in [
+        (TravelMode::Marche, 1),
+        (TravelMode::Velo, 2),
+        (TravelMode::Voiture, 3),
+    ] {
         same_times_as_reference(SBH, mode, 300, seed);
     }
 }
 
 #[test]
 fn network_router_matches_reference_dijkstra_porto_alegre() {
-    for (mode, seed) in [(Mode::Marche, 4), (Mode::Velo, 5), (Mode::Voiture, 6)] {
+    for (mode, seed) in [
+        (TravelMode::Marche, 4),
+        (TravelMode::Velo, 5),
+        (TravelMode::Voiture, 6),
+    ] {
         same_times_as_reference(POA, mode, 200, seed);
     }
 }
@@ -238,7 +248,7 @@ fn hexagons() -> Vec<(String, LonLat, u32)> {
 fn network_porto_alegre_walk_to_nearest_school_matches_reference() {
     let raw = extract(POA);
     let speeds = Speeds::default();
-    let net = Network::build(raw, Mode::Marche, speeds);
+    let net = Network::build(raw, TravelMode::Marche, speeds);
     let hex = hexagons();
     assert_eq!(hex.len(), 1227);
     let schools: Vec<LonLat> = hex.iter().filter(|h| h.2 > 0).map(|h| h.1).collect();
@@ -250,7 +260,7 @@ fn network_porto_alegre_walk_to_nearest_school_matches_reference() {
     // The reference: its own largest connected component (breadth-first
     // search), snapping by scanning every node of it, f64 Dijkstra from all
     // the schools at once.
-    let reference = Reference::new(raw, Mode::Marche, speeds);
+    let reference = Reference::new(raw, TravelMode::Marche, speeds);
     let mut comp = vec![usize::MAX; reference.ids.len()];
     let mut sizes = Vec::new();
     for s in 0..comp.len() {
@@ -341,7 +351,7 @@ fn line(n: i64) -> Network {
         )],
         files: vec![],
     };
-    Network::build(&raw, Mode::Marche, Speeds::default())
+    Network::build(&raw, TravelMode::Marche, Speeds::default())
 }
 
 fn at(net: &Network, osm: i64) -> Snap {
@@ -446,7 +456,7 @@ fn network_legs_and_bounds_are_honoured() {
 #[test]
 fn network_many_to_many_agrees_with_nearest_and_threads() {
     let raw = extract(SBH);
-    let net = Network::build(raw, Mode::Voiture, Speeds::default());
+    let net = Network::build(raw, TravelMode::Voiture, Speeds::default());
     let mut rng = SplitMix64(7);
     let mut point = || {
         Some(at_node(
@@ -522,8 +532,8 @@ fn measure_within_matches_reference_dijkstra() {
     use crate::analysis::measure::Measure;
     let raw = extract(SBH);
     let speeds = Speeds::default();
-    let net = Network::build(raw, Mode::Velo, speeds);
-    let reference = Reference::new(raw, Mode::Velo, speeds);
+    let net = Network::build(raw, TravelMode::Velo, speeds);
+    let reference = Reference::new(raw, TravelMode::Velo, speeds);
     let (lon0, lat0, lon1, lat1) = raw.nodes.iter().fold(
         (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
         |(a, b, c, d), (_, p)| (a.min(p.lon), b.min(p.lat), c.max(p.lon), d.max(p.lat)),
@@ -596,7 +606,7 @@ fn measure_within_matches_reference_dijkstra() {
 fn network_nearest_packed_matches_tuples() {
     for (file, seed) in [(SBH, 11), (POA, 12)] {
         let raw = extract(file);
-        for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+        for mode in [TravelMode::Marche, TravelMode::Velo, TravelMode::Voiture] {
             let net = Network::build(raw, mode, Speeds::default());
             let mut rng = SplitMix64(seed);
             let n = net.node_count();
@@ -679,7 +689,7 @@ fn network_nearest_packed_with_instant_arcs() {
         ],
         files: vec![],
     };
-    let net = Network::build(&raw, Mode::Marche, Speeds::default());
+    let net = Network::build(&raw, TravelMode::Marche, Speeds::default());
     assert_eq!(net.node_count(), 4);
     let dests = [Some(at(&net, 3)), Some(at(&net, 1)), Some(at(&net, 3))];
     let p = packing(&net, &dests, None).expect("fits");

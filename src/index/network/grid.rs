@@ -14,7 +14,7 @@
 //! the search is valid across the antimeridian too.
 
 use super::{CHORD_TO_GEODESIC_MIN, SPHERE_RADIUS_M};
-use crate::model::LonLat;
+use crate::base::LonLat;
 
 /// Margin, in degrees, added around every cell's bounds against rounding
 /// when nodes are put in cells (about 0.1 mm).

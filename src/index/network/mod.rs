@@ -2,7 +2,7 @@
 //! built from OpenStreetMap ways, and the snapping of points to it.
 //!
 //! [`Network::build`] is pure: it takes the raw ways and node positions
-//! ([`crate::load::osm::RawOsm`], read from `.osm.pbf` files or written in a
+//! ([`crate::model::osm::RawOsm`], read from `.osm.pbf` files or written in a
 //! test), keeps the ways the mode may use ([`rules`]), cuts them into arcs
 //! between consecutive nodes, and keeps the largest strongly connected
 //! component (the largest connected component for walking, whose graph is
@@ -32,17 +32,17 @@
 //! caller's limit is not snapped at all ([`None`]): it is unmeasured, never
 //! given a made-up time.
 
-pub mod file;
+pub mod format;
 mod grid;
 pub mod rules;
 
 use rayon::prelude::*;
 
+use crate::base::{LonLat, Meters, TravelMode};
 use crate::geom::distance;
-use crate::load::osm::RawOsm;
-use crate::model::{LonLat, Meters};
+use crate::model::osm::RawOsm;
 
-pub use rules::{Mode, Speeds};
+pub use rules::Speeds;
 
 /// Radius of the sphere the snapping index places nodes on, in metres
 /// (the mean Earth radius, IUGG).
@@ -169,7 +169,7 @@ pub struct Snap {
 /// The graph of one mode (see the module documentation).
 #[derive(Debug)]
 pub struct Network {
-    mode: Mode,
+    mode: TravelMode,
     speeds: Speeds,
     positions: Vec<LonLat>,
     osm_ids: Vec<i64>,
@@ -205,9 +205,10 @@ impl Network {
     ///
     /// # Examples
     /// ```
-    /// use maillage::index::network::{Mode, Network, Speeds};
-    /// use maillage::load::osm::{RawOsm, RawWay};
-    /// use maillage::model::LonLat;
+    /// use maillage::base::TravelMode;
+    /// use maillage::index::network::{Network, Speeds};
+    /// use maillage::model::osm::{RawOsm, RawWay};
+    /// use maillage::base::LonLat;
     /// // A 3-node one-way street: walkers use it both ways, cars one way only,
     /// // so for cars no node can come back and only one node is kept.
     /// let raw = RawOsm {
@@ -216,14 +217,16 @@ impl Network {
     ///     ways: vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential"), ("oneway", "yes")])],
     ///     files: vec![],
     /// };
-    /// let walk = Network::build(&raw, Mode::Marche, Speeds::default());
+    /// let walk = Network::build(&raw, TravelMode::Marche, Speeds::default());
     /// assert_eq!((walk.node_count(), walk.arc_count()), (3, 4));
-    /// let car = Network::build(&raw, Mode::Voiture, Speeds::default());
+    /// let car = Network::build(&raw, TravelMode::Voiture, Speeds::default());
     /// assert_eq!(car.node_count(), 1);
     /// assert_eq!(car.stats().nodes_dropped, 2);
     /// ```
-    pub fn build(raw: &RawOsm, mode: Mode, speeds: Speeds) -> Network {
+    pub fn build(raw: &RawOsm, mode: TravelMode, speeds: Speeds) -> Network {
         debug_assert!(speeds.walk_kmh > 0.0 && speeds.bike_kmh > 0.0);
+        // Public transport travels the walking network.
+        let mode = mode.street();
         // Arcs by OSM node id, way by way, in the ways' order.
         let per_way: Vec<WayArcs> = raw
             .ways
@@ -322,7 +325,7 @@ impl Network {
     /// and the snapping grid are derived here, the same way for a graph
     /// just built and for one read from a prepared file ([`file`]).
     fn assemble(
-        mode: Mode,
+        mode: TravelMode,
         speeds: Speeds,
         positions: Vec<LonLat>,
         osm_ids: Vec<i64>,
@@ -349,7 +352,7 @@ impl Network {
         }
     }
 
-    pub fn mode(&self) -> Mode {
+    pub fn mode(&self) -> TravelMode {
         self.mode
     }
 
@@ -409,8 +412,10 @@ impl Network {
     /// The speed of the snapping leg, km/h (see the module doc).
     pub fn snap_speed_kmh(&self) -> f64 {
         match self.mode {
-            Mode::Velo => self.speeds.bike_kmh,
-            Mode::Marche | Mode::Voiture => self.speeds.walk_kmh,
+            TravelMode::Velo => self.speeds.bike_kmh,
+            TravelMode::Marche | TravelMode::Voiture | TravelMode::Transport => {
+                self.speeds.walk_kmh
+            }
         }
     }
 

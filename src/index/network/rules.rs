@@ -23,42 +23,8 @@
 //! Walking and cycling use one speed on every way (4.5 and 15 km/h by
 //! default); slopes, surfaces, crossings and traffic lights are not modelled.
 
-use std::fmt;
-
-use crate::load::osm::RawWay;
-
-/// A travel mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Mode {
-    /// *Marche*: walking.
-    Marche,
-    /// *Vélo*: cycling.
-    Velo,
-    /// *Voiture*: driving.
-    Voiture,
-}
-
-impl Mode {
-    /// The French name used on the command line and in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Marche => "marche",
-            Mode::Velo => "velo",
-            Mode::Voiture => "voiture",
-        }
-    }
-
-    /// Whether one-way streets bind this mode (the graph is then directed).
-    pub fn is_directed(self) -> bool {
-        !matches!(self, Mode::Marche)
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+use crate::base::TravelMode;
+use crate::model::osm::RawWay;
 
 /// `highway` values no one walks on: motorways, and ways that do not exist
 /// (yet or any more) or are not streets.
@@ -138,12 +104,13 @@ fn is_allowed(v: Option<&str>) -> bool {
 }
 
 /// How `mode` may use `way`; `None` when it may not.
-pub fn way_use(way: &RawWay, mode: Mode, speeds: Speeds) -> Option<WayUse> {
+pub fn way_use(way: &RawWay, mode: TravelMode, speeds: Speeds) -> Option<WayUse> {
     let highway = way.tag("highway")?;
     let access = way.tag("access");
     let walkable = !NOT_WALKABLE.contains(&highway);
+    // Public transport travels the walking network.
     match mode {
-        Mode::Marche => {
+        TravelMode::Marche | TravelMode::Transport => {
             let foot = way.tag("foot");
             if !walkable || is_no(foot) || (is_closed(access) && !is_allowed(foot)) {
                 return None;
@@ -154,7 +121,7 @@ pub fn way_use(way: &RawWay, mode: Mode, speeds: Speeds) -> Option<WayUse> {
                 speed_kmh: speeds.walk_kmh,
             })
         }
-        Mode::Velo => {
+        TravelMode::Velo => {
             let bicycle = way.tag("bicycle");
             if !walkable
                 || MOTOR_ONLY.contains(&highway)
@@ -174,7 +141,7 @@ pub fn way_use(way: &RawWay, mode: Mode, speeds: Speeds) -> Option<WayUse> {
                 speed_kmh: speeds.bike_kmh,
             })
         }
-        Mode::Voiture => {
+        TravelMode::Voiture => {
             if !MOTOR_ROADS.contains(&highway) {
                 return None;
             }
@@ -301,43 +268,46 @@ mod tests {
         RawWay::new(1, &[1, 2], tags)
     }
 
-    fn dirs(tags: &[(&str, &str)], mode: Mode) -> Option<(bool, bool)> {
+    fn dirs(tags: &[(&str, &str)], mode: TravelMode) -> Option<(bool, bool)> {
         way_use(&way(tags), mode, Speeds::default()).map(|u| (u.forward, u.backward))
     }
 
     #[test]
     fn network_rules_oneway_binds_bikes_and_cars_not_walkers() {
         let t = [("highway", "residential"), ("oneway", "yes")];
-        assert_eq!(dirs(&t, Mode::Marche), Some((true, true)));
-        assert_eq!(dirs(&t, Mode::Velo), Some((true, false)));
-        assert_eq!(dirs(&t, Mode::Voiture), Some((true, false)));
+        assert_eq!(dirs(&t, TravelMode::Marche), Some((true, true)));
+        assert_eq!(dirs(&t, TravelMode::Velo), Some((true, false)));
+        assert_eq!(dirs(&t, TravelMode::Voiture), Some((true, false)));
         for v in ["1", "true"] {
             let t = [("highway", "residential"), ("oneway", v)];
-            assert_eq!(dirs(&t, Mode::Voiture), Some((true, false)), "{v}");
+            assert_eq!(dirs(&t, TravelMode::Voiture), Some((true, false)), "{v}");
         }
         let rev = [("highway", "residential"), ("oneway", "-1")];
-        assert_eq!(dirs(&rev, Mode::Velo), Some((false, true)));
-        assert_eq!(dirs(&rev, Mode::Voiture), Some((false, true)));
-        assert_eq!(dirs(&rev, Mode::Marche), Some((true, true)));
+        assert_eq!(dirs(&rev, TravelMode::Velo), Some((false, true)));
+        assert_eq!(dirs(&rev, TravelMode::Voiture), Some((false, true)));
+        assert_eq!(dirs(&rev, TravelMode::Marche), Some((true, true)));
         let round = [("highway", "primary"), ("junction", "roundabout")];
-        assert_eq!(dirs(&round, Mode::Voiture), Some((true, false)));
-        assert_eq!(dirs(&round, Mode::Velo), Some((true, false)));
-        assert_eq!(dirs(&round, Mode::Marche), Some((true, true)));
+        assert_eq!(dirs(&round, TravelMode::Voiture), Some((true, false)));
+        assert_eq!(dirs(&round, TravelMode::Velo), Some((true, false)));
+        assert_eq!(dirs(&round, TravelMode::Marche), Some((true, true)));
         // Contraflow for bicycles.
         let contra = [
             ("highway", "residential"),
             ("oneway", "yes"),
             ("oneway:bicycle", "no"),
         ];
-        assert_eq!(dirs(&contra, Mode::Velo), Some((true, true)));
-        assert_eq!(dirs(&contra, Mode::Voiture), Some((true, false)));
+        assert_eq!(dirs(&contra, TravelMode::Velo), Some((true, true)));
+        assert_eq!(dirs(&contra, TravelMode::Voiture), Some((true, false)));
         // Motorways are one-way unless tagged otherwise.
         assert_eq!(
-            dirs(&[("highway", "motorway")], Mode::Voiture),
+            dirs(&[("highway", "motorway")], TravelMode::Voiture),
             Some((true, false))
         );
         assert_eq!(
-            dirs(&[("highway", "motorway"), ("oneway", "no")], Mode::Voiture),
+            dirs(
+                &[("highway", "motorway"), ("oneway", "no")],
+                TravelMode::Voiture
+            ),
             Some((true, true))
         );
     }
@@ -346,37 +316,43 @@ mod tests {
     fn network_rules_access_and_road_types() {
         // foot=no closes a way to walkers only.
         let t = [("highway", "residential"), ("foot", "no")];
-        assert_eq!(dirs(&t, Mode::Marche), None);
-        assert!(dirs(&t, Mode::Velo).is_some() && dirs(&t, Mode::Voiture).is_some());
+        assert_eq!(dirs(&t, TravelMode::Marche), None);
+        assert!(dirs(&t, TravelMode::Velo).is_some() && dirs(&t, TravelMode::Voiture).is_some());
         // access=private, with and without foot=yes.
         let private = [("highway", "service"), ("access", "private")];
-        assert_eq!(dirs(&private, Mode::Marche), None);
-        assert_eq!(dirs(&private, Mode::Velo), None);
-        assert_eq!(dirs(&private, Mode::Voiture), None);
+        assert_eq!(dirs(&private, TravelMode::Marche), None);
+        assert_eq!(dirs(&private, TravelMode::Velo), None);
+        assert_eq!(dirs(&private, TravelMode::Voiture), None);
         for v in ["yes", "designated", "permissive"] {
             let open = [("highway", "service"), ("access", "private"), ("foot", v)];
-            assert!(dirs(&open, Mode::Marche).is_some(), "{v}");
-            assert_eq!(dirs(&open, Mode::Velo), None, "{v}");
+            assert!(dirs(&open, TravelMode::Marche).is_some(), "{v}");
+            assert_eq!(dirs(&open, TravelMode::Velo), None, "{v}");
         }
         let no = [
             ("highway", "track"),
             ("access", "no"),
             ("bicycle", "designated"),
         ];
-        assert_eq!(dirs(&no, Mode::Marche), None);
-        assert!(dirs(&no, Mode::Velo).is_some());
+        assert_eq!(dirs(&no, TravelMode::Marche), None);
+        assert!(dirs(&no, TravelMode::Velo).is_some());
         assert_eq!(
-            dirs(&[("highway", "cycleway"), ("bicycle", "no")], Mode::Velo),
+            dirs(
+                &[("highway", "cycleway"), ("bicycle", "no")],
+                TravelMode::Velo
+            ),
             None
         );
         // Motorways: cars only; trunk roads: no bicycles.
         for h in ["motorway", "motorway_link"] {
-            assert_eq!(dirs(&[("highway", h)], Mode::Marche), None, "{h}");
-            assert_eq!(dirs(&[("highway", h)], Mode::Velo), None, "{h}");
-            assert!(dirs(&[("highway", h)], Mode::Voiture).is_some(), "{h}");
+            assert_eq!(dirs(&[("highway", h)], TravelMode::Marche), None, "{h}");
+            assert_eq!(dirs(&[("highway", h)], TravelMode::Velo), None, "{h}");
+            assert!(
+                dirs(&[("highway", h)], TravelMode::Voiture).is_some(),
+                "{h}"
+            );
         }
-        assert!(dirs(&[("highway", "trunk")], Mode::Marche).is_some());
-        assert_eq!(dirs(&[("highway", "trunk")], Mode::Velo), None);
+        assert!(dirs(&[("highway", "trunk")], TravelMode::Marche).is_some());
+        assert_eq!(dirs(&[("highway", "trunk")], TravelMode::Velo), None);
         // Paths are not for cars; tracks are left out for cars.
         for h in [
             "footway",
@@ -386,8 +362,8 @@ mod tests {
             "steps",
             "track",
         ] {
-            assert!(dirs(&[("highway", h)], Mode::Marche).is_some(), "{h}");
-            assert_eq!(dirs(&[("highway", h)], Mode::Voiture), None, "{h}");
+            assert!(dirs(&[("highway", h)], TravelMode::Marche).is_some(), "{h}");
+            assert_eq!(dirs(&[("highway", h)], TravelMode::Voiture), None, "{h}");
         }
         for h in [
             "construction",
@@ -397,7 +373,7 @@ mod tests {
             "abandoned",
             "razed",
         ] {
-            assert_eq!(dirs(&[("highway", h)], Mode::Marche), None, "{h}");
+            assert_eq!(dirs(&[("highway", h)], TravelMode::Marche), None, "{h}");
         }
         // The most specific car tag decides.
         let t = [
@@ -405,19 +381,19 @@ mod tests {
             ("access", "no"),
             ("motor_vehicle", "yes"),
         ];
-        assert!(dirs(&t, Mode::Voiture).is_some());
+        assert!(dirs(&t, TravelMode::Voiture).is_some());
         let t = [("highway", "residential"), ("motor_vehicle", "private")];
-        assert_eq!(dirs(&t, Mode::Voiture), None);
+        assert_eq!(dirs(&t, TravelMode::Voiture), None);
         let t = [
             ("highway", "residential"),
             ("motor_vehicle", "no"),
             ("motorcar", "yes"),
         ];
-        assert!(dirs(&t, Mode::Voiture).is_some());
+        assert!(dirs(&t, TravelMode::Voiture).is_some());
         let t = [("highway", "residential"), ("motorcar", "no")];
-        assert_eq!(dirs(&t, Mode::Voiture), None);
+        assert_eq!(dirs(&t, TravelMode::Voiture), None);
         // No highway tag, no use.
-        assert_eq!(dirs(&[("oneway", "yes")], Mode::Marche), None);
+        assert_eq!(dirs(&[("oneway", "yes")], TravelMode::Marche), None);
     }
 
     #[test]
@@ -434,7 +410,7 @@ mod tests {
             assert_eq!(parse_maxspeed(bad), None, "{bad}");
         }
         let speed = |tags: &[(&str, &str)]| {
-            way_use(&way(tags), Mode::Voiture, Speeds::default())
+            way_use(&way(tags), TravelMode::Voiture, Speeds::default())
                 .unwrap()
                 .speed_kmh
         };
@@ -455,7 +431,7 @@ mod tests {
             bike_kmh: 18.0,
         };
         let t = way(&[("highway", "primary"), ("maxspeed", "90")]);
-        assert_eq!(way_use(&t, Mode::Marche, s).unwrap().speed_kmh, 5.0);
-        assert_eq!(way_use(&t, Mode::Velo, s).unwrap().speed_kmh, 18.0);
+        assert_eq!(way_use(&t, TravelMode::Marche, s).unwrap().speed_kmh, 5.0);
+        assert_eq!(way_use(&t, TravelMode::Velo, s).unwrap().speed_kmh, 18.0);
     }
 }

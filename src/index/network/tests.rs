@@ -1,7 +1,8 @@
 //! Graph building and snapping on small ways written in memory.
 
 use super::*;
-use crate::load::osm::RawWay;
+use crate::base::TravelMode;
+use crate::model::osm::RawWay;
 
 /// Nodes on a line of latitude 50° N, `id` at longitude 2 + id/1000
 /// (about 71.5 m apart).
@@ -43,10 +44,10 @@ fn network_arcs_follow_oneway_per_mode() {
             RawWay::new(11, &[4, 1], &[("highway", "residential")]),
         ],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     assert_eq!((walk.node_count(), walk.arc_count()), (4, 8));
     assert_eq!(arcs_between(&walk, 2, 1), 1);
-    for mode in [Mode::Velo, Mode::Voiture] {
+    for mode in [TravelMode::Velo, TravelMode::Voiture] {
         let net = Network::build(&r, mode, Speeds::default());
         assert_eq!((net.node_count(), net.arc_count()), (4, 5), "{mode}");
         assert_eq!(arcs_between(&net, 1, 2), 1, "{mode}");
@@ -54,7 +55,7 @@ fn network_arcs_follow_oneway_per_mode() {
         assert_eq!(arcs_between(&net, 1, 4), 1, "{mode}");
     }
     // In-arcs mirror out-arcs.
-    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    let car = Network::build(&r, TravelMode::Voiture, Speeds::default());
     let v2 = car.node_of(2).unwrap();
     let ins: Vec<i64> = car.in_arcs(v2).map(|a| car.osm_id(a.node)).collect();
     assert_eq!(ins, vec![1]);
@@ -72,9 +73,9 @@ fn network_arc_times_come_from_geodesic_length_and_speed() {
     );
     let len = distance(LonLat::new(2.001, 50.0), LonLat::new(2.002, 50.0)).0;
     for (mode, kmh) in [
-        (Mode::Marche, 4.5),
-        (Mode::Velo, 15.0),
-        (Mode::Voiture, 72.0),
+        (TravelMode::Marche, 4.5),
+        (TravelMode::Velo, 15.0),
+        (TravelMode::Voiture, 72.0),
     ] {
         let net = Network::build(&r, mode, Speeds::default());
         let a = net.out_arcs(0).next().unwrap();
@@ -99,12 +100,12 @@ fn network_keeps_the_largest_component_and_counts_the_dropped_nodes() {
             RawWay::new(12, &[20, 21], &[("highway", "residential")]),
         ],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     assert_eq!(walk.node_count(), 5);
     assert_eq!(walk.stats().nodes_dropped, 2);
     assert_eq!(walk.stats().components, 2);
     assert!(walk.node_of(20).is_none() && walk.node_of(5).is_some());
-    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    let car = Network::build(&r, TravelMode::Voiture, Speeds::default());
     assert_eq!(car.node_count(), 4);
     assert_eq!(car.stats().nodes_dropped, 3);
     assert!(car.node_of(5).is_none());
@@ -129,7 +130,7 @@ fn network_missing_nodes_cut_the_way() {
             &[("highway", "residential")],
         )],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     assert_eq!(walk.stats().missing_nodes, 1);
     assert_eq!(walk.node_count(), 2);
     assert_eq!(walk.stats().nodes_dropped, 2);
@@ -143,7 +144,7 @@ fn network_snapping_within_and_beyond_the_limit() {
         line_nodes(&[1, 2, 3]),
         vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential")])],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     // 0.001° of latitude north of node 2: about 111 m.
     let p = LonLat::new(2.002, 50.001);
     let d = distance(p, LonLat::new(2.002, 50.0)).0;
@@ -159,12 +160,12 @@ fn network_snapping_within_and_beyond_the_limit() {
         .snap(LonLat::new(2.002, 50.0108), Meters(1000.0))
         .is_none());
     // Cycling snaps at cycling speed; driving at walking speed.
-    let bike = Network::build(&r, Mode::Velo, Speeds::default());
+    let bike = Network::build(&r, TravelMode::Velo, Speeds::default());
     assert_eq!(
         bike.snap(p, Meters(1000.0)).unwrap().leg_ms,
         (d * 3600.0 / 15.0).round() as u64
     );
-    let car = Network::build(&r, Mode::Voiture, Speeds::default());
+    let car = Network::build(&r, TravelMode::Voiture, Speeds::default());
     assert_eq!(car.snap(p, Meters(1000.0)).unwrap().leg_ms, s.leg_ms);
     // A point exactly between nodes 1 and 2 goes to the lower node.
     let mid = LonLat::new(2.0015, 50.0);
@@ -195,7 +196,7 @@ fn network_snapping_matches_a_scan() {
         nodes.clone(),
         vec![RawWay::new(1, &ids, &[("highway", "path")])],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     assert_eq!(walk.node_count(), 400);
     for _ in 0..300 {
         let p = LonLat::new(
@@ -223,7 +224,7 @@ fn network_empty_when_no_way_is_open() {
         line_nodes(&[1, 2]),
         vec![RawWay::new(10, &[1, 2], &[("highway", "motorway")])],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     assert!(walk.is_empty());
     assert_eq!(walk.stats().ways_used, 0);
     assert!(walk
@@ -310,7 +311,7 @@ fn network_snapping_grid_matches_brute_force() {
         // any length are fine here).
         let ids: Vec<i64> = nodes.iter().map(|n| n.0).collect();
         let r = raw(nodes, vec![RawWay::new(1, &ids, &[("highway", "path")])]);
-        let walk = Network::build(&r, Mode::Marche, Speeds::default());
+        let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
         assert_eq!(walk.node_count(), count);
         for (i, p) in queries.iter().enumerate() {
             let nearest = brute_force_snap(&walk, *p);
@@ -337,7 +338,7 @@ fn network_backward_rows_are_the_sorted_reversed_arcs() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/network/osm_saint_barthelemy.osm.pbf");
     let r = crate::load::osm::read_osm(&[path]).expect("fixture reads");
-    for mode in [Mode::Marche, Mode::Velo, Mode::Voiture] {
+    for mode in [TravelMode::Marche, TravelMode::Velo, TravelMode::Voiture] {
         let net = Network::build(&r, mode, Speeds::default());
         let k = net.node_count();
         let mut reversed: Vec<(u32, u32, u32, u32)> = (0..k as u32)
@@ -363,7 +364,7 @@ fn network_arc_times_summary() {
         line_nodes(&[1, 2, 3]),
         vec![RawWay::new(10, &[1, 2, 3], &[("highway", "residential")])],
     );
-    let walk = Network::build(&r, Mode::Marche, Speeds::default());
+    let walk = Network::build(&r, TravelMode::Marche, Speeds::default());
     let times: Vec<u32> = (0..3)
         .flat_map(|v| walk.out_arcs(v))
         .map(|a| a.time_ms)
@@ -373,7 +374,7 @@ fn network_arc_times_summary() {
     assert_eq!(walk.arc_times_ms(), (*times.iter().min().unwrap(), sum));
     let empty = Network::build(
         &raw(line_nodes(&[1]), vec![]),
-        Mode::Marche,
+        TravelMode::Marche,
         Speeds::default(),
     );
     assert_eq!(empty.arc_times_ms(), (u32::MAX, 0));

@@ -6,7 +6,7 @@
 //! ALG0004, ALG0054): isometric latitude, forward and inverse projection.
 //! The tests check them against PROJ's own output on reference points.
 
-use crate::model::{LonLat, L93};
+use crate::base::{LonLat, L93};
 
 /// GRS80 semi-major axis (m).
 pub const GRS80_A: f64 = 6_378_137.0;

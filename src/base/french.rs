@@ -75,7 +75,7 @@ pub fn km(km: f64) -> String {
 
 /// A threshold in the unit people read, with its symbol: `5 km`,
 /// `12,5 km`, `15 min` (`cost` in metres or minutes).
-pub fn threshold(unit: crate::analysis::measure::Unit, cost: f64) -> String {
+pub fn threshold(unit: crate::base::units::Unit, cost: f64) -> String {
     format!("{} {}", km(unit.shown(cost)), unit.symbol())
 }
 

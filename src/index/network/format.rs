@@ -1,6 +1,8 @@
-//! The prepared network file written by `maillage reseau` and read by
-//! `maillage temps --reseau`: the graphs of the three modes, built once from
-//! the extracts, so that later runs skip reading the PBF and building.
+//! The format of the prepared network file that `maillage reseau` writes
+//! ([`crate::output::prepared`]) and `--reseau` reads
+//! ([`crate::load::prepared`]): the graphs of the three modes, built once
+//! from the extracts, so that later runs skip reading the PBF and building.
+//! This module turns networks into bytes and back, and touches no file.
 //!
 //! **Layout** (integers little-endian):
 //!
@@ -27,14 +29,11 @@
 //! [`FORMAT_VERSION`] changes whenever the layout or the rules that build
 //! the graphs ([`super::rules`]) change.
 
-use std::path::{Path, PathBuf};
-
 use sha2::{Digest, Sha256};
 
-use super::{Arc, BuildStats, Csr, Mode, Network, Speeds};
-use crate::error::Error;
-use crate::model::LonLat;
-use crate::output::write::write_atomic;
+use super::{Arc, BuildStats, Csr, Network, Speeds};
+use crate::base::LonLat;
+use crate::base::TravelMode;
 
 /// The first bytes of a prepared network file.
 pub const MAGIC: &[u8; 16] = b"MAILLAGE-RESEAU\0";
@@ -53,26 +52,17 @@ pub struct Prepared {
 
 impl Prepared {
     /// The network of `mode`, if the file holds it.
-    pub fn network(self, mode: Mode) -> Option<Network> {
+    pub fn network(self, mode: TravelMode) -> Option<Network> {
         self.networks.into_iter().find(|n| n.mode == mode)
     }
 }
 
-/// Whether `path` starts like a prepared network file (`false` when it
-/// cannot be read: the caller's reader reports that).
-pub fn is_prepared(path: &Path) -> bool {
-    let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
-        && &head == MAGIC
-}
-
-fn mode_code(m: Mode) -> u8 {
+fn mode_code(m: TravelMode) -> u8 {
+    // Public transport travels the walking network.
     match m {
-        Mode::Marche => 0,
-        Mode::Velo => 1,
-        Mode::Voiture => 2,
+        TravelMode::Marche | TravelMode::Transport => 0,
+        TravelMode::Velo => 1,
+        TravelMode::Voiture => 2,
     }
 }
 
@@ -127,34 +117,6 @@ pub fn encode(networks: &[Network], speeds: Speeds, sources: &[(String, u64)]) -
     out.extend(Sha256::digest(&p));
     out.extend(p);
     out
-}
-
-/// Writes the prepared file atomically (complete or absent).
-///
-/// # Errors
-/// [`Error::Io`] when the file cannot be written.
-pub fn write(
-    path: &Path,
-    networks: &[Network],
-    speeds: Speeds,
-    sources: &[PathBuf],
-) -> Result<(), Error> {
-    let sources: Vec<(String, u64)> = sources
-        .iter()
-        .map(|p| {
-            let name = p
-                .file_name()
-                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
-            (name, std::fs::metadata(p).map_or(0, |m| m.len()))
-        })
-        .collect();
-    if path.is_dir() {
-        return Err(Error::file(
-            path,
-            "est un dossier : le réseau préparé ne peut pas le remplacer",
-        ));
-    }
-    write_atomic(path, &encode(networks, speeds, &sources))
 }
 
 /// A cursor over the payload that fails instead of reading past its end.
@@ -213,7 +175,7 @@ fn corrupt_checksum() -> String {
 /// Decodes the bytes of a prepared file, the networks of `want` only (all
 /// of them when `None`; the others are checked against the checksum and
 /// skipped); `Err` holds the French reason.
-pub fn decode(bytes: &[u8], want: Option<Mode>) -> Result<Prepared, String> {
+pub fn decode(bytes: &[u8], want: Option<TravelMode>) -> Result<Prepared, String> {
     if bytes.len() < 16 || &bytes[..16] != MAGIC {
         return Err(
             "ce n'est ni un réseau préparé par maillage reseau ni un fichier OpenStreetMap PBF"
@@ -257,7 +219,7 @@ pub fn decode(bytes: &[u8], want: Option<Mode>) -> Result<Prepared, String> {
 }
 
 /// The payload, checked to be a well-formed graph (`None` otherwise).
-fn parse(payload: &[u8], want: Option<Mode>) -> Option<Prepared> {
+fn parse(payload: &[u8], want: Option<TravelMode>) -> Option<Prepared> {
     let mut c = Cursor {
         bytes: payload,
         at: 0,
@@ -278,9 +240,9 @@ fn parse(payload: &[u8], want: Option<Mode>) -> Option<Prepared> {
     let mut networks = Vec::new();
     for _ in 0..c.u32()? {
         let mode = match c.u8()? {
-            0 => Mode::Marche,
-            1 => Mode::Velo,
-            2 => Mode::Voiture,
+            0 => TravelMode::Marche,
+            1 => TravelMode::Velo,
+            2 => TravelMode::Voiture,
             _ => return None,
         };
         let mut counts = [0usize; 6];
@@ -350,26 +312,17 @@ fn parse(payload: &[u8], want: Option<Mode>) -> Option<Prepared> {
     })
 }
 
-/// Reads a prepared file (the networks of `want` only, see [`decode`]).
-///
-/// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::File`], naming it, when it
-/// is of another format version, truncated, corrupt or malformed.
-pub fn read(path: &Path, want: Option<Mode>) -> Result<Prepared, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    decode(&bytes, want).map_err(|why| Error::file(path, why))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::load::osm::read_osm;
+    use std::path::PathBuf;
 
     fn saint_barthelemy() -> Vec<Network> {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/network/osm_saint_barthelemy.osm.pbf");
         let raw = read_osm(&[path]).expect("fixture reads");
-        [Mode::Marche, Mode::Velo, Mode::Voiture]
+        [TravelMode::Marche, TravelMode::Velo, TravelMode::Voiture]
             .into_iter()
             .map(|m| Network::build(&raw, m, Speeds::default()))
             .collect()
@@ -400,12 +353,12 @@ mod tests {
             // The derived snapping grid snaps alike.
             let p = LonLat::new(-62.84, 17.90);
             assert_eq!(
-                a.snap(p, crate::model::Meters(1000.0)),
-                b.snap(p, crate::model::Meters(1000.0))
+                a.snap(p, crate::base::Meters(1000.0)),
+                b.snap(p, crate::base::Meters(1000.0))
             );
         }
         // One mode only: the same network.
-        let velo = decode(&bytes, Some(Mode::Velo)).expect("reads back");
+        let velo = decode(&bytes, Some(TravelMode::Velo)).expect("reads back");
         assert_eq!(velo.networks.len(), 1);
         assert!(same(&nets[1], &velo.networks[0]));
         // Truncated anywhere: refused as truncated.

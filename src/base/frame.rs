@@ -20,8 +20,8 @@
 //! Whatever the frame, distances stay geodesic: the frame only decides where
 //! the grid's cells fall and how maps are drawn.
 
-use crate::geom::lambert::{LambertConic, LambertParams, LAMBERT_93, LAMBERT_93_PARAMS};
-use crate::model::{LonLat, L93};
+use crate::base::lambert::{LambertConic, LambertParams, LAMBERT_93, LAMBERT_93_PARAMS};
+use crate::base::{LonLat, L93};
 
 /// Longitudes and latitudes taken as metropolitan France (with its
 /// neighbours' border areas): data inside stays in Lambert-93.
@@ -216,17 +216,19 @@ impl Frame {
 }
 
 fn deg(x: f64) -> String {
-    format!("{}°", crate::output::french::km(x))
+    format!("{}°", crate::base::french::km(x))
 }
 
-/// Where the coordinates of a territory's layers may lie: in metropolitan
-/// France (the embedded data's and most users' case: the messages then name
-/// swapped axes and Lambert-93 metres), or, for a territory elsewhere,
-/// within [`AROUND_DEG`] degrees of the communes' median position.
+/// Where coordinates may lie: in metropolitan France (the embedded data's
+/// and most users' case: the messages then name swapped axes and
+/// Lambert-93 metres), within [`AROUND_DEG`] degrees of the communes'
+/// median position for a territory elsewhere, or anywhere on Earth (the
+/// points of `maillage temps`, which needs no territory).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Window {
     France,
     Around(LonLat),
+    World,
 }
 
 /// Half-width of the window around a territory outside France, in degrees
@@ -247,7 +249,87 @@ impl Window {
                     && (p.lat - m.lat).abs() <= AROUND_DEG
                     && dlon.abs() * m.lat.to_radians().cos().max(0.1) <= AROUND_DEG
             }
+            Window::World => p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0,
         }
+    }
+
+    /// The window of a layer given the first vertex (or point) of each of
+    /// its features, in file order: France when their median lies in
+    /// metropolitan France, otherwise around that median. One stray
+    /// feature cannot move it.
+    pub fn of_first_vertices(firsts: impl Iterator<Item = Option<geo::Coord<f64>>>) -> Window {
+        let (mut lons, mut lats): (Vec<f64>, Vec<f64>) = firsts
+            .flatten()
+            .filter(|c| c.x.is_finite() && c.y.is_finite())
+            .map(|c| (c.x, c.y))
+            .unzip();
+        if lons.is_empty() {
+            return Window::France;
+        }
+        lons.sort_by(f64::total_cmp);
+        lats.sort_by(f64::total_cmp);
+        let m = LonLat::new(lons[lons.len() / 2], lats[lats.len() / 2]);
+        if Window::France.contains(m) || m.lon.abs() > 180.0 || m.lat.abs() > 90.0 {
+            Window::France
+        } else {
+            Window::Around(m)
+        }
+    }
+
+    /// `p` when it lies in the window, else why not, in French, with the
+    /// likely cause (metres instead of degrees, swapped axes, too far):
+    /// `(lon, lat) : raison`. The reader adds the file, place and field.
+    pub fn check(&self, p: LonLat) -> Result<LonLat, String> {
+        if self.contains(p) {
+            return Ok(p);
+        }
+        let hint = match self {
+            Window::France => {
+                if (0.0..1_300_000.0).contains(&p.lon)
+                    && (6_000_000.0..7_200_000.0).contains(&p.lat)
+                {
+                    "on dirait des mètres Lambert-93, attendu une longitude/latitude WGS84 en degrés"
+                        .to_string()
+                } else if self.contains(LonLat::new(p.lat, p.lon)) {
+                    "longitude et latitude semblent inversées".to_string()
+                } else {
+                    format!(
+                        "hors de France (attendu une longitude de {} à {} et une latitude de {} à {})",
+                        crate::base::french::km(FRANCE_LON.0),
+                        crate::base::french::km(FRANCE_LON.1),
+                        crate::base::french::km(FRANCE_LAT.0),
+                        crate::base::french::km(FRANCE_LAT.1)
+                    )
+                }
+            }
+            Window::Around(m) => {
+                if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
+                    "ce sont sans doute des mètres, attendu une longitude/latitude WGS84 en degrés"
+                        .to_string()
+                } else if self.contains(LonLat::new(p.lat, p.lon)) {
+                    "longitude et latitude semblent inversées".to_string()
+                } else {
+                    format!(
+                        "hors du territoire : à plus de {} degrés du point médian des communes ({}, {})",
+                        AROUND_DEG, m.lon, m.lat
+                    )
+                }
+            }
+            Window::World => {
+                return Err(format!(
+                    "({}, {}) n'est pas une position WGS84 en degrés (longitude de -180 à 180, \
+                     latitude de -90 à 90){}",
+                    p.lon,
+                    p.lat,
+                    if p.lon.abs() > 1000.0 || p.lat.abs() > 1000.0 {
+                        " : ce sont sans doute des mètres (Lambert-93 ?), il faut des degrés WGS84"
+                    } else {
+                        ""
+                    }
+                ))
+            }
+        };
+        Err(format!("({}, {}) : {hint}", p.lon, p.lat))
     }
 }
 
