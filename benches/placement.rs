@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
         model,
         objective: Objective::Jeunes,
         k: 10,
-        radius: km * 1000.0,
+        radius: maillage::base::Cost::km(km),
         ml: None,
         exact_nodes: None,
     };

@@ -67,6 +67,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod seeded;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = match maillage::cli::Cli::try_parse() {
+    let args = maillage::cli::vocabulary::normalize_args(std::env::args_os());
+    let cli = match maillage::cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         // Help and version go to stdout with status 0, with clap's own
         // English words put in French.

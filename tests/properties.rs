@@ -18,7 +18,7 @@ use proptest::prelude::*;
 
 use maillage::analysis::basics::Basics;
 use maillage::analysis::coverage::CoverageRow;
-use maillage::base::{LonLat, Meters};
+use maillage::base::{Cost, LonLat, Meters};
 use maillage::geom::fast::{fast_distance, project};
 use maillage::index::{Nearest, SiteIndex};
 use maillage::model::{
@@ -220,8 +220,8 @@ fn add_site(t: &mut Territory, p: LonLat) {
 
 fn coverage_rows(t: &Territory, radii: &[Meters]) -> (Basics, Vec<CoverageRow>) {
     let b = Basics::new(t);
-    let metres: Vec<f64> = radii.iter().map(|r| r.0).collect();
-    let rows = b.coverage(t, &metres).rows;
+    let costs: Vec<Cost> = radii.iter().map(|r| Cost::Length(*r)).collect();
+    let rows = b.coverage(t, &costs).rows;
     (b, rows)
 }
 

@@ -3,8 +3,9 @@
 //! and QPV, and the QPV distances.
 
 use crate::analysis::distance::{nearest_sites, qpv_distances, sites_per_commune, QpvDistance};
-use crate::analysis::measure::{Cost, Measure};
+use crate::analysis::measure::{Measure, SiteCost};
 use crate::analysis::results::CoverageResults;
+use crate::base::Cost;
 use crate::base::LonLat;
 use crate::base::{TravelMode, Unit};
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
@@ -37,14 +38,30 @@ pub struct Costs {
     /// The network's mode; `None` as the crow flies.
     pub mode: Option<TravelMode>,
     /// One per commune, from its reference point.
-    pub communes: Vec<Option<Cost>>,
+    pub communes: Vec<Option<SiteCost>>,
     /// One per QPV, from its interior point.
-    pub qpv: Vec<Option<Cost>>,
+    pub qpv: Vec<Option<SiteCost>>,
     /// Communes, QPV and sites farther than the snapping limit from the
     /// network (empty as the crow flies).
     pub unsnapped_communes: Vec<usize>,
     pub unsnapped_qpv: Vec<usize>,
     pub unsnapped_sites: Vec<usize>,
+}
+
+impl Costs {
+    /// `thresholds` as bare numbers in the run's unit, to compare with the
+    /// costs. A threshold of the other unit is a programming error (a plan
+    /// builds its thresholds from the run's unit): it panics naming it.
+    pub fn raw(&self, thresholds: &[Cost]) -> Vec<f64> {
+        thresholds
+            .iter()
+            .map(|c| {
+                c.value_in(self.unit).unwrap_or_else(|| {
+                    panic!("threshold {c} compared with costs in {:?}", self.unit)
+                })
+            })
+            .collect()
+    }
 }
 
 /// The index of the territory's sites, in their order.
@@ -92,11 +109,11 @@ impl Basics {
                 mode: None,
                 communes: nearest
                     .iter()
-                    .map(|n| n.as_ref().map(Cost::geodesic))
+                    .map(|n| n.as_ref().map(SiteCost::geodesic))
                     .collect(),
                 qpv: qpv
                     .iter()
-                    .map(|q| q.nearest.as_ref().map(Cost::geodesic))
+                    .map(|q| q.nearest.as_ref().map(SiteCost::geodesic))
                     .collect(),
                 unsnapped_communes: Vec::new(),
                 unsnapped_qpv: Vec::new(),
@@ -138,7 +155,9 @@ impl Basics {
 
     /// The coverage table at `thresholds`, in the unit of the run's costs
     /// (see [`crate::analysis::coverage`]).
-    pub fn coverage(&self, t: &Territory, thresholds: &[f64]) -> CoverageResults {
+    pub fn coverage(&self, t: &Territory, thresholds: &[Cost]) -> CoverageResults {
+        let thresholds = self.costs.raw(thresholds);
+        let thresholds = thresholds.as_slice();
         let rows = crate::analysis::coverage::coverage(
             t,
             &self.costs.communes,

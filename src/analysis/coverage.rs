@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::distance::QpvDistance;
-use crate::analysis::measure::Cost;
+use crate::analysis::measure::SiteCost;
 use crate::model::Scope;
 use crate::model::{Classement, Territory};
 
@@ -72,7 +72,7 @@ pub struct CoverageRow {
 
 /// Whether a place whose nearest site costs `nearest`, with `sites_inside`
 /// sites, is covered at `threshold`.
-pub fn is_covered(nearest: Option<&Cost>, sites_inside: usize, threshold: f64) -> bool {
+pub fn is_covered(nearest: Option<&SiteCost>, sites_inside: usize, threshold: f64) -> bool {
     sites_inside > 0 || nearest.is_some_and(|n| n.value <= threshold)
 }
 
@@ -84,10 +84,10 @@ pub fn is_covered(nearest: Option<&Cost>, sites_inside: usize, threshold: f64) -
 /// for QPV `j`.
 pub fn coverage(
     t: &Territory,
-    nearest: &[Option<Cost>],
+    nearest: &[Option<SiteCost>],
     sites_in_commune: &[usize],
     qpv: &[QpvDistance],
-    qpv_nearest: &[Option<Cost>],
+    qpv_nearest: &[Option<SiteCost>],
     sites_in_qpv: &[usize],
     radii: &[f64],
 ) -> Vec<CoverageRow> {

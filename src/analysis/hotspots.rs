@@ -22,7 +22,8 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::basics::Basics;
-use crate::analysis::measure::Cost;
+use crate::analysis::measure::SiteCost;
+use crate::base::Cost;
 use crate::model::{Classement, Territory};
 
 /// The assumptions of a hotspot analysis.
@@ -30,16 +31,16 @@ use crate::model::{Classement, Territory};
 pub struct HotspotParams {
     /// Share of young people who cannot travel beyond their commune.
     pub non_mobile_rate: f64,
-    /// Distance (metres) or time (minutes), in the run's unit, a non-mobile
-    /// young person can still walk or cycle to a site.
-    pub reach: f64,
+    /// The distance or time a non-mobile young person can still walk or
+    /// cycle to a site, in the run's unit.
+    pub reach: Cost,
 }
 
 impl Default for HotspotParams {
     fn default() -> Self {
         HotspotParams {
             non_mobile_rate: 0.32,
-            reach: 3_000.0,
+            reach: Cost::km(3.0),
         }
     }
 }
@@ -72,18 +73,17 @@ pub struct Cluster {
     pub classement_mix: [usize; 4],
     /// The existing site nearest to any member, with its cost and the
     /// member it is measured from.
-    pub nearest_site: Option<(Cost, usize)>,
+    pub nearest_site: Option<(SiteCost, usize)>,
 }
 
 /// Per-commune estimates, in commune order.
 pub fn estimates(t: &Territory, b: &Basics, p: &HotspotParams) -> Vec<CommuneEstimate> {
+    let reach = b.costs.raw(&[p.reach])[0];
     (0..t.communes.len())
         .map(|i| {
             let non_mobiles = p.non_mobile_rate * t.jeunes[i] as f64;
             let no_site = b.sites_in_commune[i] == 0;
-            let far = b.costs.communes[i]
-                .as_ref()
-                .is_none_or(|n| n.value > p.reach);
+            let far = b.costs.communes[i].as_ref().is_none_or(|n| n.value > reach);
             let hotspot = no_site && far;
             CommuneEstimate {
                 non_mobiles,

@@ -27,7 +27,7 @@ use crate::index::{Nearest, SiteIndex};
 
 /// The cost of reaching a site.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cost {
+pub struct SiteCost {
     /// Index of the site (in the list the cost was measured against).
     pub site: usize,
     /// Metres or minutes, in the measure's [`Unit`].
@@ -38,10 +38,10 @@ pub struct Cost {
     pub length_m: Option<f64>,
 }
 
-impl Cost {
+impl SiteCost {
     /// The cost of a geodesic nearest site.
-    pub fn geodesic(n: &Nearest) -> Cost {
-        Cost {
+    pub fn geodesic(n: &Nearest) -> SiteCost {
+        SiteCost {
             site: n.site,
             value: n.distance.0,
             length_m: Some(n.distance.0),
@@ -234,7 +234,7 @@ pub enum SiteField<'a> {
 /// The nearest site of some origins, and the origins left unmeasured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NearestCosts {
-    pub costs: Vec<Option<Cost>>,
+    pub costs: Vec<Option<SiteCost>>,
     /// Origins farther than the snapping limit from the network.
     pub unsnapped: Vec<usize>,
 }
@@ -257,7 +257,7 @@ impl SiteField<'_> {
             SiteField::Geodesic(index) => NearestCosts {
                 costs: origins
                     .par_iter()
-                    .map(|p| index.nearest(*p).as_ref().map(Cost::geodesic))
+                    .map(|p| index.nearest(*p).as_ref().map(SiteCost::geodesic))
                     .collect(),
                 unsnapped: Vec::new(),
             },
@@ -272,7 +272,7 @@ impl SiteField<'_> {
                     .iter()
                     .map(|s| {
                         let t = field.trip(s.as_ref()?, None)?;
-                        Some(Cost {
+                        Some(SiteCost {
                             site: t.destination,
                             value: t.minutes(),
                             length_m: Some(t.length_mm as f64 / 1000.0),
@@ -312,7 +312,7 @@ impl SiteField<'_> {
                             (Some(a), Some(b)) => a.min(b),
                             (a, b) => a.or(b)?,
                         };
-                        Some(Cost {
+                        Some(SiteCost {
                             site,
                             value: ms as f64 / 60_000.0,
                             length_m: None,

@@ -13,10 +13,11 @@ use crate::analysis::basins::{BasinSize, Basins};
 use crate::analysis::coverage::CoverageRow;
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
-use crate::analysis::measure::Cost;
+use crate::analysis::measure::SiteCost;
 use crate::analysis::placement::{Candidate, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::summary::SummaryRow;
+use crate::base::Cost;
 use crate::base::LonLat;
 use crate::base::Unit;
 use crate::index::Nearest;
@@ -85,7 +86,7 @@ pub struct GridResults {
     /// Nearest site of each cell, as the crow flies.
     pub nearest: Vec<Option<Nearest>>,
     /// By network, the nearest site of each cell in time, from its centre.
-    pub costs: Option<Vec<Option<Cost>>>,
+    pub costs: Option<Vec<Option<SiteCost>>>,
 }
 
 /// The points of `--points`, in the file's order.
@@ -96,7 +97,7 @@ pub struct PointResults {
     pub communes: Vec<Option<usize>>,
     pub nearest: Vec<Option<Nearest>>,
     /// By network, the nearest site of each point in time.
-    pub costs: Option<Vec<Option<Cost>>>,
+    pub costs: Option<Vec<Option<SiteCost>>>,
 }
 
 /// Coverage by radius or travel time (`maillage coverage`).
@@ -113,7 +114,7 @@ pub struct HotspotResults {
     /// The unit of the reach and of the clusters' nearest sites.
     pub unit: Unit,
     /// The reach, in that unit.
-    pub reach: f64,
+    pub reach: Cost,
     /// Per commune, in the territory's order.
     pub estimates: Vec<CommuneEstimate>,
     /// Clusters, best ranked first.
@@ -128,7 +129,7 @@ impl HotspotResults {
         estimates: Vec<CommuneEstimate>,
         clusters: Vec<Cluster>,
         unit: Unit,
-        reach: f64,
+        reach: Cost,
     ) -> Self {
         let mut cluster_of = vec![None; estimates.len()];
         for (r, c) in clusters.iter().enumerate() {

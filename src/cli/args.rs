@@ -5,30 +5,17 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::builder::{EnumValueParser, PossibleValue, TypedValueParser};
+use clap::{Args, ValueEnum};
 
 use crate::analysis::transit::TransitParams;
-use crate::base::Meters;
-use crate::base::{TravelMode, Unit};
+use crate::base::text::fold;
+use crate::base::{Cost, Km, Meters, Minutes, Share, TravelMode, Unit};
 use crate::index::network::Speeds;
 use crate::model::transit::Date;
-use crate::model::{SiteKind, Territory};
-
-/// A positive, finite distance in km (`--reach-km 3`, `--placement-radius-km 7.5`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Km(pub f64);
-
-impl Km {
-    pub fn meters(self) -> Meters {
-        Meters::from_km(self.0)
-    }
-}
-
-impl std::fmt::Display for Km {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+use crate::model::Territory;
+use crate::pipeline::network::{NetworkPlan, TransitPlan};
+use crate::pipeline::placement::CandidateSource;
 
 /// Parses a positive distance in km, with a decimal point.
 pub fn parse_km(s: &str) -> Result<Km, String> {
@@ -45,7 +32,7 @@ pub fn parse_km(s: &str) -> Result<Km, String> {
     Ok(Km(km))
 }
 
-/// Radii in km: sorted, distinct, positive (`--radius-km 5,10,15,20`).
+/// Radii in km: sorted, distinct, positive (`--rayons-km 5,10,15,20`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Radii(Vec<Km>);
 
@@ -88,11 +75,11 @@ pub fn parse_radii(s: &str) -> Result<Radii, String> {
     Ok(Radii(v.into_iter().map(Km).collect()))
 }
 
-/// The side of the distance grid's cells in metres, or no grid (`--grid-m 0`).
+/// The side of the distance grid's cells in metres, or no grid (`--grille-m 0`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GridSize(pub Option<f64>);
 
-/// Parses `--grid-m`: 0 for no grid, or at least 10 metres.
+/// Parses `--grille-m`: 0 for no grid, or at least 10 metres.
 pub fn parse_grid_m(s: &str) -> Result<GridSize, String> {
     let m: f64 = s
         .trim()
@@ -106,10 +93,6 @@ pub fn parse_grid_m(s: &str) -> Result<GridSize, String> {
         )),
     }
 }
-
-/// A share between 0 and 1 (`--non-mobile-rate 0.32`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Share(pub f64);
 
 /// Parses a share between 0 and 1.
 pub fn parse_share(s: &str) -> Result<Share, String> {
@@ -125,35 +108,15 @@ pub fn parse_share(s: &str) -> Result<Share, String> {
     Ok(Share(x))
 }
 
-/// Where new sites may open.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CandidateSource {
-    /// Every town hall (or the commune's measuring point).
-    Mairies,
-    /// The embedded France services of the region.
-    FranceServices,
-    /// A CSV file `id,lon,lat[,nom]`.
-    File(PathBuf),
-}
-
-impl CandidateSource {
-    /// The option's value as given (`mairies`, `france-services` or the path).
-    pub fn code(&self) -> String {
-        match self {
-            CandidateSource::Mairies => "mairies".into(),
-            CandidateSource::FranceServices => "france-services".into(),
-            CandidateSource::File(p) => p.display().to_string(),
-        }
-    }
-}
-
 /// Parses `mairies`, `france-services` or a file path.
+/// The words are read whatever the case and accents (`Mairies`,
+/// `France services`).
 pub fn parse_candidates(s: &str) -> Result<CandidateSource, String> {
-    Ok(match s.trim() {
+    Ok(match fold(s).replace(' ', "-").as_str() {
         "mairies" => CandidateSource::Mairies,
         "france-services" => CandidateSource::FranceServices,
         "" => return Err("attendu : mairies, france-services ou un fichier CSV".into()),
-        path => CandidateSource::File(PathBuf::from(path)),
+        _ => CandidateSource::File(PathBuf::from(s.trim())),
     })
 }
 
@@ -162,94 +125,11 @@ pub fn parse_candidates(s: &str) -> Result<CandidateSource, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MlArg(pub String);
 
-/// Lower case, accents off, every run of non-alphanumeric characters as one
-/// space: `Mission Locale de l'Arrageois` and `mission locale de l arrageois`
-/// compare equal.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'ç' => 'c',
-            'œ' => {
-                out.push('o');
-                'e'
-            }
-            'æ' => {
-                out.push('a');
-                'e'
-            }
-            c => c,
-        };
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    out.trim_end().to_string()
-}
-
 impl MlArg {
-    /// The index of the Mission Locale this names in `t`: by code, then by
-    /// name, then by the town of its head office; an unknown or ambiguous
-    /// value is an error listing the Missions Locales with their names.
+    /// The index of the Mission Locale this names in `t`
+    /// ([`crate::model::resolve_ml`]).
     pub fn resolve(&self, t: &Territory, option: &str) -> anyhow::Result<usize> {
-        let wanted = fold(&self.0);
-        if let Some(m) = t.ml_index(self.0.trim()) {
-            return Ok(m);
-        }
-        let seat = |m: usize| -> Option<&str> {
-            let code = &t.missions_locales[m].code;
-            t.sites
-                .iter()
-                .find(|s| s.kind == SiteKind::Siege && &s.code_ml == code)
-                .and_then(|s| s.commune.as_ref())
-                .and_then(|c| t.commune_by_code(c.as_str()))
-                .map(|i| t.communes[i].nom.as_str())
-        };
-        let all = 0..t.missions_locales.len();
-        let by_name: Vec<usize> = all
-            .clone()
-            .filter(|&m| fold(&t.missions_locales[m].nom) == wanted)
-            .collect();
-        let found = if by_name.is_empty() {
-            all.clone()
-                .filter(|&m| seat(m).is_some_and(|s| fold(s) == wanted))
-                .collect()
-        } else {
-            by_name
-        };
-        let describe = |m: usize| {
-            let ml = &t.missions_locales[m];
-            match seat(m) {
-                Some(s) => format!("{} ({}, siège à {s})", ml.code, ml.nom),
-                None => format!("{} ({})", ml.code, ml.nom),
-            }
-        };
-        match found.as_slice() {
-            [m] => Ok(*m),
-            [] => anyhow::bail!(
-                "{option} {} : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
-                 Missions Locales connues : {}",
-                self.0,
-                all.map(describe).collect::<Vec<_>>().join(" ; ")
-            ),
-            several => anyhow::bail!(
-                "{option} {} : plusieurs Missions Locales répondent à ce nom, donnez le code : {}",
-                self.0,
-                several
-                    .iter()
-                    .map(|&m| describe(m))
-                    .collect::<Vec<_>>()
-                    .join(" ; ")
-            ),
-        }
+        crate::model::resolve_ml(t, &self.0, option)
     }
 }
 
@@ -266,49 +146,55 @@ pub fn parse_ml(s: &str) -> Result<MlArg, String> {
 #[derive(Debug, Args, Clone)]
 pub struct ProposalArgs {
     /// Nombre de nouvelles permanences que propose le rapport.
-    #[arg(long, value_name = "K", default_value_t = 10)]
+    #[arg(
+        long = "implantation-nombre",
+        alias = "placement-k",
+        value_name = "N",
+        default_value_t = 10
+    )]
     pub placement_k: usize,
     /// Rayon de la proposition, en km : à 10 km le réseau substitut atteint
     /// déjà tous les jeunes sauf quelques centaines, le rapport regarde donc 5 km.
     /// Par défaut 5.
-    #[arg(long, value_name = "KM", value_parser = parse_km)]
+    #[arg(long = "implantation-rayon-km", alias = "placement-radius-km", value_name = "KM", value_parser = parse_km)]
     pub placement_radius_km: Option<Km>,
     /// Rayon de la proposition en minutes par le mode choisi, avec --reseau et
     /// --mode ; par défaut 20 (la dernière tranche de l'APL).
-    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
+    #[arg(long = "implantation-rayon-min", alias = "placement-radius-min", value_name = "MIN", value_parser = parse_minutes)]
     pub placement_radius_min: Option<Minutes>,
     /// Candidats de la proposition : mairies, france-services ou un fichier CSV.
     #[arg(
-        long,
-        value_name = "mairies|france-services|FILE",
+        long = "implantation-candidats",
+        alias = "placement-candidates",
+        value_name = "mairies|france-services|FICHIER",
         default_value = "mairies",
         value_parser = parse_candidates
     )]
     pub placement_candidates: CandidateSource,
 }
 
-/// Default of `--placement-radius-km`.
+/// Default of `--implantation-rayon-km` (and of `implantation --rayon-km`).
 pub const DEFAULT_PROPOSAL_RADIUS_KM: f64 = 5.0;
-/// Default of `--placement-radius-min`.
+/// Default of `--implantation-rayon-min` (and of `implantation --rayon-min`).
 pub const DEFAULT_PROPOSAL_RADIUS_MIN: f64 = 20.0;
 
 impl ProposalArgs {
-    /// The proposal's radius in `unit` (metres or minutes).
-    pub fn radius(&self, unit: Unit) -> anyhow::Result<f64> {
+    /// The proposal's radius in the run's unit.
+    pub fn radius(&self, unit: Unit) -> anyhow::Result<Cost> {
         let r = by_unit(
             unit,
             (
                 self.placement_radius_km.map(|k| k.0),
-                "--placement-radius-km",
+                "--implantation-rayon-km",
                 DEFAULT_PROPOSAL_RADIUS_KM,
             ),
             (
                 self.placement_radius_min.map(|m| m.0),
-                "--placement-radius-min",
+                "--implantation-rayon-min",
                 DEFAULT_PROPOSAL_RADIUS_MIN,
             ),
         )?;
-        Ok(unit.from_shown(r))
+        Ok(unit.cost(unit.from_shown(r)))
     }
 }
 
@@ -340,6 +226,77 @@ pub fn parse_meters(s: &str) -> Result<Meters, String> {
     Ok(Meters(v))
 }
 
+/// A value parser for a list of words (a clap `ValueEnum`) that ignores
+/// case, accents and the separators people type: `Vélo` is `velo`,
+/// `Les deux` is `les-deux`. The help lists the values as clap does.
+#[derive(Clone)]
+pub struct Folded<E>(std::marker::PhantomData<E>);
+
+/// [`Folded`] for `E`.
+pub fn folded<E>() -> Folded<E> {
+    Folded(std::marker::PhantomData)
+}
+
+impl<E: ValueEnum + Clone + Send + Sync + 'static> TypedValueParser for Folded<E> {
+    type Value = E;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<E, clap::Error> {
+        let word = value.to_str().map(|s| fold(s).replace(' ', "-"));
+        let value = word.as_deref().map_or(value, std::ffi::OsStr::new);
+        EnumValueParser::<E>::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            E::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
+}
+
+/// The travel modes on the command line, by their French names.
+impl ValueEnum for TravelMode {
+    fn value_variants<'a>() -> &'a [Self] {
+        &TravelMode::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+/// How the analyses measure (`--mode`): as the crow flies (`vol-oiseau`,
+/// no travel mode) or by a travel mode on a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mesure(pub Option<TravelMode>);
+
+/// Every value of `--mode`, in the order of the help.
+const MESURES: [Mesure; 5] = [
+    Mesure(None),
+    Mesure(Some(TravelMode::Marche)),
+    Mesure(Some(TravelMode::Velo)),
+    Mesure(Some(TravelMode::Voiture)),
+    Mesure(Some(TravelMode::Transport)),
+];
+
+impl ValueEnum for Mesure {
+    fn value_variants<'a>() -> &'a [Self] {
+        &MESURES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(
+            self.0.map_or("vol-oiseau", TravelMode::name),
+        ))
+    }
+}
+
 /// The walking and cycling speeds of a network, shared by `maillage temps`,
 /// `maillage reseau` and the analyses.
 #[derive(Debug, Args, Clone)]
@@ -368,7 +325,7 @@ impl SpeedArgs {
 pub struct NetworkParams {
     /// Distance maximale en mètres entre un point et le nœud du réseau le plus
     /// proche ; au-delà, le point n'est pas mesuré.
-    #[arg(long, value_name = "M", default_value = "1000", value_parser = parse_meters)]
+    #[arg(long = "rattachement-max-m", alias = "snap-max-m", value_name = "M", default_value = "1000", value_parser = parse_meters)]
     pub snap_max_m: Meters,
     #[command(flatten)]
     pub speeds: SpeedArgs,
@@ -378,16 +335,6 @@ impl NetworkParams {
     pub fn speeds(&self) -> Speeds {
         self.speeds.speeds()
     }
-}
-
-/// How distances are measured (`--mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MeasureArg {
-    VolOiseau,
-    Marche,
-    Velo,
-    Voiture,
-    Transport,
 }
 
 /// A road network to measure on, for the analyses (`--reseau`, `--mode`).
@@ -404,15 +351,15 @@ pub struct NetworkArgs {
     /// voiture (temps sur le réseau de --reseau, mêmes règles que maillage
     /// temps) ou transport (à pied et en transports en commun, horaires de
     /// --gtfs, départ --depart).
-    #[arg(long, value_enum, default_value_t = MeasureArg::VolOiseau)]
-    pub mode: MeasureArg,
+    #[arg(long, value_name = "MODE", default_value = "vol-oiseau", value_parser = folded::<Mesure>())]
+    pub mode: Mesure,
     #[command(flatten)]
     pub params: NetworkParams,
     #[command(flatten)]
     pub transit: TransitArgs,
-    /// TravelMode transport : durée maximale d'un trajet en minutes ; au-delà, le
+    /// Mode transport : durée maximale d'un trajet en minutes ; au-delà, le
     /// site est hors d'atteinte. Par défaut 120.
-    #[arg(long, value_name = "MIN", value_parser = parse_minutes, help_heading = "Transports en commun (--mode transport)")]
+    #[arg(long = "trajet-max-min", alias = "max-min", value_name = "MIN", value_parser = parse_minutes, help_heading = "Transports en commun (--mode transport)")]
     pub max_min: Option<Minutes>,
 }
 
@@ -489,10 +436,6 @@ pub struct TransitArgs {
 /// The default longest trip by public transport, minutes.
 pub const DEFAULT_TRANSIT_MAX_MIN: f64 = 120.0;
 
-/// A positive, finite number of minutes (`--reach-min 15`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Minutes(pub f64);
-
 /// Parses a positive duration in minutes, with a decimal point.
 pub fn parse_minutes(s: &str) -> Result<Minutes, String> {
     let m: f64 = s.trim().parse().map_err(|_| {
@@ -527,9 +470,9 @@ pub fn parse_minutes_list(s: &str) -> Result<MinutesList, String> {
 }
 
 /// The value of an option that exists in km (as the crow flies) and in
-/// minutes (by network): the one of the run's unit, given or its default,
-/// in the unit of the costs (metres or minutes). Giving the other one is an
-/// error, so that a threshold is never read in the wrong unit.
+/// minutes (by network): the one of the run's unit, given or its default.
+/// Giving the other one is an error, so that a threshold is never read in
+/// the wrong unit.
 pub fn by_unit<T>(
     unit: Unit,
     km: (Option<T>, &str, T),
@@ -564,27 +507,20 @@ pub fn by_unit<T>(
 impl NetworkArgs {
     /// The unit of the run's costs: metres as the crow flies, minutes by
     /// network.
-    pub fn unit(&self) -> anyhow::Result<Unit> {
-        Ok(match self.travel()? {
+    pub fn unit(&self) -> Unit {
+        match self.mode.0 {
             None => Unit::Metres,
             Some(_) => Unit::Minutes,
-        })
+        }
     }
 
-    /// The travel mode asked for, if any, checked against the other
-    /// options: a network mode needs `--reseau`; transport also `--gtfs` and
-    /// `--depart`, which no other mode takes.
-    pub fn travel(&self) -> anyhow::Result<Option<TravelMode>> {
-        let mode = match self.mode {
-            MeasureArg::VolOiseau => None,
-            MeasureArg::Marche => Some(TravelMode::Marche),
-            MeasureArg::Velo => Some(TravelMode::Velo),
-            MeasureArg::Voiture => Some(TravelMode::Voiture),
-            MeasureArg::Transport => Some(TravelMode::Transport),
-        };
+    /// The network plan, checked: a network mode needs `--reseau`;
+    /// transport also `--gtfs` and `--depart`, which no other mode takes.
+    pub fn plan(&self) -> anyhow::Result<NetworkPlan> {
+        let mode = self.mode.0;
         if mode != Some(TravelMode::Transport) {
             self.transit
-                .refuse_without_transport(&[("--max-min", self.max_min.is_some())])?;
+                .refuse_without_transport(&[("--trajet-max-min", self.max_min.is_some())])?;
         }
         match (mode, self.reseau.is_empty()) {
             (Some(TravelMode::Transport), true) => anyhow::bail!(
@@ -600,21 +536,20 @@ impl NetworkArgs {
             ),
             _ => {}
         }
-        if mode == Some(TravelMode::Transport) {
-            self.transit_params()?;
-        }
-        Ok(mode)
-    }
-
-    /// The public transport settings and the service day (`None` unless
-    /// `--mode transport`; an error naming `--gtfs` or `--depart` when
-    /// missing).
-    pub fn transit_params(&self) -> anyhow::Result<Option<(TransitParams, Date)>> {
-        if self.mode != MeasureArg::Transport {
-            return Ok(None);
-        }
-        let max = self.max_min.map(|m| m.0);
-        self.transit.plan(max, self.params.snap_max_m).map(Some)
+        let transit = match mode {
+            Some(TravelMode::Transport) => Some(
+                self.transit
+                    .plan(self.max_min.map(|m| m.0), self.params.snap_max_m)?,
+            ),
+            _ => None,
+        };
+        Ok(NetworkPlan {
+            files: self.reseau.clone(),
+            mode,
+            snap_max: self.params.snap_max_m,
+            speeds: self.params.speeds(),
+            transit,
+        })
     }
 }
 
@@ -640,14 +575,10 @@ impl TransitArgs {
         Ok(())
     }
 
-    /// With `--mode transport`: the routing settings (`max_min`, the longest
-    /// trip, 120 minutes by default) and the service day of `--depart`;
-    /// an error names `--gtfs` or `--depart` when missing.
-    pub fn plan(
-        &self,
-        max_min: Option<f64>,
-        snap_max: Meters,
-    ) -> anyhow::Result<(TransitParams, Date)> {
+    /// With `--mode transport`: the feeds, the routing settings (`max_min`,
+    /// the longest trip, 120 minutes by default) and the service day of
+    /// `--depart`; an error names `--gtfs` or `--depart` when missing.
+    pub fn plan(&self, max_min: Option<f64>, snap_max: Meters) -> anyhow::Result<TransitPlan> {
         if self.gtfs.is_empty() {
             anyhow::bail!(
                 "--mode transport : donnez les horaires avec --gtfs FICHIER.zip (GTFS du TER \
@@ -668,7 +599,11 @@ impl TransitArgs {
             max_s: (max * 60.0).round() as u32,
             snap_max,
         };
-        Ok((params, dep.date))
+        Ok(TransitPlan {
+            gtfs: self.gtfs.clone(),
+            params,
+            date: dep.date,
+        })
     }
 }
 
@@ -728,15 +663,5 @@ mod tests {
             CandidateSource::File(PathBuf::from("x.csv"))
         );
         assert_eq!(CandidateSource::FranceServices.code(), "france-services");
-    }
-
-    #[test]
-    fn names_fold_case_accents_and_punctuation() {
-        assert_eq!(
-            fold("Mission Locale de l'Arrageois"),
-            "mission locale de l arrageois"
-        );
-        assert_eq!(fold("  BÉTHUNE-Bruay "), "bethune bruay");
-        assert_eq!(fold("Cœur"), "coeur");
     }
 }

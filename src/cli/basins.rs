@@ -1,45 +1,46 @@
-//! `maillage basins`: sizing the PAMS mobility basins.
+//! `maillage bassins`: sizing the PAMS mobility basins.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::basics::Basics;
-use crate::analysis::basins::{
-    basins_from_epci, basins_from_units, epci_units, propose_basins, size_basins, Assignment,
-    Basins, DemandRates,
-};
-use crate::analysis::results::BasinResults;
 use crate::cli::args::NetworkArgs;
-use crate::cli::reseau::RunNetwork;
-use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::error::Error;
-use crate::load::basins::{basin_table, BasinTable};
-use crate::load::reference::read_figures;
-use crate::load::territory::read_file;
-use crate::model::figures::Figure;
-use crate::model::{Territory, DEPARTEMENTS};
-use crate::warnings::Warnings;
+use crate::cli::{DataArgs, EXIT_OK};
+use crate::pipeline::basins::{self, BasinOptions, Plan};
+use crate::pipeline::Context;
 
 const EXAMPLES: &str = "\
 Exemples :
-  maillage basins                       10 bassins proposés, faits d'EPCI entiers
-  maillage basins --basins perimetres_epci_bassins.csv   la table de la Région (siren_epci, bassin)
-  maillage basins --basins bassins_communes.csv          une commune par ligne (code_insee, bassin)
-  maillage basins --count 8";
+  maillage bassins                       10 bassins proposés, faits d'EPCI entiers
+  maillage bassins --bassins perimetres_epci_bassins.csv   la table de la Région (siren_epci, bassin)
+  maillage bassins --bassins bassins_communes.csv          une commune par ligne (code_insee, bassin)
+  maillage bassins --nombre-bassins 8";
 
-/// The basin options (also in `maillage report` and `map`).
+/// The basin options (also in `maillage rapport` and `carte`).
 #[derive(Debug, Args, Clone)]
 pub struct BasinsArgs {
     /// Bassins : la table de la Région par EPCI (colonnes siren_epci et
     /// bassin ; un EPCI dans deux bassins est partagé selon les voisines de
     /// ses communes) ou un CSV par commune (code_insee et bassin).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "bassins", alias = "basins", value_name = "FICHIER")]
     pub basins: Option<PathBuf>,
-    /// Nombre de bassins à proposer quand aucun fichier --basins n'est donné.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// Nombre de bassins à proposer quand aucun fichier --bassins n'est donné.
+    #[arg(
+        long = "nombre-bassins",
+        alias = "count",
+        value_name = "N",
+        default_value_t = 10
+    )]
     pub count: usize,
+}
+
+impl BasinsArgs {
+    pub fn options(&self) -> BasinOptions {
+        BasinOptions {
+            basins: self.basins.clone(),
+            count: self.count,
+        }
+    }
 }
 
 /// Dimensionne chaque bassin de mobilité : communes, population, jeunes,
@@ -47,7 +48,7 @@ pub struct BasinsArgs {
 /// la demande d'appui à la mobilité estimée avec les taux par département du
 /// rapport 2024. Les bassins réels sont ceux de la Région (10 bassins de
 /// mobilité adoptés le 27 janvier 2022, faits d'EPCI entiers) : donnez leur
-/// table avec --basins. Sans elle, propose des bassins d'un seul tenant
+/// table avec --bassins. Sans elle, propose des bassins d'un seul tenant
 /// faits d'EPCI entiers, équilibrés en jeunes (une proposition, pas les
 /// bassins réels), et dit leur écart à la taille moyenne. Écrit bassins.csv
 /// et bassins_communes.csv.
@@ -60,157 +61,13 @@ pub struct BasinsCmd {
     pub network: NetworkArgs,
 }
 
-/// Reads the report's rates from the reference figures.
-pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
-    let value = |id: &str| {
-        figures
-            .iter()
-            .find(|f| f.id == id)
-            .map(|f| f.valeur)
-            .ok_or_else(|| anyhow::anyhow!("reference figure {id} missing from the reference file"))
-    };
-    let mut by_departement = BTreeMap::new();
-    for (d, _) in DEPARTEMENTS {
-        by_departement.insert(
-            d.to_string(),
-            (
-                value(&format!("ic_jeunes_accompagnes_{d}"))?,
-                value(&format!("ic_appui_mobilite_{d}"))? / 100.0,
-            ),
-        );
-    }
-    Ok(DemandRates {
-        non_mobile_rate: value("non_mobiles")? / 100.0,
-        licence_rate: value("permis")? / 100.0,
-        by_departement,
-    })
-}
-
-/// Reads `--basins`, by commune or by EPCI, and says what does not fit.
-fn read_basins(
-    path: &Path,
-    t: &Territory,
-    commune_adjacency: &[Vec<usize>],
-    warnings: &mut Warnings,
-) -> Result<Basins, Error> {
-    let layer = read_file(path, warnings)?;
-    let a = match basin_table(&layer)? {
-        BasinTable::ByCommune(mut table) => {
-            let mut names: Vec<String> = table.values().map(|(n, _)| n.clone()).collect();
-            names.sort();
-            names.dedup();
-            let of_commune: Vec<Option<usize>> = t
-                .communes
-                .iter()
-                .map(|c| {
-                    table
-                        .remove(&c.code)
-                        .and_then(|(n, _)| names.binary_search(&n).ok())
-                })
-                .collect();
-            for (code, (_, loc)) in table {
-                warnings.add(
-                    path,
-                    "commune inconnue de la couche des communes : ligne ignorée",
-                    format!("{loc} ({code})"),
-                );
-            }
-            Assignment {
-                unassigned: (0..t.communes.len())
-                    .filter(|&i| of_commune[i].is_none())
-                    .collect(),
-                basins: Basins {
-                    names,
-                    of_commune,
-                    proposed: false,
-                },
-                ..Assignment::default()
-            }
-        }
-        BasinTable::ByEpci(rows) => {
-            let a = basins_from_epci(t, &rows, commune_adjacency);
-            for (siren, at) in &a.unknown {
-                warnings.add(
-                    path,
-                    "EPCI inconnu des communes chargées : ligne ignorée",
-                    format!("{at} (SIREN {siren})"),
-                );
-            }
-            for (siren, names) in &a.split {
-                warnings.add(
-                    path,
-                    "EPCI dans plusieurs bassins : ses communes vont au bassin de la majorité \
-                     de leurs voisines (règle du README)",
-                    format!("SIREN {siren} : {}", names.join(" / ")),
-                );
-            }
-            a
-        }
-    };
-    for &i in &a.unassigned {
-        warnings.add(
-            path,
-            "commune absente du fichier des bassins (ni elle ni son EPCI) : dans aucun bassin",
-            t.communes[i].code.to_string(),
-        );
-    }
-    Ok(a.basins)
-}
-
-/// Reads or proposes the basins, and sizes them.
-pub fn analyse(
-    t: &Territory,
-    b: &Basics,
-    args: &BasinsArgs,
-    ctx: &mut Context,
-) -> anyhow::Result<BasinResults> {
-    if args.basins.is_none() && args.count == 0 {
-        anyhow::bail!("--count 0 : demandez au moins un bassin");
-    }
-    ctx.progress.step("bassins de mobilité");
-    let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
-    let adjacency = b.adjacency(t);
-    let basins = match &args.basins {
-        Some(p) => read_basins(p, t, adjacency, &mut ctx.warnings)?,
-        None => {
-            // The proposal joins whole EPCI: a territory with fewer EPCI
-            // than basins asked gets one basin per EPCI, and says so.
-            let units = epci_units(t, adjacency);
-            let count = args.count.min(units.len());
-            if count < args.count {
-                ctx.warnings.add(
-                    Path::new("--count"),
-                    "moins d'EPCI que de bassins demandés : un bassin par EPCI",
-                    format!("{} demandés, {} EPCI", args.count, units.len()),
-                );
-            }
-            basins_from_units(&units, &propose_basins(t, &units, adjacency, count))
-        }
-    };
-    let sizes = size_basins(t, b, &basins, &rates);
-    // Say which communes the département rates could not size.
-    for (i, c) in t.communes.iter().enumerate() {
-        if basins.of_commune[i].is_some() && !rates.by_departement.contains_key(&c.departement) {
-            ctx.warnings.add(
-                Path::new("chiffres_cles.csv"),
-                "commune d'un département sans taux du rapport 2024 (jeunes accompagnés, \
-                 appui à la mobilité : donnés pour les cinq départements des rapports seulement) : hors des colonnes \
-                 jeunes_accompagnes_estimes et demande_appui_mobilite_estimee \
-                 (comptée dans communes_sans_taux_departemental)",
-                format!("{} {} ({})", c.code.as_str(), c.nom, c.departement),
-            );
-        }
-    }
-    Ok(BasinResults { basins, sizes })
-}
-
 pub fn run(cmd: &BasinsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    cmd.network.unit()?;
-    let t = ctx.load(data)?;
-    let net = RunNetwork::open(&cmd.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
-    r.basins = Some(analyse(&t, &r.basics, &cmd.basins, ctx)?);
-    ctx.write_results(&t, &r, false)?;
+    let plan = Plan {
+        network: cmd.network.plan()?,
+        data: data.paths(),
+        basins: cmd.basins.options(),
+    };
+    let outputs = basins::run(&plan, ctx)?;
+    ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -1,20 +1,19 @@
-//! `maillage check-data`: reconciles the data with the reports' figures.
+//! `maillage controle`: reconciles the data with the reports' figures.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::check::{reconcile, CheckRow, Verdict};
-use crate::cli::{Context, DataArgs, EXIT_OK, EXIT_UNEXPLAINED};
-use crate::load::reference::read_figures;
-use crate::model::places::{Level, REPORTS_REGION};
-use crate::output::write::{Cell, Outputs, Table};
+use crate::analysis::check::{CheckRow, Verdict};
+use crate::cli::{DataArgs, EXIT_OK, EXIT_UNEXPLAINED};
+use crate::pipeline::check_data::{self, verdict_text, Plan};
+use crate::pipeline::Context;
 
 const EXAMPLES: &str = "\
 Exemples :
-  maillage check-data
-  maillage check-data --communes ADMIN-EXPRESS/COMMUNE.shp
-  maillage check-data --reference seeds/chiffres_cles.csv --out /tmp/controle";
+  maillage controle
+  maillage controle --communes ADMIN-EXPRESS/COMMUNE.shp
+  maillage controle --reference seeds/chiffres_cles.csv --out /tmp/controle";
 
 /// Compare les données chargées aux chiffres des rapports d'activité 2024 et
 /// écrit controle_donnees.csv. Sort avec le statut 3 si un écart n'a pas de
@@ -23,7 +22,7 @@ Exemples :
 #[command(after_long_help = EXAMPLES)]
 pub struct CheckDataArgs {
     /// Chiffres de référence (par défaut : seeds/chiffres_cles.csv, embarqué).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FICHIER")]
     pub reference: Option<PathBuf>,
 }
 
@@ -35,64 +34,23 @@ fn fmt_value(x: Option<f64>) -> String {
     }
 }
 
-fn verdict_text(v: &Verdict) -> String {
-    match v {
-        Verdict::Ok => "ok".to_string(),
-        Verdict::Explained(why) => format!("écart expliqué : {why}"),
-        Verdict::Unexplained => "ÉCART NON EXPLIQUÉ".to_string(),
-        Verdict::NotChecked(why) => format!("non vérifié ({why})"),
-    }
-}
-
 pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let t = ctx.load(data)?;
-    ctx.progress.step("rapprochement avec les rapports");
-    let figures = read_figures(args.reference.as_deref(), &mut ctx.warnings)?;
-    let rows = reconcile(&t, &figures);
-    if t.name.level != Level::Region(REPORTS_REGION.to_string()) {
+    let plan = Plan {
+        data: data.paths(),
+        reference: args.reference.clone(),
+    };
+    let check = check_data::run(&plan, ctx)?;
+    let rows = &check.rows;
+    if let Some(name) = &check.other_territory {
         // Said plainly, before the table: most figures cannot be compared.
         println!(
-            "Le territoire chargé ({}) n'est pas celui des rapports d'activité \
+            "Le territoire chargé ({name}) n'est pas celui des rapports d'activité \
              (Hauts-de-France) : seuls les chiffres des départements présents et les \
-             contrôles internes des rapports sont vérifiés.",
-            t.name.name
+             contrôles internes des rapports sont vérifiés."
         );
     }
-
-    let mut table = Table::new(&[
-        "id",
-        "indicateur",
-        "perimetre",
-        "valeur_rapport",
-        "valeur_donnees",
-        "obtenue_par",
-        "statut",
-        "source",
-        "ligne",
-    ]);
-    for r in &rows {
-        table.push(vec![
-            r.figure.id.clone().into(),
-            r.figure.indicateur.clone().into(),
-            r.figure.perimetre.clone().into(),
-            Cell::Float(
-                r.figure.valeur,
-                if r.figure.valeur.fract() == 0.0 { 0 } else { 1 },
-            ),
-            r.data.map_or(Cell::Empty, |d| {
-                Cell::Float(d, if d.fract() == 0.0 { 0 } else { 1 })
-            }),
-            r.data_note.clone().into(),
-            verdict_text(&r.verdict).into(),
-            r.figure.source.clone().into(),
-            r.figure.ligne.into(),
-        ]);
-    }
-    let mut outputs = Outputs::new();
-    outputs.add("controle_donnees.csv", table.to_csv(ctx.csv));
-    outputs.write_all(&ctx.out)?;
+    check.outputs.write_all(&ctx.out)?;
     ctx.progress.finish();
-
     // The verdicts go to stdout: they are this command's result.
     let shown: Vec<&CheckRow> = rows
         .iter()

@@ -1,25 +1,25 @@
-//! `maillage map`: one or all of the maps, for the region or one Mission
-//! Locale's territory.
+//! `maillage carte`: one or all of the maps, for the territory, a
+//! département or one Mission Locale's territory.
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::args::NetworkArgs;
-use crate::cli::args::{parse_ml, MlArg, ProposalArgs};
+use crate::base::text::fold;
+use crate::cli::args::{folded, parse_ml, MlArg, NetworkArgs, ProposalArgs};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::hotspots::HotspotsArgs;
-use crate::cli::reseau::RunNetwork;
-use crate::cli::{basins, hotspots, placement, Context, DataArgs, EXIT_OK};
-use crate::model::Scope;
-use crate::output::write::Outputs;
-use crate::render::data::{add_maps, map_data};
+use crate::cli::placement::check_k;
+use crate::cli::{DataArgs, EXIT_OK};
+use crate::pipeline::map::{self, Plan, ScopeChoice};
+use crate::pipeline::placement::ProposalOptions;
+use crate::pipeline::Context;
 use crate::render::{Format, MapKind};
 
 const EXAMPLES: &str = "\
 Exemples :
-  maillage map --kind regionale
-  maillage map --kind distances --ml 62041 --format png
-  maillage map --kind toutes --ml Arras --out /tmp/cartes
-  maillage map --kind distances --departement 80 --format png";
+  maillage carte --type regionale
+  maillage carte --type distances --ml 62041 --format png
+  maillage carte --type toutes --ml Arras --out /tmp/cartes
+  maillage carte --type distances --departement 80 --format png";
 
 /// Dessine les cartes du rapport en PNG et SVG (Lambert-93, titre, légende,
 /// échelle, sources) : carte_regionale (FRR, FRR+, ZRR maintenues, QPV,
@@ -32,8 +32,9 @@ Exemples :
 #[derive(Debug, Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct MapArgs {
-    /// Quelle carte : regionale, distances, hotspots, placement, bassins, ou toutes.
-    #[arg(long, value_name = "KIND", default_value = "toutes", value_parser = parse_kind)]
+    /// Quelle carte : regionale, distances, points-chauds, implantation,
+    /// bassins, ou toutes.
+    #[arg(long = "type", alias = "kind", value_name = "TYPE", default_value = "toutes", value_parser = parse_kind)]
     pub kind: KindArg,
     /// Dessiner le territoire d'une Mission Locale : son code (62041), son nom
     /// ou la ville de son siège (Arras), sans souci des majuscules ni des accents.
@@ -43,7 +44,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "CODE", conflicts_with = "ml")]
     pub departement: Option<String>,
     /// Format d'image.
-    #[arg(long, value_enum, default_value_t = FormatArg::Both)]
+    #[arg(long, value_name = "FORMAT", default_value = "les-deux", value_parser = folded::<FormatArg>())]
     pub format: FormatArg,
     #[command(flatten)]
     pub hotspots: HotspotsArgs,
@@ -55,7 +56,7 @@ pub struct MapArgs {
     pub network: NetworkArgs,
 }
 
-/// `--kind`: one map or all of them.
+/// `--type`: one map or all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindArg {
     One(MapKind),
@@ -71,22 +72,32 @@ impl KindArg {
     }
 }
 
+/// Parses a map's French name, or the name its files carry (`hotspots`,
+/// `placement`), whatever the case and accents; `toutes` (or `all`) for
+/// every map.
 fn parse_kind(s: &str) -> Result<KindArg, String> {
-    if matches!(s.trim(), "toutes" | "all") {
+    let word = fold(s).replace(' ', "-");
+    if matches!(word.as_str(), "toutes" | "all") {
         return Ok(KindArg::All);
     }
-    MapKind::parse(s).map(KindArg::One).ok_or_else(|| {
-        format!(
-            "« {s} » n'est pas une carte : attendu {}, toutes",
-            MapKind::ALL.map(MapKind::code).join(", ")
-        )
-    })
+    MapKind::ALL
+        .into_iter()
+        .find(|k| k.name() == word || k.code() == word)
+        .map(KindArg::One)
+        .ok_or_else(|| {
+            format!(
+                "« {s} » n'est pas une carte : attendu {}, toutes",
+                MapKind::ALL.map(MapKind::name).join(", ")
+            )
+        })
 }
 
+/// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Png,
     Svg,
+    #[value(name = "les-deux", alias = "both")]
     Both,
 }
 
@@ -101,52 +112,51 @@ impl FormatArg {
 }
 
 pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let unit = args.network.unit()?;
-    let hotspot_params = args.hotspots.params(unit)?;
-    args.placement.radius(unit)?;
-    let t = ctx.load(data)?;
-    let scope = match (&args.ml, &args.departement) {
-        (Some(ml), _) => Scope::Ml(ml.resolve(&t, "--ml")?),
-        (None, Some(d)) => {
-            let d = d.trim();
-            if !t.communes.iter().any(|c| c.departement == d) {
-                let mut known: Vec<&str> =
-                    t.communes.iter().map(|c| c.departement.as_str()).collect();
-                known.dedup();
-                anyhow::bail!(
-                    "--departement {d} : aucune commune de ce département dans les données ; \
-                     départements présents : {}",
-                    known.join(", ")
-                );
-            }
-            Scope::Departement(d.to_string())
-        }
-        (None, None) => Scope::Region,
+    let network = args.network.plan()?;
+    let unit = network.unit();
+    check_k(args.placement.placement_k, "--implantation-nombre")?;
+    let plan = Plan {
+        kinds: args.kind.kinds(),
+        scope: match (&args.ml, &args.departement) {
+            (Some(ml), _) => ScopeChoice::Ml(ml.0.clone()),
+            (None, Some(d)) => ScopeChoice::Departement(d.clone()),
+            (None, None) => ScopeChoice::Territory,
+        },
+        formats: args.format.formats(),
+        hotspots: args.hotspots.params(unit)?,
+        basins: args.basins.options(),
+        proposal: ProposalOptions {
+            k: args.placement.placement_k,
+            radius: args.placement.radius(unit)?,
+            candidates: args.placement.placement_candidates.clone(),
+        },
+        data: data.paths(),
+        network,
     };
-    let kinds = args.kind.kinds();
-    let net = RunNetwork::open(&args.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
-    // The analyses the maps show, computed as the report does.
-    if kinds.contains(&MapKind::Hotspots) {
-        r.hotspots = Some(hotspots::analyse(&t, &r.basics, &hotspot_params, ctx));
-    }
-    if kinds.contains(&MapKind::Bassins) {
-        r.basins = Some(basins::analyse(&t, &r.basics, &args.basins, ctx)?);
-    }
-    if kinds.contains(&MapKind::Placement) {
-        r.placement = Some(placement::report_placement(
-            &t,
-            &r.basics,
-            &net.measure(),
-            &args.placement,
-            ctx,
-        )?);
-    }
-    ctx.progress.step("cartes");
-    let md = map_data(&t, &r, data.sources_line(&t.frame));
-    let mut outputs = Outputs::new();
-    add_maps(&md, &kinds, &scope, &args.format.formats(), &mut outputs)?;
+    let outputs = map::run(&plan, ctx)?;
     ctx.write(&outputs)?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_by_french_name_or_file_name() {
+        for k in MapKind::ALL {
+            assert_eq!(parse_kind(k.name()), Ok(KindArg::One(k)));
+            assert_eq!(parse_kind(k.code()), Ok(KindArg::One(k)));
+        }
+        assert_eq!(
+            parse_kind("Points chauds"),
+            Ok(KindArg::One(MapKind::Hotspots))
+        );
+        assert_eq!(
+            parse_kind("Régionale"),
+            Ok(KindArg::One(MapKind::Regionale))
+        );
+        assert_eq!(parse_kind("Toutes"), Ok(KindArg::All));
+        assert!(parse_kind("carte").unwrap_err().contains("points-chauds"));
+    }
 }

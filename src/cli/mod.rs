@@ -1,19 +1,19 @@
-//! The command line: clap definitions, one file per subcommand. Each command
-//! turns its arguments into a checked plan, loads, computes with
-//! [`crate::analysis`], then writes everything at the end.
+//! The command line: clap definitions, one file per command, glue only.
+//! Each command turns its arguments into the checked plan of its
+//! [`crate::pipeline`] module (typed units, no clap type), makes one call
+//! into it, and writes what it returns. Every name a person types is
+//! French; the former English names stay as hidden aliases
+//! ([`vocabulary`]), and accents and case are ignored ([`normalize_args`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analysis::results::Results;
-use crate::load::territory::{load_territory, DataPaths};
-use crate::model::Territory;
-use crate::output::write::{CsvStyle, Outputs};
-use crate::output::{add_tables, TableOptions};
-use crate::progress::{Progress, Verbosity};
-use crate::warnings::Warnings;
+use crate::load::territory::DataPaths;
+use crate::output::write::CsvStyle;
+use crate::pipeline::Context;
+use crate::progress::Verbosity;
 
 pub mod args;
 pub mod basins;
@@ -27,6 +27,7 @@ pub mod report;
 pub mod reseau;
 pub mod scenario;
 pub mod temps;
+pub mod vocabulary;
 
 /// Exit status: the run went through.
 pub const EXIT_OK: u8 = 0;
@@ -45,19 +46,20 @@ et aide à l'améliorer.";
 
 const AFTER_HELP: &str = "\
 Exemples (sur les données embarquées de geodata/) :
-  maillage report                       tous les résultats dans outputs/
-  maillage distance --grid-m 500        distances des communes, des QPV et d'une grille de 500 m
-  maillage coverage --radius-km 5,10    population à moins de 5 et 10 km d'un site
-  maillage hotspots                     jeunes non mobiles sans site à moins de 3 km
-  maillage basins                       demande d'appui à la mobilité dans 10 bassins proposés
-  maillage placement --k 5              où 5 nouvelles permanences toucheraient le plus de jeunes
-  maillage scenario --remove 02168-S00  ce que change la fermeture d'un site
-  maillage map --ml Arras               les cartes d'une Mission Locale
-  maillage check-data                   confronter les données aux rapports 2024
-  maillage report --sites mes_sites.csv --out resultats/
+  maillage rapport                      tous les résultats dans outputs/
+  maillage distance --grille-m 500      distances des communes, des QPV et d'une grille de 500 m
+  maillage couverture --rayons-km 5,10  population à moins de 5 et 10 km d'un site
+  maillage points-chauds                jeunes non mobiles sans site à moins de 3 km
+  maillage bassins                      demande d'appui à la mobilité dans 10 bassins proposés
+  maillage implantation --nombre 5      où 5 nouvelles permanences toucheraient le plus de jeunes
+  maillage scenario --fermer 02168-S00  ce que change la fermeture d'un site
+  maillage carte --ml Arras             les cartes d'une Mission Locale
+  maillage controle                     confronter les données aux rapports 2024
+  maillage rapport --sites mes_sites.csv --out resultats/
 
+Majuscules et accents sont indifférents (vélo = velo, --portée-km = --portee-km).
 Statut de sortie : 0 succès ; 1 erreur sur une entrée ou une sortie ; 2 ligne de
-commande incorrecte ; 3 check-data a trouvé un écart inexpliqué.";
+commande incorrecte ; 3 controle a trouvé un écart inexpliqué.";
 
 /// clap's help laid out with French headings.
 const HELP_TEMPLATE: &str = "\
@@ -89,23 +91,29 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Toute la chaîne de calcul et tous les résultats (la commande principale).
+    #[command(name = "rapport", alias = "report")]
     Report(report::ReportArgs),
     /// Site le plus proche et distance pour les communes, les QPV, une grille et des points.
     Distance(distance::DistanceCmd),
     /// Population et jeunes à moins de distances données d'un site.
+    #[command(name = "couverture", alias = "coverage")]
     Coverage(coverage::CoverageCmd),
     /// Où les jeunes qui ne peuvent pas quitter leur commune n'ont aucun site à portée.
+    #[command(name = "points-chauds", alias = "hotspots")]
     Hotspots(hotspots::HotspotsCmd),
     /// La demande d'appui à la mobilité dans chaque bassin de mobilité (PAMS).
+    #[command(name = "bassins", alias = "basins")]
     Basins(basins::BasinsCmd),
     /// Où k nouvelles permanences toucheraient le plus de jeunes loin d'un site.
-    #[command(alias = "place")]
+    #[command(name = "implantation", aliases = ["placement", "place"])]
     Placement(placement::PlacementArgs),
     /// Les cartes (PNG, SVG) du territoire, d'un département ou d'une Mission Locale.
+    #[command(name = "carte", alias = "map")]
     Map(map::MapArgs),
     /// Couverture et distances avant et après l'ouverture, la fermeture ou le déplacement de sites.
     Scenario(scenario::ScenarioArgs),
     /// Confronter les données chargées aux chiffres des rapports d'activité.
+    #[command(name = "controle", alias = "check-data")]
     CheckData(check_data::CheckDataArgs),
     /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
     #[command(long_about = temps::LONG_ABOUT)]
@@ -125,11 +133,11 @@ pub struct GlobalArgs {
     #[arg(short = 'V', long, action = clap::ArgAction::Version)]
     pub version: Option<bool>,
     /// Dossier des résultats (créé au besoin).
-    #[arg(long, global = true, value_name = "DIR", default_value = "outputs")]
+    #[arg(long, global = true, value_name = "DOSSIER", default_value = "outputs")]
     pub out: PathBuf,
     /// Convention des CSV : `francais` (UTF-8 avec BOM, `;`, virgule décimale)
     /// pour les tableurs, `rfc4180` (`,`, point décimal) pour les programmes.
-    #[arg(long, global = true, value_enum, default_value_t = CsvArg::Francais)]
+    #[arg(long, global = true, value_name = "CSV", default_value = "francais", value_parser = args::folded::<CsvArg>())]
     pub csv: CsvArg,
     /// Ni progression ni résumé sur la sortie d'erreur (erreurs et avertissements restent affichés).
     #[arg(long, short, global = true, conflicts_with = "verbose")]
@@ -153,30 +161,30 @@ pub enum CsvArg {
 pub struct DataArgs {
     /// Communes : GeoJSON ou Shapefile (ADMIN EXPRESS de l'IGN en Lambert-93
     /// tel que téléchargé) ; champs code_insee/INSEE_COM, nom/NOM, population/POPULATION.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub communes: Option<PathBuf>,
     /// Contours des QPV : GeoJSON ou Shapefile avec code_qp et nom_qp (ou lib_qp).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub qpv: Option<PathBuf>,
     /// Classement FRR/ZRR : CSV code_insee,classement
     /// (NON_CLASSEE, ZRR_MAINTENUE, FRR, FRR_PLUS).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub classement: Option<PathBuf>,
     /// Zones de couverture des Missions Locales : CSV code_insee,code_ml,nom_ml.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub zones: Option<PathBuf>,
     /// Noms des Missions Locales : CSV code_ml,nom_arefie.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub missions_locales: Option<PathBuf>,
     /// Sites : CSV (`,` ou `;`) site_id,code_ml,nom,type,code_insee,lon,lat,statut,source
     /// (lon/lat peuvent rester vides si code_insee est donné : le point de la
     /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub sites: Option<PathBuf>,
     /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, la
     /// part des 16-25 ans du rapport 2024 (12,8 % de la population des
     /// Hauts-de-France) est appliquée à la population de chaque commune (une estimation).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FICHIER")]
     pub jeunes: Option<PathBuf>,
     /// Nom du territoire dans les tableaux, les cartes et la page. Sans lui, il
     /// est tiré des départements des communes (la région quand ce sont tous
@@ -186,48 +194,6 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// The options of the layers given on the command line (`--communes`…),
-    /// for the commands that read none.
-    pub fn given_layers(&self) -> Vec<&'static str> {
-        [
-            ("--communes", self.communes.is_some()),
-            ("--qpv", self.qpv.is_some()),
-            ("--classement", self.classement.is_some()),
-            ("--zones", self.zones.is_some()),
-            ("--missions-locales", self.missions_locales.is_some()),
-            ("--sites", self.sites.is_some()),
-            ("--jeunes", self.jeunes.is_some()),
-        ]
-        .into_iter()
-        .filter(|(_, g)| *g)
-        .map(|(n, _)| n)
-        .collect()
-    }
-
-    /// The sources line of the maps and the page: the embedded data's
-    /// sources, or the files the user gave.
-    pub fn sources_line(&self, frame: &crate::base::frame::Frame) -> String {
-        let file = |p: &Option<PathBuf>, default: &str| match p {
-            Some(p) => format!(
-                "fichier {}",
-                p.file_name()
-                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
-            ),
-            None => default.to_string(),
-        };
-        format!(
-            "Sources : communes {} ; QPV {} ; classement {} ; zones des Missions Locales {} ; \
-             sites {}. {}. Traitement : maillage {}",
-            file(&self.communes, "IGN ADMIN EXPRESS et INSEE, COG 2025"),
-            file(&self.qpv, "ANCT, périmètre 2024"),
-            file(&self.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
-            file(&self.zones, "UNML, janvier 2026"),
-            file(&self.sites, "UNML (sièges)"),
-            frame.label(),
-            env!("CARGO_PKG_VERSION"),
-        )
-    }
-
     pub fn paths(&self) -> DataPaths {
         DataPaths {
             communes: self.communes.clone(),
@@ -242,104 +208,25 @@ impl DataArgs {
     }
 }
 
-/// What every command needs once the arguments are checked.
-pub struct Context {
-    pub out: PathBuf,
-    pub csv: CsvStyle,
-    pub verbosity: Verbosity,
-    pub progress: Progress,
-    pub warnings: Warnings,
-}
-
-impl Context {
-    fn new(g: &GlobalArgs) -> Self {
-        let verbosity = if g.quiet {
-            Verbosity::Quiet
-        } else if g.verbose {
-            Verbosity::Verbose
-        } else {
-            Verbosity::Normal
-        };
-        Context {
-            out: g.out.clone(),
-            csv: match g.csv {
-                CsvArg::Francais => CsvStyle::French,
-                CsvArg::Rfc4180 => CsvStyle::Rfc4180,
-            },
-            verbosity,
-            progress: Progress::new(verbosity),
-            warnings: Warnings::new(),
-        }
-    }
-
-    /// Loads the territory from the data arguments.
-    pub fn load(&mut self, data: &DataArgs) -> anyhow::Result<Territory> {
-        self.progress.step("chargement des données");
-        let t = load_territory(&data.paths(), &mut self.warnings)?;
-        Ok(t)
-    }
-
-    /// Writes the tables of `r` (see [`crate::output::add_tables`]).
-    pub fn write_results(
-        &mut self,
-        t: &Territory,
-        r: &Results,
-        access_costs: bool,
-    ) -> anyhow::Result<()> {
-        let mut outputs = Outputs::new();
-        add_tables(t, r, self.table_options(access_costs), &mut outputs);
-        self.write(&outputs)
-    }
-
-    /// How this run writes its tables.
-    pub fn table_options(&self, access_costs: bool) -> TableOptions {
-        TableOptions {
-            csv: self.csv,
-            access_costs,
-        }
-    }
-
-    /// Writes every output (atomically, each file complete or absent) and
-    /// lists what was written.
-    pub fn write(&mut self, outputs: &Outputs) -> anyhow::Result<()> {
-        self.progress.step("écriture");
-        let written = outputs.write_all(&self.out)?;
-        self.progress.finish();
-        self.progress.say(&format!(
-            "{} écrit{} dans {} :",
-            match written.len() {
-                1 => "1 fichier".to_string(),
-                n => format!("{n} fichiers"),
-            },
-            if written.len() == 1 { "" } else { "s" },
-            self.out.display()
-        ));
-        for p in written {
-            self.progress.say(&format!(
-                "  {}",
-                p.file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().to_string())
-            ));
-        }
-        Ok(())
-    }
-
-    /// Prints the warnings summary (always, even with --quiet: nothing is
-    /// dropped silently) and finishes the progress display.
-    pub fn finish(&mut self) {
-        self.progress.finish();
-        if !self.warnings.is_empty() {
-            eprintln!("avertissements ({}) :", self.warnings.total());
-            for l in self.warnings.lines() {
-                eprintln!("  {l}");
-            }
-        }
-    }
+/// The context of a run from the global options.
+fn context(g: &GlobalArgs) -> Context {
+    let verbosity = if g.quiet {
+        Verbosity::Quiet
+    } else if g.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let csv = match g.csv {
+        CsvArg::Francais => CsvStyle::French,
+        CsvArg::Rfc4180 => CsvStyle::Rfc4180,
+    };
+    Context::new(g.out.clone(), csv, verbosity)
 }
 
 /// Runs the parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let mut ctx = Context::new(&cli.global);
+    let mut ctx = context(&cli.global);
     let code = match &cli.command {
         Command::Report(a) => report::run(a, &cli.global.data, &mut ctx),
         Command::Distance(a) => distance::run(a, &cli.global.data, &mut ctx),
@@ -415,7 +302,7 @@ pub fn usage_error(e: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => {
             format!("option obligatoire absente : {arg}")
         }
-        ErrorKind::MissingSubcommand => "une commande est attendue (report, distance…)".into(),
+        ErrorKind::MissingSubcommand => "une commande est attendue (rapport, distance…)".into(),
         ErrorKind::ArgumentConflict => format!(
             "{arg} ne peut pas être donnée avec {}",
             get(ContextKind::PriorArg)

@@ -4,24 +4,17 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::basics::Basics;
-use crate::analysis::coverage::CoverageCategory;
-use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
-use crate::analysis::scenario::{apply, changes};
-use crate::analysis::summary::distance_summaries;
-use crate::base::french;
 use crate::cli::args::NetworkArgs;
 use crate::cli::coverage::CoverageArgs;
-use crate::cli::reseau::RunNetwork;
-use crate::cli::{Context, DataArgs, EXIT_OK};
-use crate::load::territory::read_sites;
-use crate::model::Scope;
+use crate::cli::{DataArgs, EXIT_OK};
+use crate::pipeline::scenario::{self, Plan};
+use crate::pipeline::Context;
 
 const EXAMPLES: &str = "\
 Exemples :
-  maillage scenario --remove 02168-S00
-  maillage scenario --add nouveaux_sites.csv
-  maillage scenario --add deplace.csv --remove 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)";
+  maillage scenario --fermer 02168-S00
+  maillage scenario --ouvrir nouveaux_sites.csv
+  maillage scenario --ouvrir deplace.csv --fermer 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)";
 
 /// Compare la couverture et les distances avant et après un changement de
 /// sites, par région, département et Mission Locale, et liste les communes
@@ -32,10 +25,10 @@ Exemples :
 pub struct ScenarioArgs {
     /// Sites à ouvrir : un fichier au format de --sites
     /// (site_id,code_ml,nom,type,code_insee,lon,lat,statut,source).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "ouvrir", alias = "add", value_name = "FICHIER")]
     pub add: Option<PathBuf>,
     /// Identifiants des sites à fermer, séparés par des virgules.
-    #[arg(long, value_name = "ID,ID,…")]
+    #[arg(long = "fermer", alias = "remove", value_name = "ID,ID,…")]
     pub remove: Option<String>,
     #[command(flatten)]
     pub coverage: CoverageArgs,
@@ -44,63 +37,22 @@ pub struct ScenarioArgs {
 }
 
 pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
-    let unit = args.network.unit()?;
-    let radii = args.coverage.thresholds(unit)?;
-    let remove: Vec<String> = args
-        .remove
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let t = ctx.load(data)?;
-    let add = match &args.add {
-        Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
-        None => Vec::new(),
+    let network = args.network.plan()?;
+    let plan = Plan {
+        thresholds: args.coverage.thresholds(network.unit())?,
+        data: data.paths(),
+        network,
+        open: args.add.clone(),
+        close: args
+            .remove
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
     };
-    let after = apply(&t, &add, &remove)?;
-    let net = RunNetwork::open(&args.network, ctx)?;
-    ctx.progress.step("scénario");
-    let b0 = net.basics(&t, ctx);
-    let b1 = Basics::measured(&after, &net.measure());
-    net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| {
-        after.sites[j].id.clone()
-    });
-    let coverage = [b0.coverage(&t, &radii), b1.coverage(&after, &radii)];
-    let summaries = [
-        distance_summaries(&t, &b0.costs, &b0.qpv),
-        distance_summaries(&after, &b1.costs, &b1.qpv),
-    ];
-    let changed = changes(&t, &b0, &after, &b1);
-    let middle = radii[(radii.len() - 1) / 2];
-    let region_jeunes = |c: &CoverageResults| {
-        c.rows
-            .iter()
-            .find(|r| {
-                r.scope == Scope::Region
-                    && r.category == CoverageCategory::Toutes
-                    && r.threshold == middle
-            })
-            .map_or(0, |r| r.counts.jeunes_covered)
-    };
-    let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
-    ctx.progress.say(&format!(
-        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {} : {} → {} ({:+}) ; {} communes changent de site le plus proche",
-        add.len(),
-        remove.len(),
-        french::threshold(unit, middle),
-        french::int(j0),
-        french::int(j1),
-        j1 as i64 - j0 as i64,
-        changed.len()
-    ));
-    let mut r = Results::new(b0);
-    r.scenario = Some(ScenarioResults {
-        coverage,
-        summaries,
-        changes: changed,
-    });
-    ctx.write_results(&t, &r, false)?;
+    let outputs = scenario::run(&plan, ctx)?;
+    ctx.write(&outputs)?;
     Ok(EXIT_OK)
 }

@@ -208,6 +208,27 @@ pub fn parse_points_within(
     })
 }
 
+/// The first point outside the territory's window, as an error naming the
+/// file, the point (its rank and id) and the likely cause.
+pub fn points_outside(
+    t: &crate::model::Territory,
+    path: &std::path::Path,
+    first_index: usize,
+    ids: &[String],
+    points: &[LonLat],
+) -> Result<(), Error> {
+    match points.iter().position(|p| !t.window.contains(*p)) {
+        None => Ok(()),
+        Some(i) => {
+            let at = crate::error::Location::Feature {
+                index: first_index + i,
+                id: Some(ids[i].clone()),
+            };
+            check_position(t.window, path, &at, "lon/lat", points[i]).map(|_| ())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

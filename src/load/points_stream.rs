@@ -486,3 +486,57 @@ impl PointsStream {
         }
     }
 }
+/// A points file being read a chunk at a time, with its first chunk read
+/// while planning: a bad row there, or a file without rows, is reported
+/// before the data are loaded, as a whole-file read does. A reader thread
+/// then reads ahead, a few chunks at most, while the data load.
+pub struct StreamedPoints {
+    /// The first chunk, read while planning.
+    pub first: PointChunk,
+    /// The next chunks, as the reader thread reads them; `Ok(None)` at the
+    /// end of the file.
+    pub rest: std::sync::mpsc::Receiver<Result<Option<PointChunk>, Error>>,
+    /// About how many rows the file holds.
+    pub estimated_rows: usize,
+}
+
+/// Chunks the reader thread reads ahead of the computation.
+const READ_AHEAD_CHUNKS: usize = 4;
+
+impl StreamedPoints {
+    /// Opens the points file, reads its first chunk and starts reading
+    /// ahead; the error of the first chunk, or of a file without rows.
+    pub fn open(
+        path: &std::path::Path,
+        warnings: &mut Warnings,
+        window: Window,
+    ) -> Result<Self, Error> {
+        let mut stream = PointsStream::open(path, warnings, window)?;
+        let rows = chunk_rows();
+        let first = stream.next_chunk(rows)?.ok_or_else(|| no_points(path))?;
+        let estimated_rows = stream.estimated_rows();
+        let (tx, rest) = std::sync::mpsc::sync_channel(READ_AHEAD_CHUNKS);
+        // Ends at the end of the file, at its first error, or when the run
+        // no longer listens.
+        std::thread::spawn(move || loop {
+            let next = stream.next_chunk(rows);
+            let last = !matches!(next, Ok(Some(_)));
+            if tx.send(next).is_err() || last {
+                break;
+            }
+        });
+        Ok(StreamedPoints {
+            first,
+            rest,
+            estimated_rows,
+        })
+    }
+}
+
+/// The error of a points file with a header and no row.
+pub fn no_points(path: &std::path::Path) -> Error {
+    Error::file(
+        path,
+        "aucun point : le fichier a un en-tête mais aucune ligne",
+    )
+}

@@ -71,6 +71,50 @@ pub struct DataPaths {
     pub territoire: Option<String>,
 }
 
+impl DataPaths {
+    /// The options of the layers given on the command line (`--communes`…),
+    /// for the commands that read none.
+    pub fn given_layers(&self) -> Vec<&'static str> {
+        [
+            ("--communes", self.communes.is_some()),
+            ("--qpv", self.qpv.is_some()),
+            ("--classement", self.classement.is_some()),
+            ("--zones", self.zones.is_some()),
+            ("--missions-locales", self.missions_locales.is_some()),
+            ("--sites", self.sites.is_some()),
+            ("--jeunes", self.jeunes.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, g)| *g)
+        .map(|(n, _)| n)
+        .collect()
+    }
+
+    /// The sources line of the maps and the page: the embedded data's
+    /// sources, or the files the user gave.
+    pub fn sources_line(&self, frame: &Frame) -> String {
+        let file = |p: &Option<PathBuf>, default: &str| match p {
+            Some(p) => format!(
+                "fichier {}",
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            ),
+            None => default.to_string(),
+        };
+        format!(
+            "Sources : communes {} ; QPV {} ; classement {} ; zones des Missions Locales {} ; \
+             sites {}. {}. Traitement : maillage {}",
+            file(&self.communes, "IGN ADMIN EXPRESS et INSEE, COG 2025"),
+            file(&self.qpv, "ANCT, périmètre 2024"),
+            file(&self.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
+            file(&self.zones, "UNML, janvier 2026"),
+            file(&self.sites, "UNML (sièges)"),
+            frame.label(),
+            env!("CARGO_PKG_VERSION"),
+        )
+    }
+}
+
 /// Reads a vector layer or table from a user file, choosing the reader by
 /// extension, or from the embedded default.
 pub fn read_layer(

@@ -6,6 +6,7 @@ use std::fmt;
 
 use geo::MultiPolygon;
 
+use crate::base::text::fold;
 use crate::base::LonLat;
 
 pub mod figures;
@@ -452,6 +453,62 @@ impl Territory {
         self.missions_locales
             .binary_search_by(|m| m.code.as_str().cmp(code))
             .ok()
+    }
+}
+
+/// The index of the Mission Locale `typed` names in `t`: by code, then by
+/// name, then by the town of its head office; an unknown or ambiguous
+/// value is an error listing the Missions Locales with their names.
+pub fn resolve_ml(t: &Territory, typed: &str, option: &str) -> anyhow::Result<usize> {
+    let wanted = fold(typed);
+    if let Some(m) = t.ml_index(typed.trim()) {
+        return Ok(m);
+    }
+    let seat = |m: usize| -> Option<&str> {
+        let code = &t.missions_locales[m].code;
+        t.sites
+            .iter()
+            .find(|s| s.kind == SiteKind::Siege && &s.code_ml == code)
+            .and_then(|s| s.commune.as_ref())
+            .and_then(|c| t.commune_by_code(c.as_str()))
+            .map(|i| t.communes[i].nom.as_str())
+    };
+    let all = 0..t.missions_locales.len();
+    let by_name: Vec<usize> = all
+        .clone()
+        .filter(|&m| fold(&t.missions_locales[m].nom) == wanted)
+        .collect();
+    let found = if by_name.is_empty() {
+        all.clone()
+            .filter(|&m| seat(m).is_some_and(|s| fold(s) == wanted))
+            .collect()
+    } else {
+        by_name
+    };
+    let describe = |m: usize| {
+        let ml = &t.missions_locales[m];
+        match seat(m) {
+            Some(s) => format!("{} ({}, siège à {s})", ml.code, ml.nom),
+            None => format!("{} ({})", ml.code, ml.nom),
+        }
+    };
+    match found.as_slice() {
+        [m] => Ok(*m),
+        [] => anyhow::bail!(
+            "{option} {} : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
+             Missions Locales connues : {}",
+            typed,
+            all.map(describe).collect::<Vec<_>>().join(" ; ")
+        ),
+        several => anyhow::bail!(
+            "{option} {} : plusieurs Missions Locales répondent à ce nom, donnez le code : {}",
+            typed,
+            several
+                .iter()
+                .map(|&m| describe(m))
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        ),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod gpkg;
 pub mod layers;
 pub mod manifest;
 pub mod prepared;
+pub mod stream;
 pub mod tables;
 pub mod write;
 

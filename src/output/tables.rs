@@ -7,7 +7,7 @@ use crate::analysis::coverage::{CoverageCategory, CoverageRow};
 use crate::analysis::distance::{same_ml, QpvDistance, BAND_LABELS};
 use crate::analysis::grid::GridCell;
 use crate::analysis::hotspots::{Cluster, CommuneEstimate};
-use crate::analysis::measure::Cost;
+use crate::analysis::measure::SiteCost;
 use crate::analysis::placement::{Candidate, Method, Model, Objective, Placement, ScopeSummary};
 use crate::analysis::scenario::Change;
 use crate::analysis::stats::WeightedSummary;
@@ -900,7 +900,7 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
     let u = p.unit.symbol();
     row(
         &in_unit(p.unit, "rayon_km"),
-        Cell::Float(p.unit.shown(p.params.radius), 3),
+        Cell::Float(p.params.radius.shown(), 3),
         u,
     );
     row(
@@ -1206,7 +1206,7 @@ pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) ->
 /// nearest site by the network, the door-to-door time in minutes and the
 /// length of that fastest path in km (empty where the place is farther than
 /// the snapping limit from the network, or no site is reachable).
-pub fn network_columns(t: &Territory, mode: TravelMode, costs: &[Option<Cost>]) -> Table {
+pub fn network_columns(t: &Territory, mode: TravelMode, costs: &[Option<SiteCost>]) -> Table {
     let mut table = Table::new(&[
         "mode",
         "site_plus_proche_reseau",

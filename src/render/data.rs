@@ -114,7 +114,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
     let mut placement_radius = 0.0;
     let mut placement_covered = vec![false; t.communes.len()];
     if let Some(p) = &r.placement {
-        placement_radius = p.placement.unit.shown(p.placement.params.radius);
+        placement_radius = p.placement.params.radius.shown();
         placement_covered = p.placement.before.iter().map(|c| c.covered).collect();
         let within = format!("{} {}{by}", french::km(placement_radius), unit.symbol());
         let mut total = 0.0;

@@ -50,7 +50,7 @@ impl MapKind {
         MapKind::Placement,
         MapKind::Bassins,
     ];
-    /// The name used on the command line (`--kind`) and in file names.
+    /// The name used in file names (`carte_hotspots.png`).
     pub fn code(self) -> &'static str {
         match self {
             MapKind::Regionale => "regionale",
@@ -60,8 +60,13 @@ impl MapKind {
             MapKind::Bassins => "bassins",
         }
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        MapKind::ALL.into_iter().find(|k| k.code() == s.trim())
+    /// The French name used on the command line (`carte --type`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MapKind::Hotspots => "points-chauds",
+            MapKind::Placement => "implantation",
+            k => k.code(),
+        }
     }
     /// The file name without extension: `carte_regionale`, or
     /// `carte_regionale_<code ML>` for one ML's territory.
@@ -157,11 +162,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_round_trip_and_name_files() {
-        for k in MapKind::ALL {
-            assert_eq!(MapKind::parse(k.code()), Some(k));
-        }
-        assert_eq!(MapKind::parse("carte"), None);
+    fn kinds_name_files() {
+        assert_eq!(MapKind::Hotspots.name(), "points-chauds");
+        assert_eq!(MapKind::Hotspots.file_stem(None), "carte_hotspots");
         assert_eq!(MapKind::Distances.file_stem(None), "carte_distances");
         assert_eq!(
             MapKind::Bassins.file_stem(Some("62041")),

@@ -66,9 +66,7 @@ fn code_of(text: &str) -> String {
             }
             i += 1;
             out.push_str("\"\"");
-        } else if b[i] == '\'' && b.get(i + 2) == Some(&'\'')
-            || (b[i] == '\'' && b.get(i + 1) == Some(&'\\'))
-        {
+        } else if b[i] == '\'' && (b.get(i + 2) == Some(&'\'') || b.get(i + 1) == Some(&'\\')) {
             // A char literal ('{', '\n', '\''): skipped; lifetimes are not.
             i += 1;
             if b[i] == '\\' {

@@ -122,7 +122,7 @@ fn covering_placement_is_the_exhaustive_optimum_on_one_ml() {
         model: Model::Mclp,
         objective: Objective::Jeunes,
         k,
-        radius: r,
+        radius: maillage::base::Cost::Length(maillage::base::Meters(r)),
         ml: Some(ml),
         exact_nodes: None,
     };
@@ -193,7 +193,7 @@ fn p_median_placement_is_the_exhaustive_optimum_on_one_ml() {
         model: Model::PMedian,
         objective: Objective::Jeunes,
         k,
-        radius: 5_000.0,
+        radius: maillage::base::Cost::km(5.0),
         ml: Some(ml),
         exact_nodes: Some(100_000),
     };

@@ -8,7 +8,7 @@
 //! commune or within `R` of its town hall — the rule of
 //! [`crate::analysis::coverage`]. `R` and every cost are in the run's
 //! measure ([`crate::analysis::measure`]): geodesic metres, or minutes from
-//! the town hall to the candidate by network (`--radius-min`). Candidates are points (town halls, France
+//! the town hall to the candidate by network (`--rayon-min`). Candidates are points (town halls, France
 //! services, or a user's list) located in the commune they stand in.
 //!
 //! [`solver`] finds the sites and a bound on the optimum; [`exact`] proves
@@ -24,8 +24,7 @@ use rayon::prelude::*;
 use crate::analysis::basics::Basics;
 use crate::analysis::measure::Measure;
 use crate::analysis::stats::{summarise, WeightedSummary};
-use crate::base::LonLat;
-use crate::base::Unit;
+use crate::base::{Cost, LonLat, Unit};
 use crate::model::Scope;
 use crate::model::Territory;
 use solver::{Problem, Solution, SolveOptions};
@@ -137,9 +136,8 @@ pub struct PlacementParams {
     /// Number of new sites.
     pub k: usize,
     /// Coverage radius (the MCLP's radius; for p-median, the radius at which
-    /// "newly covered" is reported), in the unit of the run's measure
-    /// (metres or minutes).
-    pub radius: f64,
+    /// "newly covered" is reported), in the unit of the run's measure.
+    pub radius: Cost,
     /// Restrict demand and candidates to one Mission Locale's territory.
     pub ml: Option<usize>,
     /// Run the exact MILP solver with this node budget.
@@ -279,9 +277,10 @@ pub fn place(
     if params.k == 0 {
         return Err(PlacementError::ZeroK);
     }
-    if !(params.radius.is_finite() && params.radius > 0.0) {
-        return Err(PlacementError::BadRadius);
-    }
+    let radius = match params.radius.value_in(unit) {
+        Some(r) if r.is_finite() && r > 0.0 => r,
+        _ => return Err(PlacementError::BadRadius),
+    };
     let in_scope = |i: usize| params.ml.is_none_or(|m| t.ml_of_commune[i] == m);
     let demand: Vec<usize> = (0..t.communes.len()).filter(|&i| in_scope(i)).collect();
     // Candidates in the perimeter (without --ml, also those outside every commune).
@@ -305,7 +304,7 @@ pub fn place(
             let cost = b.effective_cost(i);
             CommuneState {
                 cost,
-                covered: cost.is_some_and(|d| d <= params.radius),
+                covered: cost.is_some_and(|d| d <= radius),
             }
         })
         .collect();
@@ -334,7 +333,7 @@ pub fn place(
         .map(|i| params.objective.weight(t, i))
         .collect();
     // The covering problem, needed by both models for the report.
-    let cover_rows = near(&|i| (!before[i].covered && weight[i] > 0.0).then_some(params.radius));
+    let cover_rows = near(&|i| (!before[i].covered && weight[i] > 0.0).then_some(radius));
     let cover_pairs: Vec<Vec<(usize, usize, f64)>> = cover_rows
         .into_iter()
         .enumerate()
@@ -445,7 +444,7 @@ pub fn place(
         };
         after[i] = CommuneState {
             cost: best,
-            covered: best.is_some_and(|d| d <= params.radius),
+            covered: best.is_some_and(|d| d <= radius),
         };
     }
     let objective_before = match params.model {

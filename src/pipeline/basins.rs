@@ -1,0 +1,192 @@
+//! `maillage bassins`: sizing the PAMS mobility basins.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::basics::Basics;
+use crate::analysis::basins::{
+    basins_from_epci, basins_from_units, epci_units, propose_basins, size_basins, Assignment,
+    Basins, DemandRates,
+};
+use crate::analysis::results::BasinResults;
+use crate::error::Error;
+use crate::load::basins::{basin_table, BasinTable};
+use crate::load::reference::read_figures;
+use crate::load::territory::{read_file, DataPaths};
+use crate::model::figures::Figure;
+use crate::model::{Territory, DEPARTEMENTS};
+use crate::output::write::Outputs;
+use crate::pipeline::network::{NetworkPlan, RunNetwork};
+use crate::pipeline::Context;
+use crate::warnings::Warnings;
+
+/// Where the basins come from.
+#[derive(Debug, Clone)]
+pub struct BasinOptions {
+    /// The Region's table by EPCI, or a table by commune; `None`: a proposal.
+    pub basins: Option<PathBuf>,
+    /// How many basins to propose without a table.
+    pub count: usize,
+}
+
+/// A basins run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub data: DataPaths,
+    pub network: NetworkPlan,
+    pub basins: BasinOptions,
+}
+
+/// Reads the report's rates from the reference figures.
+pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
+    let value = |id: &str| {
+        figures
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.valeur)
+            .ok_or_else(|| anyhow::anyhow!("reference figure {id} missing from the reference file"))
+    };
+    let mut by_departement = BTreeMap::new();
+    for (d, _) in DEPARTEMENTS {
+        by_departement.insert(
+            d.to_string(),
+            (
+                value(&format!("ic_jeunes_accompagnes_{d}"))?,
+                value(&format!("ic_appui_mobilite_{d}"))? / 100.0,
+            ),
+        );
+    }
+    Ok(DemandRates {
+        non_mobile_rate: value("non_mobiles")? / 100.0,
+        licence_rate: value("permis")? / 100.0,
+        by_departement,
+    })
+}
+
+/// Reads `--basins`, by commune or by EPCI, and says what does not fit.
+fn read_basins(
+    path: &Path,
+    t: &Territory,
+    commune_adjacency: &[Vec<usize>],
+    warnings: &mut Warnings,
+) -> Result<Basins, Error> {
+    let layer = read_file(path, warnings)?;
+    let a = match basin_table(&layer)? {
+        BasinTable::ByCommune(mut table) => {
+            let mut names: Vec<String> = table.values().map(|(n, _)| n.clone()).collect();
+            names.sort();
+            names.dedup();
+            let of_commune: Vec<Option<usize>> = t
+                .communes
+                .iter()
+                .map(|c| {
+                    table
+                        .remove(&c.code)
+                        .and_then(|(n, _)| names.binary_search(&n).ok())
+                })
+                .collect();
+            for (code, (_, loc)) in table {
+                warnings.add(
+                    path,
+                    "commune inconnue de la couche des communes : ligne ignorée",
+                    format!("{loc} ({code})"),
+                );
+            }
+            Assignment {
+                unassigned: (0..t.communes.len())
+                    .filter(|&i| of_commune[i].is_none())
+                    .collect(),
+                basins: Basins {
+                    names,
+                    of_commune,
+                    proposed: false,
+                },
+                ..Assignment::default()
+            }
+        }
+        BasinTable::ByEpci(rows) => {
+            let a = basins_from_epci(t, &rows, commune_adjacency);
+            for (siren, at) in &a.unknown {
+                warnings.add(
+                    path,
+                    "EPCI inconnu des communes chargées : ligne ignorée",
+                    format!("{at} (SIREN {siren})"),
+                );
+            }
+            for (siren, names) in &a.split {
+                warnings.add(
+                    path,
+                    "EPCI dans plusieurs bassins : ses communes vont au bassin de la majorité \
+                     de leurs voisines (règle du README)",
+                    format!("SIREN {siren} : {}", names.join(" / ")),
+                );
+            }
+            a
+        }
+    };
+    for &i in &a.unassigned {
+        warnings.add(
+            path,
+            "commune absente du fichier des bassins (ni elle ni son EPCI) : dans aucun bassin",
+            t.communes[i].code.to_string(),
+        );
+    }
+    Ok(a.basins)
+}
+
+/// Reads or proposes the basins, and sizes them.
+pub fn analyse(
+    t: &Territory,
+    b: &Basics,
+    args: &BasinOptions,
+    ctx: &mut Context,
+) -> anyhow::Result<BasinResults> {
+    if args.basins.is_none() && args.count == 0 {
+        anyhow::bail!("--nombre-bassins 0 : demandez au moins un bassin");
+    }
+    ctx.progress.step("bassins de mobilité");
+    let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
+    let adjacency = b.adjacency(t);
+    let basins = match &args.basins {
+        Some(p) => read_basins(p, t, adjacency, &mut ctx.warnings)?,
+        None => {
+            // The proposal joins whole EPCI: a territory with fewer EPCI
+            // than basins asked gets one basin per EPCI, and says so.
+            let units = epci_units(t, adjacency);
+            let count = args.count.min(units.len());
+            if count < args.count {
+                ctx.warnings.add(
+                    Path::new("--nombre-bassins"),
+                    "moins d'EPCI que de bassins demandés : un bassin par EPCI",
+                    format!("{} demandés, {} EPCI", args.count, units.len()),
+                );
+            }
+            basins_from_units(&units, &propose_basins(t, &units, adjacency, count))
+        }
+    };
+    let sizes = size_basins(t, b, &basins, &rates);
+    // Say which communes the département rates could not size.
+    for (i, c) in t.communes.iter().enumerate() {
+        if basins.of_commune[i].is_some() && !rates.by_departement.contains_key(&c.departement) {
+            ctx.warnings.add(
+                Path::new("chiffres_cles.csv"),
+                "commune d'un département sans taux du rapport 2024 (jeunes accompagnés, \
+                 appui à la mobilité : donnés pour les cinq départements des rapports seulement) : hors des colonnes \
+                 jeunes_accompagnes_estimes et demande_appui_mobilite_estimee \
+                 (comptée dans communes_sans_taux_departemental)",
+                format!("{} {} ({})", c.code.as_str(), c.nom, c.departement),
+            );
+        }
+    }
+    Ok(BasinResults { basins, sizes })
+}
+
+/// Loads, measures, reads or proposes the basins and sizes them.
+pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
+    let t = ctx.load(&plan.data)?;
+    let net = RunNetwork::open(&plan.network, ctx)?;
+    ctx.progress.step("distances");
+    let mut r = net.results(&t, ctx);
+    r.basins = Some(analyse(&t, &r.basics, &plan.basins, ctx)?);
+    Ok(ctx.tables(&t, &r, false))
+}

@@ -1,0 +1,40 @@
+//! `maillage points-chauds`: where non-mobile young people have no site
+//! within reach.
+
+use crate::analysis::basics::Basics;
+use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
+use crate::analysis::results::HotspotResults;
+use crate::load::territory::DataPaths;
+use crate::model::Territory;
+use crate::output::write::Outputs;
+use crate::pipeline::network::{NetworkPlan, RunNetwork};
+use crate::pipeline::Context;
+
+/// A hotspots run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub data: DataPaths,
+    pub network: NetworkPlan,
+    /// The non-mobile rate and the reach, in the network's unit.
+    pub params: HotspotParams,
+}
+
+/// Estimates the non-mobile young people out of reach and clusters them.
+pub fn analyse(t: &Territory, b: &Basics, p: &HotspotParams, ctx: &mut Context) -> HotspotResults {
+    ctx.progress.step("communes voisines");
+    let adjacency = b.adjacency(t);
+    ctx.progress.step("points chauds de non-mobilité");
+    let est = estimates(t, b, p);
+    let found = clusters(t, b, &est, adjacency);
+    HotspotResults::new(est, found, b.costs.unit, p.reach)
+}
+
+/// Loads, measures, estimates and clusters; the hotspot tables.
+pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
+    let t = ctx.load(&plan.data)?;
+    let net = RunNetwork::open(&plan.network, ctx)?;
+    ctx.progress.step("distances");
+    let mut r = net.results(&t, ctx);
+    r.hotspots = Some(analyse(&t, &r.basics, &plan.params, ctx));
+    Ok(ctx.tables(&t, &r, false))
+}

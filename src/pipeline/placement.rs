@@ -1,0 +1,230 @@
+//! `maillage implantation`: where k new permanences would reach the most
+//! young people far from any site today; and the report's proposal.
+
+use std::path::PathBuf;
+
+use crate::analysis::basics::Basics;
+use crate::analysis::measure::Measure;
+use crate::analysis::placement::{
+    mairie_candidates, place, point_candidates, summarise_placement, Candidate, Method, Model,
+    Objective, Placement, PlacementError, PlacementParams,
+};
+use crate::analysis::results::PlacementResults;
+use crate::base::{french, Cost};
+use crate::error::Error;
+use crate::load::points::{parse_points, points_outside};
+use crate::load::territory::{defaults, DataPaths};
+use crate::model::Territory;
+use crate::output::write::Outputs;
+use crate::pipeline::network::{NetworkPlan, RunNetwork};
+use crate::pipeline::Context;
+
+/// Where new sites may open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CandidateSource {
+    /// Every town hall (or the commune's measuring point).
+    Mairies,
+    /// The embedded France services of the region.
+    FranceServices,
+    /// A CSV file `id,lon,lat[,nom]`.
+    File(PathBuf),
+}
+
+impl CandidateSource {
+    /// The option's value as given (`mairies`, `france-services` or the path).
+    pub fn code(&self) -> String {
+        match self {
+            CandidateSource::Mairies => "mairies".into(),
+            CandidateSource::FranceServices => "france-services".into(),
+            CandidateSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// The proposal of the report and of the maps: `k` new permanences within
+/// `radius`, maximal covering of the young people, among `candidates`.
+#[derive(Debug, Clone)]
+pub struct ProposalOptions {
+    pub k: usize,
+    pub radius: Cost,
+    pub candidates: CandidateSource,
+}
+
+/// A `maillage implantation` run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub data: DataPaths,
+    pub network: NetworkPlan,
+    pub candidates: CandidateSource,
+    /// The Mission Locale as typed (`--ml`), resolved once the data are loaded.
+    pub ml: Option<String>,
+    /// The settings, but the Mission Locale.
+    pub params: PlacementParams,
+}
+
+/// Reads the candidates.
+pub fn load_candidates(
+    t: &Territory,
+    source: &CandidateSource,
+    ctx: &mut Context,
+) -> anyhow::Result<Vec<Candidate>> {
+    let (path, bytes, prefix) = match source {
+        CandidateSource::Mairies => return Ok(mairie_candidates(t)),
+        CandidateSource::FranceServices => (
+            PathBuf::from(defaults::FRANCE_SERVICES.name),
+            defaults::FRANCE_SERVICES.bytes.to_vec(),
+            "fs-",
+        ),
+        CandidateSource::File(p) => (
+            p.clone(),
+            std::fs::read(p).map_err(|e| Error::io(p, e))?,
+            "",
+        ),
+    };
+    // In France the candidates are checked as they are read (with their
+    // line); elsewhere against the territory's window.
+    let pts = if t.window == crate::base::frame::Window::France {
+        parse_points(&path, &bytes, &mut ctx.warnings)?
+    } else {
+        let pts = crate::load::points::parse_points_within(
+            &path,
+            &bytes,
+            &mut ctx.warnings,
+            crate::base::frame::Window::World,
+        )?;
+        points_outside(t, &path, 0, &pts.ids, &pts.points)?;
+        pts
+    };
+    if pts.ids.is_empty() {
+        return Err(Error::file(
+            &path,
+            "aucun candidat : le fichier a un en-tête mais aucune ligne",
+        )
+        .into());
+    }
+    let ids = pts.ids.iter().map(|id| format!("{prefix}{id}")).collect();
+    let c = point_candidates(t, ids, pts.names, &pts.points);
+    for cand in c.iter().filter(|c| c.commune.is_none()) {
+        ctx.warnings.add(
+            &path,
+            "candidat hors de toute commune du territoire : gardé, il peut desservir \
+             les communes dans le rayon, mais n'appartient à aucune ML (écarté avec --ml)",
+            cand.id.clone(),
+        );
+    }
+    Ok(c)
+}
+
+/// Runs a placement and summarises it by region, département and ML.
+pub fn analyse(
+    t: &Territory,
+    b: &Basics,
+    measure: &Measure<'_>,
+    candidates: Vec<Candidate>,
+    params: &PlacementParams,
+) -> anyhow::Result<PlacementResults> {
+    let placement = place(t, b, measure, &candidates, params)?;
+    let scopes = summarise_placement(t, &placement);
+    Ok(PlacementResults {
+        candidates,
+        placement,
+        scopes,
+    })
+}
+
+/// The report's placement proposal (k new permanences, maximal covering,
+/// jeunes).
+pub fn report_placement(
+    t: &Territory,
+    b: &Basics,
+    measure: &Measure<'_>,
+    args: &ProposalOptions,
+    ctx: &mut Context,
+) -> anyhow::Result<PlacementResults> {
+    ctx.progress.step("placement");
+    let candidates = load_candidates(t, &args.candidates, ctx)?;
+    // A small territory may have fewer candidates than the default k: the
+    // proposal then uses them all rather than failing the whole report.
+    let k = args.k.min(candidates.len());
+    if k < args.k {
+        ctx.warnings.add(
+            std::path::Path::new("--implantation-nombre"),
+            "moins de candidats que de nouveaux sites demandés : la proposition en place un par candidat",
+            format!(
+                "{} demandés, {} candidats",
+                args.k,
+                candidates.len()
+            ),
+        );
+    }
+    if k == 0 {
+        anyhow::bail!("--implantation-candidats : aucun candidat où placer un nouveau site");
+    }
+    let params = PlacementParams {
+        model: Model::Mclp,
+        objective: Objective::Jeunes,
+        k,
+        radius: args.radius,
+        ml: None,
+        exact_nodes: None,
+    };
+    let p = analyse(t, b, measure, candidates, &params)?;
+    ctx.progress.say(&describe(&p.placement));
+    Ok(p)
+}
+
+/// One line for the terminal.
+pub fn describe(p: &Placement) -> String {
+    let gap = 100.0 * p.gap();
+    let proof = match p.method {
+        Method::Exact { proven: true, .. } => "optimum prouvé".to_string(),
+        _ if p.solution.gap() == 0.0 => "optimum prouvé".to_string(),
+        _ => format!("écart à l'optimum ≤ {gap:.3} %, non prouvé"),
+    };
+    match p.params.model {
+        Model::Mclp => format!(
+            "placement : {} sites, {} → {} couverts à {} {} ({proof})",
+            p.placed.len(),
+            french::int(p.objective_before.round() as u64),
+            french::int(p.objective_after.round() as u64),
+            p.params.radius.shown(),
+            p.unit.symbol()
+        ),
+        Model::PMedian => format!(
+            "placement : {} sites, coût pondéré {:.0} → {:.0} {} ({proof})",
+            p.placed.len(),
+            p.objective_before,
+            p.objective_after,
+            p.unit.symbol()
+        ),
+    }
+}
+
+/// Loads, measures, reads the candidates and places; the placement tables.
+pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
+    let t = ctx.load(&plan.data)?;
+    let mut params = plan.params.clone();
+    params.ml = match &plan.ml {
+        None => None,
+        Some(ml) => Some(crate::model::resolve_ml(&t, ml, "--ml")?),
+    };
+    let candidates = load_candidates(&t, &plan.candidates, ctx)?;
+    let net = RunNetwork::open(&plan.network, ctx)?;
+    ctx.progress.step("distances");
+    let mut r = net.results(&t, ctx);
+    ctx.progress.step("placement");
+    let p = analyse(&t, &r.basics, &net.measure(), candidates, &params).map_err(|e| {
+        match e.downcast_ref::<PlacementError>() {
+            // Name the options the user can change.
+            Some(PlacementError::TooFewCandidates { .. }) => e.context(format!(
+                "--nombre {} avec --candidats {}",
+                params.k,
+                plan.candidates.code()
+            )),
+            _ => e,
+        }
+    })?;
+    ctx.progress.say(&describe(&p.placement));
+    r.placement = Some(p);
+    Ok(ctx.tables(&t, &r, false))
+}

@@ -1,0 +1,82 @@
+//! `maillage scenario`: what opening, closing or moving sites changes.
+
+use std::path::PathBuf;
+
+use crate::analysis::basics::Basics;
+use crate::analysis::coverage::CoverageCategory;
+use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
+use crate::analysis::scenario::{apply, changes};
+use crate::analysis::summary::distance_summaries;
+use crate::base::{french, Cost};
+use crate::load::territory::{read_sites, DataPaths};
+use crate::model::Scope;
+use crate::output::write::Outputs;
+use crate::pipeline::network::{NetworkPlan, RunNetwork};
+use crate::pipeline::Context;
+
+/// A scenario run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub data: DataPaths,
+    pub network: NetworkPlan,
+    /// The coverage thresholds, sorted, in the network's unit.
+    pub thresholds: Vec<Cost>,
+    /// The sites to open: a file in the sites' format.
+    pub open: Option<PathBuf>,
+    /// The ids of the sites to close.
+    pub close: Vec<String>,
+}
+
+/// Coverage and distances before and after the change, and the communes
+/// whose nearest site changes.
+pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
+    let t = ctx.load(&plan.data)?;
+    let add = match &plan.open {
+        Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
+        None => Vec::new(),
+    };
+    let after = apply(&t, &add, &plan.close)?;
+    let net = RunNetwork::open(&plan.network, ctx)?;
+    ctx.progress.step("scénario");
+    let b0 = net.basics(&t, ctx);
+    let b1 = Basics::measured(&after, &net.measure());
+    net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| {
+        after.sites[j].id.clone()
+    });
+    let radii = &plan.thresholds;
+    let coverage = [b0.coverage(&t, radii), b1.coverage(&after, radii)];
+    let summaries = [
+        distance_summaries(&t, &b0.costs, &b0.qpv),
+        distance_summaries(&after, &b1.costs, &b1.qpv),
+    ];
+    let changed = changes(&t, &b0, &after, &b1);
+    let middle = radii[(radii.len() - 1) / 2];
+    let raw_middle = b0.costs.raw(&[middle])[0];
+    let region_jeunes = |c: &CoverageResults| {
+        c.rows
+            .iter()
+            .find(|r| {
+                r.scope == Scope::Region
+                    && r.category == CoverageCategory::Toutes
+                    && r.threshold == raw_middle
+            })
+            .map_or(0, |r| r.counts.jeunes_covered)
+    };
+    let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
+    ctx.progress.say(&format!(
+        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {middle} : {} → {} ({:+}) ; {} communes changent de site le plus proche",
+        add.len(),
+        plan.close.len(),
+        french::int(j0),
+        french::int(j1),
+        j1 as i64 - j0 as i64,
+        changed.len()
+    ));
+    let mut r = Results::new(b0);
+    r.scenario = Some(ScenarioResults {
+        coverage,
+        summaries,
+        changes: changed,
+    });
+    Ok(ctx.tables(&t, &r, false))
+}
