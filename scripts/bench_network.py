@@ -97,7 +97,7 @@ def run_maillage(origins_csv, dests_csv):
     t0 = time.perf_counter()
     p = subprocess.run([BIN, "temps", "--origines", origins_csv, "--destinations", dests_csv, "--reseau", PBF,
                         "--mode", "marche", "--plus-proche", "--vitesse-marche-kmh", f"{WALK_KMH:g}",
-                        "--snap-max-m", f"{SNAP_MAX_M:g}", "--csv", "rfc4180", "--out", out, "--verbose"],
+                        "--rattachement-max-m", f"{SNAP_MAX_M:g}", "--csv", "rfc4180", "--out", out, "--verbose"],
                        capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     res = pd.read_csv(os.path.join(out, "temps.csv"), dtype={"origine": str, "destination": str})

@@ -63,7 +63,7 @@ TARGET = 1e-9
 
 def run_maillage(points_csv, out):
     t0 = time.perf_counter()
-    p = subprocess.run([BIN, "distance", "--points", points_csv, "--grid-m", "0", "--csv", "rfc4180",
+    p = subprocess.run([BIN, "distance", "--points", points_csv, "--grille-m", "0", "--csv", "rfc4180",
                         "--out", out, "--verbose"], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     m = re.search(r"points : site le plus proche : ([0-9.]+) s", p.stderr)
@@ -172,10 +172,10 @@ def access_part():
 
     out = os.path.join(WORK, "access")
     t0 = time.perf_counter()
-    p = subprocess.run([BIN, "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", out, "--verbose",
-                        "--write-access-costs", "--access-km", f"{ACCESS_KM:g}",
-                        "--access-bands-km", bands_arg(E2SFCA_BANDS), "--apl-bands-km", bands_arg(APL_BANDS),
-                        "--site-weights", ",".join(f"{k}={v:g}" for k, v in SITE_WEIGHTS.items())],
+    p = subprocess.run([BIN, "distance", "--grille-m", "0", "--csv", "rfc4180", "--out", out, "--verbose",
+                        "--ecrire-couts-acces", "--acces-km", f"{ACCESS_KM:g}",
+                        "--acces-tranches-km", bands_arg(E2SFCA_BANDS), "--apl-tranches-km", bands_arg(APL_BANDS),
+                        "--poids-sites", ",".join(f"{k}={v:g}" for k, v in SITE_WEIGHTS.items())],
                        capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     m = re.search(r"accessibilité : ([0-9.]+) s", p.stderr)
@@ -240,7 +240,7 @@ def main():
         sys.exit(0 if ok else 1)
     sites = pd.read_csv(os.path.join(ROOT, "geodata", "sites.csv"), dtype={"site_id": str, "code_insee": str, "code_ml": str})
     # (1) The communes' measuring points, as maillage's report gives them.
-    subprocess.run([BIN, "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", os.path.join(WORK, "report"), "--quiet"],
+    subprocess.run([BIN, "distance", "--grille-m", "0", "--csv", "rfc4180", "--out", os.path.join(WORK, "report"), "--quiet"],
                    check=True, capture_output=True)
     com = pd.read_csv(os.path.join(WORK, "report", "communes.csv"), dtype={"code_insee": str})
     communes = pd.DataFrame({"id": com.code_insee, "lon": com.lon_mesure, "lat": com.lat_mesure})

@@ -63,7 +63,7 @@ def read_inputs(bin_path):
     """The communes' measuring points and young people, as maillage reports
     them, the sites, and the commune polygons."""
     out = os.path.join(WORK, "report")
-    subprocess.run([bin_path, "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", out, "--quiet"],
+    subprocess.run([bin_path, "distance", "--grille-m", "0", "--csv", "rfc4180", "--out", out, "--quiet"],
                    check=True, capture_output=True)
     com = pd.read_csv(os.path.join(out, "communes.csv"), dtype={"code_insee": str, "site_plus_proche": str})
     sites = pd.read_csv(os.path.join(ROOT, "geodata", "sites.csv"),
@@ -133,8 +133,8 @@ def solve_spopt(cost, weights, radius_m, n_sites, k, threads):
 
 def run_maillage(bin_path, k, radius_km, out, extra=()):
     t0 = time.perf_counter()
-    p = subprocess.run([bin_path, "place", "--k", str(k), "--radius-km", f"{radius_km:g}", "--candidates", "mairies",
-                        "--objective", "jeunes", "--csv", "rfc4180", "--out", out, "--verbose", *extra],
+    p = subprocess.run([bin_path, "implantation", "--nombre", str(k), "--rayon-km", f"{radius_km:g}", "--candidats", "mairies",
+                        "--objectif", "jeunes", "--csv", "rfc4180", "--out", out, "--verbose", *extra],
                        capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:

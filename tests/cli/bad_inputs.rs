@@ -55,8 +55,8 @@ struct Case {
     expect: Expect,
 }
 
-const DIST: &[&str] = &["distance", "--grid-m", "0"];
-const REPORT: &[&str] = &["report", "--grid-m", "0"];
+const DIST: &[&str] = &["distance", "--grille-m", "0"];
+const REPORT: &[&str] = &["rapport", "--grille-m", "0"];
 
 use Base::{Aisne, Embedded, Mini};
 use Expect::{Error, Same, Usage, Warning};
@@ -667,7 +667,7 @@ const CASES: &[Case] = &[
     // ----- Points, candidates and options ----------------------------------------
     Case {
         name: "points file with a bad row",
-        args: &["distance", "--grid-m", "0", "--points", "@bad/points_bad_row.csv"],
+        args: &["distance", "--grille-m", "0", "--points", "@bad/points_bad_row.csv"],
         base: Mini,
         data: &[],
         expect: Error(&[
@@ -676,71 +676,71 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "points file with a header only",
-        args: &["distance", "--grid-m", "0", "--points", "@bad/points_header_only.csv"],
+        args: &["distance", "--grille-m", "0", "--points", "@bad/points_header_only.csv"],
         base: Mini,
         data: &[],
         expect: Error(&["bad/points_header_only.csv : aucun point : le fichier a un en-tête mais aucune ligne"]),
     },
     Case {
         name: "k larger than the candidates",
-        args: &["placement", "--k", "5", "--candidates", "@bad/candidates_three.csv"],
+        args: &["implantation", "--nombre", "5", "--candidats", "@bad/candidates_three.csv"],
         base: Mini,
         data: &[],
         expect: Error(&[
-            "--k 5 avec --candidates ",
+            "--nombre 5 avec --candidats ",
             "bad/candidates_three.csv : k = 5 dépasse les 3 candidats disponibles",
         ]),
     },
     Case {
         name: "coverage radius of zero",
-        args: &["coverage", "--radius-km", "5,0"],
+        args: &["couverture", "--rayons-km", "5,0"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--radius-km", "« 5,0 »", "0 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--rayons-km", "« 5,0 »", "0 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "negative coverage radius",
-        args: &["coverage", "--radius-km=-5"],
+        args: &["couverture", "--rayons-km=-5"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--radius-km", "-5 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--rayons-km", "-5 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "coverage radius NaN",
-        args: &["coverage", "--radius-km", "NaN"],
+        args: &["couverture", "--rayons-km", "NaN"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--radius-km", "NaN km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--rayons-km", "NaN km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "placement radius of zero",
-        args: &["placement", "--radius-km", "0"],
+        args: &["implantation", "--rayon-km", "0"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--radius-km", "0 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--rayons-km", "0 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "negative placement radius in the report",
-        args: &["report", "--placement-radius-km=-1"],
+        args: &["rapport", "--implantation-rayon-km=-1"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--placement-radius-km", "-1 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--implantation-rayon-km", "-1 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "grid too fine for the region",
-        args: &["distance", "--grid-m", "10"],
+        args: &["distance", "--grille-m", "10"],
         base: Embedded,
         data: &[],
         expect: Error(&[
-            "--grid-m 10 : environ 320 millions de mailles sur les 31\u{a0}973 km² des communes, plus que les 100 millions qu'une grille écrit ; choisissez --grid-m 18 ou plus",
+            "--grille-m 10 : environ 320 millions de mailles sur les 31\u{a0}973 km² des communes, plus que les 100 millions qu'une grille écrit ; choisissez --grille-m 18 ou plus",
         ]),
     },
     Case {
         name: "reach of zero",
-        args: &["hotspots", "--reach-km", "0"],
+        args: &["points-chauds", "--portee-km", "0"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--reach-km", "« 0 »", "0 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--portee-km", "« 0 »", "0 km : une distance doit être un nombre de km positif"]),
     },
 ];
 
@@ -1044,7 +1044,7 @@ fn a_prj_nested_deep_enough_to_overflow_the_stack_is_an_error() {
     dir.write("deep.prj", "A[".repeat(100_000) + &"]".repeat(100_000));
     let out = dir.run(&[
         "distance",
-        "--grid-m",
+        "--grille-m",
         "0",
         "--communes",
         "deep.shp",

@@ -80,8 +80,8 @@ fn a_basin_table_by_epci_places_every_commune_once() {
     let dir = Dir::new();
     dir.write("bassins_epci.csv", csv);
     let out = dir.run(&[
-        "basins",
-        "--basins",
+        "bassins",
+        "--bassins",
         "bassins_epci.csv",
         "--csv",
         "rfc4180",
@@ -131,7 +131,7 @@ fn a_basin_table_by_epci_places_every_commune_once() {
 fn basin_sizes_add_up_and_a_basin_file_round_trips() {
     let dir = Dir::new();
     assert_exit(
-        &dir.run(&["basins", "--csv", "rfc4180", "--out", "res", "--quiet"]),
+        &dir.run(&["bassins", "--csv", "rfc4180", "--out", "res", "--quiet"]),
         0,
     );
     let rows = read_csv(&dir.read("res/bassins.csv"));
@@ -164,8 +164,8 @@ fn basin_sizes_add_up_and_a_basin_file_round_trips() {
     let f = dir.path().join("res/bassins_communes.csv");
     assert_exit(
         &dir.run(&[
-            "basins",
-            "--basins",
+            "bassins",
+            "--bassins",
             f.to_str().unwrap(),
             "--csv",
             "rfc4180",

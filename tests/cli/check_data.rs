@@ -14,7 +14,7 @@ fn check_line(stdout: &str, id: &str) -> String {
 #[test]
 fn embedded_data_reconciles_with_the_reports() {
     let dir = Dir::new();
-    let out = dir.run(&["check-data", "--out", "res"]);
+    let out = dir.run(&["controle", "--out", "res"]);
     assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = |id: &str| check_line(&stdout, id);
@@ -54,7 +54,7 @@ fn an_unexplained_difference_fails() {
     assert_ne!(changed, reference);
     let f = dir.write("ref.csv", changed);
     let out = dir.run(&[
-        "check-data",
+        "controle",
         "--reference",
         f.to_str().unwrap(),
         "--out",
@@ -73,7 +73,7 @@ fn an_explanation_holds_only_for_the_documented_value() {
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["features"].as_array_mut().unwrap().pop();
     let f = dir.write("qpv.geojson", v.to_string());
-    let out = dir.run(&["check-data", "--qpv", f.to_str().unwrap(), "--out", "res"]);
+    let out = dir.run(&["controle", "--qpv", f.to_str().unwrap(), "--out", "res"]);
     assert_exit(&out, 3);
 }
 
@@ -83,7 +83,7 @@ fn an_explanation_holds_only_for_the_documented_value() {
 #[test]
 fn another_territory_is_said_and_only_its_perimeters_are_compared() {
     let dir = Dir::new();
-    let mut args = vec!["check-data".to_string()];
+    let mut args = vec!["controle".to_string()];
     args.extend(crate::util::mini_layers());
     args.extend(["--out".to_string(), "res".to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -11,15 +11,15 @@ fn coverage_agrees_with_brute_force_on_the_region() {
     let dir = Dir::new();
     assert_exit(
         &dir.run(&[
-            "report",
-            "--grid-m",
+            "rapport",
+            "--grille-m",
             "0",
             "--csv",
             "rfc4180",
             "--out",
             "res",
             "--quiet",
-            "--radius-km",
+            "--rayons-km",
             "3,5,10",
         ]),
         0,
@@ -107,12 +107,12 @@ fn coverage_grows_with_the_radius() {
     let dir = Dir::new();
     assert_exit(
         &dir.run(&[
-            "coverage",
+            "couverture",
             "--csv",
             "rfc4180",
             "--out",
             "res",
-            "--radius-km",
+            "--rayons-km",
             "1,2,5,10,20",
         ]),
         0,
@@ -138,12 +138,12 @@ fn coverage_grows_with_the_radius() {
 #[test]
 fn bad_radius_is_refused_before_any_work() {
     let dir = Dir::new();
-    let out = dir.run(&["coverage", "--radius-km", "5,0", "--out", "res"]);
+    let out = dir.run(&["couverture", "--rayons-km", "5,0", "--out", "res"]);
     // A bad option value is a usage error (exit 2), refused by the parser
     // before anything is loaded.
     assert_exit(&out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--radius-km"), "{err}");
+    assert!(err.contains("--rayons-km"), "{err}");
     assert!(
         err.contains("0 km : une distance doit être un nombre de km positif"),
         "{err}"
@@ -157,7 +157,7 @@ fn bad_radius_is_refused_before_any_work() {
 #[test]
 fn the_embedded_data_give_no_warning() {
     let dir = Dir::new();
-    let out = dir.run(&["coverage", "--out", "res"]);
+    let out = dir.run(&["couverture", "--out", "res"]);
     assert_exit(&out, 0);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("avertissement"), "{stderr}");

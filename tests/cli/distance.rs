@@ -13,7 +13,7 @@ fn distance_writes_qpv_grid_points_and_summaries() {
     let pts = dir.write("points.csv", "id;lon;lat\nJ1;2,2954;49,8934\nJ2;3.5;50.0\n");
     let out = dir.run(&[
         "distance",
-        "--grid-m",
+        "--grille-m",
         "2000",
         "--points",
         pts.to_str().unwrap(),
@@ -66,10 +66,10 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
     assert_exit(
         &dir.run_env(
             &[
-                "report",
-                "--grid-m",
+                "rapport",
+                "--grille-m",
                 "1000",
-                "--write-access-costs",
+                "--ecrire-couts-acces",
                 "--out",
                 "one",
                 "--quiet",
@@ -81,10 +81,10 @@ fn outputs_are_identical_whatever_the_number_of_threads() {
     assert_exit(
         &dir.run_env(
             &[
-                "report",
-                "--grid-m",
+                "rapport",
+                "--grille-m",
                 "1000",
-                "--write-access-costs",
+                "--ecrire-couts-acces",
                 "--out",
                 "four",
                 "--quiet",
@@ -138,7 +138,14 @@ fn default_supply(kind: &str) -> f64 {
 fn access_columns_hand_out_the_supply_of_every_site() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", "res", "--quiet",
+        "distance",
+        "--grille-m",
+        "0",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+        "--quiet",
     ]);
     assert_exit(&out, 0);
     let rows = read_csv(&dir.read("res/communes.csv"));
@@ -214,17 +221,17 @@ fn access_scores_follow_from_the_written_cost_table() {
     let dir = Dir::new();
     let out = dir.run(&[
         "distance",
-        "--grid-m",
+        "--grille-m",
         "0",
         "--csv",
         "rfc4180",
         "--out",
         "res",
         "--quiet",
-        "--write-access-costs",
-        "--access-km",
+        "--ecrire-couts-acces",
+        "--acces-km",
         "8",
-        "--site-weights",
+        "--poids-sites",
         "permanence=1/3",
     ]);
     assert_exit(&out, 0);
@@ -329,14 +336,14 @@ fn access_scores_follow_from_the_written_cost_table() {
 fn bad_access_options_are_usage_errors_naming_the_option() {
     let dir = Dir::new();
     for (args, needle) in [
-        (["--access-km", "0"], "attendu une distance positive en km"),
+        (["--acces-km", "0"], "attendu une distance positive en km"),
         (
-            ["--access-bands-km", "10:1,5:0.5"],
+            ["--acces-tranches-km", "10:1,5:0.5"],
             "les bornes des tranches doivent croître",
         ),
-        (["--apl-bands-km", "10:2"], "au plus égal à 1"),
-        (["--apl-bands-km", "10-1"], "KM:POIDS"),
-        (["--site-weights", "bureau=1"], "n'est pas un type de site"),
+        (["--apl-tranches-km", "10:2"], "au plus égal à 1"),
+        (["--apl-tranches-km", "10-1"], "KM:POIDS"),
+        (["--poids-sites", "bureau=1"], "n'est pas un type de site"),
     ] {
         let mut all = vec!["distance", "--out", "res"];
         all.extend(args);
@@ -373,7 +380,7 @@ fn points_alone_compute_no_grid_unless_asked() {
         "distance",
         "--points",
         pts.to_str().unwrap(),
-        "--grid-m",
+        "--grille-m",
         "5000",
         "--out",
         "b",
@@ -487,7 +494,7 @@ fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
             "distance",
             "--communes",
             file,
-            "--grid-m",
+            "--grille-m",
             "0",
             "--csv",
             "rfc4180",
@@ -540,7 +547,7 @@ fn communes_in_lambert93_or_wgs84_give_the_same_distances() {
 fn a_road_network_adds_travel_times_to_the_communes() {
     let dir = Dir::new();
     let grid = crate::util::fixture("network/mini_grid.osm.pbf");
-    let mut args: Vec<String> = vec!["distance".into(), "--grid-m".into(), "0".into()];
+    let mut args: Vec<String> = vec!["distance".into(), "--grille-m".into(), "0".into()];
     args.extend(mini_layers());
     let run = |extra: &[&str], out: &str| {
         let mut a: Vec<&str> = args.iter().map(String::as_str).collect();

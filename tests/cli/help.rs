@@ -9,9 +9,9 @@ fn help_lists_commands_and_examples() {
     assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
-        "report",
-        "check-data",
-        "maillage report",
+        "rapport",
+        "controle",
+        "maillage rapport",
         "Statut de sortie",
         "Utilisation : maillage",
         "Commandes :",
@@ -21,15 +21,15 @@ fn help_lists_commands_and_examples() {
     }
     // Every command's help is French, clap's own words included.
     for cmd in [
-        "report",
+        "rapport",
         "distance",
-        "coverage",
-        "hotspots",
-        "basins",
-        "placement",
-        "map",
+        "couverture",
+        "points-chauds",
+        "bassins",
+        "implantation",
+        "carte",
         "scenario",
-        "check-data",
+        "controle",
         "reseau",
     ] {
         let out = dir.run(&[cmd, "--help"]);
@@ -57,6 +57,6 @@ fn help_lists_commands_and_examples() {
 
 #[test]
 fn bad_usage_exits_with_2() {
-    let out = Dir::new().run(&["report", "--csv", "excel"]);
+    let out = Dir::new().run(&["rapport", "--csv", "excel"]);
     assert_exit(&out, 2);
 }

@@ -9,7 +9,14 @@ fn hotspot_clusters_hold_only_unreached_communes_and_add_up() {
     let dir = Dir::new();
     assert_exit(
         &dir.run(&[
-            "report", "--grid-m", "0", "--csv", "rfc4180", "--out", "res", "--quiet",
+            "rapport",
+            "--grille-m",
+            "0",
+            "--csv",
+            "rfc4180",
+            "--out",
+            "res",
+            "--quiet",
         ]),
         0,
     );
@@ -83,9 +90,9 @@ fn hotspot_clusters_hold_only_unreached_communes_and_add_up() {
 #[test]
 fn bad_rate_is_refused() {
     let dir = Dir::new();
-    let out = dir.run(&["hotspots", "--non-mobile-rate", "32", "--out", "res"]);
+    let out = dir.run(&["points-chauds", "--part-non-mobiles", "32", "--out", "res"]);
     assert_exit(&out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--non-mobile-rate"), "{err}");
+    assert!(err.contains("--part-non-mobiles"), "{err}");
     assert!(err.contains("une part est comprise entre 0 et 1"), "{err}");
 }

@@ -81,7 +81,7 @@ fn hostile_report(dir: &Dir) -> String {
         .replace("60-ML NOYON", "\"60-ML <b>NOYON</b> & Cie\"");
     dir.write("zones.csv", zones);
     let out = dir.run(&[
-        "report",
+        "rapport",
         "--csv",
         "rfc4180",
         "--out",
@@ -137,7 +137,14 @@ fn names_from_input_files_are_escaped() {
 fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "report", "--csv", "rfc4180", "--out", "res", "--grid-m", "0", "--quiet",
+        "rapport",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+        "--grille-m",
+        "0",
+        "--quiet",
     ]);
     assert_exit(&out, 0);
     let html = dir.read("res/synthese.html");

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::util::{assert_exit, fixture, read_csv, Dir};
 
 fn report(dir: &Dir, extra: &[&str], threads: &str) {
-    let mut args = vec!["report", "--csv", "rfc4180", "--out", "res", "--quiet"];
+    let mut args = vec!["rapport", "--csv", "rfc4180", "--out", "res", "--quiet"];
     args.extend_from_slice(extra);
     let out = dir.run_env(&args, &[("RAYON_NUM_THREADS", threads)]);
     assert_exit(&out, 0);
@@ -203,7 +203,14 @@ fn the_geotiff_is_the_grid() {
     use tiff::tags::Tag;
     let dir = Dir::new();
     let out = dir.run(&[
-        "distance", "--grid-m", "1000", "--csv", "rfc4180", "--out", "res", "--quiet",
+        "distance",
+        "--grille-m",
+        "1000",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+        "--quiet",
     ]);
     assert_exit(&out, 0);
     let grid = read_csv(&dir.read("res/grille_distance.csv"));
@@ -330,7 +337,7 @@ fn the_manifest_lists_inputs_and_outputs_with_their_sha256() {
             fixture("mini/classement.csv").to_str().unwrap(),
             "--zones",
             fixture("mini/zones.csv").to_str().unwrap(),
-            "--placement-k",
+            "--implantation-nombre",
             "1",
         ],
         "2",
@@ -339,7 +346,7 @@ fn the_manifest_lists_inputs_and_outputs_with_their_sha256() {
     let m: serde_json::Value = serde_json::from_slice(&out["manifest.json"]).unwrap();
     assert_eq!(m["tool"], "maillage");
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(m["arguments"][0], "report");
+    assert_eq!(m["arguments"][0], "rapport");
     assert_eq!(m["parameters"]["grid_m"], 200.0);
     assert_eq!(m["parameters"]["placement_k"], 1);
     let listed: BTreeMap<String, (u64, String)> = m["outputs"]

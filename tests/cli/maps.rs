@@ -74,7 +74,14 @@ fn geodata_csv(name: &str) -> Vec<BTreeMap<String, String>> {
 fn the_report_draws_five_maps_whose_legends_match_the_data() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "report", "--out", "res", "--csv", "rfc4180", "--grid-m", "0", "--quiet",
+        "rapport",
+        "--out",
+        "res",
+        "--csv",
+        "rfc4180",
+        "--grille-m",
+        "0",
+        "--quiet",
     ]);
     assert_exit(&out, 0);
     for kind in KINDS {
@@ -200,8 +207,8 @@ fn the_report_draws_five_maps_whose_legends_match_the_data() {
 fn map_draws_one_mission_locale() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "map",
-        "--kind",
+        "carte",
+        "--type",
         "regionale",
         "--ml",
         "62041",
@@ -246,7 +253,7 @@ fn map_draws_one_mission_locale() {
 
     // The same ML by name, PNG only, all kinds.
     let out = dir.run(&[
-        "map",
+        "carte",
         "--ml",
         &ml["nom_arefie"],
         "--format",
@@ -269,7 +276,7 @@ fn map_draws_one_mission_locale() {
 #[test]
 fn map_options_are_checked() {
     let dir = Dir::new();
-    let out = dir.run(&["map", "--ml", "99999", "--out", "res"]);
+    let out = dir.run(&["carte", "--ml", "99999", "--out", "res"]);
     assert_exit(&out, 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--ml 99999") && err.contains("62041"), "{err}");
@@ -278,7 +285,7 @@ fn map_options_are_checked() {
         "a failed run wrote outputs"
     );
 
-    let out = dir.run(&["map", "--kind", "carte", "--out", "res"]);
+    let out = dir.run(&["carte", "--type", "carte", "--out", "res"]);
     assert_exit(&out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -33,7 +33,7 @@ fn cost(r: &BTreeMap<String, String>) -> Option<f64> {
 #[test]
 fn report_by_bicycle_measures_every_analysis_in_minutes() {
     let dir = Dir::new();
-    let mut args: Vec<String> = vec!["report".into()];
+    let mut args: Vec<String> = vec!["rapport".into()];
     args.extend(mini_layers());
     let g = grid();
     args.extend(
@@ -142,20 +142,20 @@ fn report_by_bicycle_measures_every_analysis_in_minutes() {
 fn thresholds_in_the_wrong_unit_are_refused() {
     let dir = Dir::new();
     let g = grid();
-    let out = dir.run(&["coverage", "--seuils-min", "15", "--out", "o"]);
+    let out = dir.run(&["couverture", "--seuils-min", "15", "--out", "o"]);
     assert_exit(&out, 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--seuils-min") && err.contains("--radius-km"),
+        err.contains("--seuils-min") && err.contains("--rayons-km"),
         "{err}"
     );
     let out = dir.run(&[
-        "hotspots",
+        "points-chauds",
         "--reseau",
         &g,
         "--mode",
         "marche",
-        "--reach-km",
+        "--portee-km",
         "3",
         "--out",
         "o",
@@ -163,7 +163,7 @@ fn thresholds_in_the_wrong_unit_are_refused() {
     assert_exit(&out, 1);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--reach-km") && err.contains("--reach-min"),
+        err.contains("--portee-km") && err.contains("--portee-min"),
         "{err}"
     );
     assert!(!dir.path().join("o").exists(), "nothing written");
@@ -179,7 +179,14 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
     let g = grid();
     let net = ["--reseau", g.as_str(), "--mode", "velo"];
     let mut a = vec![
-        "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", "d", "--quiet",
+        "distance",
+        "--grille-m",
+        "0",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "d",
+        "--quiet",
     ];
     a.extend(net);
     assert_exit(&dir.run(&a), 0);
@@ -195,7 +202,7 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         "mairies.csv",
         "--destinations",
         "mairies.csv",
-        "--max-min",
+        "--trajet-max-min",
         "30",
         "--csv",
         "rfc4180",
@@ -231,12 +238,12 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
     let best = brute.best_pair();
     let r = format!("{radius}");
     let mut a = vec![
-        "placement",
-        "--k",
+        "implantation",
+        "--nombre",
         "2",
         "--ml",
         "60471",
-        "--radius-min",
+        "--rayon-min",
         &r,
         "--exact",
         "--csv",
@@ -303,7 +310,7 @@ fn report_by_public_transport_follows_the_times_of_temps() {
     let feed = mini_feed(&dir);
     let g = grid();
     let run = |extra: &[&str], out: &str| {
-        let mut args: Vec<String> = vec!["report".into()];
+        let mut args: Vec<String> = vec!["rapport".into()];
         args.extend(mini_layers());
         args.extend(
             [
@@ -391,7 +398,7 @@ fn report_by_public_transport_follows_the_times_of_temps() {
     // A limit shorter than Y's trip: no trip to any site, said in the table
     // and at the top of the page.
     let limit = format!("{}", (y_min - 1.0).floor().max(1.0));
-    assert_exit(&run(&["--max-min", &limit], "short"), 0);
+    assert_exit(&run(&["--trajet-max-min", &limit], "short"), 0);
     let short = read_csv(&dir.read("short/communes.csv"));
     let y = short.iter().find(|r| r["code_insee"] == "80829").unwrap();
     assert_eq!(y["temps_min"], "");

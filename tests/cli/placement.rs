@@ -215,10 +215,10 @@ fn p_median_placement_is_the_exhaustive_optimum_on_one_ml() {
 fn place_writes_its_tables_and_they_agree() {
     let dir = Dir::new();
     let out = dir.run(&[
-        "placement",
-        "--k",
+        "implantation",
+        "--nombre",
         "4",
-        "--radius-km",
+        "--rayon-km",
         "5",
         "--csv",
         "rfc4180",
@@ -272,12 +272,12 @@ fn place_is_deterministic_across_thread_counts() {
         assert_exit(
             &dir.run_env(
                 &[
-                    "placement",
-                    "--k",
+                    "implantation",
+                    "--nombre",
                     "8",
-                    "--radius-km",
+                    "--rayon-km",
                     "4",
-                    "--model",
+                    "--modele",
                     "p-median",
                     "--out",
                     out,
@@ -310,12 +310,12 @@ fn candidates_from_a_file_and_france_services() {
     );
     assert_exit(
         &dir.run(&[
-            "placement",
-            "--k",
+            "implantation",
+            "--nombre",
             "2",
-            "--radius-km",
+            "--rayon-km",
             "5",
-            "--candidates",
+            "--candidats",
             "locaux.csv",
             "--csv",
             "rfc4180",
@@ -332,12 +332,12 @@ fn candidates_from_a_file_and_france_services() {
         .all(|r| r["candidat"] == "L1" || r["candidat"] == "L2"));
     assert_exit(
         &dir.run(&[
-            "placement",
-            "--k",
+            "implantation",
+            "--nombre",
             "3",
-            "--radius-km",
+            "--rayon-km",
             "5",
-            "--candidates",
+            "--candidats",
             "france-services",
             "--csv",
             "rfc4180",
@@ -369,37 +369,41 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
         );
     };
     check(
-        &["placement", "--k", "0"],
+        &["implantation", "--nombre", "0"],
         "--k 0 : demandez au moins un nouveau site",
         1,
     );
     check(
-        &["placement", "--radius-km", "0"],
+        &["implantation", "--rayon-km", "0"],
         "« 0 » : 0 km : une distance doit être",
         2,
     );
-    check(&["placement", "--radius-km=-2"], "positif", 2);
+    check(&["implantation", "--rayon-km=-2"], "positif", 2);
     check(
-        &["placement", "--radius-km", "5,10"],
+        &["implantation", "--rayon-km", "5,10"],
         "cette commande prend un seul rayon",
         1,
     );
     check(
-        &["placement", "--ml", "99999"],
+        &["implantation", "--ml", "99999"],
         "--ml 99999 : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
          Missions Locales connues : 02168 (Mission Locale de l'arrondissement de Château-Thierry, \
          siège à Étampes-sur-Marne)",
         1,
     );
-    check(&["placement", "--k", "x"], "erreur : --k <K> « x »", 2);
     check(
-        &["placement", "--model", "p-centre"],
+        &["implantation", "--nombre", "x"],
+        "erreur : --k <K> « x »",
+        2,
+    );
+    check(
+        &["implantation", "--modele", "p-centre"],
         "valeurs possibles : mclp, p-median",
         2,
     );
     dir.write("deux.csv", "id,lon,lat\nA,2.3,49.9\nB,2.4,49.95\n");
     check(
-        &["placement", "--k", "3", "--candidates", "deux.csv"],
+        &["implantation", "--nombre", "3", "--candidats", "deux.csv"],
         "k = 3 dépasse les 2 candidats",
         1,
     );
@@ -408,24 +412,24 @@ fn bad_placement_requests_are_refused_with_a_clear_message() {
         "id,lon,lat\nA,2.3,49.9\nB,2.4,49.95\nA,2.5,50.0\n",
     );
     check(
-        &["placement", "--candidates", "double.csv", "--k", "1"],
+        &["implantation", "--candidats", "double.csv", "--nombre", "1"],
         "double.csv : ligne 4 : champ « id » : « A » figure déjà à la ligne 2 : chaque id doit être unique",
         1,
     );
     dir.write("sans.csv", "code,x\n1,2\n");
     check(
-        &["placement", "--candidates", "sans.csv", "--k", "1"],
+        &["implantation", "--candidats", "sans.csv", "--nombre", "1"],
         "attendu les colonnes id, lon et lat",
         1,
     );
     check(
-        &["placement", "--candidates", "absent.csv", "--k", "1"],
+        &["implantation", "--candidats", "absent.csv", "--nombre", "1"],
         "absent.csv",
         1,
     );
     dir.write("vide.csv", "id,lon,lat\n");
     check(
-        &["placement", "--candidates", "vide.csv", "--k", "1"],
+        &["implantation", "--candidats", "vide.csv", "--nombre", "1"],
         "aucun candidat : le fichier a un en-tête mais aucune ligne",
         1,
     );
@@ -438,7 +442,7 @@ fn ml_is_named_by_code_name_or_head_office_town() {
     let dir = Dir::new();
     let mut tables = Vec::new();
     for (k, (cmd, ml)) in [
-        ("placement", "62041"),
+        ("implantation", "62041"),
         ("placement", "ARRAS"),
         (
             "place",
@@ -451,9 +455,9 @@ fn ml_is_named_by_code_name_or_head_office_town() {
         let out_dir = format!("r{k}");
         let out = dir.run(&[
             cmd,
-            "--k",
+            "--nombre",
             "2",
-            "--radius-km",
+            "--rayon-km",
             "3",
             "--ml",
             ml,

@@ -93,7 +93,7 @@ fn streamed_points_are_the_whole_file_points() {
     let pts = dir.write("points.csv", points_file(300));
     let pts = pts.to_str().unwrap();
     assert_exit(&distance(&dir, pts, "streamed", "16", "rfc4180"), 0);
-    let mut args: Vec<String> = vec!["report".into(), "--points".into(), pts.into()];
+    let mut args: Vec<String> = vec!["rapport".into(), "--points".into(), pts.into()];
     args.extend(mini_layers());
     args.extend(["--csv", "rfc4180", "--out", "whole", "--quiet"].map(String::from));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

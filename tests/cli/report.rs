@@ -48,7 +48,7 @@ fn sites() -> Vec<(String, f64, f64)> {
 #[test]
 fn report_gives_every_commune_its_true_nearest_site() {
     let dir = Dir::new();
-    let out = dir.run(&["report", "--csv", "rfc4180", "--out", "res", "--quiet"]);
+    let out = dir.run(&["rapport", "--csv", "rfc4180", "--out", "res", "--quiet"]);
     assert_exit(&out, 0);
     let rows = read_csv(&dir.read("res/communes.csv"));
     assert_eq!(rows.len(), 3782);
@@ -105,7 +105,7 @@ fn report_gives_every_commune_its_true_nearest_site() {
 #[test]
 fn french_csv_by_default() {
     let dir = Dir::new();
-    assert_exit(&dir.run(&["report", "--out", "res", "--quiet"]), 0);
+    assert_exit(&dir.run(&["rapport", "--out", "res", "--quiet"]), 0);
     let bytes = std::fs::read(dir.path().join("res/communes.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFcode_insee;nom;departement;code_ml;"));
     let text = String::from_utf8(bytes).unwrap();
@@ -127,7 +127,7 @@ fn small_fixture_matches_hand_computed_distances() {
     // GeographicLib (Python) by tests/fixtures/mini/README.md's command.
     let dir = Dir::new();
     let out = dir.run(&[
-        "report",
+        "rapport",
         "--csv",
         "rfc4180",
         "--out",
@@ -198,7 +198,7 @@ fn bad_site_type_is_named_and_leaves_no_output() {
 #[test]
 fn failed_run_keeps_previous_outputs() {
     let dir = Dir::new();
-    assert_exit(&dir.run(&["report", "--out", "res", "--quiet"]), 0);
+    assert_exit(&dir.run(&["rapport", "--out", "res", "--quiet"]), 0);
     let before = dir.read("res/communes.csv");
     let bad = dir.write(
         "sites.csv",
@@ -224,7 +224,7 @@ fn sites_given_by_commune_code_only_take_the_town_hall_point() {
         "site_id;code_ml;type;code_insee;lon;lat\nS1;80021;siege;80021;;\n",
     );
     let out = dir.run(&[
-        "report",
+        "rapport",
         "--sites",
         sites.to_str().unwrap(),
         "--out",
@@ -241,39 +241,39 @@ fn sites_given_by_commune_code_only_take_the_town_hall_point() {
     assert_eq!(amiens["site_dans_commune"], "true");
 }
 
-/// The tables, layers and raster of `maillage report` on the embedded data,
-/// by SHA-256 (`tests/golden/report_sha256.txt`). The maps, the page and the
+/// The tables, layers and raster of `maillage rapport` on the embedded
+/// data, by SHA-256 (`tests/golden/report_sha256.txt`), with what changed
+/// when they change ([`crate::golden`]). The maps, the page and the
 /// manifest are left out: the page gains sections as the product grows and
 /// the manifest lists the page's hash. A change of any figure shows here;
-/// `UPDATE_GOLDEN=1 cargo test` rewrites the list, and the diff is reviewed
-/// in the commit with the reason for the change.
+/// `UPDATE_GOLDEN=1 cargo test` rewrites the lists, and the diff is
+/// reviewed in the commit with the reason for the change.
 #[test]
 fn report_outputs_match_the_golden_hashes() {
     use sha2::{Digest, Sha256};
     let dir = Dir::new();
-    let out = dir.run(&["report", "--out", "res", "--quiet"]);
+    let out = dir.run(&["rapport", "--out", "res", "--quiet"]);
     assert_exit(&out, 0);
-    let mut got = Vec::new();
-    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("res"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| {
-            [".csv", ".geojson", ".gpkg", ".tif"]
-                .iter()
-                .any(|x| n.ends_with(x))
-        })
+    let files = crate::golden::outputs(&dir.path().join("res"));
+    let got: String = files
+        .iter()
+        .map(|(n, bytes)| format!("{:x}  {n}\n", Sha256::digest(bytes)))
         .collect();
-    names.sort();
-    for n in names {
-        let bytes = std::fs::read(dir.path().join("res").join(&n)).unwrap();
-        got.push(format!("{:x}  {n}", Sha256::digest(&bytes)));
-    }
-    let got = got.join("\n") + "\n";
-    let golden =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report_sha256.txt");
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &got).unwrap();
+        std::fs::write(golden.join("report_sha256.txt"), &got).unwrap();
+        std::fs::write(
+            golden.join("report_parts.txt"),
+            crate::golden::parts_file(&files),
+        )
+        .unwrap();
     }
-    let want = std::fs::read_to_string(&golden).unwrap();
-    crate::eqnice!(want, got);
+    let want = std::fs::read_to_string(golden.join("report_sha256.txt")).unwrap();
+    if want != got {
+        let parts = std::fs::read_to_string(golden.join("report_parts.txt")).unwrap_or_default();
+        panic!(
+            "les sorties du rapport ont changé :\n{}\n--- attendu\n{want}--- obtenu\n{got}",
+            crate::golden::changes(&files, &parts).join("\n")
+        );
+    }
 }

@@ -12,7 +12,7 @@ fn closing_a_head_office_moves_its_communes_to_farther_sites() {
     assert_exit(
         &dir.run(&[
             "scenario",
-            "--remove",
+            "--fermer",
             "02168-S00",
             "--csv",
             "rfc4180",
@@ -36,7 +36,14 @@ fn closing_a_head_office_moves_its_communes_to_farther_sites() {
     // Étampes-sur-Marne, 02292, which loses its only site).
     assert_exit(
         &dir.run(&[
-            "distance", "--grid-m", "0", "--csv", "rfc4180", "--out", "d", "--quiet",
+            "distance",
+            "--grille-m",
+            "0",
+            "--csv",
+            "rfc4180",
+            "--out",
+            "d",
+            "--quiet",
         ]),
         0,
     );
@@ -70,7 +77,7 @@ fn opening_a_site_at_a_town_hall_brings_that_commune_to_zero() {
     assert_exit(
         &dir.run(&[
             "scenario",
-            "--add",
+            "--ouvrir",
             "ajout.csv",
             "--csv",
             "rfc4180",
@@ -95,7 +102,7 @@ fn opening_a_site_at_a_town_hall_brings_that_commune_to_zero() {
 #[test]
 fn scenario_errors_and_determinism() {
     let dir = Dir::new();
-    let out = dir.run(&["scenario", "--remove", "02168-S00,NOPE-1"]);
+    let out = dir.run(&["scenario", "--fermer", "02168-S00,NOPE-1"]);
     assert_exit(&out, 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("aucun site n'a l'id NOPE-1"));
     let out = dir.run(&["scenario"]);
@@ -105,14 +112,14 @@ fn scenario_errors_and_determinism() {
         "double.csv",
         "site_id,code_ml,nom,type,code_insee,lon,lat,statut,source\n02168-S00,02168,x,siege,02168,,,reel,essai\n",
     );
-    let out = dir.run(&["scenario", "--add", "double.csv"]);
+    let out = dir.run(&["scenario", "--ouvrir", "double.csv"]);
     assert_exit(&out, 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("« 02168-S00 » est ajouté deux fois"));
     assert!(!dir.path().join("outputs").exists());
     for (n, o) in [("1", "one"), ("4", "four")] {
         assert_exit(
             &dir.run_env(
-                &["scenario", "--remove", "59350-S00", "--out", o, "--quiet"],
+                &["scenario", "--fermer", "59350-S00", "--out", o, "--quiet"],
                 &[("RAYON_NUM_THREADS", n)],
             ),
             0,

@@ -89,7 +89,7 @@ fn temps_long_form_walking() {
     assert!((1.1..4.0).contains(&num(g, "distance_reseau_km")), "{g:?}");
 
     // A bound keeps exactly the pairs within it.
-    let out = run_temps(&dir, &["--mode", "marche", "--max-min", "45"]);
+    let out = run_temps(&dir, &["--mode", "marche", "--trajet-max-min", "45"]);
     assert_exit(&out, 0);
     let bounded = read_csv(&dir.read("res/temps.csv"));
     let within: Vec<_> = rows
@@ -244,7 +244,7 @@ fn temps_help_is_french_with_examples() {
         "Temps de parcours sur un réseau routier OpenStreetMap",
         "plus grande composante",
         "--plus-proche",
-        "--snap-max-m",
+        "--rattachement-max-m",
         "Exemples",
         "maillage temps --origines",
     ] {
@@ -263,7 +263,13 @@ fn temps_nearest_within_a_bound_leaves_empty_cells_with_a_warning() {
     let all = read_csv(&dir.read("res/temps.csv"));
     let out = run_temps(
         &dir,
-        &["--mode", "voiture", "--plus-proche", "--max-min", "5"],
+        &[
+            "--mode",
+            "voiture",
+            "--plus-proche",
+            "--trajet-max-min",
+            "5",
+        ],
     );
     assert_exit(&out, 0);
     let rows = read_csv(&dir.read("res/temps.csv"));

@@ -248,7 +248,7 @@ fn distance_by_public_transport_measures_the_grid_and_the_points() {
         &sites,
         "--classement",
         &classement,
-        "--grid-m",
+        "--grille-m",
         "2000",
         "--points",
         "points.csv",
@@ -411,11 +411,11 @@ fn within(t: Option<f64>, s: f64) -> Option<bool> {
 #[test]
 fn report_by_public_transport_on_the_porto_alegre_territory() {
     let dir = Dir::new();
-    let mut args: Vec<String> = vec!["report".into()];
+    let mut args: Vec<String> = vec!["rapport".into()];
     args.extend(poa_layers());
     args.extend(transport("10"));
     // The grid by public transport is asked for explicitly (one routing per cell).
-    args.extend(["--grid-m", "400", "--out", "out", "--quiet"].map(String::from));
+    args.extend(["--grille-m", "400", "--out", "out", "--quiet"].map(String::from));
     args.extend(["--territoire", "Porto Alegre (test)"].map(String::from));
     run_ok(&dir, &args);
     assert_network_report(&dir.path().join("out"));
@@ -594,7 +594,7 @@ fn report_by_public_transport_on_the_porto_alegre_territory() {
 fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
     const ML: &str = "98561";
     let dir = Dir::new();
-    let mut a: Vec<String> = ["distance", "--grid-m", "0", "--out", "d", "--quiet"]
+    let mut a: Vec<String> = ["distance", "--grille-m", "0", "--out", "d", "--quiet"]
         .map(String::from)
         .to_vec();
     a.extend(poa_layers());
@@ -647,12 +647,12 @@ fn placement_by_public_transport_is_the_best_pair_by_brute_force() {
     let best = brute.best_pair();
     let r = format!("{radius}");
     let mut a: Vec<String> = [
-        "placement",
-        "--k",
+        "implantation",
+        "--nombre",
         "2",
         "--ml",
         ML,
-        "--radius-min",
+        "--rayon-min",
         &r,
         "--exact",
         "--out",
@@ -766,7 +766,7 @@ fn points_of_a_territory_outside_france_are_checked_against_it() {
         "pts.csv",
         "id,lon,lat\na,-51.2118666785315,-30.1005760100267\nb,-51.1582459466033,-30.0538460280879\n",
     );
-    let mut args: Vec<String> = ["distance", "--points", "pts.csv", "--grid-m", "0"]
+    let mut args: Vec<String> = ["distance", "--points", "pts.csv", "--grille-m", "0"]
         .map(String::from)
         .to_vec();
     args.extend(poa_layers());
