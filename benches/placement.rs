@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
         objective: Objective::Jeunes,
         k: 10,
         radius: maillage::base::Cost::km(km),
-        ml: None,
+        scope: maillage::model::Scope::Region,
         exact_nodes: None,
     };
     let mut g = c.benchmark_group("placement");

@@ -221,7 +221,7 @@ fn add_site(t: &mut Territory, p: LonLat) {
 fn coverage_rows(t: &Territory, radii: &[Meters]) -> (Basics, Vec<CoverageRow>) {
     let b = Basics::new(t);
     let costs: Vec<Cost> = radii.iter().map(|r| Cost::Length(*r)).collect();
-    let rows = b.coverage(t, &costs).rows;
+    let rows = b.coverage(t, &costs, &maillage::model::Scope::Region).rows;
     (b, rows)
 }
 

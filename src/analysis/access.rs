@@ -76,7 +76,7 @@ impl Default for SupplyWeights {
     /// A head office 1, an antenne 0.5, a permanence 0.2: a permanence is
     /// held a few half-days a month, an antenne most of the week with a
     /// smaller team than the head office. A convention to adjust with
-    /// `--site-weights` when opening hours or staff are known.
+    /// `--poids-sites` when opening hours or staff are known.
     fn default() -> Self {
         SupplyWeights {
             siege: 1.0,

@@ -9,7 +9,7 @@ use crate::base::Cost;
 use crate::base::LonLat;
 use crate::base::{TravelMode, Unit};
 use crate::index::{Nearest, PolygonIndex, SiteIndex};
-use crate::model::Territory;
+use crate::model::{Scope, Territory};
 
 /// Side of the grid used to sample QPV areas, in metres.
 pub const QPV_SAMPLE_M: f64 = 50.0;
@@ -61,6 +61,53 @@ impl Costs {
                 })
             })
             .collect()
+    }
+}
+
+/// How much of the territory a run's measure could take: by network, the
+/// communes farther than the snapping limit from it are not measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    pub communes: usize,
+    pub communes_measured: usize,
+    pub jeunes: u64,
+    pub jeunes_measured: u64,
+}
+
+impl Measured {
+    /// The share of the young people measured (1 for a territory without
+    /// young people).
+    pub fn share(&self) -> f64 {
+        if self.jeunes == 0 {
+            1.0
+        } else {
+            self.jeunes_measured as f64 / self.jeunes as f64
+        }
+    }
+}
+
+/// The least share of a territory's young people a network run must
+/// measure to go on without `--partiel`.
+pub const MIN_MEASURED_SHARE: f64 = 0.95;
+
+impl Costs {
+    /// Per commune of `n`, whether the measure took it (as the crow flies,
+    /// every one).
+    pub fn measured_communes(&self, n: usize) -> Vec<bool> {
+        let mut v = vec![true; n];
+        for &i in &self.unsnapped_communes {
+            v[i] = false;
+        }
+        v
+    }
+
+    /// Per QPV of `n`, whether the measure took it.
+    pub fn measured_qpv(&self, n: usize) -> Vec<bool> {
+        let mut v = vec![true; n];
+        for &j in &self.unsnapped_qpv {
+            v[j] = false;
+        }
+        v
     }
 }
 
@@ -155,7 +202,7 @@ impl Basics {
 
     /// The coverage table at `thresholds`, in the unit of the run's costs
     /// (see [`crate::analysis::coverage`]).
-    pub fn coverage(&self, t: &Territory, thresholds: &[Cost]) -> CoverageResults {
+    pub fn coverage(&self, t: &Territory, thresholds: &[Cost], run: &Scope) -> CoverageResults {
         let thresholds = self.costs.raw(thresholds);
         let thresholds = thresholds.as_slice();
         let rows = crate::analysis::coverage::coverage(
@@ -166,6 +213,11 @@ impl Basics {
             &self.costs.qpv,
             &self.sites_in_qpv,
             thresholds,
+            (
+                &self.costs.measured_communes(t.communes.len()),
+                &self.costs.measured_qpv(t.qpv.len()),
+            ),
+            run,
         );
         CoverageResults {
             unit: self.costs.unit,
@@ -174,12 +226,36 @@ impl Basics {
         }
     }
 
+    /// How much of the territory the measure took.
+    pub fn measured_part(&self, t: &Territory) -> Measured {
+        let m = self.costs.measured_communes(t.communes.len());
+        Measured {
+            communes: m.len(),
+            communes_measured: m.iter().filter(|&&x| x).count(),
+            jeunes: t.jeunes.iter().sum(),
+            jeunes_measured: (0..m.len()).filter(|&i| m[i]).map(|i| t.jeunes[i]).sum(),
+        }
+    }
+
     /// The cost counted for commune `i`: zero when a site stands in it.
+    /// Every figure of distance or time (coverage, means, medians,
+    /// deciles, placement, scenarios, basins, the page and the maps) counts
+    /// a commune by this one rule.
     pub fn effective_cost(&self, i: usize) -> Option<f64> {
         if self.sites_in_commune[i] > 0 {
             Some(0.0)
         } else {
             self.costs.communes[i].map(|c| c.value)
+        }
+    }
+
+    /// The cost counted for QPV `j`: zero when a site stands in it, as
+    /// coverage counts it.
+    pub fn effective_qpv_cost(&self, j: usize) -> Option<f64> {
+        if self.sites_in_qpv[j] > 0 {
+            Some(0.0)
+        } else {
+            self.costs.qpv[j].map(|c| c.value)
         }
     }
 

@@ -7,7 +7,7 @@
 //! Conseil régional on 27 January 2022 and built from whole EPCI; the Region
 //! publishes them as « Périmètres à l'EPCI des bassins de mobilité des
 //! Hauts-de-France » (EPCI SIREN → basin), a table that could not be had
-//! offline for this project. `maillage basins --basins` reads it as
+//! offline for this project. `maillage bassins --bassins` reads it as
 //! published; without it, the proposal below is a documented
 //! regionalisation built the same way (whole EPCI, contiguous), not the real
 //! basins.
@@ -29,6 +29,12 @@ pub struct DemandRates {
     /// share of them who received mobility support (key indicators of the
     /// 2024 report).
     pub by_departement: BTreeMap<String, (f64, f64)>,
+    /// By département, its young people as a whole (not only those of the
+    /// communes loaded): the base of the rate of young people followed, so
+    /// that a part of a département gets the followed young people in
+    /// proportion to its own young people. A département missing here is
+    /// based on the young people loaded.
+    pub jeunes_departement: BTreeMap<String, u64>,
 }
 
 /// A partition of the communes into basins.
@@ -68,6 +74,10 @@ pub struct BasinSize {
     pub qpv: usize,
     /// Missions Locales with communes in the basin.
     pub mls: Vec<usize>,
+    /// Communes and young people the run's measure took (by network, not
+    /// those too far from it).
+    pub communes_measured: usize,
+    pub jeunes_measured: u64,
 }
 
 /// Sizes every basin, in the order of `basins.names`.
@@ -77,10 +87,16 @@ pub fn size_basins(
     basins: &Basins,
     rates: &DemandRates,
 ) -> Vec<BasinSize> {
-    // Young people per département, to turn the report's counts into rates.
+    // Young people per département, to turn the report's counts into rates:
+    // the whole département's when known, else those loaded.
     let mut jeunes_dep: BTreeMap<&str, u64> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
         *jeunes_dep.entry(c.departement.as_str()).or_default() += t.jeunes[i];
+    }
+    for (d, j) in jeunes_dep.iter_mut() {
+        if let Some(&whole) = rates.jeunes_departement.get(*d) {
+            *j = whole;
+        }
     }
     let n = basins.names.len();
     let mut out: Vec<BasinSize> = (0..n)
@@ -98,8 +114,11 @@ pub fn size_basins(
             frr_population_share: 0.0,
             qpv: 0,
             mls: Vec::new(),
+            communes_measured: 0,
+            jeunes_measured: 0,
         })
         .collect();
+    let measured = b.costs.measured_communes(t.communes.len());
     let mut dists: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
     let mut frr_pop = vec![0u64; n];
     let mut mls: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
@@ -112,6 +131,10 @@ pub fn size_basins(
         s.communes += 1;
         s.population += c.population;
         s.jeunes += t.jeunes[i];
+        if measured[i] {
+            s.communes_measured += 1;
+            s.jeunes_measured += t.jeunes[i];
+        }
         s.non_mobiles += rates.non_mobile_rate * j;
         s.without_licence += (1.0 - rates.licence_rate) * j;
         if let (Some((followed, share)), Some(&jd)) = (
@@ -119,7 +142,8 @@ pub fn size_basins(
             jeunes_dep.get(c.departement.as_str()),
         ) {
             if jd > 0 {
-                let f = j * followed / jd as f64;
+                // Never more young people followed than young people.
+                let f = j * (followed / jd as f64).min(1.0);
                 s.followed += f;
                 s.demand += f * share;
             }
@@ -129,8 +153,8 @@ pub fn size_basins(
         if t.classement[i].is_frr() {
             frr_pop[k] += c.population;
         }
-        if let Some(nst) = &b.costs.communes[i] {
-            dists[k].push((b.costs.unit.shown(nst.value), c.population as f64));
+        if let Some(cost) = b.effective_cost(i) {
+            dists[k].push((b.costs.unit.shown(cost), c.population as f64));
         }
         mls[k].insert(t.ml_of_commune[i]);
     }

@@ -7,7 +7,7 @@
 //! `R`. A QPV is covered when a site stands inside it or within `R` of its
 //! interior point. Population and young people are counted whole per commune.
 //! `R` and the costs are in the run's unit ([`crate::analysis::measure`]):
-//! geodesic metres (`--radius-km`), or minutes by network (`--seuils-min`).
+//! geodesic metres (`--rayons-km`), or minutes by network (`--seuils-min`).
 
 use std::collections::BTreeMap;
 
@@ -58,6 +58,10 @@ pub struct CoverageCounts {
     pub population_covered: u64,
     pub jeunes: u64,
     pub jeunes_covered: u64,
+    /// Places and young people the run's measure took (all of them as the
+    /// crow flies; by network, not those too far from it).
+    pub places_measured: u64,
+    pub jeunes_measured: u64,
 }
 
 /// One row of the coverage table.
@@ -81,7 +85,8 @@ pub fn is_covered(nearest: Option<&SiteCost>, sites_inside: usize, threshold: f6
 ///
 /// `nearest[i]` and `sites_in_commune[i]` are for commune `i`; `qpv[j]`
 /// (where QPV `j` is measured from), `qpv_nearest[j]` and `sites_in_qpv[j]`
-/// for QPV `j`.
+/// for QPV `j`; `measured` tells which communes and QPV the measure took.
+#[allow(clippy::too_many_arguments)]
 pub fn coverage(
     t: &Territory,
     nearest: &[Option<SiteCost>],
@@ -90,14 +95,12 @@ pub fn coverage(
     qpv_nearest: &[Option<SiteCost>],
     sites_in_qpv: &[usize],
     radii: &[f64],
+    (measured, qpv_measured): (&[bool], &[bool]),
+    run: &Scope,
 ) -> Vec<CoverageRow> {
     let mut acc: BTreeMap<(Scope, CoverageCategory, usize), CoverageCounts> = BTreeMap::new();
     for (i, c) in t.communes.iter().enumerate() {
-        let scopes = [
-            Scope::Region,
-            Scope::Departement(c.departement.clone()),
-            Scope::Ml(t.ml_of_commune[i]),
-        ];
+        let scopes = Scope::perimeters_of_commune(t, i, run);
         for (r, radius) in radii.iter().enumerate() {
             let covered = is_covered(nearest[i].as_ref(), sites_in_commune[i], *radius);
             for scope in &scopes {
@@ -109,6 +112,10 @@ pub fn coverage(
                     e.places += 1;
                     e.population += c.population;
                     e.jeunes += t.jeunes[i];
+                    if measured[i] {
+                        e.places_measured += 1;
+                        e.jeunes_measured += t.jeunes[i];
+                    }
                     if covered {
                         e.places_covered += 1;
                         e.population_covered += c.population;
@@ -119,13 +126,7 @@ pub fn coverage(
         }
     }
     for (j, q) in qpv.iter().enumerate() {
-        let mut scopes = vec![
-            Scope::Region,
-            Scope::Departement(t.qpv[j].departement.clone()),
-        ];
-        if let Some(c) = q.commune {
-            scopes.push(Scope::Ml(t.ml_of_commune[c]));
-        }
+        let scopes = Scope::perimeters_of_qpv(t, j, q.commune, run);
         for (r, radius) in radii.iter().enumerate() {
             let covered = is_covered(qpv_nearest[j].as_ref(), sites_in_qpv[j], *radius);
             for scope in &scopes {
@@ -133,6 +134,9 @@ pub fn coverage(
                     .entry((scope.clone(), CoverageCategory::Qpv, r))
                     .or_default();
                 e.places += 1;
+                if qpv_measured[j] {
+                    e.places_measured += 1;
+                }
                 if covered {
                     e.places_covered += 1;
                 }

@@ -22,6 +22,7 @@ use crate::base::LonLat;
 use crate::base::Unit;
 use crate::index::Nearest;
 use crate::model::transit::{Date, FeedSummary};
+use crate::model::Scope;
 
 /// Everything a run computed.
 pub struct Results {
@@ -36,6 +37,10 @@ pub struct Results {
     pub scenario: Option<ScenarioResults>,
     /// How the times were measured, by public transport.
     pub transit: Option<TransitRun>,
+    /// The perimeter the run is about (`--ml`, `--departement`, `--epci`):
+    /// every commune is measured against every site, and the outputs hold
+    /// this perimeter's rows.
+    pub scope: Scope,
 }
 
 /// The settings of a run by public transport, for the page and the tables.
@@ -62,6 +67,7 @@ impl Results {
             placement: None,
             scenario: None,
             transit: None,
+            scope: Scope::Region,
         }
     }
 }
@@ -100,7 +106,7 @@ pub struct PointResults {
     pub costs: Option<Vec<Option<SiteCost>>>,
 }
 
-/// Coverage by radius or travel time (`maillage coverage`).
+/// Coverage by radius or travel time (`maillage couverture`).
 pub struct CoverageResults {
     /// The unit of the thresholds: metres (radii) or minutes.
     pub unit: Unit,
@@ -109,7 +115,7 @@ pub struct CoverageResults {
     pub rows: Vec<CoverageRow>,
 }
 
-/// Non-mobility hotspots (`maillage hotspots`).
+/// Non-mobility hotspots (`maillage points-chauds`).
 pub struct HotspotResults {
     /// The unit of the reach and of the clusters' nearest sites.
     pub unit: Unit,
@@ -147,7 +153,7 @@ impl HotspotResults {
     }
 }
 
-/// Mobility basins and their sizes (`maillage basins`).
+/// Mobility basins and their sizes (`maillage bassins`).
 pub struct BasinResults {
     pub basins: Basins,
     /// One per basin, in the order of `basins.names`.
@@ -163,7 +169,7 @@ impl BasinResults {
     }
 }
 
-/// A placement of new sites (`maillage placement`, the report's proposal).
+/// A placement of new sites (`maillage implantation`, the report's proposal).
 pub struct PlacementResults {
     /// The candidates the placement chose among.
     pub candidates: Vec<Candidate>,

@@ -8,12 +8,41 @@ use crate::model::{Site, Territory};
 /// Why a scenario cannot be applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("--remove : aucun site n'a l'id {}", .0.join(", "))]
-    UnknownIds(Vec<String>),
+    /// Each unknown id, with the closest ids or names (at most three).
+    #[error("--fermer : {}", unknown_ids(.0))]
+    UnknownIds(Vec<(String, Vec<String>)>),
     #[error("l'id de site « {0} » est ajouté deux fois, ou ajouté alors qu'un site existant le garde (retirez aussi ce site pour le déplacer)")]
     DuplicateId(String),
-    #[error("rien à comparer : donnez --add FICHIER et/ou --remove IDS")]
+    #[error("rien à comparer : donnez --ouvrir FICHIER et/ou --fermer IDS")]
     Empty,
+}
+
+/// `aucun site n'a l'id X ; vouliez-vous dire : …`, for each unknown id.
+fn unknown_ids(ids: &[(String, Vec<String>)]) -> String {
+    ids.iter()
+        .map(|(id, near)| {
+            format!(
+                "aucun site n'a l'id {id}{}",
+                crate::model::did_you_mean(near)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// At most three sites whose id or name is closest to `typed`, as
+/// `id (nom)`.
+pub fn site_suggestions(t: &Territory, typed: &str) -> Vec<String> {
+    let names: Vec<[&str; 2]> = t
+        .sites
+        .iter()
+        .map(|s| [s.id.as_str(), s.nom.as_str()])
+        .collect();
+    let names: Vec<Vec<&str>> = names.iter().map(|n| n.to_vec()).collect();
+    crate::base::text::suggest(typed, &names, 3)
+        .into_iter()
+        .map(|j| format!("{} ({})", t.sites[j].id, t.sites[j].nom))
+        .collect()
 }
 
 /// The territory after the change: the sites of `t` minus `remove`, plus
@@ -22,10 +51,10 @@ pub fn apply(t: &Territory, add: &[Site], remove: &[String]) -> Result<Territory
     if add.is_empty() && remove.is_empty() {
         return Err(ScenarioError::Empty);
     }
-    let unknown: Vec<String> = remove
+    let unknown: Vec<(String, Vec<String>)> = remove
         .iter()
         .filter(|id| t.sites.binary_search_by(|s| s.id.as_str().cmp(id)).is_err())
-        .cloned()
+        .map(|id| (id.clone(), site_suggestions(t, id)))
         .collect();
     if !unknown.is_empty() {
         return Err(ScenarioError::UnknownIds(unknown));

@@ -66,7 +66,7 @@ pub struct TransitParams {
     pub window_min: u32,
     /// The longest walking leg, seconds (`--marche-max-min`).
     pub walk_max_s: u32,
-    /// The longest trip, seconds (`--max-min`).
+    /// The longest trip, seconds (`--trajet-max-min`).
     pub max_s: u32,
     /// Points farther than this from the walking network are unmeasured.
     pub snap_max: Meters,

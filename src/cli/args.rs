@@ -16,6 +16,7 @@ use crate::model::transit::Date;
 use crate::model::Territory;
 use crate::pipeline::network::{NetworkPlan, TransitPlan};
 use crate::pipeline::placement::CandidateSource;
+use crate::pipeline::ScopeChoice;
 
 /// Parses a positive distance in km, with a decimal point.
 pub fn parse_km(s: &str) -> Result<Km, String> {
@@ -32,7 +33,7 @@ pub fn parse_km(s: &str) -> Result<Km, String> {
     Ok(Km(km))
 }
 
-/// Radii in km: sorted, distinct, positive (`--rayons-km 5,10,15,20`).
+/// Radii in km: strictly increasing, positive (`--rayons-km 5,10,15,20`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Radii(Vec<Km>);
 
@@ -61,18 +62,52 @@ impl Radii {
     }
 }
 
-/// Parses `5,10,15` into sorted, distinct, positive radii.
+/// Parses `5,10,15` into positive radii, which must be strictly
+/// increasing ([`increasing_list`]).
 pub fn parse_radii(s: &str) -> Result<Radii, String> {
-    let mut v = Vec::new();
-    for part in s.split(',') {
-        let km = parse_km(part).map_err(|e| {
-            format!("{e} (les rayons s'écrivent séparés par des virgules : 5,10,15)")
-        })?;
-        v.push(km.0);
-    }
-    v.sort_by(f64::total_cmp);
-    v.dedup();
+    let v = increasing_list(s, |p| parse_km(p).map(|k| k.0), "km", "rayons", "5,10,15")?;
     Ok(Radii(v.into_iter().map(Km).collect()))
+}
+
+/// A comma-separated list of positive values (each read by `parse`),
+/// strictly increasing: a list is never reordered or thinned silently. A
+/// French decimal typed with a comma (`7,5`: two whole numbers, the second
+/// positive and not above the first) gets a message saying how to write either reading:
+/// `pour 7,5 km écrivez 7.5 ; pour deux rayons, dans l'ordre : 5,7`.
+pub fn increasing_list(
+    s: &str,
+    parse: impl Fn(&str) -> Result<f64, String>,
+    unit: &str,
+    what: &str,
+    example: &str,
+) -> Result<Vec<f64>, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if let [a, b] = parts.as_slice() {
+        let whole = |x: &str| -> Option<u64> {
+            (!x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()))
+                .then(|| x.parse().ok())
+                .flatten()
+        };
+        if let (Some(x), Some(y)) = (whole(a), whole(b)) {
+            if 0 < y && y <= x {
+                return Err(format!(
+                    "pour {a},{b} {unit} écrivez {a}.{b} ; pour deux {what}, dans l'ordre : {y},{x}"
+                ));
+            }
+        }
+    }
+    let mut v = Vec::with_capacity(parts.len());
+    for part in parts {
+        v.push(parse(part).map_err(|e| {
+            format!("{e} (les {what} s'écrivent séparés par des virgules : {example})")
+        })?);
+    }
+    if v.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(format!(
+            "« {s} » : les {what} doivent être croissants et distincts, par exemple {example}"
+        ));
+    }
+    Ok(v)
 }
 
 /// The side of the distance grid's cells in metres, or no grid (`--grille-m 0`).
@@ -133,6 +168,37 @@ impl MlArg {
     }
 }
 
+/// The perimeter of a run: the whole territory, or one Mission Locale,
+/// département or EPCI (shared by every analysing command).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Périmètre (par défaut : tout le territoire)")]
+pub struct ScopeArgs {
+    /// Une Mission Locale : son code (62041), son nom, une partie de son nom
+    /// (« pays d'artois ») ou la ville de son siège (Arras), sans souci des
+    /// majuscules ni des accents. Ses communes sont mesurées jusqu'à tous les
+    /// sites (un site de l'autre côté de la limite les sert aussi).
+    #[arg(long, value_name = "ML", value_parser = parse_ml, conflicts_with_all = ["departement", "epci"])]
+    pub ml: Option<MlArg>,
+    /// Un département : son code (80) ou son nom (Somme).
+    #[arg(long, value_name = "DÉPARTEMENT", conflicts_with = "epci")]
+    pub departement: Option<String>,
+    /// Un EPCI : son SIREN ou son nom (ou une partie de son nom).
+    #[arg(long, value_name = "EPCI")]
+    pub epci: Option<String>,
+}
+
+impl ScopeArgs {
+    /// The perimeter as typed.
+    pub fn choice(&self) -> ScopeChoice {
+        match (&self.ml, &self.departement, &self.epci) {
+            (Some(ml), _, _) => ScopeChoice::Ml(ml.0.clone()),
+            (None, Some(d), _) => ScopeChoice::Departement(d.clone()),
+            (None, None, Some(e)) => ScopeChoice::Epci(e.clone()),
+            (None, None, None) => ScopeChoice::Territory,
+        }
+    }
+}
+
 /// Parses `--ml` (checked against the territory once it is loaded).
 pub fn parse_ml(s: &str) -> Result<MlArg, String> {
     if s.trim().is_empty() {
@@ -141,7 +207,7 @@ pub fn parse_ml(s: &str) -> Result<MlArg, String> {
     Ok(MlArg(s.trim().to_string()))
 }
 
-/// The placement proposal of the report and of the maps (`maillage placement`
+/// The placement proposal of the report and of the maps (`maillage implantation`
 /// has every option).
 #[derive(Debug, Args, Clone)]
 pub struct ProposalArgs {
@@ -361,6 +427,11 @@ pub struct NetworkArgs {
     /// site est hors d'atteinte. Par défaut 120.
     #[arg(long = "trajet-max-min", alias = "max-min", value_name = "MIN", value_parser = parse_minutes, help_heading = "Transports en commun (--mode transport)")]
     pub max_min: Option<Minutes>,
+    /// Continuer quand le réseau ne mesure pas au moins 95 % des jeunes du
+    /// territoire (extrait trop petit, voies manquantes) : les tableaux
+    /// disent alors la part mesurée de chaque ligne, et la page l'annonce.
+    #[arg(long)]
+    pub partiel: bool,
 }
 
 /// A departure: the service day and the time of day.
@@ -451,21 +522,20 @@ pub fn parse_minutes(s: &str) -> Result<Minutes, String> {
     Ok(Minutes(m))
 }
 
-/// Thresholds in minutes: sorted, distinct, positive (`--seuils-min 15,30`).
+/// Thresholds in minutes: strictly increasing, positive (`--seuils-min 15,30`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MinutesList(pub Vec<f64>);
 
-/// Parses `15,30,45` into sorted, distinct, positive minutes.
+/// Parses `15,30,45` into positive minutes, strictly increasing
+/// ([`increasing_list`]).
 pub fn parse_minutes_list(s: &str) -> Result<MinutesList, String> {
-    let mut v = Vec::new();
-    for part in s.split(',') {
-        let m = parse_minutes(part).map_err(|e| {
-            format!("{e} (les seuils s'écrivent séparés par des virgules : 15,30,45)")
-        })?;
-        v.push(m.0);
-    }
-    v.sort_by(f64::total_cmp);
-    v.dedup();
+    let v = increasing_list(
+        s,
+        |p| parse_minutes(p).map(|m| m.0),
+        "min",
+        "seuils",
+        "15,30,45",
+    )?;
     Ok(MinutesList(v))
 }
 
@@ -534,6 +604,10 @@ impl NetworkArgs {
             (None, false) => anyhow::bail!(
                 "--reseau sans --mode : choisissez --mode marche, velo, voiture ou transport"
             ),
+            (None, true) if self.partiel => anyhow::bail!(
+                "--partiel ne sert qu'avec un réseau (--reseau et --mode) : à vol d'oiseau, \
+                 toutes les communes sont mesurées"
+            ),
             _ => {}
         }
         let transit = match mode {
@@ -549,6 +623,7 @@ impl NetworkArgs {
             snap_max: self.params.snap_max_m,
             speeds: self.params.speeds(),
             transit,
+            partial: self.partiel,
         })
     }
 }
@@ -613,11 +688,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn radii_are_sorted_distinct_and_positive() {
+    fn radii_are_strictly_increasing_and_positive() {
         assert_eq!(
-            parse_radii("10, 5,10").unwrap().meters(),
+            parse_radii("5, 10").unwrap().meters(),
             vec![Meters(5000.0), Meters(10000.0)]
         );
+        // A list is never reordered nor thinned: it is refused.
+        assert!(parse_radii("10, 5,10")
+            .unwrap_err()
+            .contains("croissants et distincts"));
+        assert!(parse_radii("5,10,10").is_err());
         assert!(parse_radii("0").unwrap_err().contains("positif"));
         assert!(parse_radii("-5").is_err());
         assert!(parse_radii("5;10")
@@ -625,14 +705,35 @@ mod tests {
             .contains("n'est pas un nombre"));
         assert!(parse_radii("inf").is_err());
         assert_eq!(
-            parse_radii("7.5").unwrap().single("--radius-km").unwrap(),
+            parse_radii("7.5").unwrap().single("--rayon-km").unwrap(),
             Km(7.5)
         );
         assert!(parse_radii("5,10")
             .unwrap()
-            .single("--radius-km")
+            .single("--rayon-km")
             .unwrap_err()
             .contains("un seul rayon"));
+    }
+
+    /// `7,5` is not read as 5 and 7 km: the message says how to write
+    /// either reading (issue 23, case 3).
+    #[test]
+    fn a_french_decimal_in_a_list_is_refused_with_both_readings() {
+        assert_eq!(
+            parse_radii("7,5").unwrap_err(),
+            "pour 7,5 km écrivez 7.5 ; pour deux rayons, dans l'ordre : 5,7"
+        );
+        assert_eq!(
+            parse_radii("12,05").unwrap_err(),
+            "pour 12,05 km écrivez 12.05 ; pour deux rayons, dans l'ordre : 5,12"
+        );
+        assert_eq!(
+            parse_minutes_list("30,15").unwrap_err(),
+            "pour 30,15 min écrivez 30.15 ; pour deux seuils, dans l'ordre : 15,30"
+        );
+        assert!(parse_minutes_list("15,15").is_err());
+        // Two increasing radii are two radii.
+        assert_eq!(parse_radii("5,7").unwrap().km(), vec![5.0, 7.0]);
     }
 
     #[test]

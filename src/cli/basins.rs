@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::args::NetworkArgs;
+use crate::cli::args::ScopeArgs;
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::basins::{self, BasinOptions, Plan};
 use crate::pipeline::Context;
@@ -59,6 +60,8 @@ pub struct BasinsCmd {
     pub basins: BasinsArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 pub fn run(cmd: &BasinsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -66,6 +69,7 @@ pub fn run(cmd: &BasinsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Resul
         network: cmd.network.plan()?,
         data: data.paths(),
         basins: cmd.basins.options(),
+        scope: cmd.scope.choice(),
     };
     let outputs = basins::run(&plan, ctx)?;
     ctx.write(&outputs)?;

@@ -4,6 +4,7 @@
 use clap::Args;
 
 use crate::base::{Cost, Unit};
+use crate::cli::args::ScopeArgs;
 use crate::cli::args::{by_unit, parse_minutes_list, parse_radii, MinutesList, NetworkArgs, Radii};
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::coverage::{self, Plan};
@@ -62,12 +63,15 @@ pub struct CoverageCmd {
     pub coverage: CoverageArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 pub fn run(cmd: &CoverageCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let network = cmd.network.plan()?;
     let plan = Plan {
         thresholds: cmd.coverage.thresholds(network.unit())?,
+        scope: cmd.scope.choice(),
         data: data.paths(),
         network,
     };

@@ -8,7 +8,7 @@ use clap::Args;
 use crate::analysis::access::{AccessParams, Bands, SupplyWeights};
 use crate::base::Minutes;
 use crate::base::Unit;
-use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, NetworkArgs};
+use crate::cli::args::{by_unit, parse_grid_m, parse_minutes, GridSize, NetworkArgs, ScopeArgs};
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::model::SiteKind;
 use crate::pipeline::distance::{DistanceOptions, Plan, DEFAULT_GRID_M};
@@ -114,6 +114,8 @@ pub struct DistanceCmd {
     pub distance: DistanceArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 impl DistanceArgs {
@@ -175,6 +177,7 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
     let plan = Plan {
         data: data.paths(),
         options: cmd.distance.options(network.unit(), true)?,
+        scope: cmd.scope.choice(),
         network,
     };
     let outputs = distance::run(&plan, ctx)?;
@@ -192,7 +195,7 @@ fn parse_number(s: &str) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// Parses `--access-km`.
+/// Parses `--acces-km`.
 fn parse_catchment(s: &str) -> Result<Bands, String> {
     let km: f64 = s.trim().parse().map_err(|_| {
         format!("« {s} » n'est pas un nombre : attendu une distance en km comme 10 ou 7.5")
@@ -278,11 +281,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    // Default of `--access-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
+    // Default of `--acces-km` (see [`crate::analysis::access::DEFAULT_CATCHMENT_KM`]).
     const DEFAULT_ACCESS_KM: &str = "10";
-    // Default of `--access-bands-km` ([`Bands::luo_qi`]).
+    // Default of `--acces-tranches-km` ([`Bands::luo_qi`]).
     const DEFAULT_ACCESS_BANDS: &str = "5:1,10:0.68,15:0.22";
-    // Default of `--apl-bands-km` ([`Bands::apl`]).
+    // Default of `--apl-tranches-km` ([`Bands::apl`]).
     const DEFAULT_APL_BANDS: &str = "10:1,15:2/3,20:1/3";
 
     #[test]

@@ -5,6 +5,7 @@ use clap::Args;
 
 use crate::analysis::hotspots::HotspotParams;
 use crate::base::{Km, Minutes, Share, Unit};
+use crate::cli::args::ScopeArgs;
 use crate::cli::args::{by_unit, parse_km, parse_minutes, parse_share, NetworkArgs};
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::hotspots::{self, Plan};
@@ -69,12 +70,15 @@ pub struct HotspotsCmd {
     pub hotspots: HotspotsArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 pub fn run(cmd: &HotspotsCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
     let network = cmd.network.plan()?;
     let plan = Plan {
         params: cmd.hotspots.params(network.unit())?,
+        scope: cmd.scope.choice(),
         data: data.paths(),
         network,
     };

@@ -4,12 +4,12 @@
 use clap::{Args, ValueEnum};
 
 use crate::base::text::fold;
-use crate::cli::args::{folded, parse_ml, MlArg, NetworkArgs, ProposalArgs};
+use crate::cli::args::{folded, NetworkArgs, ProposalArgs, ScopeArgs};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::placement::check_k;
 use crate::cli::{DataArgs, EXIT_OK};
-use crate::pipeline::map::{self, Plan, ScopeChoice};
+use crate::pipeline::map::{self, Plan};
 use crate::pipeline::placement::ProposalOptions;
 use crate::pipeline::Context;
 use crate::render::{Format, MapKind};
@@ -36,13 +36,9 @@ pub struct MapArgs {
     /// bassins, ou toutes.
     #[arg(long = "type", alias = "kind", value_name = "TYPE", default_value = "toutes", value_parser = parse_kind)]
     pub kind: KindArg,
-    /// Dessiner le territoire d'une Mission Locale : son code (62041), son nom
-    /// ou la ville de son siège (Arras), sans souci des majuscules ni des accents.
-    #[arg(long, value_name = "ML", value_parser = parse_ml)]
-    pub ml: Option<MlArg>,
-    /// Dessiner un département (son code, par exemple 80) ; le nom des fichiers finit par ce code.
-    #[arg(long, value_name = "CODE", conflicts_with = "ml")]
-    pub departement: Option<String>,
+    /// Le périmètre dessiné ; le nom des fichiers finit alors par son code.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Format d'image.
     #[arg(long, value_name = "FORMAT", default_value = "les-deux", value_parser = folded::<FormatArg>())]
     pub format: FormatArg,
@@ -117,11 +113,7 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
     check_k(args.placement.placement_k, "--implantation-nombre")?;
     let plan = Plan {
         kinds: args.kind.kinds(),
-        scope: match (&args.ml, &args.departement) {
-            (Some(ml), _) => ScopeChoice::Ml(ml.0.clone()),
-            (None, Some(d)) => ScopeChoice::Departement(d.clone()),
-            (None, None) => ScopeChoice::Territory,
-        },
+        scope: args.scope.choice(),
         formats: args.format.formats(),
         hotspots: args.hotspots.params(unit)?,
         basins: args.basins.options(),

@@ -21,6 +21,7 @@ pub mod check_data;
 pub mod coverage;
 pub mod distance;
 pub mod hotspots;
+pub mod lists;
 pub mod map;
 pub mod placement;
 pub mod report;
@@ -35,7 +36,7 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// Exit status: the command line is wrong (unknown option, bad value).
 pub const EXIT_USAGE: u8 = 2;
-/// Exit status: `check-data` found a difference with the reports that no
+/// Exit status: `controle` found a difference with the reports that no
 /// documented reason explains.
 pub const EXIT_UNEXPLAINED: u8 = 3;
 
@@ -118,6 +119,10 @@ pub enum Command {
     /// Temps de parcours sur un réseau OpenStreetMap (marche, vélo, voiture).
     #[command(long_about = temps::LONG_ABOUT)]
     Temps(temps::TempsArgs),
+    /// Les Missions Locales des données : codes, noms, villes de siège (pour --ml).
+    MissionsLocales(lists::MissionsLocalesArgs),
+    /// Les sites d'accueil, d'une Mission Locale avec --ml : identifiants et noms (pour --fermer).
+    Sites(lists::SitesArgs),
     /// Prépare les réseaux marche, vélo et voiture d'extraits OpenStreetMap pour maillage temps.
     Reseau(reseau::ReseauArgs),
 }
@@ -181,6 +186,12 @@ pub struct DataArgs {
     /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
     #[arg(long, global = true, value_name = "FICHIER")]
     pub sites: Option<PathBuf>,
+    /// Remplacer les sites d'une seule Mission Locale, en gardant ceux des
+    /// autres : son code (ou son nom), le signe =, puis un fichier au format
+    /// de --sites dont tous les sites sont de cette Mission Locale. Option
+    /// répétable.
+    #[arg(long, global = true, value_name = "CODE=FICHIER", value_parser = parse_sites_ml)]
+    pub sites_ml: Vec<(String, PathBuf)>,
     /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, la
     /// part des 16-25 ans du rapport 2024 (12,8 % de la population des
     /// Hauts-de-France) est appliquée à la population de chaque commune (une estimation).
@@ -202,9 +213,23 @@ impl DataArgs {
             zones: self.zones.clone(),
             missions_locales: self.missions_locales.clone(),
             sites: self.sites.clone(),
+            sites_ml: self.sites_ml.clone(),
             jeunes: self.jeunes.clone(),
             territoire: self.territoire.clone(),
         }
+    }
+}
+
+/// Parses `--sites-ml 62041=mes_sites.csv`.
+fn parse_sites_ml(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((ml, file)) if !ml.trim().is_empty() && !file.trim().is_empty() => {
+            Ok((ml.trim().to_string(), PathBuf::from(file.trim())))
+        }
+        _ => Err(format!(
+            "« {s} » : attendu CODE=FICHIER, le code (ou le nom) d'une Mission Locale et le \
+             fichier de ses sites, par exemple 62041=mes_sites.csv"
+        )),
     }
 }
 
@@ -239,6 +264,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckData(a) => check_data::run(a, &cli.global.data, &mut ctx),
         Command::Temps(a) => temps::run(a, &cli.global.data, &mut ctx),
         Command::Reseau(a) => reseau::run(a, &cli.global.data, &mut ctx),
+        Command::MissionsLocales(a) => lists::run_missions_locales(a, &cli.global.data, &mut ctx),
+        Command::Sites(a) => lists::run_sites(a, &cli.global.data, &mut ctx),
     };
     ctx.finish();
     code.map(ExitCode::from)

@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 use crate::analysis::placement::{Model, Objective, PlacementParams};
 use crate::base::{Minutes, Share, Unit};
 use crate::cli::args::{
-    by_unit, folded, parse_candidates, parse_minutes, parse_ml, parse_radii, parse_share, MlArg,
-    NetworkArgs, Radii,
+    by_unit, folded, parse_candidates, parse_minutes, parse_radii, parse_share, NetworkArgs, Radii,
+    ScopeArgs, DEFAULT_PROPOSAL_RADIUS_KM, DEFAULT_PROPOSAL_RADIUS_MIN,
 };
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::placement::{self, CandidateSource, Plan};
@@ -37,12 +37,12 @@ pub struct PlacementArgs {
     #[arg(long = "nombre", alias = "k", value_name = "N", default_value_t = 10)]
     pub k: usize,
     /// Rayon en km à vol d'oiseau dans lequel un site couvre une commune
-    /// (depuis sa mairie) ; un seul. Par défaut 10.
+    /// (depuis sa mairie) ; un seul. Par défaut 5, comme le rapport.
     #[arg(long = "rayon-km", alias = "radius-km", value_name = "KM", value_parser = parse_radii)]
     pub radius_km: Option<Radii>,
     /// Avec --reseau et --mode : temps de parcours en minutes depuis la
-    /// mairie dans lequel un site couvre une commune. Par défaut 30 (la
-    /// promesse des France services : un accueil à moins de 30 minutes).
+    /// mairie dans lequel un site couvre une commune. Par défaut 20, comme le
+    /// rapport (la dernière tranche de l'APL).
     #[arg(long = "rayon-min", alias = "radius-min", value_name = "MIN", value_parser = parse_minutes)]
     pub radius_min: Option<Minutes>,
     /// Où de nouveaux sites peuvent ouvrir : `mairies` (toutes les mairies),
@@ -67,10 +67,6 @@ pub struct PlacementArgs {
     /// réduire la distance au site le plus proche, pondérée par la demande.
     #[arg(long = "modele", alias = "model", value_name = "MODELE", default_value = "couverture-max", value_parser = folded::<ModelArg>())]
     pub model: ModelArg,
-    /// Limiter la demande et les candidats à une Mission Locale : son code
-    /// (62041), son nom ou la ville de son siège (Arras).
-    #[arg(long, value_name = "ML", value_parser = parse_ml)]
-    pub ml: Option<MlArg>,
     /// Prouver l'optimum avec un solveur en nombres entiers (pour de petites
     /// instances : une ML, quelques centaines de candidats).
     #[arg(long)]
@@ -86,12 +82,11 @@ pub struct PlacementArgs {
     pub exact_nodes: u64,
     #[command(flatten)]
     pub network: NetworkArgs,
+    /// La demande et les candidats du périmètre (les sites existants de
+    /// partout le servent).
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
-
-/// Default of `--rayon-km`.
-const DEFAULT_RADIUS_KM: f64 = 10.0;
-/// Default of `--rayon-min`.
-const DEFAULT_RADIUS_MIN: f64 = 30.0;
 
 /// `--objectif`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,11 +124,11 @@ impl PlacementArgs {
         };
         let r = by_unit(
             unit,
-            (km, "--rayon-km", DEFAULT_RADIUS_KM),
+            (km, "--rayon-km", DEFAULT_PROPOSAL_RADIUS_KM),
             (
                 self.radius_min.map(|m| m.0),
                 "--rayon-min",
-                DEFAULT_RADIUS_MIN,
+                DEFAULT_PROPOSAL_RADIUS_MIN,
             ),
         )?;
         Ok(PlacementParams {
@@ -150,7 +145,7 @@ impl PlacementArgs {
             },
             k: self.k,
             radius: unit.cost(unit.from_shown(r)),
-            ml: None,
+            scope: crate::model::Scope::Region,
             exact_nodes: self.exact.then_some(self.exact_nodes),
         })
     }
@@ -163,7 +158,7 @@ pub fn run(args: &PlacementArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
         data: data.paths(),
         network,
         candidates: args.candidates.clone(),
-        ml: args.ml.as_ref().map(|m| m.0.clone()),
+        scope: args.scope.choice(),
     };
     let outputs = placement::run(&plan, ctx)?;
     ctx.write(&outputs)?;

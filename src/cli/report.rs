@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::args::{NetworkArgs, ProposalArgs};
+use crate::cli::args::{NetworkArgs, ProposalArgs, ScopeArgs};
 use crate::cli::basins::BasinsArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::distance::DistanceArgs;
@@ -45,6 +45,8 @@ pub struct ReportArgs {
     pub placement: ProposalArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -56,6 +58,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         thresholds: args.coverage.thresholds(unit)?,
         hotspots: args.hotspots.params(unit)?,
         basins: args.basins.options(),
+        scope: args.scope.choice(),
         proposal: ProposalOptions {
             k: args.placement.placement_k,
             radius: args.placement.radius(unit)?,

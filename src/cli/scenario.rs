@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::args::NetworkArgs;
+use crate::cli::args::{NetworkArgs, ScopeArgs};
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::scenario::{self, Plan};
@@ -34,6 +34,8 @@ pub struct ScenarioArgs {
     pub coverage: CoverageArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result<u8> {
@@ -43,6 +45,7 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
         data: data.paths(),
         network,
         open: args.add.clone(),
+        scope: args.scope.choice(),
         close: args
             .remove
             .as_deref()

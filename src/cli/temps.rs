@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _};
 use clap::Args;
 
+use crate::base::Minutes;
 use crate::base::TravelMode;
-use crate::cli::args::{folded, NetworkParams, TransitArgs};
+use crate::cli::args::{folded, parse_minutes, NetworkParams, TransitArgs};
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::temps::{self, Plan};
 use crate::pipeline::Context;
@@ -80,8 +81,8 @@ pub struct TempsArgs {
     pub plus_proche: bool,
     /// Temps maximal en minutes : les couples plus lointains ne sont pas écrits
     /// (avec --plus-proche : cellules vides).
-    #[arg(long = "trajet-max-min", alias = "max-min", value_name = "MIN")]
-    pub max_min: Option<f64>,
+    #[arg(long = "trajet-max-min", alias = "max-min", value_name = "MIN", value_parser = parse_minutes)]
+    pub max_min: Option<Minutes>,
     #[command(flatten)]
     pub params: NetworkParams,
     #[command(flatten)]
@@ -97,20 +98,12 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
             given.join(", ")
         );
     }
-    let positive = |name: &str, v: f64| -> anyhow::Result<f64> {
-        if !v.is_finite() || v <= 0.0 {
-            bail!("{name} : {v} ; il faut un nombre positif");
-        }
-        Ok(v)
-    };
     let speeds = args.params.speeds();
-    let max_ms = args
-        .max_min
-        .map(|m| positive("--trajet-max-min", m).map(|m| (m * 60_000.0).round() as u64))
-        .transpose()?;
+    let max_min = args.max_min.map(|m| m.0);
+    let max_ms = max_min.map(|m| (m * 60_000.0).round() as u64);
     let t = &args.transit;
     let transit = if args.mode == TravelMode::Transport {
-        Some(t.plan(args.max_min, args.params.snap_max_m)?)
+        Some(t.plan(max_min, args.params.snap_max_m)?)
     } else {
         t.refuse_without_transport(&[])?;
         None
@@ -122,7 +115,7 @@ fn plan(args: &TempsArgs, data: &DataArgs) -> anyhow::Result<Plan> {
         mode: args.mode,
         transit,
         speeds,
-        max_min: args.max_min,
+        max_min,
         max_ms,
         snap_max: args.params.snap_max_m,
         plus_proche: args.plus_proche,

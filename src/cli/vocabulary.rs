@@ -27,7 +27,7 @@ pub const COMMANDS: [(&str, &str); 8] = [
 ];
 
 /// Options: (a command that has it, French name, former name, a value to
-/// try them with, `None` for a flag).
+/// try them with and the other options it needs, `None` for a flag).
 pub const OPTIONS: [(&str, &str, &str, Option<&str>); 27] = [
     ("distance", "--grille-m", "--grid-m", Some("500")),
     ("distance", "--acces-km", "--access-km", Some("15")),
@@ -247,10 +247,15 @@ mod tests {
             assert_eq!(parse(&[en]), parse(&[fr]), "{en}");
         }
         for (cmd, fr, en, value) in OPTIONS.iter().chain(&MORE_OPTIONS) {
-            let (a, b): (Vec<&str>, Vec<&str>) = match value {
-                Some(v) => (vec![cmd, fr, v], vec![cmd, en, v]),
-                None => (vec![cmd, fr], vec![cmd, en]),
-            };
+            let rest: Vec<&str> = value.iter().flat_map(|v| v.split_whitespace()).collect();
+            let a: Vec<&str> = [*cmd, *fr]
+                .into_iter()
+                .chain(rest.iter().copied())
+                .collect();
+            let b: Vec<&str> = [*cmd, *en]
+                .into_iter()
+                .chain(rest.iter().copied())
+                .collect();
             assert_eq!(parse(&b), parse(&a), "{cmd} {en}");
         }
         for (cmd, option, fr, en) in VALUES {

@@ -75,7 +75,7 @@ fn parse_insee(
     })
 }
 
-fn located(f: &RawFeature, id: &str) -> Location {
+pub fn located(f: &RawFeature, id: &str) -> Location {
     match &f.location {
         Location::Feature { index, .. } => Location::Feature {
             index: *index,

@@ -1,7 +1,7 @@
 //! Loads every layer and assembles a checked [`Territory`].
 //!
 //! Each layer comes from the file the user names or, by default, from the
-//! copy of `geodata/` embedded in the binary, so `maillage report` runs from
+//! copy of `geodata/` embedded in the binary, so `maillage rapport` runs from
 //! any directory. Inconsistencies between layers that leave the run
 //! trustworthy are counted as warnings; the others are errors.
 
@@ -45,7 +45,7 @@ pub mod defaults {
     embed!(MISSIONS_LOCALES, "missions_locales.csv");
     embed!(SITES, "sites.csv");
     embed!(FRANCE_SERVICES, "france_services.csv");
-    /// Every embedded file, for the manifest and `check-data`.
+    /// Every embedded file, for the manifest and `controle`.
     pub const ALL: [Embedded; 7] = [
         COMMUNES,
         QPV,
@@ -66,6 +66,10 @@ pub struct DataPaths {
     pub zones: Option<PathBuf>,
     pub missions_locales: Option<PathBuf>,
     pub sites: Option<PathBuf>,
+    /// Sites files that replace one Mission Locale's sites each, the others
+    /// kept (`--sites-ml CODE=FICHIER`): the Mission Locale as typed (code
+    /// or name), and the file.
+    pub sites_ml: Vec<(String, PathBuf)>,
     pub jeunes: Option<PathBuf>,
     /// The territory's name (`--territoire`); from the communes otherwise.
     pub territoire: Option<String>,
@@ -82,6 +86,7 @@ impl DataPaths {
             ("--zones", self.zones.is_some()),
             ("--missions-locales", self.missions_locales.is_some()),
             ("--sites", self.sites.is_some()),
+            ("--sites-ml", !self.sites_ml.is_empty()),
             ("--jeunes", self.jeunes.is_some()),
         ]
         .into_iter()
@@ -108,7 +113,15 @@ impl DataPaths {
             file(&self.qpv, "ANCT, périmètre 2024"),
             file(&self.classement, "FRR/ZRR, ANCT et DGCL, arrêtés 2024–2025"),
             file(&self.zones, "UNML, janvier 2026"),
-            file(&self.sites, "UNML (sièges)"),
+            file(&self.sites, "UNML (sièges)")
+                + &self
+                    .sites_ml
+                    .iter()
+                    .map(|(ml, p)| format!(
+                        ", ceux de la Mission Locale {ml} : {}",
+                        file(&Some(p.clone()), "")
+                    ))
+                    .collect::<String>(),
             frame.label(),
             env!("CARGO_PKG_VERSION"),
         )
@@ -463,6 +476,18 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
         ));
     }
     place_sites(&s_path, &mut sites, &communes, &missions_locales, warnings);
+    for (ml, path) in &paths.sites_ml {
+        replace_ml_sites(
+            &mut sites,
+            ml,
+            path,
+            window,
+            &communes,
+            &missions_locales,
+            warnings,
+        )?;
+    }
+    warn_mls_without_site(&s_path, &sites, &ml_of_commune, &missions_locales, warnings);
 
     let name = match &paths.territoire {
         Some(n) => TerritoryName::given(n),
@@ -532,6 +557,99 @@ pub fn place_sites(
                 s_path,
                 "site d'une Mission Locale absente des zones de couverture",
                 format!("{} ({})", s.id, s.code_ml),
+            );
+        }
+    }
+}
+
+/// Replaces the sites of the Mission Locale `ml` (its code, or its name
+/// whatever the case and accents) with those of `path`
+/// (`--sites-ml CODE=FICHIER`): every site of the file must be of that
+/// Mission Locale, and no id may repeat one of another Mission Locale's.
+fn replace_ml_sites(
+    sites: &mut Vec<crate::model::Site>,
+    ml: &str,
+    path: &Path,
+    window: layers::Window,
+    communes: &[crate::model::Commune],
+    missions_locales: &[MissionLocale],
+    warnings: &mut Warnings,
+) -> Result<(), Error> {
+    let wanted = crate::base::text::fold(ml);
+    let Some(m) = missions_locales
+        .iter()
+        .find(|m| m.code == ml.trim() || crate::base::text::fold(&m.nom) == wanted)
+    else {
+        return Err(Error::file(
+            path,
+            format!(
+                "--sites-ml {ml} : aucune Mission Locale des zones n'a ce code ou ce nom \
+                 (écrivez --sites-ml CODE=FICHIER, par exemple 62041=mes_sites.csv)"
+            ),
+        ));
+    };
+    let layer = read_file(path, warnings)?;
+    let mut new = layers::sites(&layer, window, communes)?;
+    if new.is_empty() {
+        return Err(Error::file(path, "aucun site dans le fichier"));
+    }
+    for (s, f) in new.iter().zip(&layer.features) {
+        if s.code_ml != m.code {
+            return Err(Error::field(
+                path,
+                layers::located(f, &s.id),
+                "code_ml",
+                format!(
+                    "« {} » : ce fichier remplace les sites de la Mission Locale {} ({}) \
+                     donnée à --sites-ml, il ne peut pas en donner d'une autre",
+                    s.code_ml, m.code, m.nom
+                ),
+            ));
+        }
+    }
+    sites.retain(|s| s.code_ml != m.code);
+    for (s, f) in new.iter().zip(&layer.features) {
+        if sites.iter().any(|o| o.id == s.id) {
+            return Err(Error::field(
+                path,
+                layers::located(f, &s.id),
+                "site_id",
+                format!(
+                    "« {} » est déjà l'identifiant d'un site d'une autre Mission Locale",
+                    s.id
+                ),
+            ));
+        }
+    }
+    place_sites(path, &mut new, communes, missions_locales, warnings);
+    sites.extend(new);
+    // Sorted by id, as every territory's sites are.
+    sites.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(())
+}
+
+/// Warns about the Missions Locales of the zones that the sites leave
+/// without any site (a sites file that holds only a few sites replaces
+/// all of them): how many, and the first ones by name.
+fn warn_mls_without_site(
+    s_path: &Path,
+    sites: &[crate::model::Site],
+    ml_of_commune: &[usize],
+    missions_locales: &[MissionLocale],
+    warnings: &mut Warnings,
+) {
+    let mut with_communes = vec![false; missions_locales.len()];
+    for &m in ml_of_commune {
+        with_communes[m] = true;
+    }
+    for (m, ml) in missions_locales.iter().enumerate() {
+        if with_communes[m] && !sites.iter().any(|s| s.code_ml == ml.code) {
+            warnings.add(
+                s_path,
+                "Mission Locale des zones sans aucun site dans le fichier des sites : ses jeunes \
+                 sont mesurés jusqu'aux sites des autres (pour ne remplacer que les sites d'une \
+                 Mission Locale, donnez --sites-ml CODE=FICHIER plutôt que --sites)",
+                format!("{} ({})", ml.nom, ml.code),
             );
         }
     }

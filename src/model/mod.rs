@@ -296,8 +296,9 @@ pub const DEPARTEMENTS: [(&str, &str); 5] = [
 
 pub use places::departement_name;
 
-/// A perimeter: the whole territory, a département or a Mission Locale's
-/// territory. Tables summarise by it, maps are drawn for it.
+/// A perimeter: the whole territory, a département, a Mission Locale's
+/// territory or an EPCI. Tables summarise by it, maps are drawn for it, and
+/// a run can be scoped to it (`--departement`, `--ml`, `--epci`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
     Region,
@@ -305,6 +306,8 @@ pub enum Scope {
     Departement(String),
     /// Index into `Territory::missions_locales`.
     Ml(usize),
+    /// An EPCI by its SIREN.
+    Epci(String),
 }
 
 impl Scope {
@@ -314,6 +317,7 @@ impl Scope {
             Scope::Region => true,
             Scope::Departement(d) => t.communes[i].departement == *d,
             Scope::Ml(m) => t.ml_of_commune[i] == *m,
+            Scope::Epci(e) => t.communes[i].epci_siren.as_deref() == Some(e.as_str()),
         }
     }
 
@@ -322,7 +326,7 @@ impl Scope {
     pub fn has_site(&self, t: &Territory, s: &Site) -> bool {
         match self {
             Scope::Region => true,
-            Scope::Departement(_) => s
+            Scope::Departement(_) | Scope::Epci(_) => s
                 .commune
                 .as_ref()
                 .and_then(|c| t.commune_index(c))
@@ -336,7 +340,7 @@ impl Scope {
         match self {
             Scope::Region => true,
             Scope::Departement(d) => q.departement == *d,
-            Scope::Ml(_) => q
+            Scope::Ml(_) | Scope::Epci(_) => q
                 .communes
                 .iter()
                 .any(|c| t.commune_index(c).is_some_and(|i| self.has_commune(t, i))),
@@ -350,6 +354,12 @@ impl Scope {
             Scope::Region => t.name.name.clone(),
             Scope::Departement(d) => departement_name(d).to_string(),
             Scope::Ml(m) => t.missions_locales[*m].nom.clone(),
+            Scope::Epci(e) => t
+                .communes
+                .iter()
+                .find(|c| c.epci_siren.as_deref() == Some(e.as_str()))
+                .and_then(|c| c.epci_nom.clone())
+                .unwrap_or_else(|| format!("EPCI {e}")),
         }
     }
 
@@ -360,7 +370,57 @@ impl Scope {
             Scope::Region => t.name.within(),
             Scope::Departement(_) => "dans le département",
             Scope::Ml(_) => "dans la Mission Locale",
+            Scope::Epci(_) => "dans l'EPCI",
         }
+    }
+
+    /// The perimeters tables summarise commune `i` by: the territory, its
+    /// département, its Mission Locale, and the run's perimeter `run` when
+    /// it is an EPCI holding the commune (départements and Missions Locales
+    /// are always there).
+    pub fn perimeters_of_commune(t: &Territory, i: usize, run: &Scope) -> Vec<Scope> {
+        let mut v = vec![
+            Scope::Region,
+            Scope::Departement(t.communes[i].departement.clone()),
+            Scope::Ml(t.ml_of_commune[i]),
+        ];
+        if matches!(run, Scope::Epci(_)) && run.has_commune(t, i) {
+            v.push(run.clone());
+        }
+        v
+    }
+
+    /// The perimeters tables summarise QPV `j` by: the territory, its
+    /// département, and, when a commune holds its measuring point
+    /// (`commune`), that commune's Mission Locale and the run's EPCI.
+    pub fn perimeters_of_qpv(
+        t: &Territory,
+        j: usize,
+        commune: Option<usize>,
+        run: &Scope,
+    ) -> Vec<Scope> {
+        let mut v = vec![
+            Scope::Region,
+            Scope::Departement(t.qpv[j].departement.clone()),
+        ];
+        if let Some(c) = commune {
+            v.push(Scope::Ml(t.ml_of_commune[c]));
+            if matches!(run, Scope::Epci(_)) && run.has_commune(t, c) {
+                v.push(run.clone());
+            }
+        }
+        v
+    }
+
+    /// Whether every commune of `other` lies in this perimeter (a
+    /// perimeter holds itself).
+    pub fn holds(&self, t: &Territory, other: &Scope) -> bool {
+        self == other
+            || *self == Scope::Region
+            || (0..t.communes.len())
+                .filter(|&i| other.has_commune(t, i))
+                .all(|i| self.has_commune(t, i))
+                && (0..t.communes.len()).any(|i| other.has_commune(t, i))
     }
 }
 
@@ -456,60 +516,93 @@ impl Territory {
     }
 }
 
-/// The index of the Mission Locale `typed` names in `t`: by code, then by
-/// name, then by the town of its head office; an unknown or ambiguous
-/// value is an error listing the Missions Locales with their names.
+/// The town of the head office of Mission Locale `m`, if a head office
+/// among the sites says where it stands.
+pub fn ml_seat(t: &Territory, m: usize) -> Option<&str> {
+    let code = &t.missions_locales[m].code;
+    t.sites
+        .iter()
+        .find(|s| s.kind == SiteKind::Siege && &s.code_ml == code)
+        .and_then(|s| s.commune.as_ref())
+        .and_then(|c| t.commune_by_code(c.as_str()))
+        .map(|i| t.communes[i].nom.as_str())
+}
+
+/// `Nom (code, ville du siège)`: a Mission Locale as messages name it.
+pub fn ml_described(t: &Territory, m: usize) -> String {
+    let ml = &t.missions_locales[m];
+    match ml_seat(t, m) {
+        Some(s) => format!("{} ({}, {s})", ml.nom, ml.code),
+        None => format!("{} ({})", ml.nom, ml.code),
+    }
+}
+
+/// ` ; vouliez-vous dire : A ; B ?` for at most three suggestions, closest
+/// first, or nothing.
+pub fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" ; vouliez-vous dire : {} ?", suggestions.join(" ; "))
+    }
+}
+
+/// The index of the Mission Locale `typed` names in `t`, whatever the case,
+/// accents and punctuation: its code, its full name, the town of its head
+/// office, or a part of its name (whole words: `pays d'artois`). A part
+/// that several names hold is an error listing them; a name that matches
+/// none gets at most three suggestions, closest first by edit distance on
+/// the folded names ([`crate::base::text::suggest`]), never the whole list.
 pub fn resolve_ml(t: &Territory, typed: &str, option: &str) -> anyhow::Result<usize> {
-    let wanted = fold(typed);
     if let Some(m) = t.ml_index(typed.trim()) {
         return Ok(m);
     }
-    let seat = |m: usize| -> Option<&str> {
-        let code = &t.missions_locales[m].code;
-        t.sites
-            .iter()
-            .find(|s| s.kind == SiteKind::Siege && &s.code_ml == code)
-            .and_then(|s| s.commune.as_ref())
-            .and_then(|c| t.commune_by_code(c.as_str()))
-            .map(|i| t.communes[i].nom.as_str())
-    };
-    let all = 0..t.missions_locales.len();
-    let by_name: Vec<usize> = all
-        .clone()
-        .filter(|&m| fold(&t.missions_locales[m].nom) == wanted)
-        .collect();
-    let found = if by_name.is_empty() {
-        all.clone()
-            .filter(|&m| seat(m).is_some_and(|s| fold(s) == wanted))
-            .collect()
-    } else {
-        by_name
-    };
-    let describe = |m: usize| {
-        let ml = &t.missions_locales[m];
-        match seat(m) {
-            Some(s) => format!("{} ({}, siège à {s})", ml.code, ml.nom),
-            None => format!("{} ({})", ml.code, ml.nom),
+    let wanted = fold(typed);
+    let all: Vec<usize> = (0..t.missions_locales.len()).collect();
+    let name = |m: usize| fold(&t.missions_locales[m].nom);
+    let tries: [&dyn Fn(usize) -> bool; 3] = [
+        &|m| name(m) == wanted,
+        &|m| ml_seat(t, m).is_some_and(|s| fold(s) == wanted),
+        &|m| !wanted.is_empty() && format!(" {} ", name(m)).contains(&format!(" {wanted} ")),
+    ];
+    for matches in tries {
+        let found: Vec<usize> = all.iter().copied().filter(|&m| matches(m)).collect();
+        match found.as_slice() {
+            [] => continue,
+            [m] => return Ok(*m),
+            several => anyhow::bail!(
+                "{option} {typed} : plusieurs Missions Locales répondent à ce nom, donnez le \
+                 code : {}",
+                several
+                    .iter()
+                    .map(|&m| ml_described(t, m))
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            ),
         }
-    };
-    match found.as_slice() {
-        [m] => Ok(*m),
-        [] => anyhow::bail!(
-            "{option} {} : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège ; \
-             Missions Locales connues : {}",
-            typed,
-            all.map(describe).collect::<Vec<_>>().join(" ; ")
-        ),
-        several => anyhow::bail!(
-            "{option} {} : plusieurs Missions Locales répondent à ce nom, donnez le code : {}",
-            typed,
-            several
-                .iter()
-                .map(|&m| describe(m))
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        ),
     }
+    let names: Vec<Vec<String>> = all
+        .iter()
+        .map(|&m| {
+            let ml = &t.missions_locales[m];
+            let mut v = vec![ml.code.clone(), ml.nom.clone()];
+            v.extend(ml_seat(t, m).map(str::to_string));
+            v
+        })
+        .collect();
+    let suggestions: Vec<String> = crate::base::text::suggest(typed, &names, 3)
+        .into_iter()
+        .map(|m| ml_described(t, m))
+        .collect();
+    anyhow::bail!(
+        "{option} {typed} : aucune Mission Locale n'a ce code, ce nom ou cette ville de siège{}{}",
+        did_you_mean(&suggestions),
+        if suggestions.is_empty() {
+            " ; maillage missions-locales les liste toutes"
+        } else {
+            ""
+        }
+    )
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod prepared;
 pub mod stream;
 pub mod tables;
+pub mod text;
 pub mod write;
 
 use crate::analysis::results::Results;

@@ -228,6 +228,7 @@ pub fn scope_cells(t: &Territory, scope: &Scope) -> [Cell; 3] {
             let m = &t.missions_locales[*i];
             ["ml".into(), m.code.clone().into(), m.nom.clone().into()]
         }
+        Scope::Epci(e) => ["epci".into(), e.clone().into(), scope.name(t).into()],
     }
 }
 
@@ -552,6 +553,22 @@ pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
         ]);
         table.push(row);
     }
+    if unit == Unit::Minutes {
+        let mut measured = Table::new(&["lieux_mesures", "poids_mesure", "part_poids_mesure"]);
+        for r in rows {
+            let ((places, weight), (_, all)) = (r.measured, r.all);
+            measured.push(vec![
+                places.into(),
+                Cell::Float(weight, 0),
+                if all > 0.0 {
+                    Cell::Float(weight / all, 4)
+                } else {
+                    Cell::Empty
+                },
+            ]);
+        }
+        table.append_new_columns(&measured);
+    }
     table
 }
 
@@ -623,6 +640,43 @@ pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table 
             youth_label(t).into(),
         ]);
         table.push(row);
+    }
+    if unit == Unit::Minutes {
+        table.append_new_columns(&measured_columns(rows.iter().map(|r| {
+            let qpv = r.category == CoverageCategory::Qpv;
+            let c = r.counts;
+            (
+                c.places_measured,
+                c.places,
+                (!qpv).then_some((c.jeunes_measured, c.jeunes)),
+            )
+        })));
+    }
+    table
+}
+
+/// By network, how many of a row's places and young people the measure took
+/// (the others being too far from the network): `lieux_mesures`,
+/// `jeunes_16_25_mesures` and their share `part_jeunes_16_25_mesures`,
+/// from (places measured, places, (young people measured, young people)).
+pub fn measured_columns(rows: impl Iterator<Item = (u64, u64, Option<(u64, u64)>)>) -> Table {
+    let mut table = Table::new(&[
+        "lieux_mesures",
+        "jeunes_16_25_mesures",
+        "part_jeunes_16_25_mesures",
+    ]);
+    for (places, _, jeunes) in rows {
+        table.push(vec![
+            places.into(),
+            jeunes.map_or(Cell::Empty, |(m, _)| m.into()),
+            jeunes.map_or(Cell::Empty, |(m, all)| {
+                if all == 0 {
+                    Cell::Empty
+                } else {
+                    Cell::Float(m as f64 / all as f64, 4)
+                }
+            }),
+        ]);
     }
     table
 }
@@ -745,7 +799,7 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             "nb_communes",
             "population",
             "jeunes_16_25",
-            "ecart_moyenne_jeunes",
+            "ecart_relatif_moyenne_jeunes",
             "jeunes_non_mobiles",
             "jeunes_sans_permis",
             "jeunes_accompagnes_estimes",
@@ -808,11 +862,20 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             youth_label(t).into(),
         ]);
     }
+    if unit == Unit::Minutes {
+        table.append_new_columns(&measured_columns(sizes.iter().map(|s| {
+            (
+                s.communes_measured as u64,
+                s.communes as u64,
+                Some((s.jeunes_measured, s.jeunes)),
+            )
+        })));
+    }
     table
 }
 
 /// `bassins_communes.csv`: the basin of every commune (editable, and
-/// accepted back by `--basins`).
+/// accepted back by `--bassins`).
 pub fn basin_communes_table(t: &Territory, basins: &Basins) -> Table {
     let mut table = Table::new(&["code_insee", "nom", "code_ml", "bassin"]);
     for (i, c) in t.communes.iter().enumerate() {
@@ -905,18 +968,15 @@ pub fn placement_summary_table(t: &Territory, p: &Placement) -> Table {
     );
     row(
         "perimetre",
-        p.params
-            .ml
-            .map_or_else(
-                || t.name.name.clone(),
-                |m| {
-                    format!(
-                        "{} {}",
-                        t.missions_locales[m].code, t.missions_locales[m].nom
-                    )
-                },
-            )
-            .into(),
+        match &p.params.scope {
+            Scope::Region => t.name.name.clone(),
+            Scope::Ml(m) => format!(
+                "{} {}",
+                t.missions_locales[*m].code, t.missions_locales[*m].nom
+            ),
+            scope => scope.name(t),
+        }
+        .into(),
         "",
     );
     row("communes", p.demand.len().into(), "communes");

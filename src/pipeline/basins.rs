@@ -17,7 +17,7 @@ use crate::model::figures::Figure;
 use crate::model::{Territory, DEPARTEMENTS};
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 use crate::warnings::Warnings;
 
 /// Where the basins come from.
@@ -35,6 +35,7 @@ pub struct Plan {
     pub data: DataPaths,
     pub network: NetworkPlan,
     pub basins: BasinOptions,
+    pub scope: ScopeChoice,
 }
 
 /// Reads the report's rates from the reference figures.
@@ -60,10 +61,40 @@ pub fn demand_rates(figures: &[Figure]) -> anyhow::Result<DemandRates> {
         non_mobile_rate: value("non_mobiles")? / 100.0,
         licence_rate: value("permis")? / 100.0,
         by_departement,
+        jeunes_departement: BTreeMap::new(),
     })
 }
 
-/// Reads `--basins`, by commune or by EPCI, and says what does not fit.
+/// The young people of each of the reports' départements that the loaded
+/// territory holds only in part (`own_communes`: the user's communes
+/// layer), from the embedded data, which hold every commune of the five
+/// départements: the rates known for a whole département are then applied
+/// to the part loaded in proportion to its young people, never as if the
+/// part were the whole. A département loaded whole is based on the young
+/// people loaded.
+fn whole_departements(t: &Territory, own_communes: bool) -> anyhow::Result<BTreeMap<String, u64>> {
+    if !own_communes {
+        return Ok(BTreeMap::new());
+    }
+    let embedded =
+        crate::load::territory::load_territory(&DataPaths::default(), &mut Warnings::new())?;
+    let mut out = BTreeMap::new();
+    for (d, _) in DEPARTEMENTS {
+        let loaded = t.communes.iter().filter(|c| c.departement == d).count();
+        let whole: Vec<usize> = (0..embedded.communes.len())
+            .filter(|&i| embedded.communes[i].departement == d)
+            .collect();
+        if loaded > 0 && loaded < whole.len() {
+            out.insert(
+                d.to_string(),
+                whole.iter().map(|&i| embedded.jeunes[i]).sum(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Reads `--bassins`, by commune or by EPCI, and says what does not fit.
 fn read_basins(
     path: &Path,
     t: &Territory,
@@ -139,13 +170,27 @@ pub fn analyse(
     t: &Territory,
     b: &Basics,
     args: &BasinOptions,
+    own_communes: bool,
     ctx: &mut Context,
 ) -> anyhow::Result<BasinResults> {
     if args.basins.is_none() && args.count == 0 {
         anyhow::bail!("--nombre-bassins 0 : demandez au moins un bassin");
     }
     ctx.progress.step("bassins de mobilité");
-    let rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
+    let mut rates = demand_rates(&read_figures(None, &mut ctx.warnings)?)?;
+    rates.jeunes_departement = whole_departements(t, own_communes)?;
+    for (d, whole) in &rates.jeunes_departement {
+        ctx.warnings.add(
+            Path::new("--communes"),
+            "département chargé en partie : les jeunes accompagnés et la demande d'appui à la \
+             mobilité, connus pour le département entier, sont répartis au prorata des jeunes \
+             des communes chargées",
+            format!(
+                "{d} ({} jeunes dans le département entier)",
+                crate::base::french::int(*whole)
+            ),
+        );
+    }
     let adjacency = b.adjacency(t);
     let basins = match &args.basins {
         Some(p) => read_basins(p, t, adjacency, &mut ctx.warnings)?,
@@ -184,9 +229,17 @@ pub fn analyse(
 /// Loads, measures, reads or proposes the basins and sizes them.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(&plan.data)?;
+    let scope = plan.scope.resolve(&t)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
-    r.basins = Some(analyse(&t, &r.basics, &plan.basins, ctx)?);
+    let mut r = net.results(&t, ctx)?;
+    r.scope = scope;
+    r.basins = Some(analyse(
+        &t,
+        &r.basics,
+        &plan.basins,
+        plan.data.communes.is_some(),
+        ctx,
+    )?);
     Ok(ctx.tables(&t, &r, false))
 }

@@ -18,12 +18,12 @@ use crate::index::{LocateGrid, PolygonIndex};
 use crate::load::points::{points_outside, read_points_in};
 use crate::load::points_stream::{no_points, StreamedPoints};
 use crate::load::territory::DataPaths;
-use crate::model::Territory;
+use crate::model::{Scope, Territory};
 use crate::output::add_tables;
 use crate::output::stream::{add_streamed_grid, stream_points, POINTS_CSV};
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 use crate::warnings::Warnings;
 
 /// Default of `--grille-m`, in metres.
@@ -206,13 +206,14 @@ pub fn analyse(
     b: &Basics,
     net: &RunNetwork,
     plan: &DistancePlan,
+    scope: &Scope,
     ctx: &mut Context,
 ) -> anyhow::Result<DistanceResults> {
     let measure = net.measure();
     ctx.progress.step("accessibilité");
     let access = access_scores(t, &measure, &plan.access);
     ctx.progress.step("tables des distances");
-    let summaries = distance_summaries(t, &b.costs, &b.qpv);
+    let summaries = distance_summaries(t, b, scope);
     // By network, one search from all the sites serves the grid and the points.
     let transit = matches!(measure, Measure::Transit(_));
     let grid_by_network = plan.grid_m.is_some() && (plan.grid_asked || !transit);
@@ -290,6 +291,7 @@ pub struct Plan {
     pub data: DataPaths,
     pub network: NetworkPlan,
     pub options: DistanceOptions,
+    pub scope: ScopeChoice,
 }
 
 /// Distances, scores and summaries of the communes and QPV, the grid and
@@ -305,6 +307,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         plan.data.communes.is_some(),
     )?;
     let t = ctx.load(&plan.data)?;
+    let scope = plan.scope.resolve(&t)?;
     dplan.check_grid(&t, unit, transit)?;
     dplan.check_points(&t)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
@@ -328,8 +331,9 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         });
         let analysed = (|| -> anyhow::Result<Outputs> {
             ctx.progress.step("distances");
-            let mut r = net.results(&t, ctx);
-            r.distance = Some(analyse(&t, &r.basics, &net, &plan, ctx)?);
+            let mut r = net.results(&t, ctx)?;
+            r.scope = scope.clone();
+            r.distance = Some(analyse(&t, &r.basics, &net, &plan, &scope, ctx)?);
             // The tables are built while the grid is computed.
             let grid_m = streamed_grid_m(&plan, unit, transit);
             ctx.progress.step(&grid_step(grid_m, "tables"));

@@ -8,7 +8,7 @@ use crate::load::territory::DataPaths;
 use crate::model::Territory;
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 
 /// A hotspots run.
 #[derive(Debug, Clone)]
@@ -17,6 +17,7 @@ pub struct Plan {
     pub network: NetworkPlan,
     /// The non-mobile rate and the reach, in the network's unit.
     pub params: HotspotParams,
+    pub scope: ScopeChoice,
 }
 
 /// Estimates the non-mobile young people out of reach and clusters them.
@@ -32,9 +33,11 @@ pub fn analyse(t: &Territory, b: &Basics, p: &HotspotParams, ctx: &mut Context) 
 /// Loads, measures, estimates and clusters; the hotspot tables.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(&plan.data)?;
+    let scope = plan.scope.resolve(&t)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
+    let mut r = net.results(&t, ctx)?;
+    r.scope = scope;
     r.hotspots = Some(analyse(&t, &r.basics, &plan.params, ctx));
     Ok(ctx.tables(&t, &r, false))
 }

@@ -17,8 +17,9 @@
 use std::path::PathBuf;
 
 use crate::analysis::results::Results;
+use crate::base::text::{fold, suggest};
 use crate::load::territory::{load_territory, DataPaths};
-use crate::model::Territory;
+use crate::model::{departement_name, did_you_mean, Scope, Territory};
 use crate::output::write::{CsvStyle, Outputs};
 use crate::output::{add_tables, TableOptions};
 use crate::progress::{Progress, Verbosity};
@@ -29,12 +30,123 @@ pub mod check_data;
 pub mod coverage;
 pub mod distance;
 pub mod hotspots;
+pub mod lists;
 pub mod map;
 pub mod network;
 pub mod placement;
 pub mod report;
 pub mod scenario;
 pub mod temps;
+
+/// The part of the territory a run is about, as typed (`--ml`,
+/// `--departement`, `--epci`); resolved once the data are loaded. The
+/// analyses still measure every commune against every site (a site across
+/// the border still serves), and the outputs hold the perimeter's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ScopeChoice {
+    #[default]
+    Territory,
+    /// A Mission Locale by code, name, part of its name or seat town.
+    Ml(String),
+    /// A département by code or name.
+    Departement(String),
+    /// An EPCI by SIREN or name.
+    Epci(String),
+}
+
+impl ScopeChoice {
+    /// The scope this names in `t`, or an error naming the option, with at
+    /// most three suggestions for a name that matches nothing.
+    pub fn resolve(&self, t: &Territory) -> anyhow::Result<Scope> {
+        Ok(match self {
+            ScopeChoice::Territory => Scope::Region,
+            ScopeChoice::Ml(ml) => Scope::Ml(crate::model::resolve_ml(t, ml, "--ml")?),
+            ScopeChoice::Departement(d) => {
+                let mut known: Vec<&str> =
+                    t.communes.iter().map(|c| c.departement.as_str()).collect();
+                known.sort_unstable();
+                known.dedup();
+                let typed = d.trim();
+                let wanted = fold(typed);
+                let found = known.iter().find(|&&k| {
+                    k.eq_ignore_ascii_case(typed)
+                        || k == format!("{typed:0>2}")
+                        || fold(departement_name(k)) == wanted
+                });
+                match found {
+                    Some(k) => Scope::Departement(k.to_string()),
+                    None => {
+                        let names: Vec<Vec<String>> = known
+                            .iter()
+                            .map(|k| vec![k.to_string(), departement_name(k).to_string()])
+                            .collect();
+                        let near: Vec<String> = suggest(typed, &names, 3)
+                            .into_iter()
+                            .map(|k| format!("{} ({})", departement_name(known[k]), known[k]))
+                            .collect();
+                        anyhow::bail!(
+                            "--departement {typed} : aucune commune de ce département dans les \
+                             données{}",
+                            did_you_mean(&near)
+                        )
+                    }
+                }
+            }
+            ScopeChoice::Epci(e) => {
+                let mut epci: Vec<(&str, &str)> = t
+                    .communes
+                    .iter()
+                    .filter_map(|c| {
+                        Some((
+                            c.epci_siren.as_deref()?,
+                            c.epci_nom.as_deref().unwrap_or(""),
+                        ))
+                    })
+                    .collect();
+                epci.sort_unstable();
+                epci.dedup_by(|a, b| a.0 == b.0);
+                let typed = e.trim();
+                let wanted = fold(typed);
+                let found: Vec<&(&str, &str)> = epci
+                    .iter()
+                    .filter(|(siren, nom)| *siren == typed || fold(nom) == wanted)
+                    .collect();
+                let found = if found.is_empty() && !wanted.is_empty() {
+                    epci.iter()
+                        .filter(|(_, nom)| {
+                            format!(" {} ", fold(nom)).contains(&format!(" {wanted} "))
+                        })
+                        .collect()
+                } else {
+                    found
+                };
+                match found.as_slice() {
+                    [(siren, _)] => Scope::Epci(siren.to_string()),
+                    [] => {
+                        let names: Vec<Vec<&str>> =
+                            epci.iter().map(|(s, n)| vec![*s, *n]).collect();
+                        let near: Vec<String> = suggest(typed, &names, 3)
+                            .into_iter()
+                            .map(|k| format!("{} ({})", epci[k].1, epci[k].0))
+                            .collect();
+                        anyhow::bail!(
+                            "--epci {typed} : aucun EPCI des communes n'a ce SIREN ou ce nom{}",
+                            did_you_mean(&near)
+                        )
+                    }
+                    several => anyhow::bail!(
+                        "--epci {typed} : plusieurs EPCI répondent à ce nom, donnez le SIREN : {}",
+                        several
+                            .iter()
+                            .map(|(s, n)| format!("{n} ({s})"))
+                            .collect::<Vec<_>>()
+                            .join(" ; ")
+                    ),
+                }
+            }
+        })
+    }
+}
 
 /// What every command needs once the arguments are checked.
 pub struct Context {

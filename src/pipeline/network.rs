@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use anyhow::bail;
 
-use crate::analysis::basics::Basics;
+use crate::analysis::basics::{Basics, MIN_MEASURED_SHARE};
 use crate::analysis::measure::Measure;
 use crate::analysis::results::{Results, TransitRun};
 use crate::analysis::transit::{Transit, TransitParams};
-use crate::base::{Meters, TravelMode, Unit};
+use crate::base::{french, Meters, TravelMode, Unit};
 use crate::index::network::{Network, Speeds};
 use crate::load::gtfs::read_gtfs;
 use crate::load::osm::read_osm;
@@ -36,6 +36,9 @@ pub struct NetworkPlan {
     /// With [`TravelMode::Transport`]: the feeds, the routing settings and
     /// the service day.
     pub transit: Option<TransitPlan>,
+    /// Go on when the network measures less than
+    /// [`MIN_MEASURED_SHARE`] of the young people (`--partiel`).
+    pub partial: bool,
 }
 
 /// Public transport settings of a run.
@@ -55,6 +58,7 @@ impl NetworkPlan {
             snap_max: Meters(1000.0),
             speeds: Speeds::default(),
             transit: None,
+            partial: false,
         }
     }
 
@@ -239,6 +243,7 @@ pub struct RunNetwork {
     opened: Opened,
     files: Vec<PathBuf>,
     snap_max: Meters,
+    partial: bool,
 }
 
 /// What a run measures on.
@@ -273,6 +278,7 @@ impl RunNetwork {
             opened,
             files: plan.files.clone(),
             snap_max: plan.snap_max,
+            partial: plan.partial,
         })
     }
 
@@ -306,7 +312,7 @@ impl RunNetwork {
 
     /// The results of a run, starting from its basics (see
     /// [`RunNetwork::basics`]) and how the times are measured.
-    pub fn results(&self, t: &Territory, ctx: &mut Context) -> Results {
+    pub fn results(&self, t: &Territory, ctx: &mut Context) -> anyhow::Result<Results> {
         let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
         self.results_with(t, ctx, index)
     }
@@ -317,15 +323,17 @@ impl RunNetwork {
         t: &Territory,
         ctx: &mut Context,
         index: std::sync::Arc<crate::index::SiteIndex>,
-    ) -> Results {
-        let mut r = Results::new(self.basics_with(t, ctx, index));
+    ) -> anyhow::Result<Results> {
+        let mut r = Results::new(self.basics_with(t, ctx, index)?);
         r.transit = self.transit_run();
-        r
+        Ok(r)
     }
 
     /// The basics of `t` in the run's measure; the communes, QPV and sites
-    /// the network could not take are counted in warnings.
-    pub fn basics(&self, t: &Territory, ctx: &mut Context) -> Basics {
+    /// the network could not take are counted in warnings, and a network
+    /// that measures less than [`MIN_MEASURED_SHARE`] of the young people
+    /// stops the run unless it was asked to go on (`--partiel`).
+    pub fn basics(&self, t: &Territory, ctx: &mut Context) -> anyhow::Result<Basics> {
         let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
         self.basics_with(t, ctx, index)
     }
@@ -335,7 +343,7 @@ impl RunNetwork {
         t: &Territory,
         ctx: &mut Context,
         index: std::sync::Arc<crate::index::SiteIndex>,
-    ) -> Basics {
+    ) -> anyhow::Result<Basics> {
         let b = Basics::measured_with(t, &self.measure(), index);
         let c = &b.costs;
         self.warn_unsnapped(ctx, "commune", &c.unsnapped_communes, &|i| {
@@ -343,7 +351,24 @@ impl RunNetwork {
         });
         self.warn_unsnapped(ctx, "QPV", &c.unsnapped_qpv, &|j| t.qpv[j].code.clone());
         self.warn_unsnapped_sites(ctx, &c.unsnapped_sites, &|j| t.sites[j].id.clone());
-        b
+        if let Some(mode) = self.measure().mode() {
+            let m = b.measured_part(t);
+            if m.share() < MIN_MEASURED_SHARE && !self.partial {
+                bail!(
+                    "{} : le réseau ({mode}) ne mesure que {} des jeunes du territoire ({} communes \
+                     sur {}) ; les autres sont à plus de {} m de ses voies (l'extrait couvre-t-il \
+                     le territoire ?). Il en faut au moins {} pour des chiffres fiables ; donnez \
+                     --partiel pour continuer quand même, chaque ligne disant alors sa part mesurée",
+                    files_text(&self.files),
+                    french::percent(m.jeunes_measured as f64, m.jeunes as f64),
+                    french::int(m.communes_measured as u64),
+                    french::int(m.communes as u64),
+                    self.snap_max.0,
+                    french::percent(MIN_MEASURED_SHARE, 1.0),
+                );
+            }
+        }
+        Ok(b)
     }
 
     /// Warns about places (communes, QPV, points) farther than the snapping

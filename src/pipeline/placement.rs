@@ -17,7 +17,7 @@ use crate::load::territory::{defaults, DataPaths};
 use crate::model::Territory;
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 
 /// Where new sites may open.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,9 +56,10 @@ pub struct Plan {
     pub data: DataPaths,
     pub network: NetworkPlan,
     pub candidates: CandidateSource,
-    /// The Mission Locale as typed (`--ml`), resolved once the data are loaded.
-    pub ml: Option<String>,
-    /// The settings, but the Mission Locale.
+    /// The perimeter of demand and candidates, resolved once the data are
+    /// loaded.
+    pub scope: ScopeChoice,
+    /// The settings, but the perimeter.
     pub params: PlacementParams,
 }
 
@@ -139,6 +140,7 @@ pub fn report_placement(
     b: &Basics,
     measure: &Measure<'_>,
     args: &ProposalOptions,
+    scope: &crate::model::Scope,
     ctx: &mut Context,
 ) -> anyhow::Result<PlacementResults> {
     ctx.progress.step("placement");
@@ -165,7 +167,7 @@ pub fn report_placement(
         objective: Objective::Jeunes,
         k,
         radius: args.radius,
-        ml: None,
+        scope: scope.clone(),
         exact_nodes: None,
     };
     let p = analyse(t, b, measure, candidates, &params)?;
@@ -173,7 +175,8 @@ pub fn report_placement(
     Ok(p)
 }
 
-/// One line for the terminal.
+/// One line for the terminal, and when fewer sites were placed than asked,
+/// why and what to try.
 pub fn describe(p: &Placement) -> String {
     let gap = 100.0 * p.gap();
     let proof = match p.method {
@@ -181,14 +184,13 @@ pub fn describe(p: &Placement) -> String {
         _ if p.solution.gap() == 0.0 => "optimum prouvé".to_string(),
         _ => format!("écart à l'optimum ≤ {gap:.3} %, non prouvé"),
     };
-    match p.params.model {
+    let radius = p.params.radius;
+    let line = match p.params.model {
         Model::Mclp => format!(
-            "placement : {} sites, {} → {} couverts à {} {} ({proof})",
+            "placement : {} sites, {} → {} couverts à {radius} ({proof})",
             p.placed.len(),
             french::int(p.objective_before.round() as u64),
             french::int(p.objective_after.round() as u64),
-            p.params.radius.shown(),
-            p.unit.symbol()
         ),
         Model::PMedian => format!(
             "placement : {} sites, coût pondéré {:.0} → {:.0} {} ({proof})",
@@ -197,21 +199,58 @@ pub fn describe(p: &Placement) -> String {
             p.objective_after,
             p.unit.symbol()
         ),
+    };
+    match why_fewer(p) {
+        Some(why) => format!("{line}\n{why}"),
+        None => line,
     }
+}
+
+/// Why a placement placed fewer sites than asked, and what to try; `None`
+/// when it placed them all.
+pub fn why_fewer(p: &Placement) -> Option<String> {
+    let (asked, placed) = (p.params.k, p.placed.len());
+    if placed >= asked {
+        return None;
+    }
+    let radius = p.params.radius;
+    let smaller = Cost::km(3.0);
+    let try_smaller = match radius {
+        Cost::Length(_) if smaller < radius => {
+            format!(" (par exemple --rayon-km {})", french::km(smaller.shown()))
+        }
+        Cost::Length(_) => String::new(),
+        Cost::Time(_) => " (--rayon-min)".to_string(),
+    };
+    let why = if p.candidates_useful == 0 {
+        format!(
+            "aucune nouvelle permanence placée sur les {asked} demandées : tous les jeunes du \
+             périmètre sont déjà à moins de {radius} d'un site, ou aucun candidat n'en rapproche \
+             un seul. Essayez un rayon plus petit{try_smaller}, ou d'autres candidats \
+             (--candidats france-services, ou un fichier)."
+        )
+    } else {
+        format!(
+            "{placed} nouvelles permanences placées sur les {asked} demandées : seuls {} \
+             candidats mettent de nouveaux jeunes à moins de {radius} d'un site. Essayez un rayon \
+             plus petit{try_smaller}, ou d'autres candidats (--candidats france-services, ou un \
+             fichier).",
+            p.candidates_useful
+        )
+    };
+    Some(why)
 }
 
 /// Loads, measures, reads the candidates and places; the placement tables.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(&plan.data)?;
     let mut params = plan.params.clone();
-    params.ml = match &plan.ml {
-        None => None,
-        Some(ml) => Some(crate::model::resolve_ml(&t, ml, "--ml")?),
-    };
+    params.scope = plan.scope.resolve(&t)?;
     let candidates = load_candidates(&t, &plan.candidates, ctx)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx);
+    let mut r = net.results(&t, ctx)?;
+    r.scope = params.scope.clone();
     ctx.progress.step("placement");
     let p = analyse(&t, &r.basics, &net.measure(), candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {

@@ -20,7 +20,7 @@ use crate::pipeline::distance::{self, DistanceOptions, DistancePlan};
 use crate::pipeline::hotspots;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
 use crate::pipeline::placement::{self, CandidateSource, ProposalOptions};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 use crate::render::data::{add_maps, map_data};
 use crate::render::html::{synthese, HTML_NAME};
 use crate::render::{Format, MapKind};
@@ -36,6 +36,7 @@ pub struct Plan {
     pub hotspots: HotspotParams,
     pub basins: BasinOptions,
     pub proposal: ProposalOptions,
+    pub scope: ScopeChoice,
 }
 
 /// The whole pipeline: every analysis with its tables, the maps and the
@@ -50,6 +51,7 @@ pub fn run(args: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         data.communes.is_some(),
     )?;
     let t = ctx.load(data)?;
+    let scope = args.scope.resolve(&t)?;
     let transit = args.network.is_transit();
     plan.check_grid(&t, unit, transit)?;
     plan.check_points(&t)?;
@@ -68,8 +70,12 @@ pub fn run(args: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
             add_streamed_grid(&t, &index, grid_m, (&out, style), &mut o)
                 .map(|()| (o, clock.elapsed()))
         });
-        let mut r = net.results_with(&t, ctx, std::sync::Arc::clone(&index));
-        let done = analyses_and_outputs(args, &t, &net, &plan, &mut r, ctx);
+        let done = net
+            .results_with(&t, ctx, std::sync::Arc::clone(&index))
+            .and_then(|mut r| {
+                r.scope = scope.clone();
+                analyses_and_outputs(args, &t, &net, &plan, &mut r, ctx)
+            });
         let grid = grid
             .join()
             .unwrap_or_else(|_| Err(Error::Invalid("calcul de la grille interrompu".into())));
@@ -102,16 +108,30 @@ fn analyses_and_outputs(
     let data = &args.data;
     let radii = &args.thresholds;
     let hotspot_params = &args.hotspots;
-    r.distance = Some(distance::analyse(t, &r.basics, net, plan, ctx)?);
+    r.distance = Some(distance::analyse(
+        t,
+        &r.basics,
+        net,
+        plan,
+        &r.scope.clone(),
+        ctx,
+    )?);
     ctx.progress.step("couverture");
-    r.coverage = Some(r.basics.coverage(t, radii));
+    r.coverage = Some(r.basics.coverage(t, radii, &r.scope));
     r.hotspots = Some(hotspots::analyse(t, &r.basics, hotspot_params, ctx));
-    r.basins = Some(basins::analyse(t, &r.basics, &args.basins, ctx)?);
+    r.basins = Some(basins::analyse(
+        t,
+        &r.basics,
+        &args.basins,
+        data.communes.is_some(),
+        ctx,
+    )?);
     r.placement = Some(placement::report_placement(
         t,
         &r.basics,
         &net.measure(),
         &args.proposal,
+        &r.scope.clone(),
         ctx,
     )?);
 
@@ -257,6 +277,9 @@ fn inputs(args: &Plan) -> anyhow::Result<Vec<InputFile>> {
             path.as_deref(),
             &default,
         )?);
+    }
+    for (_, p) in &data.sites_ml {
+        v.extend(InputFile::read("sites_ml", p)?);
     }
     if let Some(p) = &data.jeunes {
         v.extend(InputFile::read("jeunes", p)?);

@@ -12,7 +12,7 @@ use crate::load::territory::{read_sites, DataPaths};
 use crate::model::Scope;
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::Context;
+use crate::pipeline::{Context, ScopeChoice};
 
 /// A scenario run.
 #[derive(Debug, Clone)]
@@ -25,12 +25,14 @@ pub struct Plan {
     pub open: Option<PathBuf>,
     /// The ids of the sites to close.
     pub close: Vec<String>,
+    pub scope: ScopeChoice,
 }
 
 /// Coverage and distances before and after the change, and the communes
 /// whose nearest site changes.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(&plan.data)?;
+    let scope = plan.scope.resolve(&t)?;
     let add = match &plan.open {
         Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
         None => Vec::new(),
@@ -38,16 +40,19 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let after = apply(&t, &add, &plan.close)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("scénario");
-    let b0 = net.basics(&t, ctx);
+    let b0 = net.basics(&t, ctx)?;
     let b1 = Basics::measured(&after, &net.measure());
     net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| {
         after.sites[j].id.clone()
     });
     let radii = &plan.thresholds;
-    let coverage = [b0.coverage(&t, radii), b1.coverage(&after, radii)];
+    let coverage = [
+        b0.coverage(&t, radii, &scope),
+        b1.coverage(&after, radii, &scope),
+    ];
     let summaries = [
-        distance_summaries(&t, &b0.costs, &b0.qpv),
-        distance_summaries(&after, &b1.costs, &b1.qpv),
+        distance_summaries(&t, &b0, &scope),
+        distance_summaries(&after, &b1, &scope),
     ];
     let changed = changes(&t, &b0, &after, &b1);
     let middle = radii[(radii.len() - 1) / 2];
@@ -73,6 +78,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         changed.len()
     ));
     let mut r = Results::new(b0);
+    r.scope = scope;
     r.scenario = Some(ScenarioResults {
         coverage,
         summaries,

@@ -16,12 +16,13 @@ use crate::render::{Area, Format, MapData, MapKind, NewSite, Prepared};
 /// no cluster, no basin, no proposal).
 pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'a> {
     let unit = r.basics.costs.unit;
-    let cost = r
-        .basics
-        .costs
-        .communes
-        .iter()
-        .map(|n| n.as_ref().map_or(f64::NAN, |n| unit.shown(n.value)))
+    // The one rule of every figure: a site standing in the commune puts it at 0.
+    let cost = (0..t.communes.len())
+        .map(|i| {
+            r.basics
+                .effective_cost(i)
+                .map_or(f64::NAN, |c| unit.shown(c))
+        })
         .collect();
     let by = match r.basics.costs.mode {
         Some(m) => format!(" {}", m.phrase()),
@@ -89,7 +90,7 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         let what = if bs.basins.proposed {
             format!(
                 "Proposition de {} bassins d'un seul tenant faits d'EPCI entiers (pas les \
-                 bassins de la Région, à fournir avec --basins)",
+                 bassins de la Région, à fournir avec --bassins)",
                 bs.basins.names.len()
             )
         } else {
@@ -196,6 +197,7 @@ pub fn add_maps(
         Scope::Region => None,
         Scope::Departement(d) => Some(d.as_str()),
         Scope::Ml(m) => Some(data.territory.missions_locales[*m].code.as_str()),
+        Scope::Epci(e) => Some(e.as_str()),
     };
     // Each map is drawn on its own thread; the files keep the order of
     // `kinds` and `formats`.

@@ -82,6 +82,32 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
+/// A cell as a person reads it, by what its column holds: a share
+/// (`part_…`, between 0 and 1) as a percentage with one decimal, people
+/// (`jeunes…`, `population…`, `demande…`) as whole numbers, the relative
+/// gap of a basin to the mean size in words; other cells as the table has
+/// them. The CSV files keep every decimal, for programs.
+fn shown(column: &str, c: &Cell) -> String {
+    let people = ["jeunes", "population", "demande"]
+        .iter()
+        .any(|p| column.starts_with(p));
+    match c {
+        Cell::Float(x, _) if column.starts_with("part_") => french::percent(*x, 1.0),
+        Cell::Float(x, _) if people => french::int(x.round().max(0.0) as u64),
+        Cell::Float(x, _) if column == "ecart_relatif_moyenne_jeunes" => {
+            let pct = french::decimal(100.0 * x.abs(), 1);
+            if pct == "0,0" {
+                "à la taille moyenne".into()
+            } else if *x < 0.0 {
+                format!("{pct} % de moins que la moyenne")
+            } else {
+                format!("{pct} % de plus que la moyenne")
+            }
+        }
+        _ => cell_text(c),
+    }
+}
+
 /// Some columns of a table as an HTML table, with the table's own cells
 /// (so the page shows the figures of the CSV file built from the same
 /// results). A column the table lacks is an error: a renamed column fails
@@ -114,7 +140,7 @@ fn html_table(t: &Table, unit: Unit, columns: &[(&str, &str)]) -> Result<String,
                 Cell::Text(_) | Cell::Empty | Cell::Bool(_) => "",
                 _ => " class=\"n\"",
             };
-            let _ = write!(s, "<td{class}>{}</td>", esc(&cell_text(&r[*k])));
+            let _ = write!(s, "<td{class}>{}</td>", esc(&shown(&t.headers[*k], &r[*k])));
         }
         s.push_str("</tr>");
     }
@@ -647,6 +673,23 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         );
     }
 
+    if let Some(mode) = r.basics.costs.mode {
+        let m = r.basics.measured_part(t);
+        if m.share() < crate::analysis::basics::MIN_MEASURED_SHARE {
+            let _ = write!(
+                h,
+                "<div class=\"warn\"><b>Chiffres partiels.</b> Le réseau ({mode}) ne mesure que \
+                 {} des jeunes du territoire ({} communes sur {}) : les autres sont trop loin de \
+                 ses voies. Les tableaux disent la part mesurée de chaque ligne \
+                 (<code>part_jeunes_16_25_mesures</code>) ; les chiffres ci-dessous ne valent que \
+                 pour la partie mesurée.</div>",
+                french::percent(m.jeunes_measured as f64, m.jeunes as f64),
+                french::int(m.communes_measured as u64),
+                french::int(m.communes as u64),
+            );
+        }
+    }
+
     if let Some(tr) = &r.transit {
         let f = figures(data, r, None);
         let (n, j) = f.sans_trajet.unwrap_or((0, 0));
@@ -786,6 +829,13 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ("distance_p90_km", "9ᵉ décile (km)"),
             ],
         )?);
+        if rows.iter().any(|row| row.summary.median == 0.0) {
+            h.push_str(
+                "<p>Une médiane de 0 veut dire qu'au moins la moitié des jeunes (ou des \
+                 habitants, selon la pondération) du périmètre ont un site dans leur commune : \
+                 une commune où se tient un site compte pour 0.</p>",
+            );
+        }
     }
     if let Some(hs) = &r.hotspots {
         h.push_str("<h2 id=\"hotspots\">Points chauds de non-mobilité</h2>");
@@ -869,7 +919,10 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ("statut", "Statut"),
                 ("nb_communes", "Communes"),
                 ("jeunes_16_25", "Jeunes 16–25"),
-                ("ecart_moyenne_jeunes", "Écart à la taille moyenne"),
+                (
+                    "ecart_relatif_moyenne_jeunes",
+                    "Taille par rapport à la moyenne",
+                ),
                 ("jeunes_non_mobiles", "Jeunes non mobiles"),
                 ("jeunes_sans_permis", "Jeunes sans permis"),
                 (

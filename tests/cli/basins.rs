@@ -122,7 +122,7 @@ fn a_basin_table_by_epci_places_every_commune_once() {
     // The balance column: each basin's gap to the mean size.
     for r in &rows {
         let j: f64 = r["jeunes_16_25"].parse().unwrap();
-        let gap: f64 = r["ecart_moyenne_jeunes"].parse().unwrap();
+        let gap: f64 = r["ecart_relatif_moyenne_jeunes"].parse().unwrap();
         assert!((gap - (j / (768_524.0 / 2.0) - 1.0)).abs() < 1e-4);
     }
 }
@@ -183,5 +183,139 @@ fn basin_sizes_add_up_and_a_basin_file_round_trips() {
             b["demande_appui_mobilite_estimee"]
         );
         assert_eq!(b["statut"], "fichier");
+    }
+}
+
+/// `geodata/communes.geojson` with only the communes `keep` accepts.
+fn communes_subset(dir: &Dir, name: &str, mut keep: impl FnMut(&str) -> bool) -> usize {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/communes.geojson"
+    ))
+    .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let features = v["features"].as_array_mut().unwrap();
+    features.retain(|f| keep(f["properties"]["code_insee"].as_str().unwrap()));
+    let n = features.len();
+    dir.write(name, serde_json::to_string(&v).unwrap());
+    n
+}
+
+/// The young people followed and the demand of every basin of `out`, with
+/// their young people.
+fn followed_by_basin(dir: &Dir, out: &str) -> Vec<(String, f64, f64, f64)> {
+    read_csv(&dir.read(&format!("{out}/bassins.csv")))
+        .into_iter()
+        .map(|r| {
+            (
+                r["bassin"].clone(),
+                r["jeunes_16_25"].parse().unwrap(),
+                r["jeunes_accompagnes_estimes"].parse().unwrap_or(0.0),
+                r["demande_appui_mobilite_estimee"].parse().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
+/// A part of a département gets the young people followed in proportion to
+/// its young people, not the whole département's (issue 23, case 2): on
+/// the 230 communes of the Mission Locale of Arras, 14,959 young people
+/// followed for 13,793 young people before.
+#[test]
+fn a_part_of_a_departement_gets_its_share_of_the_followed() {
+    let dir = Dir::new();
+    let zones = read_csv(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/zones_ml.csv"))
+            .unwrap(),
+    );
+    let arras: BTreeSet<String> = zones
+        .iter()
+        .filter(|r| r["code_ml"] == "62041")
+        .map(|r| r["code_insee"].clone())
+        .collect();
+    assert_eq!(
+        communes_subset(&dir, "arras.geojson", |c| arras.contains(c)),
+        230
+    );
+    let out = dir.run(&[
+        "bassins",
+        "--communes",
+        "arras.geojson",
+        "--nombre-bassins",
+        "1",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "a",
+    ]);
+    assert_exit(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("département chargé en partie"), "{err}");
+    let rows = followed_by_basin(&dir, "a");
+    assert_eq!(rows.len(), 1);
+    let (_, jeunes, followed, demand) = rows[0].clone();
+    assert!(
+        followed <= jeunes,
+        "{followed} followed for {jeunes} young people"
+    );
+    assert!(followed > 0.0 && demand > 0.0 && demand < followed);
+    // In proportion: the Pas-de-Calais' 28,458 young people followed (2024
+    // report) × (young people of Arras / young people of the Pas-de-Calais),
+    // read back from a run on the whole region.
+    let ml = dir.run(&["couverture", "--csv", "rfc4180", "--out", "c"]);
+    assert_exit(&ml, 0);
+    let cov = read_csv(&dir.read("c/couverture.csv"));
+    let jeunes_of = |kind: &str, code: &str| -> f64 {
+        cov.iter()
+            .find(|r| {
+                r["type_perimetre"] == kind
+                    && r["code_perimetre"] == code
+                    && r["categorie"] == "toutes"
+            })
+            .unwrap()["jeunes_16_25"]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(jeunes, jeunes_of("ml", "62041"));
+    let expected = 28_458.0 * jeunes / jeunes_of("departement", "62");
+    assert!(
+        (followed - expected).abs() <= 1.0,
+        "{followed} vs {expected}"
+    );
+}
+
+/// On random parts of the region, no basin has more young people followed
+/// than young people.
+#[test]
+fn no_part_has_more_followed_than_young_people() {
+    let dir = Dir::new();
+    let mut state: u64 = 0x6261_7373_696e_7321;
+    for k in 0..4 {
+        let name = format!("part{k}.geojson");
+        // About a commune in three, by a seeded generator.
+        let kept = communes_subset(&dir, &name, |_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % 3 == 0
+        });
+        assert!(kept > 900 && kept < 1600, "{kept}");
+        let out_dir = format!("p{k}");
+        let out = dir.run(&[
+            "bassins",
+            "--communes",
+            &name,
+            "--csv",
+            "rfc4180",
+            "--out",
+            &out_dir,
+        ]);
+        assert_exit(&out, 0);
+        for (basin, jeunes, followed, demand) in followed_by_basin(&dir, &out_dir) {
+            assert!(
+                followed <= jeunes && demand <= followed,
+                "{basin}: {jeunes} {followed} {demand}"
+            );
+        }
     }
 }

@@ -162,3 +162,33 @@ fn the_embedded_data_give_no_warning() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("avertissement"), "{stderr}");
 }
+
+/// A French decimal typed with a comma is not read as two radii: `7,5`
+/// measured at 5 and 7 km before (issue 23, case 3).
+#[test]
+fn a_french_decimal_is_refused_with_both_readings() {
+    let dir = Dir::new();
+    let out = dir.run(&["couverture", "--rayons-km", "7,5", "--out", "res"]);
+    assert_exit(&out, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pour 7,5 km écrivez 7.5 ; pour deux rayons, dans l'ordre : 5,7"),
+        "{err}"
+    );
+    assert!(!dir.path().join("res").exists(), "nothing written");
+    // Two radii in order are two radii.
+    let out = dir.run(&[
+        "couverture",
+        "--rayons-km",
+        "5,7",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "ok",
+    ]);
+    assert_exit(&out, 0);
+    let rows = crate::util::read_csv(&dir.read("ok/couverture.csv"));
+    let radii: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["rayon_km"].as_str()).collect();
+    assert_eq!(radii.into_iter().collect::<Vec<_>>(), ["5.0", "7.0"]);
+}

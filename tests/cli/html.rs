@@ -44,8 +44,35 @@ fn table_after(html: &str, marker: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A CSV value (RFC 4180) as the page shows it, by the page's documented
+/// rule (issue 23, case 6), in the page's plain form: shares (`part_…`) as
+/// percentages with one decimal, people (`jeunes…`, `population…`,
+/// `demande…`) as whole numbers, a basin's relative gap in words.
+fn as_shown(column: &str, value: &str) -> String {
+    let Ok(x) = value.parse::<f64>() else {
+        return value.to_string();
+    };
+    if column.starts_with("part_") {
+        format!("{:.1} %", 100.0 * x)
+    } else if ["jeunes", "population", "demande"]
+        .iter()
+        .any(|p| column.starts_with(p))
+    {
+        format!("{}", x.round())
+    } else if column == "ecart_relatif_moyenne_jeunes" {
+        let pct = format!("{:.1}", 100.0 * x.abs());
+        match pct.as_str() {
+            "0.0" => "à la taille moyenne".into(),
+            _ if x < 0.0 => format!("{pct} % de moins que la moyenne"),
+            _ => format!("{pct} % de plus que la moyenne"),
+        }
+    } else {
+        value.to_string()
+    }
+}
+
 /// The `nth` table of the section `id` holds exactly `rows`, with the cells
-/// of `columns` in that order.
+/// of `columns` in that order, shown as a person reads them ([`as_shown`]).
 fn assert_section(html: &str, id: &str, nth: usize, rows: &[&Row], columns: &[&str]) {
     let h2 = format!("<h2 id=\"{id}\">");
     let start = html
@@ -58,7 +85,7 @@ fn assert_section(html: &str, id: &str, nth: usize, rows: &[&Row], columns: &[&s
     let page = table_after(&html[from..], "<table");
     let want: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| columns.iter().map(|c| r[*c].clone()).collect())
+        .map(|r| columns.iter().map(|c| as_shown(c, &r[*c])).collect())
         .collect();
     assert_eq!(page, want, "section {id}, table {nth}");
 }
@@ -284,7 +311,7 @@ fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
             "statut",
             "nb_communes",
             "jeunes_16_25",
-            "ecart_moyenne_jeunes",
+            "ecart_relatif_moyenne_jeunes",
             "jeunes_non_mobiles",
             "jeunes_sans_permis",
             "demande_appui_mobilite_estimee",

@@ -421,3 +421,78 @@ fn report_by_public_transport_follows_the_times_of_temps() {
     assert_eq!(manifest["parameters"]["depart"], "2026-12-07T14:00");
     assert_eq!(manifest["parameters"]["mode"], "transport");
 }
+
+/// A network that measures a few communes of the region stops the run,
+/// unless `--partiel` is given; then every table says how much of each row
+/// was measured and the page says the figures are partial (issue 23,
+/// case 5: it exited 0 with 3,232 communes unmeasured and one warning line).
+#[test]
+fn a_network_that_measures_too_little_stops_the_run_unless_partial() {
+    let dir = Dir::new();
+    let g = grid();
+    let out = dir.run(&[
+        "rapport",
+        "--reseau",
+        &g,
+        "--mode",
+        "velo",
+        "--grille-m",
+        "0",
+        "--out",
+        "r",
+    ]);
+    assert_exit(&out, 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ne mesure que")
+            && err.contains("--partiel")
+            && err.contains("communes sur 3\u{a0}782"),
+        "{err}"
+    );
+    assert!(!dir.path().join("r").exists(), "nothing written");
+    let out = dir.run(&[
+        "rapport",
+        "--reseau",
+        &g,
+        "--mode",
+        "velo",
+        "--grille-m",
+        "0",
+        "--partiel",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "p",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let share = |file: &str, column: &str| -> Vec<f64> {
+        read_csv(&dir.read(&format!("p/{file}")))
+            .iter()
+            .filter_map(|r| r[column].parse::<f64>().ok())
+            .collect()
+    };
+    for (file, column) in [
+        ("couverture.csv", "part_jeunes_16_25_mesures"),
+        ("bassins.csv", "part_jeunes_16_25_mesures"),
+        ("distances_synthese.csv", "part_poids_mesure"),
+    ] {
+        let v = share(file, column);
+        assert!(!v.is_empty(), "{file} has no {column}");
+        assert!(v.iter().all(|x| (0.0..=1.0).contains(x)), "{file}");
+        assert!(v.iter().any(|&x| x < 0.95), "{file}: {v:?}");
+    }
+    let region = read_csv(&dir.read("p/couverture.csv"))
+        .into_iter()
+        .find(|r| r["type_perimetre"] == "region" && r["categorie"] == "toutes")
+        .unwrap();
+    let measured: u64 = region["jeunes_16_25_mesures"].parse().unwrap();
+    let all: u64 = region["jeunes_16_25"].parse().unwrap();
+    assert!(measured < all / 10, "{measured} of {all}");
+    let page = dir.read("p/synthese.html");
+    assert!(page.contains("Chiffres partiels"), "the page says so");
+    // As the crow flies there is nothing to measure partly.
+    let out = dir.run(&["couverture", "--partiel", "--out", "v"]);
+    assert_exit(&out, 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--partiel ne sert qu'avec un réseau"));
+}

@@ -123,7 +123,7 @@ fn covering_placement_is_the_exhaustive_optimum_on_one_ml() {
         objective: Objective::Jeunes,
         k,
         radius: maillage::base::Cost::Length(maillage::base::Meters(r)),
-        ml: Some(ml),
+        scope: maillage::model::Scope::Ml(ml),
         exact_nodes: None,
     };
     let p = place(&t, &b, &Measure::Geodesic, &mairie_candidates(&t), &params).unwrap();
@@ -194,7 +194,7 @@ fn p_median_placement_is_the_exhaustive_optimum_on_one_ml() {
         objective: Objective::Jeunes,
         k,
         radius: maillage::base::Cost::km(5.0),
-        ml: Some(ml),
+        scope: maillage::model::Scope::Ml(ml),
         exact_nodes: Some(100_000),
     };
     let p = place(&t, &b, &Measure::Geodesic, &mairie_candidates(&t), &params).unwrap();

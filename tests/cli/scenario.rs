@@ -107,7 +107,7 @@ fn scenario_errors_and_determinism() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("aucun site n'a l'id NOPE-1"));
     let out = dir.run(&["scenario"]);
     assert_exit(&out, 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--add FICHIER et/ou --remove"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ouvrir FICHIER et/ou --fermer"));
     dir.write(
         "double.csv",
         "site_id,code_ml,nom,type,code_insee,lon,lat,statut,source\n02168-S00,02168,x,siege,02168,,,reel,essai\n",

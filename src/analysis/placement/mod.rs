@@ -138,8 +138,10 @@ pub struct PlacementParams {
     /// Coverage radius (the MCLP's radius; for p-median, the radius at which
     /// "newly covered" is reported), in the unit of the run's measure.
     pub radius: Cost,
-    /// Restrict demand and candidates to one Mission Locale's territory.
-    pub ml: Option<usize>,
+    /// The perimeter of demand and candidates (the whole territory, a
+    /// Mission Locale, a département or an EPCI); every site serves it,
+    /// wherever it stands.
+    pub scope: Scope,
     /// Run the exact MILP solver with this node budget.
     pub exact_nodes: Option<u64>,
 }
@@ -149,7 +151,11 @@ pub struct PlacementParams {
 pub enum PlacementError {
     #[error("k = 0 : demandez au moins un nouveau site")]
     ZeroK,
-    #[error("k = {k} dépasse les {candidates} candidats disponibles{scope}")]
+    #[error(
+        "k = {k} dépasse les {candidates} candidats disponibles{scope} : au plus une \
+             permanence par candidat ; donnez d'autres candidats (--candidats france-services, ou \
+             un fichier de candidats) ou moins de sites"
+    )]
     TooFewCandidates {
         k: usize,
         candidates: usize,
@@ -281,22 +287,25 @@ pub fn place(
         Some(r) if r.is_finite() && r > 0.0 => r,
         _ => return Err(PlacementError::BadRadius),
     };
-    let in_scope = |i: usize| params.ml.is_none_or(|m| t.ml_of_commune[i] == m);
+    let in_scope = |i: usize| params.scope.has_commune(t, i);
+    let whole = params.scope == Scope::Region;
     let demand: Vec<usize> = (0..t.communes.len()).filter(|&i| in_scope(i)).collect();
     // Candidates in the perimeter (without --ml, also those outside every commune).
     let cand: Vec<usize> = (0..candidates.len())
         .filter(|&j| match candidates[j].commune {
             Some(i) => in_scope(i),
-            None => params.ml.is_none(),
+            None => whole,
         })
         .collect();
     if params.k > cand.len() {
         return Err(PlacementError::TooFewCandidates {
             k: params.k,
             candidates: cand.len(),
-            scope: params.ml.map_or(String::new(), |m| {
-                format!(" sur le territoire de {}", t.missions_locales[m].nom)
-            }),
+            scope: if whole {
+                String::new()
+            } else {
+                format!(" sur le territoire de {}", params.scope.name(t))
+            },
         });
     }
     let before: Vec<CommuneState> = (0..t.communes.len())
@@ -509,11 +518,7 @@ pub fn summarise_placement(t: &Territory, p: &Placement) -> Vec<ScopeSummary> {
     let mut acc: BTreeMap<Scope, Acc> = BTreeMap::new();
     for &i in &p.demand {
         let c = &t.communes[i];
-        for scope in [
-            Scope::Region,
-            Scope::Departement(c.departement.clone()),
-            Scope::Ml(t.ml_of_commune[i]),
-        ] {
+        for scope in Scope::perimeters_of_commune(t, i, &p.params.scope) {
             let e = acc.entry(scope.clone()).or_insert_with(|| {
                 (
                     ScopeSummary {
