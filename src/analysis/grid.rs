@@ -272,6 +272,31 @@ pub fn communes_area_m2(frame: &Frame, communes: &[Commune]) -> f64 {
         .sum()
 }
 
+/// The communes a perimeter's grid covers: the territory's, those outside
+/// the perimeter without area, so that cells keep the territory's commune
+/// indexes (borrowed as they are for the whole territory).
+pub fn perimeter_communes<'a>(
+    t: &'a crate::model::Territory,
+    scope: &crate::model::Scope,
+) -> std::borrow::Cow<'a, [Commune]> {
+    if *scope == crate::model::Scope::Region {
+        return std::borrow::Cow::Borrowed(&t.communes);
+    }
+    std::borrow::Cow::Owned(
+        t.communes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut c = c.clone();
+                if !scope.has_commune(t, i) {
+                    c.geometry = MultiPolygon(Vec::new());
+                }
+                c
+            })
+            .collect(),
+    )
+}
+
 /// The cells of `size` metres whose centre lies in a commune, sorted by row
 /// then column. Parallel over communes; the result does not depend on the
 /// number of threads.

@@ -74,7 +74,17 @@ pub struct Cluster {
     /// The existing site nearest to any member, with its cost and the
     /// member it is measured from.
     pub nearest_site: Option<(SiteCost, usize)>,
+    /// The members' cost to their nearest site (a site in the commune
+    /// counting 0), weighted by their young people, and the largest: how far
+    /// the cluster's young people are, not only its nearest commune.
+    pub mean_cost: Option<f64>,
+    pub max_cost: Option<f64>,
 }
+
+/// The most communes a cluster holds.
+pub const MAX_CLUSTER_COMMUNES: usize = 25;
+/// The largest distance between two members' measuring points, metres.
+pub const MAX_CLUSTER_ACROSS_M: f64 = 15_000.0;
 
 /// Per-commune estimates, in commune order.
 pub fn estimates(t: &Territory, b: &Basics, p: &HotspotParams) -> Vec<CommuneEstimate> {
@@ -97,18 +107,27 @@ pub fn estimates(t: &Territory, b: &Basics, p: &HotspotParams) -> Vec<CommuneEst
 
 /// Joins adjacent hotspot communes into clusters, ranked by non-mobile young
 /// people out of reach (descending), ties by smallest member code.
-/// `adjacency[i]` lists the neighbours of commune `i`.
+/// `adjacency[i]` lists the neighbours of commune `i`; only the communes
+/// `inside` accepts (the run's perimeter) are clustered.
+///
+/// A cluster never crosses a Mission Locale's boundary (each places its own
+/// permanences), and is bounded so that a director can act on it: at most
+/// [`MAX_CLUSTER_COMMUNES`] communes and [`MAX_CLUSTER_ACROSS_M`] between
+/// its two farthest measuring points. A group of adjacent hotspot
+/// communes beyond either bound is split in two between its two farthest
+/// communes ([`split`]), again until every part holds.
 pub fn clusters(
     t: &Territory,
     b: &Basics,
     est: &[CommuneEstimate],
     adjacency: &[Vec<usize>],
+    inside: &dyn Fn(usize) -> bool,
 ) -> Vec<Cluster> {
     let n = t.communes.len();
     let mut seen = vec![false; n];
-    let mut out = Vec::new();
+    let mut groups = Vec::new();
     for start in 0..n {
-        if seen[start] || !est[start].hotspot {
+        if seen[start] || !est[start].hotspot || !inside(start) {
             continue;
         }
         // Breadth-first walk over hotspot neighbours.
@@ -118,13 +137,21 @@ pub fn clusters(
         while let Some(i) = queue.pop_front() {
             members.push(i);
             for &j in &adjacency[i] {
-                if !seen[j] && est[j].hotspot && t.ml_of_commune[j] == t.ml_of_commune[i] {
+                if !seen[j]
+                    && est[j].hotspot
+                    && inside(j)
+                    && t.ml_of_commune[j] == t.ml_of_commune[i]
+                {
                     seen[j] = true;
                     queue.push_back(j);
                 }
             }
         }
         members.sort_unstable();
+        groups.extend(bounded(t, adjacency, members));
+    }
+    let mut out = Vec::new();
+    for members in groups {
         // Summed in member order, so the float total is deterministic.
         let non_mobiles = members.iter().map(|&i| est[i].out_of_reach).sum();
         let mls: BTreeSet<usize> = members.iter().map(|&i| t.ml_of_commune[i]).collect();
@@ -144,6 +171,14 @@ pub fn clusters(
                     .total_cmp(&b.0.value)
                     .then(a.0.site.cmp(&b.0.site))
             });
+        let costs: Vec<(f64, f64)> = members
+            .iter()
+            .filter_map(|&i| Some((b.effective_cost(i)?, t.jeunes[i] as f64)))
+            .collect();
+        let weight: f64 = costs.iter().map(|(_, w)| w).sum();
+        let mean_cost =
+            (weight > 0.0).then(|| costs.iter().map(|(c, w)| c * w).sum::<f64>() / weight);
+        let max_cost = costs.iter().map(|(c, _)| *c).reduce(f64::max);
         out.push(Cluster {
             jeunes: members.iter().map(|&i| t.jeunes[i]).sum(),
             population: members.iter().map(|&i| t.communes[i].population).sum(),
@@ -152,6 +187,8 @@ pub fn clusters(
             mls: mls.into_iter().collect(),
             classement_mix,
             nearest_site,
+            mean_cost,
+            max_cost,
         });
     }
     out.sort_by(|a, b| {
@@ -160,4 +197,83 @@ pub fn clusters(
             .then(a.communes[0].cmp(&b.communes[0]))
     });
     out
+}
+/// The largest distance between two members' measuring points, metres
+/// (geodesic), and the two members.
+fn across(t: &Territory, members: &[usize]) -> (f64, usize, usize) {
+    let mut best = (0.0, members[0], members[0]);
+    for (k, &a) in members.iter().enumerate() {
+        for &b in &members[k + 1..] {
+            let d = crate::geom::distance(t.communes[a].reference, t.communes[b].reference).0;
+            if d > best.0 {
+                best = (d, a, b);
+            }
+        }
+    }
+    best
+}
+
+/// `members` (connected, ascending) as parts within the bounds, each in one
+/// piece, ascending, in the order of their smallest member.
+fn bounded(t: &Territory, adjacency: &[Vec<usize>], members: Vec<usize>) -> Vec<Vec<usize>> {
+    let mut done = Vec::new();
+    let mut todo = vec![members];
+    while let Some(part) = todo.pop() {
+        let (d, a, b) = across(t, &part);
+        if part.len() <= MAX_CLUSTER_COMMUNES && d <= MAX_CLUSTER_ACROSS_M {
+            done.push(part);
+        } else {
+            let (x, y) = split(adjacency, &part, a, b);
+            if x.is_empty() || y.is_empty() {
+                // Not splittable (one point): kept whole.
+                done.push(part);
+            } else {
+                todo.push(x);
+                todo.push(y);
+            }
+        }
+    }
+    done.sort();
+    done
+}
+
+/// Splits a connected group between two of its members `a` and `b`: both
+/// grow at once, breadth-first over the adjacency inside the group, each
+/// commune joining the seed that reaches it first (in fewer steps; on the
+/// same step, `a`'s side, the walk taking neighbours in ascending order).
+/// Each part is therefore in one piece. Both parts are ascending.
+pub fn split(
+    adjacency: &[Vec<usize>],
+    part: &[usize],
+    a: usize,
+    b: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    use std::collections::{BTreeMap, VecDeque};
+    let mut side: BTreeMap<usize, bool> = BTreeMap::new();
+    let inside: BTreeSet<usize> = part.iter().copied().collect();
+    side.insert(a, false);
+    side.insert(b, true);
+    let mut queue = VecDeque::from([a, b]);
+    while let Some(i) = queue.pop_front() {
+        let s = side[&i];
+        let mut next: Vec<usize> = adjacency[i]
+            .iter()
+            .copied()
+            .filter(|j| inside.contains(j) && !side.contains_key(j))
+            .collect();
+        next.sort_unstable();
+        for j in next {
+            side.insert(j, s);
+            queue.push_back(j);
+        }
+    }
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (i, s) in side {
+        if s {
+            y.push(i);
+        } else {
+            x.push(i);
+        }
+    }
+    (x, y)
 }

@@ -133,6 +133,14 @@ impl SiteKind {
             SiteKind::Permanence => "permanence",
         }
     }
+    /// The French word a person reads: `siège`, `antenne`, `permanence`.
+    pub fn label(self) -> &'static str {
+        match self {
+            SiteKind::Siege => "siège",
+            SiteKind::Antenne => "antenne",
+            SiteKind::Permanence => "permanence",
+        }
+    }
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim().to_lowercase().as_str() {
             "siege" | "siège" | "siege social" | "siège social" | "head office" => {

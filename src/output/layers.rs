@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::Territory;
 use crate::output::geojson::{feature_collection, OutFeature};
 use crate::output::gpkg::{self, cell_number, GeometryType, VectorLayer};
+use crate::output::perimeter::Perimeter;
 use crate::output::tables::{
     basin_communes_table, basins_table, communes_full_table, hotspot_clusters_table,
     hotspot_communes_table, placement_table, qpv_full_table,
@@ -175,7 +176,45 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
                 .collect(),
         });
     }
+    keep_perimeter(t, r, &mut out);
     out
+}
+
+/// A run scoped to a perimeter keeps its features: its communes, its QPV,
+/// its sites, the basins (or their parts) it holds ([`Perimeter`]).
+fn keep_perimeter(t: &Territory, r: &Results, layers: &mut [VectorLayer]) {
+    let keep = Perimeter::new(t, &r.scope);
+    if keep.whole() {
+        return;
+    }
+    for layer in layers {
+        let k: Box<dyn Fn(usize) -> bool> = match layer.name.as_str() {
+            "communes" => Box::new(|i| keep.commune(i)),
+            "qpv" => Box::new(|j| keep.qpv(j)),
+            "sites" => Box::new(|j| r.scope.has_site(t, &t.sites[j])),
+            "bassins" => match &r.basins {
+                Some(bs) => Box::new(move |k| bs.sizes[k].communes > 0),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let mut rows = Vec::new();
+        let mut geometries = Vec::new();
+        for (i, (row, g)) in layer
+            .table
+            .rows
+            .drain(..)
+            .zip(layer.geometries.drain(..))
+            .enumerate()
+        {
+            if k(i) {
+                rows.push(row);
+                geometries.push(g);
+            }
+        }
+        layer.table.rows = rows;
+        layer.geometries = geometries;
+    }
 }
 
 /// The sites as a layer: identity, Mission Locale, kind, status, source.

@@ -9,6 +9,7 @@ pub mod geotiff;
 pub mod gpkg;
 pub mod layers;
 pub mod manifest;
+pub mod perimeter;
 pub mod prepared;
 pub mod stream;
 pub mod tables;
@@ -17,6 +18,7 @@ pub mod write;
 
 use crate::analysis::results::Results;
 use crate::model::Territory;
+use perimeter::Perimeter;
 use tables::{
     access_costs_table, access_scores_table, basin_communes_table, basins_table, coverage_table,
     grid_table, hotspot_clusters_table, hotspot_communes_table, placement_scopes_table,
@@ -39,24 +41,38 @@ pub struct TableOptions {
 
 /// Adds the tables of every analysis in `r` (and the grid's GeoTIFF, the
 /// hotspots' GeoJSON), in a fixed order: distances, coverage, hotspots,
-/// basins, placement, scenario.
+/// basins, placement, scenario; for a run scoped to a perimeter
+/// (`Results::scope`), its rows ([`perimeter`]).
 pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outputs) {
     let csv = opts.csv;
     let unit = r.basics.costs.unit;
+    let keep = Perimeter::new(t, &r.scope);
     if let Some(d) = &r.distance {
-        if let Some(table) = tables::communes_full_table(t, r) {
+        if let Some(mut table) = tables::communes_full_table(t, r) {
+            keep.retain(&mut table, |i| keep.commune(i));
             out.add_table("communes.csv", &table, csv);
         }
         if opts.access_costs {
-            out.add_table("couts_acces.csv", &access_costs_table(t, &d.access), csv);
-            out.add_table("scores_acces.csv", &access_scores_table(t, &d.access), csv);
+            let mut costs = access_costs_table(t, &d.access);
+            keep.retain_by_code(&mut costs, "code_insee");
+            out.add_table("couts_acces.csv", &costs, csv);
+            let mut scores = access_scores_table(t, &d.access);
+            keep.retain_by_code(&mut scores, "code_insee");
+            out.add_table("scores_acces.csv", &scores, csv);
         }
-        if let Some(table) = tables::qpv_full_table(t, r) {
+        if let Some(mut table) = tables::qpv_full_table(t, r) {
+            keep.retain(&mut table, |j| keep.qpv(j));
             out.add_table("qpv.csv", &table, csv);
         }
+        let summaries: Vec<_> = d
+            .summaries
+            .iter()
+            .filter(|row| keep.row(&row.scope))
+            .cloned()
+            .collect();
         out.add_table(
             "distances_synthese.csv",
-            &summary_table(t, unit, &d.summaries),
+            &summary_table(t, unit, &summaries),
             csv,
         );
         if let Some(g) = &d.grid {
@@ -92,7 +108,13 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
         }
     }
     if let Some(c) = &r.coverage {
-        out.add_table("couverture.csv", &coverage_table(t, c.unit, &c.rows), csv);
+        let rows: Vec<_> = c
+            .rows
+            .iter()
+            .filter(|row| keep.row(&row.scope))
+            .cloned()
+            .collect();
+        out.add_table("couverture.csv", &coverage_table(t, c.unit, &rows), csv);
     }
     if let Some(h) = &r.hotspots {
         out.add_table(
@@ -100,24 +122,18 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             &hotspot_clusters_table(t, h.unit, &h.clusters),
             csv,
         );
-        out.add_table(
-            "hotspots_communes.csv",
-            &hotspot_communes_table(t, &h.estimates, &h.cluster_of),
-            csv,
-        );
+        let mut communes = hotspot_communes_table(t, &h.estimates, &h.cluster_of);
+        keep.retain(&mut communes, |i| keep.commune(i));
+        out.add_table("hotspots_communes.csv", &communes, csv);
         out.add(layers::HOTSPOTS_GEOJSON, layers::hotspots_geojson(t, h));
     }
     if let Some(bs) = &r.basins {
-        out.add_table(
-            "bassins.csv",
-            &basins_table(t, unit, &bs.basins, &bs.sizes),
-            csv,
-        );
-        out.add_table(
-            "bassins_communes.csv",
-            &basin_communes_table(t, &bs.basins),
-            csv,
-        );
+        let mut basins = basins_table(t, unit, &bs.basins, &bs.sizes);
+        keep.retain(&mut basins, |k| bs.sizes[k].communes > 0);
+        out.add_table("bassins.csv", &basins, csv);
+        let mut communes = basin_communes_table(t, &bs.basins);
+        keep.retain_by_code(&mut communes, "code_insee");
+        out.add_table("bassins_communes.csv", &communes, csv);
     }
     if let Some(p) = &r.placement {
         out.add_table(
@@ -130,26 +146,49 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             &placement_summary_table(t, &p.placement),
             csv,
         );
+        let scopes: Vec<_> = p
+            .scopes
+            .iter()
+            .filter(|s| keep.row(&s.scope))
+            .cloned()
+            .collect();
         out.add_table(
             "placement_synthese.csv",
-            &placement_scopes_table(t, p.placement.unit, &p.scopes),
+            &placement_scopes_table(t, p.placement.unit, &scopes),
             csv,
         );
     }
     if let Some(sc) = &r.scenario {
+        let cov = |k: usize| -> Vec<_> {
+            sc.coverage[k]
+                .rows
+                .iter()
+                .filter(|row| keep.row(&row.scope))
+                .cloned()
+                .collect()
+        };
+        let sum = |k: usize| -> Vec<_> {
+            sc.summaries[k]
+                .iter()
+                .filter(|row| keep.row(&row.scope))
+                .cloned()
+                .collect()
+        };
+        let (c0, c1, s0, s1) = (cov(0), cov(1), sum(0), sum(1));
         out.add_table(
             "scenario_indicateurs.csv",
-            &scenario_indicators_table(
-                t,
-                unit,
-                [&sc.coverage[0].rows, &sc.coverage[1].rows],
-                [&sc.summaries[0], &sc.summaries[1]],
-            ),
+            &scenario_indicators_table(t, unit, [&c0, &c1], [&s0, &s1]),
             csv,
         );
+        let changes: Vec<_> = sc
+            .changes
+            .iter()
+            .filter(|c| keep.commune(c.commune))
+            .cloned()
+            .collect();
         out.add_table(
             "scenario_communes.csv",
-            &scenario_communes_table(t, unit, &sc.changes),
+            &scenario_communes_table(t, unit, &changes),
             csv,
         );
     }

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::analysis::distance::{grid_distances, locate_each, locate_grid_cells, nearest_sites};
-use crate::analysis::grid::GridBands;
+use crate::analysis::grid::{perimeter_communes, GridBands};
 use crate::base::LonLat;
 use crate::error::Error;
 use crate::index::{LocateGrid, PolygonIndex, SiteIndex};
 use crate::load::points::points_outside;
 use crate::load::points_stream::StreamedPoints;
-use crate::model::Territory;
+use crate::model::{Scope, Territory};
 use crate::output::geotiff::GridTiff;
 use crate::output::tables::{grid_csv_rows, grid_table, points_csv_rows, POINTS_COLUMNS};
 use crate::output::write::{csv_start, CsvStyle, Outputs, StagedFile, StreamedFile};
@@ -32,12 +32,14 @@ pub fn stream_grid(
     t: &Territory,
     index: &SiteIndex,
     size: f64,
+    scope: &Scope,
     out: &std::path::Path,
     style: CsvStyle,
 ) -> Result<(StagedFile, StagedFile), Error> {
     let mut csv = StreamedFile::create(out, GRID_CSV)?;
     let mut tif = StreamedFile::create(out, GRID_TIF)?;
-    let mut bands = GridBands::new(&t.frame, &t.communes, size, GRID_BAND_CELLS);
+    let communes = perimeter_communes(t, scope);
+    let mut bands = GridBands::new(&t.frame, &communes, size, GRID_BAND_CELLS);
     let (layout, start) = GridTiff::new(bands.cell_extent(), size, &t.frame);
     tif.write(&start)?;
     // Each band is computed while the previous one is written.
@@ -95,14 +97,14 @@ type BandBytes = (Vec<u8>, Option<(u64, Vec<u8>)>);
 pub fn add_streamed_grid(
     t: &Territory,
     index: &SiteIndex,
-    size: Option<f64>,
+    (size, scope): (Option<f64>, &Scope),
     (out, style): (&std::path::Path, CsvStyle),
     outputs: &mut Outputs,
 ) -> Result<(), Error> {
     let Some(size) = size else {
         return Ok(());
     };
-    let (csv, tif) = stream_grid(t, index, size, out, style)?;
+    let (csv, tif) = stream_grid(t, index, size, scope, out, style)?;
     outputs.add_staged(GRID_CSV, csv);
     outputs.add_staged(GRID_TIF, tif);
     Ok(())

@@ -730,14 +730,18 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
             "jeunes_16_25",
             "population",
             "codes_ml",
+            "noms_ml",
             "communes_frr",
             "communes_frr_plus",
             "communes_zrr",
             "communes_autres",
             "site_plus_proche",
+            "nom_site_plus_proche",
             "type_site_plus_proche",
             "distance_site_km",
             "commune_la_plus_proche_du_site",
+            "distance_moyenne_jeunes_km",
+            "distance_max_km",
             "codes_insee",
             "communes",
             "jeunes_16_25_source",
@@ -745,6 +749,13 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
     );
     for (r, c) in clusters.iter().enumerate() {
         let site = c.nearest_site.as_ref().map(|(n, _)| &t.sites[n.site]);
+        let names = |sep: &str| {
+            c.mls
+                .iter()
+                .map(|&m| t.missions_locales[m].nom.as_str())
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
         table.push(vec![
             (r + 1).into(),
             c.communes.len().into(),
@@ -757,11 +768,13 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
                 .collect::<Vec<_>>()
                 .join("|")
                 .into(),
+            names("|").into(),
             c.classement_mix[0].into(),
             c.classement_mix[1].into(),
             c.classement_mix[2].into(),
             c.classement_mix[3].into(),
             site.map(|s| s.id.clone()).into(),
+            site.map(|s| s.nom.clone()).into(),
             site.map(|s| s.kind.code()).into(),
             c.nearest_site
                 .as_ref()
@@ -770,6 +783,8 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
                 .as_ref()
                 .map(|(_, i)| t.communes[*i].code.to_string())
                 .into(),
+            c.mean_cost.map_or(Cell::Empty, |v| cost_cell(unit, v)),
+            c.max_cost.map_or(Cell::Empty, |v| cost_cell(unit, v)),
             c.communes
                 .iter()
                 .map(|&i| t.communes[i].code.as_str())

@@ -14,7 +14,7 @@ use crate::load::basins::{basin_table, BasinTable};
 use crate::load::reference::read_figures;
 use crate::load::territory::{read_file, DataPaths};
 use crate::model::figures::Figure;
-use crate::model::{Territory, DEPARTEMENTS};
+use crate::model::{Scope, Territory, DEPARTEMENTS};
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
 use crate::pipeline::{Context, ScopeChoice};
@@ -171,6 +171,7 @@ pub fn analyse(
     b: &Basics,
     args: &BasinOptions,
     own_communes: bool,
+    scope: &Scope,
     ctx: &mut Context,
 ) -> anyhow::Result<BasinResults> {
     if args.basins.is_none() && args.count == 0 {
@@ -209,7 +210,18 @@ pub fn analyse(
             basins_from_units(&units, &propose_basins(t, &units, adjacency, count))
         }
     };
-    let sizes = size_basins(t, b, &basins, &rates);
+    // A perimeter's run sizes the parts of the basins that lie in it.
+    let sizes = if *scope == Scope::Region {
+        size_basins(t, b, &basins, &rates)
+    } else {
+        let mut inside = basins.clone();
+        for (i, k) in inside.of_commune.iter_mut().enumerate() {
+            if !scope.has_commune(t, i) {
+                *k = None;
+            }
+        }
+        size_basins(t, b, &inside, &rates)
+    };
     // Say which communes the département rates could not size.
     for (i, c) in t.communes.iter().enumerate() {
         if basins.of_commune[i].is_some() && !rates.by_departement.contains_key(&c.departement) {
@@ -239,6 +251,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         &r.basics,
         &plan.basins,
         plan.data.communes.is_some(),
+        &r.scope.clone(),
         ctx,
     )?);
     Ok(ctx.tables(&t, &r, false))

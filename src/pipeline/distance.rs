@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::analysis::access::{access_scores, AccessParams};
 use crate::analysis::basics::Basics;
 use crate::analysis::distance::{grid_distances, locate_grid_cells, locate_points, nearest_sites};
-use crate::analysis::grid::{commune_grid, communes_area_m2};
+use crate::analysis::grid::{commune_grid, communes_area_m2, perimeter_communes};
 use crate::analysis::measure::Measure;
 use crate::analysis::results::{DistanceResults, GridResults, PointResults};
 use crate::analysis::summary::distance_summaries;
@@ -173,7 +173,13 @@ impl DistancePlan {
 
     /// Refuses a grid measured by network too fine for the territory's area
     /// before any work (a straight-line grid is streamed: any size).
-    pub fn check_grid(&self, t: &Territory, unit: Unit, transit: bool) -> anyhow::Result<()> {
+    pub fn check_grid(
+        &self,
+        t: &Territory,
+        scope: &Scope,
+        unit: Unit,
+        transit: bool,
+    ) -> anyhow::Result<()> {
         let Some(size) = self.grid_m else {
             return Ok(());
         };
@@ -183,7 +189,7 @@ impl DistancePlan {
         } else {
             (MAX_GRID_CELLS, "qu'un calcul par réseau traite")
         };
-        let area = communes_area_m2(&t.frame, &t.communes);
+        let area = communes_area_m2(&t.frame, &perimeter_communes(t, scope));
         let cells = area / (size * size);
         if cells > max {
             anyhow::bail!(
@@ -234,7 +240,7 @@ pub fn analyse(
     let streamed = grid_streamed(plan, measure.unit(), transit);
     let grid = plan.grid_m.filter(|_| !streamed).map(|size| {
         ctx.progress.step(&format!("grille de {size} m"));
-        let cells = commune_grid(&t.frame, &t.communes, size);
+        let cells = commune_grid(&t.frame, &perimeter_communes(t, scope), size);
         let nearest = grid_distances(&b.index, &t.frame, &cells);
         let costs = field.as_ref().filter(|_| grid_by_network).map(|f| {
             let centres: Vec<LonLat> = cells.iter().map(|c| t.frame.unproject(c.centre)).collect();
@@ -308,7 +314,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     )?;
     let t = ctx.load(&plan.data)?;
     let scope = plan.scope.resolve(&t)?;
-    dplan.check_grid(&t, unit, transit)?;
+    dplan.check_grid(&t, &scope, unit, transit)?;
     dplan.check_points(&t)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     let streamed = match dplan.points.take() {
@@ -341,7 +347,15 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
             let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
             let (_, streamed) = rayon::join(
                 || add_tables(&t, &r, options, &mut outputs),
-                || add_streamed_grid(&t, &r.basics.index, grid_m, (&out, style), &mut grid),
+                || {
+                    add_streamed_grid(
+                        &t,
+                        &r.basics.index,
+                        (grid_m, &scope),
+                        (&out, style),
+                        &mut grid,
+                    )
+                },
             );
             streamed?;
             outputs.append(grid);

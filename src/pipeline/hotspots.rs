@@ -5,7 +5,7 @@ use crate::analysis::basics::Basics;
 use crate::analysis::hotspots::{clusters, estimates, HotspotParams};
 use crate::analysis::results::HotspotResults;
 use crate::load::territory::DataPaths;
-use crate::model::Territory;
+use crate::model::{Scope, Territory};
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
 use crate::pipeline::{Context, ScopeChoice};
@@ -21,12 +21,19 @@ pub struct Plan {
 }
 
 /// Estimates the non-mobile young people out of reach and clusters them.
-pub fn analyse(t: &Territory, b: &Basics, p: &HotspotParams, ctx: &mut Context) -> HotspotResults {
+/// Only the communes of `scope` are clustered.
+pub fn analyse(
+    t: &Territory,
+    b: &Basics,
+    p: &HotspotParams,
+    scope: &Scope,
+    ctx: &mut Context,
+) -> HotspotResults {
     ctx.progress.step("communes voisines");
     let adjacency = b.adjacency(t);
     ctx.progress.step("points chauds de non-mobilité");
     let est = estimates(t, b, p);
-    let found = clusters(t, b, &est, adjacency);
+    let found = clusters(t, b, &est, adjacency, &|i| scope.has_commune(t, i));
     HotspotResults::new(est, found, b.costs.unit, p.reach)
 }
 
@@ -38,6 +45,6 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     ctx.progress.step("distances");
     let mut r = net.results(&t, ctx)?;
     r.scope = scope;
-    r.hotspots = Some(analyse(&t, &r.basics, &plan.params, ctx));
+    r.hotspots = Some(analyse(&t, &r.basics, &plan.params, &r.scope.clone(), ctx));
     Ok(ctx.tables(&t, &r, false))
 }

@@ -35,7 +35,13 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let mut r = net.results(&t, ctx)?;
     r.scope = scope.clone();
     if plan.kinds.contains(&MapKind::Hotspots) {
-        r.hotspots = Some(hotspots::analyse(&t, &r.basics, &plan.hotspots, ctx));
+        r.hotspots = Some(hotspots::analyse(
+            &t,
+            &r.basics,
+            &plan.hotspots,
+            &scope,
+            ctx,
+        ));
     }
     if plan.kinds.contains(&MapKind::Bassins) {
         r.basins = Some(basins::analyse(
@@ -43,6 +49,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
             &r.basics,
             &plan.basins,
             plan.data.communes.is_some(),
+            &scope,
             ctx,
         )?);
     }

@@ -9,7 +9,7 @@ use crate::base::Cost;
 use crate::error::Error;
 use crate::load::reference::CHIFFRES_CLES;
 use crate::load::territory::{defaults, DataPaths};
-use crate::model::{Scope, Territory};
+use crate::model::Territory;
 use crate::output::add_tables;
 use crate::output::layers::add_layers;
 use crate::output::manifest::{manifest, InputFile, RunRecord, MANIFEST_NAME};
@@ -53,7 +53,7 @@ pub fn run(args: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(data)?;
     let scope = args.scope.resolve(&t)?;
     let transit = args.network.is_transit();
-    plan.check_grid(&t, unit, transit)?;
+    plan.check_grid(&t, &scope, unit, transit)?;
     plan.check_points(&t)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("distances");
@@ -67,7 +67,7 @@ pub fn run(args: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         let grid = s.spawn(|| {
             let clock = std::time::Instant::now();
             let mut o = Outputs::new();
-            add_streamed_grid(&t, &index, grid_m, (&out, style), &mut o)
+            add_streamed_grid(&t, &index, (grid_m, &scope), (&out, style), &mut o)
                 .map(|()| (o, clock.elapsed()))
         });
         let done = net
@@ -118,12 +118,19 @@ fn analyses_and_outputs(
     )?);
     ctx.progress.step("couverture");
     r.coverage = Some(r.basics.coverage(t, radii, &r.scope));
-    r.hotspots = Some(hotspots::analyse(t, &r.basics, hotspot_params, ctx));
+    r.hotspots = Some(hotspots::analyse(
+        t,
+        &r.basics,
+        hotspot_params,
+        &r.scope.clone(),
+        ctx,
+    ));
     r.basins = Some(basins::analyse(
         t,
         &r.basics,
         &args.basins,
         data.communes.is_some(),
+        &r.scope.clone(),
         ctx,
     )?);
     r.placement = Some(placement::report_placement(
@@ -153,7 +160,7 @@ fn analyses_and_outputs(
                     add_maps(
                         &maps,
                         &MapKind::ALL,
-                        &Scope::Region,
+                        &r.scope,
                         &[Format::Png, Format::Svg],
                         &mut o,
                     )?;

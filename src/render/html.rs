@@ -23,7 +23,8 @@ use crate::base::LonLat;
 use crate::base::Unit;
 use crate::error::Error;
 use crate::model::Scope;
-use crate::model::{departement_name, Classement, SiteKind, SiteStatus};
+use crate::model::{departement_name, Classement, SiteKind, SiteStatus, Territory};
+use crate::output::perimeter::Perimeter;
 use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, in_unit, placement_scopes_table,
     placement_table, summary_table,
@@ -148,6 +149,94 @@ fn html_table(t: &Table, unit: Unit, columns: &[(&str, &str)]) -> Result<String,
     Ok(s)
 }
 
+/// A Mission Locale's page: its communes ranked from the farthest from a
+/// site (a site standing in the commune counting 0), with their nearest
+/// site's name, young people and non-mobile young people; then its sites.
+fn ml_sections(t: &Territory, r: &Results, keep: &Perimeter) -> Result<String, Error> {
+    let unit = r.basics.costs.unit;
+    let mut h = String::new();
+    let mut members: Vec<usize> = (0..t.communes.len()).filter(|&i| keep.commune(i)).collect();
+    let cost = |i: usize| r.basics.effective_cost(i).unwrap_or(f64::INFINITY);
+    members.sort_by(|&a, &b| {
+        cost(b)
+            .total_cmp(&cost(a))
+            .then(t.jeunes[b].cmp(&t.jeunes[a]))
+            .then(t.communes[a].nom.cmp(&t.communes[b].nom))
+    });
+    let cost_name = crate::output::tables::in_unit(unit, "distance_km");
+    let mut table = Table::new(&[
+        "commune",
+        &cost_name,
+        "site_plus_proche",
+        "jeunes_16_25",
+        "jeunes_non_mobiles",
+    ]);
+    for &i in &members {
+        let site = if r.basics.sites_in_commune[i] > 0 {
+            "dans la commune".to_string()
+        } else {
+            r.basics.costs.communes[i]
+                .as_ref()
+                .map_or_else(String::new, |c| t.sites[c.site].nom.clone())
+        };
+        table.push(vec![
+            t.communes[i].nom.clone().into(),
+            r.basics.effective_cost(i).map_or(Cell::Empty, |c| {
+                Cell::Float(unit.shown(c), if unit == Unit::Metres { 1 } else { 0 })
+            }),
+            site.into(),
+            t.jeunes[i].into(),
+            r.hotspots.as_ref().map_or(Cell::Empty, |hs| {
+                Cell::Float(hs.estimates[i].non_mobiles, 0)
+            }),
+        ]);
+    }
+    h.push_str("<h2 id=\"communes-ml\">Les communes de la Mission Locale</h2>");
+    let _ = write!(
+        h,
+        "<p>Les {} communes, de la plus éloignée d'un site à la plus proche (une commune où se \
+         tient un site compte pour 0).</p>",
+        french::int(members.len() as u64)
+    );
+    h.push_str(&html_table(
+        &table,
+        unit,
+        &[
+            ("commune", "Commune"),
+            ("distance_km", "Distance au site le plus proche (km)"),
+            ("site_plus_proche", "Site le plus proche"),
+            ("jeunes_16_25", "Jeunes 16–25"),
+            ("jeunes_non_mobiles", "Jeunes non mobiles"),
+        ],
+    )?);
+    let mut sites = Table::new(&["site_id", "nom", "type", "commune"]);
+    for s in t.sites.iter().filter(|s| r.scope.has_site(t, s)) {
+        let commune = s
+            .commune
+            .as_ref()
+            .and_then(|c| t.commune_index(c))
+            .map(|i| t.communes[i].nom.clone());
+        sites.push(vec![
+            s.id.clone().into(),
+            s.nom.clone().into(),
+            s.kind.label().into(),
+            commune.into(),
+        ]);
+    }
+    h.push_str("<h2 id=\"sites-ml\">Les sites d'accueil de la Mission Locale</h2>");
+    h.push_str(&html_table(
+        &sites,
+        unit,
+        &[
+            ("site_id", "Identifiant"),
+            ("nom", "Nom"),
+            ("type", "Type"),
+            ("commune", "Commune"),
+        ],
+    )?);
+    Ok(h)
+}
+
 /// Key figures of a set of communes (the region or a département).
 struct Figures {
     communes: usize,
@@ -171,21 +260,16 @@ struct Figures {
     sans_trajet: Option<(usize, u64)>,
 }
 
-fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
+fn figures(data: &MapData<'_>, r: &Results, scope: &Scope) -> Figures {
     let t = data.territory;
-    let inside = |code: &str| dep.is_none_or(|d| code.starts_with(d));
     let members: Vec<usize> = (0..t.communes.len())
-        .filter(|&i| inside(t.communes[i].code.as_str()))
+        .filter(|&i| scope.has_commune(t, i))
         .collect();
     let jeunes: u64 = members.iter().map(|&i| t.jeunes[i]).sum();
-    let scope = match dep {
-        None => Scope::Region,
-        Some(d) => Scope::Departement(d.to_string()),
-    };
+    let scope = scope.clone();
     let mut sites = [0; 3];
     for s in &t.sites {
-        let code = s.commune.as_ref().map_or("", |c| c.as_str());
-        if inside(code) {
+        if scope.has_site(t, s) {
             let k = SiteKind::ALL.iter().position(|&k| k == s.kind).unwrap_or(0);
             sites[k] += 1;
         }
@@ -219,11 +303,7 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
         frr: count(Classement::Frr),
         frr_plus: count(Classement::FrrPlus),
         zrr: count(Classement::ZrrMaintenue),
-        qpv: t
-            .qpv
-            .iter()
-            .filter(|q| dep.is_none_or(|d| q.departement == d))
-            .count(),
+        qpv: t.qpv.iter().filter(|q| scope.has_qpv(t, q)).count(),
         sites,
         jeunes_covered,
         distance_moyenne,
@@ -240,17 +320,43 @@ fn figures(data: &MapData<'_>, r: &Results, dep: Option<&str>) -> Figures {
     }
 }
 
+/// The perimeters of the key figures' columns: the territory and its
+/// départements; for a run scoped to a perimeter, the perimeter, and the
+/// Missions Locales wholly inside a département or an EPCI.
+fn key_columns(t: &Territory, scope: &Scope) -> Vec<(Scope, String)> {
+    match scope {
+        Scope::Region => std::iter::once((Scope::Region, t.name.column_title().to_string()))
+            .chain(t.departements().into_iter().map(|d| {
+                (
+                    Scope::Departement(d.clone()),
+                    departement_name(&d).to_string(),
+                )
+            }))
+            .collect(),
+        Scope::Ml(_) => vec![(scope.clone(), scope.name(t))],
+        _ => {
+            let keep = Perimeter::new(t, scope);
+            std::iter::once((scope.clone(), scope.name(t)))
+                .chain((0..t.missions_locales.len()).filter_map(|m| {
+                    let ml = Scope::Ml(m);
+                    (keep.row(&ml) && ml != *scope).then(|| (ml.clone(), ml.name(t)))
+                }))
+                .collect()
+        }
+    }
+}
+
 fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
     let t = data.territory;
-    let deps = t.departements();
-    let cols: Vec<Figures> = std::iter::once(figures(data, r, None))
-        .chain(deps.iter().map(|d| figures(data, r, Some(d))))
+    let columns = key_columns(t, &r.scope);
+    let cols: Vec<Figures> = columns
+        .iter()
+        .map(|(scope, _)| figures(data, r, scope))
         .collect();
     let mut s =
         String::from("<div class=\"scroll\"><table class=\"key\"><thead><tr><th>Indicateur</th>");
-    let _ = write!(s, "<th>{}</th>", t.name.column_title());
-    for d in &deps {
-        let _ = write!(s, "<th>{}</th>", esc(departement_name(d)));
+    for (_, name) in &columns {
+        let _ = write!(s, "<th>{}</th>", esc(name));
     }
     s.push_str("</tr></thead><tbody>");
     let rows: Vec<(&str, Vec<Row>)> = vec![
@@ -306,7 +412,8 @@ fn key_figures(data: &MapData<'_>, r: &Results, youth_note: &str) -> String {
     for (title, rows) in rows {
         let _ = write!(
             s,
-            "<tr class=\"section\"><td colspan=\"7\">{}</td></tr>",
+            "<tr class=\"section\"><td colspan=\"{}\">{}</td></tr>",
+            cols.len() + 1,
             esc(title)
         );
         for (label, value) in rows {
@@ -450,7 +557,7 @@ fn access_rows(r: &Results) -> Vec<Row> {
 
 /// The communes as SVG paths (the territory's frame in hectometres, y down),
 /// simplified at 150 m, and the data of their tooltips.
-fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
+fn map_svg(data: &MapData<'_>, keep: &Perimeter) -> (String, serde_json::Value, [f64; 4]) {
     let t = data.territory;
     let scale = 100.0;
     let mut bbox = [
@@ -462,6 +569,12 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
     let mut paths = String::new();
     let mut rows = Vec::with_capacity(t.communes.len());
     for (i, c) in t.communes.iter().enumerate() {
+        if !keep.commune(i) {
+            // Outside the perimeter: not drawn, its row kept empty so that
+            // `data-i` stays the commune's index.
+            rows.push(serde_json::Value::Null);
+            continue;
+        }
         let g = c
             .geometry
             .map_coords(|p| {
@@ -640,23 +753,52 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         .iter()
         .filter(|s| s.status == SiteStatus::Substitut)
         .count();
+    let keep = Perimeter::new(t, &r.scope);
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    let _ = write!(
-        h,
-        "<title>Maillage des Missions Locales {} : synthèse</title>",
-        esc(&t.name.of)
-    );
+    // The page of a perimeter is titled with its name.
+    let (title, heading) = match &r.scope {
+        Scope::Region => (
+            format!("Maillage des Missions Locales {} : synthèse", t.name.of),
+            format!("Maillage territorial des Missions Locales {}", t.name.of),
+        ),
+        scope => {
+            let what = match scope {
+                Scope::Ml(_) => "Mission Locale",
+                Scope::Departement(_) => "département",
+                _ => "EPCI",
+            };
+            let name = scope.name(t);
+            (
+                format!("{name} ({what}) : maillage, synthèse"),
+                format!("Maillage territorial : {name} ({what})"),
+            )
+        }
+    };
+    let _ = write!(h, "<title>{}</title>", esc(&title));
     let _ = write!(h, "<style>{STYLE}</style></head><body>");
+    let members = (0..t.communes.len()).filter(|&i| keep.commune(i)).count();
+    let own_sites = t.sites.iter().filter(|s| r.scope.has_site(t, s)).count();
+    let mls = match &r.scope {
+        Scope::Ml(_) => String::new(),
+        _ => {
+            let mut m: Vec<usize> = (0..t.communes.len())
+                .filter(|&i| keep.commune(i))
+                .map(|i| t.ml_of_commune[i])
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            format!("{} Missions Locales · ", m.len())
+        }
+    };
     let _ = write!(
         h,
-        "<header><h1>Maillage territorial des Missions Locales {}</h1>\
-         <p>{} Missions Locales · {} sites d'accueil · {} communes · maillage {}</p></header><main>",
-        esc(&t.name.of),
-        t.missions_locales.len(),
-        french::int(t.sites.len() as u64),
-        french::int(t.communes.len() as u64),
+        "<header><h1>{}</h1>\
+         <p>{mls}{} sites d'accueil · {} communes · maillage {}</p></header><main>",
+        esc(&heading),
+        french::int(own_sites as u64),
+        french::int(members as u64),
         env!("CARGO_PKG_VERSION")
     );
     if stand_ins > 0 {
@@ -691,7 +833,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     }
 
     if let Some(tr) = &r.transit {
-        let f = figures(data, r, None);
+        let f = figures(data, r, &r.scope);
         let (n, j) = f.sans_trajet.unwrap_or((0, 0));
         let h0 = tr.departure / 3600;
         let m0 = tr.departure / 60 % 60;
@@ -726,7 +868,11 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 .join(", "))
         );
     }
-    h.push_str("<h2>Indicateurs clés par département</h2>");
+    h.push_str(if keep.whole() {
+        "<h2>Indicateurs clés par département</h2>"
+    } else {
+        "<h2>Indicateurs clés</h2>"
+    });
     h.push_str(&key_figures(data, r, youth_note));
 
     match data.mode {
@@ -747,7 +893,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         );
     }
     h.push_str("<div><span style=\"background:#08306b;border-radius:50%\"></span>site d'accueil</div></div>");
-    let (svg, rows, bbox) = map_svg(data);
+    let (svg, rows, bbox) = map_svg(data, &keep);
     let pad = 20.0;
     let _ = write!(
         h,
@@ -773,7 +919,18 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         script_json(&rows)
     );
 
-    let broad = |scope: &Scope| matches!(scope, Scope::Region | Scope::Departement(_));
+    // The tables' rows: the territory and its départements, or the
+    // perimeter's rows.
+    let broad = |scope: &Scope| {
+        if keep.whole() {
+            matches!(scope, Scope::Region | Scope::Departement(_))
+        } else {
+            keep.row(scope)
+        }
+    };
+    if let Scope::Ml(_) = &r.scope {
+        h.push_str(&ml_sections(t, r, &keep)?);
+    }
     if let Some(c) = &r.coverage {
         let rows: Vec<_> = c
             .rows
@@ -858,9 +1015,13 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ),
                 ("nb_communes", "Communes"),
                 ("jeunes_16_25", "Jeunes 16–25"),
-                ("codes_ml", "Missions Locales"),
-                ("site_plus_proche", "Site le plus proche"),
-                ("distance_site_km", "Distance (km)"),
+                ("noms_ml", "Mission Locale"),
+                ("nom_site_plus_proche", "Site le plus proche"),
+                (
+                    "distance_moyenne_jeunes_km",
+                    "Distance moyenne des jeunes (km)",
+                ),
+                ("distance_max_km", "Commune la plus loin (km)"),
             ],
         )?);
     }

@@ -260,9 +260,10 @@ fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
             "jeunes_non_mobiles_hors_portee",
             "nb_communes",
             "jeunes_16_25",
-            "codes_ml",
-            "site_plus_proche",
-            "distance_site_km",
+            "noms_ml",
+            "nom_site_plus_proche",
+            "distance_moyenne_jeunes_km",
+            "distance_max_km",
         ],
     );
     let placement = csv("placement.csv");

@@ -22,6 +22,7 @@ mod placement;
 mod points_stream;
 mod report;
 mod scenario;
+mod scope;
 mod sites;
 mod temps;
 mod transit;
