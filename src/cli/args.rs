@@ -15,7 +15,7 @@ use crate::index::network::Speeds;
 use crate::model::transit::Date;
 use crate::model::Territory;
 use crate::pipeline::network::{NetworkPlan, TransitPlan};
-use crate::pipeline::placement::CandidateSource;
+use crate::pipeline::placement::{CandidateSource, ProposalOptions};
 use crate::pipeline::ScopeChoice;
 
 /// Parses a positive distance in km, with a decimal point.
@@ -245,6 +245,15 @@ pub const DEFAULT_PROPOSAL_RADIUS_KM: f64 = 5.0;
 pub const DEFAULT_PROPOSAL_RADIUS_MIN: f64 = 20.0;
 
 impl ProposalArgs {
+    /// The proposal's settings in the run's unit.
+    pub fn options(&self, unit: Unit) -> anyhow::Result<ProposalOptions> {
+        Ok(ProposalOptions {
+            k: self.placement_k,
+            radius: self.radius(unit)?,
+            candidates: self.placement_candidates.clone(),
+        })
+    }
+
     /// The proposal's radius in the run's unit.
     pub fn radius(&self, unit: Unit) -> anyhow::Result<Cost> {
         let r = by_unit(

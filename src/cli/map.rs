@@ -10,7 +10,6 @@ use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::placement::check_k;
 use crate::cli::{DataArgs, EXIT_OK};
 use crate::pipeline::map::{self, Plan};
-use crate::pipeline::placement::ProposalOptions;
 use crate::pipeline::Context;
 use crate::render::{Format, MapKind};
 
@@ -117,11 +116,7 @@ pub fn run(args: &MapArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Result
         formats: args.format.formats(),
         hotspots: args.hotspots.params(unit)?,
         basins: args.basins.options(),
-        proposal: ProposalOptions {
-            k: args.placement.placement_k,
-            radius: args.placement.radius(unit)?,
-            candidates: args.placement.placement_candidates.clone(),
-        },
+        proposal: args.placement.options(unit)?,
         data: data.paths(),
         network,
     };

@@ -9,7 +9,6 @@ use crate::cli::distance::DistanceArgs;
 use crate::cli::hotspots::HotspotsArgs;
 use crate::cli::placement::check_k;
 use crate::cli::{DataArgs, EXIT_OK};
-use crate::pipeline::placement::ProposalOptions;
 use crate::pipeline::report::{self, Plan};
 use crate::pipeline::Context;
 
@@ -59,11 +58,7 @@ pub fn run(args: &ReportArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
         hotspots: args.hotspots.params(unit)?,
         basins: args.basins.options(),
         scope: args.scope.choice(),
-        proposal: ProposalOptions {
-            k: args.placement.placement_k,
-            radius: args.placement.radius(unit)?,
-            candidates: args.placement.placement_candidates.clone(),
-        },
+        proposal: args.placement.options(unit)?,
         data: data.paths(),
         network,
     };

@@ -5,8 +5,9 @@
 use crate::base::french;
 use crate::output::write::{Cell, Table};
 
-/// The cell as a person reads it on the terminal.
-fn text(c: &Cell) -> String {
+/// The cell as a person reads it (the terminal, the page): French numbers,
+/// `oui`/`non`.
+pub fn cell_text(c: &Cell) -> String {
     match c {
         Cell::Text(s) => s.clone(),
         Cell::Int(n) => french::signed(*n),
@@ -27,7 +28,7 @@ pub fn aligned(table: &Table, labels: &[&str]) -> String {
             r.iter()
                 .map(|c| {
                     (
-                        text(c),
+                        cell_text(c),
                         matches!(c, Cell::Int(_) | Cell::Float(..) | Cell::Exact(_)),
                     )
                 })

@@ -16,8 +16,8 @@ use crate::load::territory::{read_file, DataPaths};
 use crate::model::figures::Figure;
 use crate::model::{Scope, Territory, DEPARTEMENTS};
 use crate::output::write::Outputs;
-use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::{Context, ScopeChoice};
+use crate::pipeline::network::NetworkPlan;
+use crate::pipeline::{start, Context, ScopeChoice};
 use crate::warnings::Warnings;
 
 /// Where the basins come from.
@@ -240,12 +240,7 @@ pub fn analyse(
 
 /// Loads, measures, reads or proposes the basins and sizes them.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
-    let t = ctx.load(&plan.data)?;
-    let scope = plan.scope.resolve(&t)?;
-    let net = RunNetwork::open(&plan.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx)?;
-    r.scope = scope;
+    let (t, _, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "distances")?;
     r.basins = Some(analyse(
         &t,
         &r.basics,

@@ -4,8 +4,8 @@
 use crate::base::Cost;
 use crate::load::territory::DataPaths;
 use crate::output::write::Outputs;
-use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::{Context, ScopeChoice};
+use crate::pipeline::network::NetworkPlan;
+use crate::pipeline::{start, Context, ScopeChoice};
 
 /// A coverage run.
 #[derive(Debug, Clone)]
@@ -19,12 +19,7 @@ pub struct Plan {
 
 /// Loads, measures and counts; the tables of `couverture.csv`.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
-    let t = ctx.load(&plan.data)?;
-    let scope = plan.scope.resolve(&t)?;
-    let net = RunNetwork::open(&plan.network, ctx)?;
-    ctx.progress.step("couverture");
-    let mut r = net.results(&t, ctx)?;
-    r.scope = scope;
+    let (t, _, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "couverture")?;
     r.coverage = Some(r.basics.coverage(&t, &plan.thresholds, &r.scope));
     Ok(ctx.tables(&t, &r, false))
 }

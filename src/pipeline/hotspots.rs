@@ -7,8 +7,8 @@ use crate::analysis::results::HotspotResults;
 use crate::load::territory::DataPaths;
 use crate::model::{Scope, Territory};
 use crate::output::write::Outputs;
-use crate::pipeline::network::{NetworkPlan, RunNetwork};
-use crate::pipeline::{Context, ScopeChoice};
+use crate::pipeline::network::NetworkPlan;
+use crate::pipeline::{start, Context, ScopeChoice};
 
 /// A hotspots run.
 #[derive(Debug, Clone)]
@@ -39,12 +39,7 @@ pub fn analyse(
 
 /// Loads, measures, estimates and clusters; the hotspot tables.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
-    let t = ctx.load(&plan.data)?;
-    let scope = plan.scope.resolve(&t)?;
-    let net = RunNetwork::open(&plan.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx)?;
-    r.scope = scope;
+    let (t, _, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "distances")?;
     r.hotspots = Some(analyse(&t, &r.basics, &plan.params, &r.scope.clone(), ctx));
     Ok(ctx.tables(&t, &r, false))
 }

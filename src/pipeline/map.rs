@@ -6,9 +6,9 @@ use crate::load::territory::DataPaths;
 use crate::output::write::Outputs;
 use crate::pipeline::basins::{self, BasinOptions};
 use crate::pipeline::hotspots;
-use crate::pipeline::network::{NetworkPlan, RunNetwork};
+use crate::pipeline::network::NetworkPlan;
 use crate::pipeline::placement::{self, ProposalOptions};
-use crate::pipeline::{Context, ScopeChoice};
+use crate::pipeline::{start, Context, ScopeChoice};
 use crate::render::data::{add_maps, map_data};
 use crate::render::{Format, MapKind};
 
@@ -28,12 +28,8 @@ pub struct Plan {
 /// Loads, measures, runs the analyses the maps show (as the report does)
 /// and draws them.
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
-    let t = ctx.load(&plan.data)?;
-    let scope = plan.scope.resolve(&t)?;
-    let net = RunNetwork::open(&plan.network, ctx)?;
-    ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx)?;
-    r.scope = scope.clone();
+    let (t, net, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "distances")?;
+    let scope = r.scope.clone();
     if plan.kinds.contains(&MapKind::Hotspots) {
         r.hotspots = Some(hotspots::analyse(
             &t,

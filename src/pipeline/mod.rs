@@ -148,6 +148,25 @@ impl ScopeChoice {
     }
 }
 
+/// The start of most runs: the territory loaded, the run's perimeter
+/// resolved, its network opened and the basics measured (progress step
+/// `step`), the perimeter set in the results.
+pub fn start(
+    ctx: &mut Context,
+    data: &DataPaths,
+    scope: &ScopeChoice,
+    network: &network::NetworkPlan,
+    step: &str,
+) -> anyhow::Result<(Territory, network::RunNetwork, Results)> {
+    let t = ctx.load(data)?;
+    let scope = scope.resolve(&t)?;
+    let net = network::RunNetwork::open(network, ctx)?;
+    ctx.progress.step(step);
+    let mut r = net.results(&t, ctx)?;
+    r.scope = scope;
+    Ok((t, net, r))
+}
+
 /// What every command needs once the arguments are checked.
 pub struct Context {
     /// The folder of the outputs.

@@ -29,6 +29,7 @@ use crate::output::tables::{
     basins_table, coverage_table, hotspot_clusters_table, in_unit, placement_scopes_table,
     placement_table, summary_table,
 };
+use crate::output::text::cell_text;
 use crate::output::write::{Cell, Table};
 
 /// How many hotspot clusters the page lists (all are in `hotspots.csv`).
@@ -69,18 +70,6 @@ pub fn script_json(v: &serde_json::Value) -> String {
         }
     }
     out
-}
-
-/// A cell as French text.
-fn cell_text(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        Cell::Int(n) => french::signed(*n),
-        Cell::Float(x, d) => french::decimal(*x, *d),
-        Cell::Exact(x) => format!("{x}").replace('.', ","),
-        Cell::Bool(b) => if *b { "oui" } else { "non" }.into(),
-        Cell::Empty => String::new(),
-    }
 }
 
 /// A cell as a person reads it, by what its column holds: a share
