@@ -276,8 +276,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub fn french_help(help: &str) -> String {
     let text = help
         .replace("Usage: ", "Utilisation : ")
-        .replace("[default: ", "[par défaut : ")
-        .replace("[possible values: ", "[valeurs possibles : ");
+        .replace("[default:", "[par défaut :")
+        .replace("[possible values:", "[valeurs possibles :");
     // Headings (a line of its own, flush left, ending in a colon) take the
     // French space before the colon.
     text.split_inclusive('\n')

@@ -36,13 +36,18 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             .map(|(k, c)| Area {
                 label: format!("{}", k + 1),
                 caption: format!(
-                    "n° {} : {} jeunes non mobiles sans site à portée, {} communes (ML {})",
+                    "n° {} : {} jeunes non mobiles sans site à portée, {} communes autour de {} ({})",
                     k + 1,
                     french::int(c.non_mobiles.round() as u64),
                     french::int(c.communes.len() as u64),
+                    // The member with the most young people names the cluster.
+                    c.communes
+                        .iter()
+                        .max_by_key(|&&i| (t.jeunes[i], std::cmp::Reverse(i)))
+                        .map_or("", |&i| t.communes[i].nom.as_str()),
                     c.mls
                         .iter()
-                        .map(|&m| t.missions_locales[m].code.as_str())
+                        .map(|&m| t.missions_locales[m].nom.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -8,6 +8,9 @@ fn help_lists_commands_and_examples() {
     let out = dir.run(&["--help"]);
     assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
+    for english in ["Usage:", "[default:", "[possible values:", "Print help"] {
+        assert!(!text.contains(english), "--help says {english}:\n{text}");
+    }
     for needle in [
         "rapport",
         "controle",
@@ -31,6 +34,9 @@ fn help_lists_commands_and_examples() {
         "scenario",
         "controle",
         "reseau",
+        "temps",
+        "missions-locales",
+        "sites",
     ] {
         let out = dir.run(&[cmd, "--help"]);
         assert_exit(&out, 0);

@@ -176,6 +176,31 @@ fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
     assert_exit(&out, 0);
     let html = dir.read("res/synthese.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
+    // Numbers for people (issue 23, case 6): no share as 0,9516, no
+    // fractional person, a median of 0 explained, a basin's gap in words.
+    let cells: Vec<&str> = html
+        .split("<td class=\"n\">")
+        .skip(1)
+        .map(|c| &c[..c.find("</td>").unwrap()])
+        .collect();
+    assert!(cells.len() > 200);
+    for c in &cells {
+        let bare = c.replace('\u{a0}', "");
+        assert!(
+            !(bare.starts_with("0,")
+                && bare.len() == 6
+                && bare[2..].chars().all(|d| d.is_ascii_digit())),
+            "a share written as a fraction: {c}"
+        );
+    }
+    assert!(html.contains("Une médiane de 0 veut dire qu'au moins la moitié des jeunes"));
+    assert!(
+        html.contains("% de plus que la moyenne") && html.contains("% de moins que la moyenne")
+    );
+    assert!(
+        html.contains("95,2 %") || html.contains("96,2 %"),
+        "shares in per cent"
+    );
     // No address anywhere but the SVG namespace: no stylesheet, script,
     // image or font is fetched.
     let addresses: Vec<&str> = html
