@@ -226,14 +226,15 @@ impl Basics {
         }
     }
 
-    /// How much of the territory the measure took.
-    pub fn measured_part(&self, t: &Territory) -> Measured {
+    /// How much of the perimeter `scope` the measure took.
+    pub fn measured_part(&self, t: &Territory, scope: &Scope) -> Measured {
         let m = self.costs.measured_communes(t.communes.len());
+        let inside: Vec<usize> = (0..m.len()).filter(|&i| scope.has_commune(t, i)).collect();
         Measured {
-            communes: m.len(),
-            communes_measured: m.iter().filter(|&&x| x).count(),
-            jeunes: t.jeunes.iter().sum(),
-            jeunes_measured: (0..m.len()).filter(|&i| m[i]).map(|i| t.jeunes[i]).sum(),
+            communes: inside.len(),
+            communes_measured: inside.iter().filter(|&&i| m[i]).count(),
+            jeunes: inside.iter().map(|&i| t.jeunes[i]).sum(),
+            jeunes_measured: inside.iter().filter(|&&i| m[i]).map(|&i| t.jeunes[i]).sum(),
         }
     }
 

@@ -98,7 +98,7 @@ impl NearestField {
 /// use maillage::base::TravelMode;
 /// use maillage::index::network::{Network, Speeds};
 /// use maillage::model::osm::{RawOsm, RawWay};
-/// use maillage::model::{LonLat, Meters};
+/// use maillage::base::{LonLat, Meters};
 /// let raw = RawOsm {
 ///     nodes: (1..=3).map(|i| (i, LonLat::new(2.0 + i as f64 / 1000.0, 50.0))).collect(),
 ///     ways: vec![RawWay::new(1, &[1, 2, 3], &[("highway", "footway")])],

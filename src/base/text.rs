@@ -59,8 +59,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// compared folded ([`fold`]).
 ///
 /// 1. First the candidates one of whose names, or a run of its words as
-///    long as `wanted`, lies within a few edits of `wanted` (half its
-///    length, at least 2), fewest edits first: `Arass` finds `Arras`.
+///    long as `wanted`, lies within a few edits of `wanted` (a quarter of
+///    its length, at least 2), fewest edits first: `Arass` finds `Arras`.
 /// 2. Then the candidates that share words with `wanted` (words of three
 ///    letters or more, each within one edit, two for words of six letters
 ///    or more), a word counting the less the more candidates hold it:
@@ -70,7 +70,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Ties keep the candidates' order. Returns the candidates' indexes.
 pub fn suggest<S: AsRef<str>>(wanted: &str, candidates: &[Vec<S>], max: usize) -> Vec<usize> {
     let w = fold(wanted);
-    let limit = (w.chars().count() / 2).max(2);
+    let limit = (w.chars().count() / 4).max(2);
     let wanted_words: Vec<&str> = w.split(' ').filter(|x| x.chars().count() >= 3).collect();
     let n_words = w.split(' ').count();
     let folded: Vec<Vec<String>> = candidates

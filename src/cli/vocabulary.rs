@@ -106,7 +106,7 @@ pub const OPTIONS: [(&str, &str, &str, Option<&str>); 27] = [
         "implantation",
         "--exact-noeuds",
         "--exact-nodes",
-        Some("1000"),
+        Some("1000 --exact"),
     ),
     (
         "rapport",

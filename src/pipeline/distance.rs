@@ -337,8 +337,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         });
         let analysed = (|| -> anyhow::Result<Outputs> {
             ctx.progress.step("distances");
-            let mut r = net.results(&t, ctx)?;
-            r.scope = scope.clone();
+            let mut r = net.results(&t, &scope, ctx)?;
             r.distance = Some(analyse(&t, &r.basics, &net, &plan, &scope, ctx)?);
             // The tables are built while the grid is computed.
             let grid_m = streamed_grid_m(&plan, unit, transit);

@@ -162,8 +162,7 @@ pub fn start(
     let scope = scope.resolve(&t)?;
     let net = network::RunNetwork::open(network, ctx)?;
     ctx.progress.step(step);
-    let mut r = net.results(&t, ctx)?;
-    r.scope = scope;
+    let r = net.results(&t, &scope, ctx)?;
     Ok((t, net, r))
 }
 

@@ -18,7 +18,7 @@ use crate::load::gtfs::read_gtfs;
 use crate::load::osm::read_osm;
 use crate::load::prepared::{is_prepared, read_prepared};
 use crate::model::transit::{Date, FeedSummary};
-use crate::model::Territory;
+use crate::model::{Scope, Territory};
 use crate::output::prepared::write_prepared;
 use crate::pipeline::Context;
 
@@ -312,35 +312,49 @@ impl RunNetwork {
 
     /// The results of a run, starting from its basics (see
     /// [`RunNetwork::basics`]) and how the times are measured.
-    pub fn results(&self, t: &Territory, ctx: &mut Context) -> anyhow::Result<Results> {
+    pub fn results(
+        &self,
+        t: &Territory,
+        scope: &Scope,
+        ctx: &mut Context,
+    ) -> anyhow::Result<Results> {
         let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
-        self.results_with(t, ctx, index)
+        self.results_with(t, scope, ctx, index)
     }
 
     /// [`RunNetwork::results`] with the index of the sites already built.
     pub fn results_with(
         &self,
         t: &Territory,
+        scope: &Scope,
         ctx: &mut Context,
         index: std::sync::Arc<crate::index::SiteIndex>,
     ) -> anyhow::Result<Results> {
-        let mut r = Results::new(self.basics_with(t, ctx, index)?);
+        let mut r = Results::new(self.basics_with(t, scope, ctx, index)?);
         r.transit = self.transit_run();
+        r.scope = scope.clone();
         Ok(r)
     }
 
     /// The basics of `t` in the run's measure; the communes, QPV and sites
     /// the network could not take are counted in warnings, and a network
     /// that measures less than [`MIN_MEASURED_SHARE`] of the young people
-    /// stops the run unless it was asked to go on (`--partiel`).
-    pub fn basics(&self, t: &Territory, ctx: &mut Context) -> anyhow::Result<Basics> {
+    /// stops the run unless it was asked to go on (`--partiel`); for a run
+    /// scoped to a perimeter, of the perimeter's young people.
+    pub fn basics(
+        &self,
+        t: &Territory,
+        scope: &Scope,
+        ctx: &mut Context,
+    ) -> anyhow::Result<Basics> {
         let index = std::sync::Arc::new(crate::analysis::basics::site_index(t));
-        self.basics_with(t, ctx, index)
+        self.basics_with(t, scope, ctx, index)
     }
 
     fn basics_with(
         &self,
         t: &Territory,
+        scope: &Scope,
         ctx: &mut Context,
         index: std::sync::Arc<crate::index::SiteIndex>,
     ) -> anyhow::Result<Basics> {
@@ -352,7 +366,7 @@ impl RunNetwork {
         self.warn_unsnapped(ctx, "QPV", &c.unsnapped_qpv, &|j| t.qpv[j].code.clone());
         self.warn_unsnapped_sites(ctx, &c.unsnapped_sites, &|j| t.sites[j].id.clone());
         if let Some(mode) = self.measure().mode() {
-            let m = b.measured_part(t);
+            let m = b.measured_part(t, scope);
             if m.share() < MIN_MEASURED_SHARE && !self.partial {
                 bail!(
                     "{} : le réseau ({mode}) ne mesure que {} des jeunes du territoire ({} communes \

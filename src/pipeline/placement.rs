@@ -249,8 +249,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let candidates = load_candidates(&t, &plan.candidates, ctx)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("distances");
-    let mut r = net.results(&t, ctx)?;
-    r.scope = params.scope.clone();
+    let mut r = net.results(&t, &params.scope, ctx)?;
     ctx.progress.step("placement");
     let p = analyse(&t, &r.basics, &net.measure(), candidates, &params).map_err(|e| {
         match e.downcast_ref::<PlacementError>() {

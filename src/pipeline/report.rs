@@ -71,11 +71,8 @@ pub fn run(args: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
                 .map(|()| (o, clock.elapsed()))
         });
         let done = net
-            .results_with(&t, ctx, std::sync::Arc::clone(&index))
-            .and_then(|mut r| {
-                r.scope = scope.clone();
-                analyses_and_outputs(args, &t, &net, &plan, &mut r, ctx)
-            });
+            .results_with(&t, &scope, ctx, std::sync::Arc::clone(&index))
+            .and_then(|mut r| analyses_and_outputs(args, &t, &net, &plan, &mut r, ctx));
         let grid = grid
             .join()
             .unwrap_or_else(|_| Err(Error::Invalid("calcul de la grille interrompu".into())));

@@ -40,7 +40,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let after = apply(&t, &add, &plan.close)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("scénario");
-    let b0 = net.basics(&t, ctx)?;
+    let b0 = net.basics(&t, &scope, ctx)?;
     let b1 = Basics::measured(&after, &net.measure());
     net.warn_unsnapped_sites(ctx, &b1.costs.unsnapped_sites, &|j| {
         after.sites[j].id.clone()

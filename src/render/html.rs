@@ -805,7 +805,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     }
 
     if let Some(mode) = r.basics.costs.mode {
-        let m = r.basics.measured_part(t);
+        let m = r.basics.measured_part(t, &r.scope);
         if m.share() < crate::analysis::basics::MIN_MEASURED_SHARE {
             let _ = write!(
                 h,

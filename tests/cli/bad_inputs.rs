@@ -717,7 +717,7 @@ const CASES: &[Case] = &[
         args: &["implantation", "--rayon-km", "0"],
         base: Mini,
         data: &[],
-        expect: Usage(&["--rayons-km", "0 km : une distance doit être un nombre de km positif"]),
+        expect: Usage(&["--rayon-km", "0 km : une distance doit être un nombre de km positif"]),
     },
     Case {
         name: "negative placement radius in the report",

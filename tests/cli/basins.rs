@@ -276,7 +276,9 @@ fn a_part_of_a_departement_gets_its_share_of_the_followed() {
             .parse()
             .unwrap()
     };
-    assert_eq!(jeunes, jeunes_of("ml", "62041"));
+    // The young people of the 230 communes loaded alone are apportioned
+    // among them (whole people), within a few of the region's figure.
+    assert!((jeunes - jeunes_of("ml", "62041")).abs() <= 5.0, "{jeunes}");
     let expected = 28_458.0 * jeunes / jeunes_of("departement", "62");
     assert!(
         (followed - expected).abs() <= 1.0,
