@@ -419,7 +419,7 @@ pub struct NetworkArgs {
     /// Extrait OpenStreetMap .osm.pbf (répéter l'option pour en fusionner
     /// plusieurs), avec --mode marche, velo, voiture ou transport (le réseau
     /// piéton des trajets vers, entre et depuis les arrêts) : toutes les
-    /// analyses mesurent alors des temps de parcours (voir le README).
+    /// analyses mesurent alors des temps de parcours (voir docs/methodes.md).
     #[arg(long, value_name = "FICHIER.osm.pbf")]
     pub reseau: Vec<PathBuf>,
     /// Mesure : vol-oiseau (distance géodésique, par défaut), marche, velo,
@@ -604,11 +604,11 @@ impl NetworkArgs {
         match (mode, self.reseau.is_empty()) {
             (Some(TravelMode::Transport), true) => anyhow::bail!(
                 "--mode transport : donnez le réseau piéton avec --reseau FICHIER.osm.pbf (les \
-                 trajets à pied vers, entre et depuis les arrêts ; voir le README)"
+                 trajets à pied vers, entre et depuis les arrêts ; voir docs/methodes.md)"
             ),
             (Some(m), true) => anyhow::bail!(
                 "--mode {m} : donnez le réseau avec --reseau FICHIER.osm.pbf (les extraits \
-                 OpenStreetMap régionaux, voir le README)"
+                 OpenStreetMap régionaux, voir docs/guide-mobilite.md)"
             ),
             (None, false) => anyhow::bail!(
                 "--reseau sans --mode : choisissez --mode marche, velo, voiture ou transport"

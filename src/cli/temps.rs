@@ -66,7 +66,7 @@ pub struct TempsArgs {
     /// aux piétons, sans sens unique. velo : 15 km/h, sans autoroutes ni voies
     /// express, sens uniques respectés (sauf double sens cyclable). voiture :
     /// routes ouvertes aux voitures, à la vitesse maximale autorisée (maxspeed,
-    /// sinon une vitesse par type de route, voir le README), sens uniques
+    /// sinon une vitesse par type de route, voir docs/methodes.md), sens uniques
     /// respectés. transport : à pied et en transports en commun (--gtfs,
     /// --depart), médiane sur la fenêtre de départs, trajets de plus de
     /// --trajet-max-min (120 par défaut) hors d'atteinte.

@@ -4,7 +4,7 @@
 //! `--portée-km`, `vélo`).
 //!
 //! The tables below are the record of every rename: the tests check that
-//! each former name is a hidden alias of its French one, and the README's
+//! each former name is a hidden alias of its French one, and docs/developpement.md's
 //! vocabulary table is these tables.
 
 use std::ffi::OsString;

@@ -575,19 +575,38 @@ fn replace_ml_sites(
     missions_locales: &[MissionLocale],
     warnings: &mut Warnings,
 ) -> Result<(), Error> {
-    let wanted = crate::base::text::fold(ml);
-    let Some(m) = missions_locales
+    let fold = crate::base::text::fold;
+    let wanted = fold(ml);
+    // The town of a Mission Locale's head office, from the sites loaded.
+    let seat = |m: &MissionLocale| {
+        sites
+            .iter()
+            .find(|s| s.kind == crate::model::SiteKind::Siege && s.code_ml == m.code)
+            .and_then(|s| s.commune.as_ref())
+            .and_then(|c| communes.binary_search_by(|x| x.code.cmp(c)).ok())
+            .map(|i| fold(&communes[i].nom))
+    };
+    let found = missions_locales
         .iter()
-        .find(|m| m.code == ml.trim() || crate::base::text::fold(&m.nom) == wanted)
-    else {
+        .find(|m| m.code == ml.trim() || fold(&m.nom) == wanted)
+        .or_else(|| {
+            let by_seat: Vec<&MissionLocale> = missions_locales
+                .iter()
+                .filter(|m| seat(m).as_deref() == Some(wanted.as_str()))
+                .collect();
+            (by_seat.len() == 1).then(|| by_seat[0])
+        });
+    let Some(m) = found.cloned() else {
         return Err(Error::file(
             path,
             format!(
-                "--sites-ml {ml} : aucune Mission Locale des zones n'a ce code ou ce nom \
-                 (écrivez --sites-ml CODE=FICHIER, par exemple 62041=mes_sites.csv)"
+                "--sites-ml {ml} : aucune Mission Locale des zones n'a ce code, ce nom ou cette \
+                 ville de siège (écrivez --sites-ml CODE=FICHIER, par exemple \
+                 62041=mes_sites.csv ; maillage missions-locales les liste)"
             ),
         ));
     };
+    let m = &m;
     let layer = read_file(path, warnings)?;
     let mut new = layers::sites(&layer, window, communes)?;
     if new.is_empty() {

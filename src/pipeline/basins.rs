@@ -148,7 +148,7 @@ fn read_basins(
                 warnings.add(
                     path,
                     "EPCI dans plusieurs bassins : ses communes vont au bassin de la majorité \
-                     de leurs voisines (règle du README)",
+                     de leurs voisines (règle de docs/methodes.md)",
                     format!("SIREN {siren} : {}", names.join(" / ")),
                 );
             }

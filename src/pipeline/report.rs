@@ -215,6 +215,14 @@ fn parameters(args: &Plan, t: &Territory, ctx: &Context) -> Map<String, Value> {
         "basins_count": args.basins.count,
         "placement_k": args.proposal.k,
         "placement_candidates": args.proposal.candidates.code(),
+        "scope": args.scope.resolve(t).ok().map(|s| {
+            let [kind, code, name] = crate::output::tables::scope_cells(t, &s)
+                .map(|c| match c {
+                    crate::output::write::Cell::Text(x) => x,
+                    _ => String::new(),
+                });
+            json!({ "type": kind, "code": code, "name": name })
+        }),
     });
     let mut m = match v {
         Value::Object(m) => m,

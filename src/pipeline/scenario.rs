@@ -9,7 +9,6 @@ use crate::analysis::scenario::{apply, changes};
 use crate::analysis::summary::distance_summaries;
 use crate::base::{french, Cost};
 use crate::load::territory::{read_sites, DataPaths};
-use crate::model::Scope;
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
 use crate::pipeline::{Context, ScopeChoice};
@@ -61,7 +60,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         c.rows
             .iter()
             .find(|r| {
-                r.scope == Scope::Region
+                r.scope == scope
                     && r.category == CoverageCategory::Toutes
                     && r.threshold == raw_middle
             })
@@ -69,13 +68,17 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     };
     let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
     ctx.progress.say(&format!(
-        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {middle} : {} → {} ({:+}) ; {} communes changent de site le plus proche",
+        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {middle} ({}) : {} → {} ({:+}) ; {} communes changent de site le plus proche",
         add.len(),
         plan.close.len(),
+        scope.name(&t),
         french::int(j0),
         french::int(j1),
         j1 as i64 - j0 as i64,
-        changed.len()
+        changed
+            .iter()
+            .filter(|c| scope.has_commune(&t, c.commune))
+            .count()
     ));
     let mut r = Results::new(b0);
     r.scope = scope;
