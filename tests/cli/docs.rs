@@ -268,3 +268,34 @@ fn the_quick_starts_run_on_the_embedded_data() {
         }
     }
 }
+
+/// The contributors' vocabulary table is the record of `cli::vocabulary`:
+/// each French name beside its former English one.
+#[test]
+fn the_vocabulary_table_lists_every_rename() {
+    use maillage::cli::vocabulary::{COMMANDS, MORE_OPTIONS, OPTIONS, VALUES};
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/developpement.md"
+    ))
+    .unwrap();
+    let pairs = COMMANDS
+        .iter()
+        .map(|(fr, en)| (*fr, *en))
+        .chain(
+            OPTIONS
+                .iter()
+                .chain(&MORE_OPTIONS)
+                .map(|(_, fr, en, _)| (*fr, *en)),
+        )
+        .chain(VALUES.iter().map(|(_, _, fr, en)| (*fr, *en)));
+    for (fr, en) in pairs {
+        assert!(
+            page.lines().any(|l| {
+                let french = l.contains(&format!("`{fr}`")) || l.contains(&format!(" {fr}`"));
+                french && l.contains(&format!("`{en}`"))
+            }),
+            "docs/developpement.md: no line with {fr} beside `{en}`"
+        );
+    }
+}
