@@ -1,8 +1,8 @@
 //! The import order of the library's top-level modules: each may use only
 //! those before it in [`ORDER`], so that no two modules import each other,
-//! directly or in a cycle. The README's "Architecture" section states the
-//! same order. Test code (`#[cfg(test)]` items and `tests.rs` files) is
-//! left out: a test may reach up.
+//! directly or in a cycle. The "Architecture" section of
+//! docs/developpement.md states the same order. Test code (`#[cfg(test)]`
+//! items and `tests.rs` files) is left out: a test may reach up.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -201,7 +201,7 @@ fn no_module_imports_one_above_it() {
 }
 
 #[test]
-fn every_top_level_module_is_in_the_order_and_the_readme() {
+fn every_top_level_module_is_in_the_order_and_the_contributors_page() {
     let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
     let declared: Vec<&str> = lib
         .lines()
@@ -216,12 +216,16 @@ fn every_top_level_module_is_in_the_order_and_the_readme() {
         sorted_declared, sorted_order,
         "src/lib.rs declares other modules"
     );
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    // The contributors' page states the order; the README links to it.
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/developpement.md"
+    ))
+    .unwrap();
     let stated = format!("`{}`", ORDER.join("` → `"));
     assert!(
-        readme.contains(&stated),
-        "the README must state the import order as {stated}"
+        page.contains(&stated),
+        "docs/developpement.md must state the import order as {stated}"
     );
 }
 

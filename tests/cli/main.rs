@@ -10,6 +10,7 @@ mod basins;
 mod check_data;
 mod coverage;
 mod distance;
+mod docs;
 mod figures;
 mod golden;
 mod help;
