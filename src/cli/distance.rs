@@ -630,10 +630,11 @@ pub fn run(cmd: &DistanceCmd, data: &DataArgs, ctx: &mut Context) -> anyhow::Res
             ctx.progress.step(&grid_step(grid_m, "tables"));
             let options = ctx.table_options(plan.write_access_costs);
             let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
-            let (_, streamed) = rayon::join(
+            let (tables, streamed) = rayon::join(
                 || add_tables(&t, &r, options, &mut outputs),
                 || add_streamed_grid(&t, &r.basics.index, grid_m, (&out, style), &mut grid),
             );
+            tables?;
             streamed?;
             outputs.append(grid);
             if points.is_some() {

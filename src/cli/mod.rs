@@ -249,6 +249,8 @@ pub struct Context {
     pub verbosity: Verbosity,
     pub progress: Progress,
     pub warnings: Warnings,
+    /// The sources line of the data loaded ([`DataArgs::sources_line`]).
+    pub sources: String,
 }
 
 impl Context {
@@ -269,6 +271,7 @@ impl Context {
             verbosity,
             progress: Progress::new(verbosity),
             warnings: Warnings::new(),
+            sources: String::new(),
         }
     }
 
@@ -276,6 +279,7 @@ impl Context {
     pub fn load(&mut self, data: &DataArgs) -> anyhow::Result<Territory> {
         self.progress.step("chargement des données");
         let t = load_territory(&data.paths(), &mut self.warnings)?;
+        self.sources = data.sources_line(&t.frame);
         Ok(t)
     }
 
@@ -287,7 +291,7 @@ impl Context {
         access_costs: bool,
     ) -> anyhow::Result<()> {
         let mut outputs = Outputs::new();
-        add_tables(t, r, self.table_options(access_costs), &mut outputs);
+        add_tables(t, r, self.table_options(access_costs), &mut outputs)?;
         self.write(&outputs)
     }
 
@@ -296,6 +300,7 @@ impl Context {
         TableOptions {
             csv: self.csv,
             access_costs,
+            sources: self.sources.clone(),
         }
     }
 

@@ -447,12 +447,12 @@ const CASES: &[Case] = &[
         ]),
     },
     Case {
-        name: "spreadsheet instead of CSV",
+        name: "an .xlsx that is not a workbook",
         args: DIST,
         base: Mini,
         data: &[("--sites", "bad/sites.xlsx")],
         expect: Error(&[
-            "bad/sites.xlsx : extension « .xlsx » inconnue : attendu .geojson, .shp ou .csv",
+            "bad/sites.xlsx : pas un classeur Excel .xlsx lisible (le fichier n'est pas une archive zip, comme l'est tout fichier .xlsx) : enregistrez-le au format .xlsx",
         ]),
     },
     Case {

@@ -21,3 +21,4 @@ mod report;
 mod scenario;
 mod temps;
 mod transit;
+mod xlsx;
