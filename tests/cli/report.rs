@@ -241,7 +241,7 @@ fn sites_given_by_commune_code_only_take_the_town_hall_point() {
     assert_eq!(amiens["site_dans_commune"], "true");
 }
 
-/// The tables, layers and raster of `maillage report` on the embedded data,
+/// The tables, the workbook, layers and raster of `maillage report` on the embedded data,
 /// by SHA-256 (`tests/golden/report_sha256.txt`). The maps, the page and the
 /// manifest are left out: the page gains sections as the product grows and
 /// the manifest lists the page's hash. A change of any figure shows here;
@@ -258,7 +258,7 @@ fn report_outputs_match_the_golden_hashes() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            [".csv", ".geojson", ".gpkg", ".tif"]
+            [".csv", ".geojson", ".gpkg", ".tif", ".xlsx"]
                 .iter()
                 .any(|x| n.ends_with(x))
         })
