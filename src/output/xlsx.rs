@@ -1,6 +1,9 @@
 //! The workbook `maillage.xlsx`: every table of a run on a sheet of its own,
 //! beside the CSV files, for the people who open them in Excel or
-//! LibreOffice rather than import a CSV.
+//! LibreOffice rather than import a CSV. Every command whose tables go
+//! through [`crate::output::add_tables`] writes it (`report`, `distance`,
+//! `coverage`, `hotspots`, `basins`, `placement`, `scenario`); `temps` and
+//! `check-data`, which write one table of their own, do not.
 //!
 //! The first sheet, « Lisez-moi », says what the workbook holds: the
 //! territory, the sources, the parameters of the run, the stand-in warning
@@ -57,7 +60,7 @@ pub const README_SHEET: &str = "Lisez-moi";
 /// The sheet of each table, by file name, in one place: (file, sheet, what
 /// a row is). A table whose file is not here gets a name made from its file
 /// ([`sheet_name`]).
-pub const SHEETS: [(&str, &str, &str); 15] = [
+pub const SHEETS: [(&str, &str, &str); 13] = [
     (
         "communes.csv",
         "Communes",
@@ -122,16 +125,6 @@ pub const SHEETS: [(&str, &str, &str); 15] = [
         "scenario_communes.csv",
         "Scénario (communes)",
         "les communes dont le site le plus proche change",
-    ),
-    (
-        "temps.csv",
-        "Temps de parcours",
-        "une ligne par origine et destination : temps et distance sur le réseau",
-    ),
-    (
-        "controle_donnees.csv",
-        "Contrôle des données",
-        "chaque chiffre des rapports d'activité confronté aux données chargées",
     ),
 ];
 
