@@ -614,7 +614,9 @@ fn readme_sheet(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_column_width(0, 28)?;
-    ws.set_column_width(1, 110)?;
+    ws.set_column_width(1, README_WIDTH as f64)?;
+    // Printed (or saved as PDF) on landscape pages one page wide.
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, &readme.title, &styles.title)?;
     ws.write_string(
         1,
@@ -672,6 +674,16 @@ fn readme_sheet(
                 };
                 ws.write_string_with_format(row, 0, label, &styles.label)?;
                 ws.write_string_with_format(row, 1, text, format)?;
+                // Spreadsheets do not fit a row to its wrapped text on
+                // opening: the height is set for the lines it takes.
+                let per_line = match l {
+                    Line::Warning(..) => README_LINE_CHARS - 10,
+                    _ => README_LINE_CHARS,
+                };
+                let lines = text.chars().count().div_ceil(per_line);
+                if lines > 1 {
+                    ws.set_row_height(row, 15.0 * lines as f64)?;
+                }
             }
             Line::Heading(h) => {
                 row += 1;
@@ -682,6 +694,13 @@ fn readme_sheet(
     }
     Ok(())
 }
+
+/// The width of the Lisez-moi's text column, in characters, and the
+/// characters a line of it holds: more, an average letter being narrower
+/// than the digit the width is counted in (fewer in bold), with a margin
+/// for a wider font than Excel's Calibri (LibreOffice without it).
+const README_WIDTH: usize = 100;
+const README_LINE_CHARS: usize = 110;
 
 /// The conventions of the table sheets, as the Lisez-moi says them.
 const CONVENTIONS: &str = "les nombres sont des nombres ; les colonnes part_… sont des parts, \
