@@ -470,4 +470,11 @@ fn a_scenario_adds_sites_from_a_workbook() {
         assert!(a.lines().count() > 2, "{name}");
         assert_eq!(a, dir.read(&format!("x/{name}")), "{name}");
     }
+    // The scenario's own workbook: its two tables.
+    let bytes = std::fs::read(dir.path().join("x/maillage.xlsx")).unwrap();
+    let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Lisez-moi", "Scénario (indicateurs)", "Scénario (communes)"]
+    );
 }
