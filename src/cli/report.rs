@@ -42,7 +42,9 @@ Exemples :
 /// bassins_communes.csv, une proposition de k nouvelles permanences parmi
 /// les mairies (couverture maximale) : placement.csv, placement_bilan.csv,
 /// placement_synthese.csv, et avec --write-access-costs couts_acces.csv et
-/// scores_acces.csv. Puis les cinq cartes (PNG et SVG), la page
+/// scores_acces.csv ; ces tableaux réunis dans le classeur maillage.xlsx
+/// (une feuille chacun, sauf la grille et les coûts d'accès, après une
+/// feuille Lisez-moi). Puis les cinq cartes (PNG et SVG), la page
 /// synthese.html, les couches : maillage.gpkg (GeoPackage, Lambert-93), un
 /// GeoJSON par couche, grille_distance.tif (GeoTIFF) ; et manifest.json
 /// (entrées et sorties avec leur sha256, paramètres, durées).
