@@ -183,7 +183,8 @@ pub struct DataArgs {
     pub missions_locales: Option<PathBuf>,
     /// Sites : CSV (`,` ou `;`) site_id,code_ml,nom,type,code_insee,lon,lat,statut,source
     /// (lon/lat peuvent rester vides si code_insee est donné : le point de la
-    /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
+    /// mairie est pris), un classeur .xlsx (feuille « sites », sinon la
+    /// première) ou un GeoJSON/Shapefile de points avec les mêmes champs.
     #[arg(long, global = true, value_name = "FICHIER")]
     pub sites: Option<PathBuf>,
     /// Remplacer les sites d'une seule Mission Locale, en gardant ceux des

@@ -1,5 +1,5 @@
 //! Reading: every input format (GeoJSON, Shapefile with its `.prj` and
-//! `.dbf`, CSV, point files, the reports' reference figures, GTFS feeds),
+//! `.dbf`, CSV, Excel workbooks, point files, the reports' reference figures, GTFS feeds),
 //! decoding and validation into the domain types of [`crate::model`]. Errors name the
 //! file, the feature or line and the field; recoverable problems are counted
 //! in [`crate::warnings::Warnings`]. Nothing here computes or writes.
@@ -18,3 +18,4 @@ pub mod prj;
 pub mod reference;
 pub mod shp;
 pub mod territory;
+pub mod xlsx_in;

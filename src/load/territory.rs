@@ -13,7 +13,7 @@ use crate::base::frame::Frame;
 use crate::error::Error;
 use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
-use crate::load::{csv_in, geojson, layers, shp};
+use crate::load::{csv_in, geojson, layers, shp, xlsx_in};
 use crate::model::places::{in_reports_region, TerritoryName};
 use crate::model::youth::{apportion, youth_estimate_total};
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
@@ -148,16 +148,31 @@ pub fn read_layer(
     }
 }
 
-/// Reads a file by its extension: GeoJSON, Shapefile or CSV.
+/// Reads a file by its extension: GeoJSON, Shapefile, CSV or an Excel
+/// workbook (its first sheet).
 pub fn read_file(path: &Path, warnings: &mut Warnings) -> Result<RawLayer, Error> {
+    read_file_sheet(path, None, warnings)
+}
+
+/// The sheet read in a sites workbook when it has one of that name.
+pub const SITES_SHEET: &str = "sites";
+
+/// [`read_file`], reading the sheet named `sheet` of a workbook when it
+/// has one (the first sheet otherwise).
+pub fn read_file_sheet(
+    path: &Path,
+    sheet: Option<&str>,
+    warnings: &mut Warnings,
+) -> Result<RawLayer, Error> {
     let ext = extension(path);
     match ext.as_str() {
         "geojson" | "json" => geojson::read_geojson(path, warnings),
         "shp" => shp::read_shapefile(path, warnings),
         "csv" | "txt" | "tsv" => csv_in::read_csv(path, warnings),
+        "xlsx" | "xlsm" => xlsx_in::read_xlsx(path, sheet),
         _ => Err(Error::file(
             path,
-            format!("extension « .{ext} » inconnue : attendu .geojson, .shp ou .csv"),
+            format!("extension « .{ext} » inconnue : attendu .geojson, .shp, .csv ou .xlsx"),
         )),
     }
 }
@@ -222,7 +237,10 @@ fn read_side_layers(paths: &DataPaths) -> SideLayers<'_> {
             )
         }),
         qpv: deferred(|w| read_layer(paths.qpv.as_deref(), defaults::QPV, w)),
-        sites: deferred(|w| read_layer(paths.sites.as_deref(), defaults::SITES, w)),
+        sites: deferred(|w| match paths.sites.as_deref() {
+            Some(p) => read_file_sheet(p, Some(SITES_SHEET), w),
+            None => read_layer(None, defaults::SITES, w),
+        }),
     }
 }
 
@@ -681,7 +699,7 @@ pub fn read_sites(
     t: &Territory,
     warnings: &mut Warnings,
 ) -> Result<Vec<crate::model::Site>, Error> {
-    let layer = read_file(path, warnings)?;
+    let layer = read_file_sheet(path, Some(SITES_SHEET), warnings)?;
     let mut sites = layers::sites(&layer, t.window, &t.communes)?;
     if sites.is_empty() {
         return Err(Error::file(path, "aucun site dans le fichier"));

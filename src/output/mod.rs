@@ -15,8 +15,10 @@ pub mod stream;
 pub mod tables;
 pub mod text;
 pub mod write;
+pub mod xlsx;
 
 use crate::analysis::results::Results;
+use crate::error::Error;
 use crate::model::Territory;
 use perimeter::Perimeter;
 use tables::{
@@ -25,44 +27,93 @@ use tables::{
     placement_summary_table, placement_table, points_table, scenario_communes_table,
     scenario_indicators_table, summary_table,
 };
-use write::{CsvStyle, Outputs};
+use write::{CsvStyle, Outputs, Table};
 
 /// The raster of the grid's travel times in minutes, by network.
 pub const GRID_TIME_TIF: &str = "grille_temps.tif";
 
 /// How the tables are written.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TableOptions {
     /// The CSV convention.
     pub csv: CsvStyle,
     /// Also write `couts_acces.csv` and `scores_acces.csv`.
     pub access_costs: bool,
+    /// The sources line of the maps and the page, for the workbook's
+    /// Lisez-moi sheet.
+    pub sources: String,
 }
 
 /// Adds the tables of every analysis in `r` (and the grid's GeoTIFF, the
 /// hotspots' GeoJSON), in a fixed order: distances, coverage, hotspots,
-/// basins, placement, scenario; for a run scoped to a perimeter
-/// (`Results::scope`), its rows ([`perimeter`]).
-pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outputs) {
+/// basins, placement, scenario (for a run scoped to a perimeter,
+/// `Results::scope`, its rows: [`perimeter`]); then the workbook of those
+/// tables ([`xlsx::XLSX_NAME`], see [`xlsx`]).
+pub fn add_tables(
+    t: &Territory,
+    r: &Results,
+    opts: TableOptions,
+    out: &mut Outputs,
+) -> Result<(), Error> {
+    let mut book = Book::default();
+    tables_into(t, r, &opts, out, &mut book);
+    book.add_workbook(out, &xlsx::ReadMe::new(t, r, &opts.sources, opts.csv))
+}
+
+/// The tables added as CSV files, kept for the workbook, in order.
+#[derive(Default)]
+pub struct Book {
+    tables: Vec<(String, Table)>,
+}
+
+impl Book {
+    /// Adds `table` to `out` as the CSV file `name`, and keeps it for the
+    /// workbook unless it is one of [`xlsx::LEFT_OUT`].
+    pub fn add(&mut self, out: &mut Outputs, name: &str, table: Table, csv: CsvStyle) {
+        out.add_table(name, &table, csv);
+        if xlsx::in_workbook(name) {
+            self.tables.push((name.to_string(), table));
+        }
+    }
+
+    /// Adds the workbook of the tables kept (none when there are none).
+    pub fn add_workbook(&self, out: &mut Outputs, readme: &xlsx::ReadMe) -> Result<(), Error> {
+        if self.tables.is_empty() {
+            return Ok(());
+        }
+        let tables: Vec<(&str, &Table)> =
+            self.tables.iter().map(|(n, t)| (n.as_str(), t)).collect();
+        out.add(xlsx::XLSX_NAME, xlsx::workbook(readme, &tables)?);
+        Ok(())
+    }
+}
+
+fn tables_into(
+    t: &Territory,
+    r: &Results,
+    opts: &TableOptions,
+    out: &mut Outputs,
+    book: &mut Book,
+) {
     let csv = opts.csv;
     let unit = r.basics.costs.unit;
     let keep = Perimeter::new(t, &r.scope);
     if let Some(d) = &r.distance {
         if let Some(mut table) = tables::communes_full_table(t, r) {
             keep.retain(&mut table, |i| keep.commune(i));
-            out.add_table("communes.csv", &table, csv);
+            book.add(out, "communes.csv", table, csv);
         }
         if opts.access_costs {
             let mut costs = access_costs_table(t, &d.access);
             keep.retain_by_code(&mut costs, "code_insee");
-            out.add_table("couts_acces.csv", &costs, csv);
+            book.add(out, "couts_acces.csv", costs, csv);
             let mut scores = access_scores_table(t, &d.access);
             keep.retain_by_code(&mut scores, "code_insee");
-            out.add_table("scores_acces.csv", &scores, csv);
+            book.add(out, "scores_acces.csv", scores, csv);
         }
         if let Some(mut table) = tables::qpv_full_table(t, r) {
             keep.retain(&mut table, |j| keep.qpv(j));
-            out.add_table("qpv.csv", &table, csv);
+            book.add(out, "qpv.csv", table, csv);
         }
         let summaries: Vec<_> = d
             .summaries
@@ -70,9 +121,10 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             .filter(|row| keep.row(&row.scope))
             .cloned()
             .collect();
-        out.add_table(
+        book.add(
+            out,
             "distances_synthese.csv",
-            &summary_table(t, unit, &summaries),
+            summary_table(t, unit, &summaries),
             csv,
         );
         if let Some(g) = &d.grid {
@@ -80,7 +132,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             if let (Some(mode), Some(costs)) = (r.basics.costs.mode, &g.costs) {
                 table.append_new_columns(&tables::network_columns(t, mode, costs));
             }
-            out.add_table("grille_distance.csv", &table, csv);
+            book.add(out, "grille_distance.csv", table, csv);
             let km: Vec<Option<f64>> = g
                 .nearest
                 .iter()
@@ -104,7 +156,7 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             if let (Some(mode), Some(costs)) = (r.basics.costs.mode, &p.costs) {
                 table.append_new_columns(&tables::network_columns(t, mode, costs));
             }
-            out.add_table("points_distance.csv", &table, csv);
+            book.add(out, "points_distance.csv", table, csv);
         }
     }
     if let Some(c) = &r.coverage {
@@ -114,36 +166,39 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             .filter(|row| keep.row(&row.scope))
             .cloned()
             .collect();
-        out.add_table("couverture.csv", &coverage_table(t, c.unit, &rows), csv);
+        book.add(out, "couverture.csv", coverage_table(t, c.unit, &rows), csv);
     }
     if let Some(h) = &r.hotspots {
-        out.add_table(
+        book.add(
+            out,
             "hotspots.csv",
-            &hotspot_clusters_table(t, h.unit, &h.clusters),
+            hotspot_clusters_table(t, h.unit, &h.clusters),
             csv,
         );
         let mut communes = hotspot_communes_table(t, &h.estimates, &h.cluster_of);
         keep.retain(&mut communes, |i| keep.commune(i));
-        out.add_table("hotspots_communes.csv", &communes, csv);
+        book.add(out, "hotspots_communes.csv", communes, csv);
         out.add(layers::HOTSPOTS_GEOJSON, layers::hotspots_geojson(t, h));
     }
     if let Some(bs) = &r.basins {
         let mut basins = basins_table(t, unit, &bs.basins, &bs.sizes);
         keep.retain(&mut basins, |k| bs.sizes[k].communes > 0);
-        out.add_table("bassins.csv", &basins, csv);
+        book.add(out, "bassins.csv", basins, csv);
         let mut communes = basin_communes_table(t, &bs.basins);
         keep.retain_by_code(&mut communes, "code_insee");
-        out.add_table("bassins_communes.csv", &communes, csv);
+        book.add(out, "bassins_communes.csv", communes, csv);
     }
     if let Some(p) = &r.placement {
-        out.add_table(
+        book.add(
+            out,
             "placement.csv",
-            &placement_table(t, &p.candidates, &p.placement),
+            placement_table(t, &p.candidates, &p.placement),
             csv,
         );
-        out.add_table(
+        book.add(
+            out,
             "placement_bilan.csv",
-            &placement_summary_table(t, &p.placement),
+            placement_summary_table(t, &p.placement),
             csv,
         );
         let scopes: Vec<_> = p
@@ -152,9 +207,10 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             .filter(|s| keep.row(&s.scope))
             .cloned()
             .collect();
-        out.add_table(
+        book.add(
+            out,
             "placement_synthese.csv",
-            &placement_scopes_table(t, p.placement.unit, &scopes),
+            placement_scopes_table(t, p.placement.unit, &scopes),
             csv,
         );
     }
@@ -175,9 +231,10 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
                 .collect()
         };
         let (c0, c1, s0, s1) = (cov(0), cov(1), sum(0), sum(1));
-        out.add_table(
+        book.add(
+            out,
             "scenario_indicateurs.csv",
-            &scenario_indicators_table(t, unit, [&c0, &c1], [&s0, &s1]),
+            scenario_indicators_table(t, unit, [&c0, &c1], [&s0, &s1]),
             csv,
         );
         let changes: Vec<_> = sc
@@ -186,9 +243,10 @@ pub fn add_tables(t: &Territory, r: &Results, opts: TableOptions, out: &mut Outp
             .filter(|c| keep.commune(c.commune))
             .cloned()
             .collect();
-        out.add_table(
+        book.add(
+            out,
             "scenario_communes.csv",
-            &scenario_communes_table(t, unit, &changes),
+            scenario_communes_table(t, unit, &changes),
             csv,
         );
     }

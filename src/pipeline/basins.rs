@@ -249,5 +249,5 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         &r.scope.clone(),
         ctx,
     )?);
-    Ok(ctx.tables(&t, &r, false))
+    ctx.tables(&t, &r, false)
 }

@@ -21,5 +21,5 @@ pub struct Plan {
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let (t, _, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "couverture")?;
     r.coverage = Some(r.basics.coverage(&t, &plan.thresholds, &r.scope));
-    Ok(ctx.tables(&t, &r, false))
+    ctx.tables(&t, &r, false)
 }

@@ -344,7 +344,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
             ctx.progress.step(&grid_step(grid_m, "tables"));
             let options = ctx.table_options(plan.write_access_costs);
             let (mut outputs, mut grid) = (Outputs::new(), Outputs::new());
-            let (_, streamed) = rayon::join(
+            let (tables, streamed) = rayon::join(
                 || add_tables(&t, &r, options, &mut outputs),
                 || {
                     add_streamed_grid(
@@ -356,6 +356,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
                     )
                 },
             );
+            tables?;
             streamed?;
             outputs.append(grid);
             if points.is_some() {

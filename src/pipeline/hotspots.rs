@@ -41,5 +41,5 @@ pub fn analyse(
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let (t, _, mut r) = start(ctx, &plan.data, &plan.scope, &plan.network, "distances")?;
     r.hotspots = Some(analyse(&t, &r.basics, &plan.params, &r.scope.clone(), ctx));
-    Ok(ctx.tables(&t, &r, false))
+    ctx.tables(&t, &r, false)
 }

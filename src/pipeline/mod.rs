@@ -174,6 +174,8 @@ pub struct Context {
     pub verbosity: Verbosity,
     pub progress: Progress,
     pub warnings: Warnings,
+    /// The sources line of the data loaded ([`DataPaths::sources_line`]).
+    pub sources: String,
 }
 
 impl Context {
@@ -184,6 +186,7 @@ impl Context {
             verbosity,
             progress: Progress::new(verbosity),
             warnings: Warnings::new(),
+            sources: String::new(),
         }
     }
 
@@ -191,14 +194,21 @@ impl Context {
     pub fn load(&mut self, data: &DataPaths) -> anyhow::Result<Territory> {
         self.progress.step("chargement des données");
         let t = load_territory(data, &mut self.warnings)?;
+        self.sources = data.sources_line(&t.frame);
         Ok(t)
     }
 
-    /// The tables of `r` (see [`crate::output::add_tables`]).
-    pub fn tables(&self, t: &Territory, r: &Results, access_costs: bool) -> Outputs {
+    /// The tables of `r` and their workbook (see
+    /// [`crate::output::add_tables`]).
+    pub fn tables(
+        &self,
+        t: &Territory,
+        r: &Results,
+        access_costs: bool,
+    ) -> anyhow::Result<Outputs> {
         let mut outputs = Outputs::new();
-        add_tables(t, r, self.table_options(access_costs), &mut outputs);
-        outputs
+        add_tables(t, r, self.table_options(access_costs), &mut outputs)?;
+        Ok(outputs)
     }
 
     /// How this run writes its tables.
@@ -206,6 +216,7 @@ impl Context {
         TableOptions {
             csv: self.csv,
             access_costs,
+            sources: self.sources.clone(),
         }
     }
 

@@ -264,5 +264,5 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     })?;
     ctx.progress.say(&describe(&p.placement));
     r.placement = Some(p);
-    Ok(ctx.tables(&t, &r, false))
+    ctx.tables(&t, &r, false)
 }

@@ -144,10 +144,10 @@ fn analyses_and_outputs(
     let sources = data.sources_line(&t.frame);
     let r = &*r;
     let (tables, (maps, layers)) = rayon::join(
-        || {
+        || -> Result<Outputs, Error> {
             let mut o = Outputs::new();
-            add_tables(t, r, options, &mut o);
-            o
+            add_tables(t, r, options, &mut o)?;
+            Ok(o)
         },
         || {
             rayon::join(
@@ -172,7 +172,7 @@ fn analyses_and_outputs(
             )
         },
     );
-    Ok((tables, maps?, layers?))
+    Ok((tables?, maps?, layers?))
 }
 
 fn bands(b: &Bands) -> String {

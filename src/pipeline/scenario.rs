@@ -87,5 +87,5 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         summaries,
         changes: changed,
     });
-    Ok(ctx.tables(&t, &r, false))
+    ctx.tables(&t, &r, false)
 }

@@ -447,12 +447,12 @@ const CASES: &[Case] = &[
         ]),
     },
     Case {
-        name: "spreadsheet instead of CSV",
+        name: "an .xlsx that is not a workbook",
         args: DIST,
         base: Mini,
         data: &[("--sites", "bad/sites.xlsx")],
         expect: Error(&[
-            "bad/sites.xlsx : extension « .xlsx » inconnue : attendu .geojson, .shp ou .csv",
+            "bad/sites.xlsx : pas un classeur Excel .xlsx lisible (le fichier n'est pas une archive zip, comme l'est tout fichier .xlsx) : enregistrez-le au format .xlsx",
         ]),
     },
     Case {
@@ -903,10 +903,13 @@ fn check(case: &Case) -> Result<(), String> {
                 ));
             }
             // The manifest names the input files and their sha256, which
-            // differ, and so does the sources line of the maps and the page; the sites layer
-            // shows the names, and a two-line name is not the clean file's.
+            // differ, and so does the sources line of the maps, the page
+            // and the workbook's Lisez-moi (its tables are those of the
+            // CSV files, compared here); the sites layer shows the names,
+            // and a two-line name is not the clean file's.
             let differs_by_design = |n: &str| {
                 n == "manifest.json"
+                    || n == "maillage.xlsx"
                     || n.starts_with("carte_")
                     || n == "synthese.html"
                     || (case.name == "quoted value with a line break"
@@ -996,7 +999,7 @@ fn a_failed_run_leaves_the_previous_outputs_untouched() {
         String::from_utf8_lossy(&ok.stderr)
     );
     let before = outputs(&dir.path().join("res"));
-    assert_eq!(before.len(), 30, "{:?}", before.keys());
+    assert_eq!(before.len(), 31, "{:?}", before.keys());
     // An input error: nothing is written.
     let bad = run(
         &dir,

@@ -204,7 +204,7 @@ pub fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            [".csv", ".geojson", ".gpkg", ".tif"]
+            [".csv", ".geojson", ".gpkg", ".tif", ".xlsx"]
                 .iter()
                 .any(|x| n.ends_with(x))
         })

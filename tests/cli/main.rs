@@ -27,3 +27,4 @@ mod scope;
 mod sites;
 mod temps;
 mod transit;
+mod xlsx;

@@ -320,8 +320,8 @@ fn distance_by_public_transport_measures_the_grid_and_the_points() {
 // The Porto Alegre test territory (`tests/fixtures/poa/`, built by
 // `scripts/make-poa-territory`): every analysis by public transport.
 // The territory lies at 30° S: its layers are checked around the communes'
-// median (`geom::frame::Window`) and measured in a local conic
-// (`geom::frame::Frame`).
+// median (`base::frame::Window`) and measured in a local conic
+// (`base::frame::Frame`).
 // ---------------------------------------------------------------------------
 
 fn poa_layers() -> Vec<String> {

@@ -45,6 +45,13 @@ impl Model {
             Model::PMedian => "p-median",
         }
     }
+    /// The model in words, as a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Model::Mclp => "couverture maximale",
+            Model::PMedian => "p-médiane (distance pondérée)",
+        }
+    }
 }
 
 /// What the demand of a commune is.
