@@ -10,6 +10,7 @@ pub mod geotiff;
 pub mod gpkg;
 pub mod layers;
 pub mod manifest;
+pub mod qml;
 pub mod style;
 pub mod tables;
 pub mod write;
