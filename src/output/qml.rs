@@ -16,8 +16,8 @@ use crate::analysis::results::Results;
 use crate::model::{Scope, SiteKind, Territory};
 use crate::output::style::{
     self, band_of, bands, basin_colour, classement_colour, Marker, BASIN_OUTLINE, COMMUNE_EDGE,
-    COMMUNE_EDGE_WIDTH, HOTSPOT_LABELS, HOTSPOT_OUTLINE, INK, NEW_SITE, NEW_SITE_LABEL_OFFSET,
-    NO_COST, QPV_COLOUR, QPV_OUTLINE_WIDTH,
+    COMMUNE_EDGE_MAX_M_PER_PX, COMMUNE_EDGE_WIDTH, HOTSPOT_LABELS, HOTSPOT_OUTLINE, INK, NEW_SITE,
+    NEW_SITE_LABEL_OFFSET, NO_COST, QPV_COLOUR, QPV_OUTLINE_WIDTH,
 };
 
 /// The QGIS version the styles are written for (and checked with in CI).
@@ -100,6 +100,9 @@ pub enum Symbol {
     /// Fill colour (none: hollow), outline colour and width in pixels
     /// (none: no outline).
     Fill(Option<u32>, Option<(u32, f64)>),
+    /// A commune's fill colour, with the maps' edge shown only at the
+    /// scales where the maps show it.
+    Commune(u32),
     /// Shape, radius in pixels, colour, and the symbol level it is drawn at
     /// (higher on top).
     Marker(Marker, f64, u32, u8),
@@ -109,6 +112,29 @@ impl Symbol {
     /// `<symbol name="…">` for QGIS.
     fn qml(&self, name: &str) -> String {
         match *self {
+            Symbol::Commune(colour) => {
+                let fill = Symbol::Fill(Some(colour), Some((COMMUNE_EDGE, COMMUNE_EDGE_WIDTH)));
+                // A QGIS scale is at 96 dpi: a pixel is 0.0254 / 96 m of
+                // paper. (A width of 0 would be a hairline in QGIS: the
+                // style is what goes.)
+                let scale = COMMUNE_EDGE_MAX_M_PER_PX * 96.0 / 0.0254;
+                let dd = format!(
+                    "<data_defined_properties><Option type=\"Map\">\
+                     <Option name=\"name\" type=\"QString\" value=\"\"/>\
+                     <Option name=\"properties\" type=\"Map\">\
+                     <Option name=\"outlineStyle\" type=\"Map\">\
+                     <Option name=\"active\" type=\"bool\" value=\"true\"/>\
+                     <Option name=\"expression\" type=\"QString\" value=\"{}\"/>\
+                     <Option name=\"type\" type=\"int\" value=\"3\"/></Option></Option>\
+                     <Option name=\"type\" type=\"QString\" value=\"collection\"/>\
+                     </Option></data_defined_properties>",
+                    escape(&format!(
+                        "if(@map_scale < {}, 'solid', 'no')",
+                        scale.round()
+                    ))
+                );
+                fill.qml(name).replace("</layer>", &format!("{dd}</layer>"))
+            }
             Symbol::Fill(fill, outline) => {
                 let (oc, ow) = outline.unwrap_or((0, 0.0));
                 let props = [
@@ -404,7 +430,7 @@ impl Style {
 
 /// The communes' fill: the class colour, with the maps' edge.
 fn commune_fill(colour: u32) -> Symbol {
-    Symbol::Fill(Some(colour), Some((COMMUNE_EDGE, COMMUNE_EDGE_WIDTH)))
+    Symbol::Commune(colour)
 }
 
 /// The communes by distance (km) or by time by network (minutes), in the
@@ -748,6 +774,11 @@ mod tests {
         assert!(s
             .qml()
             .contains("label=\"Temps de la mairie au site le plus proche à vélo\""));
+        // The communes' edge shows where the maps show it: under 120 m a
+        // pixel, 1:453 543 at QGIS's 96 dpi.
+        assert!(s
+            .qml()
+            .contains("if(@map_scale &lt; 453543, &apos;solid&apos;, &apos;no&apos;)"));
 
         let classes = parsed(&sites(&t).qml());
         let got: Vec<(String, Option<String>)> =

@@ -23,6 +23,9 @@ pub enum Marker {
 pub const COMMUNE_EDGE: u32 = 0xbdbdbd;
 /// Width of the communes' edge.
 pub const COMMUNE_EDGE_WIDTH: f64 = 0.5;
+/// The communes' edge shows when a pixel is under this many metres (at a
+/// coarser scale the edges would grey the whole map).
+pub const COMMUNE_EDGE_MAX_M_PER_PX: f64 = 120.0;
 /// A commune without a time by network (far from the network, or no site
 /// reached).
 pub const NO_COST: u32 = 0xcccccc;

@@ -372,7 +372,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
     /// Fills every visible commune with `colour(i)`, largest first, with a
     /// thin edge when the map is zoomed in enough to show it.
     fn fill_communes(&self, colour: impl Fn(usize) -> RGBAColor) -> Result<(), Error> {
-        let edges = self.view.frame.m_per_px < 120.0;
+        let edges = self.view.frame.m_per_px < style::COMMUNE_EDGE_MAX_M_PER_PX;
         for &i in &self.prep.by_area {
             let Some(g) = &self.view.communes[i] else {
                 continue;
