@@ -146,7 +146,9 @@ def render(layer, path, size=1600, above=()):
     settings.setDestinationCrs(layer.crs())
     settings.setBackgroundColor(QColor(255, 255, 255))
     settings.setOutputSize(QSize(size, size))
-    settings.setExtent(layer.extent())
+    extent = layer.extent()
+    extent.scale(1.04)  # a margin round the layer
+    settings.setExtent(extent)
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
