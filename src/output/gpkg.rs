@@ -11,6 +11,12 @@
 //! goes through the atomic write of [`crate::output::write::Outputs`]. The
 //! `last_change` of `gpkg_contents` is a fixed date ([`LAST_CHANGE`]) rather
 //! than the time of the run, for the same reason.
+//!
+//! Each layer's QGIS styles ([`crate::output::qml`]) go in a `layer_styles`
+//! table made as QGIS makes it (QGIS 3.22 through GDAL: the same columns,
+//! registered in `gpkg_contents` as `attributes`, no extension), one of them
+//! `useAsDefault`: QGIS opens the layer in it. Its `update_time` is
+//! [`LAST_CHANGE`] too.
 
 use std::path::Path;
 
@@ -21,6 +27,7 @@ use rusqlite::Connection;
 use crate::base::frame::Frame;
 use crate::base::LonLat;
 use crate::error::Error;
+use crate::output::qml::LayerStyle;
 use crate::output::write::{format_float, Cell, CsvStyle, Table};
 
 /// `PRAGMA application_id` of a GeoPackage: `GPKG` in ASCII.
@@ -74,9 +81,15 @@ impl GeometryType {
 /// WGS84 longitude/latitude (projected to Lambert-93 when written).
 #[derive(Debug, Clone)]
 pub struct VectorLayer {
-    /// Table name, also its identifier in `gpkg_contents`.
+    /// Table name.
     pub name: String,
+    /// The layer's title (`identifier` in `gpkg_contents`), in French.
+    pub title: String,
+    /// What the layer holds (`description` in `gpkg_contents`), in French.
     pub description: String,
+    /// Its QGIS styles, the default one first (none: no row in
+    /// `layer_styles`).
+    pub styles: Vec<LayerStyle>,
     pub geometry_type: GeometryType,
     pub table: Table,
     /// One geometry per row of `table`.
@@ -365,6 +378,9 @@ pub fn write_file(path: &Path, layers: &[VectorLayer], frame: &Frame) -> Result<
     for layer in layers {
         write_layer(&conn, layer, frame).map_err(err)?;
     }
+    if layers.iter().any(|l| !l.styles.is_empty()) {
+        write_styles(&conn, layers).map_err(err)?;
+    }
     conn.execute_batch("COMMIT").map_err(err)?;
     conn.close().map_err(|(_, e)| err(e))?;
     Ok(())
@@ -436,9 +452,10 @@ fn write_layer(conn: &Connection, layer: &VectorLayer, frame: &Frame) -> rusqlit
     };
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, \
-         min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         rusqlite::params![
             layer.name,
+            layer.title,
             layer.description,
             LAST_CHANGE,
             min_x,
@@ -453,6 +470,51 @@ fn write_layer(conn: &Connection, layer: &VectorLayer, frame: &Frame) -> rusqlit
          VALUES (?1, 'geom', ?2, ?3, 0, 0)",
         rusqlite::params![layer.name, layer.geometry_type.name(), srs_id],
     )?;
+    Ok(())
+}
+
+/// The table of QGIS styles, as QGIS 3.22 creates it.
+const LAYER_STYLES: &str =
+    "CREATE TABLE \"layer_styles\" ( \"id\" INTEGER PRIMARY KEY AUTOINCREMENT \
+NOT NULL, \"f_table_catalog\" TEXT(256), \"f_table_schema\" TEXT(256), \"f_table_name\" TEXT(256), \
+\"f_geometry_column\" TEXT(256), \"styleName\" TEXT(30), \"styleQML\" TEXT, \"styleSLD\" TEXT, \
+\"useAsDefault\" BOOLEAN, \"description\" TEXT, \"owner\" TEXT(30), \"ui\" TEXT(30), \
+\"update_time\" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
+
+/// The `identifier` of `layer_styles` in `gpkg_contents`.
+pub const LAYER_STYLES_TITLE: &str = "Styles QGIS des couches";
+
+/// Writes the `layer_styles` table: each layer's styles, in the layers'
+/// order, with empty catalog, schema and owner and no SLD, as QGIS does.
+fn write_styles(conn: &Connection, layers: &[VectorLayer]) -> rusqlite::Result<()> {
+    conn.execute_batch(LAYER_STYLES)?;
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, \
+         srs_id) VALUES ('layer_styles', 'attributes', ?1, ?2, ?3, 0)",
+        rusqlite::params![
+            LAYER_STYLES_TITLE,
+            "Styles des couches pour QGIS (symbologie, légende et étiquettes des cartes) ; \
+             QGIS applique le style par défaut de chaque couche à son ouverture",
+            LAST_CHANGE
+        ],
+    )?;
+    let mut insert = conn.prepare(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, \
+         f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, \
+         update_time) VALUES ('', '', ?1, 'geom', ?2, ?3, '', ?4, ?5, '', NULL, ?6)",
+    )?;
+    for layer in layers {
+        for s in &layer.styles {
+            insert.execute(rusqlite::params![
+                layer.name,
+                s.name,
+                s.qml,
+                s.default,
+                s.description,
+                LAST_CHANGE
+            ])?;
+        }
+    }
     Ok(())
 }
 
@@ -495,7 +557,22 @@ mod tests {
         vec![
             VectorLayer {
                 name: "zones".into(),
+                title: "Zones".into(),
                 description: "test".into(),
+                styles: vec![
+                    LayerStyle {
+                        name: "a".into(),
+                        description: "défaut".into(),
+                        qml: "<qgis/>".into(),
+                        default: true,
+                    },
+                    LayerStyle {
+                        name: "b".into(),
+                        description: String::new(),
+                        qml: "<qgis></qgis>".into(),
+                        default: false,
+                    },
+                ],
                 geometry_type: GeometryType::MultiPolygon,
                 table: t.clone(),
                 geometries: vec![
@@ -505,7 +582,9 @@ mod tests {
             },
             VectorLayer {
                 name: "points".into(),
+                title: "Points".into(),
                 description: String::new(),
+                styles: Vec::new(),
                 geometry_type: GeometryType::Point,
                 table: t,
                 geometries: vec![
@@ -574,8 +653,78 @@ mod tests {
             })
             .unwrap();
         assert_eq!(n, 4);
+        // The styles of the first layer, registered as QGIS does; none for
+        // the second.
+        let styles: Vec<(String, String, String, bool, String)> = c
+            .prepare(
+                "SELECT f_table_name, styleName, styleQML, useAsDefault, update_time \
+                 FROM layer_styles ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            styles,
+            [
+                (
+                    "zones".into(),
+                    "a".into(),
+                    "<qgis/>".into(),
+                    true,
+                    LAST_CHANGE.into()
+                ),
+                (
+                    "zones".into(),
+                    "b".into(),
+                    "<qgis></qgis>".into(),
+                    false,
+                    LAST_CHANGE.into()
+                ),
+            ]
+        );
+        let (kind, title): (String, String) = c
+            .query_row(
+                "SELECT data_type, identifier FROM gpkg_contents WHERE table_name = 'layer_styles'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (kind.as_str(), title.as_str()),
+            ("attributes", LAYER_STYLES_TITLE)
+        );
+        let title: String = c
+            .query_row(
+                "SELECT identifier FROM gpkg_contents WHERE table_name = 'zones'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(title, "Zones");
         // Same layers, same bytes.
         assert_eq!(to_bytes(&layers(), &Frame::lambert93()).unwrap(), bytes);
+    }
+
+    #[test]
+    fn without_styles_there_is_no_style_table() {
+        let mut l = layers();
+        l[0].styles.clear();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.gpkg");
+        std::fs::write(&p, to_bytes(&l, &Frame::lambert93()).unwrap()).unwrap();
+        let c = Connection::open(&p).unwrap();
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'layer_styles'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::model::Territory;
 use crate::output::geojson::{feature_collection, OutFeature};
 use crate::output::gpkg::{self, cell_number, GeometryType, VectorLayer};
 use crate::output::perimeter::Perimeter;
+use crate::output::qml;
 use crate::output::tables::{
     basin_communes_table, basins_table, communes_full_table, hotspot_clusters_table,
     hotspot_communes_table, placement_table, qpv_full_table,
@@ -107,9 +108,12 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
         }
         out.push(VectorLayer {
             name: "communes".into(),
-            description: "Communes: nearest site, distance, accessibility scores, \
-                          non-mobile young people, hotspot cluster and mobility basin"
+            title: "Communes".into(),
+            description: "Communes : site d'accueil le plus proche, distance (ou temps par \
+                          le réseau), scores d'accessibilité, jeunes non mobiles, point chaud \
+                          et bassin de mobilité"
                 .into(),
+            styles: qml::communes_styles(t, r),
             geometry_type: GeometryType::MultiPolygon,
             table,
             geometries: t
@@ -120,7 +124,15 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
         });
         out.push(VectorLayer {
             name: "qpv".into(),
-            description: "Priority urban districts (QPV): nearest site and distance".into(),
+            title: "Quartiers prioritaires (QPV)".into(),
+            description: "Quartiers prioritaires de la politique de la ville (QPV 2024) : \
+                          site d'accueil le plus proche et distance"
+                .into(),
+            styles: vec![qml::qpv(t).row(
+                "maillage – QPV",
+                "QPV en rouge, comme sur carte_regionale",
+                true,
+            )],
             geometry_type: GeometryType::MultiPolygon,
             table: qpv,
             geometries: t
@@ -136,7 +148,16 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
     if let Some(h) = &r.hotspots {
         out.push(VectorLayer {
             name: "hotspots".into(),
-            description: "Non-mobility hotspot clusters, ranked".into(),
+            title: "Points chauds de non-mobilité".into(),
+            description: "Points chauds de non-mobilité : groupes de communes voisines dont \
+                          les jeunes non mobiles n'ont aucun site à portée, classés"
+                .into(),
+            styles: vec![qml::hotspots(h.clusters.len()).row(
+                "maillage – points chauds",
+                "Groupes par classe de rang, les 20 premiers numérotés, comme sur \
+                 carte_hotspots",
+                true,
+            )],
             geometry_type: GeometryType::MultiPolygon,
             table: hotspot_clusters_table(t, h.unit, &h.clusters),
             geometries: cluster_shapes(t, h),
@@ -146,7 +167,13 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
     if let Some(bs) = &r.basins {
         out.push(VectorLayer {
             name: "bassins".into(),
-            description: "Mobility basins (PAMS) and their demand for mobility support".into(),
+            title: "Bassins de mobilité (PAMS)".into(),
+            description: "Bassins de mobilité (PAMS) et leur demande d'appui à la mobilité".into(),
+            styles: vec![qml::basins(&bs.basins.names, &bs.sizes).row(
+                "maillage – bassins",
+                "Bassins numérotés dans la palette de carte_bassins",
+                true,
+            )],
             geometry_type: GeometryType::MultiPolygon,
             table: basins_table(t, r.basics.costs.unit, &bs.basins, &bs.sizes),
             geometries: (0..bs.basins.names.len())
@@ -162,7 +189,13 @@ pub fn layers(t: &Territory, r: &Results) -> Vec<VectorLayer> {
         let rounded = |x: f64| cell_number(&Cell::Float(x, 6)).unwrap_or(x);
         out.push(VectorLayer {
             name: "placement".into(),
-            description: "Proposed new permanences, best first".into(),
+            title: "Nouvelles permanences proposées".into(),
+            description: "Nouvelles permanences proposées, la meilleure d'abord".into(),
+            styles: vec![qml::placement().row(
+                "maillage – permanences",
+                "Étoiles numérotées par rang du choix, comme sur carte_placement",
+                true,
+            )],
             geometry_type: GeometryType::Point,
             table: placement_table(t, &p.candidates, &p.placement),
             geometries: p
@@ -250,7 +283,13 @@ pub fn sites_layer(t: &Territory) -> VectorLayer {
     }
     VectorLayer {
         name: "sites".into(),
-        description: "Sites of the Missions Locales (siège, antenne, permanence)".into(),
+        title: "Sites des Missions Locales".into(),
+        description: "Sites d'accueil des Missions Locales (siège, antenne, permanence)".into(),
+        styles: vec![qml::sites(t).row(
+            "maillage – sites",
+            "Sites par type, avec les symboles des cartes",
+            true,
+        )],
         geometry_type: GeometryType::Point,
         table,
         geometries: t

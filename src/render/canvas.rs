@@ -467,7 +467,7 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
         fill: RGBColor,
     ) -> Result<(), Error> {
         // A white edge separates large markers; small ones would be all edge.
-        let edge = (r >= 3.5).then_some((rgb(0xffffff), (r / 4.0).min(1.5)));
+        let edge = crate::output::style::marker_edge(r).map(|w| (rgb(0xffffff), w));
         match shape {
             Marker::Disc => self.disc(c, r, Some(fill.into()), edge),
             Marker::Square => self.rect(
@@ -479,14 +479,15 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
                 let pts: Vec<(f64, f64)> = (0..10)
                     .map(|i| {
                         let a = std::f64::consts::PI * (i as f64 / 5.0 - 0.5);
-                        let rr = if i % 2 == 0 { r * 1.3 } else { r * 0.55 };
+                        let (outer, inner) = crate::output::style::star_radii(r);
+                        let rr = if i % 2 == 0 { outer } else { inner };
                         (c.0 + rr * a.cos(), c.1 + rr * a.sin())
                     })
                     .collect();
                 self.polygon(&pts, fill)?;
                 let mut closed = pts.clone();
                 closed.push(pts[0]);
-                self.line(&closed, rgb(0xffffff), 1.0)
+                self.line(&closed, rgb(0xffffff), crate::output::style::STAR_EDGE)
             }
         }
     }
@@ -652,13 +653,8 @@ impl<'a, DB: DrawingBackend> Painter<'a, DB> {
     }
 }
 
-/// Site marker shapes.
-#[derive(Debug, Clone, Copy)]
-pub enum Marker {
-    Square,
-    Disc,
-    Star,
-}
+/// Site marker shapes (defined with the other classes of the layers).
+pub use crate::output::style::Marker;
 
 /// Averages `k`×`k` blocks of an RGB buffer of `w`×`h` device pixels.
 pub fn downsample(buf: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {

@@ -63,23 +63,8 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
             .zip(&bs.sizes)
             .enumerate()
             .map(|(k, (name, s))| Area {
-                label: format!("{:02}", k + 1),
-                caption: format!(
-                    "{name} : {} communes, {} jeunes, demande d'appui à la mobilité {}",
-                    french::int(s.communes as u64),
-                    french::int(s.jeunes),
-                    if s.unrated_communes == 0 {
-                        format!("estimée {}", french::int(s.demand.round() as u64))
-                    } else if s.unrated_communes < s.communes {
-                        format!(
-                            "estimée {} ({} communes sans taux du rapport)",
-                            french::int(s.demand.round() as u64),
-                            french::int(s.unrated_communes as u64)
-                        )
-                    } else {
-                        "non estimée (aucun taux du rapport pour ses départements)".to_string()
-                    }
-                ),
+                label: crate::output::style::basin_label(k),
+                caption: crate::output::style::basin_caption(name, s),
                 members: bs.members(k),
             })
             .collect()

@@ -7,9 +7,7 @@ use plotters::prelude::*;
 use plotters::style::RGBAColor;
 use rayon::prelude::*;
 
-use super::canvas::{
-    downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Marker, Painter,
-};
+use super::canvas::{downsample, encode_png, register_fonts, rgb, rgba, Anchor, Frame, Painter};
 use super::{Format, MapData, MapKind};
 use crate::base::frame::Frame as Plane;
 use crate::base::french;
@@ -17,7 +15,13 @@ use crate::base::LonLat;
 use crate::base::{TravelMode, Unit};
 use crate::error::Error;
 use crate::model::Scope;
-use crate::model::{Classement, SiteKind, SiteStatus};
+use crate::model::{SiteKind, SiteStatus};
+pub(crate) use crate::output::style::bands;
+use crate::output::style::{
+    self, band_of, basin_colour, classement_colour, Marker, BASIN_OUTLINE, COMMUNE_EDGE,
+    COMMUNE_EDGE_WIDTH, HOTSPOT_LABELS, HOTSPOT_OUTLINE, NEW_SITE, NEW_SITE_LABEL_OFFSET, NO_COST,
+    QPV_COLOUR, QPV_OUTLINE_WIDTH, RANK_CLASSES,
+};
 
 /// Canvas size in logical pixels.
 const WIDTH: f64 = 1760.0;
@@ -32,70 +36,11 @@ const SUPERSAMPLE: usize = 2;
 
 const INK: RGBColor = rgb(0x222222);
 const GREY: RGBColor = rgb(0x666666);
-const COMMUNE_EDGE: u32 = 0xbdbdbd;
 /// Land that no commune polygon of the source covers.
 const GAP: u32 = 0x737373;
 
-/// The bands of `carte_distances` and `synthese.html` in `unit`: upper
-/// bound in km or minutes (included), label, colour.
-pub(crate) fn bands(unit: Unit) -> &'static [(f64, &'static str, u32); 5] {
-    match unit {
-        Unit::Metres => &BANDS_KM,
-        Unit::Minutes => &BANDS_MIN,
-    }
-}
-
-/// Time bands by network, in minutes: the default `--seuils-min`.
-const BANDS_MIN: [(f64, &str, u32); 5] = [
-    (15.0, "0 – 15 min", 0x1a9850),
-    (30.0, "15 – 30 min", 0x91cf60),
-    (45.0, "30 – 45 min", 0xfee08b),
-    (60.0, "45 – 60 min", 0xfc8d59),
-    (f64::INFINITY, "60 min et plus", 0xd73027),
-];
-
-/// Distance bands, in km.
-const BANDS_KM: [(f64, &str, u32); 5] = [
-    (5.0, "0 – 5 km", 0x1a9850),
-    (10.0, "5 – 10 km", 0x91cf60),
-    (15.0, "10 – 15 km", 0xfee08b),
-    (20.0, "15 – 20 km", 0xfc8d59),
-    (f64::INFINITY, "20 km et plus", 0xd73027),
-];
-
-/// Classes of hotspot ranks: (first rank after the class, label, colour).
-const RANK_CLASSES: [(usize, &str, u32); 4] = [
-    (5, "rangs 1 à 5", 0x99000d),
-    (10, "rangs 6 à 10", 0xcb181d),
-    (20, "rangs 11 à 20", 0xfb6a4a),
-    (usize::MAX, "rangs suivants", 0xfcbba1),
-];
-
-/// Categorical colours of the basins (ColorBrewer Set3, 12 classes).
-const BASIN_COLOURS: [u32; 12] = [
-    0x8dd3c7, 0xffffb3, 0xbebada, 0xfb8072, 0x80b1d3, 0xfdb462, 0xb3de69, 0xfccde5, 0xd9d9d9,
-    0xbc80bd, 0xccebc5, 0xffed6f,
-];
-
-fn classement_colour(c: Classement) -> u32 {
-    match c {
-        Classement::FrrPlus => 0x7b3294,
-        Classement::Frr => 0xc2a5cf,
-        Classement::ZrrMaintenue => 0xa6dba0,
-        Classement::NonClassee => 0xf7f7f7,
-    }
-}
-
 fn site_style(k: SiteKind) -> (Marker, f64, u32, &'static str) {
-    match k {
-        SiteKind::Siege => (Marker::Square, 5.5, 0x08306b, "Siège"),
-        SiteKind::Antenne => (Marker::Disc, 4.0, 0x08519c, "Antenne"),
-        SiteKind::Permanence => (Marker::Disc, 2.4, 0x3182bd, "Permanence"),
-    }
-}
-
-fn fr_pct(x: f64) -> String {
-    french::percent(x, 1.0)
+    style::site_style(k)
 }
 
 /// The geometries of a territory in Lambert-93, projected once for any
@@ -428,7 +373,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
     /// Fills every visible commune with `colour(i)`, largest first, with a
     /// thin edge when the map is zoomed in enough to show it.
     fn fill_communes(&self, colour: impl Fn(usize) -> RGBAColor) -> Result<(), Error> {
-        let edges = self.view.frame.m_per_px < 120.0;
+        let edges = self.view.frame.m_per_px < style::COMMUNE_EDGE_MAX_M_PER_PX;
         for &i in &self.prep.by_area {
             let Some(g) = &self.view.communes[i] else {
                 continue;
@@ -436,7 +381,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             self.p.fill(&self.view.frame, g, colour(i))?;
             if edges {
                 self.p
-                    .outline(&self.view.frame, g, rgb(COMMUNE_EDGE), 0.5)?;
+                    .outline(&self.view.frame, g, rgb(COMMUNE_EDGE), COMMUNE_EDGE_WIDTH)?;
             }
         }
         self.p.fill(&self.view.frame, &self.view.gaps, rgb(GAP))
@@ -509,7 +454,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             }
         }
         for &kind in kinds_shown {
-            let (shape, r, colour, label) = site_style(kind);
+            let (shape, r, colour, _) = site_style(kind);
             let n = t
                 .sites
                 .iter()
@@ -519,11 +464,7 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 shape,
                 r * scale,
                 rgb(colour),
-                format!(
-                    "{label}s ({} {})",
-                    french::int(n as u64),
-                    self.scope_label()
-                ),
+                style::site_caption(kind, n, self.scope_label()),
             ));
         }
         Ok(entries)
@@ -537,8 +478,9 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
                 .is_some_and(|b| intersects(&b, &self.view.window))
             {
                 let g = self.simplified(q);
-                self.p.fill(&self.view.frame, &g, rgb(0xe31a1c))?;
-                self.p.outline(&self.view.frame, &g, rgb(0xe31a1c), 0.8)?;
+                self.p.fill(&self.view.frame, &g, rgb(QPV_COLOUR))?;
+                self.p
+                    .outline(&self.view.frame, &g, rgb(QPV_COLOUR), QPV_OUTLINE_WIDTH)?;
             }
         }
         self.ml_zones()?;
@@ -553,35 +495,21 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             "Classement des communes ({})",
             self.scope_label()
         ))];
-        for c in [
-            Classement::FrrPlus,
-            Classement::Frr,
-            Classement::ZrrMaintenue,
-            Classement::NonClassee,
-        ] {
+        for c in style::CLASSEMENTS {
             let n = self
                 .view
                 .members
                 .iter()
                 .filter(|&&i| t.classement[i] == c)
                 .count();
-            let label = match c {
-                Classement::NonClassee => "non classée".to_string(),
-                Classement::ZrrMaintenue => "ZRR maintenue".to_string(),
-                c => c.label().to_string(),
-            };
             legend.push(Entry::Swatch(
                 rgb(classement_colour(c)).into(),
-                format!("{label} ({} communes)", french::int(n as u64)),
+                style::classement_caption(c, n),
             ));
         }
         legend.push(Entry::Swatch(
-            rgb(0xe31a1c).into(),
-            format!(
-                "QPV 2024 ({} quartiers {})",
-                french::int(n_qpv as u64),
-                self.scope_label()
-            ),
+            rgb(QPV_COLOUR).into(),
+            style::qpv_caption(n_qpv, self.scope_label()),
         ));
         legend.push(Entry::Gap);
         legend.push(Entry::Heading("Limites".into()));
@@ -605,20 +533,16 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         let data = self.data();
         let d = &data.cost;
         let bands = bands(data.unit);
-        let band = |x: f64| bands.iter().position(|b| x <= b.0);
+        let band = |x: f64| band_of(bands, x);
         self.fill_communes(|i| match band(d[i]) {
             Some(b) => rgb(bands[b].2).into(),
-            None => rgb(0xcccccc).into(),
+            None => rgb(NO_COST).into(),
         })?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.8)?;
         let scope_members = &self.view.members;
         let total: u64 = scope_members.iter().map(|&i| t.jeunes[i]).sum();
-        let heading = match data.mode {
-            None => "Distance de la mairie au site le plus proche".to_string(),
-            Some(m) => format!("Temps de la mairie au site le plus proche {}", m.phrase()),
-        };
-        let mut legend = vec![Entry::Heading(heading)];
+        let mut legend = vec![Entry::Heading(style::distance_heading(data.mode))];
         for (b, (_, label, colour)) in bands.iter().enumerate() {
             let in_band: Vec<usize> = scope_members
                 .iter()
@@ -628,25 +552,22 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             let jeunes: u64 = in_band.iter().map(|&i| t.jeunes[i]).sum();
             legend.push(Entry::Swatch(
                 rgb(*colour).into(),
-                format!(
-                    "{label} : {} communes, {} des jeunes",
-                    french::int(in_band.len() as u64),
-                    fr_pct(if total > 0 {
+                style::band_caption(
+                    label,
+                    in_band.len(),
+                    if total > 0 {
                         jeunes as f64 / total as f64
                     } else {
                         0.0
-                    })
+                    },
                 ),
             ));
         }
         let unmeasured = scope_members.iter().filter(|&&i| d[i].is_nan()).count();
         if unmeasured > 0 {
             legend.push(Entry::Swatch(
-                rgb(0xcccccc).into(),
-                format!(
-                    "sans temps (loin du réseau, ou aucun site atteint) : {} communes",
-                    french::int(unmeasured as u64)
-                ),
+                rgb(NO_COST).into(),
+                style::no_cost_caption(unmeasured),
             ));
         }
         legend.push(Entry::Text(match data.mode {
@@ -761,10 +682,16 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         self.fill_communes(|_| rgb(0xf4f4f4).into())?;
         let class = |k: usize| RANK_CLASSES.iter().position(|c| k < c.0).unwrap_or(3);
         let colour = |k: usize| rgb(RANK_CLASSES[class(k)].2);
-        self.areas(hs, colour, rgb(0x67000d), 1.2, rgb(0xf4f4f4))?;
+        self.areas(
+            hs,
+            colour,
+            rgb(HOTSPOT_OUTLINE.0),
+            HOTSPOT_OUTLINE.1,
+            rgb(0xf4f4f4),
+        )?;
         self.departements()?;
         let site_entries = self.sites(&SiteKind::ALL, 0.7)?;
-        self.area_labels(hs, 20)?;
+        self.area_labels(hs, HOTSPOT_LABELS)?;
         let mut legend = vec![
             Entry::Heading("Points chauds de non-mobilité".into()),
             Entry::Text(
@@ -777,16 +704,8 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
         if hs.is_empty() {
             legend.push(Entry::Text("Aucun point chaud avec ces paramètres.".into()));
         }
-        for (c, (end, label, hex)) in RANK_CLASSES.iter().enumerate() {
-            let start = if c == 0 { 0 } else { RANK_CLASSES[c - 1].0 };
-            if start < hs.len() {
-                let label = if *end == usize::MAX {
-                    format!("{label} ({} groupes)", hs.len() - start)
-                } else {
-                    label.to_string()
-                };
-                legend.push(Entry::Swatch(rgb(*hex).into(), label));
-            }
+        for (_, _, label, hex) in style::rank_classes(hs.len()) {
+            legend.push(Entry::Swatch(rgb(hex).into(), label));
         }
         legend.push(Entry::Gap);
         // At the scale of one ML, the groups that reach into it.
@@ -863,18 +782,20 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
             )?;
         }
         for (c, s) in &new {
-            self.p.marker(Marker::Star, *c, 7.0, rgb(0xd7301f))?;
             self.p
-                .label(&s.rank.to_string(), (c.0 + 13.0, c.1 - 13.0), 15.0, INK)?;
+                .marker(Marker::Star, *c, NEW_SITE.0, rgb(NEW_SITE.1))?;
+            let (dx, dy) = NEW_SITE_LABEL_OFFSET;
+            self.p
+                .label(&s.rank.to_string(), (c.0 + dx, c.1 + dy), 15.0, INK)?;
         }
         let mut legend = vec![
-            Entry::Heading("Nouvelles permanences proposées".into()),
+            Entry::Heading(style::PLACEMENT_HEADING.into()),
             Entry::Text(data.placement_caption.clone()),
             Entry::Marker(
                 Marker::Star,
-                7.0,
-                rgb(0xd7301f),
-                "nouvelle permanence (rang du choix)".into(),
+                NEW_SITE.0,
+                rgb(NEW_SITE.1),
+                style::NEW_SITE_CAPTION.into(),
             ),
         ];
         if radius_px.is_some() {
@@ -907,14 +828,20 @@ impl<'p, 'a, DB: DrawingBackend> Sheet<'p, 'a, DB> {
 
     fn bassins(&self) -> Result<Vec<Entry>, Error> {
         let basins = &self.data().basins;
-        let colour = |k: usize| rgb(BASIN_COLOURS[k % BASIN_COLOURS.len()]);
+        let colour = |k: usize| rgb(basin_colour(k));
         // Communes in no basin stay white; each basin is filled as one
         // union, so no sliver between two of its communes shows.
         self.fill_communes(|_| rgb(0xffffff).into())?;
-        self.areas(basins, colour, rgb(0x333333), 1.8, rgb(0xffffff))?;
+        self.areas(
+            basins,
+            colour,
+            rgb(BASIN_OUTLINE.0),
+            BASIN_OUTLINE.1,
+            rgb(0xffffff),
+        )?;
         self.departements()?;
         self.area_labels(basins, basins.len())?;
-        let mut legend = vec![Entry::Heading("Bassins de mobilité (PAMS)".into())];
+        let mut legend = vec![Entry::Heading(style::BASINS_HEADING.into())];
         if !self.data().basins_caption.is_empty() {
             legend.push(Entry::Text(self.data().basins_caption.clone()));
         }

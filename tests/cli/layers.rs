@@ -1,4 +1,5 @@
-//! `maillage report`'s map layers: the GeoPackage read back with SQLite, the
+//! `maillage report`'s map layers: the GeoPackage read back with SQLite, its
+//! QGIS styles parsed and compared with the maps' classes and the tables, the
 //! GeoTIFF read back with the `tiff` crate and compared with
 //! grille_distance.csv, the GeoJSON files, the manifest, and the same bytes
 //! whatever the number of threads.
@@ -414,4 +415,369 @@ fn every_output_is_the_same_with_1_or_4_threads() {
             assert!(bytes == &b[name], "{name} differs between 1 and 4 threads");
         }
     }
+}
+
+/// A QML's classes in legend order: (what selects it, its label, the
+/// colour of its symbol as QGIS writes it), for a rule-based, categorized
+/// or graduated renderer.
+fn qml_classes(qml: &str) -> (String, Vec<(String, String, String)>) {
+    // A QML starts with QGIS's DOCTYPE line.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(qml, options)
+        .unwrap_or_else(|e| panic!("{e}: {qml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "qgis");
+    let renderer = root
+        .children()
+        .find(|n| n.has_tag_name("renderer-v2"))
+        .unwrap();
+    let colour = |symbol: &str| -> String {
+        let s = renderer
+            .descendants()
+            .find(|n| n.has_tag_name("symbol") && n.attribute("name") == Some(symbol))
+            .unwrap_or_else(|| panic!("no symbol {symbol}"));
+        s.descendants()
+            .find(|n| n.has_tag_name("Option") && n.attribute("name") == Some("color"))
+            .and_then(|n| n.attribute("value"))
+            .unwrap()
+            .to_string()
+    };
+    let classes = renderer
+        .descendants()
+        .filter(|n| {
+            ["rule", "category", "range"].contains(&n.tag_name().name())
+                && n.attribute("symbol").is_some()
+        })
+        .map(|n| {
+            let selects = match n.tag_name().name() {
+                "rule" => n.attribute("filter").unwrap_or_default().to_string(),
+                "category" => n.attribute("value").unwrap().to_string(),
+                _ => format!(
+                    "{}-{}",
+                    n.attribute("lower").unwrap(),
+                    n.attribute("upper").unwrap()
+                ),
+            };
+            (
+                selects,
+                n.attribute("label").unwrap().to_string(),
+                colour(n.attribute("symbol").unwrap()),
+            )
+        })
+        .collect();
+    (renderer.attribute("type").unwrap().to_string(), classes)
+}
+
+fn qgis_colour(hex: u32) -> String {
+    format!("{},{},{},255", hex >> 16, (hex >> 8) & 0xff, hex & 0xff)
+}
+
+/// The styles of `layer_styles`: (table, style name, QML, default).
+fn styles(c: &Connection) -> Vec<(String, String, String, bool)> {
+    c.prepare(
+        "SELECT f_table_name, styleName, styleQML, useAsDefault FROM layer_styles ORDER BY id",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+fn default_qml<'a>(styles: &'a [(String, String, String, bool)], layer: &str) -> &'a str {
+    let defaults: Vec<&(String, String, String, bool)> =
+        styles.iter().filter(|s| s.0 == layer && s.3).collect();
+    assert_eq!(defaults.len(), 1, "{layer}: one default style");
+    &defaults[0].2
+}
+
+/// The communes' classes: those of the maps' bands, each label counting the
+/// communes and young people whose value in communes.csv lies in the band.
+fn assert_band_classes(
+    qml: &str,
+    communes: &[BTreeMap<String, String>],
+    column: &str,
+    bands: &[maillage::output::style::Band],
+) {
+    use maillage::output::style::band_of;
+    let (kind, classes) = qml_classes(qml);
+    assert_eq!(kind, "RuleRenderer");
+    let value = |r: &BTreeMap<String, String>| r[column].parse::<f64>().unwrap_or(f64::NAN);
+    let total: u64 = communes
+        .iter()
+        .map(|r| r["jeunes_16_25"].parse::<u64>().unwrap())
+        .sum();
+    let unmeasured = communes.iter().filter(|r| value(r).is_nan()).count();
+    assert_eq!(classes.len(), bands.len() + usize::from(unmeasured > 0));
+    for (k, (upper, label, colour)) in bands.iter().enumerate() {
+        let members: Vec<&BTreeMap<String, String>> = communes
+            .iter()
+            .filter(|r| band_of(bands, value(r)) == Some(k))
+            .collect();
+        let jeunes: u64 = members
+            .iter()
+            .map(|r| r["jeunes_16_25"].parse::<u64>().unwrap())
+            .sum();
+        let pct = format!("{:.1}", 100.0 * jeunes as f64 / total as f64).replace('.', ",");
+        let n = members.len().to_string();
+        let n = if n.len() > 3 {
+            format!("{}\u{a0}{}", &n[..n.len() - 3], &n[n.len() - 3..])
+        } else {
+            n
+        };
+        assert_eq!(
+            classes[k].1,
+            format!("{label} : {n} communes, {pct} % des jeunes")
+        );
+        assert_eq!(classes[k].2, qgis_colour(*colour), "{label}");
+        let f = format!("\"{column}\"");
+        assert!(
+            classes[k].0.ends_with(&if upper.is_finite() {
+                format!("{f} <= {upper}")
+            } else {
+                format!("{f} > {}", bands[k - 1].0)
+            }),
+            "{}",
+            classes[k].0
+        );
+    }
+    if unmeasured > 0 {
+        assert_eq!(classes[bands.len()].0, format!("\"{column}\" IS NULL"));
+        assert_eq!(
+            classes[bands.len()].2,
+            qgis_colour(maillage::output::style::NO_COST)
+        );
+    }
+}
+
+#[test]
+fn the_geopackage_holds_the_maps_styles_for_qgis() {
+    use maillage::output::style;
+    let dir = Dir::new();
+    report(&dir, &[], "2");
+    let c = Connection::open(dir.path().join("res/maillage.gpkg")).unwrap();
+    // The table as QGIS makes it, registered as QGIS registers it.
+    let columns: Vec<String> = c
+        .prepare("SELECT name FROM pragma_table_info('layer_styles') ORDER BY cid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "f_table_catalog",
+            "f_table_schema",
+            "f_table_name",
+            "f_geometry_column",
+            "styleName",
+            "styleQML",
+            "styleSLD",
+            "useAsDefault",
+            "description",
+            "owner",
+            "ui",
+            "update_time"
+        ]
+    );
+    let (kind, srs): (String, i64) = c
+        .query_row(
+            "SELECT data_type, srs_id FROM gpkg_contents WHERE table_name = 'layer_styles'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), srs), ("attributes", 0));
+    // A fixed update time, empty catalog and schema (QGIS looks the styles
+    // up with f_table_schema = ''), the geometry column.
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM layer_styles WHERE update_time = '2025-01-01T00:00:00.000Z' \
+             AND f_table_catalog = '' AND f_table_schema = '' AND f_geometry_column = 'geom'"
+        ),
+        7
+    );
+    // French titles and descriptions.
+    let titles: Vec<(String, String)> = c
+        .prepare("SELECT identifier, description FROM gpkg_contents ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let names: Vec<&str> = titles.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Communes",
+            "Quartiers prioritaires (QPV)",
+            "Sites des Missions Locales",
+            "Points chauds de non-mobilité",
+            "Bassins de mobilité (PAMS)",
+            "Nouvelles permanences proposées",
+            "Styles QGIS des couches"
+        ]
+    );
+    assert!(titles[0]
+        .1
+        .starts_with("Communes : site d'accueil le plus proche"));
+
+    let styles = styles(&c);
+    let rows: Vec<(&str, &str, bool)> = styles
+        .iter()
+        .map(|s| (s.0.as_str(), s.1.as_str(), s.3))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("communes", "maillage – distances", true),
+            ("communes", "maillage – classement", false),
+            ("qpv", "maillage – QPV", true),
+            ("sites", "maillage – sites", true),
+            ("hotspots", "maillage – points chauds", true),
+            ("bassins", "maillage – bassins", true),
+            ("placement", "maillage – permanences", true),
+        ]
+    );
+
+    // Communes by distance, in the bands of carte_distances.
+    let communes = read_csv(&dir.read("res/communes.csv"));
+    assert_band_classes(
+        default_qml(&styles, "communes"),
+        &communes,
+        "distance_km",
+        &style::BANDS_KM,
+    );
+    // By classement: the regional map's colours.
+    let (kind, classes) = qml_classes(&styles[1].2);
+    assert_eq!(kind, "categorizedSymbol");
+    for (class, c) in classes.iter().zip(style::CLASSEMENTS) {
+        let n = communes
+            .iter()
+            .filter(|r| r["classement"] == c.code())
+            .count();
+        assert_eq!(class.0, c.code());
+        assert_eq!(class.1, style::classement_caption(c, n));
+        assert_eq!(class.2, qgis_colour(style::classement_colour(c)));
+    }
+    assert_eq!(classes.len(), 4);
+
+    // Sites by kind, with the maps' markers.
+    let (kind, classes) = qml_classes(default_qml(&styles, "sites"));
+    assert_eq!(kind, "categorizedSymbol");
+    let sites = read_csv(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/sites.csv"))
+            .unwrap(),
+    );
+    let labels: Vec<&str> = classes.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Sièges (42 dans la région)",
+            "Antennes (184 dans la région)",
+            "Permanences (736 dans la région)"
+        ]
+    );
+    assert_eq!(sites.len(), 962);
+    for (class, k) in classes.iter().zip(maillage::model::SiteKind::ALL) {
+        assert_eq!(class.0, k.code());
+        assert_eq!(class.2, qgis_colour(style::site_style(k).2));
+    }
+
+    // Hotspots: the rank classes of the map, the last one counting its groups.
+    let hotspots = read_csv(&dir.read("res/hotspots.csv"));
+    let (kind, classes) = qml_classes(default_qml(&styles, "hotspots"));
+    assert_eq!(kind, "graduatedSymbol");
+    let n = hotspots.len();
+    assert!(n > 20, "{n} clusters: every class shows");
+    let expected: Vec<(String, String, String)> = [
+        ("1-5", "rangs 1 à 5".to_string(), 0x99000d),
+        ("6-10", "rangs 6 à 10".to_string(), 0xcb181d),
+        ("11-20", "rangs 11 à 20".to_string(), 0xfb6a4a),
+        ("", format!("rangs suivants ({} groupes)", n - 20), 0xfcbba1),
+    ]
+    .into_iter()
+    .map(|(r, l, c)| {
+        let r = if r.is_empty() {
+            format!("21-{n}")
+        } else {
+            r.to_string()
+        };
+        (r, l, qgis_colour(c))
+    })
+    .collect();
+    assert_eq!(classes, expected);
+
+    // Basins: one category each, in the map's palette and numbering.
+    let basins = read_csv(&dir.read("res/bassins.csv"));
+    let (kind, classes) = qml_classes(default_qml(&styles, "bassins"));
+    assert_eq!(kind, "categorizedSymbol");
+    assert_eq!(classes.len(), basins.len());
+    for (k, (class, b)) in classes.iter().zip(&basins).enumerate() {
+        assert_eq!(class.0, b["bassin"]);
+        assert!(
+            class.1.starts_with(&format!(
+                "{:02} – {} : {} communes",
+                k + 1,
+                b["bassin"],
+                b["nb_communes"]
+            )),
+            "{}",
+            class.1
+        );
+        assert_eq!(class.2, qgis_colour(style::basin_colour(k)));
+    }
+
+    // QPV and the proposed permanences: one class each, labelled.
+    let (_, classes) = qml_classes(default_qml(&styles, "qpv"));
+    assert_eq!(classes.len(), 1);
+    assert_eq!(classes[0].1, "QPV 2024 (204 quartiers dans la région)");
+    assert_eq!(classes[0].2, qgis_colour(style::QPV_COLOUR));
+    let qml = default_qml(&styles, "placement");
+    let (_, classes) = qml_classes(qml);
+    assert_eq!(classes.len(), 1);
+    assert_eq!(classes[0].2, qgis_colour(style::NEW_SITE.1));
+    assert!(qml.contains("labelsEnabled=\"1\"") && qml.contains("fieldName=\"&quot;rang&quot;\""));
+}
+
+#[test]
+fn by_network_the_communes_style_classes_the_time() {
+    let dir = Dir::new();
+    let mut args: Vec<String> = vec!["report".into()];
+    args.extend(crate::util::mini_layers());
+    let grid = fixture("network/mini_grid.osm.pbf").display().to_string();
+    args.extend(
+        [
+            "--reseau", &grid, "--mode", "velo", "--csv", "rfc4180", "--out", "out", "--quiet",
+        ]
+        .map(String::from),
+    );
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_exit(&dir.run(&a), 0);
+    let c = Connection::open(dir.path().join("out/maillage.gpkg")).unwrap();
+    let styles = styles(&c);
+    let communes = read_csv(&dir.read("out/communes.csv"));
+    let qml = default_qml(&styles, "communes");
+    assert!(qml.contains("label=\"Temps de la mairie au site le plus proche à vélo\""));
+    assert_band_classes(
+        qml,
+        &communes,
+        "temps_min",
+        &maillage::output::style::BANDS_MIN,
+    );
+    // Two bands hold communes: the test can tell them apart.
+    let (_, classes) = qml_classes(qml);
+    assert_eq!(
+        classes
+            .iter()
+            .filter(|c| !c.1.contains(" : 0 communes"))
+            .count(),
+        2
+    );
 }
