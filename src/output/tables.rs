@@ -16,7 +16,7 @@ use crate::index::Nearest;
 use crate::model::places::in_reports_region;
 use crate::model::Scope;
 use crate::model::{departement_name, LonLat, Territory, YouthSource};
-use crate::output::write::{bool_text, push_float, Cell, CsvStyle, Table};
+use crate::output::write::{bool_text, needs_apostrophe, push_float, Cell, CsvStyle, Table};
 use rayon::prelude::*;
 
 /// Columns of `communes.csv`.
@@ -356,14 +356,14 @@ pub fn grid_csv_rows(
                         out.push(sep);
                     }
                 }
-                push_field(
+                push_text_field(
                     &mut out,
                     t.communes[c.commune].code.as_str().as_bytes(),
                     sep,
                 );
                 out.push(sep);
                 let n = n.as_ref();
-                push_field(
+                push_text_field(
                     &mut out,
                     n.map_or("", |n| t.sites[n.site].id.as_str()).as_bytes(),
                     sep,
@@ -441,7 +441,7 @@ pub fn points_csv_rows(
             for (i, id) in (k * PART..).zip(part) {
                 let (p, commune, n) = (points[i], communes[i], nearest[i].as_ref());
                 let site = n.map(|n| &t.sites[n.site]);
-                push_field(&mut out, id.as_bytes(), sep);
+                push_text_field(&mut out, id.as_bytes(), sep);
                 out.push(sep);
                 num.clear();
                 push_float(&mut num, p.lon, 6, style);
@@ -458,7 +458,7 @@ pub fn points_csv_rows(
                     site.map_or("", |s| s.code_ml.as_str()),
                 ] {
                     out.push(sep);
-                    push_field(&mut out, field.as_bytes(), sep);
+                    push_text_field(&mut out, field.as_bytes(), sep);
                 }
                 out.push(sep);
                 push_distance_end(&mut out, &mut num, t, commune, n, (style, sep));
@@ -466,6 +466,20 @@ pub fn points_csv_rows(
             out
         })
         .collect()
+}
+
+/// Appends a text field of a CSV row as [`Table::to_csv`] writes a
+/// [`Cell::Text`]: behind an apostrophe when it starts like a formula (see
+/// [`crate::output::write::push_text`]), then as [`push_field`] does.
+fn push_text_field(out: &mut Vec<u8>, field: &[u8], sep: u8) {
+    if needs_apostrophe(field) {
+        let mut guarded = Vec::with_capacity(field.len() + 1);
+        guarded.push(b'\'');
+        guarded.extend_from_slice(field);
+        push_field(out, &guarded, sep);
+    } else {
+        push_field(out, field, sep);
+    }
 }
 
 /// Appends one field of a CSV row as the csv crate's writer does (the
@@ -1290,20 +1304,37 @@ mod tests {
     }
 
     /// The streamed rows are the bytes of the table written whole, in both
-    /// styles, ids needing quotes included.
+    /// styles, ids needing quotes or an apostrophe (formula-like) included,
+    /// with negative coordinates left as numbers.
     #[test]
     fn points_rows_are_the_table_bytes() {
         let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
-        let ids: Vec<String> = ["plain", "a;b", "a,b", "q\"uote", "line\nbreak", "", "é"]
-            .iter()
-            .cycle()
-            .take(40)
-            .enumerate()
-            .map(|(i, s)| format!("{s}{i}"))
-            .collect();
-        let points: Vec<LonLat> = (0..ids.len())
+        let ids: Vec<String> = [
+            "plain",
+            "a;b",
+            "a,b",
+            "q\"uote",
+            "line\nbreak",
+            "",
+            "é",
+            "=1+",
+            "-",
+            "+33 ",
+            "@SUM(",
+            "\ttab ",
+            "\rcr;",
+            "'",
+        ]
+        .iter()
+        .cycle()
+        .take(40)
+        .enumerate()
+        .map(|(i, s)| format!("{s}{i}"))
+        .collect();
+        let mut points: Vec<LonLat> = (0..ids.len())
             .map(|i| LonLat::new(1.3 + 0.0781 * i as f64, 48.8 + 0.0573 * i as f64))
             .collect();
+        points[2] = LonLat::new(-1.553_621, 47.218_371);
         let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
         let index = crate::index::PolygonIndex::new(&geoms);
         let communes: Vec<_> = points.iter().map(|p| index.locate(*p)).collect();
@@ -1318,10 +1349,29 @@ mod tests {
             for part in points_csv_rows(&t, style, &ids, &points, &communes, &nearest) {
                 streamed.extend(part);
             }
-            assert_eq!(
-                String::from_utf8(streamed).unwrap(),
-                String::from_utf8(whole).unwrap()
-            );
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, String::from_utf8(whole).unwrap());
+            let (sep, point) = match style {
+                CsvStyle::French => (';', ','),
+                CsvStyle::Rfc4180 => (',', '.'),
+            };
+            for row in [
+                format!("\r\n'=1+7{sep}"),
+                format!("\r\n'-8{sep}"),
+                format!("\r\n'+33 9{sep}"),
+                format!("\r\n'@SUM(10{sep}"),
+                format!("\r\n'\ttab 11{sep}"),
+                format!("\r\n\"'\rcr;12\"{sep}"),
+                format!("\r\n'13{sep}"),
+                format!("\r\na,b2{sep}-1{point}553621{sep}47{point}218371{sep}"),
+            ] {
+                let row = if style == CsvStyle::Rfc4180 {
+                    row.replace("a,b2,", "\"a,b2\",")
+                } else {
+                    row
+                };
+                assert!(streamed.contains(&row), "{row:?} in {style:?}");
+            }
         }
     }
 }

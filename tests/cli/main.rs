@@ -12,6 +12,7 @@ mod distance;
 mod help;
 mod hotspots;
 mod html;
+mod injection;
 mod layers;
 mod maps;
 mod network_analyses;
