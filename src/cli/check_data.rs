@@ -85,7 +85,8 @@ pub fn run(args: &CheckDataArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::
             r.data_note.clone().into(),
             verdict_text(&r.verdict).into(),
             r.figure.source.clone().into(),
-            r.figure.ligne.into(),
+            // No line for a figure that is not from a report's text.
+            (r.figure.ligne > 0).then_some(r.figure.ligne).into(),
         ]);
     }
     let mut outputs = Outputs::new();

@@ -173,9 +173,11 @@ pub struct DataArgs {
     /// mairie est pris), ou un GeoJSON/Shapefile de points avec les mêmes champs.
     #[arg(long, global = true, value_name = "FILE")]
     pub sites: Option<PathBuf>,
-    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, la
-    /// part des 16-25 ans du rapport 2024 (12,8 % de la population des
-    /// Hauts-de-France) est appliquée à la population de chaque commune (une estimation).
+    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, les
+    /// 15-24 ans du recensement 2022 de l'INSEE (communes des Hauts-de-France),
+    /// recalés sur les 768 524 jeunes de 16 à 25 ans du rapport 2024 ; hors du
+    /// recensement, la part des 16-25 ans du rapport (12,8 %) appliquée à la
+    /// population (une estimation).
     #[arg(long, global = true, value_name = "FILE")]
     pub jeunes: Option<PathBuf>,
     /// Nom du territoire dans les tableaux, les cartes et la page. Sans lui, il

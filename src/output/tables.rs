@@ -51,30 +51,78 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
 /// 10,000 young people: around 3.7 on average).
 pub const ACCESS_DECIMALS: usize = 3;
 
-/// How the young-people column is labelled in tables that sum communes:
-/// `fichier`, `estimation` (the reports' share in the reports' région),
-/// `estimation hors région` (the same share applied outside it) or
-/// `estimation, en partie hors région`.
+/// How the young-people column is labelled in tables that sum the
+/// territory's communes: [`youth_label_of`] all of them.
 pub fn youth_label(t: &Territory) -> &'static str {
-    match t.jeunes_source {
-        YouthSource::File(_) => "fichier",
-        YouthSource::EstimatedFromRegionalTotal {
-            outside_region: 0, ..
-        } => "estimation",
-        YouthSource::EstimatedFromRegionalTotal { outside_region, .. }
-            if outside_region == t.communes.len() =>
-        {
-            "estimation hors région"
+    youth_label_of(t, 0..t.communes.len())
+}
+
+/// The young-people label of a perimeter: [`youth_label_of`] its communes.
+pub fn scope_youth_label(t: &Territory, scope: &Scope) -> &'static str {
+    youth_label_of(
+        t,
+        (0..t.communes.len()).filter(|&i| scope.has_commune(t, i)),
+    )
+}
+
+/// [`scope_youth_label`] remembered for the last perimeter asked: the rows
+/// of a table come perimeter by perimeter.
+fn scope_labels(t: &Territory) -> impl FnMut(&Scope) -> &'static str + '_ {
+    let mut last: Option<(Scope, &'static str)> = None;
+    move |scope: &Scope| match &last {
+        Some((s, label)) if s == scope => label,
+        _ => {
+            let label = scope_youth_label(t, scope);
+            last = Some((scope.clone(), label));
+            label
         }
-        YouthSource::EstimatedFromRegionalTotal { .. } => "estimation, en partie hors région",
     }
 }
 
-/// The same for one commune.
-fn commune_youth_label(t: &Territory, i: usize) -> &'static str {
-    match t.jeunes_source {
+/// How the young people of `communes` were obtained: `fichier` (the user's
+/// file); `recensement 2022 recalé` (the census 15–24 count scaled to the
+/// reports' 16–25, see [`crate::model::youth`]) when every commune has one;
+/// `recensement 2022 recalé, en partie estimation` when some are estimated;
+/// otherwise `estimation` (the reports' share in the reports' région),
+/// `estimation hors région` (the same share applied outside it) or
+/// `estimation, en partie hors région`. No commune: the territory's label.
+pub fn youth_label_of(t: &Territory, communes: impl IntoIterator<Item = usize>) -> &'static str {
+    if let YouthSource::File(_) = t.jeunes_source {
+        return "fichier";
+    }
+    let (mut census, mut inside, mut outside) = (0usize, 0usize, 0usize);
+    for i in communes {
+        match commune_youth_label(t, i) {
+            CENSUS_LABEL => census += 1,
+            ESTIMATE_LABEL => inside += 1,
+            _ => outside += 1,
+        }
+    }
+    match (census, inside, outside) {
+        (0, 0, 0) if t.communes.is_empty() => ESTIMATE_LABEL,
+        (0, 0, 0) => youth_label(t),
+        (_, 0, 0) => CENSUS_LABEL,
+        (1.., _, _) => "recensement 2022 recalé, en partie estimation",
+        (0, _, 0) => ESTIMATE_LABEL,
+        (0, 0, _) => "estimation hors région",
+        (0, _, _) => "estimation, en partie hors région",
+    }
+}
+
+/// The label of a commune whose young people come from the census.
+const CENSUS_LABEL: &str = "recensement 2022 recalé";
+/// The label of a commune of the reports' région estimated by their share.
+const ESTIMATE_LABEL: &str = "estimation";
+
+/// The same for one commune: `fichier`, `recensement 2022 recalé`,
+/// `estimation` or `estimation hors région`.
+pub fn commune_youth_label(t: &Territory, i: usize) -> &'static str {
+    match &t.jeunes_source {
         YouthSource::File(_) => "fichier",
-        _ if in_reports_region(&t.communes[i].departement) => "estimation",
+        YouthSource::Census { from_census, .. } if from_census.get(i) == Some(&true) => {
+            CENSUS_LABEL
+        }
+        _ if in_reports_region(&t.communes[i].departement) => ESTIMATE_LABEL,
         _ => "estimation hors région",
     }
 }
@@ -569,6 +617,7 @@ pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
 
 /// `couverture.csv`: coverage by perimeter, category and radius.
 pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table {
+    let mut scope_label = scope_labels(t);
     let mut table = table_in(
         unit,
         &[
@@ -632,7 +681,7 @@ pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table 
             } else {
                 share(c.jeunes_covered, c.jeunes)
             },
-            youth_label(t).into(),
+            scope_label(&r.scope).into(),
         ]);
         table.push(row);
     }
@@ -671,7 +720,7 @@ pub fn hotspot_communes_table(
             Cell::Float(e.out_of_reach, 1),
             e.hotspot.into(),
             cluster_of[i].map(|r| r + 1).into(),
-            youth_label(t).into(),
+            commune_youth_label(t, i).into(),
         ]);
     }
     table
@@ -740,7 +789,7 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
                 .collect::<Vec<_>>()
                 .join("|")
                 .into(),
-            youth_label(t).into(),
+            youth_label_of(t, c.communes.iter().copied()).into(),
         ]);
     }
     table
@@ -780,7 +829,7 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
         "fichier"
     };
     let balance = crate::analysis::basins::balance(sizes);
-    for ((name, s), gap) in basins.names.iter().zip(sizes).zip(balance) {
+    for (k, ((name, s), gap)) in basins.names.iter().zip(sizes).zip(balance).enumerate() {
         let d = s.distance;
         table.push(vec![
             name.clone().into(),
@@ -817,7 +866,11 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             s.sites[2].into(),
             Cell::Float(s.frr_population_share, 4),
             s.qpv.into(),
-            youth_label(t).into(),
+            youth_label_of(
+                t,
+                (0..t.communes.len()).filter(|&i| basins.of_commune[i] == Some(k)),
+            )
+            .into(),
         ]);
     }
     table
@@ -1037,6 +1090,7 @@ fn unit_total(p: &Placement) -> &'static str {
 /// Mission Locale: young people and population within the radius, and the
 /// distance to the nearest site weighted by young people and by population.
 pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) -> Table {
+    let mut scope_label = scope_labels(t);
     let mut table = table_in(
         unit,
         &[
@@ -1082,7 +1136,7 @@ pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) 
             f(r.distance_population[1], |s| s.mean),
             f(r.distance_population[0], |s| s.p90),
             f(r.distance_population[1], |s| s.p90),
-            youth_label(t).into(),
+            scope_label(&r.scope).into(),
         ]);
         table.push(cells);
     }
@@ -1207,7 +1261,7 @@ pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) ->
             c.delta()
                 .map_or(Cell::Empty, |d| Cell::Float(unit.shown(d), 3)),
             t.jeunes[c.commune].into(),
-            youth_label(t).into(),
+            commune_youth_label(t, c.commune).into(),
         ]);
     }
     table

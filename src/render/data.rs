@@ -1,11 +1,14 @@
 //! The maps' data, from the typed results of a run (so a map always shows
 //! what the tables say, from the same values), and the rendered images.
 
+use std::fmt::Write as _;
+
 use rayon::prelude::*;
 
 use crate::analysis::measure::TravelMode;
 use crate::analysis::results::Results;
 use crate::error::Error;
+use crate::model::youth::REGIONAL_YOUTH_16_25;
 use crate::model::Scope;
 use crate::model::{Territory, YouthSource};
 use crate::output::french;
@@ -157,13 +160,9 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         }
         (None, _) => {}
     }
-    if let YouthSource::EstimatedFromRegionalTotal { total, .. } = t.jeunes_source {
-        sources.push_str(&format!(
-            " · jeunes de 16 à 25 ans : estimation ({} au total : part des 16-25 ans \
-             dans la population du rapport d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la \
-             population)",
-            french::int(total)
-        ));
+    if let Some(youth) = youth_sources(t) {
+        sources.push_str(" · jeunes de 16 à 25 ans : ");
+        sources.push_str(&youth);
     }
     MapData {
         territory: t,
@@ -218,4 +217,72 @@ pub fn add_maps(
         names.push(name);
     }
     Ok(names)
+}
+
+/// Where the young people of 16–25 of `t` come from, for the sources line
+/// of the maps and the page; `None` for the user's file (named with the
+/// other inputs).
+pub fn youth_sources(t: &Territory) -> Option<String> {
+    let estimate = |total: u64| {
+        format!(
+            "estimation ({} au total : part des 16-25 ans dans la population du rapport \
+             d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la population)",
+            french::int(total)
+        )
+    };
+    match &t.jeunes_source {
+        YouthSource::File(_) => None,
+        YouthSource::EstimatedFromRegionalTotal { total, .. } => Some(estimate(*total)),
+        YouthSource::Census {
+            from_census,
+            census_total,
+            estimated_total,
+            ..
+        } => {
+            let mut s = format!(
+                "recensement 2022 de l'INSEE (15-24 ans) recalé sur les {} jeunes de 16 à 25 \
+                 ans du rapport d'activité 2024 de l'AREFIE",
+                french::int(REGIONAL_YOUTH_16_25)
+            );
+            if *census_total != REGIONAL_YOUTH_16_25 {
+                let _ = write!(s, " ({} ici)", french::int(*census_total));
+            }
+            let others = from_census.iter().filter(|&&b| !b).count();
+            if others > 0 {
+                let _ = write!(
+                    s,
+                    " ; {} commune{} hors du recensement : {}",
+                    french::int(others as u64),
+                    if others > 1 { "s" } else { "" },
+                    estimate(*estimated_total)
+                );
+            }
+            Some(s)
+        }
+    }
+}
+
+/// The label of the young people's row of the page's key figures: how they
+/// were obtained, in a few words.
+pub fn youth_note(t: &Territory) -> String {
+    match &t.jeunes_source {
+        YouthSource::File(_) => "Jeunes de 16 à 25 ans".to_string(),
+        YouthSource::EstimatedFromRegionalTotal { .. } => {
+            "Jeunes de 16 à 25 ans (estimation : part des 16-25 ans du rapport d'activité \
+             2024, 12,8 %, appliquée à la population)"
+                .to_string()
+        }
+        YouthSource::Census { from_census, .. } => {
+            let mut s = format!(
+                "Jeunes de 16 à 25 ans (recensement 2022 de l'INSEE, 15-24 ans, recalé sur les \
+                 {} jeunes de 16 à 25 ans du rapport d'activité 2024",
+                french::int(REGIONAL_YOUTH_16_25)
+            );
+            if from_census.iter().any(|&b| !b) {
+                s.push_str(" ; estimation par la part des 16-25 ans, 12,8 %, hors du recensement");
+            }
+            s.push(')');
+            s
+        }
+    }
 }

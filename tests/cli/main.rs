@@ -6,6 +6,7 @@ mod util;
 
 mod bad_inputs;
 mod basins;
+mod census;
 mod check_data;
 mod coverage;
 mod distance;
