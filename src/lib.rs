@@ -38,7 +38,7 @@
 //!   tables, OpenStreetMap .osm.pbf, the reports' figures), decoding and
 //!   validation.
 //! - [`model`]: one type per domain concept; the départements, the
-//!   reports' figures, the youth estimate.
+//!   reports' figures, the young people per commune (census, scaled).
 //! - [`geom`]: Lambert conic projection, geodesic distances (Karney, and a
 //!   fast Lambert-93 form within millimetres of it).
 //! - [`index`]: R-trees (nearest site with ties, point in polygon) and road

@@ -285,9 +285,13 @@ pub fn contiguous(members: &[usize], adjacency: &[Vec<usize>]) -> bool {
 ///    unit farthest (Lambert-93 distance between population-weighted
 ///    centres) from the seeds already chosen.
 /// 2. *Growth*: the basin with the fewest young people takes, among the
-///    unassigned units bordering it, the one whose centre is nearest its
-///    seed; until every unit is assigned (a unit no basin reaches, an
-///    island, goes to the nearest seed).
+///    unassigned units bordering it that keep it in one piece (checked on
+///    the communes: an EPCI with an exclave, as the Cambrésis's around
+///    Boursies, joins a basin only once that basin reaches both parts), the
+///    one whose centre is nearest its seed; when it has none, the next
+///    smallest basin; when no basin has one, the same without the
+///    one-piece condition; until every unit is assigned (a unit no basin
+///    reaches, an island, goes to the nearest seed).
 /// 3. *Balancing*: moves one unit at a time to a neighbouring basin when
 ///    that lowers the sum of squared deviations from the mean basin size
 ///    and leaves both basins in one piece (checked on the communes) and
@@ -345,6 +349,12 @@ pub fn propose_basins(
             None => break,
         }
     }
+    let communes_in = |basin: &[usize], b: usize, with: Option<usize>, without: Option<usize>| {
+        (0..n)
+            .filter(|&u| (basin[u] == b && Some(u) != without) || Some(u) == with)
+            .flat_map(|u| communes_of[u].iter().copied())
+            .collect::<Vec<usize>>()
+    };
     // 2. Growth.
     let mut basin = vec![usize::MAX; n];
     let mut size = vec![0u64; seeds.len()];
@@ -355,25 +365,30 @@ pub fn propose_basins(
     loop {
         let mut order: Vec<usize> = (0..seeds.len()).collect();
         order.sort_by_key(|&b| (size[b], b));
-        let mut grew = false;
-        for b in order {
-            let candidate = (0..n)
+        // The unassigned unit bordering `b` nearest its seed, among those
+        // that keep `b` in one piece when `whole`.
+        let candidate = |b: usize, whole: bool| {
+            (0..n)
                 .filter(|&u| basin[u] == usize::MAX && adj[u].iter().any(|&o| basin[o] == b))
+                .filter(|&u| {
+                    !whole || contiguous(&communes_in(&basin, b, Some(u), None), commune_adjacency)
+                })
                 .min_by(|&x, &y| {
                     dist(x, seeds[b])
                         .total_cmp(&dist(y, seeds[b]))
                         .then(x.cmp(&y))
-                });
-            if let Some(u) = candidate {
-                basin[u] = b;
-                size[b] += jeunes[u];
-                grew = true;
-                break;
-            }
-        }
-        if !grew {
+                })
+                .map(|u| (b, u))
+        };
+        let pick = order
+            .iter()
+            .find_map(|&b| candidate(b, true))
+            .or_else(|| order.iter().find_map(|&b| candidate(b, false)));
+        let Some((b, u)) = pick else {
             break;
-        }
+        };
+        basin[u] = b;
+        size[b] += jeunes[u];
     }
     for u in 0..n {
         if basin[u] == usize::MAX {
@@ -391,12 +406,6 @@ pub fn propose_basins(
     // 3. Balancing.
     let mean = jeunes.iter().sum::<u64>() as f64 / seeds.len() as f64;
     let cost = |s: f64| (s - mean).powi(2);
-    let communes_in = |basin: &[usize], b: usize, with: Option<usize>, without: Option<usize>| {
-        (0..n)
-            .filter(|&u| (basin[u] == b && Some(u) != without) || Some(u) == with)
-            .flat_map(|u| communes_of[u].iter().copied())
-            .collect::<Vec<usize>>()
-    };
     for _ in 0..10_000 {
         let mut moves: Vec<(f64, usize, usize)> = Vec::new();
         for u in 0..n {

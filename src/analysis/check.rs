@@ -64,6 +64,16 @@ pub fn metric(t: &Territory, name: &str, perimetre: &str) -> Option<f64> {
         "sites_antenne" => sites(Some(SiteKind::Antenne)),
         "sites_permanence" => sites(Some(SiteKind::Permanence)),
         "jeunes_16_25" => t.jeunes.iter().sum::<u64>() as f64,
+        // The census 15–24 count of the communes (embedded census file, in
+        // tenths), rounded half up to a whole person: the base of the
+        // 16–25 of the communes (model::youth).
+        "jeunes_15_24_recensement" => {
+            let census = crate::load::census::census_15_24().ok()?;
+            let tenths: u64 = communes()
+                .filter_map(|(c, _)| census.get(c.code.as_str()))
+                .sum();
+            ((tenths + 5) / 10) as f64
+        }
         "part_jeunes" => {
             let pop: u64 = t.communes.iter().map(|c| c.population).sum();
             if pop == 0 {

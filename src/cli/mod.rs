@@ -188,14 +188,16 @@ pub struct DataArgs {
     #[arg(long, global = true, value_name = "FICHIER")]
     pub sites: Option<PathBuf>,
     /// Remplacer les sites d'une seule Mission Locale, en gardant ceux des
-    /// autres : son code (ou son nom), le signe =, puis un fichier au format
-    /// de --sites dont tous les sites sont de cette Mission Locale. Option
-    /// répétable.
+    /// autres : son code (ou son nom, ou la ville de son siège), le signe =,
+    /// puis un fichier au format de --sites dont tous les sites sont de cette
+    /// Mission Locale. Option répétable.
     #[arg(long, global = true, value_name = "CODE=FICHIER", value_parser = parse_sites_ml)]
     pub sites_ml: Vec<(String, PathBuf)>,
-    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, la
-    /// part des 16-25 ans du rapport 2024 (12,8 % de la population des
-    /// Hauts-de-France) est appliquée à la population de chaque commune (une estimation).
+    /// Jeunes de 16 à 25 ans par commune : CSV code_insee,jeunes. Sans lui, les
+    /// 15-24 ans du recensement 2022 de l'INSEE (communes des Hauts-de-France),
+    /// recalés sur les 768 524 jeunes de 16 à 25 ans du rapport 2024 ; hors du
+    /// recensement, la part des 16-25 ans du rapport (12,8 %) appliquée à la
+    /// population (une estimation).
     #[arg(long, global = true, value_name = "FICHIER")]
     pub jeunes: Option<PathBuf>,
     /// Nom du territoire dans les tableaux, les cartes et la page. Sans lui, il

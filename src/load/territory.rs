@@ -15,7 +15,7 @@ use crate::index::PolygonIndex;
 use crate::load::features::RawLayer;
 use crate::load::{csv_in, geojson, layers, shp, xlsx_in};
 use crate::model::places::{in_reports_region, TerritoryName};
-use crate::model::youth::{apportion, youth_estimate_total};
+use crate::model::youth::youth_from_census;
 use crate::model::{Classement, MissionLocale, Territory, YouthSource};
 use crate::warnings::Warnings;
 
@@ -45,8 +45,9 @@ pub mod defaults {
     embed!(MISSIONS_LOCALES, "missions_locales.csv");
     embed!(SITES, "sites.csv");
     embed!(FRANCE_SERVICES, "france_services.csv");
+    embed!(RECENSEMENT_15_24, "jeunes_15_24_rp2022.csv");
     /// Every embedded file, for the manifest and `controle`.
-    pub const ALL: [Embedded; 7] = [
+    pub const ALL: [Embedded; 8] = [
         COMMUNES,
         QPV,
         CLASSEMENT,
@@ -54,6 +55,7 @@ pub mod defaults {
         MISSIONS_LOCALES,
         SITES,
         FRANCE_SERVICES,
+        RECENSEMENT_15_24,
     ];
 }
 
@@ -423,19 +425,34 @@ pub fn load_territory(paths: &DataPaths, warnings: &mut Warnings) -> Result<Terr
     // Young people.
     let (jeunes, jeunes_source) = match side.jeunes {
         None => {
+            // The census count of each commune that has one; the others
+            // estimated (model::youth).
+            let census = crate::load::census::census_15_24()?;
+            let counts: Vec<Option<u64>> = communes
+                .iter()
+                .map(|c| census.get(c.code.as_str()).copied())
+                .collect();
             let populations: Vec<u64> = communes.iter().map(|c| c.population).collect();
-            let total = youth_estimate_total(populations.iter().sum());
+            let y = youth_from_census(&counts, &populations);
             let outside_region = communes
                 .iter()
                 .filter(|c| !in_reports_region(&c.departement))
                 .count();
-            (
-                apportion(&populations, total),
-                YouthSource::EstimatedFromRegionalTotal {
-                    total,
+            let source = if y.from_census.iter().any(|&b| b) {
+                YouthSource::Census {
+                    from_census: y.from_census,
+                    census_tenths: y.census_tenths,
+                    census_total: y.census_total,
+                    estimated_total: y.estimated_total,
                     outside_region,
-                },
-            )
+                }
+            } else {
+                YouthSource::EstimatedFromRegionalTotal {
+                    total: y.estimated_total,
+                    outside_region,
+                }
+            };
+            (y.jeunes, source)
         }
         Some((p, read)) => {
             let mut table = resume(read, warnings)?;

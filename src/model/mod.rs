@@ -471,11 +471,29 @@ pub struct Territory {
 /// Where the per-commune young population comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum YouthSource {
-    /// Estimated: the regional total spread over communes in proportion to
-    /// their population (the reports give no per-commune figure).
+    /// Estimated: the reports' share of young people applied to the
+    /// population, spread over communes in proportion to it; when no commune
+    /// loaded is in the census file (a territory outside Hauts-de-France).
     EstimatedFromRegionalTotal {
         total: u64,
         /// Communes outside the reports' région (the same share applied).
+        outside_region: usize,
+    },
+    /// The INSEE census 2022 count of 15–24 year-olds, scaled to the
+    /// reports' 768,524 young people of 16–25, for the communes in the
+    /// census file; the others estimated as [`Self::EstimatedFromRegionalTotal`]
+    /// says (see [`youth`]).
+    Census {
+        /// One per commune, same order: whether its young people come from
+        /// the census (otherwise the estimate).
+        from_census: Vec<bool>,
+        /// The census 15–24 count of those communes, in tenths of a person.
+        census_tenths: u64,
+        /// The young people given to them (768,524 on the whole region).
+        census_total: u64,
+        /// The young people estimated for the other communes.
+        estimated_total: u64,
+        /// Communes outside the reports' région (all among the estimated).
         outside_region: usize,
     },
     /// Read from a per-commune file given by the user.

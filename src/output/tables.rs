@@ -18,7 +18,7 @@ use crate::index::Nearest;
 use crate::model::places::in_reports_region;
 use crate::model::Scope;
 use crate::model::{departement_name, Territory, YouthSource};
-use crate::output::write::{bool_text, push_float, Cell, CsvStyle, Table};
+use crate::output::write::{bool_text, needs_apostrophe, push_float, Cell, CsvStyle, Table};
 use rayon::prelude::*;
 
 /// Columns of `communes.csv`.
@@ -53,30 +53,78 @@ pub const COMMUNES_COLUMNS: &[&str] = &[
 /// 10,000 young people: around 3.7 on average).
 pub const ACCESS_DECIMALS: usize = 3;
 
-/// How the young-people column is labelled in tables that sum communes:
-/// `fichier`, `estimation` (the reports' share in the reports' région),
-/// `estimation hors région` (the same share applied outside it) or
-/// `estimation, en partie hors région`.
+/// How the young-people column is labelled in tables that sum the
+/// territory's communes: [`youth_label_of`] all of them.
 pub fn youth_label(t: &Territory) -> &'static str {
-    match t.jeunes_source {
-        YouthSource::File(_) => "fichier",
-        YouthSource::EstimatedFromRegionalTotal {
-            outside_region: 0, ..
-        } => "estimation",
-        YouthSource::EstimatedFromRegionalTotal { outside_region, .. }
-            if outside_region == t.communes.len() =>
-        {
-            "estimation hors région"
+    youth_label_of(t, 0..t.communes.len())
+}
+
+/// The young-people label of a perimeter: [`youth_label_of`] its communes.
+pub fn scope_youth_label(t: &Territory, scope: &Scope) -> &'static str {
+    youth_label_of(
+        t,
+        (0..t.communes.len()).filter(|&i| scope.has_commune(t, i)),
+    )
+}
+
+/// [`scope_youth_label`] remembered for the last perimeter asked: the rows
+/// of a table come perimeter by perimeter.
+fn scope_labels(t: &Territory) -> impl FnMut(&Scope) -> &'static str + '_ {
+    let mut last: Option<(Scope, &'static str)> = None;
+    move |scope: &Scope| match &last {
+        Some((s, label)) if s == scope => label,
+        _ => {
+            let label = scope_youth_label(t, scope);
+            last = Some((scope.clone(), label));
+            label
         }
-        YouthSource::EstimatedFromRegionalTotal { .. } => "estimation, en partie hors région",
     }
 }
 
-/// The same for one commune.
-fn commune_youth_label(t: &Territory, i: usize) -> &'static str {
-    match t.jeunes_source {
+/// How the young people of `communes` were obtained: `fichier` (the user's
+/// file); `recensement 2022 recalé` (the census 15–24 count scaled to the
+/// reports' 16–25, see [`crate::model::youth`]) when every commune has one;
+/// `recensement 2022 recalé, en partie estimation` when some are estimated;
+/// otherwise `estimation` (the reports' share in the reports' région),
+/// `estimation hors région` (the same share applied outside it) or
+/// `estimation, en partie hors région`. No commune: the territory's label.
+pub fn youth_label_of(t: &Territory, communes: impl IntoIterator<Item = usize>) -> &'static str {
+    if let YouthSource::File(_) = t.jeunes_source {
+        return "fichier";
+    }
+    let (mut census, mut inside, mut outside) = (0usize, 0usize, 0usize);
+    for i in communes {
+        match commune_youth_label(t, i) {
+            CENSUS_LABEL => census += 1,
+            ESTIMATE_LABEL => inside += 1,
+            _ => outside += 1,
+        }
+    }
+    match (census, inside, outside) {
+        (0, 0, 0) if t.communes.is_empty() => ESTIMATE_LABEL,
+        (0, 0, 0) => youth_label(t),
+        (_, 0, 0) => CENSUS_LABEL,
+        (1.., _, _) => "recensement 2022 recalé, en partie estimation",
+        (0, _, 0) => ESTIMATE_LABEL,
+        (0, 0, _) => "estimation hors région",
+        (0, _, _) => "estimation, en partie hors région",
+    }
+}
+
+/// The label of a commune whose young people come from the census.
+const CENSUS_LABEL: &str = "recensement 2022 recalé";
+/// The label of a commune of the reports' région estimated by their share.
+const ESTIMATE_LABEL: &str = "estimation";
+
+/// The same for one commune: `fichier`, `recensement 2022 recalé`,
+/// `estimation` or `estimation hors région`.
+pub fn commune_youth_label(t: &Territory, i: usize) -> &'static str {
+    match &t.jeunes_source {
         YouthSource::File(_) => "fichier",
-        _ if in_reports_region(&t.communes[i].departement) => "estimation",
+        YouthSource::Census { from_census, .. } if from_census.get(i) == Some(&true) => {
+            CENSUS_LABEL
+        }
+        _ if in_reports_region(&t.communes[i].departement) => ESTIMATE_LABEL,
         _ => "estimation hors région",
     }
 }
@@ -359,14 +407,14 @@ pub fn grid_csv_rows(
                         out.push(sep);
                     }
                 }
-                push_field(
+                push_text_field(
                     &mut out,
                     t.communes[c.commune].code.as_str().as_bytes(),
                     sep,
                 );
                 out.push(sep);
                 let n = n.as_ref();
-                push_field(
+                push_text_field(
                     &mut out,
                     n.map_or("", |n| t.sites[n.site].id.as_str()).as_bytes(),
                     sep,
@@ -444,7 +492,7 @@ pub fn points_csv_rows(
             for (i, id) in (k * PART..).zip(part) {
                 let (p, commune, n) = (points[i], communes[i], nearest[i].as_ref());
                 let site = n.map(|n| &t.sites[n.site]);
-                push_field(&mut out, id.as_bytes(), sep);
+                push_text_field(&mut out, id.as_bytes(), sep);
                 out.push(sep);
                 num.clear();
                 push_float(&mut num, p.lon, 6, style);
@@ -461,7 +509,7 @@ pub fn points_csv_rows(
                     site.map_or("", |s| s.code_ml.as_str()),
                 ] {
                     out.push(sep);
-                    push_field(&mut out, field.as_bytes(), sep);
+                    push_text_field(&mut out, field.as_bytes(), sep);
                 }
                 out.push(sep);
                 push_distance_end(&mut out, &mut num, t, commune, n, (style, sep));
@@ -469,6 +517,20 @@ pub fn points_csv_rows(
             out
         })
         .collect()
+}
+
+/// Appends a text field of a CSV row as [`Table::to_csv`] writes a
+/// [`Cell::Text`]: behind an apostrophe when it starts like a formula (see
+/// [`crate::output::write::push_text`]), then as [`push_field`] does.
+fn push_text_field(out: &mut Vec<u8>, field: &[u8], sep: u8) {
+    if needs_apostrophe(field) {
+        let mut guarded = Vec::with_capacity(field.len() + 1);
+        guarded.push(b'\'');
+        guarded.extend_from_slice(field);
+        push_field(out, &guarded, sep);
+    } else {
+        push_field(out, field, sep);
+    }
 }
 
 /// Appends one field of a CSV row as the csv crate's writer does (the
@@ -574,6 +636,7 @@ pub fn summary_table(t: &Territory, unit: Unit, rows: &[SummaryRow]) -> Table {
 
 /// `couverture.csv`: coverage by perimeter, category and radius.
 pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table {
+    let mut scope_label = scope_labels(t);
     let mut table = table_in(
         unit,
         &[
@@ -637,7 +700,7 @@ pub fn coverage_table(t: &Territory, unit: Unit, rows: &[CoverageRow]) -> Table 
             } else {
                 share(c.jeunes_covered, c.jeunes)
             },
-            youth_label(t).into(),
+            scope_label(&r.scope).into(),
         ]);
         table.push(row);
     }
@@ -713,7 +776,7 @@ pub fn hotspot_communes_table(
             Cell::Float(e.out_of_reach, 1),
             e.hotspot.into(),
             cluster_of[i].map(|r| r + 1).into(),
-            youth_label(t).into(),
+            commune_youth_label(t, i).into(),
         ]);
     }
     table
@@ -797,7 +860,7 @@ pub fn hotspot_clusters_table(t: &Territory, unit: Unit, clusters: &[Cluster]) -
                 .collect::<Vec<_>>()
                 .join("|")
                 .into(),
-            youth_label(t).into(),
+            youth_label_of(t, c.communes.iter().copied()).into(),
         ]);
     }
     table
@@ -837,7 +900,7 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
         "fichier"
     };
     let balance = crate::analysis::basins::balance(sizes);
-    for ((name, s), gap) in basins.names.iter().zip(sizes).zip(balance) {
+    for (k, ((name, s), gap)) in basins.names.iter().zip(sizes).zip(balance).enumerate() {
         let d = s.distance;
         table.push(vec![
             name.clone().into(),
@@ -874,7 +937,11 @@ pub fn basins_table(t: &Territory, unit: Unit, basins: &Basins, sizes: &[BasinSi
             s.sites[2].into(),
             Cell::Float(s.frr_population_share, 4),
             s.qpv.into(),
-            youth_label(t).into(),
+            youth_label_of(
+                t,
+                (0..t.communes.len()).filter(|&i| basins.of_commune[i] == Some(k)),
+            )
+            .into(),
         ]);
     }
     if unit == Unit::Minutes {
@@ -1100,6 +1167,7 @@ fn unit_total(p: &Placement) -> &'static str {
 /// Mission Locale: young people and population within the radius, and the
 /// distance to the nearest site weighted by young people and by population.
 pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) -> Table {
+    let mut scope_label = scope_labels(t);
     let mut table = table_in(
         unit,
         &[
@@ -1145,7 +1213,7 @@ pub fn placement_scopes_table(t: &Territory, unit: Unit, rows: &[ScopeSummary]) 
             f(r.distance_population[1], |s| s.mean),
             f(r.distance_population[0], |s| s.p90),
             f(r.distance_population[1], |s| s.p90),
-            youth_label(t).into(),
+            scope_label(&r.scope).into(),
         ]);
         table.push(cells);
     }
@@ -1270,7 +1338,7 @@ pub fn scenario_communes_table(t: &Territory, unit: Unit, changes: &[Change]) ->
             c.delta()
                 .map_or(Cell::Empty, |d| Cell::Float(unit.shown(d), 3)),
             t.jeunes[c.commune].into(),
-            youth_label(t).into(),
+            commune_youth_label(t, c.commune).into(),
         ]);
     }
     table
@@ -1332,6 +1400,52 @@ pub fn qpv_full_table(t: &Territory, r: &crate::analysis::results::Results) -> O
     Some(table)
 }
 
+/// Where the young people of 16–25 of `t` come from, for the sources line
+/// of the maps and the page; `None` for the user's file (named with the
+/// other inputs).
+pub fn youth_sources(t: &Territory) -> Option<String> {
+    use crate::base::french;
+    use crate::model::youth::REGIONAL_YOUTH_16_25;
+    use std::fmt::Write as _;
+    let estimate = |total: u64| {
+        format!(
+            "estimation ({} au total : part des 16-25 ans dans la population du rapport \
+             d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la population)",
+            french::int(total)
+        )
+    };
+    match &t.jeunes_source {
+        YouthSource::File(_) => None,
+        YouthSource::EstimatedFromRegionalTotal { total, .. } => Some(estimate(*total)),
+        YouthSource::Census {
+            from_census,
+            census_total,
+            estimated_total,
+            ..
+        } => {
+            let mut s = format!(
+                "recensement 2022 de l'INSEE (15-24 ans) recalé sur les {} jeunes de 16 à 25 \
+                 ans du rapport d'activité 2024 de l'AREFIE",
+                french::int(REGIONAL_YOUTH_16_25)
+            );
+            if *census_total != REGIONAL_YOUTH_16_25 {
+                let _ = write!(s, " ({} ici)", french::int(*census_total));
+            }
+            let others = from_census.iter().filter(|&&b| !b).count();
+            if others > 0 {
+                let _ = write!(
+                    s,
+                    " ; {} commune{} hors du recensement : {}",
+                    french::int(others as u64),
+                    if others > 1 { "s" } else { "" },
+                    estimate(*estimated_total)
+                );
+            }
+            Some(s)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1367,20 +1481,37 @@ mod tests {
     }
 
     /// The streamed rows are the bytes of the table written whole, in both
-    /// styles, ids needing quotes included.
+    /// styles, ids needing quotes or an apostrophe (formula-like) included,
+    /// with negative coordinates left as numbers.
     #[test]
     fn points_rows_are_the_table_bytes() {
         let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
-        let ids: Vec<String> = ["plain", "a;b", "a,b", "q\"uote", "line\nbreak", "", "é"]
-            .iter()
-            .cycle()
-            .take(40)
-            .enumerate()
-            .map(|(i, s)| format!("{s}{i}"))
-            .collect();
-        let points: Vec<LonLat> = (0..ids.len())
+        let ids: Vec<String> = [
+            "plain",
+            "a;b",
+            "a,b",
+            "q\"uote",
+            "line\nbreak",
+            "",
+            "é",
+            "=1+",
+            "-",
+            "+33 ",
+            "@SUM(",
+            "\ttab ",
+            "\rcr;",
+            "'",
+        ]
+        .iter()
+        .cycle()
+        .take(40)
+        .enumerate()
+        .map(|(i, s)| format!("{s}{i}"))
+        .collect();
+        let mut points: Vec<LonLat> = (0..ids.len())
             .map(|i| LonLat::new(1.3 + 0.0781 * i as f64, 48.8 + 0.0573 * i as f64))
             .collect();
+        points[2] = LonLat::new(-1.553_621, 47.218_371);
         let geoms: Vec<_> = t.communes.iter().map(|c| c.geometry.clone()).collect();
         let index = crate::index::PolygonIndex::new(&geoms);
         let communes: Vec<_> = points.iter().map(|p| index.locate(*p)).collect();
@@ -1395,10 +1526,29 @@ mod tests {
             for part in points_csv_rows(&t, style, &ids, &points, &communes, &nearest) {
                 streamed.extend(part);
             }
-            assert_eq!(
-                String::from_utf8(streamed).unwrap(),
-                String::from_utf8(whole).unwrap()
-            );
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, String::from_utf8(whole).unwrap());
+            let (sep, point) = match style {
+                CsvStyle::French => (';', ','),
+                CsvStyle::Rfc4180 => (',', '.'),
+            };
+            for row in [
+                format!("\r\n'=1+7{sep}"),
+                format!("\r\n'-8{sep}"),
+                format!("\r\n'+33 9{sep}"),
+                format!("\r\n'@SUM(10{sep}"),
+                format!("\r\n'\ttab 11{sep}"),
+                format!("\r\n\"'\rcr;12\"{sep}"),
+                format!("\r\n'13{sep}"),
+                format!("\r\na,b2{sep}-1{point}553621{sep}47{point}218371{sep}"),
+            ] {
+                let row = if style == CsvStyle::Rfc4180 {
+                    row.replace("a,b2,", "\"a,b2\",")
+                } else {
+                    row
+                };
+                assert!(streamed.contains(&row), "{row:?} in {style:?}");
+            }
         }
     }
 }

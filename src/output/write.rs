@@ -1,6 +1,19 @@
 //! Writing tables and files: one place for number formatting and CSV
 //! conventions, and atomic writes (temporary file in the same folder, renamed
 //! when complete), so a failed run never leaves a half-written output.
+//!
+//! Every text cell of a CSV table goes through [`push_text`]: one that
+//! starts with a character a spreadsheet reads as the start of a formula
+//! ([`FORMULA_STARTS`]) is written behind an apostrophe, so a commune named
+//! `=HYPERLINK(…)` in an input file stays text when `communes.csv` is opened
+//! in Excel or LibreOffice (OWASP's advice on "CSV injection"). Numbers
+//! ([`Cell::Int`], [`Cell::Float`], [`Cell::Exact`]) are never text cells and
+//! are written as they are, negative ones included. The rule applies to every
+//! text cell, not only to those read from an input: the tool's own texts
+//! (labels, codes, placeholders) never start with one of these characters
+//! (its minus sign in prose is `−`, U+2212), so they are unchanged, and no
+//! cell has to be traced back to where it came from. GeoJSON and GeoPackage
+//! layers are not spreadsheets and keep the text as read.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -284,11 +297,33 @@ impl Table {
 /// Rows formatted by one parallel task of [`Table::to_csv`].
 const PIECE_ROWS: usize = 4096;
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// or a command (OWASP, "CSV Injection"): `=`, `+`, `-`, `@`, a tab and a
+/// carriage return.
+pub const FORMULA_STARTS: &[u8] = b"=+-@\t\r";
+
+/// Whether the text `s`, written as is in a CSV cell, would start with one
+/// of [`FORMULA_STARTS`] and needs [`push_text`]'s apostrophe.
+pub fn needs_apostrophe(s: &[u8]) -> bool {
+    s.first().is_some_and(|b| FORMULA_STARTS.contains(b))
+}
+
+/// Appends the text `s` of a CSV cell to `out`, behind an apostrophe when
+/// it starts with one of [`FORMULA_STARTS`]: a spreadsheet then shows it
+/// as text (the apostrophe is not displayed in a cell) instead of
+/// evaluating it.
+pub fn push_text(out: &mut String, s: &str) {
+    if needs_apostrophe(s.as_bytes()) {
+        out.push('\'');
+    }
+    out.push_str(s);
+}
+
 /// Appends a cell's text in `style` to `out`.
 fn push_cell(out: &mut String, c: &Cell, style: CsvStyle) {
     use std::fmt::Write as _;
     match c {
-        Cell::Text(s) => out.push_str(s),
+        Cell::Text(s) => push_text(out, s),
         // Writing into a String cannot fail.
         Cell::Int(n) => {
             let _ = write!(out, "{n}");
@@ -710,6 +745,52 @@ mod tests {
             en,
             "code_insee,nom,distance_km,site_dans_commune\r\n02001,Abbécourt; Aisne,1.235,true\r\n59350,Lille,0.000,\r\n"
         );
+    }
+
+    /// A text cell that starts like a formula gets an apostrophe, in both
+    /// styles and inside the quotes when it needs them; other text, and
+    /// numbers (negative ones included), are written as they are.
+    #[test]
+    fn formula_like_text_gets_an_apostrophe_and_numbers_do_not() {
+        let mut t = Table::new(&["nom", "x", "n", "e"]);
+        for name in [
+            "=HYPERLINK(\"http://x\",\"Amiens\")",
+            "+33 3 22 00 00 00",
+            "-1+1",
+            "@SUM(1)",
+            "\tTab",
+            "\rCR",
+            "'=déjà",
+            "Saint-Omer",
+            "−2 (moins typographique)",
+        ] {
+            t.push(vec![
+                name.into(),
+                Cell::Float(-1.5, 1),
+                Cell::Int(-3),
+                Cell::Exact(-0.25),
+            ]);
+        }
+        let fr = String::from_utf8(t.to_csv(CsvStyle::French)).unwrap();
+        assert_eq!(
+            fr,
+            "\u{feff}nom;x;n;e\r\n\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"Amiens\"\")\";-1,5;-3;-0,25\r\n\
+             '+33 3 22 00 00 00;-1,5;-3;-0,25\r\n\
+             '-1+1;-1,5;-3;-0,25\r\n\
+             '@SUM(1);-1,5;-3;-0,25\r\n\
+             '\tTab;-1,5;-3;-0,25\r\n\
+             \"'\rCR\";-1,5;-3;-0,25\r\n\
+             '=déjà;-1,5;-3;-0,25\r\n\
+             Saint-Omer;-1,5;-3;-0,25\r\n\
+             −2 (moins typographique);-1,5;-3;-0,25\r\n"
+        );
+        let en = String::from_utf8(t.to_csv(CsvStyle::Rfc4180)).unwrap();
+        assert!(
+            en.contains("\r\n\"'=HYPERLINK(\"\"http://x\"\",\"\"Amiens\"\")\",-1.5,-3,-0.25\r\n"),
+            "{en}"
+        );
+        assert!(en.contains("\r\n'-1+1,-1.5,-3,-0.25\r\n"), "{en}");
     }
 
     #[test]

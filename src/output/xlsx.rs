@@ -225,13 +225,8 @@ impl ReadMe {
             )
         });
         let youth = match &t.jeunes_source {
-            YouthSource::EstimatedFromRegionalTotal { total, .. } => format!(
-                "estimation : {} au total, la part des 16-25 ans dans la population du rapport \
-                 d'activité 2024 de l'AREFIE (12,8 %) appliquée à la population de chaque \
-                 commune (colonnes jeunes_16_25_source = estimation)",
-                french::int(*total)
-            ),
             YouthSource::File(f) => format!("fichier {f}"),
+            _ => crate::output::tables::youth_sources(t).unwrap_or_default(),
         };
         ReadMe {
             title: format!("Maillage territorial des Missions Locales {}", t.name.of),

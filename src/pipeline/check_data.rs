@@ -71,7 +71,8 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Check> {
             r.data_note.clone().into(),
             verdict_text(&r.verdict).into(),
             r.figure.source.clone().into(),
-            r.figure.ligne.into(),
+            // No line for a figure that is not from a report's text.
+            (r.figure.ligne > 0).then_some(r.figure.ligne).into(),
         ]);
     }
     let mut outputs = Outputs::new();

@@ -293,8 +293,9 @@ fn inputs(args: &Plan) -> anyhow::Result<Vec<InputFile>> {
     for (_, p) in &data.sites_ml {
         v.extend(InputFile::read("sites_ml", p)?);
     }
-    if let Some(p) = &data.jeunes {
-        v.extend(InputFile::read("jeunes", p)?);
+    match &data.jeunes {
+        Some(p) => v.extend(InputFile::read("jeunes", p)?),
+        None => v.push(InputFile::embedded("jeunes", &defaults::RECENSEMENT_15_24)),
     }
     v.push(InputFile::embedded("chiffres_cles", &CHIFFRES_CLES));
     if let Some(p) = &args.distance.points {

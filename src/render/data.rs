@@ -7,6 +7,7 @@ use crate::analysis::results::Results;
 use crate::base::french;
 use crate::base::TravelMode;
 use crate::error::Error;
+use crate::model::youth::REGIONAL_YOUTH_16_25;
 use crate::model::Scope;
 use crate::model::{Territory, YouthSource};
 use crate::output::write::Outputs;
@@ -148,13 +149,9 @@ pub fn map_data<'a>(t: &'a Territory, r: &Results, sources: String) -> MapData<'
         }
         (None, _) => {}
     }
-    if let YouthSource::EstimatedFromRegionalTotal { total, .. } = t.jeunes_source {
-        sources.push_str(&format!(
-            " · jeunes de 16 à 25 ans : estimation ({} au total : part des 16-25 ans \
-             dans la population du rapport d'activité 2024 de l'AREFIE, 12,8 %, appliquée à la \
-             population)",
-            french::int(total)
-        ));
+    if let Some(youth) = crate::output::tables::youth_sources(t) {
+        sources.push_str(" · jeunes de 16 à 25 ans : ");
+        sources.push_str(&youth);
     }
     MapData {
         territory: t,
@@ -210,4 +207,29 @@ pub fn add_maps(
         names.push(name);
     }
     Ok(names)
+}
+
+/// The label of the young people's row of the page's key figures: how they
+/// were obtained, in a few words.
+pub fn youth_note(t: &Territory) -> String {
+    match &t.jeunes_source {
+        YouthSource::File(_) => "Jeunes de 16 à 25 ans".to_string(),
+        YouthSource::EstimatedFromRegionalTotal { .. } => {
+            "Jeunes de 16 à 25 ans (estimation : part des 16-25 ans du rapport d'activité \
+             2024, 12,8 %, appliquée à la population)"
+                .to_string()
+        }
+        YouthSource::Census { from_census, .. } => {
+            let mut s = format!(
+                "Jeunes de 16 à 25 ans (recensement 2022 de l'INSEE, 15-24 ans, recalé sur les \
+                 {} jeunes de 16 à 25 ans du rapport d'activité 2024",
+                french::int(REGIONAL_YOUTH_16_25)
+            );
+            if from_census.iter().any(|&b| !b) {
+                s.push_str(" ; estimation par la part des 16-25 ans, 12,8 %, hors du recensement");
+            }
+            s.push(')');
+            s
+        }
+    }
 }

@@ -730,13 +730,7 @@ const SCRIPT: &str = r#"
 /// The whole page.
 pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     let t = data.territory;
-    let youth_note = match t.jeunes_source {
-        crate::model::YouthSource::EstimatedFromRegionalTotal { .. } => {
-            "Jeunes de 16 à 25 ans (estimation : part des 16-25 ans du rapport d'activité \
-             2024, 12,8 %, appliquée à la population)"
-        }
-        crate::model::YouthSource::File(_) => "Jeunes de 16 à 25 ans",
-    };
+    let youth_note = super::data::youth_note(t);
     let stand_ins = t
         .sites
         .iter()
@@ -862,7 +856,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     } else {
         "<h2>Indicateurs clés</h2>"
     });
-    h.push_str(&key_figures(data, r, youth_note));
+    h.push_str(&key_figures(data, r, &youth_note));
 
     match data.mode {
         None => h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>"),

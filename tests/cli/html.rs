@@ -10,10 +10,19 @@ use crate::util::{assert_exit, fixture, read_csv, Dir};
 type Row = BTreeMap<String, String>;
 
 /// A page's cell as the RFC 4180 CSV writes it: no digit grouping, a
-/// decimal point, a plain minus, markup entities decoded.
+/// decimal point (a comma between two digits; a comma in a name stays),
+/// a plain minus, markup entities decoded.
 fn plain(cell: &str) -> String {
-    cell.replace('\u{a0}', "")
-        .replace(',', ".")
+    let chars: Vec<char> = cell.replace('\u{a0}', "").chars().collect();
+    let decimal = |i: usize| {
+        chars[i] == ','
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+    };
+    (0..chars.len())
+        .map(|i| if decimal(i) { '.' } else { chars[i] })
+        .collect::<String>()
         .replace('−', "-")
         .replace("&#39;", "'")
         .replace("&quot;", "\"")
