@@ -291,7 +291,7 @@ fn map_options_are_checked() {
     assert_exit(&out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("regionale, distances, hotspots, placement, bassins"),
+        err.contains("regionale, distances, points-chauds, implantation, bassins"),
         "{err}"
     );
 }

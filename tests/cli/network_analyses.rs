@@ -186,6 +186,8 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
     let net = ["--reseau", g.as_str(), "--mode", "velo"];
     let mut a = vec![
         "distance",
+        "--ml",
+        "60471",
         "--grille-m",
         "0",
         "--csv",
