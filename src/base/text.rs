@@ -1,6 +1,7 @@
 //! Names as people type them: [`fold`] compares them whatever the case,
 //! the accents and the punctuation, and [`suggest`] offers the closest
-//! known names for one that matches nothing.
+//! known names for one that matches nothing; [`escape_markup`] writes a
+//! text into HTML or XML.
 
 /// Lower case, accents off, every run of non-alphanumeric characters as one
 /// space: `Mission Locale de l'Arrageois` and `mission locale de l arrageois`
@@ -186,4 +187,28 @@ mod tests {
         assert_eq!(suggest("Grand Arras", &more, 3)[0], 2);
         assert!(suggest("Grand Arras", &more, 3).len() <= 3);
     }
+}
+
+/// Escapes a text for HTML or XML, in element content and in attribute
+/// values alike: `& < > " '` and the line feed become references
+/// (numeric for `'` and the line feed, valid in both languages).
+///
+/// ```
+/// use maillage::base::text::escape_markup;
+/// assert_eq!(escape_markup("l'a<b & \"c\""), "l&#39;a&lt;b &amp; &quot;c&quot;");
+/// ```
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

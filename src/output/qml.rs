@@ -37,21 +37,7 @@ pub struct LayerStyle {
 }
 
 /// Escapes a text for an XML attribute value.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::base::text::escape_markup as escape;
 
 /// A colour as QGIS writes it: `r,g,b,a`.
 pub fn qgis_colour(hex: u32) -> String {
@@ -778,7 +764,7 @@ mod tests {
         // pixel, 1:453 543 at QGIS's 96 dpi.
         assert!(s
             .qml()
-            .contains("if(@map_scale &lt; 453543, &apos;solid&apos;, &apos;no&apos;)"));
+            .contains("if(@map_scale &lt; 453543, &#39;solid&#39;, &#39;no&#39;)"));
 
         let classes = parsed(&sites(&t).qml());
         let got: Vec<(String, Option<String>)> =

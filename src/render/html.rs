@@ -39,20 +39,7 @@ const HOTSPOTS_SHOWN: usize = 15;
 pub const HTML_NAME: &str = "synthese.html";
 
 /// Escapes a text for HTML markup and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::base::text::escape_markup as esc;
 
 /// JSON that is safe inside a `<script>` element: no `<`, `>` or `&` (so
 /// no `</script>` or `<!--`), and no U+2028/U+2029 line separators.
