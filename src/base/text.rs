@@ -137,6 +137,30 @@ pub fn suggest<S: AsRef<str>>(wanted: &str, candidates: &[Vec<S>], max: usize) -
     out
 }
 
+/// Escapes a text for HTML or XML, in element content and in attribute
+/// values alike: `& < > " '` and the line feed become references
+/// (numeric for `'` and the line feed, valid in both languages).
+///
+/// ```
+/// use maillage::base::text::escape_markup;
+/// assert_eq!(escape_markup("l'a<b & \"c\""), "l&#39;a&lt;b &amp; &quot;c&quot;");
+/// ```
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,28 +211,4 @@ mod tests {
         assert_eq!(suggest("Grand Arras", &more, 3)[0], 2);
         assert!(suggest("Grand Arras", &more, 3).len() <= 3);
     }
-}
-
-/// Escapes a text for HTML or XML, in element content and in attribute
-/// values alike: `& < > " '` and the line feed become references
-/// (numeric for `'` and the line feed, valid in both languages).
-///
-/// ```
-/// use maillage::base::text::escape_markup;
-/// assert_eq!(escape_markup("l'a<b & \"c\""), "l&#39;a&lt;b &amp; &quot;c&quot;");
-/// ```
-pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
