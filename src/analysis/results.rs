@@ -34,6 +34,8 @@ pub struct Results {
     pub scenario: Option<ScenarioResults>,
     /// How the times were measured, by public transport.
     pub transit: Option<TransitRun>,
+    /// The costs the page embeds to answer what-if questions.
+    pub whatif: Option<crate::analysis::whatif::WhatIf>,
 }
 
 /// The settings of a run by public transport, for the page and the tables.
@@ -60,6 +62,7 @@ impl Results {
             placement: None,
             scenario: None,
             transit: None,
+            whatif: None,
         }
     }
 }

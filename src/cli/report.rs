@@ -140,6 +140,17 @@ fn analyses_and_outputs(
         &args.placement,
         ctx,
     )?);
+    let fs = crate::load::changes::france_services()?;
+    let points = crate::analysis::whatif::candidate_points(t, (fs.ids, fs.names, fs.points));
+    let main = args.placement.radius(unit)?;
+    match crate::analysis::whatif::WhatIf::new(t, &net.measure(), &radii, main, points) {
+        Ok(w) => r.whatif = Some(w),
+        Err(e) => ctx.warnings.add(
+            std::path::Path::new(HTML_NAME),
+            "pas de simulation dans la page",
+            e.to_string(),
+        ),
+    }
 
     ctx.progress.step("tables, cartes et couches");
     let options = ctx.table_options(plan.write_access_costs);

@@ -8,7 +8,6 @@ use crate::analysis::basics::Basics;
 use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
 use crate::analysis::scenario::{apply, changes};
-use crate::analysis::summary::distance_summaries;
 use crate::cli::args::NetworkArgs;
 use crate::cli::coverage::CoverageArgs;
 use crate::cli::reseau::RunNetwork;
@@ -21,7 +20,8 @@ const EXAMPLES: &str = "\
 Exemples :
   maillage scenario --remove 02168-S00
   maillage scenario --add nouveaux_sites.csv
-  maillage scenario --add deplace.csv --remove 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)";
+  maillage scenario --add deplace.csv --remove 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)
+  maillage scenario --changements scenario.csv                (le scénario exporté de synthese.html)";
 
 /// Compare la couverture et les distances avant et après un changement de
 /// sites, par région, département et Mission Locale, et liste les communes
@@ -37,6 +37,11 @@ pub struct ScenarioArgs {
     /// Identifiants des sites à fermer, séparés par des virgules.
     #[arg(long, value_name = "ID,ID,…")]
     pub remove: Option<String>,
+    /// Changements à appliquer : le fichier « Exporter le scénario » de
+    /// synthese.html (action;id;code_insee;type;nom, une ligne par
+    /// ouverture ou fermeture ; voir le README).
+    #[arg(long, value_name = "FICHIER")]
+    pub changements: Option<PathBuf>,
     #[command(flatten)]
     pub coverage: CoverageArgs,
     #[command(flatten)]
@@ -55,10 +60,19 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
         .filter(|s| !s.is_empty())
         .collect();
     let t = ctx.load(data)?;
-    let add = match &args.add {
+    let mut add = match &args.add {
         Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
         None => Vec::new(),
     };
+    let mut remove = remove;
+    if let Some(p) = &args.changements {
+        let lines = crate::load::changes::read_changes(p, &mut ctx.warnings)?;
+        let fs = crate::load::changes::france_services()?;
+        let points = crate::analysis::whatif::candidate_points(&t, (fs.ids, fs.names, fs.points));
+        let (a, r) = crate::analysis::scenario::from_changes(&t, p, &lines, &points)?;
+        add.extend(a);
+        remove.extend(r);
+    }
     let after = apply(&t, &add, &remove)?;
     let net = RunNetwork::open(&args.network, ctx)?;
     ctx.progress.step("scénario");
@@ -69,8 +83,8 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
     });
     let coverage = [b0.coverage(&t, &radii), b1.coverage(&after, &radii)];
     let summaries = [
-        distance_summaries(&t, &b0.costs, &b0.qpv),
-        distance_summaries(&after, &b1.costs, &b1.qpv),
+        crate::analysis::scenario::summaries(&t, &b0),
+        crate::analysis::scenario::summaries(&after, &b1),
     ];
     let changed = changes(&t, &b0, &after, &b1);
     let middle = radii[(radii.len() - 1) / 2];

@@ -5,6 +5,7 @@
 //! in [`crate::warnings::Warnings`]. Nothing here computes or writes.
 
 pub mod basins;
+pub mod changes;
 pub mod csv_in;
 pub mod features;
 pub mod geojson;
