@@ -487,7 +487,7 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
         ]));
     }
     let mut sites = String::new();
-    for s in &t.sites {
+    for (j, s) in t.sites.iter().enumerate() {
         let q = t.frame.project(s.position);
         let r = match s.kind {
             SiteKind::Siege => 9,
@@ -496,7 +496,7 @@ fn map_svg(data: &MapData<'_>) -> (String, serde_json::Value, [f64; 4]) {
         };
         let _ = write!(
             sites,
-            "<circle class=\"site {}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
+            "<circle class=\"site {}\" data-s=\"{j}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
             s.kind.code(),
             (q.x / scale).round(),
             (-q.y / scale).round()
@@ -621,7 +621,11 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         "<title>Maillage des Missions Locales {} : synthèse</title>",
         esc(&t.name.of)
     );
-    let _ = write!(h, "<style>{STYLE}</style></head><body>");
+    let _ = write!(
+        h,
+        "<style>{STYLE}{}</style></head><body>",
+        super::planner::STYLE
+    );
     let _ = write!(
         h,
         "<header><h1>Maillage territorial des Missions Locales {}</h1>\
@@ -695,6 +699,12 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             );
         }
     }
+    // The perimeter is the region here; a département's or a Mission
+    // Locale's page passes its own (see `planner`).
+    let planner = super::planner::section(t, r, &Scope::Region);
+    if let Some((top, _)) = &planner {
+        h.push_str(top);
+    }
     h.push_str("<div class=\"legend\">");
     for (_, label, colour) in bands(data.unit) {
         let _ = write!(
@@ -728,6 +738,9 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         "<script type=\"application/json\" id=\"donnees-communes\">{}</script>",
         script_json(&rows)
     );
+    if let Some((_, bottom)) = &planner {
+        h.push_str(bottom);
+    }
 
     let broad = |scope: &Scope| matches!(scope, Scope::Region | Scope::Departement(_));
     if let Some(c) = &r.coverage {
@@ -883,6 +896,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     h.push_str("</main><script>");
     let _ = write!(h, "var UNIT = '{}';", data.unit.symbol());
     h.push_str(SCRIPT);
+    h.push_str(super::planner::SCRIPT);
     h.push_str("</script></body></html>\n");
     Ok(h.into_bytes())
 }
