@@ -275,18 +275,25 @@
     if (idx >= 0) changes.splice(idx, 1); else changes.push({action: action, p: p});
     redraw();
   }
+  // What the screen shows, so that only what changes is touched (a style
+  // change on every commune would repaint the whole map).
+  var drawnFill = original.slice(), drawnChange = new Uint8Array(N), drawnClosed = new Uint8Array(S);
   function redraw(){
     var t0 = performance.now();
     var x = current();
-    var dirty = state(x.ouvrir, x.fermer);
-    after = rows.map(figures);
-    for (var i = 0; i < N; i++) if (paths[i]) {
-      var ch = changed(i);
-      paths[i].setAttribute('fill', ch ? colour(i) : original[i]);
-      if (ch) paths[i].classList.add('change'); else paths[i].classList.remove('change');
+    var dirty = state(x.ouvrir, x.fermer), touched = {};
+    after = after.slice();
+    for (var i = 0; i < N; i++) if (dirty[i]) {
+      rowsOf[i].forEach(function(k){ touched[k] = 1; });
+      if (!paths[i]) continue;
+      var ch = changed(i) ? 1 : 0, fillNow = ch ? colour(i) : original[i];
+      if (fillNow !== drawnFill[i]) { paths[i].setAttribute('fill', fillNow); drawnFill[i] = fillNow; }
+      if (ch !== drawnChange[i]) { paths[i].classList.toggle('change', !!ch); drawnChange[i] = ch; }
     }
-    for (var s = 0; s < S; s++) if (siteCircles[s]) {
-      if (open[s]) siteCircles[s].classList.remove('ferme'); else siteCircles[s].classList.add('ferme');
+    Object.keys(touched).forEach(function(k){ after[k] = figures(rows[k]); });
+    for (var s = 0; s < S; s++) if (siteCircles[s] && drawnClosed[s] !== 1 - open[s]) {
+      drawnClosed[s] = 1 - open[s];
+      siteCircles[s].classList.toggle('ferme', !open[s]);
     }
     Object.keys(added).forEach(function(p){ if (!open[p]) { gNew.removeChild(added[p]); delete added[p]; } });
     x.ouvrir.forEach(function(p){
@@ -476,6 +483,13 @@
     return '\ufeff' + lines.join('\r\n') + '\r\n';
   }
   window.maillage.scenario = exportText;
+  // What a click does: opens the candidate point (or closes the site) with
+  // this id, or takes that change back; the screen is redrawn.
+  window.maillage.basculer = function(id){
+    var p = byId[id];
+    if (p === undefined) throw new Error('maillage.basculer : aucun point « ' + id + ' »');
+    apply(p < S ? 'fermer' : 'ouvrir', p);
+  };
   // For tests: the communes whose cost changed, as scenario_communes.csv
   // writes them (km or min, 3 decimals; '' without a site, '>' beyond reach).
   window.maillage.communes_changees = function(){

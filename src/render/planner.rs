@@ -33,14 +33,17 @@ pub const STYLE: &str = r#"
 #simulation h3{margin:4px 0 8px;color:#08306b}
 #sim-barre{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 #sim-recherche{width:340px;max-width:100%;padding:5px 8px;font-size:14px}
-#sim-resultats{list-style:none;margin:4px 0;padding:0;max-height:230px;overflow:auto}
+#sim-barre{position:relative}
+#sim-resultats{list-style:none;margin:0;padding:0 8px;max-height:260px;overflow:auto;position:absolute;z-index:6;background:#fff;box-shadow:0 2px 6px rgba(0,0,0,.3);width:640px;max-width:95vw}
+#sim-resultats:empty{display:none}
 #sim-resultats li{padding:3px 0;font-size:13px}
 #sim-resultats button,#sim-menu button,#sim-changements button{font-size:12px;margin:1px 4px 1px 0;cursor:pointer}
-#sim-changements{margin:6px 0;padding-left:20px;font-size:13px}
+#sim-changements{margin:4px 0;padding-left:24px;font-size:13px;height:4.6em;overflow-y:auto;border:1px solid #eee}
 #sim-menu{position:absolute;display:none;background:#fff;border:1px solid #555;padding:6px 8px;font-size:13px;box-shadow:0 1px 4px rgba(0,0,0,.3);z-index:5;max-width:340px}
 #sim-menu div{margin:2px 0}
 #sim-menu button{display:block;text-align:left;width:100%}
-#sim-cartes{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}
+#sim-cartes{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0;min-height:130px;contain:layout}
+#map-wrap{will-change:transform;contain:strict}
 #sim-cartes .carte{border:1px solid #c6dbef;background:#f7fbff;padding:6px 10px;min-width:150px}
 #sim-cartes .carte b{display:block;font-size:18px;color:#08306b}
 #sim-cartes .carte span{font-size:12px;color:#444}
@@ -197,7 +200,7 @@ pub fn section(t: &Territory, r: &Results, perimeter: &Scope) -> Option<(String,
          <input id=\"sim-recherche\" type=\"search\" autocomplete=\"off\" placeholder=\"nom, code INSEE ou id de site\">\
          <button id=\"sim-reinitialiser\" type=\"button\">Réinitialiser</button>\
          <button id=\"sim-exporter\" type=\"button\">Exporter le scénario</button></div>\
-         <ul id=\"sim-resultats\" aria-live=\"polite\"></ul>\
+         <div style=\"position:relative\"><ul id=\"sim-resultats\" aria-live=\"polite\"></ul></div>\
          <div><b>Changements</b> <span id=\"sim-nb\">(aucun)</span><ol id=\"sim-changements\"></ol></div>\
          <div id=\"sim-cartes\" aria-live=\"polite\"></div></section>",
         esc(&perimeter_name)
