@@ -232,3 +232,40 @@ pub fn summaries(t: &Territory, b: &Basics) -> Vec<SummaryRow> {
     }
     distance_summaries(t, &costs, &b.qpv)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::stats::summarise;
+    use crate::analysis::summary::{Category, Weight};
+    use crate::load::territory::{load_territory, DataPaths};
+    use crate::model::Scope;
+    use crate::warnings::Warnings;
+
+    /// The scenario's means count a commune with a site in it at zero: the
+    /// region's young-people-weighted mean is the plain weighted mean of
+    /// the effective costs, in km.
+    #[test]
+    fn scenario_summaries_count_a_site_in_the_commune_at_zero() {
+        let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+        let b = Basics::new(&t);
+        let rows = summaries(&t, &b);
+        let got = rows
+            .iter()
+            .find(|r| {
+                r.scope == Scope::Region
+                    && r.category == Category::Toutes
+                    && r.weight == Weight::Jeunes
+            })
+            .unwrap();
+        let values: Vec<(f64, f64)> = (0..t.communes.len())
+            .filter_map(|i| Some((b.effective_cost(i)? / 1000.0, t.jeunes[i] as f64)))
+            .collect();
+        let expected = summarise(&values).unwrap();
+        assert_eq!(got.summary, expected);
+        // Not the town hall's distance: some communes with a site are not at 0.
+        assert!((0..t.communes.len()).any(
+            |i| b.sites_in_commune[i] > 0 && b.costs.communes[i].is_some_and(|c| c.value > 0.0)
+        ));
+    }
+}

@@ -557,8 +557,8 @@ mod tests {
         assert_eq!(t, 500_000);
         for (d, inside) in [
             (5000.0, true),
-            (4999.999_999, true),
-            (5000.000_001, false),
+            (4_999.999_999, true),
+            (5_000.000_001, false),
             (4999.99, true),
             (5000.01, false),
             (0.0, true),

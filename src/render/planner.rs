@@ -218,3 +218,90 @@ pub fn section(t: &Territory, r: &Results, perimeter: &Scope) -> Option<(String,
     );
     Some((top, bottom))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::basics::Basics;
+    use crate::analysis::measure::Measure;
+    use crate::analysis::whatif::{candidate_points, decode, WhatIf};
+    use crate::load::territory::{load_territory, DataPaths};
+    use crate::warnings::Warnings;
+
+    fn data_of(bottom: &str) -> Value {
+        let start = bottom.find("id=\"donnees-simulation\">").unwrap() + 24;
+        let end = bottom[start..].find("</script>").unwrap() + start;
+        serde_json::from_str(&bottom[start..end]).unwrap()
+    }
+
+    /// The region's page and a département's: the data hold the run's
+    /// costs before any change exactly, and only the perimeter's pairs.
+    #[test]
+    fn the_perimeter_is_a_parameter() {
+        let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
+        let b = Basics::new(&t);
+        let fs = crate::load::changes::france_services().unwrap();
+        let points = candidate_points(&t, (fs.ids, fs.names, fs.points));
+        let what = WhatIf::new(
+            &t,
+            &Measure::Geodesic,
+            &[5000.0, 10_000.0, 15_000.0, 20_000.0],
+            5000.0,
+            points,
+        )
+        .unwrap();
+        let mut r = Results::new(b);
+        r.whatif = Some(what.clone());
+        let (top, bottom) = section(&t, &r, &Scope::Region).unwrap();
+        assert!(top.contains("Simuler") && top.contains("Hauts-de-France"));
+        let d = data_of(&bottom);
+        assert!(d["perimetre"]["communes"].is_null());
+        // The numbers as the page's JSON.parse reads them (serde_json's own
+        // parser may miss the last bit): each the run's double exactly.
+        let start = bottom.find("\"avant\":[").unwrap() + 9;
+        let end = bottom[start..].find(']').unwrap() + start;
+        let avant: Vec<Option<f64>> = bottom[start..end]
+            .split(',')
+            .map(|x| x.parse::<f64>().ok())
+            .collect();
+        let expected: Vec<Option<f64>> = r
+            .basics
+            .costs
+            .communes
+            .iter()
+            .map(|c| c.map(|c| c.value))
+            .collect();
+        assert_eq!(avant, expected);
+        let all = decode(d["couts"].as_str().unwrap(), what.len()).unwrap();
+        assert_eq!(
+            all.iter().map(Vec::len).sum::<usize>(),
+            what.costs.iter().map(Vec::len).sum::<usize>()
+        );
+
+        let somme = Scope::Departement("80".into());
+        let (top, bottom) = section(&t, &r, &somme).unwrap();
+        assert!(top.contains("(Somme)"), "{top}");
+        let d = data_of(&bottom);
+        let members: Vec<usize> = (0..t.communes.len())
+            .filter(|&i| somme.has_commune(&t, i))
+            .collect();
+        assert_eq!(
+            d["perimetre"]["communes"].as_array().unwrap().len(),
+            members.len()
+        );
+        let got = decode(d["couts"].as_str().unwrap(), what.len()).unwrap();
+        for (row, full) in got.iter().zip(&all) {
+            let kept: Vec<(u32, u64)> = full
+                .iter()
+                .copied()
+                .filter(|&(i, _)| t.communes[i as usize].departement == "80")
+                .collect();
+            assert_eq!(row, &kept);
+        }
+        // Sites outside the Somme reach it too.
+        assert!(got[..t.sites.len()]
+            .iter()
+            .enumerate()
+            .any(|(j, row)| !row.is_empty() && !t.sites[j].id.starts_with("80")));
+    }
+}
