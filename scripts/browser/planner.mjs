@@ -162,22 +162,14 @@ try {
   // threshold, the mean is unknown and the page says so.
   const lonely = await page.evaluate(() => {
     const D = JSON.parse(document.getElementById('donnees-simulation').textContent);
-    // The sites within reach of the commune with the fewest.
-    const S = D.sites, N = D.communes.jeunes.length;
-    const bin = atob(D.couts), bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    let at = 0;
-    const vi = () => { let x = 0, m = 1, v; do { v = bytes[at++]; x += (v & 127) * m; m *= 128; } while (v & 128); return x; };
-    const near = Array.from({ length: N }, () => []);
-    for (let p = 0; p < D.points.id.length; p++) {
-      const n = vi(); let last = -1;
-      for (let k = 0; k < n; k++) { last += vi(); vi(); if (p < S) near[last].push(p); }
+    // The commune with the fewest sites within reach (and some young people).
+    let best = -1, near = null;
+    for (let i = 0; i < D.communes.jeunes.length; i++) {
+      if (!(D.communes.jeunes[i] > 0 && D.communes.dedans[i] === 0 && D.communes.avant[i] !== null)) continue;
+      const s = window.maillage.points_proches(i);
+      if (s.length > 0 && (best < 0 || s.length < near.length)) { best = i; near = s; }
     }
-    let best = -1;
-    for (let i = 0; i < N; i++) {
-      if (D.communes.jeunes[i] > 0 && D.communes.dedans[i] === 0 && near[i].length > 0 &&
-          D.communes.avant[i] !== null && (best < 0 || near[i].length < near[best].length)) best = i;
-    }
-    return { commune: D.communes.code[best], fermer: near[best].map((p) => D.points.id[p]) };
+    return { commune: D.communes.code[best], fermer: near };
   });
   const far = await page.evaluate((f) => window.maillage.simuler({ fermer: f }), lonely.fermer);
   if (far.hors_portee.communes < 1 || far.moyenne_apres !== null) {

@@ -280,47 +280,153 @@ impl WhatIf {
 }
 
 /// The costs of every point to the communes `keep` says, as the page reads
-/// them: for each point, the number of its communes, then for each commune
-/// (ascending) the gap to the previous one's index (the first from −1) and
-/// the cost in quanta, all as LEB128 varints; the whole in base64. The
-/// points come in the order of `what.costs`.
+/// them, in base64 of LEB128 varints:
+///
+/// 1. a flag: 1 when the town halls' costs are stored once per pair of
+///    communes (below), 0 otherwise; with 1, the index of the first town
+///    hall among the points (the number of sites) and the number of town
+///    halls;
+/// 2. for each point (in the order of `what.costs`): the number of its
+///    pairs, then for each commune (ascending) the gap to the previous one's
+///    index (the first from −1) and the cost in quanta;
+/// 3. with the flag, for each commune `j` in order: the number of its
+///    pairs, then for each commune `i > j` (ascending, gaps from `j`) a cost
+///    `c` that stands for two pairs: town hall `j` to commune `i`, and town
+///    hall `i` to commune `j`.
+///
+/// As the crow flies, the distance from town hall `i` to commune `j`'s
+/// reference point is the distance between the two communes' reference
+/// points, whichever way it is measured: the codes of the two pairs are
+/// equal (checked pair by pair; a pair whose codes differ, or whose partner
+/// lies outside `keep`, is stored in part 2). This halves the bulk of the
+/// data (three quarters of the pairs are town halls'). By network the two
+/// ways differ and every pair is in part 2.
 pub fn encode(what: &WhatIf, keep: &(dyn Fn(usize) -> bool + Sync)) -> String {
+    let n = what.costs.len() - what.candidates.len();
+    let communes = what
+        .candidates
+        .iter()
+        .take_while(|c| c.kind == PointKind::Mairie)
+        .count();
+    let symmetric = what.quantum == Quantum::Centimetre
+        && what.candidates[..communes]
+            .iter()
+            .enumerate()
+            .all(|(k, c)| c.candidate.commune == Some(k));
+    let q = what.quantum;
+    // The code of town hall `j` to commune `i`.
+    let code_at = |j: usize, i: usize| -> Option<u64> {
+        let row = &what.costs[n + j];
+        let k = row.binary_search_by_key(&(i as u32), |p| p.0).ok()?;
+        Some(q.code(row[k].1))
+    };
+    // Whether the pair (town hall j, commune i) of code c goes to part 3.
+    let paired = |j: usize, i: usize, c: u64| -> bool {
+        symmetric
+            && j < communes
+            && i < communes
+            && i != j
+            && keep(i)
+            && keep(j)
+            && code_at(i, j) == Some(c)
+    };
     let rows: Vec<Vec<u8>> = what
         .costs
         .par_iter()
-        .map(|row| {
-            let kept: Vec<&(u32, f64)> = row.iter().filter(|(i, _)| keep(*i as usize)).collect();
+        .enumerate()
+        .map(|(p, row)| {
+            let kept: Vec<(u32, u64)> = row
+                .iter()
+                .filter(|(i, _)| keep(*i as usize))
+                .map(|&(i, c)| (i, q.code(c)))
+                .filter(|&(i, c)| p < n || !paired(p - n, i as usize, c))
+                .collect();
             let mut out = Vec::with_capacity(1 + kept.len() * 4);
-            varint(&mut out, kept.len() as u64);
-            let mut last: i64 = -1;
-            for &&(i, c) in &kept {
-                varint(&mut out, (i64::from(i) - last) as u64);
-                varint(&mut out, what.quantum.code(c));
-                last = i64::from(i);
-            }
+            push_pairs(&mut out, &kept, -1);
             out
         })
         .collect();
-    base64(&rows.concat())
+    let halves: Vec<Vec<u8>> = if symmetric {
+        (0..communes)
+            .into_par_iter()
+            .map(|j| {
+                let pairs: Vec<(u32, u64)> = what.costs[n + j]
+                    .iter()
+                    .filter(|(i, _)| (*i as usize) > j)
+                    .map(|&(i, c)| (i, q.code(c)))
+                    .filter(|&(i, c)| paired(j, i as usize, c))
+                    .collect();
+                let mut out = Vec::new();
+                push_pairs(&mut out, &pairs, j as i64);
+                out
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut bytes = Vec::new();
+    varint(&mut bytes, u64::from(symmetric));
+    if symmetric {
+        varint(&mut bytes, n as u64);
+        varint(&mut bytes, communes as u64);
+    }
+    bytes.extend(rows.concat());
+    bytes.extend(halves.concat());
+    base64(&bytes)
 }
 
-/// The inverse of [`encode`]: per point, its communes and costs in quanta;
-/// `None` when the text is not a valid encoding of `points` points.
+/// A count, then each pair as the gap from the previous commune (the
+/// first from `start`) and its code.
+fn push_pairs(out: &mut Vec<u8>, pairs: &[(u32, u64)], start: i64) {
+    varint(out, pairs.len() as u64);
+    let mut last = start;
+    for &(i, c) in pairs {
+        varint(out, (i64::from(i) - last) as u64);
+        varint(out, c);
+        last = i64::from(i);
+    }
+}
+
+/// The inverse of [`encode`]: per point, its communes (ascending) and costs
+/// in quanta; `None` when the text is not a valid encoding of `points`
+/// points.
 pub fn decode(text: &str, points: usize) -> Option<Vec<Vec<(u32, u64)>>> {
     let bytes = unbase64(text)?;
     let mut at = 0usize;
-    let mut out = Vec::with_capacity(points);
-    for _ in 0..points {
-        let n = read_varint(&bytes, &mut at)?;
+    let symmetric = read_varint(&bytes, &mut at)? == 1;
+    let (sites, communes) = if symmetric {
+        (
+            usize::try_from(read_varint(&bytes, &mut at)?).ok()?,
+            usize::try_from(read_varint(&bytes, &mut at)?).ok()?,
+        )
+    } else {
+        (0, 0)
+    };
+    let read_pairs = |at: &mut usize, start: i64| -> Option<Vec<(u32, u64)>> {
+        let n = read_varint(&bytes, at)?;
         let mut row = Vec::with_capacity(n.min(1 << 20) as usize);
-        let mut last: i64 = -1;
+        let mut last = start;
         for _ in 0..n {
-            let gap = read_varint(&bytes, &mut at)?;
-            let code = read_varint(&bytes, &mut at)?;
+            let gap = read_varint(&bytes, at)?;
+            let code = read_varint(&bytes, at)?;
             last = last.checked_add(i64::try_from(gap).ok()?)?;
             row.push((u32::try_from(last).ok()?, code));
         }
-        out.push(row);
+        Some(row)
+    };
+    let mut out = Vec::with_capacity(points);
+    for _ in 0..points {
+        out.push(read_pairs(&mut at, -1)?);
+    }
+    for j in 0..communes {
+        for (i, c) in read_pairs(&mut at, j as i64)? {
+            out.get_mut(sites + j)?.push((i, c));
+            out.get_mut(sites + i as usize)?
+                .push((u32::try_from(j).ok()?, c));
+        }
+    }
+    for row in &mut out {
+        row.sort_unstable();
     }
     (at == bytes.len()).then_some(out)
 }

@@ -14,15 +14,31 @@
   for (var b = 0; b < bin.length; b++) bytes[b] = bin.charCodeAt(b);
   var at = 0;
   function vi(){ var x = 0, m = 1, v; do { v = bytes[at++]; x += (v & 127) * m; m *= 128; } while (v & 128); return x; }
-  var pStart = new Int32Array(P + 1), total = 0, pc = [], pq = [];
-  var count = new Int32Array(N);
+  // Part 2: each point's pairs; part 3: the town halls' pairs stored once
+  // for both ways (see analysis::whatif::encode).
+  var symmetric = vi() === 1, first = 0, nMairies = 0;
+  if (symmetric) { first = vi(); nMairies = vi(); }
+  var tp = [], tc = [], tq = [];
   for (var p = 0; p < P; p++) {
-    pStart[p] = total;
     var n = vi(), last = -1;
-    for (var k = 0; k < n; k++) { last += vi(); pc.push(last); pq.push(vi()); count[last]++; }
-    total += n;
+    for (var k = 0; k < n; k++) { last += vi(); tp.push(p); tc.push(last); tq.push(vi()); }
   }
-  pStart[P] = total;
+  for (var j = 0; j < nMairies; j++) {
+    n = vi(); last = j;
+    for (k = 0; k < n; k++) {
+      last += vi(); var q0 = vi();
+      tp.push(first + j); tc.push(last); tq.push(q0);
+      tp.push(first + last); tc.push(j); tq.push(q0);
+    }
+  }
+  bytes = null;
+  // Grouped by point.
+  var total = tp.length, pStart = new Int32Array(P + 1), count = new Int32Array(N);
+  for (k = 0; k < total; k++) { pStart[tp[k] + 1]++; count[tc[k]]++; }
+  for (p = 0; p < P; p++) pStart[p + 1] += pStart[p];
+  var pc = new Int32Array(total), pq = new Float64Array(total), at2 = pStart.slice(0, P);
+  for (k = 0; k < total; k++) { var f0 = at2[tp[k]]++; pc[f0] = tc[k]; pq[f0] = tq[k]; }
+  tp = tc = tq = null;
   // Transposed: per commune, the points within reach.
   var cStart = new Int32Array(N + 1);
   for (var i = 0; i < N; i++) cStart[i + 1] = cStart[i] + count[i];
@@ -31,8 +47,8 @@
     var c = pc[k], f = fill[c]++;
     cPoint[f] = p; cCode[f] = pq[k];
   }
-  var pairCommune = Int32Array.from(pc);
-  pc = pq = null;
+  var pairCommune = pc;
+  pq = null;
   // ---- the perimeter and its rows ----
   var inP = new Uint8Array(N);
   if (D.perimetre.communes === null) inP.fill(1); else D.perimetre.communes.forEach(function(i){ inP[i] = 1; });
@@ -238,6 +254,13 @@
     return out;
   }
   window.maillage = {simuler: simuler};
+  // For tests: the ids of the sites (or with `tous`, of every point) within
+  // the largest embedded threshold of commune number i.
+  window.maillage.points_proches = function(i, tous){
+    var out = [];
+    for (var k = cStart[i]; k < cStart[i + 1]; k++) if (tous || cPoint[k] < S) out.push(D.points.id[cPoint[k]]);
+    return out;
+  };
   // ---- the screen ----
   var svg = document.getElementById('carte'), wrap = document.getElementById('map-wrap');
   var paths = [];
@@ -245,7 +268,7 @@
   var original = paths.map(function(e){ return e.getAttribute('fill'); });
   var siteCircles = [];
   Array.prototype.forEach.call(document.querySelectorAll('#sites circle'), function(e){ siteCircles[+e.getAttribute('data-s')] = e; });
-  var NS = 'http://www.w3.org/2000/svg', added = {}, gNew = document.createElementNS(NS, 'g');
+  var NS = svg.namespaceURI, added = {}, gNew = document.createElementNS(NS, 'g');
   gNew.setAttribute('id', 'nouveaux'); svg.appendChild(gNew);
   function colour(i){
     if (kind[i] === 2) return '#cccccc';
