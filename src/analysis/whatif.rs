@@ -14,7 +14,7 @@
 //!
 //! The page must give the figures `maillage scenario` gives, to the unit
 //! shown. Each commune's cost *before* any change is embedded exactly (the
-//! `f64` of [`Basics`]). The costs of the pairs are stored as whole
+//! `f64` of [`crate::analysis::basics::Basics`]). The costs of the pairs are stored as whole
 //! *quanta* ([`Quantum`]):
 //!
 //! - by network, a cost is a whole number of milliseconds
@@ -33,7 +33,7 @@
 //!   uncertain (`moyenne_exacte: false` in `window.maillage.simuler`).
 //!
 //! The nearest site as the crow flies is the lowest id among those within
-//! a millimetre of the nearest ([`crate::index::TIE_TOLERANCE`]); the page
+//! a millimetre of the nearest ([`crate::index::sites::TIE_TOLERANCE`]); the page
 //! takes the minimum. They differ by less than a millimetre, and only when
 //! two distinct points lie within a millimetre of the same distance.
 //!

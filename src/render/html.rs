@@ -588,6 +588,8 @@ const SCRIPT: &str = r#"
     tip.appendChild(text('Classement : ', c[3]));
     tip.appendChild(text('Site le plus proche : ', c[4] === '' ? 'non mesuré' : c[4] + ' ' + UNIT));
     tip.appendChild(text('Jeunes de 16 à 25 ans : ', c[5]));
+    var after = window.maillage && window.maillage.apres ? window.maillage.apres(+i) : null;
+    if (after !== null) tip.appendChild(text('Après les changements : ', after));
     var r = wrap.getBoundingClientRect();
     tip.style.left = (e.clientX - r.left + 14) + 'px';
     tip.style.top = (e.clientY - r.top + 14) + 'px';

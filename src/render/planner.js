@@ -476,7 +476,7 @@
   function search(){
     var q = norm(input.value.trim()); ul.textContent = '';
     if (!q) return;
-    // One letter finds only the commune of that name (Y, in the Somme).
+    // One letter finds only the commune of that name (there is a Y).
     var starts = function(i){ return q.length < 2 ? cNames[i] === q : cNames[i].indexOf(q) === 0; };
     var found = 0;
     for (var i = 0; i < N && found < 8; i++) if (inP[i] && (starts(i) || C.code[i] === input.value.trim())) {
@@ -506,6 +506,9 @@
     return '\ufeff' + lines.join('\r\n') + '\r\n';
   }
   window.maillage.scenario = exportText;
+  // The tooltip's line for commune i: its cost after the changes, when it
+  // changed (null otherwise).
+  window.maillage.apres = function(i){ return changed(i) ? costText(kind[i], val[i], code[i]) : null; };
   // What a click does: opens the candidate point (or closes the site) with
   // this id, or takes that change back; the screen is redrawn.
   window.maillage.basculer = function(id){

@@ -38,7 +38,7 @@ pub const STYLE: &str = r#"
 #sim-resultats:empty{display:none}
 #sim-resultats li{padding:3px 0;font-size:13px}
 #sim-resultats button,#sim-menu button,#sim-changements button{font-size:12px;margin:1px 4px 1px 0;cursor:pointer}
-#sim-changements{margin:4px 0;padding-left:24px;font-size:13px;height:4.6em;overflow-y:auto;border:1px solid #eee}
+#sim-changements{margin:4px 0;padding-left:24px;font-size:13px;height:6.4em;overflow-y:auto;border:1px solid #eee}
 #sim-menu{position:absolute;display:none;background:#fff;border:1px solid #555;padding:6px 8px;font-size:13px;box-shadow:0 1px 4px rgba(0,0,0,.3);z-index:5;max-width:340px}
 #sim-menu div{margin:2px 0}
 #sim-menu button{display:block;text-align:left;width:100%}
