@@ -357,11 +357,12 @@
       box.appendChild(d);
     });
     var d = elt('div', undefined, 'carte');
-    d.appendChild(elt('b', statText(r1.resume.moyenne) + '\u00a0' + D.unite + (r1.resume.exacte ? '' : ' (±0,001)')));
+    var withUnit = function(x){ return x === null ? '–' : fr(x) + '\u00a0' + D.unite; };
+    d.appendChild(elt('b', withUnit(r1.resume.moyenne) + (r1.resume.exacte ? '' : ' (±0,001)')));
     d.appendChild(elt('span', 'moyenne des jeunes (avant\u00a0: ' + statText(r0.resume.moyenne) + ')'));
     box.appendChild(d);
     d = elt('div', undefined, 'carte');
-    d.appendChild(elt('b', statText(r1.resume.p90) + '\u00a0' + D.unite));
+    d.appendChild(elt('b', withUnit(r1.resume.p90)));
     d.appendChild(elt('span', '9ᵉ décile (avant\u00a0: ' + statText(r0.resume.p90) + ')'));
     box.appendChild(d);
     if (r1.resume.inconnues > 0) {
