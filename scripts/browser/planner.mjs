@@ -120,7 +120,8 @@ try {
       ['moyenne_avant', got.moyenne_avant, num(r(meanName).avant)],
       ['p90_avant', got.p90_avant, num(r(p90Name).avant)],
     ];
-    if (got.hors_portee.communes === 0) {
+    // Communes beyond reach without young people weigh nothing in the means.
+    if (got.hors_portee.jeunes === 0) {
       pairs.push(['moyenne_apres', got.moyenne_apres, num(r(meanName).apres)]);
       pairs.push(['p90_apres', got.p90_apres, num(r(p90Name).apres)]);
     } else if (got.moyenne_apres !== null || got.p90_apres !== null) {
