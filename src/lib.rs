@@ -45,13 +45,15 @@
 //!   networks (per-mode graphs, snapping, the prepared network file).
 //! - [`analysis`]: pure computations (distance, travel times on a network,
 //!   coverage, accessibility scores, hotspots, basins, placement of new
-//!   sites, scenarios, statistics, reconciliation with the reports) and
+//!   sites, scenarios and the page's what-if costs ([`analysis::whatif`]),
+//!   statistics, reconciliation with the reports) and
 //!   their [`analysis::results::Results`]; [`analysis::measure`] is the
 //!   run's cost of reaching a site (geodesic metres or network minutes)
 //!   that every analysis compares with its thresholds.
 //! - [`output`]: tables, layers, raster, manifest, French number text, the
 //!   staged writer.
-//! - [`render`]: the maps (plotters, PNG and SVG, Lambert-93) and the page.
+//! - [`render`]: the maps (plotters, PNG and SVG, Lambert-93) and the page,
+//!   with its planning tool ([`render::planner`]).
 //! - [`cli`]: clap definitions, one file per command, shared argument types.
 //! - [`error`], [`warnings`]: fatal errors that name file, place and field;
 //!   non-fatal problems counted by reason.

@@ -18,3 +18,4 @@ pub mod stats;
 pub mod summary;
 pub mod transit;
 pub mod travel;
+pub mod whatif;

@@ -41,6 +41,8 @@ pub struct Results {
     /// every commune is measured against every site, and the outputs hold
     /// this perimeter's rows.
     pub scope: Scope,
+    /// The costs the page embeds to answer what-if questions.
+    pub whatif: Option<crate::analysis::whatif::WhatIf>,
 }
 
 /// The settings of a run by public transport, for the page and the tables.
@@ -68,6 +70,7 @@ impl Results {
             scenario: None,
             transit: None,
             scope: Scope::Region,
+            whatif: None,
         }
     }
 }

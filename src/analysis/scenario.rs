@@ -2,8 +2,13 @@
 //! distances before and after. Moving a site is removing its id and adding
 //! it back at its new position.
 
+use std::path::Path;
+
 use crate::analysis::basics::Basics;
-use crate::model::{Site, Territory};
+use crate::analysis::whatif::{CandidatePoint, MAIRIE_PREFIX};
+use crate::error::{Error, Location};
+use crate::load::changes::{Action, ChangeLine};
+use crate::model::{Site, SiteKind, SiteStatus, Territory};
 
 /// Why a scenario cannot be applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -13,7 +18,9 @@ pub enum ScenarioError {
     UnknownIds(Vec<(String, Vec<String>)>),
     #[error("l'id de site « {0} » est ajouté deux fois, ou ajouté alors qu'un site existant le garde (retirez aussi ce site pour le déplacer)")]
     DuplicateId(String),
-    #[error("rien à comparer : donnez --ouvrir FICHIER et/ou --fermer IDS")]
+    #[error(
+        "rien à comparer : donnez --ouvrir FICHIER et/ou --fermer IDS, ou --changements FICHIER"
+    )]
     Empty,
 }
 
@@ -124,4 +131,105 @@ pub fn changes(
         dy.total_cmp(&dx).then(x.commune.cmp(&y.commune))
     });
     v
+}
+
+/// The sites a scenario file opens and the ids it closes
+/// ([`crate::load::changes`]): opening a point opens a permanence with the
+/// point's id (`mairie-80829`…), at the point, in the commune it stands
+/// in, run by that commune's Mission Locale — exactly what the page does.
+/// `candidates` are [`crate::analysis::whatif::candidate_points`]; `path`
+/// names the file in messages. A point opened twice, or an id closed twice,
+/// is an error naming its line.
+pub fn from_changes(
+    t: &Territory,
+    path: &Path,
+    lines: &[ChangeLine],
+    candidates: &[CandidatePoint],
+) -> Result<(Vec<Site>, Vec<String>), Error> {
+    let by_id: std::collections::BTreeMap<&str, &CandidatePoint> = candidates
+        .iter()
+        .map(|c| (c.candidate.id.as_str(), c))
+        .collect();
+    let mut add: Vec<Site> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    for l in lines {
+        let at = Location::Line(l.line);
+        match l.action {
+            Action::Fermer => {
+                let id = l.id.clone().unwrap_or_default();
+                if t.sites.binary_search_by(|s| s.id.cmp(&id)).is_err() {
+                    return Err(Error::field(
+                        path,
+                        at,
+                        "id",
+                        format!("aucun site n'a l'id « {id} »"),
+                    ));
+                }
+                if remove.contains(&id) {
+                    return Err(Error::field(
+                        path,
+                        at,
+                        "id",
+                        format!("le site « {id} » est déjà fermé plus haut"),
+                    ));
+                }
+                remove.push(id);
+            }
+            Action::Ouvrir => {
+                let (field, id) = match (&l.id, &l.code_insee) {
+                    (Some(id), _) => ("id", id.clone()),
+                    (None, Some(code)) => ("code_insee", format!("{MAIRIE_PREFIX}{code}")),
+                    (None, None) => ("id", String::new()),
+                };
+                let Some(c) = by_id.get(id.as_str()) else {
+                    return Err(Error::field(
+                        path,
+                        at,
+                        field,
+                        format!(
+                            "aucun point candidat « {id} » (attendu mairie-<code INSEE>, \
+                             fs-<id France services> ou qpv-<code QPV> d'une commune du \
+                             territoire)"
+                        ),
+                    ));
+                };
+                let Some(i) = c.candidate.commune else {
+                    return Err(Error::field(path, at, field, "point hors du territoire"));
+                };
+                let commune = &t.communes[i];
+                if let Some(code) = &l.code_insee {
+                    if code != commune.code.as_str() {
+                        return Err(Error::field(
+                            path,
+                            at,
+                            "code_insee",
+                            format!(
+                                "le point « {id} » est dans la commune {} ({}), pas {code}",
+                                commune.nom, commune.code
+                            ),
+                        ));
+                    }
+                }
+                if add.iter().any(|s| s.id == id) {
+                    return Err(Error::field(
+                        path,
+                        at,
+                        field,
+                        format!("le point « {id} » est déjà ouvert plus haut"),
+                    ));
+                }
+                add.push(Site {
+                    id,
+                    code_ml: t.missions_locales[t.ml_of_commune[i]].code.clone(),
+                    nom: c.candidate.nom.clone(),
+                    kind: SiteKind::Permanence,
+                    commune: Some(commune.code.clone()),
+                    position: c.candidate.position,
+                    status: SiteStatus::Substitut,
+                    source: "scénario".into(),
+                });
+            }
+        }
+    }
+    Ok((add, remove))
 }

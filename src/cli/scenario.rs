@@ -14,7 +14,8 @@ const EXAMPLES: &str = "\
 Exemples :
   maillage scenario --fermer 02168-S00
   maillage scenario --ouvrir nouveaux_sites.csv
-  maillage scenario --ouvrir deplace.csv --fermer 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)";
+  maillage scenario --ouvrir deplace.csv --fermer 80620-S00      (déplacer un site : le fermer, le rouvrir ailleurs)
+  maillage scenario --changements scenario.csv                   (le scénario exporté de synthese.html)";
 
 /// Compare la couverture et les distances avant et après un changement de
 /// sites, par région, département et Mission Locale, et liste les communes
@@ -30,6 +31,11 @@ pub struct ScenarioArgs {
     /// Identifiants des sites à fermer, séparés par des virgules.
     #[arg(long = "fermer", alias = "remove", value_name = "ID,ID,…")]
     pub remove: Option<String>,
+    /// Changements à appliquer : le fichier « Exporter le scénario » de
+    /// synthese.html (action;id;code_insee;type;nom, une ligne par
+    /// ouverture ou fermeture ; voir docs/sorties.md).
+    #[arg(long, value_name = "FICHIER")]
+    pub changements: Option<PathBuf>,
     #[command(flatten)]
     pub coverage: CoverageArgs,
     #[command(flatten)]
@@ -45,6 +51,7 @@ pub fn run(args: &ScenarioArgs, data: &DataArgs, ctx: &mut Context) -> anyhow::R
         data: data.paths(),
         network,
         open: args.add.clone(),
+        changes: args.changements.clone(),
         scope: args.scope.choice(),
         close: args
             .remove

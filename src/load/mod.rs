@@ -6,6 +6,7 @@
 
 pub mod basins;
 pub mod census;
+pub mod changes;
 pub mod csv_in;
 pub mod features;
 pub mod geojson;

@@ -5,8 +5,10 @@ use serde_json::{json, Map, Value};
 use crate::analysis::access::Bands;
 use crate::analysis::hotspots::HotspotParams;
 use crate::analysis::results::Results;
+use crate::analysis::whatif::{candidate_points, WhatIf};
 use crate::base::Cost;
 use crate::error::Error;
+use crate::load::changes::france_services;
 use crate::load::reference::CHIFFRES_CLES;
 use crate::load::territory::{defaults, DataPaths};
 use crate::model::Territory;
@@ -138,6 +140,16 @@ fn analyses_and_outputs(
         &r.scope.clone(),
         ctx,
     )?);
+    let fs = france_services()?;
+    let points = candidate_points(t, (fs.ids, fs.names, fs.points));
+    match WhatIf::new(t, &net.measure(), radii, args.proposal.radius, points) {
+        Ok(w) => r.whatif = Some(w),
+        Err(e) => ctx.warnings.add(
+            std::path::Path::new(HTML_NAME),
+            "pas de simulation dans la page",
+            e.to_string(),
+        ),
+    }
 
     ctx.progress.step("tables, cartes et couches");
     let options = ctx.table_options(plan.write_access_costs);

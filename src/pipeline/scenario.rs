@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use crate::analysis::basics::Basics;
 use crate::analysis::coverage::CoverageCategory;
 use crate::analysis::results::{CoverageResults, Results, ScenarioResults};
-use crate::analysis::scenario::{apply, changes};
+use crate::analysis::scenario::{apply, changes, from_changes};
 use crate::analysis::summary::distance_summaries;
+use crate::analysis::whatif::candidate_points;
 use crate::base::{french, Cost};
+use crate::load::changes::{france_services, read_changes};
 use crate::load::territory::{read_sites, DataPaths};
 use crate::output::write::Outputs;
 use crate::pipeline::network::{NetworkPlan, RunNetwork};
@@ -24,6 +26,9 @@ pub struct Plan {
     pub open: Option<PathBuf>,
     /// The ids of the sites to close.
     pub close: Vec<String>,
+    /// A scenario exported from the page ([`crate::load::changes`]): its
+    /// openings join `open`'s, its closings `close`'s.
+    pub changes: Option<PathBuf>,
     pub scope: ScopeChoice,
 }
 
@@ -32,11 +37,20 @@ pub struct Plan {
 pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let t = ctx.load(&plan.data)?;
     let scope = plan.scope.resolve(&t)?;
-    let add = match &plan.open {
+    let mut add = match &plan.open {
         Some(p) => read_sites(p, &t, &mut ctx.warnings)?,
         None => Vec::new(),
     };
-    let after = apply(&t, &add, &plan.close)?;
+    let mut close = plan.close.clone();
+    if let Some(p) = &plan.changes {
+        let lines = read_changes(p, &mut ctx.warnings)?;
+        let fs = france_services()?;
+        let points = candidate_points(&t, (fs.ids, fs.names, fs.points));
+        let (a, c) = from_changes(&t, p, &lines, &points)?;
+        add.extend(a);
+        close.extend(c);
+    }
+    let after = apply(&t, &add, &close)?;
     let net = RunNetwork::open(&plan.network, ctx)?;
     ctx.progress.step("scénario");
     let b0 = net.basics(&t, &scope, ctx)?;
@@ -70,7 +84,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     ctx.progress.say(&format!(
         "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {middle} ({}) : {} → {} ({:+}) ; {} communes changent de site le plus proche",
         add.len(),
-        plan.close.len(),
+        close.len(),
         scope.name(&t),
         french::int(j0),
         french::int(j1),

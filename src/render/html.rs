@@ -603,7 +603,7 @@ fn map_svg(data: &MapData<'_>, keep: &Perimeter) -> (String, serde_json::Value, 
         ]));
     }
     let mut sites = String::new();
-    for s in &t.sites {
+    for (j, s) in t.sites.iter().enumerate() {
         let q = t.frame.project(s.position);
         let r = match s.kind {
             SiteKind::Siege => 9,
@@ -612,7 +612,7 @@ fn map_svg(data: &MapData<'_>, keep: &Perimeter) -> (String, serde_json::Value, 
         };
         let _ = write!(
             sites,
-            "<circle class=\"site {}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
+            "<circle class=\"site {}\" data-s=\"{j}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"/>",
             s.kind.code(),
             (q.x / scale).round(),
             (-q.y / scale).round()
@@ -704,6 +704,8 @@ const SCRIPT: &str = r#"
     tip.appendChild(text('Classement : ', c[3]));
     tip.appendChild(text('Site le plus proche : ', c[4] === '' ? 'non mesuré' : c[4] + ' ' + UNIT));
     tip.appendChild(text('Jeunes de 16 à 25 ans : ', c[5]));
+    var after = window.maillage && window.maillage.apres ? window.maillage.apres(+i) : null;
+    if (after !== null) tip.appendChild(text('Après les changements : ', after));
     var r = wrap.getBoundingClientRect();
     tip.style.left = (e.clientX - r.left + 14) + 'px';
     tip.style.top = (e.clientY - r.top + 14) + 'px';
@@ -747,7 +749,11 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         }
     };
     let _ = write!(h, "<title>{}</title>", esc(&title));
-    let _ = write!(h, "<style>{STYLE}</style></head><body>");
+    let _ = write!(
+        h,
+        "<style>{STYLE}{}</style></head><body>",
+        super::planner::STYLE
+    );
     let members = (0..t.communes.len()).filter(|&i| keep.commune(i)).count();
     let own_sites = t.sites.iter().filter(|s| r.scope.has_site(t, s)).count();
     let mls = match &r.scope {
@@ -855,6 +861,12 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
             );
         }
     }
+    // The planner works on the page's perimeter: its figures are those of
+    // the perimeter's communes, measured against every site.
+    let planner = super::planner::section(t, r, &r.scope);
+    if let Some((top, _)) = &planner {
+        h.push_str(top);
+    }
     h.push_str("<div class=\"legend\">");
     for (_, label, colour) in bands(data.unit) {
         let _ = write!(
@@ -888,6 +900,9 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
         "<script type=\"application/json\" id=\"donnees-communes\">{}</script>",
         script_json(&rows)
     );
+    if let Some((_, bottom)) = &planner {
+        h.push_str(bottom);
+    }
 
     // The tables' rows: the territory and its départements, or the
     // perimeter's rows.
@@ -1068,6 +1083,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     h.push_str("</main><script>");
     let _ = write!(h, "var UNIT = '{}';", data.unit.symbol());
     h.push_str(SCRIPT);
+    h.push_str(super::planner::SCRIPT);
     h.push_str("</script></body></html>\n");
     Ok(h.into_bytes())
 }

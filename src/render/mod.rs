@@ -18,6 +18,7 @@ mod canvas;
 pub mod data;
 pub mod html;
 mod maps;
+pub mod planner;
 
 use crate::base::LonLat;
 use crate::base::{TravelMode, Unit};

@@ -155,10 +155,11 @@ fn hostile_report(dir: &Dir) -> String {
 fn names_from_input_files_are_escaped() {
     let dir = Dir::new();
     let html = hostile_report(&dir);
-    // One script element of ours with data, one with code, nothing else.
+    // Two script elements of ours with data (the map's, the planning
+    // tool's), one with code, nothing else.
     assert_eq!(
         html.matches("<script").count(),
-        2,
+        3,
         "unexpected script element"
     );
     assert!(!html.contains("<b>NOYON"), "ML name not escaped");

@@ -133,3 +133,103 @@ fn scenario_errors_and_determinism() {
         );
     }
 }
+
+#[test]
+fn the_page_s_changes_file_gives_what_add_and_remove_give() {
+    let dir = Dir::new();
+    // Open a permanence at Y's town hall (by its INSEE code alone), close
+    // the head office of Château-Thierry: the page's export.
+    dir.write(
+        "changements.csv",
+        "\u{feff}action;id;code_insee;type;nom\r\nouvrir;;80829;mairie;Mairie de Y\r\nfermer;02168-S00;02292;site;Siège\r\n",
+    );
+    // The same with --add (the town hall is the commune's reference point)
+    // and --remove, the site named as the page names it.
+    dir.write(
+        "ajout.csv",
+        "site_id,code_ml,nom,type,code_insee,lon,lat,statut,source\nmairie-80829,80620,Mairie de Y,permanence,80829,,,substitut,essai\n",
+    );
+    for (out, args) in [
+        ("a", vec!["--changements", "changements.csv"]),
+        ("b", vec!["--add", "ajout.csv", "--remove", "02168-S00"]),
+    ] {
+        let mut a = vec!["scenario", "--csv", "rfc4180", "--out", out, "--quiet"];
+        a.extend(args);
+        assert_exit(&dir.run(&a), 0);
+    }
+    for f in ["scenario_indicateurs.csv", "scenario_communes.csv"] {
+        assert_eq!(
+            dir.read(&format!("a/{f}")),
+            dir.read(&format!("b/{f}")),
+            "{f}"
+        );
+    }
+    let rows = read_csv(&dir.read("a/scenario_communes.csv"));
+    let y = rows.iter().find(|r| r["code_insee"] == "80829").unwrap();
+    assert_eq!(
+        (y["site_apres"].as_str(), y["distance_apres_km"].as_str()),
+        ("mairie-80829", "0.000")
+    );
+}
+
+#[test]
+fn the_changes_file_opens_france_services_and_qpv_points_and_names_bad_lines() {
+    let dir = Dir::new();
+    // France services n° 4 (Le Nouvion-en-Thiérache, 02558, which has a
+    // site already), the QPV Bellevue of Villers-Saint-Paul (60684, which
+    // has none): the commune goes to 0, by the permanence of that id.
+    dir.write(
+        "ok.csv",
+        "action,id,code_insee\nouvrir,fs-4,02558\nouvrir,qpv-QN06005M,\nfermer,59350-S00,\n",
+    );
+    let out = dir.run(&[
+        "scenario",
+        "--changements",
+        "ok.csv",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "s",
+    ]);
+    assert_exit(&out, 0);
+    let rows = read_csv(&dir.read("s/scenario_communes.csv"));
+    let v = rows
+        .iter()
+        .find(|r| r["code_insee"] == "60684")
+        .expect("60684 changes");
+    assert_eq!(
+        (v["site_apres"].as_str(), v["distance_apres_km"].as_str()),
+        ("qpv-QN06005M", "0.000")
+    );
+    assert!(rows.iter().any(|r| r["site_avant"] == "59350-S00"));
+    for (text, expected) in [
+        (
+            "action;id\nouvrir;mairie-99999\n",
+            "bad.csv : ligne 2 : champ « id » : aucun point candidat « mairie-99999 »",
+        ),
+        (
+            "action;id\nfermer;NOPE\n",
+            "bad.csv : ligne 2 : champ « id » : aucun site n'a l'id « NOPE »",
+        ),
+        (
+            "action;id;code_insee\nouvrir;fs-4;59350\n",
+            "ligne 2 : champ « code_insee » : le point « fs-4 » est dans la commune",
+        ),
+        (
+            "action;id\nouvrir;mairie-80829\nouvrir;mairie-80829\n",
+            "ligne 3 : champ « id » : le point « mairie-80829 » est déjà ouvert plus haut",
+        ),
+        (
+            "action;id\ndéplacer;X\n",
+            "ligne 2 : champ « action » : attendu ouvrir ou fermer, trouvé « déplacer »",
+        ),
+        ("action;id\n", "aucun changement"),
+    ] {
+        dir.write("bad.csv", text);
+        let out = dir.run(&["scenario", "--changements", "bad.csv", "--out", "bad"]);
+        assert_exit(&out, 1);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{text:?}: {err}");
+        assert!(!dir.path().join("bad").exists());
+    }
+}
