@@ -7,6 +7,7 @@ pub mod basics;
 pub mod basins;
 pub mod check;
 pub mod coverage;
+pub mod curves;
 pub mod distance;
 pub mod grid;
 pub mod hotspots;

@@ -13,9 +13,12 @@ use std::fmt::Write as _;
 use geo::{MapCoords, Simplify};
 use serde_json::json;
 
+use super::charts::{before_after_chart, coverage_chart, distribution_chart, BeforeAfter, Series};
 use super::maps::bands;
 use super::MapData;
 use crate::analysis::coverage::CoverageCategory;
+use crate::analysis::curves::{coverage_curve, distribution, Scale};
+use crate::analysis::results::CoverageResults;
 use crate::analysis::results::Results;
 use crate::analysis::summary::{Category, Weight};
 use crate::base::french;
@@ -625,6 +628,211 @@ fn map_svg(data: &MapData<'_>, keep: &Perimeter) -> (String, serde_json::Value, 
     )
 }
 
+/// The most curves a coverage chart draws (beyond, the largest perimeters).
+const CURVES_SHOWN: usize = 8;
+
+/// The share of young people within each threshold: the page's perimeter,
+/// its départements (the region's page) or its Missions Locales (a
+/// département's or an EPCI's page), and the region dashed beside a smaller
+/// perimeter.
+fn coverage_figure(t: &Territory, r: &Results, keep: &Perimeter, c: &CoverageResults) -> String {
+    let unit = r.basics.costs.unit;
+    let max = c.rows.iter().map(|row| row.threshold).fold(0.0, f64::max);
+    if max <= 0.0 {
+        return String::new();
+    }
+    let steps = Scale::new(unit, max).steps();
+    let mut parts: Vec<Scope> = match &r.scope {
+        Scope::Region => t
+            .departements()
+            .into_iter()
+            .map(Scope::Departement)
+            .collect(),
+        Scope::Ml(_) => Vec::new(),
+        _ => (0..t.missions_locales.len())
+            .map(Scope::Ml)
+            .filter(|m| keep.row(m))
+            .collect(),
+    };
+    let curves_of = |scopes: &[Scope]| -> Vec<_> {
+        scopes
+            .iter()
+            .map(|s| coverage_curve(t, &r.basics, s, &steps))
+            .collect()
+    };
+    let mut part_curves = curves_of(&parts);
+    let mut dropped = 0;
+    if part_curves.len() > CURVES_SHOWN {
+        let mut order: Vec<usize> = (0..part_curves.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(part_curves[k].jeunes));
+        order.truncate(CURVES_SHOWN);
+        order.sort_unstable();
+        dropped = part_curves.len() - CURVES_SHOWN;
+        part_curves = order.iter().map(|&k| part_curves[k].clone()).collect();
+        parts = order.iter().map(|&k| parts[k].clone()).collect();
+    }
+    let own = coverage_curve(t, &r.basics, &r.scope, &steps);
+    let region =
+        (r.scope != Scope::Region).then(|| coverage_curve(t, &r.basics, &Scope::Region, &steps));
+    let mut series = vec![Series {
+        name: r.scope.name(t),
+        curve: &own,
+        reference: false,
+    }];
+    for (scope, curve) in parts.iter().zip(&part_curves) {
+        series.push(Series {
+            name: scope.name(t),
+            curve,
+            reference: false,
+        });
+    }
+    if let Some(region) = &region {
+        series.push(Series {
+            name: format!("{} (pour comparer)", t.name.name),
+            curve: region,
+            reference: true,
+        });
+    }
+    let by = r
+        .basics
+        .costs
+        .mode
+        .map_or(String::new(), |m| format!(" ({})", m.phrase()));
+    let mut caption = format!(
+        "Part des jeunes de 16 à 25 ans à moins de … d'un site{by}, selon le seuil (un site dans la commune compte 0)."
+    );
+    if dropped > 0 {
+        let _ = write!(
+            caption,
+            " Les {CURVES_SHOWN} Missions Locales qui ont le plus de jeunes ; les {dropped} autres dans couverture.csv."
+        );
+    }
+    coverage_chart(&series, unit, &caption)
+}
+
+/// The young people of the page's perimeter by band of distance or time.
+fn distribution_figure(t: &Territory, r: &Results) -> String {
+    let unit = r.basics.costs.unit;
+    let max = r.coverage.as_ref().map_or(0.0, |c| {
+        c.rows.iter().map(|row| row.threshold).fold(0.0, f64::max)
+    });
+    let max = if max > 0.0 {
+        max
+    } else {
+        unit.from_shown(if unit == Unit::Metres { 20.0 } else { 60.0 })
+    };
+    let d = distribution(t, &r.basics, &r.scope, Scale::new(unit, max));
+    let what = match r.basics.costs.mode {
+        None => "la distance".to_string(),
+        Some(m) => format!("le temps {}", m.phrase()),
+    };
+    distribution_chart(
+        &d,
+        unit,
+        &format!(
+            "Les jeunes de {} selon {what} jusqu'au site le plus proche.",
+            r.scope.name(t)
+        ),
+    )
+}
+
+/// One row per Mission Locale of the page: its name, its seat, its
+/// communes, sites and young people, its coverage at the smallest threshold
+/// and its young people's mean distance or time.
+fn ml_table(t: &Territory, r: &Results, keep: &Perimeter) -> Result<String, Error> {
+    let (Some(c), Some(d)) = (&r.coverage, &r.distance) else {
+        return Ok(String::new());
+    };
+    let unit = r.basics.costs.unit;
+    let Some(first) = c
+        .rows
+        .iter()
+        .map(|row| row.threshold)
+        .min_by(f64::total_cmp)
+    else {
+        return Ok(String::new());
+    };
+    let mut mls: Vec<usize> = (0..t.missions_locales.len())
+        .filter(|&m| keep.row(&Scope::Ml(m)))
+        .collect();
+    mls.sort_by(|&a, &b| t.missions_locales[a].nom.cmp(&t.missions_locales[b].nom));
+    if mls.is_empty() {
+        return Ok(String::new());
+    }
+    let mean_name = crate::output::tables::in_unit(unit, "distance_moyenne_jeunes_km");
+    let mut table = Table::new(&[
+        "nom",
+        "siege",
+        "communes",
+        "sites",
+        "jeunes_16_25",
+        "jeunes_couverts",
+        "part_jeunes",
+        &mean_name,
+    ]);
+    for m in mls {
+        let scope = Scope::Ml(m);
+        let Some(row) = c.rows.iter().find(|row| {
+            row.scope == scope && row.category == CoverageCategory::Toutes && row.threshold == first
+        }) else {
+            continue;
+        };
+        let ml = &t.missions_locales[m];
+        let seat = t
+            .sites
+            .iter()
+            .find(|s| s.code_ml == ml.code && s.kind == SiteKind::Siege)
+            .and_then(|s| s.commune.as_ref())
+            .and_then(|code| t.commune_index(code))
+            .map_or_else(String::new, |i| t.communes[i].nom.clone());
+        let sites = t.sites.iter().filter(|s| s.code_ml == ml.code).count();
+        let mean = d
+            .summaries
+            .iter()
+            .find(|s| {
+                s.scope == scope && s.category == Category::Toutes && s.weight == Weight::Jeunes
+            })
+            .map_or(Cell::Empty, |s| Cell::Float(s.summary.mean, 2));
+        table.push(vec![
+            ml.nom.clone().into(),
+            seat.into(),
+            row.counts.places.into(),
+            (sites as u64).into(),
+            row.counts.jeunes.into(),
+            row.counts.jeunes_covered.into(),
+            if row.counts.jeunes > 0 {
+                Cell::Float(
+                    row.counts.jeunes_covered as f64 / row.counts.jeunes as f64,
+                    4,
+                )
+            } else {
+                Cell::Empty
+            },
+            mean,
+        ]);
+    }
+    let threshold = french::threshold(unit, first);
+    let mut h = String::from("<h2 id=\"missions-locales\">Par Mission Locale</h2>");
+    h.push_str(&html_table(
+        &table,
+        unit,
+        &[
+            ("nom", "Mission Locale"),
+            ("siege", "Siège"),
+            ("communes", "Communes"),
+            ("sites", "Sites"),
+            ("jeunes_16_25", "Jeunes 16–25"),
+            ("jeunes_couverts", &format!("Jeunes à moins de {threshold}")),
+            ("part_jeunes", "Part des jeunes"),
+            (
+                "distance_moyenne_jeunes_km",
+                "Distance moyenne des jeunes (km)",
+            ),
+        ],
+    )?);
+    Ok(h)
+}
+
 const STYLE: &str = r#"
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#08306b;color:#fff;padding:18px 28px}
@@ -652,6 +860,35 @@ table.key td:first-child{max-width:420px}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:13px;margin:8px 0}
 .legend span{display:inline-block;width:16px;height:12px;margin-right:5px;border:1px solid #999;vertical-align:middle}
 footer{font-size:12px;color:#666;margin-top:30px}
+"#;
+
+/// The page on paper: A4 portrait; the interactive parts (zoom, tooltip,
+/// the planning tool) left out; the map alone on its page; a table or a
+/// chart that fits on a page is never cut, a longer table breaks between
+/// rows with its header repeated; headings stay with what follows; the
+/// stand-in warning kept.
+const PRINT: &str = r#"
+@media print{
+@page{size:A4 portrait;margin:12mm 11mm 14mm}
+body{background:#fff;font-size:10pt}
+header{background:#fff;color:#08306b;padding:0 0 6px;border-bottom:2px solid #08306b}
+main{max-width:none;padding:0}
+h2{margin-top:16px;break-after:avoid;page-break-after:avoid}
+h3{break-after:avoid;page-break-after:avoid}
+h2+p,h3+p{break-after:avoid;page-break-after:avoid}
+table{font-size:8.5pt;break-inside:avoid;page-break-inside:avoid}
+thead{display:table-header-group}
+tr,figure.chart{break-inside:avoid;page-break-inside:avoid}
+.scroll{overflow:visible}
+#zoom,#tip,#simulation,#simulation-detail,#sim-menu,button,input{display:none!important}
+#carte-page{break-before:page;page-break-before:always;break-after:page;page-break-after:always}
+#map-wrap{height:205mm;border:none;break-inside:avoid}
+#carte path:hover{stroke:#fff;stroke-width:.6}
+figure.chart{max-width:none;border:none;padding:0}
+.warn{border:1px solid #e0b000;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+th,.legend span,#carte,figure.chart{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+footer{font-size:8pt}
+}
 "#;
 
 const SCRIPT: &str = r#"
@@ -751,8 +988,9 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     let _ = write!(h, "<title>{}</title>", esc(&title));
     let _ = write!(
         h,
-        "<style>{STYLE}{}</style></head><body>",
-        super::planner::STYLE
+        "<style>{STYLE}{}{}{PRINT}</style></head><body>",
+        super::planner::STYLE,
+        super::charts::STYLE
     );
     let members = (0..t.communes.len()).filter(|&i| keep.commune(i)).count();
     let own_sites = t.sites.iter().filter(|s| r.scope.has_site(t, s)).count();
@@ -851,6 +1089,8 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
     });
     h.push_str(&key_figures(data, r, &youth_note));
 
+    // The map and its heading: a page of their own on paper.
+    h.push_str("<div id=\"carte-page\">");
     match data.mode {
         None => h.push_str("<h2>Carte des communes : distance au site le plus proche</h2>"),
         Some(m) => {
@@ -888,7 +1128,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
          <div id=\"tip\"></div></div>\
          <p style=\"font-size:12px;color:#666\">Molette ou boutons pour zoomer, glisser pour \
          se déplacer, survoler une commune pour ses chiffres. {}, contours simplifiés à \
-         150 m.</p>",
+         150 m.</p></div>",
         bbox[0] - pad,
         bbox[1] - pad,
         bbox[2] - bbox[0] + 2.0 * pad,
@@ -941,6 +1181,10 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ("part_jeunes", "Part des jeunes"),
             ],
         )?);
+        h.push_str(&coverage_figure(t, r, &keep, c));
+    }
+    if let Scope::Region | Scope::Departement(_) | Scope::Epci(_) = &r.scope {
+        h.push_str(&ml_table(t, r, &keep)?);
     }
     if let Some(d) = &r.distance {
         let rows: Vec<_> = d
@@ -978,6 +1222,7 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                  une commune où se tient un site compte pour 0.</p>",
             );
         }
+        h.push_str(&distribution_figure(t, r));
     }
     if let Some(hs) = &r.hotspots {
         h.push_str("<h2 id=\"hotspots\">Points chauds de non-mobilité</h2>");
@@ -1054,11 +1299,31 @@ pub fn synthese(data: &MapData<'_>, r: &Results) -> Result<Vec<u8>, Error> {
                 ("distance_moyenne_jeunes_apres_km", "après (km)"),
             ],
         )?);
+        let bars: Vec<BeforeAfter> = rows
+            .iter()
+            .map(|row| BeforeAfter {
+                name: row.scope.name(t),
+                jeunes: row.jeunes,
+                before: row.jeunes_covered[0],
+                after: row.jeunes_covered[1],
+            })
+            .collect();
+        h.push_str(&before_after_chart(
+            &bars,
+            &format!(
+                "Part des jeunes à moins de {} d'un site, avant et après les {} permanences proposées",
+                french::threshold(p.placement.unit, p.placement.params.radius.raw()),
+                p.placement.placed.len()
+            ),
+        ));
     }
     if let Some(bs) = &r.basins {
         h.push_str("<h2 id=\"bassins\">Bassins de mobilité (PAMS)</h2>");
+        // The basins the perimeter touches, as in bassins.csv.
+        let mut basins = basins_table(t, r.basics.costs.unit, &bs.basins, &bs.sizes);
+        keep.retain(&mut basins, |k| bs.sizes[k].communes > 0);
         h.push_str(&html_table(
-            &basins_table(t, r.basics.costs.unit, &bs.basins, &bs.sizes),
+            &basins,
             r.basics.costs.unit,
             &[
                 ("bassin", "Bassin"),

@@ -15,6 +15,7 @@
 //! down, which smooths edges and text.
 
 mod canvas;
+pub mod charts;
 pub mod data;
 pub mod html;
 mod maps;

@@ -276,9 +276,31 @@ fn a_part_of_a_departement_gets_its_share_of_the_followed() {
             .parse()
             .unwrap()
     };
-    // The young people of the 230 communes loaded alone are apportioned
-    // among them (whole people), within a few of the region's figure.
-    assert!((jeunes - jeunes_of("ml", "62041")).abs() <= 5.0, "{jeunes}");
+    // The 230 communes loaded alone hold their census count scaled by the
+    // region's factor (model::youth): exactly census_youth_total of their
+    // tenths. Each commune's share is the floor or the ceiling of the same
+    // scaled count in both runs, so the two totals differ by at most one
+    // person per commune.
+    let census = read_csv(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/geodata/jeunes_15_24_rp2022.csv"
+        ))
+        .unwrap(),
+    );
+    let tenths: u64 = census
+        .iter()
+        .filter(|r| arras.contains(&r["code_insee"]))
+        .map(|r| (r["jeunes_15_24_rp2022"].parse::<f64>().unwrap() * 10.0).round() as u64)
+        .sum();
+    assert_eq!(
+        jeunes,
+        maillage::model::youth::census_youth_total(tenths) as f64
+    );
+    assert!(
+        (jeunes - jeunes_of("ml", "62041")).abs() <= 230.0,
+        "{jeunes}"
+    );
     let expected = 28_458.0 * jeunes / jeunes_of("departement", "62");
     assert!(
         (followed - expected).abs() <= 1.0,

@@ -429,3 +429,103 @@ fn the_page_is_self_contained_and_every_section_shows_the_tables_figures() {
         assert!(html.contains(&format!("<td>{name}</td>")), "{name}");
     }
 }
+
+/// The page's charts (issue 25) and its table by Mission Locale: the curve
+/// of each département passes through the coverage table's share at each
+/// threshold, the table by Mission Locale gives couverture.csv's figures
+/// under the Missions Locales' names; a Mission Locale's page shows only
+/// the basins it touches, as bassins.csv does.
+#[test]
+fn the_page_charts_the_tables_figures_and_lists_the_missions_locales() {
+    let dir = Dir::new();
+    let out = dir.run(&[
+        "rapport",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "res",
+        "--grille-m",
+        "0",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let html = dir.read("res/synthese.html");
+    assert_eq!(html.matches("<figure class=\"chart\">").count(), 3);
+    let cov = read_csv(&dir.read("res/couverture.csv"));
+    // A share as the page writes it, from the counts (not the CSV's
+    // rounded share).
+    let french_percent = |r: &Row| {
+        let part: f64 = r["jeunes_16_25_couverts"].parse().unwrap();
+        let all: f64 = r["jeunes_16_25"].parse().unwrap();
+        format!("{:.1} %", 100.0 * part / all).replace('.', ",")
+    };
+    let mut curves = 0;
+    for r in cov
+        .iter()
+        .filter(|r| matches!(r["type_perimetre"].as_str(), "region" | "departement"))
+        .filter(|r| r["categorie"] == "toutes")
+    {
+        // The tooltip of the curve: « Aisne — 5 km : 89,0 % ; 10 km : … ».
+        let name = r["nom_perimetre"].replace('\'', "&#39;");
+        let start = html
+            .find(&format!("<title>{name} — "))
+            .unwrap_or_else(|| panic!("no curve for {name}"));
+        let tip = &html[start..start + html[start..].find("</title>").unwrap()];
+        let km = r["rayon_km"].trim_end_matches(".0");
+        let expected = format!("{km} km : {}", french_percent(r));
+        assert!(
+            tip.replace('\u{a0}', " ").contains(&expected),
+            "{tip} lacks {expected}"
+        );
+        curves += 1;
+    }
+    assert_eq!(
+        curves,
+        6 * 4,
+        "region and five départements at four thresholds"
+    );
+    // The table by Mission Locale: one row per Mission Locale, by name.
+    let rows = table_after(&html, "id=\"missions-locales\"");
+    let mls: Vec<&Row> = cov
+        .iter()
+        .filter(|r| {
+            r["type_perimetre"] == "ml" && r["categorie"] == "toutes" && r["rayon_km"] == "5.0"
+        })
+        .collect();
+    assert_eq!(rows.len(), 42);
+    assert_eq!(mls.len(), 42);
+    for m in mls {
+        let row = rows
+            .iter()
+            .find(|row| row[0] == m["nom_perimetre"])
+            .unwrap_or_else(|| panic!("{} not in the table", m["nom_perimetre"]));
+        assert_eq!(row[2], m["lieux"]);
+        assert_eq!(row[4], m["jeunes_16_25"]);
+        assert_eq!(row[5], m["jeunes_16_25_couverts"]);
+    }
+    assert!(rows.iter().any(
+        |row| row[0] == "Maison de l'Emploi et des Métiers en Pays d'Artois" && row[1] == "Arras"
+    ));
+
+    let out = dir.run(&[
+        "rapport",
+        "--ml",
+        "62041",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "arras",
+        "--grille-m",
+        "0",
+        "--quiet",
+    ]);
+    assert_exit(&out, 0);
+    let html = dir.read("arras/synthese.html");
+    let basins = read_csv(&dir.read("arras/bassins.csv"));
+    let rows = table_after(&html, "id=\"bassins\"");
+    assert_eq!(rows.len(), basins.len());
+    assert!(rows.iter().all(|row| row[2] != "0"), "{rows:?}");
+    // Its curve and the region's, dashed, to compare.
+    assert!(html.contains("Hauts-de-France (pour comparer)"));
+    assert!(!html.contains("id=\"missions-locales\""));
+}

@@ -184,6 +184,9 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
     let dir = Dir::new();
     let g = grid();
     let net = ["--reseau", g.as_str(), "--mode", "velo"];
+    // The synthetic grid reaches 114 of the ML's 120 communes (87.6 % of its
+    // young people): the analyses go on with those it measures.
+    let partial = "--partiel";
     let mut a = vec![
         "distance",
         "--ml",
@@ -195,6 +198,7 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         "--out",
         "d",
         "--quiet",
+        partial,
     ];
     a.extend(net);
     assert_exit(&dir.run(&a), 0);
@@ -259,6 +263,7 @@ fn placement_by_network_is_the_best_pair_by_brute_force() {
         "--out",
         "p",
         "--quiet",
+        partial,
     ];
     a.extend(net);
     assert_exit(&dir.run(&a), 0);
