@@ -138,12 +138,14 @@ pub fn suggest<S: AsRef<str>>(wanted: &str, candidates: &[Vec<S>], max: usize) -
 }
 
 /// Escapes a text for HTML or XML, in element content and in attribute
-/// values alike: `& < > " '` and the line feed become references
-/// (numeric for `'` and the line feed, valid in both languages).
+/// values alike: `& < > " '`, the line feed and the line and paragraph
+/// separators (U+2028, U+2029) become references (numeric but for the first
+/// four, valid in both languages).
 ///
 /// ```
 /// use maillage::base::text::escape_markup;
 /// assert_eq!(escape_markup("l'a<b & \"c\""), "l&#39;a&lt;b &amp; &quot;c&quot;");
+/// assert_eq!(escape_markup("a\u{2028}b"), "a&#8232;b");
 /// ```
 pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -155,6 +157,10 @@ pub fn escape_markup(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' => out.push_str("&#10;"),
+            // Line and paragraph separators: invisible, and they end a line
+            // of script in older engines; a reference keeps them.
+            '\u{2028}' => out.push_str("&#8232;"),
+            '\u{2029}' => out.push_str("&#8233;"),
             c => out.push(c),
         }
     }
