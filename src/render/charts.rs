@@ -44,11 +44,11 @@ fn tick_step(max: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// The figure around a chart: the SVG, a legend (HTML, so long names wrap)
-/// and a caption.
-fn figure(svg: &str, legend: &str, caption: &str) -> String {
+/// The figure around a chart, with its `id` (a link's target): the SVG, a
+/// legend (HTML, so long names wrap) and a caption.
+fn figure(id: &str, svg: &str, legend: &str, caption: &str) -> String {
     format!(
-        "<figure class=\"chart\">{svg}{legend}<figcaption>{}</figcaption></figure>",
+        "<figure class=\"chart\" id=\"{id}\">{svg}{legend}<figcaption>{}</figcaption></figure>",
         esc(caption)
     )
 }
@@ -169,7 +169,7 @@ pub fn coverage_chart(series: &[Series<'_>], unit: Unit, caption: &str) -> Strin
     }
     s.push_str("</svg>");
     legend.push_str("</p>");
-    figure(&s, &legend, caption)
+    figure("graphique-couverture", &s, &legend, caption)
 }
 
 /// The young people by band of distance or time.
@@ -264,7 +264,7 @@ pub fn distribution_chart(d: &Distribution, unit: Unit, caption: &str) -> String
         french::int(d.at_zero),
         french::percent(d.at_zero as f64, total as f64)
     );
-    figure(&s, "", &caption)
+    figure("graphique-distances", &s, "", &caption)
 }
 
 /// A perimeter's young people covered before and after the proposal.
@@ -348,7 +348,7 @@ pub fn before_after_chart(rows: &[BeforeAfter], caption: &str) -> String {
     s.push_str("</svg>");
     let legend = "<p class=\"chart-legende\"><span><i class=\"carre avant\"></i> avant</span>\
                   <span><i class=\"carre apres\"></i> après la proposition</span></p>";
-    figure(&s, legend, caption)
+    figure("graphique-implantation", &s, legend, caption)
 }
 
 /// The charts' style (screen and print).

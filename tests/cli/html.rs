@@ -450,7 +450,7 @@ fn the_page_charts_the_tables_figures_and_lists_the_missions_locales() {
     ]);
     assert_exit(&out, 0);
     let html = dir.read("res/synthese.html");
-    assert_eq!(html.matches("<figure class=\"chart\">").count(), 3);
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 3);
     let cov = read_csv(&dir.read("res/couverture.csv"));
     // A share as the page writes it, from the counts (not the CSV's
     // rounded share).
