@@ -53,6 +53,15 @@ fn figure(id: &str, svg: &str, legend: &str, caption: &str) -> String {
     )
 }
 
+/// A chart's SVG element, `height` units high, named by its caption.
+fn open_svg(height: f64, caption: &str) -> String {
+    format!(
+        "<svg class=\"graphique\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
+         aria-label=\"{}\">",
+        esc(caption)
+    )
+}
+
 /// The share of young people within each threshold, one curve per
 /// perimeter (`unit` for the axis).
 pub fn coverage_chart(series: &[Series<'_>], unit: Unit, caption: &str) -> String {
@@ -68,11 +77,7 @@ pub fn coverage_chart(series: &[Series<'_>], unit: Unit, caption: &str) -> Strin
     }
     let x = |v: f64| LEFT + w * v / max;
     let y = |share: f64| TOP + h * (1.0 - share);
-    let mut s = format!(
-        "<svg class=\"graphique\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
-         aria-label=\"{}\">",
-        esc(caption)
-    );
+    let mut s = open_svg(height, caption);
     // Grid and axes.
     for k in 0..=5 {
         let share = k as f64 / 5.0;
@@ -211,11 +216,7 @@ pub fn distribution_chart(d: &Distribution, unit: Unit, caption: &str) -> String
     let ymax = (top / step).ceil() * step;
     let y = |n: f64| TOP + h * (1.0 - n / ymax);
     let slot = w / bars.len() as f64;
-    let mut s = format!(
-        "<svg class=\"graphique\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
-         aria-label=\"{}\">",
-        esc(caption)
-    );
+    let mut s = open_svg(height, caption);
     let mut v = 0.0;
     while v <= ymax + 1e-9 {
         let _ = write!(
@@ -286,11 +287,7 @@ pub fn before_after_chart(rows: &[BeforeAfter], caption: &str) -> String {
     let height = TOP + row_h * rows.len() as f64 + 30.0;
     let w = WIDTH - name_w - RIGHT - 120.0;
     let x = |share: f64| name_w + w * share;
-    let mut s = format!(
-        "<svg class=\"graphique\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
-         aria-label=\"{}\">",
-        esc(caption)
-    );
+    let mut s = open_svg(height, caption);
     for k in 0..=5 {
         let share = k as f64 / 5.0;
         let _ = write!(
