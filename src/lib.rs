@@ -28,10 +28,10 @@
 //! - *nouvelle permanence* (placement) → [`analysis::placement::Placement`]
 //! - *accessibilité* (2SFCA, E2SFCA, APL) → [`analysis::access`]
 //! - *réseau* (road network), *mode* (marche, vélo, voiture) →
-//!   [`index::network::Network`], [`index::network::Mode`]; *temps de
+//!   [`index::network::Network`], [`base::TravelMode`]; *temps de
 //!   parcours* → [`analysis::travel::Trip`]
-//! - distances → [`model::Meters`]; coordinates → [`model::LonLat`] (WGS84)
-//!   and [`model::L93`] (Lambert-93, EPSG:2154)
+//! - distances → [`base::Meters`]; coordinates → [`base::LonLat`] (WGS84)
+//!   and [`base::L93`] (Lambert-93, EPSG:2154)
 //!
 //! **Modules**, in the order data flows.
 //! - [`load`]: readers (GeoJSON, Shapefile + .prj, CSV, point files, basin

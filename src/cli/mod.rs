@@ -3,7 +3,7 @@
 //! [`crate::pipeline`] module (typed units, no clap type), makes one call
 //! into it, and writes what it returns. Every name a person types is
 //! French; the former English names stay as hidden aliases
-//! ([`vocabulary`]), and accents and case are ignored ([`normalize_args`]).
+//! ([`vocabulary`]), and accents and case are ignored ([`vocabulary::normalize_args`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -376,7 +376,7 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 
 pub use crate::base::frame::{Window, AROUND_DEG};
 
-/// A feature's first vertex (or point), which [`Window::of_layer`] takes.
+/// A feature's first vertex (or point), which [`Window::of_first_vertices`] takes.
 pub fn first_vertex(f: &RawFeature) -> Option<geo::Coord<f64>> {
     use geo::CoordsIter;
     f.geometry.as_ref()?.coords_iter().next()

@@ -92,7 +92,7 @@ pub fn stream_grid(
 /// GeoTIFF pixels with their offset in the file.
 type BandBytes = (Vec<u8>, Option<(u64, Vec<u8>)>);
 
-/// The streamed grid of `size` metres, if any ([`streamed_grid_m`]), into
+/// The streamed grid of `size` metres, if any ([`crate::pipeline::distance::streamed_grid_m`]), into
 /// `outputs` (see [`stream_grid`]); the progress step is the caller's.
 pub fn add_streamed_grid(
     t: &Territory,
@@ -125,7 +125,7 @@ pub const POINTS_CSV: &str = "points_distance.csv";
 /// the file's order, to a temporary file in the output folder `out`: each
 /// chunk is located and measured in parallel and its rows formatted in
 /// parallel, while the reader thread reads the next ones. The rows are
-/// those [`analyse`] gives a whole file. A bad row anywhere stops with the
+/// those [`crate::pipeline::distance::analyse`] gives a whole file. A bad row anywhere stops with the
 /// whole-file read's error, and `stop` stops early; the temporary file is
 /// then removed. Also returns the time spent in each part.
 pub fn stream_points(
