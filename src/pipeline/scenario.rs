@@ -1,5 +1,6 @@
 //! `maillage scenario`: what opening, closing or moving sites changes.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::analysis::basics::Basics;
@@ -68,32 +69,43 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
         distance_summaries(&after, &b1, &scope),
     ];
     let changed = changes(&t, &b0, &after, &b1);
-    let middle = radii[(radii.len() - 1) / 2];
-    let raw_middle = b0.costs.raw(&[middle])[0];
-    let region_jeunes = |c: &CoverageResults| {
+    // What changes, said at every threshold: a new permanence shows at the
+    // smallest one long before the largest (issue 23: no single figure
+    // that hides the change).
+    let jeunes_within = |c: &CoverageResults, raw: f64| {
         c.rows
             .iter()
             .find(|r| {
-                r.scope == scope
-                    && r.category == CoverageCategory::Toutes
-                    && r.threshold == raw_middle
+                r.scope == scope && r.category == CoverageCategory::Toutes && r.threshold == raw
             })
             .map_or(0, |r| r.counts.jeunes_covered)
     };
-    let (j0, j1) = (region_jeunes(&coverage[0]), region_jeunes(&coverage[1]));
-    ctx.progress.say(&format!(
-        "scénario : +{} site(s), −{} site(s) ; jeunes à moins de {middle} ({}) : {} → {} ({:+}) ; {} communes changent de site le plus proche",
+    let mut said = format!(
+        "scénario ({}) : +{} site(s), −{} site(s) ; {} communes changent de site le plus proche",
+        scope.name(&t),
         add.len(),
         close.len(),
-        scope.name(&t),
-        french::int(j0),
-        french::int(j1),
-        j1 as i64 - j0 as i64,
         changed
             .iter()
             .filter(|c| scope.has_commune(&t, c.commune))
             .count()
-    ));
+    );
+    for (&x, raw) in radii.iter().zip(b0.costs.raw(radii)) {
+        let (j0, j1) = (
+            jeunes_within(&coverage[0], raw),
+            jeunes_within(&coverage[1], raw),
+        );
+        let d = j1 as i64 - j0 as i64;
+        let _ = write!(
+            said,
+            "\n  jeunes à moins de {x} : {} → {} ({}{})",
+            french::int(j0),
+            french::int(j1),
+            if d > 0 { "+" } else { "" },
+            french::signed(d)
+        );
+    }
+    ctx.progress.say(&said);
     let mut r = Results::new(b0);
     r.scope = scope;
     r.scenario = Some(ScenarioResults {

@@ -233,3 +233,46 @@ fn the_changes_file_opens_france_services_and_qpv_points_and_names_bad_lines() {
         assert!(!dir.path().join("bad").exists());
     }
 }
+
+/// The terminal says the change at every threshold (not only the middle
+/// one, where closing a permanence changed nothing it could show), with the
+/// figures of scenario_indicateurs.csv.
+#[test]
+fn the_terminal_says_the_change_at_every_threshold() {
+    let dir = Dir::new();
+    let out = dir.run(&[
+        "scenario",
+        "--fermer",
+        "62041-P001",
+        "--ml",
+        "62041",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "s",
+    ]);
+    assert_exit(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr).replace('\u{a0}', "");
+    let rows = read_csv(&dir.read("s/scenario_indicateurs.csv"));
+    let mut said = 0;
+    for km in ["5", "10", "15", "20"] {
+        let r = rows
+            .iter()
+            .find(|r| {
+                r["perimetre"] == "ml" && r["indicateur"] == format!("jeunes_a_moins_de_{km}_km")
+            })
+            .unwrap();
+        let (before, after) = (f(&r["avant"]) as i64, f(&r["apres"]) as i64);
+        let d = after - before;
+        let gap = match d {
+            d if d > 0 => format!("+{d}"),
+            d if d < 0 => format!("−{}", -d),
+            _ => "0".into(),
+        };
+        let line = format!("jeunes à moins de {km} km : {before} → {after} ({gap})");
+        assert!(err.contains(&line), "{line} not in:\n{err}");
+        said += usize::from(d != 0);
+    }
+    assert!(said >= 1, "closing the permanence changes nothing: {err}");
+    assert!(err.contains("changent de site le plus proche"));
+}
