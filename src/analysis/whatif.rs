@@ -54,6 +54,7 @@ use rayon::prelude::*;
 use crate::analysis::measure::Measure;
 use crate::analysis::placement::{mairie_candidates, point_candidates, Candidate};
 use crate::base::{Cost, LonLat, Unit};
+use crate::load::points::NamedPoints;
 use crate::model::Territory;
 
 /// What kind of place a point of the page is.
@@ -97,14 +98,11 @@ pub struct CandidatePoint {
 /// Every point where the page (and `maillage scenario --changements`) can
 /// open a permanence, in this order: each commune's town hall (the
 /// candidates of `placement --candidates mairies`, same ids), then the
-/// France services `france_services` (ids, names, points) standing in a
+/// France services `france_services` (a points file) standing in a
 /// commune of the territory (ids prefixed `fs-`, as `placement --candidates
 /// france-services` does), then each QPV's interior point standing in a
 /// commune (`qpv-<code>`). Each is located in the commune it stands in.
-pub fn candidate_points(
-    t: &Territory,
-    france_services: (Vec<String>, Vec<String>, Vec<LonLat>),
-) -> Vec<CandidatePoint> {
+pub fn candidate_points(t: &Territory, france_services: NamedPoints) -> Vec<CandidatePoint> {
     let mut out: Vec<CandidatePoint> = mairie_candidates(t)
         .into_iter()
         .map(|candidate| CandidatePoint {
@@ -112,43 +110,33 @@ pub fn candidate_points(
             candidate,
         })
         .collect();
-    let (ids, names, points) = france_services;
-    let ids = ids
+    // The France services, then the QPV points: located in their communes
+    // in one pass (one index of the communes).
+    let NamedPoints {
+        ids,
+        mut names,
+        mut points,
+        ..
+    } = france_services;
+    let mut kinds = vec![PointKind::FranceServices; ids.len()];
+    let mut ids: Vec<String> = ids
         .into_iter()
         .map(|id| format!("{FRANCE_SERVICES_PREFIX}{id}"))
         .collect();
+    for q in &t.qpv {
+        if let Some(p) = crate::geom::interior_point(&q.geometry) {
+            kinds.push(PointKind::Qpv);
+            ids.push(format!("{QPV_PREFIX}{}", q.code));
+            names.push(format!("QPV {}", q.nom));
+            points.push(p);
+        }
+    }
     out.extend(
         point_candidates(t, ids, names, &points)
             .into_iter()
-            .filter(|c| c.commune.is_some())
-            .map(|candidate| CandidatePoint {
-                kind: PointKind::FranceServices,
-                candidate,
-            }),
-    );
-    let qpv: Vec<(String, String, LonLat)> = t
-        .qpv
-        .iter()
-        .filter_map(|q| {
-            let p = crate::geom::interior_point(&q.geometry)?;
-            Some((
-                format!("{QPV_PREFIX}{}", q.code),
-                format!("QPV {}", q.nom),
-                p,
-            ))
-        })
-        .collect();
-    let (ids, rest): (Vec<String>, Vec<(String, LonLat)>) =
-        qpv.into_iter().map(|(i, n, p)| (i, (n, p))).unzip();
-    let (names, points): (Vec<String>, Vec<LonLat>) = rest.into_iter().unzip();
-    out.extend(
-        point_candidates(t, ids, names, &points)
-            .into_iter()
-            .filter(|c| c.commune.is_some())
-            .map(|candidate| CandidatePoint {
-                kind: PointKind::Qpv,
-                candidate,
-            }),
+            .zip(kinds)
+            .filter(|(c, _)| c.commune.is_some())
+            .map(|(candidate, kind)| CandidatePoint { kind, candidate }),
     );
     out
 }
@@ -511,7 +499,7 @@ mod tests {
 
     fn candidates(t: &Territory) -> Vec<CandidatePoint> {
         let fs = crate::load::changes::france_services().unwrap();
-        candidate_points(t, (fs.ids, fs.names, fs.points))
+        candidate_points(t, fs)
     }
 
     /// The pairs hold every site within reach with the very cost the run

@@ -140,8 +140,7 @@ fn analyses_and_outputs(
         &r.scope.clone(),
         ctx,
     )?);
-    let fs = france_services()?;
-    let points = candidate_points(t, (fs.ids, fs.names, fs.points));
+    let points = candidate_points(t, france_services()?);
     match WhatIf::new(t, &net.measure(), radii, args.proposal.radius, points) {
         Ok(w) => r.whatif = Some(w),
         Err(e) => ctx.warnings.add(

@@ -45,8 +45,7 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
     let mut close = plan.close.clone();
     if let Some(p) = &plan.changes {
         let lines = read_changes(p, &mut ctx.warnings)?;
-        let fs = france_services()?;
-        let points = candidate_points(&t, (fs.ids, fs.names, fs.points));
+        let points = candidate_points(&t, france_services()?);
         let (a, c) = from_changes(&t, p, &lines, &points)?;
         add.extend(a);
         close.extend(c);

@@ -236,8 +236,7 @@ mod tests {
     fn the_perimeter_is_a_parameter() {
         let t = load_territory(&DataPaths::default(), &mut Warnings::new()).unwrap();
         let b = Basics::new(&t);
-        let fs = crate::load::changes::france_services().unwrap();
-        let points = candidate_points(&t, (fs.ids, fs.names, fs.points));
+        let points = candidate_points(&t, crate::load::changes::france_services().unwrap());
         let what = WhatIf::new(
             &t,
             &Measure::Geodesic,
