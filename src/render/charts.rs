@@ -62,6 +62,20 @@ fn open_svg(height: f64, caption: &str) -> String {
     )
 }
 
+/// A horizontal grid line across the plot (`w` wide) at height `y`, with
+/// its `label` on the left axis.
+fn y_grid_line(s: &mut String, w: f64, y: f64, label: &str) {
+    let _ = write!(
+        s,
+        "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grille\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" class=\"axe\" text-anchor=\"end\">{}</text>",
+        LEFT + w,
+        LEFT - 6.0,
+        y + 4.0,
+        esc(label)
+    );
+}
+
 /// The share of young people within each threshold, one curve per
 /// perimeter (`unit` for the axis).
 pub fn coverage_chart(series: &[Series<'_>], unit: Unit, caption: &str) -> String {
@@ -81,17 +95,7 @@ pub fn coverage_chart(series: &[Series<'_>], unit: Unit, caption: &str) -> Strin
     // Grid and axes.
     for k in 0..=5 {
         let share = k as f64 / 5.0;
-        let _ = write!(
-            s,
-            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" class=\"grille\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" class=\"axe\" text-anchor=\"end\">{} %</text>",
-            LEFT + w,
-            y(share),
-            y(share),
-            LEFT - 6.0,
-            y(share) + 4.0,
-            k * 20
-        );
+        y_grid_line(&mut s, w, y(share), &format!("{} %", k * 20));
     }
     let step = tick_step(max);
     let mut v = 0.0;
@@ -219,17 +223,7 @@ pub fn distribution_chart(d: &Distribution, unit: Unit, caption: &str) -> String
     let mut s = open_svg(height, caption);
     let mut v = 0.0;
     while v <= ymax + 1e-9 {
-        let _ = write!(
-            s,
-            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" class=\"grille\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" class=\"axe\" text-anchor=\"end\">{}</text>",
-            LEFT + w,
-            y(v),
-            y(v),
-            LEFT - 6.0,
-            y(v) + 4.0,
-            french::int(v as u64)
-        );
+        y_grid_line(&mut s, w, y(v), &french::int(v as u64));
         v += step;
     }
     for (k, (label, long, n)) in bars.iter().enumerate() {

@@ -628,6 +628,21 @@ fn map_svg(data: &MapData<'_>, keep: &Perimeter) -> (String, serde_json::Value, 
     )
 }
 
+/// The charts' scale: up to the largest coverage threshold (20 km or 60 min
+/// without a coverage).
+fn chart_scale(r: &Results) -> Scale {
+    let unit = r.basics.costs.unit;
+    let largest = r.coverage.as_ref().map_or(0.0, |c| {
+        c.rows.iter().map(|row| row.threshold).fold(0.0, f64::max)
+    });
+    let max = if largest > 0.0 {
+        largest
+    } else {
+        unit.from_shown(if unit == Unit::Metres { 20.0 } else { 60.0 })
+    };
+    Scale::new(unit, max)
+}
+
 /// The most curves a coverage chart draws (beyond, the largest perimeters).
 const CURVES_SHOWN: usize = 8;
 
@@ -637,11 +652,10 @@ const CURVES_SHOWN: usize = 8;
 /// perimeter.
 fn coverage_figure(t: &Territory, r: &Results, keep: &Perimeter, c: &CoverageResults) -> String {
     let unit = r.basics.costs.unit;
-    let max = c.rows.iter().map(|row| row.threshold).fold(0.0, f64::max);
-    if max <= 0.0 {
+    if c.rows.is_empty() {
         return String::new();
     }
-    let steps = Scale::new(unit, max).steps();
+    let steps = chart_scale(r).steps();
     let mut parts: Vec<Scope> = match &r.scope {
         Scope::Region => t
             .departements()
@@ -713,15 +727,7 @@ fn coverage_figure(t: &Territory, r: &Results, keep: &Perimeter, c: &CoverageRes
 /// The young people of the page's perimeter by band of distance or time.
 fn distribution_figure(t: &Territory, r: &Results) -> String {
     let unit = r.basics.costs.unit;
-    let max = r.coverage.as_ref().map_or(0.0, |c| {
-        c.rows.iter().map(|row| row.threshold).fold(0.0, f64::max)
-    });
-    let max = if max > 0.0 {
-        max
-    } else {
-        unit.from_shown(if unit == Unit::Metres { 20.0 } else { 60.0 })
-    };
-    let d = distribution(t, &r.basics, &r.scope, Scale::new(unit, max));
+    let d = distribution(t, &r.basics, &r.scope, chart_scale(r));
     let what = match r.basics.costs.mode {
         None => "la distance".to_string(),
         Some(m) => format!("le temps {}", m.phrase()),
@@ -778,13 +784,7 @@ fn ml_table(t: &Territory, r: &Results, keep: &Perimeter) -> Result<String, Erro
             continue;
         };
         let ml = &t.missions_locales[m];
-        let seat = t
-            .sites
-            .iter()
-            .find(|s| s.code_ml == ml.code && s.kind == SiteKind::Siege)
-            .and_then(|s| s.commune.as_ref())
-            .and_then(|code| t.commune_index(code))
-            .map_or_else(String::new, |i| t.communes[i].nom.clone());
+        let seat = crate::model::ml_seat(t, m).unwrap_or("");
         let sites = t.sites.iter().filter(|s| s.code_ml == ml.code).count();
         let mean = d
             .summaries
@@ -795,7 +795,7 @@ fn ml_table(t: &Territory, r: &Results, keep: &Perimeter) -> Result<String, Erro
             .map_or(Cell::Empty, |s| Cell::Float(s.summary.mean, 2));
         table.push(vec![
             ml.nom.clone().into(),
-            seat.into(),
+            seat.to_string().into(),
             row.counts.places.into(),
             (sites as u64).into(),
             row.counts.jeunes.into(),
