@@ -79,6 +79,16 @@ pub fn threshold(unit: crate::base::units::Unit, cost: f64) -> String {
     format!("{} {}", km(unit.shown(cost)), unit.symbol())
 }
 
+/// The plural mark of a count, as French writes it: `s` from 2 on (0 and
+/// 1 take the singular).
+pub fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +117,8 @@ mod tests {
         assert_eq!(signed_percent(0.001), "0 %");
         assert_eq!(km(5.0), "5");
         assert_eq!(km(12.5), "12,5");
+        assert_eq!(plural(0), "");
+        assert_eq!(plural(1), "");
+        assert_eq!(plural(2), "s");
     }
 }

@@ -715,10 +715,10 @@ fn sheet_line(w: &Written) -> String {
         "{} ({} ligne{}){what}",
         w.file,
         french::int(w.rows as u64),
-        plural(w.rows)
+        french::plural(w.rows)
     );
     if w.cut > 0 {
-        let s = plural(w.cut);
+        let s = french::plural(w.cut);
         text.push_str(&format!(
             " ; {} texte{s} plus long{s} que les 32 767 caractères d'une cellule coupé{s} \
              (entier{s} dans le CSV)",
@@ -726,14 +726,6 @@ fn sheet_line(w: &Written) -> String {
         ));
     }
     text
-}
-
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
-    }
 }
 
 #[cfg(test)]

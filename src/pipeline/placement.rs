@@ -185,16 +185,16 @@ pub fn describe(p: &Placement) -> String {
         _ => format!("écart à l'optimum ≤ {gap:.3} %, non prouvé"),
     };
     let radius = p.params.radius;
+    let n = p.placed.len();
+    let s = french::plural(n);
     let line = match p.params.model {
         Model::Mclp => format!(
-            "placement : {} sites, {} → {} couverts à {radius} ({proof})",
-            p.placed.len(),
+            "placement : {n} site{s}, {} → {} couverts à {radius} ({proof})",
             french::int(p.objective_before.round() as u64),
             french::int(p.objective_after.round() as u64),
         ),
         Model::PMedian => format!(
-            "placement : {} sites, coût pondéré {:.0} → {:.0} {} ({proof})",
-            p.placed.len(),
+            "placement : {n} site{s}, coût pondéré {:.0} → {:.0} {} ({proof})",
             p.objective_before,
             p.objective_after,
             p.unit.symbol()
@@ -230,12 +230,18 @@ pub fn why_fewer(p: &Placement) -> Option<String> {
              (--candidats france-services, ou un fichier)."
         )
     } else {
+        let useful = p.candidates_useful;
+        let (s, c) = (french::plural(placed), french::plural(useful));
+        let (only, put) = if useful > 1 {
+            ("seuls", "mettent")
+        } else {
+            ("seul", "met")
+        };
         format!(
-            "{placed} nouvelles permanences placées sur les {asked} demandées : seuls {} \
-             candidats mettent de nouveaux jeunes à moins de {radius} d'un site. Essayez un rayon \
-             plus petit{try_smaller}, ou d'autres candidats (--candidats france-services, ou un \
-             fichier).",
-            p.candidates_useful
+            "{placed} nouvelle{s} permanence{s} placée{s} sur les {asked} demandées : {only} \
+             {useful} candidat{c} {put} de nouveaux jeunes à moins de {radius} d'un site. Essayez \
+             un rayon plus petit{try_smaller}, ou d'autres candidats (--candidats \
+             france-services, ou un fichier)."
         )
     };
     Some(why)

@@ -509,3 +509,59 @@ fn a_network_that_measures_too_little_stops_the_run_unless_partial() {
     assert_exit(&out, 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--partiel ne sert qu'avec un réseau"));
 }
+
+/// A placement that places fewer sites than asked says why and what to try,
+/// in French agreed with its counts: one site of four on the mini territory
+/// by bicycle (one candidate only brings anyone within 20 min), none of ten
+/// on the region at 25 km (everyone is within it already).
+#[test]
+fn a_short_placement_says_why_in_words_that_agree() {
+    let dir = Dir::new();
+    let g = grid();
+    let mut a: Vec<&str> = vec![
+        "implantation",
+        "--nombre",
+        "4",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "m",
+    ];
+    let layers = mini_layers();
+    a.extend(layers.iter().map(String::as_str));
+    a.extend(["--reseau", g.as_str(), "--mode", "velo"]);
+    let out = dir.run(&a);
+    assert_exit(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr).replace('\u{a0}', " ");
+    let placed = read_csv(&dir.read("m/placement.csv")).len();
+    assert_eq!(placed, 1, "{err}");
+    assert!(err.contains("placement : 1 site, "), "{err}");
+    assert!(
+        err.contains(
+            "1 nouvelle permanence placée sur les 4 demandées : seul 1 candidat met de \
+             nouveaux jeunes à moins de 20 min d'un site. Essayez un rayon plus petit (--rayon-min)"
+        ),
+        "{err}"
+    );
+
+    let out = dir.run(&[
+        "implantation",
+        "--rayon-km",
+        "25",
+        "--csv",
+        "rfc4180",
+        "--out",
+        "r",
+    ]);
+    assert_exit(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(read_csv(&dir.read("r/placement.csv")).is_empty());
+    assert!(
+        err.contains(
+            "aucune nouvelle permanence placée sur les 10 demandées : tous les jeunes du \
+             périmètre sont déjà à moins de 25 km d'un site"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("(par exemple --rayon-km 3)"), "{err}");
+}
