@@ -79,15 +79,18 @@ pub fn run(plan: &Plan, ctx: &mut Context) -> anyhow::Result<Outputs> {
             })
             .map_or(0, |r| r.counts.jeunes_covered)
     };
+    let moved = changed
+        .iter()
+        .filter(|c| scope.has_commune(&t, c.commune))
+        .count();
+    let (opened, closed) = (add.len(), close.len());
     let mut said = format!(
-        "scénario ({}) : +{} site(s), −{} site(s) ; {} communes changent de site le plus proche",
+        "scénario ({}) : +{opened} site{}, −{closed} site{} ; {moved} commune{} {} de site le plus proche",
         scope.name(&t),
-        add.len(),
-        close.len(),
-        changed
-            .iter()
-            .filter(|c| scope.has_commune(&t, c.commune))
-            .count()
+        french::plural(opened),
+        french::plural(closed),
+        french::plural(moved),
+        if moved > 1 { "changent" } else { "change" }
     );
     for (&x, raw) in radii.iter().zip(b0.costs.raw(radii)) {
         let (j0, j1) = (
